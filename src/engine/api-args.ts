@@ -1,0 +1,29 @@
+/**
+ * Argument checks for every API method, applied on the engine side before a call runs.
+ */
+import { z } from 'zod';
+import type { StudioMethods } from '../shared/api';
+import type { ArgsValidator } from '../shared/rpc';
+
+const relPath = z.string().min(1).max(1024);
+const none = z.tuple([]);
+
+const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
+  listNodeTypes: none,
+  validate: z.tuple([z.string().max(16 * 1024 * 1024)]),
+  openDemo: none,
+  openPipeline: z.tuple([relPath]),
+  // The document itself is validated in full by `run`/`savePipeline`; here only its shape as an object.
+  savePipeline: z.tuple([relPath, z.record(z.string(), z.unknown())]),
+  run: z.tuple([z.record(z.string(), z.unknown())]),
+  stop: none,
+  status: none,
+  peek: z.tuple([z.string().min(1).max(128)]),
+};
+
+export const validateApiArgs: ArgsValidator = (method, args) => {
+  const r = ARGS[method].safeParse(args);
+  if (r.success) return undefined;
+  const i = r.error.issues[0]!;
+  return `argument ${i.path.length ? Number(i.path[0]) + 1 : ''} ${i.message.replace(/^Invalid input: /, '')}`.replace('  ', ' ');
+};

@@ -1,0 +1,75 @@
+/**
+ * The zod schema of a whole pipeline document, built from the node specs, and its JSON Schema.
+ */
+import { z } from 'zod';
+import { PIPELINE_VERSION } from '../shared/document';
+import { allNodeSpecs } from './registry';
+
+export const idSchema = z
+  .string()
+  .min(1, 'an id must not be empty')
+  .max(128)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'an id may use letters, digits and _ . : - only');
+
+export const positionSchema = z.strictObject({ x: z.number(), y: z.number() }).describe('Where the node sits on the canvas.');
+
+const portRef = z.strictObject({
+  node: z.string().describe('The id of a node.'),
+  port: z.string().describe('The name of one of its ports.'),
+});
+
+export const queueSchema = z
+  .strictObject({
+    maxRecords: z.number().int().min(1).max(10_000_000).optional().describe('Queue capacity in records (default 1,000).'),
+    maxBytes: z.number().int().min(1024).optional().describe('Queue capacity in bytes (default 64 MB).'),
+    overflow: z.enum(['block', 'drop']).optional().describe('When full: block the producer (back pressure, default) or drop and count.'),
+  })
+  .describe('The bounded queue on this edge.');
+
+export const edgeSchema = z.strictObject({
+  id: idSchema,
+  from: portRef.describe('The output port it leaves.'),
+  to: portRef.describe('The input port it feeds.'),
+  queue: queueSchema.optional(),
+});
+
+/** The node envelope, whatever its type; its config is checked by its own spec. */
+export const nodeEnvelopeSchema = z.strictObject({
+  id: idSchema,
+  type: z.string().describe('The node type, as listed by `sluice nodes`.'),
+  position: positionSchema,
+  config: z.record(z.string(), z.unknown()).default({}).describe("The node type's settings."),
+});
+
+export const documentEnvelopeSchema = z.strictObject({
+  version: z.literal(PIPELINE_VERSION),
+  name: z.string().min(1).describe('The pipeline name.'),
+  description: z.string().optional(),
+  nodes: z.array(z.unknown()),
+  edges: z.array(z.unknown()),
+});
+
+/** The JSON Schema of pipeline documents v1, with one branch per node type. */
+export function pipelineJsonSchema(): Record<string, unknown> {
+  const nodeVariants = allNodeSpecs().map((spec) =>
+    z
+      .strictObject({
+        id: idSchema,
+        type: z.literal(spec.type),
+        position: positionSchema,
+        config: spec.config.default({} as never),
+      })
+      .describe(`${spec.title}: ${spec.description}`),
+  );
+  const doc = z
+    .strictObject({
+      version: z.literal(PIPELINE_VERSION).describe('The document format version.'),
+      name: z.string().min(1).describe('The pipeline name.'),
+      description: z.string().optional().describe('What the pipeline is for.'),
+      nodes: z.array(z.discriminatedUnion('type', nodeVariants as never)).describe('The nodes.'),
+      edges: z.array(edgeSchema).describe('The wires between output and input ports.'),
+    })
+    .describe('A Sluice pipeline, version 1.');
+  const schema = z.toJSONSchema(doc, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return { $id: 'https://sluice.dev/schema/pipeline.v1.json', title: 'Sluice pipeline v1', ...schema };
+}

@@ -1,0 +1,132 @@
+/**
+ * `live-room` source: synthetic chat, like and gift events for a set of rooms and users, deterministic for a seed.
+ */
+import { z } from 'zod';
+import { defineNode, type Rec } from '../../spec';
+import { yieldToEventLoop } from '../../runtime/yield';
+
+export const LIVE_ROOM = 'live-room';
+
+const config = z.strictObject({
+  rooms: z.number().int().min(1).max(100_000).default(4).describe('Number of rooms.'),
+  users: z.number().int().min(1).max(10_000_000).default(500).describe('Number of distinct users.'),
+  rate: z
+    .number()
+    .min(1)
+    .max(100_000_000)
+    .default(2000)
+    .describe('Events per second, both the pacing and the spacing of event times.')
+    .meta({ unit: 'events/s' }),
+  paced: z
+    .boolean()
+    .default(true)
+    .describe('Hold to `rate` in wall-clock time; when false, produce as fast as back pressure allows.'),
+  limit: z.number().int().min(0).default(0).describe('Stop after this many events; 0 runs until stopped.'),
+  seed: z.number().int().default(1).describe('Seed of the generator: the same seed gives the same events.'),
+  jitterMs: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('Shift each event time back by up to this much, so events arrive out of order.')
+    .meta({ unit: 'ms' }),
+  startTime: z
+    .number()
+    .int()
+    .min(0)
+    .default(0)
+    .describe('Event time of the first event, ms since the epoch; 0 means the wall clock at start.')
+    .meta({ unit: 'ms' }),
+  mix: z
+    .strictObject({
+      chat: z.number().min(0).default(60),
+      like: z.number().min(0).default(35),
+      gift: z.number().min(0).default(5),
+    })
+    .default({ chat: 60, like: 35, gift: 5 })
+    .describe('Relative weights of chat, like and gift events.'),
+  batchSize: z.number().int().min(1).max(10_000).default(256).describe('Records per batch sent downstream.'),
+});
+
+export type LiveRoomConfig = z.output<typeof config>;
+
+const GIFTS = [
+  { gift: 'rose', coins: 1 },
+  { gift: 'heart', coins: 5 },
+  { gift: 'rocket', coins: 50 },
+  { gift: 'castle', coins: 500 },
+] as const;
+const WORDS = ['hello', 'nice', 'wow', 'lol', 'gg', 'love this', 'hi from', 'first', 'again!', 'so good'] as const;
+
+/** mulberry32: a small, fast, seedable PRNG. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A deterministic generator of live-room events; `next(i)` must be called with i = 0, 1, 2, ... */
+export function liveRoomGenerator(cfg: LiveRoomConfig, startTime: number): (i: number) => Rec {
+  const rnd = prng(cfg.seed);
+  const total = cfg.mix.chat + cfg.mix.like + cfg.mix.gift || 1;
+  const pChat = cfg.mix.chat / total;
+  const pLike = pChat + cfg.mix.like / total;
+  const spacing = 1000 / cfg.rate;
+  return (i) => {
+    const r = rnd();
+    const room = `room-${Math.floor(rnd() * cfg.rooms)}`;
+    const user = `user-${Math.floor(rnd() * cfg.users)}`;
+    const jitter = cfg.jitterMs > 0 ? Math.floor(rnd() * (cfg.jitterMs + 1)) : 0;
+    const ts = startTime + Math.floor(i * spacing) - jitter;
+    if (r < pChat) {
+      return { id: i, type: 'chat', room, user, ts, text: WORDS[Math.floor(rnd() * WORDS.length)]! };
+    }
+    if (r < pLike) return { id: i, type: 'like', room, user, ts, count: 1 + Math.floor(rnd() * 3) };
+    const g = GIFTS[Math.floor(rnd() * rnd() * GIFTS.length)]!;
+    return { id: i, type: 'gift', room, user, ts, gift: g.gift, coins: g.coins };
+  };
+}
+
+export default defineNode({
+  type: LIVE_ROOM,
+  category: 'sources',
+  title: 'Live room',
+  description:
+    'Synthetic live-room traffic: chat messages, likes and gifts for N rooms and M users, each with an event time (`ts`, ms). Deterministic for a seed; optional out-of-order jitter.',
+  inputs: [],
+  outputs: [{ name: 'out', type: 'record', description: 'Events: {id, type, room, user, ts, ...}' }],
+  config,
+  create(cfg, ctx) {
+    return {
+      async run() {
+        const start = cfg.startTime || Date.now();
+        const next = liveRoomGenerator(cfg, start);
+        const t0 = performance.now();
+        let i = 0;
+        while (!ctx.signal.aborted && (cfg.limit === 0 || i < cfg.limit)) {
+          let n = cfg.batchSize;
+          if (cfg.limit) n = Math.min(n, cfg.limit - i);
+          if (cfg.paced) {
+            const due = Math.floor(((performance.now() - t0) / 1000) * cfg.rate) - i;
+            if (due <= 0) {
+              const waitMs = Math.max(1, ((i + 1) / cfg.rate) * 1000 - (performance.now() - t0));
+              await new Promise((r) => setTimeout(r, Math.min(waitMs, 50)));
+              continue;
+            }
+            n = Math.min(n, due);
+          }
+          const batch: Rec[] = new Array(n);
+          for (let k = 0; k < n; k++) batch[k] = next(i++);
+          const wait = ctx.emit('out', batch);
+          if (wait) await wait;
+          else await yieldToEventLoop();
+        }
+      },
+    };
+  },
+});

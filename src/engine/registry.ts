@@ -1,0 +1,30 @@
+/**
+ * The node registry: one explicit import per node type. Palette, validation, schema and `sluice nodes` read it.
+ */
+import { describeNode, type NodeSpec } from './spec';
+import liveRoom from './nodes/sources/live-room';
+import filter from './nodes/operators/filter';
+import map from './nodes/operators/map';
+import keyBy from './nodes/operators/key-by';
+import windowOp from './nodes/operators/window';
+import debug from './nodes/sinks/debug';
+import file from './nodes/sinks/file';
+import type { NodeTypeInfo } from '../shared/spec';
+
+const SPECS: readonly NodeSpec[] = [liveRoom, filter, map, keyBy, windowOp, debug, file] as unknown as NodeSpec[];
+
+const BY_TYPE = new Map(SPECS.map((s) => [s.type, s]));
+
+export function getNodeSpec(type: string): NodeSpec | undefined {
+  return BY_TYPE.get(type);
+}
+
+export function allNodeSpecs(): readonly NodeSpec[] {
+  return SPECS;
+}
+
+let infos: NodeTypeInfo[] | undefined;
+/** Every node type, described for the studio and the CLI (computed once). */
+export function listNodeTypes(): NodeTypeInfo[] {
+  return (infos ??= SPECS.map(describeNode));
+}

@@ -1,0 +1,218 @@
+/**
+ * Runs one node inside a flow: its lifecycle (open, process or run, finish, close), its metrics, its errors.
+ */
+import type { NodeMetrics, NodeState } from '../../shared/metrics';
+import type { NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
+import { batchSize } from './size';
+import { LatencySampler } from './latency';
+import type { BatchQueue } from './queue';
+import { yieldToEventLoop } from './yield';
+
+export interface RunnerEvents {
+  onState(nodeId: string, state: NodeState): void;
+  onError(nodeId: string, message: string, count: number): void;
+}
+
+/** The counters a rate is computed from. */
+export type CounterSnapshot = Pick<NodeCounters, 'recordsIn' | 'recordsOut' | 'bytesIn' | 'bytesOut'>;
+
+/** Counters of one node, read by the flow at every metrics tick. */
+export class NodeCounters {
+  recordsIn = 0;
+  recordsOut = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  errors = 0;
+  dropped = 0;
+  lastError: string | undefined;
+  readonly counters: Record<string, number> = {};
+  readonly latency = new LatencySampler();
+}
+
+
+export class NodeRunner {
+  state: NodeState = 'idle';
+  readonly stats = new NodeCounters();
+  instance: NodeInstance | undefined;
+  private waitMs = 0;
+  private wake: (() => void) | undefined;
+  private readonly ctx: NodeContext;
+
+  constructor(
+    readonly id: string,
+    readonly spec: NodeSpec,
+    private readonly config: unknown,
+    readonly inputs: { port: string; queue: BatchQueue }[],
+    /** Output port name → the queues of the edges leaving it. */
+    private readonly outputs: Map<string, BatchQueue[]>,
+    private readonly signal: AbortSignal,
+    private readonly events: RunnerEvents,
+  ) {
+    for (const { queue } of inputs) queue.onReady = () => this.wakeUp();
+    this.ctx = {
+      nodeId: this.id,
+      signal: this.signal,
+      emit: (port, batch) => this.emit(port, batch),
+      error: (message) => this.reportError(message),
+      drop: (count) => {
+        this.stats.dropped += count;
+      },
+      count: (name, n = 1) => {
+        this.stats.counters[name] = (this.stats.counters[name] ?? 0) + n;
+      },
+    };
+  }
+
+  private setState(state: NodeState): void {
+    if (this.state === state) return;
+    this.state = state;
+    this.events.onState(this.id, state);
+  }
+
+  private reportError(message: string): void {
+    this.stats.errors++;
+    this.stats.lastError = message;
+    this.events.onError(this.id, message, this.stats.errors);
+  }
+
+
+  /** Create and open the node instance; a failure puts the node in the error state. */
+  async open(): Promise<void> {
+    this.setState('starting');
+    try {
+      this.instance = this.spec.create(this.config as never, this.ctx);
+      await this.instance.open?.();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
+
+  private emit(port: string, batch: Rec[]): Promise<void> | void {
+    if (batch.length === 0) return;
+    const size = batchSize(batch);
+    this.stats.recordsOut += batch.length;
+    this.stats.bytesOut += size;
+    const queues = this.outputs.get(port);
+    if (!queues) return;
+    let waits: Promise<void>[] | undefined;
+    for (const q of queues) {
+      const w = q.push(batch, size);
+      if (w) (waits ??= []).push(w);
+    }
+    if (!waits) return;
+    const t0 = performance.now();
+    return Promise.all(waits).then(() => {
+      this.waitMs += performance.now() - t0;
+    });
+  }
+
+  private wakeUp(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private nextInput(): { port: string; batch: Rec[]; size: number } | undefined {
+    for (const input of this.inputs) {
+      const item = input.queue.shift();
+      if (item) return { port: input.port, ...item };
+    }
+    return undefined;
+  }
+
+  private get inputsEnded(): boolean {
+    return this.inputs.every((i) => i.queue.closed && i.queue.empty);
+  }
+
+  private fail(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.reportError(message);
+    this.setState('error');
+    // A failed node discards what reaches it (counted) so that the rest of the flow keeps moving.
+    for (const { queue } of this.inputs) {
+      this.stats.dropped += queue.clear();
+      queue.onReady = () => {
+        this.stats.dropped += queue.clear();
+        this.wakeUp();
+      };
+    }
+  }
+
+  /** Run until the inputs end (or, for a source, until it stops), then finish, close outputs and close. */
+  async run(): Promise<void> {
+    if (this.state !== 'error') this.setState('running');
+    const inst = this.instance;
+    if (inst && this.state !== 'error') {
+      try {
+        if (inst.run) await inst.run();
+        else await this.consume(inst);
+        if (this.state !== 'error') await inst.finish?.();
+      } catch (err) {
+        this.fail(err);
+      }
+    }
+    if (this.state === 'error') await this.drainDiscarding();
+    for (const qs of this.outputs.values()) for (const q of qs) q.close();
+    try {
+      await inst?.close?.();
+    } catch (err) {
+      this.fail(err);
+    }
+    if (this.state !== 'error') this.setState('stopped');
+  }
+
+  private async consume(inst: NodeInstance): Promise<void> {
+    let sinceYield = 0;
+    for (;;) {
+      const item = this.nextInput();
+      if (!item) {
+        if (this.inputsEnded) return;
+        await new Promise<void>((r) => (this.wake = r));
+        continue;
+      }
+      this.stats.recordsIn += item.batch.length;
+      this.stats.bytesIn += item.size;
+      const t0 = performance.now();
+      this.waitMs = 0;
+      const r = inst.process?.(item.port, item.batch);
+      if (r) await r;
+      this.stats.latency.add(performance.now() - t0 - this.waitMs, item.batch.length);
+      // Let timers and I/O run between long stretches of synchronous work.
+      if (++sinceYield >= 64) {
+        sinceYield = 0;
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  private async drainDiscarding(): Promise<void> {
+    while (!this.inputsEnded) {
+      for (const { queue } of this.inputs) this.stats.dropped += queue.clear();
+      if (this.inputsEnded) break;
+      await new Promise<void>((r) => (this.wake = r));
+    }
+  }
+
+  /** The node's metrics over the last `seconds`, given the counters at the previous tick. */
+  snapshot(prev: CounterSnapshot | undefined, seconds: number): NodeMetrics {
+    const s = this.stats;
+    const rate = (now: number, before: number | undefined): number => (now - (before ?? 0)) / seconds;
+    const { p50, p99 } = s.latency.takeQuantiles();
+    const m: NodeMetrics = {
+      state: this.state,
+      recordsInPerSec: rate(s.recordsIn, prev?.recordsIn),
+      recordsOutPerSec: rate(s.recordsOut, prev?.recordsOut),
+      bytesInPerSec: rate(s.bytesIn, prev?.bytesIn),
+      bytesOutPerSec: rate(s.bytesOut, prev?.bytesOut),
+      recordsIn: s.recordsIn,
+      recordsOut: s.recordsOut,
+      errors: s.errors,
+      dropped: s.dropped,
+      p50Ms: p50,
+      p99Ms: p99,
+    };
+    if (s.lastError) m.lastError = s.lastError;
+    if (Object.keys(s.counters).length) m.counters = { ...s.counters };
+    return m;
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Approximate the serialized size of a value in bytes without serializing it (no allocation).
+ * Used for queue byte limits and bytes/s metrics; within a few percent of `JSON.stringify(v).length` for
+ * ordinary records.
+ */
+export function approxSize(v: unknown): number {
+  switch (typeof v) {
+    case 'string':
+      return v.length + 2;
+    case 'number':
+      return 8;
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (v === null) return 4;
+      if (ArrayBuffer.isView(v)) return v.byteLength;
+      let n = 2;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) n += approxSize(v[i]) + 1;
+        return n;
+      }
+      for (const k in v as Record<string, unknown>) n += k.length + 4 + approxSize((v as Record<string, unknown>)[k]);
+      return n;
+    }
+    default:
+      return 0;
+  }
+}
+
+/** Size of a batch of records. */
+export function batchSize(batch: readonly unknown[]): number {
+  let n = 0;
+  for (let i = 0; i < batch.length; i++) n += approxSize(batch[i]);
+  return n;
+}

@@ -1,0 +1,166 @@
+/**
+ * The engine side of `StudioApi`: the methods and events, knowing nothing of any transport.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type StudioEvents, type StudioMethods } from '../shared/api';
+import { serializeDocument, type PipelineDocument } from '../shared/document';
+import { EventHub } from '../shared/events';
+import { loadDocumentText, validateValue } from './load';
+import { listNodeTypes } from './registry';
+import { Flow } from './runtime/flow';
+
+export interface StudioServiceOptions {
+  /** Folder holding `pipelines/` (the demo) and `schema/`. */
+  resourcesDir: string;
+  /** Where pipelines are opened from and saved to. */
+  workspaceDir: string;
+  metricsIntervalMs?: number;
+  /** How long `stop` waits for queues to drain before giving up. */
+  stopTimeoutMs?: number;
+}
+
+export const DEMO_PIPELINE = 'pipelines/live-room.json';
+
+export class StudioService implements StudioMethods {
+  readonly events = new EventHub<StudioEvents>();
+  private flow: Flow | undefined;
+  private state: RunStatus = { phase: 'idle', nodeStates: {} };
+  private readonly errorsThisTick = new Set<string>();
+  private readonly pendingErrors = new Map<string, NodeErrorEvent>();
+  /** The last run's flow, kept so that its debug sinks can still be read after it stops. */
+  private lastFlow: Flow | undefined;
+
+  constructor(private readonly options: StudioServiceOptions) {
+    this.events.emit('runState', this.state);
+  }
+
+  async listNodeTypes() {
+    return listNodeTypes();
+  }
+
+  async validate(text: string) {
+    const { ok, issues } = loadDocumentText(text);
+    return { ok, issues };
+  }
+
+  private async open(path: string, shownPath: string): Promise<OpenedPipeline> {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      throw new StudioError(`cannot open ${shownPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'not-found');
+    }
+    const r = loadDocumentText(text);
+    return { path: shownPath, text, document: r.doc, validation: { ok: r.ok, issues: r.issues } };
+  }
+
+  async openDemo() {
+    return this.open(join(this.options.resourcesDir, DEMO_PIPELINE), 'demo:live-room.json');
+  }
+
+  /** Resolve a workspace-relative path, refusing anything that would leave the workspace. */
+  private inWorkspace(path: string): string {
+    const root = resolve(this.options.workspaceDir);
+    const full = resolve(root, path);
+    const rel = relative(root, full);
+    if (isAbsolute(path) || rel.startsWith('..') || isAbsolute(rel) || !full.endsWith('.json')) {
+      throw new StudioError(`"${path}" is not a .json file inside the workspace folder ${root}`, 'bad-path');
+    }
+    return full;
+  }
+
+  async openPipeline(path: string) {
+    return this.open(this.inWorkspace(path), path);
+  }
+
+  async savePipeline(path: string, doc: PipelineDocument) {
+    const full = this.inWorkspace(path);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, serializeDocument(doc));
+    return { path: full };
+  }
+
+  async status() {
+    return this.state;
+  }
+
+  private setState(patch: Partial<RunStatus>): void {
+    this.state = { ...this.state, ...patch };
+    this.events.emit('runState', this.state);
+  }
+
+  async run(doc: PipelineDocument) {
+    if (this.flow) throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
+    const loaded = validateValue(doc);
+    if (!loaded.pipeline) {
+      throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them before running`, 'invalid', loaded.issues);
+    }
+    const nodeStates = Object.fromEntries(loaded.pipeline.nodes.map((n) => [n.id, 'idle' as const]));
+    const flow = new Flow(
+      loaded.pipeline,
+      {
+        onState: (nodeId, s) => this.setState({ nodeStates: { ...this.state.nodeStates, [nodeId]: s } }),
+        onError: (nodeId, message, count) => this.nodeError({ runId: flow.runId, nodeId, message, count, time: Date.now() }),
+        onMetrics: (tick) => {
+          this.errorsThisTick.clear();
+          for (const e of this.pendingErrors.values()) this.events.emit('nodeError', e);
+          this.pendingErrors.clear();
+          this.events.emit('metrics', tick);
+        },
+      },
+      { metricsIntervalMs: this.options.metricsIntervalMs },
+    );
+    this.flow = this.lastFlow = flow;
+    this.setState({ phase: 'starting', runId: flow.runId, pipelineName: doc.name, startedAt: Date.now(), stoppedAt: undefined, message: undefined, nodeStates });
+    await flow.start();
+    this.setState({ phase: 'running' });
+    void flow.done.then(() => {
+      if (this.flow !== flow) return;
+      this.flow = undefined;
+      const failed = Object.entries(this.state.nodeStates).filter(([, s]) => s === 'error').map(([id]) => id);
+      this.setState({
+        phase: 'idle',
+        stoppedAt: Date.now(),
+        message: failed.length ? `finished; node(s) in error: ${failed.join(', ')}` : 'finished',
+      });
+    });
+    return this.state;
+  }
+
+  /** At most one error event per node per metrics tick; the rest are counted in the next one. */
+  private nodeError(e: NodeErrorEvent): void {
+    if (this.errorsThisTick.has(e.nodeId)) {
+      this.pendingErrors.set(e.nodeId, e);
+      return;
+    }
+    this.errorsThisTick.add(e.nodeId);
+    this.events.emit('nodeError', e);
+  }
+
+  async stop() {
+    const flow = this.flow;
+    if (!flow) return this.state;
+    this.setState({ phase: 'stopping' });
+    const timeoutMs = this.options.stopTimeoutMs ?? 15_000;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      flow.stop().then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.flow = undefined;
+      this.setState({ phase: 'failed', stoppedAt: Date.now(), message: `stop timed out after ${timeoutMs} ms: queues did not drain` });
+    } else {
+      this.setState({ phase: 'idle', stoppedAt: Date.now(), message: 'stopped' });
+    }
+    return this.state;
+  }
+
+  async peek(nodeId: string) {
+    const flow = this.flow ?? this.lastFlow;
+    if (!flow?.runners.has(nodeId)) throw new StudioError(`no node "${nodeId}" in the current or last run`, 'not-found');
+    return flow.peek(nodeId) ?? [];
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * How a node type is declared: one spec per type is the single source for validation, the JSON Schema,
+ * the palette, the inspector form and `sluice nodes`.
+ */
+import { z } from 'zod';
+import type { ConfigFieldInfo, NodeCategory, NodeTypeInfo, PortInfo } from '../shared/spec';
+
+/** A record travelling on a `record` port: a plain JSON object. */
+export type Rec = Record<string, unknown>;
+
+/** What a running node can do towards its flow. */
+export interface NodeContext {
+  readonly nodeId: string;
+  /** Send a batch on an output port. Returns a promise only when a queue is full and the caller must wait. */
+  emit(port: string, batch: Rec[]): Promise<void> | void;
+  /** Report a record-level error: counted, reported to the studio, the record is skipped. */
+  error(message: string): void;
+  /** Count records this node discards by its own policy. */
+  drop(count: number): void;
+  /** Add to a node-specific counter shown with its metrics (e.g. `late`). */
+  count(name: string, n?: number): void;
+  /** Aborted when the run is asked to stop; sources end their loop. */
+  readonly signal: AbortSignal;
+}
+
+/** A running node. Sources implement `run`; others `process`. */
+export interface NodeInstance {
+  open?(): Promise<void> | void;
+  /** Sources: produce until `ctx.signal` aborts or the source is exhausted. */
+  run?(): Promise<void>;
+  /** A batch arriving on an input port. */
+  process?(port: string, batch: Rec[]): Promise<void> | void;
+  /** All inputs have ended: emit what is still held (e.g. open windows). */
+  finish?(): Promise<void> | void;
+  /** Release resources; called once, after finish or on error. */
+  close?(): Promise<void> | void;
+  /** The last records kept, for nodes that keep some (the debug sink). */
+  peek?(): unknown[];
+}
+
+/** Reports a problem with one config field during lint, e.g. an expression that does not compile. */
+export type LintReport = (field: string, message: string) => void;
+
+export interface NodeSpec<S extends z.ZodObject = z.ZodObject> {
+  type: string;
+  category: NodeCategory;
+  title: string;
+  description: string;
+  inputs: PortInfo[];
+  outputs: PortInfo[];
+  config: S;
+  /** Checks beyond the schema (expressions compile, fields agree). */
+  lint?(config: z.output<S>, report: LintReport): void;
+  create(config: z.output<S>, ctx: NodeContext): NodeInstance;
+}
+
+/** Declare a node type (keeps the config type flowing from the schema into `create`). */
+export function defineNode<S extends z.ZodObject>(spec: NodeSpec<S>): NodeSpec<S> {
+  return spec;
+}
+
+/** The JSON Schema of a node's config, as a user writes it (fields with defaults are optional). */
+export function configJsonSchema(spec: NodeSpec): Record<string, unknown> {
+  const schema = z.toJSONSchema(spec.config, { io: 'input' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
+
+function typeName(s: Record<string, unknown>): string {
+  if (Array.isArray(s.enum)) return 'enum';
+  if (typeof s.type === 'string') return s.type === 'array' && s.items ? `${typeName(s.items as Record<string, unknown>)}[]` : s.type;
+  if (Array.isArray(s.anyOf)) return (s.anyOf as Record<string, unknown>[]).map(typeName).join(' | ');
+  return 'any';
+}
+
+/** The serializable description of a node type, derived from its spec. */
+export function describeNode(spec: NodeSpec): NodeTypeInfo {
+  const schema = configJsonSchema(spec);
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  const fields: ConfigFieldInfo[] = Object.entries(props).map(([name, p]) => {
+    const field: ConfigFieldInfo = {
+      name,
+      type: typeName(p),
+      description: typeof p.description === 'string' ? p.description : '',
+      required: required.has(name),
+    };
+    if ('default' in p) field.default = p.default;
+    if (typeof p.unit === 'string') field.unit = p.unit;
+    if (Array.isArray(p.enum)) field.enum = p.enum;
+    return field;
+  });
+  return {
+    type: spec.type,
+    category: spec.category,
+    title: spec.title,
+    description: spec.description,
+    inputs: spec.inputs,
+    outputs: spec.outputs,
+    fields,
+    configSchema: schema,
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * The one API between the studio and the engine. Both ends are derived from these declarations (see `rpc.ts`).
+ */
+import type { PipelineDocument } from './document';
+import type { MetricsTick, NodeState } from './metrics';
+import type { NodeTypeInfo } from './spec';
+import type { ValidationIssue, ValidationResult } from './validation';
+
+export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'failed';
+
+export interface RunStatus {
+  phase: RunPhase;
+  runId?: string;
+  pipelineName?: string;
+  startedAt?: number;
+  stoppedAt?: number;
+  /** Why the run failed or stopped, in words. */
+  message?: string;
+  nodeStates: Record<string, NodeState>;
+}
+
+export interface NodeErrorEvent {
+  runId: string;
+  nodeId: string;
+  message: string;
+  time: number;
+  /** How many errors this node has reported in this run. */
+  count: number;
+}
+
+export interface OpenedPipeline {
+  path: string;
+  text: string;
+  /** Present when the text parsed as a document (it may still have issues). */
+  document?: PipelineDocument;
+  validation: ValidationResult;
+}
+
+/** Request/response methods. Every one returns a promise; arguments are validated on the engine side. */
+export interface StudioMethods {
+  listNodeTypes(): Promise<NodeTypeInfo[]>;
+  validate(text: string): Promise<ValidationResult>;
+  openDemo(): Promise<OpenedPipeline>;
+  /** Open a pipeline file from the workspace folder (a relative path). */
+  openPipeline(path: string): Promise<OpenedPipeline>;
+  /** Save into the workspace folder (a relative path), with stable key order; returns the absolute path. */
+  savePipeline(path: string, doc: PipelineDocument): Promise<{ path: string }>;
+  run(doc: PipelineDocument): Promise<RunStatus>;
+  stop(): Promise<RunStatus>;
+  status(): Promise<RunStatus>;
+  /** The last records kept by a `debug` sink of the current (or last) run. */
+  peek(nodeId: string): Promise<unknown[]>;
+}
+
+/** Event streams. The last value of each is replayed to a late subscriber. */
+export interface StudioEvents {
+  metrics: MetricsTick;
+  runState: RunStatus;
+  nodeError: NodeErrorEvent;
+}
+
+export type StudioMethodName = keyof StudioMethods;
+export type StudioEventName = keyof StudioEvents;
+
+/** The method names, as a runtime list: the RPC server dispatches only to these. */
+export const STUDIO_METHODS = [
+  'listNodeTypes',
+  'validate',
+  'openDemo',
+  'openPipeline',
+  'savePipeline',
+  'run',
+  'stop',
+  'status',
+  'peek',
+] as const satisfies readonly StudioMethodName[];
+
+export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];
+
+export type Unsubscribe = () => void;
+
+/** What a client holds: the methods, plus subscription to events. */
+export interface StudioApi extends StudioMethods {
+  on<K extends StudioEventName>(event: K, listener: (payload: StudioEvents[K]) => void): Unsubscribe;
+}
+
+/** An error that crossed the API, with the validation issues when it is about a document. */
+export class StudioError extends Error {
+  constructor(
+    message: string,
+    readonly code: string = 'error',
+    readonly issues?: ValidationIssue[],
+  ) {
+    super(message);
+    this.name = 'StudioError';
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The pipeline document, version 1: the file format users read, diff and commit.
+ */
+export const PIPELINE_VERSION = 1;
+
+export interface Position {
+  x: number;
+  y: number;
+}
+
+export interface PipelineNode {
+  id: string;
+  type: string;
+  position: Position;
+  config: Record<string, unknown>;
+}
+
+export interface PortRef {
+  node: string;
+  port: string;
+}
+
+/** What a full queue does: `block` makes the producer wait (back pressure); `drop` discards new records, counted. */
+export type OverflowPolicy = 'block' | 'drop';
+
+export interface EdgeQueueSettings {
+  maxRecords?: number;
+  maxBytes?: number;
+  overflow?: OverflowPolicy;
+}
+
+export interface PipelineEdge {
+  id: string;
+  from: PortRef;
+  to: PortRef;
+  queue?: EdgeQueueSettings;
+}
+
+export interface PipelineDocument {
+  version: number;
+  name: string;
+  description?: string;
+  nodes: PipelineNode[];
+  edges: PipelineEdge[];
+}
+
+export const DEFAULT_QUEUE_RECORDS = 1000;
+export const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+
+/** Key order of the known objects; keys not listed follow in alphabetical order. */
+const KEY_ORDER: Record<string, readonly string[]> = {
+  document: ['version', 'name', 'description', 'nodes', 'edges'],
+  node: ['id', 'type', 'position', 'config'],
+  edge: ['id', 'from', 'to', 'queue'],
+  ref: ['node', 'port'],
+  position: ['x', 'y'],
+  queue: ['maxRecords', 'maxBytes', 'overflow'],
+};
+
+function ordered(value: Record<string, unknown>, order: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (value[k] !== undefined) out[k] = value[k];
+  for (const k of Object.keys(value).sort()) if (!(k in out) && value[k] !== undefined) out[k] = value[k];
+  return out;
+}
+
+function sortedDeep(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedDeep);
+  if (value && typeof value === 'object') {
+    const src = value as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(src).sort()) out[k] = sortedDeep(src[k]);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Serialize a document with a stable key order and 2-space indent, so that a one-field change is a one-line diff.
+ * Config keys are sorted alphabetically at every depth.
+ */
+export function serializeDocument(doc: PipelineDocument): string {
+  const o = KEY_ORDER;
+  const shaped = ordered(
+    {
+      ...doc,
+      nodes: doc.nodes.map((n) =>
+        ordered({ ...n, position: ordered({ ...n.position }, o.position!), config: sortedDeep(n.config) }, o.node!),
+      ),
+      edges: doc.edges.map((e) =>
+        ordered(
+          {
+            ...e,
+            from: ordered({ ...e.from }, o.ref!),
+            to: ordered({ ...e.to }, o.ref!),
+            queue: e.queue ? ordered({ ...e.queue }, o.queue!) : undefined,
+          },
+          o.edge!,
+        ),
+      ),
+    },
+    o.document!,
+  );
+  return JSON.stringify(shaped, null, 2) + '\n';
+}

@@ -1,0 +1,46 @@
+/**
+ * Live metrics: one tick every 250 ms carries every node and edge, never one message per record.
+ */
+export const METRICS_INTERVAL_MS = 250;
+
+export type NodeState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped' | 'error';
+
+export interface NodeMetrics {
+  state: NodeState;
+  /** Records per second over the last tick. */
+  recordsInPerSec: number;
+  recordsOutPerSec: number;
+  bytesInPerSec: number;
+  bytesOutPerSec: number;
+  recordsIn: number;
+  recordsOut: number;
+  errors: number;
+  /** Records this node chose to drop (e.g. late records with nowhere to go). */
+  dropped: number;
+  /** Processing time per record over the last tick, milliseconds. */
+  p50Ms: number;
+  p99Ms: number;
+  lastError?: string;
+  /** Node-specific counters, e.g. `late` for a window. */
+  counters?: Record<string, number>;
+}
+
+export interface EdgeMetrics {
+  length: number;
+  capacity: number;
+  bytes: number;
+  /** The fraction of the last tick during which the queue was full: 0 is free flowing, 1 is fully back-pressured. */
+  fullFraction: number;
+  recordsPerSec: number;
+  dropped: number;
+}
+
+export interface MetricsTick {
+  runId: string;
+  seq: number;
+  /** Wall-clock time of the tick, ms since the epoch. */
+  time: number;
+  elapsedMs: number;
+  nodes: Record<string, NodeMetrics>;
+  edges: Record<string, EdgeMetrics>;
+}

@@ -1,0 +1,207 @@
+/**
+ * The RPC layer: turns `StudioMethods` + `StudioEvents` into messages over any port that carries strings.
+ *
+ * This is the only module that knows the wire format. Transports (Electron IPC, WebSocket, in-memory) implement
+ * `MessagePortLike` in a few lines each and never look inside a message.
+ */
+import {
+  STUDIO_EVENTS,
+  STUDIO_METHODS,
+  StudioError,
+  type StudioApi,
+  type StudioEventName,
+  type StudioEvents,
+  type StudioMethods,
+} from './api';
+import type { EventHub } from './events';
+import type { ValidationIssue } from './validation';
+
+/** A bidirectional message port carrying text. */
+export interface MessagePortLike {
+  send(message: string): void;
+  onMessage(listener: (message: string) => void): () => void;
+}
+
+type Envelope =
+  | { t: 'call'; id: number; method: string; args: unknown[] }
+  | { t: 'result'; id: number; value: unknown }
+  | { t: 'error'; id: number | null; error: { message: string; code: string; issues?: ValidationIssue[] } }
+  | { t: 'sub'; event: string }
+  | { t: 'unsub'; event: string }
+  | { t: 'event'; event: string; payload: unknown };
+
+/** Checks a method's arguments on the serving side; returns a message naming the bad argument, or undefined. */
+export type ArgsValidator = (method: keyof StudioMethods, args: unknown[]) => string | undefined;
+
+const isMethod = (m: unknown): m is keyof StudioMethods =>
+  typeof m === 'string' && (STUDIO_METHODS as readonly string[]).includes(m);
+const isEvent = (e: unknown): e is StudioEventName =>
+  typeof e === 'string' && (STUDIO_EVENTS as readonly string[]).includes(e);
+
+function errorEnvelope(id: number | null, err: unknown): Envelope {
+  if (err instanceof StudioError) {
+    return { t: 'error', id, error: { message: err.message, code: err.code, issues: err.issues } };
+  }
+  return { t: 'error', id, error: { message: err instanceof Error ? err.message : String(err), code: 'error' } };
+}
+
+/**
+ * Serve `methods` and `events` on one port (one connection). Returns a function that detaches it.
+ * A malformed message gets an error reply; the connection stays up.
+ */
+export function serveApi(
+  port: MessagePortLike,
+  methods: StudioMethods,
+  events: EventHub<StudioEvents>,
+  validateArgs: ArgsValidator,
+): () => void {
+  const subs = new Map<string, () => void>();
+  const send = (e: Envelope): void => port.send(JSON.stringify(e));
+
+  const handle = async (raw: string): Promise<void> => {
+    let msg: Partial<Envelope> & Record<string, unknown>;
+    try {
+      msg = JSON.parse(raw) as typeof msg;
+    } catch (e) {
+      send(errorEnvelope(null, new StudioError(`malformed message: ${(e as Error).message}`, 'bad-message')));
+      return;
+    }
+    if (!msg || typeof msg !== 'object' || Array.isArray(msg)) {
+      send(errorEnvelope(null, new StudioError('malformed message: expected a JSON object', 'bad-message')));
+      return;
+    }
+    if (msg.t === 'sub' || msg.t === 'unsub') {
+      if (!isEvent(msg.event)) {
+        send(errorEnvelope(null, new StudioError(`unknown event "${String(msg.event)}"`, 'bad-message')));
+        return;
+      }
+      const event = msg.event;
+      subs.get(event)?.();
+      subs.delete(event);
+      if (msg.t === 'sub') {
+        subs.set(
+          event,
+          events.on(event, (payload) => send({ t: 'event', event, payload })),
+        );
+      }
+      return;
+    }
+    const id = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) ? msg.id : null;
+    if (msg.t !== 'call' || id === null) {
+      send(errorEnvelope(id, new StudioError('malformed message: expected {t:"call", id:number, method, args}', 'bad-message')));
+      return;
+    }
+    if (!isMethod(msg.method)) {
+      send(errorEnvelope(id, new StudioError(`unknown method "${String(msg.method)}"`, 'bad-message')));
+      return;
+    }
+    const args = msg.args ?? [];
+    if (!Array.isArray(args)) {
+      send(errorEnvelope(id, new StudioError(`${msg.method}: args must be an array`, 'bad-args')));
+      return;
+    }
+    const problem = validateArgs(msg.method, args);
+    if (problem) {
+      send(errorEnvelope(id, new StudioError(`${msg.method}: ${problem}`, 'bad-args')));
+      return;
+    }
+    try {
+      const fn = methods[msg.method] as (...a: unknown[]) => Promise<unknown>;
+      const value = await fn.apply(methods, args);
+      send({ t: 'result', id, value });
+    } catch (err) {
+      send(errorEnvelope(id, err));
+    }
+  };
+
+  const off = port.onMessage((raw) => void handle(raw));
+  return () => {
+    off();
+    for (const u of subs.values()) u();
+    subs.clear();
+  };
+}
+
+/** Options for a client. */
+export interface ConnectOptions {
+  /** Called with server errors that answer no call (e.g. a reply to a malformed message). */
+  onStrayError?: (message: string) => void;
+}
+
+/** Create a `StudioApi` client over a port. Calls made before the port is ready are the transport's concern. */
+export function connectApi(port: MessagePortLike, options: ConnectOptions = {}): StudioApi {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+
+  port.onMessage((raw) => {
+    let msg: Envelope;
+    try {
+      msg = JSON.parse(raw) as Envelope;
+    } catch {
+      options.onStrayError?.('the server sent a malformed message');
+      return;
+    }
+    if (msg.t === 'result' || msg.t === 'error') {
+      const p = msg.id === null ? undefined : pending.get(msg.id);
+      if (!p) {
+        if (msg.t === 'error') options.onStrayError?.(msg.error.message);
+        return;
+      }
+      pending.delete(msg.id!);
+      if (msg.t === 'result') p.resolve(msg.value);
+      else p.reject(new StudioError(msg.error.message, msg.error.code, msg.error.issues));
+    } else if (msg.t === 'event') {
+      for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
+    }
+  });
+
+  const call = (method: string, args: unknown[]): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      port.send(JSON.stringify({ t: 'call', id, method, args } satisfies Envelope));
+    });
+
+  const api = {
+    on(event: StudioEventName, listener: (p: never) => void) {
+      let set = listeners.get(event);
+      if (!set) {
+        listeners.set(event, (set = new Set()));
+        port.send(JSON.stringify({ t: 'sub', event } satisfies Envelope));
+      }
+      set.add(listener as (p: unknown) => void);
+      return () => {
+        set.delete(listener as (p: unknown) => void);
+        if (set.size === 0) {
+          listeners.delete(event);
+          port.send(JSON.stringify({ t: 'unsub', event } satisfies Envelope));
+        }
+      };
+    },
+  } as Record<string, unknown>;
+  for (const m of STUDIO_METHODS) api[m] = (...args: unknown[]) => call(m, args);
+  return api as unknown as StudioApi;
+}
+
+/** Two connected in-memory ports, for the CLI and tests. Delivery is asynchronous, like a real transport. */
+export function createMemoryPortPair(): [MessagePortLike, MessagePortLike] {
+  const make = (): { port: MessagePortLike; deliver: (m: string) => void } => {
+    const ls = new Set<(m: string) => void>();
+    return {
+      port: {
+        send: () => undefined,
+        onMessage(fn) {
+          ls.add(fn);
+          return () => ls.delete(fn);
+        },
+      },
+      deliver: (m) => queueMicrotask(() => ls.forEach((fn) => fn(m))),
+    };
+  };
+  const a = make();
+  const b = make();
+  a.port.send = (m) => b.deliver(m);
+  b.port.send = (m) => a.deliver(m);
+  return [a.port, b.port];
+}

@@ -1,0 +1,41 @@
+/**
+ * Validation results: every problem found in a document, each naming its place.
+ */
+export type IssueCode =
+  | 'json-syntax'
+  | 'version'
+  | 'structure'
+  | 'unknown-node-type'
+  | 'duplicate-id'
+  | 'config'
+  | 'unknown-node'
+  | 'unknown-port'
+  | 'port-type'
+  | 'cycle'
+  | 'expression';
+
+export interface ValidationIssue {
+  code: IssueCode;
+  /** JSON pointer into the document, e.g. `/nodes/2/config/expression`. */
+  pointer: string;
+  message: string;
+  nodeId?: string;
+  edgeId?: string;
+  /** 1-based line and column in the file, where known. */
+  line?: number;
+  column?: number;
+}
+
+export interface ValidationResult {
+  ok: boolean;
+  issues: ValidationIssue[];
+}
+
+/** Format an issue as one line, `file:line:col pointer (node x): message`. */
+export function formatIssue(issue: ValidationIssue, file?: string): string {
+  const where = [file, issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
+    .filter(Boolean)
+    .join(':');
+  const subject = issue.nodeId ? ` node "${issue.nodeId}"` : issue.edgeId ? ` edge "${issue.edgeId}"` : '';
+  return `${where ? where + ' ' : ''}${issue.pointer || '/'}${subject}: ${issue.message}`;
+}
