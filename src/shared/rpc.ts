@@ -205,3 +205,6 @@ export function createMemoryPortPair(): [MessagePortLike, MessagePortLike] {
   b.port.send = (m) => a.deliver(m);
   return [a.port, b.port];
 }
+
+/** The Electron IPC channel that carries the RPC messages (used by the preload and the main process only). */
+export const IPC_CHANNEL = 'sluice:rpc';

@@ -138,27 +138,31 @@ export class NodeRunner {
     }
   }
 
+  private get failed(): boolean {
+    return this.state === 'error';
+  }
+
   /** Run until the inputs end (or, for a source, until it stops), then finish, close outputs and close. */
   async run(): Promise<void> {
-    if (this.state !== 'error') this.setState('running');
+    if (!this.failed) this.setState('running');
     const inst = this.instance;
-    if (inst && this.state !== 'error') {
+    if (inst && !this.failed) {
       try {
         if (inst.run) await inst.run();
         else await this.consume(inst);
-        if (this.state !== 'error') await inst.finish?.();
+        if (!this.failed) await inst.finish?.();
       } catch (err) {
         this.fail(err);
       }
     }
-    if (this.state === 'error') await this.drainDiscarding();
+    if (this.failed) await this.drainDiscarding();
     for (const qs of this.outputs.values()) for (const q of qs) q.close();
     try {
       await inst?.close?.();
     } catch (err) {
       this.fail(err);
     }
-    if (this.state !== 'error') this.setState('stopped');
+    if (!this.failed) this.setState('stopped');
   }
 
   private async consume(inst: NodeInstance): Promise<void> {

@@ -1,0 +1,155 @@
+/**
+ * `sluice`: validate, run and list node types from the command line, with the same engine as the studio.
+ */
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { Command, InvalidArgumentError } from 'commander';
+import { StudioError, type StudioApi } from '../shared/api';
+import { formatIssue } from '../shared/validation';
+import type { MetricsTick } from '../shared/metrics';
+import { loadDocumentText } from '../engine/load';
+import { createLocalApi } from '../engine/local-api';
+import { defaultWorkspace, findPackageRoot } from '../engine/paths';
+import { join } from 'node:path';
+import { summaryLine } from './summary';
+
+const root = findPackageRoot(import.meta.dirname);
+
+function localApi(): { api: StudioApi; close: () => void } {
+  return createLocalApi({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace() });
+}
+
+async function readText(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    throw new StudioError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+async function validateCommand(file: string, opts: { json?: boolean }): Promise<number> {
+  const text = await readText(file);
+  const { api, close } = localApi();
+  const result = await api.validate(text);
+  close();
+  if (opts.json) process.stdout.write(JSON.stringify({ file, ...result }, null, 2) + '\n');
+  else if (result.ok) process.stdout.write(`${file}: valid\n`);
+  else {
+    for (const issue of result.issues) process.stderr.write(formatIssue(issue, file) + '\n');
+    process.stderr.write(`${file}: ${result.issues.length} problem(s)\n`);
+  }
+  return result.ok ? 0 : 1;
+}
+
+async function runCommand(file: string, opts: { duration?: number; metrics?: string }): Promise<number> {
+  const text = await readText(file);
+  const loaded = loadDocumentText(text);
+  if (!loaded.ok || !loaded.doc) {
+    for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
+    process.stderr.write(`${file}: ${loaded.issues.length} problem(s); not running\n`);
+    return 1;
+  }
+  const { api, close } = localApi();
+  const types = new Map((await api.listNodeTypes()).map((t) => [t.type, t]));
+  const typesByNode = new Map(loaded.doc.nodes.map((n) => [n.id, types.get(n.type)!]));
+  const metricsOut = opts.metrics ? createWriteStream(opts.metrics) : undefined;
+  let last: MetricsTick | undefined;
+  // Rates are counted from the start for the first line, then from the previous line.
+  let printed: MetricsTick = { runId: '', seq: -1, time: 0, elapsedMs: 0, nodes: {}, edges: {} };
+  api.on('metrics', (tick) => {
+    metricsOut?.write(JSON.stringify(tick) + '\n');
+    last = tick;
+    if (tick.elapsedMs - printed.elapsedMs >= 1000) {
+      process.stdout.write(summaryLine(tick, printed, typesByNode) + '\n');
+      printed = tick;
+    }
+  });
+  api.on('nodeError', (e) => process.stderr.write(`error in node "${e.nodeId}" (${e.count} so far): ${e.message}\n`));
+
+  let finished!: () => void;
+  const done = new Promise<void>((r) => (finished = r));
+  let started = false;
+  api.on('runState', (s) => {
+    if (started && (s.phase === 'idle' || s.phase === 'failed')) finished();
+  });
+  await api.run(loaded.doc);
+  started = true;
+  if ((await api.status()).phase !== 'running') finished();
+
+  const stop = async (why: string): Promise<void> => {
+    process.stdout.write(`${why}: stopping (draining queues, flushing sinks)\n`);
+    await api.stop();
+  };
+  const onSignal = (sig: string) => void stop(`received ${sig}`);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const timer = opts.duration ? setTimeout(() => void stop(`ran ${opts.duration}s`), opts.duration * 1000) : undefined;
+  await done;
+  clearTimeout(timer);
+  const status = await api.status();
+  if (last) process.stdout.write(`totals: ${summaryLine(last, undefined, typesByNode)}\n`);
+  if (metricsOut) await new Promise<void>((r) => metricsOut.end(() => r()));
+  process.stdout.write(`run ${status.phase === 'failed' ? 'failed' : 'ended'}: ${status.message ?? ''}\n`);
+  close();
+  return status.phase === 'failed' ? 1 : 0;
+}
+
+async function nodesCommand(opts: { json?: boolean }): Promise<number> {
+  const { api, close } = localApi();
+  const types = await api.listNodeTypes();
+  close();
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(types, null, 2) + '\n');
+    return 0;
+  }
+  for (const t of types) {
+    process.stdout.write(`${t.type}  (${t.category}) ${t.title}\n  ${t.description}\n`);
+    const ports = (dir: string, ps: typeof t.inputs) => ps.map((p) => `    ${dir} ${p.name}: ${p.type}`).join('\n');
+    if (t.inputs.length) process.stdout.write(ports('in ', t.inputs) + '\n');
+    if (t.outputs.length) process.stdout.write(ports('out', t.outputs) + '\n');
+    for (const f of t.fields) {
+      const def = f.default !== undefined ? ` = ${JSON.stringify(f.default)}` : f.required ? ' (required)' : '';
+      process.stdout.write(`    ${f.name}: ${f.type}${f.unit ? ` [${f.unit}]` : ''}${def} — ${f.description}\n`);
+    }
+    process.stdout.write('\n');
+  }
+  return 0;
+}
+
+const seconds = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0');
+  return n;
+};
+
+// A closed pipe (`sluice nodes | head`) is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
+const program = new Command('sluice').description('Build, run and watch live stream pipelines.').showHelpAfterError();
+const exit = (code: number) => {
+  process.exitCode = code;
+};
+program
+  .command('validate <file>')
+  .description('check a pipeline file; exit 0 when valid, else print every problem and exit 1')
+  .option('--json', 'print the result as JSON')
+  .action(async (file: string, opts) => exit(await validateCommand(file, opts)));
+program
+  .command('run <file>')
+  .description('run a pipeline headless, printing a summary each second; SIGINT/SIGTERM stop it cleanly')
+  .option('--duration <seconds>', 'stop after this many seconds', seconds)
+  .option('--metrics <out.ndjson>', 'write every metrics tick as a line of JSON')
+  .action(async (file: string, opts) => exit(await runCommand(file, opts)));
+program
+  .command('nodes')
+  .description('list the node types with their ports and config fields')
+  .option('--json', 'print as JSON')
+  .action(async (opts) => exit(await nodesCommand(opts)));
+
+program.parseAsync().catch((err: unknown) => {
+  process.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 2;
+});

@@ -1,0 +1,38 @@
+/**
+ * The one-line run summary the CLI prints each second.
+ */
+import type { MetricsTick } from '../shared/metrics';
+import type { NodeTypeInfo } from '../shared/spec';
+
+const si = (n: number): string =>
+  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(1);
+
+/**
+ * Sources' output and sinks' input rates since `prev` (counted, not sampled, so bursty windows average out),
+ * errors, the fullest queue and the worst back pressure of the last tick. Without `prev`, totals since the start.
+ */
+export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, typesByNode: Map<string, NodeTypeInfo>): string {
+  const secs = Math.max((tick.elapsedMs - (prev?.elapsedMs ?? 0)) / 1000, 1e-3);
+  const fmt = (now: number, before: number | undefined) => (prev ? `${si((now - (before ?? 0)) / secs)}/s` : si(now));
+  const parts: string[] = [`${(tick.elapsedMs / 1000).toFixed(0)}s`];
+  let errors = 0;
+  for (const [id, m] of Object.entries(tick.nodes)) {
+    errors += m.errors;
+    const info = typesByNode.get(id);
+    const p = prev?.nodes[id];
+    if (info?.inputs.length === 0) parts.push(`${id}→${fmt(m.recordsOut, p?.recordsOut)}`);
+    else if (info?.outputs.length === 0) parts.push(`${id}←${fmt(m.recordsIn, p?.recordsIn)}`);
+    if (m.state === 'error') parts.push(`${id} ERROR`);
+  }
+  let fullest = '';
+  let fill = -1;
+  let pressure = 0;
+  for (const [id, e] of Object.entries(tick.edges)) {
+    const f = e.capacity ? e.length / e.capacity : 0;
+    if (f > fill) [fullest, fill] = [id, f];
+    pressure = Math.max(pressure, e.fullFraction);
+  }
+  parts.push(`errors ${errors}`);
+  if (fullest) parts.push(`fullest queue ${fullest} ${(fill * 100).toFixed(0)}%`, `back pressure ${(pressure * 100).toFixed(0)}%`);
+  return parts.join(' | ');
+}

@@ -1,0 +1,38 @@
+/**
+ * The Electron main process: one window, the engine hosted in-process and served over IPC.
+ */
+import { app, BrowserWindow, shell } from 'electron';
+import { join } from 'node:path';
+import { serveApi } from '../shared/rpc';
+import { validateApiArgs } from '../engine/api-args';
+import { StudioService } from '../engine/service';
+import { defaultWorkspace, findPackageRoot } from '../engine/paths';
+import { windowPort } from './ipc-port';
+import { studioWindowOptions } from './window-options';
+
+const root = app.isPackaged ? process.resourcesPath : findPackageRoot(import.meta.dirname);
+const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace() });
+
+function createWindow(): void {
+  const win = new BrowserWindow(studioWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));
+  win.once('ready-to-show', () => win.show());
+  // Nothing navigates away from the studio, and no new windows open inside the app.
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  const detach = serveApi(windowPort(win), service, service.events, validateApiArgs);
+  win.on('closed', detach);
+  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
+  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+}
+
+app.enableSandbox();
+void app.whenReady().then(() => {
+  createWindow();
+  app.on('activate', () => BrowserWindow.getAllWindows().length === 0 && createWindow());
+});
+app.on('window-all-closed', () => {
+  void service.stop().then(() => process.platform !== 'darwin' && app.quit());
+});

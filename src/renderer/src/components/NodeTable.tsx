@@ -1,0 +1,45 @@
+import { documentStore, metricsStore, runStore } from '../state/studio';
+import { useStore } from '../state/store';
+import { compact } from './format';
+
+/** Live figures per node: state, rate, bytes, errors, processing time. */
+export function NodeTable({ selected, onSelect }: { selected?: string; onSelect: (id: string) => void }) {
+  const { doc } = useStore(documentStore);
+  const { latest, rates } = useStore(metricsStore);
+  const { status } = useStore(runStore);
+  const live = latest && latest.runId === status.runId;
+  return (
+    <section className="panel table" aria-label="node metrics">
+      <h2>Nodes</h2>
+      <table aria-label="Node metrics">
+        <thead>
+          <tr>
+            <th>Node</th>
+            <th>State</th>
+            <th className="num">rec/s</th>
+            <th className="num">KB/s</th>
+            <th className="num">Errors</th>
+            <th className="num">p99 ms</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(doc?.nodes ?? []).map((n) => {
+            const m = live ? latest.nodes[n.id] : undefined;
+            return (
+              <tr key={n.id} className={selected === n.id ? 'selected' : ''} onClick={() => onSelect(n.id)} data-node={n.id}>
+                <td>{n.id}</td>
+                <td className={`state ${status.nodeStates[n.id] ?? 'idle'}`}>{status.nodeStates[n.id] ?? 'idle'}</td>
+                <td className="num" data-testid={`table-rate-${n.id}`}>
+                  {m ? compact(rates[n.id] ?? 0) : '—'}
+                </td>
+                <td className="num">{m ? compact((Math.max(m.bytesInPerSec, m.bytesOutPerSec)) / 1024) : '—'}</td>
+                <td className={`num${m && m.errors ? ' bad' : ''}`}>{m ? compact(m.errors) : '—'}</td>
+                <td className="num">{m ? m.p99Ms.toFixed(3) : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,34 @@
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { documentStore, metricsStore } from '../state/studio';
+import { useStore } from '../state/store';
+import { compact, SERIES_COLOURS } from './format';
+
+/** Records per second for every node over the last minute; no animation, bounded history. */
+export function RateChart() {
+  const { history } = useStore(metricsStore);
+  const { doc } = useStore(documentStore);
+  const ids = doc?.nodes.map((n) => n.id) ?? [];
+  return (
+    <section className="panel chart" aria-label="records per second chart">
+      <h2>Records/s per node</h2>
+      <div className="chart-box">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={history} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(0)}s`} stroke="#7d8da1" fontSize={11} />
+            <YAxis scale="symlog" tickFormatter={(v: number) => compact(v)} stroke="#7d8da1" fontSize={11} width={44} />
+            <Tooltip
+              contentStyle={{ background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 }}
+              formatter={(v) => compact(Number(v))}
+              labelFormatter={(v) => `${String(v)} s`}
+            />
+            <Legend wrapperStyle={{ fontSize: 11 }} />
+            {ids.map((id, i) => (
+              <Line key={id} dataKey={id} name={id} stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { useEffect, useState } from 'react';
+import { documentStore, runStore, studioApi } from '../state/studio';
+import { useStore } from '../state/store';
+
+/** The last records a debug sink kept, refreshed each second while a run is on. */
+export function Records({ nodeId }: { nodeId: string | undefined }) {
+  const { doc } = useStore(documentStore);
+  const { status } = useStore(runStore);
+  const [records, setRecords] = useState<unknown[]>([]);
+  const [error, setError] = useState<string>();
+  const isDebug = doc?.nodes.find((n) => n.id === nodeId)?.type === 'debug';
+
+  useEffect(() => {
+    if (!nodeId || !isDebug || !status.runId) return;
+    let cancelled = false;
+    const load = () =>
+      studioApi()
+        .peek(nodeId)
+        .then((r) => !cancelled && (setRecords(r.slice(-20).reverse()), setError(undefined)))
+        .catch((e: Error) => !cancelled && setError(e.message));
+    void load();
+    const timer = status.phase === 'running' ? setInterval(load, 1000) : undefined;
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+    };
+  }, [nodeId, isDebug, status.runId, status.phase]);
+
+  return (
+    <section className="panel records" aria-label="records">
+      <h2>{nodeId ? `Records at ${nodeId}` : 'Records'}</h2>
+      {!nodeId && <p className="hint">Select a debug sink to see the records it keeps.</p>}
+      {nodeId && !isDebug && <p className="hint">“{nodeId}” is not a debug sink.</p>}
+      {error && <p className="bad">{error}</p>}
+      {nodeId && isDebug && (
+        <ol className="record-list">
+          {records.map((r, i) => (
+            <li key={i}>
+              <code>{JSON.stringify(r)}</code>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}

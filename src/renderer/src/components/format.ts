@@ -1,0 +1,22 @@
+/** Compact number formatting for rates and counts. */
+export function compact(n: number): string {
+  if (!Number.isFinite(n)) return '–';
+  const a = Math.abs(n);
+  if (a >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
+  if (a >= 1e4) return `${(n / 1e3).toFixed(0)}k`;
+  if (a >= 1e3) return `${(n / 1e3).toFixed(1)}k`;
+  if (a >= 10 || n === 0) return n.toFixed(0);
+  return n.toFixed(1);
+}
+
+/** A stable colour per series index. */
+export const SERIES_COLOURS = ['#4f8cff', '#f5a524', '#17c964', '#f31260', '#9353d3', '#06b7db', '#ff7a45', '#a3e635', '#e879f9', '#94a3b8', '#facc15', '#2dd4bf'];
+
+/** Port-type colours, shared by handles and the legend. */
+export function portColour(type: string): string {
+  if (type.startsWith('video/encoded')) return '#ff7a45';
+  if (type.startsWith('video')) return '#f5a524';
+  if (type.startsWith('audio')) return '#17c964';
+  if (type === 'bytes') return '#94a3b8';
+  return '#4f8cff';
+}

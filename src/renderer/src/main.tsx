@@ -1,0 +1,13 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import '@xyflow/react/dist/style.css';
+import './styles.css';
+import { App } from './components/App';
+import { runStore, startStudio } from './state/studio';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+startStudio().catch((err: Error) => runStore.set((s) => ({ ...s, lastActionError: `could not load the studio: ${err.message}` })));

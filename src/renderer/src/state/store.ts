@@ -1,0 +1,30 @@
+/**
+ * A minimal external store for React (useSyncExternalStore): state split by domain, one store each.
+ */
+import { useSyncExternalStore } from 'react';
+
+export interface Store<T> {
+  get(): T;
+  set(next: T | ((prev: T) => T)): void;
+  subscribe(fn: () => void): () => void;
+}
+
+export function createStore<T>(initial: T): Store<T> {
+  let value = initial;
+  const fns = new Set<() => void>();
+  return {
+    get: () => value,
+    set(next) {
+      value = typeof next === 'function' ? (next as (p: T) => T)(value) : next;
+      for (const fn of fns) fn();
+    },
+    subscribe(fn) {
+      fns.add(fn);
+      return () => fns.delete(fn);
+    },
+  };
+}
+
+export function useStore<T>(store: Store<T>): T {
+  return useSyncExternalStore(store.subscribe, store.get);
+}
