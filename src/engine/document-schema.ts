@@ -71,5 +71,5 @@ export function pipelineJsonSchema(): Record<string, unknown> {
     })
     .describe('A Sluice pipeline, version 1.');
   const schema = z.toJSONSchema(doc, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  return { $id: 'https://sluice.dev/schema/pipeline.v1.json', title: 'Sluice pipeline v1', ...schema };
+  return { $id: 'urn:sluice:schema:pipeline:v1', title: 'Sluice pipeline v1', ...schema };
 }

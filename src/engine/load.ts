@@ -7,7 +7,7 @@ import { canFeed } from '../shared/ports';
 import type { ValidationIssue, ValidationResult } from '../shared/validation';
 import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './document-schema';
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from './json-source';
-import { allNodeSpecs, getNodeSpec } from './registry';
+import { builtinRegistry, type NodeRegistry } from './registry';
 import type { NodeSpec } from './spec';
 
 export interface ResolvedNode {
@@ -48,10 +48,10 @@ function distance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function nearestType(type: string): string | undefined {
+function nearestType(type: string, registry: NodeRegistry): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
-  for (const s of allNodeSpecs()) {
+  for (const s of registry.all()) {
     const d = distance(type.toLowerCase(), s.type);
     if (d < bestD) [best, bestD] = [s.type, d];
   }
@@ -61,8 +61,10 @@ function nearestType(type: string): string | undefined {
 function zodIssues(error: z.ZodError, base: string, extra: Partial<ValidationIssue>, code: ValidationIssue['code']): ValidationIssue[] {
   return error.issues.map((i) => {
     const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    const field = path.length ? `"${path.join('.')}": ` : '';
+    const field = path.length ? `"${path.join('.')}"${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? ' ' : ': '}` : '';
     let message = i.message.replace(/^Invalid input: /, '');
+    const missing = /^expected (.+), received undefined$/.exec(message);
+    if (missing) message = `is required (${missing[1]})`;
     if (i.code === 'unrecognized_keys') message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
     return { code, pointer: base + ptr(...path), message: field + message, ...extra };
   });
@@ -87,11 +89,23 @@ function topoOrder(ids: string[], edges: PipelineEdge[]): { order: string[]; cyc
       if (indeg.get(n) === 0) queue.push(n);
     }
   }
-  return { order, cyclic: ids.filter((id) => !order.includes(id)) };
+  // What Kahn's algorithm leaves is the cycles plus whatever hangs below them; peel off the nodes whose outputs
+  // lead nowhere within the remainder, so that only nodes on a cycle are named.
+  const rest = new Set(ids.filter((id) => !order.includes(id)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const id of rest) {
+      if (!next.get(id)!.some((n) => rest.has(n))) {
+        rest.delete(id);
+        changed = true;
+      }
+    }
+  }
+  return { order, cyclic: [...rest] };
 }
 
 /** Validate a parsed document value. Every problem is reported, not just the first. */
-export function validateValue(value: unknown): LoadResult {
+export function validateValue(value: unknown, registry: NodeRegistry = builtinRegistry): LoadResult {
   const issues: ValidationIssue[] = [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, issues: [{ code: 'structure', pointer: '', message: 'expected a JSON object with "version", "name", "nodes" and "edges"' }] };
@@ -131,9 +145,9 @@ export function validateValue(value: unknown): LoadResult {
       return;
     }
     seen.set(node.id, i);
-    const spec = getNodeSpec(node.type);
+    const spec = registry.get(node.type);
     if (!spec) {
-      const near = nearestType(node.type);
+      const near = nearestType(node.type, registry);
       issues.push({
         code: 'unknown-node-type',
         pointer: base + '/type',
@@ -224,7 +238,7 @@ export function validateValue(value: unknown): LoadResult {
 }
 
 /** Parse and validate a document's text. Issues carry the line and column they point at. */
-export function loadDocumentText(text: string): LoadResult {
+export function loadDocumentText(text: string, registry: NodeRegistry = builtinRegistry): LoadResult {
   let parsed;
   try {
     parsed = parseJsonWithLocations(text);
@@ -234,7 +248,7 @@ export function loadDocumentText(text: string): LoadResult {
     }
     throw err;
   }
-  const result = validateValue(parsed.value);
+  const result = validateValue(parsed.value, registry);
   for (const issue of result.issues) {
     const at: SourceLocation | undefined = locate(parsed.locations, issue.pointer);
     if (at) Object.assign(issue, at);

@@ -13,10 +13,23 @@ import type { NodeTypeInfo } from '../shared/spec';
 
 const SPECS: readonly NodeSpec[] = [liveRoom, filter, map, keyBy, windowOp, debug, file] as unknown as NodeSpec[];
 
-const BY_TYPE = new Map(SPECS.map((s) => [s.type, s]));
+/** A set of node types to validate and run documents against. */
+export interface NodeRegistry {
+  get(type: string): NodeSpec | undefined;
+  all(): readonly NodeSpec[];
+}
+
+/** Make a registry from specs (the built-in one, or one extended by an embedding program). */
+export function createRegistry(specs: readonly NodeSpec[]): NodeRegistry {
+  const byType = new Map(specs.map((s) => [s.type, s]));
+  return { get: (type) => byType.get(type), all: () => specs };
+}
+
+/** The built-in node types. */
+export const builtinRegistry = createRegistry(SPECS);
 
 export function getNodeSpec(type: string): NodeSpec | undefined {
-  return BY_TYPE.get(type);
+  return builtinRegistry.get(type);
 }
 
 export function allNodeSpecs(): readonly NodeSpec[] {

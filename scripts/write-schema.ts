@@ -1,0 +1,8 @@
+/** Write the published JSON Schema of pipeline documents, generated from the node specs. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pipelineJsonSchema } from '../src/engine/document-schema';
+
+const out = join(import.meta.dirname, '..', 'resources', 'schema', 'pipeline.v1.json');
+writeFileSync(out, JSON.stringify(pipelineJsonSchema(), null, 2) + '\n');
+process.stdout.write(`wrote ${out}\n`);

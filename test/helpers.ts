@@ -1,0 +1,58 @@
+/**
+ * Test helpers: run a document through the real engine and collect what it did.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PipelineDocument } from '../src/shared/document';
+import type { MetricsTick } from '../src/shared/metrics';
+import { validateValue, type ResolvedPipeline } from '../src/engine/load';
+import { Flow } from '../src/engine/runtime/flow';
+
+export const ROOT = join(import.meta.dirname, '..');
+export const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
+
+export function resolve(doc: PipelineDocument): ResolvedPipeline {
+  const r = validateValue(doc);
+  if (!r.pipeline) throw new Error(`invalid test document: ${JSON.stringify(r.issues)}`);
+  return r.pipeline;
+}
+
+export interface Recorded {
+  flow: Flow;
+  ticks: MetricsTick[];
+  errors: { nodeId: string; message: string }[];
+  states: { nodeId: string; state: string }[];
+}
+
+/** Start a flow with metrics every `intervalMs`, recording ticks, errors and state changes. */
+export async function startFlow(doc: PipelineDocument, intervalMs = 250): Promise<Recorded> {
+  const rec: Omit<Recorded, 'flow'> = { ticks: [], errors: [], states: [] };
+  const flow = new Flow(
+    resolve(doc),
+    {
+      onMetrics: (t) => rec.ticks.push(t),
+      onError: (nodeId, message) => rec.errors.push({ nodeId, message }),
+      onState: (nodeId, state) => rec.states.push({ nodeId, state }),
+    },
+    { metricsIntervalMs: intervalMs },
+  );
+  await flow.start();
+  return { flow, ...rec };
+}
+
+/** A small linear document: nodes in order, each wired `out` → `in` to the next. */
+export function chain(name: string, nodes: { id: string; type: string; config?: Record<string, unknown> }[], queue?: PipelineDocument['edges'][number]['queue']): PipelineDocument {
+  return {
+    version: 1,
+    name,
+    nodes: nodes.map((n, i) => ({ id: n.id, type: n.type, position: { x: i * 200, y: 0 }, config: n.config ?? {} })),
+    edges: nodes.slice(1).map((n, i) => ({
+      id: `e${i + 1}`,
+      from: { node: nodes[i]!.id, port: 'out' },
+      to: { node: n.id, port: 'in' },
+      ...(queue ? { queue } : {}),
+    })),
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

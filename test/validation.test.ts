@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { loadDocumentText, validateValue } from '../src/engine/load';
+import { allNodeSpecs, createRegistry } from '../src/engine/registry';
+import { defineNode, type NodeSpec } from '../src/engine/spec';
+import { fixture } from './helpers';
+
+const brief = (text: string) =>
+  loadDocumentText(text).issues.map((i) => ({ code: i.code, pointer: i.pointer, message: i.message, node: i.nodeId ?? i.edgeId, line: i.line }));
+
+describe('validation reports every problem, each with its place', () => {
+  it('a JSON syntax error names its line and column', () => {
+    expect(brief(fixture('bad/syntax.json'))).toEqual([
+      { code: 'json-syntax', pointer: '', message: 'Expected a value but found "]" at line 6, column 3', node: undefined, line: 6 },
+    ]);
+  });
+
+  it('a document from a newer Sluice says so, and nothing else', () => {
+    expect(brief(fixture('bad/newer-version.json'))).toEqual([
+      {
+        code: 'version',
+        pointer: '/version',
+        message: 'this file was written by a newer Sluice (document version 2); this Sluice reads version 1',
+        node: undefined,
+        line: 2,
+      },
+    ]);
+  });
+
+  it('something that is not a pipeline gets every structural problem at once', () => {
+    expect(brief(fixture('bad/not-a-pipeline.json'))).toEqual([
+      { code: 'version', pointer: '/version', message: 'expected "version": 1, found nothing', node: undefined, line: 1 },
+      { code: 'structure', pointer: '/name', message: '"name": expected string, received number', node: undefined, line: 2 },
+      { code: 'structure', pointer: '/nodes', message: '"nodes": expected array, received object', node: undefined, line: 3 },
+      { code: 'structure', pointer: '/edges', message: '"edges" is required (array)', node: undefined, line: 1 },
+      { code: 'structure', pointer: '', message: 'unknown field "extra"', node: undefined, line: 1 },
+    ]);
+  });
+
+  it('node types, ids, configs, expressions, edges and ports: all reported together', () => {
+    expect(brief(fixture('bad/many-problems.json'))).toEqual([
+      { code: 'config', pointer: '/nodes/0/config/rate', message: '"rate": expected number, received string', node: 'room', line: 5 },
+      { code: 'config', pointer: '/nodes/0/config', message: 'unknown field "colour"', node: 'room', line: 5 },
+      { code: 'unknown-node-type', pointer: '/nodes/1/type', message: 'unknown node type "filtr"; did you mean "filter"?', node: 'gifts', line: 6 },
+      { code: 'config', pointer: '/nodes/2/config/expression', message: '"expression" is required (string)', node: 'keep', line: 7 },
+      { code: 'duplicate-id', pointer: '/nodes/3/id', message: 'duplicate node id "keep" (also used by /nodes/2)', node: 'keep', line: 8 },
+      {
+        code: 'expression',
+        pointer: '/nodes/4/config/expression',
+        message: '"expression": JSONata syntax error: The symbol "}" cannot be used as a unary operator at position 15 (near " coins * }")',
+        node: 'bad-expr',
+        line: 9,
+      },
+      { code: 'config', pointer: '/nodes/5/config/keep', message: '"keep": Too small: expected number to be >=1', node: 'sink', line: 10 },
+      { code: 'config', pointer: '/nodes/6/config/aggregates/0/field', message: '"aggregates.0.field": sum needs a field', node: 'win', line: 11 },
+      { code: 'config', pointer: '/nodes/6/config/slideMs', message: '"slideMs": sliding windows need slideMs', node: 'win', line: 11 },
+      { code: 'unknown-node', pointer: '/edges/0/to/node', message: 'edge to unknown node "ghost"', node: 'e1', line: 14 },
+      {
+        code: 'unknown-port',
+        pointer: '/edges/1/from/port',
+        message: 'node "bad-expr" (map) has no output port "output"; its output ports: "out"',
+        node: 'bad-expr',
+        line: 15,
+      },
+      { code: 'duplicate-id', pointer: '/edges/2/id', message: 'duplicate edge id "e2" (also used by /edges/1)', node: 'e2', line: 16 },
+    ]);
+  });
+
+  it('a cycle names the nodes on it, not those below it', () => {
+    expect(brief(fixture('bad/cycle.json'))).toEqual([
+      { code: 'cycle', pointer: '/edges', message: 'the edges form a cycle through nodes "a", "b"; a pipeline must flow one way', node: 'a', line: 9 },
+    ]);
+  });
+
+  it('a wire between port types that do not mix is refused with the reason and the fix', () => {
+    // A registry with one more node type, a video source, defined through the same spec mechanism.
+    const camera = defineNode({
+      type: 'test-camera',
+      category: 'sources',
+      title: 'Camera',
+      description: 'raw frames',
+      inputs: [],
+      outputs: [{ name: 'frames', type: 'video/raw', description: 'frames' }],
+      config: z.strictObject({}),
+      create: () => ({}),
+    });
+    const registry = createRegistry([...allNodeSpecs(), camera as unknown as NodeSpec]);
+    const doc = {
+      version: 1,
+      name: 'wrong wire',
+      nodes: [
+        { id: 'cam', type: 'test-camera', position: { x: 0, y: 0 }, config: {} },
+        { id: 'sink', type: 'debug', position: { x: 1, y: 0 }, config: {} },
+      ],
+      edges: [{ id: 'w', from: { node: 'cam', port: 'frames' }, to: { node: 'sink', port: 'in' } }],
+    };
+    expect(validateValue(doc, registry).issues).toEqual([
+      { code: 'port-type', pointer: '/edges/0', edgeId: 'w', message: 'video/raw cannot feed a record input: add an encoder and a packager first' },
+    ]);
+  });
+
+  it('the demo pipeline is valid', () => {
+    const r = loadDocumentText(fixture('../../resources/pipelines/live-room.json'));
+    expect(r.issues).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+});
