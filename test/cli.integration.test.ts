@@ -1,0 +1,93 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chain, ROOT } from './helpers';
+
+const BIN = join(ROOT, 'bin', 'sluice.js');
+const sluice = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+
+describe('sluice CLI', () => {
+  it('validate: exit 0 for a valid file', () => {
+    const r = sluice('validate', join(ROOT, 'resources/pipelines/live-room.json'));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/live-room\.json: valid/);
+  });
+
+  it('validate: every problem with file, line and column, exit 1; --json gives the same as data', () => {
+    const file = join(ROOT, 'test/fixtures/bad/many-problems.json');
+    const r = sluice('validate', file);
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(13);
+    expect(lines[0]).toBe(`${file}:5:94 /nodes/0/config/rate node "room": "rate": expected number, received string`);
+    expect(lines[2]).toBe(`${file}:6:30 /nodes/1/type node "gifts": unknown node type "filtr"; did you mean "filter"?`);
+    expect(lines[12]).toBe(`${file}: 12 problem(s)`);
+    const j = sluice('validate', '--json', file);
+    expect(j.status).toBe(1);
+    expect(JSON.parse(j.stdout).issues).toHaveLength(12);
+  });
+
+  it('validate: a missing file is a clear error', () => {
+    const r = sluice('validate', '/nonexistent/p.json');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^sluice: cannot read \/nonexistent\/p\.json: ENOENT/);
+  });
+
+  it('run --duration: a summary each second, metrics as NDJSON, exit 0', () => {
+    const dir = tmp();
+    const metrics = join(dir, 'm.ndjson');
+    const r = sluice('run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '2.2', '--metrics', metrics);
+    expect(r.status).toBe(0);
+    const summaries = r.stdout.split('\n').filter((l) => /^\d+s \| room→/.test(l));
+    expect(summaries.length).toBeGreaterThanOrEqual(2);
+    expect(summaries[1]).toMatch(/room→(3\.[5-9]\d*k|4\.[0-4]\d*k|[34]\d{3})\/s/);
+    expect(r.stdout).toMatch(/ran 2\.2s: stopping \(draining queues, flushing sinks\)/);
+    expect(r.stdout).toMatch(/run ended: stopped/);
+    const ticks = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(ticks.length).toBeGreaterThanOrEqual(8);
+    expect(Object.keys(ticks[0].nodes)).toContain('coins-per-second');
+  });
+
+  it('run: SIGTERM stops cleanly, drains and flushes the file sink, exit 0', async () => {
+    const dir = tmp();
+    const out = join(dir, 'out.jsonl');
+    const file = join(dir, 'p.json');
+    writeFileSync(file, JSON.stringify(chain('to file', [{ id: 'src', type: 'live-room', config: { rate: 10000 } }, { id: 'sink', type: 'file', config: { path: out } }])));
+    const metrics = join(dir, 'm.ndjson');
+    const child = spawn(process.execPath, [BIN, 'run', file, '--metrics', metrics], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    await new Promise<void>((resolve) => {
+      const check = () => (/^1s \|/m.test(stdout) ? resolve() : setTimeout(check, 50));
+      check();
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/received SIGTERM: stopping/);
+    const last = JSON.parse(readFileSync(metrics, 'utf8').trim().split('\n').at(-1)!);
+    const written = readFileSync(out, 'utf8').trim().split('\n').length;
+    expect(written).toBeGreaterThan(5000);
+    expect(written).toBe(last.nodes.src.recordsOut);
+  });
+
+  it('run: an invalid file is not run, exit 1', () => {
+    const r = sluice('run', join(ROOT, 'test/fixtures/bad/cycle.json'));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/cycle\.json:9:12 \/edges node "a": the edges form a cycle through nodes "a", "b"/);
+    expect(r.stderr).toMatch(/1 problem\(s\); not running/);
+  });
+
+  it('nodes: lists every node type with ports and fields; --json as data', () => {
+    const r = sluice('nodes');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^window {2}\(operators\) Window$/m);
+    expect(r.stdout).toMatch(/^ {4}out late: record$/m);
+    expect(r.stdout).toMatch(/^ {4}sizeMs: integer \[ms\] = 1000 — Window length\.$/m);
+    const j = JSON.parse(sluice('nodes', '--json').stdout);
+    expect(j.map((t: { type: string }) => t.type)).toEqual(['live-room', 'filter', 'map', 'key-by', 'window', 'debug', 'file']);
+  });
+});

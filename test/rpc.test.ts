@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { StudioError, type RunStatus } from '../src/shared/api';
+import { createLocalApi } from '../src/engine/local-api';
+import { chain, ROOT, sleep } from './helpers';
+
+const local = () => createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')), metricsIntervalMs: 100 });
+
+describe('StudioApi over the in-memory transport', () => {
+  it('lists node types derived from their specs', async () => {
+    const { api } = local();
+    const types = await api.listNodeTypes();
+    expect(types.map((t) => t.type)).toEqual(['live-room', 'filter', 'map', 'key-by', 'window', 'debug', 'file']);
+    const win = types.find((t) => t.type === 'window')!;
+    expect(win.outputs.map((p) => `${p.name}:${p.type}`)).toEqual(['out:record', 'late:record']);
+    expect(win.fields.find((f) => f.name === 'sizeMs')).toEqual(expect.objectContaining({ default: 1000, unit: 'ms', required: false }));
+  });
+
+  it('runs, streams metrics and states, replays the last state to a late subscriber, and stops', async () => {
+    const { api } = local();
+    const ticks: number[] = [];
+    api.on('metrics', (t) => ticks.push(t.seq));
+    const started = await api.run(
+      chain('rpc', [
+        { id: 'src', type: 'live-room', config: { rate: 2000 } },
+        { id: 'sink', type: 'debug', config: { keep: 5 } },
+      ]),
+    );
+    expect(started.phase).toBe('running');
+    await expect(api.run(chain('again', [{ id: 'x', type: 'live-room' }]))).rejects.toThrow(/already running \(rpc\); stop it first/);
+    await sleep(500);
+    const late: RunStatus[] = [];
+    api.on('runState', (s) => late.push(s));
+    await sleep(20);
+    expect(late[0]).toEqual(expect.objectContaining({ phase: 'running', pipelineName: 'rpc', nodeStates: { src: 'running', sink: 'running' } }));
+    expect(ticks.length).toBeGreaterThanOrEqual(3);
+    expect(await api.peek('sink')).toHaveLength(5);
+    const stopped = await api.stop();
+    expect(stopped.phase).toBe('idle');
+    expect(stopped.nodeStates).toEqual({ src: 'stopped', sink: 'stopped' });
+  });
+
+  it('an invalid pipeline is refused with every issue', async () => {
+    const { api } = local();
+    const err = await api.run(chain('bad', [{ id: 'f', type: 'filter' }])).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('invalid');
+    expect((err as StudioError).issues).toEqual([
+      { code: 'config', pointer: '/nodes/0/config/expression', nodeId: 'f', message: '"expression" is required (string)' },
+    ]);
+  });
+
+  it('arguments are checked on the engine side, and the workspace cannot be escaped', async () => {
+    const { api } = local();
+    await expect((api.validate as (x: unknown) => Promise<unknown>)(42)).rejects.toThrow('validate: argument 1 expected string, received number');
+    await expect(api.openPipeline('../../etc/passwd.json')).rejects.toThrow(/is not a \.json file inside the workspace folder/);
+    await expect(api.peek('nope')).rejects.toThrow('no node "nope" in the current or last run');
+  });
+
+  it('saves with stable formatting and opens it back', async () => {
+    const { api } = local();
+    const demo = await api.openDemo();
+    expect(demo.validation.ok).toBe(true);
+    const { path } = await api.savePipeline('rooms/demo.json', demo.document!);
+    const again = await api.openPipeline('rooms/demo.json');
+    expect(again.document).toEqual(demo.document);
+    expect(readFileSync(path, 'utf8')).toMatch(/^\{\n {2}"version": 1,\n {2}"name": "Live room",/);
+  });
+});
