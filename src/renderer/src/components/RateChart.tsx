@@ -15,7 +15,7 @@ export function RateChart() {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={history} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
             <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => `${v.toFixed(0)}s`} stroke="#7d8da1" fontSize={11} />
+            <XAxis dataKey="t" type="number" allowDecimals={false} domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => `${v.toFixed(0)}s`} stroke="#7d8da1" fontSize={11} />
             <YAxis scale="symlog" tickFormatter={(v: number) => compact(v)} stroke="#7d8da1" fontSize={11} width={44} />
             <Tooltip
               contentStyle={{ background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 }}

@@ -1,0 +1,24 @@
+/**
+ * Start the real web host (built studio, real engine) on a free port and hand its URL to the tests.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export default async function globalSetup(): Promise<() => void> {
+  const root = join(import.meta.dirname, '..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/index.ts'), '--port', '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += String(d);
+      const m = /^Open: (\S+)$/m.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the web host exited (${code}) before printing its URL:\n${out}`)));
+  });
+  process.env.SLUICE_URL = url;
+  return () => child.kill('SIGTERM');
+}
