@@ -1,0 +1,149 @@
+/**
+ * Engine throughput: `live-room → filter → map → key-by → window(1 s tumbling, sum) → debug` through the engine,
+ * against a hand-written loop doing the same computation on the same generated records, in the same run.
+ *
+ * Each case runs in its own child process so that its peak RSS is its own. `--quick` runs small counts (CI smoke).
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import type { PipelineDocument } from '../src/shared/document';
+import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
+import { validateValue } from '../src/engine/load';
+import { Flow } from '../src/engine/runtime/flow';
+
+const { values } = parseArgs({ options: { case: { type: 'string' }, records: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+
+const SOURCE: LiveRoomConfig = {
+  rooms: 100,
+  users: 100_000,
+  rate: 100_000,
+  paced: false,
+  limit: 0,
+  seed: 42,
+  jitterMs: 200,
+  startTime: 1_700_000_000_000,
+  mix: { chat: 60, like: 35, gift: 5 },
+  batchSize: 256,
+};
+const WATERMARK_DELAY = 500;
+
+interface CaseResult {
+  name: string;
+  records: number;
+  seconds: number;
+  recordsPerSec: number;
+  peakRssMb: number;
+  /** Sum of every window's total: both cases must agree. */
+  checksum: number;
+  windows: number;
+}
+
+function pipeline(records: number): PipelineDocument {
+  const n = (id: string, type: string, config: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, config });
+  return {
+    version: 1,
+    name: 'bench',
+    nodes: [
+      n('room', 'live-room', { ...SOURCE, limit: records }),
+      n('gifts', 'filter', { expression: "type = 'gift'" }),
+      n('value', 'map', { expression: '$merge([$, {"value": coins * 100}])' }),
+      n('by-room', 'key-by', { key: 'room' }),
+      n('sum', 'window', { sizeMs: 1000, watermarkDelayMs: WATERMARK_DELAY, aggregates: [{ op: 'sum', field: 'value', as: 'value' }] }),
+      n('out', 'debug', { keep: 10_000 }),
+    ],
+    edges: ['room>gifts', 'gifts>value', 'value>by-room', 'by-room>sum', 'sum>out'].map((p, i) => {
+      const [from, to] = p.split('>') as [string, string];
+      return { id: `e${i}`, from: { node: from, port: 'out' }, to: { node: to, port: 'in' } };
+    }),
+  };
+}
+
+async function runEngine(records: number): Promise<Omit<CaseResult, 'peakRssMb'>> {
+  const resolved = validateValue(pipeline(records)).pipeline!;
+  const flow = new Flow(resolved, { onMetrics: () => undefined, onError: (id, m) => console.error(id, m), onState: () => undefined });
+  const t0 = performance.now();
+  await flow.start();
+  await flow.done;
+  // The debug sink keeps up to 10,000 results: more than this run's windows (100 rooms × a few seconds).
+  const results = flow.peek('out') as { value: number }[];
+  const checksum = results.reduce((a, r) => a + r.value, 0);
+  const windows = results.length;
+  const seconds = (performance.now() - t0) / 1000;
+  return { name: 'engine', records, seconds, recordsPerSec: records / seconds, checksum, windows };
+}
+
+function runLoop(records: number): Omit<CaseResult, 'peakRssMb'> {
+  const t0 = performance.now();
+  const next = liveRoomGenerator(SOURCE, SOURCE.startTime);
+  const open = new Map<number, Map<string, number>>();
+  let maxTs = -Infinity;
+  let checksum = 0;
+  let windows = 0;
+  const fire = (upTo: number) => {
+    for (const [start, sums] of open) {
+      if (start + 1000 > upTo) continue;
+      for (const v of sums.values()) {
+        checksum += v;
+        windows++;
+      }
+      open.delete(start);
+    }
+  };
+  for (let i = 0; i < records; i++) {
+    const e = next(i);
+    if (e.type !== 'gift') continue;
+    const value = (e.coins as number) * 100;
+    const room = e.room as string;
+    const ts = e.ts as number;
+    const start = Math.floor(ts / 1000) * 1000;
+    if (start + 1000 <= maxTs - WATERMARK_DELAY) continue; // late: its window has fired
+    let sums = open.get(start);
+    if (!sums) open.set(start, (sums = new Map()));
+    sums.set(room, (sums.get(room) ?? 0) + value);
+    if (ts > maxTs) {
+      maxTs = ts;
+      fire(maxTs - WATERMARK_DELAY);
+    }
+  }
+  fire(Infinity);
+  const seconds = (performance.now() - t0) / 1000;
+  return { name: 'hand-written loop', records, seconds, recordsPerSec: records / seconds, checksum, windows };
+}
+
+async function child(which: string, records: number): Promise<void> {
+  const r = which === 'engine' ? await runEngine(records) : runLoop(records);
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(JSON.stringify({ ...r, peakRssMb }) + '\n');
+}
+
+function spawnCase(which: string, records: number): CaseResult {
+  const p = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--case', which, '--records', String(records)], {
+    encoding: 'utf8',
+  });
+  if (p.status !== 0) throw new Error(`bench case ${which} failed:\n${p.stderr}`);
+  return JSON.parse(p.stdout.trim().split('\n').at(-1)!) as CaseResult;
+}
+
+const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
+
+if (values.case) {
+  await child(values.case, Number(values.records));
+} else {
+  const engineRecords = values.quick ? 20_000 : 400_000;
+  const loopRecords = values.quick ? 200_000 : 5_000_000;
+  process.stdout.write(`Sluice engine benchmark — ${engineRecords.toLocaleString()} records through the engine, ${loopRecords.toLocaleString()} through the loop\n`);
+  process.stdout.write('pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug\n\n');
+  const engine = spawnCase('engine', engineRecords);
+  const loop = spawnCase('loop', loopRecords);
+  // Same computation on the same records: the engine's result must equal the loop's on the engine's record count.
+  const check = spawnCase('loop', engineRecords);
+  for (const r of [engine, loop]) {
+    process.stdout.write(
+      `${r.name.padEnd(18)} ${fmt(r.recordsPerSec).padStart(9)} records/s   ${r.seconds.toFixed(2)} s   peak RSS ${r.peakRssMb.toFixed(0)} MB   ${r.windows} windows\n`,
+    );
+  }
+  const same = check.checksum === engine.checksum && check.windows === engine.windows;
+  process.stdout.write(`\nresults identical: ${same ? 'yes' : `NO (engine ${engine.checksum}/${engine.windows}, loop ${check.checksum}/${check.windows})`}\n`);
+  process.stdout.write(`ratio engine / hand-written loop: ${(engine.recordsPerSec / loop.recordsPerSec).toFixed(3)}× (goal ≥ 0.67×)\n`);
+  if (!same) process.exitCode = 1;
+}
