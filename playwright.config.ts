@@ -5,7 +5,7 @@ export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
   workers: 1,
-  reporter: [['list']],
+  reporter: [['list'], ['json', { outputFile: '.tmp/playwright-results.json' }]],
   globalSetup: './e2e/global-setup.ts',
   use: {
     viewport: { width: 1440, height: 900 },

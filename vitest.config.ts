@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Back-pressure and throughput-shaped tests measure the machine; keep them from competing with each other.
     fileParallelism: false,
+    reporters: ['default', ['json', { outputFile: '.tmp/vitest-results.json' }]],
   },
 });

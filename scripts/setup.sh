@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian machine for Sluice: system packages (only those missing), then npm packages.
+# Electron's binary cannot be downloaded on every machine; without it the studio runs in the browser (web host).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb)
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "setup: installing ${need[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+fi
+
+node -e 'const [a,b]=process.versions.node.split(".").map(Number); if (a<20||(a===20&&b<19)) { console.error("setup: Node >= 20.19 is needed, found "+process.versions.node); process.exit(1) }'
+
+# Reinstall npm packages only when the lock file changed since the last install.
+stamp=node_modules/.sluice-lock
+if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+  cp package-lock.json "$stamp"
+fi
