@@ -3,6 +3,8 @@
  */
 import { z } from 'zod';
 import type { PortInfo } from '../../../shared/spec';
+import { compileExpression, lintExpression } from '../../expression';
+import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../spec';
 
 export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 'Records to process.' }];
 
@@ -29,3 +31,49 @@ export function jsonataBoolean(v: unknown): boolean {
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What an expression operator does with one record and its expression's value. */
+export type ApplyExpression<C> = (value: unknown, record: Record<string, unknown>, out: Record<string, unknown>[], ctx: NodeContext, cfg: C) => void;
+
+/**
+ * Declare an operator that evaluates one JSONata expression per record (filter, map, key-by): the expression is
+ * linted at validation, compiled once at start, and a record whose evaluation fails is reported and skipped.
+ */
+export function expressionOperator<S extends z.ZodObject>(spec: {
+  type: string;
+  title: string;
+  description: string;
+  output: string;
+  config: S;
+  /** The config field holding the expression. */
+  field: keyof z.output<S> & string;
+  apply: ApplyExpression<z.output<S>>;
+}): NodeSpec<S> {
+  const source = (cfg: z.output<S>): string => cfg[spec.field] as string;
+  return defineNode({
+    type: spec.type,
+    category: 'operators',
+    title: spec.title,
+    description: spec.description,
+    inputs: recordIn,
+    outputs: [{ name: 'out', type: 'record', description: spec.output }],
+    config: spec.config,
+    lint: (cfg, report) => lintExpression(source(cfg), spec.field, report),
+    create(cfg, ctx) {
+      const expr = compileExpression(source(cfg));
+      return {
+        async process(_port, batch) {
+          const out: Rec[] = [];
+          for (const r of batch) {
+            try {
+              spec.apply(await expr.evaluate(r), r, out, ctx, cfg);
+            } catch (err) {
+              ctx.error((err as Error).message);
+            }
+          }
+          return ctx.emit('out', out);
+        },
+      };
+    },
+  });
+}
