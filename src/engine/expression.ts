@@ -1,10 +1,20 @@
 /**
- * JSONata expressions, compiled once per node. Errors name the node, the field and the position in the expression.
+ * JSONata expressions, compiled once per node. The common subset runs as a plain synchronous JS function
+ * (`expression-compiler.ts`); anything else, and any record the compiled code declines, goes to the JSONata
+ * interpreter. Errors name the expression and the position in it.
  */
 import jsonata from 'jsonata';
+import { BAIL, compileAst, type Compiled } from './expression-compiler';
+
+export { BAIL };
 
 export interface CompiledExpression {
   readonly source: string;
+  /** Synchronous evaluation: a value, or `BAIL` when this record needs `evaluate` (or the expression is not compiled). */
+  readonly fast: Compiled;
+  /** True when the expression compiled to JS; false when every record goes through the interpreter. */
+  readonly compiled: boolean;
+  /** The interpreter, with the same result (and the errors) for every record. */
   evaluate(record: unknown): Promise<unknown>;
 }
 
@@ -23,16 +33,21 @@ export function describeExpressionError(err: unknown, source: string): string {
   return `${e.message ?? String(err)}${at}${excerpt}`;
 }
 
+const alwaysBail: Compiled = () => BAIL;
+
 /** Compile a JSONata expression; throws an Error whose message says where the syntax is wrong. */
-export function compileExpression(source: string): CompiledExpression {
+export function compileExpression(source: string, options: { interpretOnly?: boolean } = {}): CompiledExpression {
   let expr: ReturnType<typeof jsonata>;
   try {
     expr = jsonata(source);
   } catch (err) {
     throw new Error(`JSONata syntax error: ${describeExpressionError(err, source)}`);
   }
+  const fast = options.interpretOnly ? undefined : compileAst(expr.ast());
   return {
     source,
+    fast: fast ?? alwaysBail,
+    compiled: fast !== undefined,
     async evaluate(record) {
       try {
         return await expr.evaluate(record);

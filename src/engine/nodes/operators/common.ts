@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { PortInfo } from '../../../shared/spec';
-import { compileExpression, lintExpression } from '../../expression';
+import { BAIL, compileExpression, lintExpression } from '../../expression';
 import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../spec';
 
 export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 'Records to process.' }];
@@ -11,23 +11,7 @@ export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 
 export const expressionField = (description: string, example: string): z.ZodString =>
   z.string().min(1, 'an expression is required').describe(`${description} JSONata, e.g. \`${example}\`.`);
 
-/** JSONata's `$boolean` casting: how a filter decides whether a result means "keep". */
-export function jsonataBoolean(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(jsonataBoolean);
-  if (v === null || v === undefined) return false;
-  switch (typeof v) {
-    case 'string':
-      return v.length > 0;
-    case 'number':
-      return v !== 0 && !Number.isNaN(v);
-    case 'boolean':
-      return v;
-    case 'function':
-      return false;
-    default:
-      return Object.keys(v).length > 0;
-  }
-}
+export { jsonataBoolean } from '../../jsonata-boolean';
 
 export const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -61,15 +45,28 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
     lint: (cfg, report) => lintExpression(source(cfg), spec.field, report),
     create(cfg, ctx) {
       const expr = compileExpression(source(cfg));
+      const finishSlowly = async (batch: Rec[], from: number, out: Rec[]): Promise<void> => {
+        for (let i = from; i < batch.length; i++) {
+          const r = batch[i]!;
+          try {
+            let v = expr.fast(r);
+            if (v === BAIL) v = await expr.evaluate(r);
+            spec.apply(v, r, out, ctx, cfg);
+          } catch (err) {
+            ctx.error((err as Error).message);
+          }
+        }
+        return ctx.emit('out', out);
+      };
       return {
-        async process(_port, batch) {
+        process(_port, batch) {
           const out: Rec[] = [];
-          for (const r of batch) {
-            try {
-              spec.apply(await expr.evaluate(r), r, out, ctx, cfg);
-            } catch (err) {
-              ctx.error((err as Error).message);
-            }
+          for (let i = 0; i < batch.length; i++) {
+            const r = batch[i]!;
+            const v = expr.fast(r);
+            // The first record the compiled code declines switches the rest of the batch to the slow path, in order.
+            if (v === BAIL) return finishSlowly(batch, i, out);
+            spec.apply(v, r, out, ctx, cfg);
           }
           return ctx.emit('out', out);
         },
