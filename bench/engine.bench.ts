@@ -129,7 +129,7 @@ const fmt = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3
 if (values.case) {
   await child(values.case, Number(values.records));
 } else {
-  const engineRecords = values.quick ? 20_000 : 400_000;
+  const engineRecords = values.quick ? 20_000 : 2_000_000;
   const loopRecords = values.quick ? 200_000 : 5_000_000;
   process.stdout.write(`Sluice engine benchmark — ${engineRecords.toLocaleString()} records through the engine, ${loopRecords.toLocaleString()} through the loop\n`);
   process.stdout.write('pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug\n\n');
