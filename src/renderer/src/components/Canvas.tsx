@@ -84,12 +84,12 @@ export function Canvas({ onSelect }: { onSelect: (nodeId: string | undefined) =>
         onNodesChange={onNodesChange}
         nodesConnectable={false}
         fitView
-        fitViewOptions={{ padding: 0.15 }}
+        fitViewOptions={{ padding: 0.06 }}
         colorMode="dark"
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable nodeColor="#3a4a60" maskColor="#0f131899" />
+        <MiniMap pannable zoomable nodeColor="#6b8bbd" bgColor="#141a22" maskColor="#0f131880" />
         <Controls showInteractive={false} />
       </ReactFlow>
       )}
