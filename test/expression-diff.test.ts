@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { BAIL, compileExpression } from '../src/engine/expression';
-
-/** A small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../src/engine/random';
 
 const FIELDS = ['type', 'room', 'user', 'coins', 'count', 'ts', 'text', 'flag', 'nested', 'missing', 'nothing', 'list', 'neg', 'zero', 'empty', 'numstr'];
 

@@ -57,6 +57,9 @@ describe('StudioApi over the in-memory transport', () => {
     await expect((api.validate as (x: unknown) => Promise<unknown>)(42)).rejects.toThrow('validate: argument 1 expected string, received number');
     await expect(api.openPipeline('../../etc/passwd.json')).rejects.toThrow(/is not a \.json file inside the workspace folder/);
     await expect(api.peek('nope')).rejects.toThrow('no node "nope" in the current or last run');
+    await expect(api.savePipeline('x.json', { version: 1, name: 'x', nodes: 'many' } as never)).rejects.toThrow(
+      'not a pipeline document: /nodes "nodes": expected array, received string',
+    );
   });
 
   it('saves with stable formatting and opens it back', async () => {

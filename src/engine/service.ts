@@ -76,6 +76,9 @@ export class StudioService implements StudioMethods {
 
   async savePipeline(path: string, doc: PipelineDocument) {
     const full = this.inWorkspace(path);
+    // A document with problems in its nodes can be saved (work in progress); one that is not a document cannot.
+    const broken = validateValue(doc).issues.filter((i) => i.code === 'structure' || i.code === 'version');
+    if (broken.length) throw new StudioError(`not a pipeline document: ${broken[0]!.pointer || '/'} ${broken[0]!.message}`, 'invalid', broken);
     await mkdir(dirname(full), { recursive: true });
     await writeFile(full, serializeDocument(doc));
     return { path: full };

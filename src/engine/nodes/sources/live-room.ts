@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { defineNode, type Rec } from '../../spec';
 import { yieldToEventLoop } from '../../runtime/yield';
+import { prng } from '../../random';
 
 export const LIVE_ROOM = 'live-room';
 
@@ -57,18 +58,6 @@ const GIFTS = [
   { gift: 'castle', coins: 500 },
 ] as const;
 const WORDS = ['hello', 'nice', 'wow', 'lol', 'gg', 'love this', 'hi from', 'first', 'again!', 'so good'] as const;
-
-/** mulberry32: a small, fast, seedable PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A deterministic generator of live-room events; `next(i)` must be called with i = 0, 1, 2, ... */
 export function liveRoomGenerator(cfg: LiveRoomConfig, startTime: number): (i: number) => Rec {
