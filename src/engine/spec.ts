@@ -49,6 +49,11 @@ export interface NodeSpec<S extends z.ZodObject = z.ZodObject> {
   inputs: PortInfo[];
   outputs: PortInfo[];
   config: S;
+  /**
+   * Stateless per-batch operators may be chained: run inside the upstream operator's call, with no queue between
+   * them (Flink's operator chaining). Metrics still count per node.
+   */
+  chainable?: boolean;
   /** Checks beyond the schema (expressions compile, fields agree). */
   lint?(config: z.output<S>, report: LintReport): void;
   create(config: z.output<S>, ctx: NodeContext): NodeInstance;

@@ -14,6 +14,22 @@ export interface FlowEvents extends RunnerEvents {
 
 export interface FlowOptions {
   metricsIntervalMs?: number;
+  /** Chain adjacent stateless operators into one call per batch (default true). */
+  chaining?: boolean;
+}
+
+/**
+ * The edges between two chainable (stateless) operators where nothing else meets: the upstream port has only this
+ * edge, the downstream node only this input, and the edge asks for no queue settings of its own.
+ */
+export function chainableEdges(pipeline: ResolvedPipeline): string[] {
+  const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
+  const edges = pipeline.doc.edges;
+  const fromPort = (e: (typeof edges)[number]) => edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length;
+  const intoNode = (e: (typeof edges)[number]) => edges.filter((x) => x.to.node === e.to.node).length;
+  return edges
+    .filter((e) => spec.get(e.from.node)?.chainable && spec.get(e.to.node)?.chainable && !e.queue && fromPort(e) === 1 && intoNode(e) === 1)
+    .map((e) => e.id);
 }
 
 export class Flow {
@@ -40,6 +56,7 @@ export class Flow {
       inputs.set(n.id, []);
       outputs.set(n.id, new Map());
     }
+    const chained = new Set(options.chaining === false ? [] : chainableEdges(pipeline));
     for (const e of pipeline.doc.edges) {
       const q = new BatchQueue(
         e.queue?.maxRecords ?? DEFAULT_QUEUE_RECORDS,
@@ -47,6 +64,7 @@ export class Flow {
         e.queue?.overflow ?? 'block',
       );
       this.queues.set(e.id, q);
+      if (chained.has(e.id)) continue; // no queue in between: wired below
       inputs.get(e.to.node)!.push({ port: e.to.port, queue: q });
       const outs = outputs.get(e.from.node)!;
       outs.set(e.from.port, [...(outs.get(e.from.port) ?? []), q]);
@@ -57,7 +75,14 @@ export class Flow {
         new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events),
       );
     }
+    for (const e of pipeline.doc.edges) {
+      if (chained.has(e.id)) this.runners.get(e.from.node)!.chainTo(e.from.port, this.runners.get(e.to.node)!, e.to.port, this.queues.get(e.id)!);
+    }
+    this.chainedEdges = [...chained];
   }
+
+  /** The edges that run chained (no queue), for the studio and tests. */
+  readonly chainedEdges: string[];
 
   /** Open every node (sinks first, so they are ready when data arrives), then start them all. */
   async start(): Promise<void> {

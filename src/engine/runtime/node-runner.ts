@@ -37,6 +37,11 @@ export class NodeRunner {
   private waitMs = 0;
   private wake: (() => void) | undefined;
   private readonly ctx: NodeContext;
+  /** Output ports wired straight into a chained downstream runner (no queue); the queue object only counts. */
+  private readonly chained = new Map<string, { runner: NodeRunner; port: string; counter: BatchQueue }>();
+  /** Set on a chained runner: resolves when the runner feeding it has finished. */
+  private upstreamFinished: Promise<void> | undefined;
+  private signalUpstreamFinished: (() => void) | undefined;
 
   constructor(
     readonly id: string,
@@ -61,6 +66,12 @@ export class NodeRunner {
         this.stats.counters[name] = (this.stats.counters[name] ?? 0) + n;
       },
     };
+  }
+
+  /** Feed `runner`'s input `port` straight from this runner's output `port` (operator chaining). */
+  chainTo(outPort: string, runner: NodeRunner, inPort: string, counter: BatchQueue): void {
+    this.chained.set(outPort, { runner, port: inPort, counter });
+    runner.upstreamFinished = new Promise((r) => (runner.signalUpstreamFinished = r));
   }
 
   private setState(state: NodeState): void {
@@ -92,18 +103,50 @@ export class NodeRunner {
     const size = batchSize(batch);
     this.stats.recordsOut += batch.length;
     this.stats.bytesOut += size;
-    const queues = this.outputs.get(port);
-    if (!queues) return;
-    let waits: Promise<void>[] | undefined;
-    for (const q of queues) {
-      const w = q.push(batch, size);
-      if (w) (waits ??= []).push(w);
-    }
-    if (!waits) return;
+    // Time spent downstream (a chained operator, or waiting for queue space) is not this node's processing time.
     const t0 = performance.now();
-    return Promise.all(waits).then(() => {
+    const link = this.chained.get(port);
+    let waits: (Promise<void> | void)[] | undefined;
+    if (link) {
+      link.counter.accepted += batch.length;
+      waits = [link.runner.handle(link.port, batch, size)];
+    } else {
+      for (const q of this.outputs.get(port) ?? []) (waits ??= []).push(q.push(batch, size));
+    }
+    const pending = waits?.filter((w): w is Promise<void> => w !== undefined);
+    if (!pending?.length) {
+      this.waitMs += performance.now() - t0;
+      return;
+    }
+    return Promise.all(pending).then(() => {
       this.waitMs += performance.now() - t0;
     });
+  }
+
+  /**
+   * Process one batch arriving on an input port: counted, timed, errors contained. A failed node counts what
+   * reaches it as dropped.
+   */
+  handle(port: string, batch: Rec[], size: number): Promise<void> | void {
+    const inst = this.instance;
+    if (this.failed || !inst?.process) {
+      this.stats.dropped += batch.length;
+      return;
+    }
+    this.stats.recordsIn += batch.length;
+    this.stats.bytesIn += size;
+    const t0 = performance.now();
+    const w0 = this.waitMs;
+    const done = () => this.stats.latency.add(performance.now() - t0 - (this.waitMs - w0), batch.length);
+    let r: Promise<void> | void;
+    try {
+      r = inst.process(port, batch);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (!r) return done();
+    return r.then(done, (err: unknown) => this.fail(err));
   }
 
   private wakeUp(): void {
@@ -146,16 +189,15 @@ export class NodeRunner {
   async run(): Promise<void> {
     if (!this.failed) this.setState('running');
     const inst = this.instance;
-    if (inst && !this.failed) {
-      try {
-        if (inst.run) await inst.run();
-        else await this.consume(inst);
-        if (!this.failed) await inst.finish?.();
-      } catch (err) {
-        this.fail(err);
-      }
+    try {
+      if (inst?.run && !this.failed) await inst.run();
+      else if (this.upstreamFinished) await this.upstreamFinished;
+      else await this.consume();
+      if (!this.failed) await inst?.finish?.();
+    } catch (err) {
+      this.fail(err);
     }
-    if (this.failed) await this.drainDiscarding();
+    for (const link of this.chained.values()) link.runner.signalUpstreamFinished!();
     for (const qs of this.outputs.values()) for (const q of qs) q.close();
     try {
       await inst?.close?.();
@@ -165,7 +207,8 @@ export class NodeRunner {
     if (!this.failed) this.setState('stopped');
   }
 
-  private async consume(inst: NodeInstance): Promise<void> {
+  /** Take batches from the input queues until all have ended; a failed node keeps taking them, to discard. */
+  private async consume(): Promise<void> {
     let sinceYield = 0;
     for (;;) {
       const item = this.nextInput();
@@ -174,26 +217,13 @@ export class NodeRunner {
         await new Promise<void>((r) => (this.wake = r));
         continue;
       }
-      this.stats.recordsIn += item.batch.length;
-      this.stats.bytesIn += item.size;
-      const t0 = performance.now();
-      this.waitMs = 0;
-      const r = inst.process?.(item.port, item.batch);
+      const r = this.handle(item.port, item.batch, item.size);
       if (r) await r;
-      this.stats.latency.add(performance.now() - t0 - this.waitMs, item.batch.length);
       // Let timers and I/O run between long stretches of synchronous work.
       if (++sinceYield >= 64) {
         sinceYield = 0;
         await yieldToEventLoop();
       }
-    }
-  }
-
-  private async drainDiscarding(): Promise<void> {
-    while (!this.inputsEnded) {
-      for (const { queue } of this.inputs) this.stats.dropped += queue.clear();
-      if (this.inputsEnded) break;
-      await new Promise<void>((r) => (this.wake = r));
     }
   }
 

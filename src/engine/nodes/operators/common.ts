@@ -42,6 +42,7 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
     inputs: recordIn,
     outputs: [{ name: 'out', type: 'record', description: spec.output }],
     config: spec.config,
+    chainable: true,
     lint: (cfg, report) => lintExpression(source(cfg), spec.field, report),
     create(cfg, ctx) {
       const expr = compileExpression(source(cfg));
