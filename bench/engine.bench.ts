@@ -1,6 +1,7 @@
 /**
  * Engine throughput: `live-room → filter → map → key-by → window(1 s tumbling, sum) → debug` through the engine,
- * against a hand-written loop doing the same computation on the same generated records, in the same run.
+ * against a hand-written loop doing the same computation on the same generated records, and against the same flow
+ * in Node-RED, in the same run.
  *
  * Each case runs in its own child process so that its peak RSS is its own. `--quick` runs small counts (CI smoke).
  */
@@ -10,6 +11,7 @@ import type { PipelineDocument } from '../src/shared/document';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
 import { validateValue } from '../src/engine/load';
 import { Flow } from '../src/engine/runtime/flow';
+import { runNodeRed } from './node-red-case';
 
 const { values } = parseArgs({ options: { case: { type: 'string' }, records: { type: 'string' }, quick: { type: 'boolean', default: false } } });
 
@@ -110,8 +112,13 @@ function runLoop(records: number): Omit<CaseResult, 'peakRssMb'> {
   return { name: 'hand-written loop', records, seconds, recordsPerSec: records / seconds, checksum, windows };
 }
 
+async function runNodeRedCase(records: number): Promise<Omit<CaseResult, 'peakRssMb'>> {
+  const r = await runNodeRed(SOURCE, WATERMARK_DELAY, records);
+  return { name: 'Node-RED 4', records, seconds: r.seconds, recordsPerSec: records / r.seconds, checksum: r.checksum, windows: r.windows };
+}
+
 async function child(which: string, records: number): Promise<void> {
-  const r = which === 'engine' ? await runEngine(records) : runLoop(records);
+  const r = which === 'engine' ? await runEngine(records) : which === 'node-red' ? await runNodeRedCase(records) : runLoop(records);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ...r, peakRssMb }) + '\n');
 }
@@ -131,19 +138,29 @@ if (values.case) {
 } else {
   const engineRecords = values.quick ? 20_000 : 2_000_000;
   const loopRecords = values.quick ? 200_000 : 5_000_000;
-  process.stdout.write(`Sluice engine benchmark — ${engineRecords.toLocaleString()} records through the engine, ${loopRecords.toLocaleString()} through the loop\n`);
-  process.stdout.write('pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug\n\n');
+  const nodeRedRecords = values.quick ? 20_000 : 200_000;
+  process.stdout.write(
+    `Sluice engine benchmark — records: engine ${engineRecords.toLocaleString()}, loop ${loopRecords.toLocaleString()}, Node-RED ${nodeRedRecords.toLocaleString()}\n`,
+  );
+  process.stdout.write('pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug; metrics and back pressure on\n\n');
   const engine = spawnCase('engine', engineRecords);
   const loop = spawnCase('loop', loopRecords);
-  // Same computation on the same records: the engine's result must equal the loop's on the engine's record count.
-  const check = spawnCase('loop', engineRecords);
-  for (const r of [engine, loop]) {
+  const nodeRed = spawnCase('node-red', nodeRedRecords);
+  // Same computation on the same records: each result must equal the loop's on the same record count.
+  const checks = [
+    [engine, spawnCase('loop', engineRecords)],
+    [nodeRed, spawnCase('loop', nodeRedRecords)],
+  ] as const;
+  for (const r of [engine, loop, nodeRed]) {
     process.stdout.write(
       `${r.name.padEnd(18)} ${fmt(r.recordsPerSec).padStart(9)} records/s   ${r.seconds.toFixed(2)} s   peak RSS ${r.peakRssMb.toFixed(0)} MB   ${r.windows} windows\n`,
     );
   }
-  const same = check.checksum === engine.checksum && check.windows === engine.windows;
-  process.stdout.write(`\nresults identical: ${same ? 'yes' : `NO (engine ${engine.checksum}/${engine.windows}, loop ${check.checksum}/${check.windows})`}\n`);
+  const wrong = checks.filter(([r, ref]) => r.checksum !== ref.checksum || r.windows !== ref.windows);
+  for (const [r, ref] of wrong) process.stdout.write(`MISMATCH ${r.name}: ${r.checksum}/${r.windows} windows, loop ${ref.checksum}/${ref.windows}\n`);
+  process.stdout.write(`\nresults identical: ${wrong.length === 0 ? 'yes' : 'NO'}\n`);
   process.stdout.write(`ratio engine / hand-written loop: ${(engine.recordsPerSec / loop.recordsPerSec).toFixed(3)}× (goal ≥ 0.67×)\n`);
-  if (!same) process.exitCode = 1;
+  process.stdout.write(`ratio engine / Node-RED: ${(engine.recordsPerSec / nodeRed.recordsPerSec).toFixed(1)}× (goal ≥ 20×)\n`);
+  process.stdout.write(`engine on one core: ${fmt(engine.recordsPerSec)} records/s (goal ≥ 1 M)\n`);
+  if (wrong.length) process.exitCode = 1;
 }

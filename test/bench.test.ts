@@ -11,6 +11,8 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^engine +[\d.]+ [kM] records\/s .* peak RSS \d+ MB/m);
     expect(r.stdout).toMatch(/^hand-written loop +[\d.]+ [kM] records\/s/m);
     expect(r.stdout).toMatch(/^results identical: yes$/m);
+    expect(r.stdout).toMatch(/^Node-RED 4 +[\d.]+ [kM] records\/s/m);
     expect(r.stdout).toMatch(/^ratio engine \/ hand-written loop: [\d.]+× \(goal ≥ 0\.67×\)$/m);
+    expect(r.stdout).toMatch(/^ratio engine \/ Node-RED: [\d.]+× \(goal ≥ 20×\)$/m);
   });
 });
