@@ -34,7 +34,7 @@ describe('StudioApi over the in-memory transport', () => {
     const late: RunStatus[] = [];
     api.on('runState', (s) => late.push(s));
     await sleep(20);
-    expect(late[0]).toEqual(expect.objectContaining({ phase: 'running', pipelineName: 'rpc', nodeStates: { src: 'running', sink: 'running' } }));
+    expect(late[0]).toEqual(expect.objectContaining({ phase: 'running', pipelineName: 'rpc', nodeStates: { src: 'running', sink: 'running' }, chainedEdges: [] }));
     expect(ticks.length).toBeGreaterThanOrEqual(3);
     expect(await api.peek('sink')).toHaveLength(5);
     const stopped = await api.stop();

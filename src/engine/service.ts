@@ -115,7 +115,7 @@ export class StudioService implements StudioMethods {
       { metricsIntervalMs: this.options.metricsIntervalMs },
     );
     this.flow = this.lastFlow = flow;
-    this.setState({ phase: 'starting', runId: flow.runId, pipelineName: doc.name, startedAt: Date.now(), stoppedAt: undefined, message: undefined, nodeStates });
+    this.setState({ phase: 'starting', runId: flow.runId, pipelineName: doc.name, startedAt: Date.now(), stoppedAt: undefined, message: undefined, nodeStates, chainedEdges: flow.chainedEdges });
     await flow.start();
     this.setState({ phase: 'running' });
     void flow.done.then(() => {

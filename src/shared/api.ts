@@ -17,6 +17,8 @@ export interface RunStatus {
   /** Why the run failed or stopped, in words. */
   message?: string;
   nodeStates: Record<string, NodeState>;
+  /** Edges that run chained in this run: no queue, the downstream operator runs inside its upstream's call. */
+  chainedEdges?: string[];
 }
 
 export interface NodeErrorEvent {

@@ -19,8 +19,9 @@ export interface FlowOptions {
 }
 
 /**
- * The edges between two chainable (stateless) operators where nothing else meets: the upstream port has only this
- * edge, the downstream node only this input, and the edge asks for no queue settings of its own.
+ * The edges into a chainable (stateless) operator where nothing else meets: the upstream port has only this edge,
+ * the downstream node only this input, and the edge asks for no queue settings of its own. As in Flink, a source
+ * chains with the operators after it; the first queue then sits after the chain.
  */
 export function chainableEdges(pipeline: ResolvedPipeline): string[] {
   const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
@@ -28,7 +29,7 @@ export function chainableEdges(pipeline: ResolvedPipeline): string[] {
   const fromPort = (e: (typeof edges)[number]) => edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length;
   const intoNode = (e: (typeof edges)[number]) => edges.filter((x) => x.to.node === e.to.node).length;
   return edges
-    .filter((e) => spec.get(e.from.node)?.chainable && spec.get(e.to.node)?.chainable && !e.queue && fromPort(e) === 1 && intoNode(e) === 1)
+    .filter((e) => spec.get(e.to.node)?.chainable && !e.queue && fromPort(e) === 1 && intoNode(e) === 1)
     .map((e) => e.id);
 }
 

@@ -50,13 +50,13 @@ export function Canvas({ onSelect }: { onSelect: (nodeId: string | undefined) =>
           target: e.to.node,
           targetHandle: e.to.port,
           animated: status.phase === 'running',
-          label: m ? `${compact(m.recordsPerSec)}/s · ${m.length}/${m.capacity}` : undefined,
+          label: m ? `${compact(m.recordsPerSec)}/s · ${status.chainedEdges?.includes(e.id) ? 'chained' : `${m.length}/${m.capacity}`}` : undefined,
           style: { stroke: edgeColour(m?.fullFraction ?? 0), strokeWidth: 2 },
           labelStyle: { fill: '#c8d3e0', fontSize: 10 },
           labelBgStyle: { fill: '#1a212b' },
         };
       }),
-    [doc, latest, live, status.phase],
+    [doc, latest, live, status.phase, status.chainedEdges],
   );
 
   const onNodesChange = (changes: NodeChange<PipelineFlowNode>[]) => {
