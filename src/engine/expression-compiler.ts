@@ -238,59 +238,69 @@ function compileBinary(node: Ast): Compiled {
       return b === BAIL ? BAIL : jsonataBoolean(b);
     };
   }
-  const both = (x: unknown, f: (a: unknown, b: unknown) => unknown): unknown => {
-    const a = l(x);
-    if (a === BAIL) return BAIL;
-    const b = r(x);
-    return b === BAIL ? BAIL : f(a, b);
-  };
-  if (op in ARITH) {
-    const fn = ARITH[op]!;
-    return (x) =>
-      both(x, (a, b) => {
-        if ((a !== undefined && typeof a !== 'number') || (b !== undefined && typeof b !== 'number')) return BAIL;
-        if (a === undefined || b === undefined) return undefined;
-        const v = fn(a as number, b as number);
-        return Number.isFinite(v) ? v : BAIL;
-      });
+  // Each operator is its own closure over (l, r): no per-evaluation allocation on the hot path.
+  const arith = ARITH[op];
+  if (arith) {
+    return (x) => {
+      const a = l(x);
+      if (a === BAIL) return BAIL;
+      const b = r(x);
+      if (b === BAIL) return BAIL;
+      if ((a !== undefined && typeof a !== 'number') || (b !== undefined && typeof b !== 'number')) return BAIL;
+      if (a === undefined || b === undefined) return undefined;
+      const v = arith(a as number, b as number);
+      return Number.isFinite(v) ? v : BAIL;
+    };
   }
-  if (op in COMPARE) {
-    const fn = COMPARE[op]!;
-    return (x) =>
-      both(x, (a, b) => {
-        const ta = typeof a;
-        const tb = typeof b;
-        if (!(ta === 'undefined' || ta === 'string' || ta === 'number') || !(tb === 'undefined' || tb === 'string' || tb === 'number')) return BAIL;
-        if (a === undefined || b === undefined) return undefined;
-        return ta === tb ? fn(a as number, b as number) : BAIL;
-      });
+  const compare = COMPARE[op];
+  if (compare) {
+    return (x) => {
+      const a = l(x);
+      if (a === BAIL) return BAIL;
+      const b = r(x);
+      if (b === BAIL) return BAIL;
+      const ta = typeof a;
+      const tb = typeof b;
+      if (!(ta === 'undefined' || ta === 'string' || ta === 'number') || !(tb === 'undefined' || tb === 'string' || tb === 'number')) return BAIL;
+      if (a === undefined || b === undefined) return undefined;
+      return ta === tb ? compare(a as number, b as number) : BAIL;
+    };
   }
   if (op === '=' || op === '!=') {
     const eq = op === '=';
-    return (x) =>
-      both(x, (a, b) => {
-        if (a === undefined || b === undefined) return false;
-        if (!isScalar(a) || !isScalar(b)) return BAIL;
-        return (a === b) === eq;
-      });
+    return (x) => {
+      const a = l(x);
+      if (a === BAIL) return BAIL;
+      const b = r(x);
+      if (b === BAIL) return BAIL;
+      if (a === undefined || b === undefined) return false;
+      if (!isScalar(a) || !isScalar(b)) return BAIL;
+      return (a === b) === eq;
+    };
   }
   if (op === '&') {
-    return (x) =>
-      both(x, (a, b) => {
-        const sa = a === undefined ? '' : toJsonataString(a);
-        const sb = b === undefined ? '' : toJsonataString(b);
-        return sa === BAIL || sb === BAIL ? BAIL : sa + sb;
-      });
+    return (x) => {
+      const a = l(x);
+      if (a === BAIL) return BAIL;
+      const b = r(x);
+      if (b === BAIL) return BAIL;
+      const sa = a === undefined ? '' : toJsonataString(a);
+      const sb = b === undefined ? '' : toJsonataString(b);
+      return sa === BAIL || sb === BAIL ? BAIL : sa + sb;
+    };
   }
   if (op === 'in') {
-    return (x) =>
-      both(x, (a, b) => {
-        if (a === undefined || b === undefined) return false;
-        if (!isScalar(a)) return BAIL;
-        const list = Array.isArray(b) ? b : [b];
-        for (const item of list) if (!isScalar(item)) return BAIL;
-        return list.includes(a);
-      });
+    return (x) => {
+      const a = l(x);
+      if (a === BAIL) return BAIL;
+      const b = r(x);
+      if (b === BAIL) return BAIL;
+      if (a === undefined || b === undefined) return false;
+      if (!isScalar(a)) return BAIL;
+      const list = Array.isArray(b) ? b : [b];
+      for (const item of list) if (!isScalar(item)) return BAIL;
+      return list.includes(a);
+    };
   }
   return no(`operator ${op}`);
 }

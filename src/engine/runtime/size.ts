@@ -28,7 +28,7 @@ export function approxSize(v: unknown): number {
 }
 
 /** Records measured per batch; the rest are estimated from them. */
-const SAMPLES = 8;
+const SAMPLES = 3;
 
 /**
  * Size of a batch of records: measured exactly for small batches, else from evenly spaced samples (metrics and

@@ -18,6 +18,11 @@ export default expressionOperator({
   field: 'key',
   apply(value, record, out, ctx, cfg) {
     if (value === undefined || value === null) ctx.error(`key expression "${cfg.key}" gave no value for a record`);
-    else out.push({ ...record, [cfg.field]: typeof value === 'string' ? value : JSON.stringify(value) });
+    else {
+      // Spread without a computed key stays on V8's fast object-clone path.
+      const keyed: Record<string, unknown> = { ...record };
+      keyed[cfg.field] = typeof value === 'string' ? value : JSON.stringify(value);
+      out.push(keyed);
+    }
   },
 });
