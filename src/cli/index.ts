@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { StudioError, type StudioApi } from '../shared/api';
 import { formatIssue } from '../shared/validation';
-import type { MetricsTick } from '../shared/metrics';
+import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
 import { loadDocumentText } from '../engine/load';
 import { createLocalApi } from '../engine/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
@@ -59,7 +59,8 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   api.on('metrics', (tick) => {
     metricsOut?.write(JSON.stringify(tick) + '\n');
     last = tick;
-    if (tick.elapsedMs - printed.elapsedMs >= 1000) {
+    // Ticks drift by a few ms: a line is due once about a second (within half a tick) has passed.
+    if (tick.elapsedMs - printed.elapsedMs >= 1000 - METRICS_INTERVAL_MS / 2) {
       process.stdout.write(summaryLine(tick, printed, typesByNode) + '\n');
       printed = tick;
     }
