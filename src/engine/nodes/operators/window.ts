@@ -116,13 +116,6 @@ function result(state: AggState, a: Aggregate): unknown {
   }
 }
 
-/** The starts of the windows that contain `ts`, newest first. */
-export function windowStarts(ts: number, size: number, slide: number): number[] {
-  const starts: number[] = [];
-  for (let s = Math.floor(ts / slide) * slide; s > ts - size; s -= slide) starts.push(s);
-  return starts;
-}
-
 export default defineNode({
   type: WINDOW,
   category: 'operators',
@@ -138,6 +131,7 @@ export default defineNode({
   create(cfg, ctx) {
     const size = cfg.sizeMs;
     const slide = cfg.kind === 'sliding' ? cfg.slideMs! : size;
+    const aggs = cfg.aggregates;
     const slots = new Map<number, WindowSlot>();
     /** Window starts in ascending order: the next to fire and to purge are at the front. */
     let order: number[] = [];
@@ -169,7 +163,7 @@ export default defineNode({
     const emitSlot = (slot: WindowSlot, out: Rec[]): void => {
       for (const pane of slot.panes.values()) {
         const rec: Rec = { [cfg.keyField]: pane.key, windowStart: slot.start, windowEnd: slot.end, [cfg.timeField]: slot.end - 1 };
-        cfg.aggregates.forEach((a, i) => (rec[a.as] = result(pane.aggs[i]!, a)));
+        for (let a = 0; a < aggs.length; a++) rec[aggs[a]!.as] = result(pane.aggs[a]!, aggs[a]!);
         out.push(rec);
       }
     };
@@ -209,12 +203,13 @@ export default defineNode({
           }
           const key = r[cfg.keyField] === undefined ? '' : String(r[cfg.keyField]);
           let placed = false;
-          for (const start of windowStarts(ts, size, slide)) {
+          // The windows containing ts, newest first (no array per record).
+          for (let start = Math.floor(ts / slide) * slide; start > ts - size; start -= slide) {
             if (start + size + cfg.allowedLatenessMs <= watermark) continue; // purged: too late for this window
             const slot = slotFor(start);
             let pane = slot.panes.get(key);
             if (!pane) slot.panes.set(key, (pane = { key, aggs: cfg.aggregates.map(newAgg) }));
-            cfg.aggregates.forEach((a, i) => addTo(pane.aggs[i]!, a, r));
+            for (let a = 0; a < aggs.length; a++) addTo(pane.aggs[a]!, aggs[a]!, r);
             placed = true;
             if (slot.fired || slot.end <= watermark) {
               // A record for a window the watermark has already passed: fire (again) with the updated result.
