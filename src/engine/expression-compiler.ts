@@ -169,6 +169,16 @@ function compilePath(steps: Ast[]): Compiled {
     return String(s.value);
   });
   if (names.length === 0) no('empty path');
+  if (names.length === 1) {
+    // The common case, a field of the record, without the loop.
+    const name = names[0]!;
+    return (r) => {
+      if (Array.isArray(r)) return BAIL;
+      if (!isPlainObject(r)) return undefined;
+      const v = r[name];
+      return Array.isArray(v) || typeof v === 'function' ? BAIL : v;
+    };
+  }
   return (r) => {
     let v: unknown = r;
     for (const name of names) {
@@ -268,6 +278,18 @@ function compileBinary(node: Ast): Compiled {
   }
   if (op === '=' || op === '!=') {
     const eq = op === '=';
+    const rhs = node.rhs!;
+    if (rhs.type === 'string' || rhs.type === 'number') {
+      // Comparing with a literal (`type = 'gift'`): one evaluation and one check.
+      const literal = rhs.value;
+      return (x) => {
+        const a = l(x);
+        if (a === BAIL) return BAIL;
+        if (a === undefined) return false;
+        if (!isScalar(a)) return BAIL;
+        return (a === literal) === eq;
+      };
+    }
     return (x) => {
       const a = l(x);
       if (a === BAIL) return BAIL;
