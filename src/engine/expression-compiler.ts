@@ -248,33 +248,33 @@ function compileBinary(node: Ast): Compiled {
       return b === BAIL ? BAIL : jsonataBoolean(b);
     };
   }
-  // Each operator is its own closure over (l, r): no per-evaluation allocation on the hot path.
-  const arith = ARITH[op];
-  if (arith) {
-    return (x) => {
+  // Both sides, then the operator; `f` is made once here, at compile time, so evaluation allocates nothing.
+  const binary =
+    (f: (a: unknown, b: unknown) => unknown): Compiled =>
+    (x) => {
       const a = l(x);
       if (a === BAIL) return BAIL;
       const b = r(x);
-      if (b === BAIL) return BAIL;
+      return b === BAIL ? BAIL : f(a, b);
+    };
+  const arith = ARITH[op];
+  if (arith) {
+    return binary((a, b) => {
       if ((a !== undefined && typeof a !== 'number') || (b !== undefined && typeof b !== 'number')) return BAIL;
       if (a === undefined || b === undefined) return undefined;
       const v = arith(a as number, b as number);
       return Number.isFinite(v) ? v : BAIL;
-    };
+    });
   }
   const compare = COMPARE[op];
   if (compare) {
-    return (x) => {
-      const a = l(x);
-      if (a === BAIL) return BAIL;
-      const b = r(x);
-      if (b === BAIL) return BAIL;
+    return binary((a, b) => {
       const ta = typeof a;
       const tb = typeof b;
       if (!(ta === 'undefined' || ta === 'string' || ta === 'number') || !(tb === 'undefined' || tb === 'string' || tb === 'number')) return BAIL;
       if (a === undefined || b === undefined) return undefined;
       return ta === tb ? compare(a as number, b as number) : BAIL;
-    };
+    });
   }
   if (op === '=' || op === '!=') {
     const eq = op === '=';
@@ -290,39 +290,27 @@ function compileBinary(node: Ast): Compiled {
         return (a === literal) === eq;
       };
     }
-    return (x) => {
-      const a = l(x);
-      if (a === BAIL) return BAIL;
-      const b = r(x);
-      if (b === BAIL) return BAIL;
+    return binary((a, b) => {
       if (a === undefined || b === undefined) return false;
       if (!isScalar(a) || !isScalar(b)) return BAIL;
       return (a === b) === eq;
-    };
+    });
   }
   if (op === '&') {
-    return (x) => {
-      const a = l(x);
-      if (a === BAIL) return BAIL;
-      const b = r(x);
-      if (b === BAIL) return BAIL;
+    return binary((a, b) => {
       const sa = a === undefined ? '' : toJsonataString(a);
       const sb = b === undefined ? '' : toJsonataString(b);
       return sa === BAIL || sb === BAIL ? BAIL : sa + sb;
-    };
+    });
   }
   if (op === 'in') {
-    return (x) => {
-      const a = l(x);
-      if (a === BAIL) return BAIL;
-      const b = r(x);
-      if (b === BAIL) return BAIL;
+    return binary((a, b) => {
       if (a === undefined || b === undefined) return false;
       if (!isScalar(a)) return BAIL;
       const list = Array.isArray(b) ? b : [b];
       for (const item of list) if (!isScalar(item)) return BAIL;
       return list.includes(a);
-    };
+    });
   }
   return no(`operator ${op}`);
 }
