@@ -104,6 +104,35 @@ function topoOrder(ids: string[], edges: PipelineEdge[]): { order: string[]; cyc
   return { order, cyclic: [...rest] };
 }
 
+/**
+ * Parse one node or edge envelope at `/nodes/i` or `/edges/i`; report its structural problems or a duplicate id,
+ * naming it by its id where it has one.
+ */
+function parseEntry<T extends { id: string }>(
+  schema: z.ZodType<T>,
+  raw: unknown,
+  kind: 'node' | 'edge',
+  i: number,
+  seen: Map<string, number>,
+  issues: ValidationIssue[],
+): T | undefined {
+  const base = ptr(`${kind}s`, i);
+  const rawId = (raw as { id?: unknown } | null)?.id;
+  const name = (id: string) => (kind === 'node' ? { nodeId: id } : { edgeId: id });
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    issues.push(...zodIssues(parsed.error, base, typeof rawId === 'string' ? name(rawId) : {}, 'structure'));
+    return undefined;
+  }
+  const { id } = parsed.data;
+  if (seen.has(id)) {
+    issues.push({ code: 'duplicate-id', pointer: base + '/id', ...name(id), message: `duplicate ${kind} id "${id}" (also used by /${kind}s/${seen.get(id)})` });
+    return undefined;
+  }
+  seen.set(id, i);
+  return parsed.data;
+}
+
 /** Validate a parsed document value. Every problem is reported, not just the first. */
 export function validateValue(value: unknown, registry: NodeRegistry = builtinRegistry): LoadResult {
   const issues: ValidationIssue[] = [];
@@ -132,19 +161,8 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
   const seen = new Map<string, number>();
   rawNodes.forEach((n, i) => {
     const base = ptr('nodes', i);
-    const parsed = nodeEnvelopeSchema.safeParse(n);
-    const id = typeof (n as { id?: unknown })?.id === 'string' ? (n as { id: string }).id : undefined;
-    const extra = id ? { nodeId: id } : {};
-    if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, base, extra, 'structure'));
-      return;
-    }
-    const node = parsed.data;
-    if (seen.has(node.id)) {
-      issues.push({ code: 'duplicate-id', pointer: base + '/id', nodeId: node.id, message: `duplicate node id "${node.id}" (also used by /nodes/${seen.get(node.id)})` });
-      return;
-    }
-    seen.set(node.id, i);
+    const node = parseEntry(nodeEnvelopeSchema, n, 'node', i, seen, issues);
+    if (!node) return;
     const spec = registry.get(node.type);
     if (!spec) {
       const near = nearestType(node.type, registry);
@@ -173,18 +191,8 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
   const edgeIds = new Map<string, number>();
   rawEdges.forEach((e, i) => {
     const base = ptr('edges', i);
-    const parsed = edgeSchema.safeParse(e);
-    const id = typeof (e as { id?: unknown })?.id === 'string' ? (e as { id: string }).id : undefined;
-    if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, base, id ? { edgeId: id } : {}, 'structure'));
-      return;
-    }
-    const edge = parsed.data;
-    if (edgeIds.has(edge.id)) {
-      issues.push({ code: 'duplicate-id', pointer: base + '/id', edgeId: edge.id, message: `duplicate edge id "${edge.id}" (also used by /edges/${edgeIds.get(edge.id)})` });
-      return;
-    }
-    edgeIds.set(edge.id, i);
+    const edge = parseEntry(edgeSchema, e, 'edge', i, edgeIds, issues);
+    if (!edge) return;
     const ends = [
       { end: 'from', ref: edge.from, dir: 'output' as const },
       { end: 'to', ref: edge.to, dir: 'input' as const },
