@@ -62,6 +62,9 @@ const GIFTS = [
 ] as const;
 const WORDS = ['hello', 'nice', 'wow', 'lol', 'gg', 'love this', 'hi from', 'first', 'again!', 'so good'] as const;
 
+/** Up to this many users, their names are cached (an array of strings); above it they are made per event. */
+const NAME_CACHE_LIMIT = 1_000_000;
+
 /** A deterministic generator of live-room events; `next(i)` must be called with i = 0, 1, 2, ... */
 export function liveRoomGenerator(cfg: LiveRoomConfig, startTime: number): (i: number) => Rec {
   const rnd = prng(cfg.seed);
@@ -69,10 +72,14 @@ export function liveRoomGenerator(cfg: LiveRoomConfig, startTime: number): (i: n
   const pChat = cfg.mix.chat / total;
   const pLike = pChat + cfg.mix.like / total;
   const spacing = 1000 / cfg.rate;
+  // Names are made once and shared: a fresh string per event is most of what the generator would allocate.
+  const rooms = Array.from({ length: cfg.rooms }, (_, k) => `room-${k}`);
+  const users: string[] = cfg.users <= NAME_CACHE_LIMIT ? new Array<string>(cfg.users) : [];
+  const userName = (k: number): string => (cfg.users <= NAME_CACHE_LIMIT ? (users[k] ??= `user-${k}`) : `user-${k}`);
   return (i) => {
     const r = rnd();
-    const room = `room-${Math.floor(rnd() * cfg.rooms)}`;
-    const user = `user-${Math.floor(rnd() * cfg.users)}`;
+    const room = rooms[Math.floor(rnd() * cfg.rooms)]!;
+    const user = userName(Math.floor(rnd() * cfg.users));
     const jitter = cfg.jitterMs > 0 ? Math.floor(rnd() * (cfg.jitterMs + 1)) : 0;
     const ts = startTime + Math.floor(i * spacing) - jitter;
     if (r < pChat) {
