@@ -279,8 +279,23 @@ function compileBinary(node: Ast): Compiled {
   if (op === '=' || op === '!=') {
     const eq = op === '=';
     const rhs = node.rhs!;
+    const lhs = node.lhs as Ast;
+    if ((rhs.type === 'string' || rhs.type === 'number') && lhs.type === 'path' && lhs.steps?.length === 1 && lhs.steps[0]!.type === 'name') {
+      // A field against a literal (`type = 'gift'`), the commonest filter: one closure, no calls.
+      checkKeys(lhs.steps[0]!);
+      const name = String(lhs.steps[0]!.value);
+      const literal = rhs.value;
+      return (x) => {
+        if (Array.isArray(x)) return BAIL;
+        if (!isPlainObject(x)) return false;
+        const a = x[name];
+        if (a === undefined) return false;
+        if (!isScalar(a)) return BAIL;
+        return (a === literal) === eq;
+      };
+    }
     if (rhs.type === 'string' || rhs.type === 'number') {
-      // Comparing with a literal (`type = 'gift'`): one evaluation and one check.
+      // Comparing with a literal: one evaluation and one check.
       const literal = rhs.value;
       return (x) => {
         const a = l(x);

@@ -3,7 +3,7 @@
  */
 import type { NodeMetrics, NodeState } from '../../shared/metrics';
 import type { NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
-import { batchSize } from './size';
+import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
 import { yieldToEventLoop } from './yield';
@@ -37,6 +37,7 @@ export class NodeRunner {
   private waitMs = 0;
   private wake: (() => void) | undefined;
   private readonly ctx: NodeContext;
+  private readonly sizers = new Map<string, BatchSizer>();
   /** Output ports wired straight into a chained downstream runner (no queue); the queue object only counts. */
   private readonly chained = new Map<string, { runner: NodeRunner; port: string; counter: BatchQueue }>();
   /** Set on a chained runner: resolves when the runner feeding it has finished. */
@@ -100,7 +101,9 @@ export class NodeRunner {
 
   private emit(port: string, batch: Rec[]): Promise<void> | void {
     if (batch.length === 0) return;
-    const size = batchSize(batch);
+    let sizer = this.sizers.get(port);
+    if (!sizer) this.sizers.set(port, (sizer = new BatchSizer()));
+    const size = sizer.size(batch);
     this.stats.recordsOut += batch.length;
     this.stats.bytesOut += size;
     // Time spent downstream (a chained operator, or waiting for queue space) is not this node's processing time.
