@@ -30,12 +30,12 @@ export default defineNode({
     const t0 = performance.now();
     let taken = 0;
     return {
-      async process(_port, batch) {
+      process(_port, batch) {
         for (const r of batch) ring[written++ % cfg.keep] = r;
         if (cfg.maxRecordsPerSecond > 0) {
           taken += batch.length;
           const dueMs = (taken / cfg.maxRecordsPerSecond) * 1000 - (performance.now() - t0);
-          if (dueMs > 0) await new Promise((r) => setTimeout(r, dueMs));
+          if (dueMs > 0) return new Promise<void>((r) => setTimeout(r, dueMs));
         }
       },
       peek() {
