@@ -109,19 +109,23 @@ export class NodeRunner {
     // Time spent downstream (a chained operator, or waiting for queue space) is not this node's processing time.
     const t0 = performance.now();
     const link = this.chained.get(port);
-    let waits: (Promise<void> | void)[] | undefined;
+    let wait: Promise<void> | void = undefined;
+    let waits: Promise<void>[] | undefined;
     if (link) {
       link.counter.accepted += batch.length;
-      waits = [link.runner.handle(link.port, batch, size)];
+      wait = link.runner.handle(link.port, batch, size);
     } else {
-      for (const q of this.outputs.get(port) ?? []) (waits ??= []).push(q.push(batch, size));
+      for (const q of this.outputs.get(port) ?? []) {
+        const w = q.push(batch, size);
+        if (w) (waits ??= []).push(w);
+      }
+      if (waits) wait = waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
     }
-    const pending = waits?.filter((w): w is Promise<void> => w !== undefined);
-    if (!pending?.length) {
+    if (!wait) {
       this.waitMs += performance.now() - t0;
       return;
     }
-    return Promise.all(pending).then(() => {
+    return wait.then(() => {
       this.waitMs += performance.now() - t0;
     });
   }
@@ -140,7 +144,6 @@ export class NodeRunner {
     this.stats.bytesIn += size;
     const t0 = performance.now();
     const w0 = this.waitMs;
-    const done = () => this.stats.latency.add(performance.now() - t0 - (this.waitMs - w0), batch.length);
     let r: Promise<void> | void;
     try {
       r = inst.process(port, batch);
@@ -148,8 +151,14 @@ export class NodeRunner {
       this.fail(err);
       return;
     }
-    if (!r) return done();
-    return r.then(done, (err: unknown) => this.fail(err));
+    if (!r) {
+      this.stats.latency.add(performance.now() - t0 - (this.waitMs - w0), batch.length);
+      return;
+    }
+    return r.then(
+      () => this.stats.latency.add(performance.now() - t0 - (this.waitMs - w0), batch.length),
+      (err: unknown) => this.fail(err),
+    );
   }
 
   private wakeUp(): void {
