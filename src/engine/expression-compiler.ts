@@ -7,7 +7,7 @@
  * JSONata interpreter, which gives the interpreter's own result or error. So compiled and interpreted evaluation
  * agree by construction on the cases compiled code declines, and the differential test checks the rest.
  */
-import { jsonataBoolean } from './jsonata-boolean';
+import { isPlainObject, jsonataBoolean } from './json-values';
 
 /** Returned when a record needs the interpreter. */
 export const BAIL: unique symbol = Symbol('bail');
@@ -34,7 +34,6 @@ const no = (why: string): never => {
   throw new NotCompilable(why);
 };
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSONata's `$string` for the values compiled code handles; BAIL for the rest. */
 function toJsonataString(v: unknown): string | typeof BAIL {

@@ -58,10 +58,10 @@ export function compileExpression(source: string, options: { interpretOnly?: boo
   };
 }
 
-/** Lint helper: report a compile error for a config field, or nothing. */
+/** Lint helper: report a syntax error for a config field, or nothing (parsing is all it takes). */
 export function lintExpression(source: string, field: string, report: (field: string, message: string) => void): void {
   try {
-    compileExpression(source);
+    compileExpression(source, { interpretOnly: true });
   } catch (err) {
     report(field, (err as Error).message);
   }

@@ -11,10 +11,8 @@ export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 
 export const expressionField = (description: string, example: string): z.ZodString =>
   z.string().min(1, 'an expression is required').describe(`${description} JSONata, e.g. \`${example}\`.`);
 
-export { jsonataBoolean } from '../../jsonata-boolean';
+export { isPlainObject, jsonataBoolean } from '../../json-values';
 
-export const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** What an expression operator does with one record and its expression's value. */
 export type ApplyExpression<C> = (value: unknown, record: Record<string, unknown>, out: Record<string, unknown>[], ctx: NodeContext, cfg: C) => void;

@@ -2,7 +2,7 @@
  * `map`: turns each record into a new one with a JSONata expression.
  */
 import { z } from 'zod';
-import { expressionField, expressionOperator, isRecord } from './common';
+import { expressionField, expressionOperator, isPlainObject } from './common';
 
 export const MAP = 'map';
 
@@ -21,7 +21,7 @@ export default expressionOperator({
   field: 'expression',
   apply(value, _record, out, ctx, cfg) {
     if (value === undefined) ctx.drop(1);
-    else if (isRecord(value)) out.push(value);
+    else if (isPlainObject(value)) out.push(value);
     else ctx.error(`expression "${cfg.expression}" gave ${Array.isArray(value) ? 'an array' : typeof value}, expected an object`);
   },
 });
