@@ -1,11 +1,17 @@
 /**
- * Compiles the common subset of JSONata to plain JS closures, built from the parsed expression tree (never by
- * pasting user text into code, so an expression can reach nothing but the record it is given).
+ * Compiles the common subset of JSONata to plain JavaScript, generated from the parsed expression tree.
+ *
+ * The generated source is built only from fixed code shapes and the tree's literals written out by `JSON.stringify`
+ * (strings) or `String` (finite numbers): user text never becomes code. The function it makes takes the record and
+ * a table of helpers as its only inputs and names no global, so an expression can reach nothing but the record.
+ * Generating code (rather than nesting closures) lets V8 inline a whole expression into the loop that runs it: a
+ * filter such as `type = 'gift'` becomes one property load and one comparison per record.
  *
  * The compiled function returns `BAIL` whenever a record takes it outside what it handles exactly (an array where
- * a path meets one, a type the interpreter would reject, ...): the caller then evaluates that record with the
- * JSONata interpreter, which gives the interpreter's own result or error. So compiled and interpreted evaluation
- * agree by construction on the cases compiled code declines, and the differential test checks the rest.
+ * a path meets one, a type the interpreter would reject, a record that is not an object, ...): the caller then
+ * evaluates that record with the JSONata interpreter, which gives the interpreter's own result or error. So
+ * compiled and interpreted evaluation agree by construction on the cases compiled code declines, and the
+ * differential test checks the rest.
  */
 import { isPlainObject, jsonataBoolean } from './json-values';
 
@@ -34,7 +40,6 @@ const no = (why: string): never => {
   throw new NotCompilable(why);
 };
 
-
 /** JSONata's `$string` for the values compiled code handles; BAIL for the rest. */
 function toJsonataString(v: unknown): string | typeof BAIL {
   switch (typeof v) {
@@ -51,62 +56,57 @@ function toJsonataString(v: unknown): string | typeof BAIL {
 
 const SIMPLE_NUMBER = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?([Ee][-+]?[0-9]+)?$/;
 
-type Fn = (args: unknown[]) => unknown;
-/** The built-in functions compiled code calls directly: name → [arity, implementation]. */
-const FUNCTIONS: Record<string, [number, Fn]> = {
-  exists: [1, ([v]) => v !== undefined],
-  boolean: [1, ([v]) => (v === undefined ? undefined : Array.isArray(v) || isPlainObject(v) ? BAIL : jsonataBoolean(v))],
-  not: [1, ([v]) => (v === undefined ? undefined : Array.isArray(v) || isPlainObject(v) ? BAIL : !jsonataBoolean(v))],
-  string: [1, ([v]) => (v === undefined ? undefined : toJsonataString(v))],
-  lowercase: [1, ([v]) => (v === undefined ? undefined : typeof v === 'string' ? v.toLowerCase() : BAIL)],
-  uppercase: [1, ([v]) => (v === undefined ? undefined : typeof v === 'string' ? v.toUpperCase() : BAIL)],
-  length: [1, ([v]) => (v === undefined ? undefined : typeof v === 'string' ? Array.from(v).length : BAIL)],
-  number: [
-    1,
-    ([v]) => {
-      if (v === undefined) return undefined;
-      if (typeof v === 'number') return v;
-      if (typeof v === 'boolean') return v ? 1 : 0;
-      if (typeof v === 'string' && SIMPLE_NUMBER.test(v)) {
-        const n = Number(v);
-        return Number.isFinite(n) ? n : BAIL;
-      }
-      return BAIL;
-    },
-  ],
-  abs: [1, ([v]) => (v === undefined ? undefined : typeof v === 'number' ? Math.abs(v) : BAIL)],
-  floor: [1, ([v]) => (v === undefined ? undefined : typeof v === 'number' ? Math.floor(v) : BAIL)],
-  ceil: [1, ([v]) => (v === undefined ? undefined : typeof v === 'number' ? Math.ceil(v) : BAIL)],
-  merge: [
-    1,
-    ([v]) => {
-      if (v === undefined) return undefined;
-      const parts = Array.isArray(v) ? v : [v];
-      const out: Record<string, unknown> = {};
-      for (const p of parts) {
-        if (!isPlainObject(p)) return BAIL;
-        for (const k in p) out[k] = p[k];
-      }
-      return out;
-    },
-  ],
-};
-
-const ARITH: Record<string, (a: number, b: number) => number> = {
-  '+': (a, b) => a + b,
-  '-': (a, b) => a - b,
-  '*': (a, b) => a * b,
-  '/': (a, b) => a / b,
-  '%': (a, b) => a % b,
-};
-const COMPARE: Record<string, (a: number | string, b: number | string) => boolean> = {
-  '<': (a, b) => a < b,
-  '<=': (a, b) => a <= b,
-  '>': (a, b) => a > b,
-  '>=': (a, b) => a >= b,
-};
-
 const isScalar = (v: unknown): boolean => v === null || (typeof v !== 'object' && typeof v !== 'function');
+
+/** The one-argument built-ins compiled code calls: name → implementation (BAIL where the interpreter decides). */
+const FUNCTIONS: Record<string, (v: unknown) => unknown> = {
+  exists: (v) => v !== undefined,
+  boolean: (v) => (v === undefined ? undefined : Array.isArray(v) || isPlainObject(v) ? BAIL : jsonataBoolean(v)),
+  not: (v) => (v === undefined ? undefined : Array.isArray(v) || isPlainObject(v) ? BAIL : !jsonataBoolean(v)),
+  string: (v) => (v === undefined ? undefined : toJsonataString(v)),
+  lowercase: (v) => (v === undefined ? undefined : typeof v === 'string' ? v.toLowerCase() : BAIL),
+  uppercase: (v) => (v === undefined ? undefined : typeof v === 'string' ? v.toUpperCase() : BAIL),
+  length: (v) => (v === undefined ? undefined : typeof v === 'string' ? Array.from(v).length : BAIL),
+  number: (v) => {
+    if (v === undefined) return undefined;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'boolean') return v ? 1 : 0;
+    if (typeof v === 'string' && SIMPLE_NUMBER.test(v)) {
+      const n = Number(v);
+      return Number.isFinite(n) ? n : BAIL;
+    }
+    return BAIL;
+  },
+  abs: (v) => (v === undefined ? undefined : typeof v === 'number' ? Math.abs(v) : BAIL),
+  floor: (v) => (v === undefined ? undefined : typeof v === 'number' ? Math.floor(v) : BAIL),
+  ceil: (v) => (v === undefined ? undefined : typeof v === 'number' ? Math.ceil(v) : BAIL),
+  merge: (v) => {
+    if (v === undefined) return undefined;
+    const parts = Array.isArray(v) ? v : [v];
+    const out: Record<string, unknown> = {};
+    for (const p of parts) {
+      if (!isPlainObject(p)) return BAIL;
+      for (const k in p) out[k] = p[k];
+    }
+    return out;
+  },
+};
+
+/** `a in b` for values already evaluated. */
+function inList(a: unknown, b: unknown): unknown {
+  if (a === undefined || b === undefined) return false;
+  if (!isScalar(a)) return BAIL;
+  const list = Array.isArray(b) ? b : [b];
+  for (const item of list) if (!isScalar(item)) return BAIL;
+  return list.includes(a);
+}
+
+/** Everything generated code may use, passed in as one argument: it names nothing else. */
+const HELPERS = { BAIL, jb: jsonataBoolean, str: toJsonataString, inList, isArray: Array.isArray, F: FUNCTIONS };
+const HELPER_PRELUDE = 'const BAIL = H.BAIL, jb = H.jb, str = H.str, inList = H.inList, isArray = H.isArray, F = H.F;';
+
+const ARITH = new Set(['+', '-', '*', '/', '%']);
+const COMPARE = new Set(['<', '<=', '>', '>=']);
 
 /** The tree properties the compiler understands; any other (predicates, grouping, focus, ...) means "not compiled". */
 const KNOWN_KEYS = new Set(['type', 'name', 'value', 'position', 'steps', 'lhs', 'rhs', 'expressions', 'expression', 'arguments', 'procedure', 'condition', 'then', 'else']);
@@ -114,239 +114,320 @@ const checkKeys = (node: Ast): void => {
   for (const k of Object.keys(node)) if (!KNOWN_KEYS.has(k)) no(`expression feature "${k}"`);
 };
 
-function compileNode(node: Ast): Compiled {
-  checkKeys(node);
-  switch (node.type) {
-    case 'string':
-    case 'number':
-    case 'value': {
-      const v = node.value;
-      return () => v;
-    }
-    case 'variable':
-      if (node.value !== '') no(`variable $${String(node.value)}`);
-      return (r) => r;
-    case 'path':
-      return compilePath(node.steps ?? []);
-    case 'name':
-      return compilePath([node]);
-    case 'unary':
-      return compileUnary(node);
-    case 'binary':
-      return compileBinary(node);
-    case 'condition': {
-      const c = compileNode(node.condition!);
-      const t = compileNode(node.then!);
-      const e = node.else ? compileNode(node.else) : () => undefined;
-      return (r) => {
-        const v = c(r);
-        if (v === BAIL) return BAIL;
-        return jsonataBoolean(v) ? t(r) : e(r);
-      };
-    }
-    case 'function':
-      return compileCall(node);
-    case 'block': {
-      // Parentheses: each expression in turn, the value of the last.
-      const parts = (node.expressions ?? []).map(compileNode);
-      if (parts.length === 0) no('empty block');
-      return (r) => {
-        let v: unknown;
-        for (const p of parts) if ((v = p(r)) === BAIL) return BAIL;
-        return v;
-      };
-    }
-    default:
-      return no(`${node.type} expressions`);
-  }
+/** A property name written as a JS string literal; `__proto__` would reach the prototype, so it is not compiled. */
+function propertyName(v: unknown): string {
+  const name = String(v);
+  if (name === '__proto__') no('the name __proto__');
+  return JSON.stringify(name);
 }
 
-function compilePath(steps: Ast[]): Compiled {
-  const names = steps.map((s) => {
-    checkKeys(s);
-    if (s.type !== 'name') no('path steps other than plain names');
-    return String(s.value);
-  });
-  if (names.length === 0) no('empty path');
-  if (names.length === 1) {
-    // The common case, a field of the record, without the loop.
-    const name = names[0]!;
-    return (r) => {
-      if (Array.isArray(r)) return BAIL;
-      if (!isPlainObject(r)) return undefined;
-      const v = r[name];
-      return Array.isArray(v) || typeof v === 'function' ? BAIL : v;
-    };
-  }
-  return (r) => {
-    let v: unknown = r;
-    for (const name of names) {
-      if (Array.isArray(v)) return BAIL; // sequences map and flatten: the interpreter knows how
-      if (!isPlainObject(v)) return undefined;
-      v = v[name];
-      if (v === undefined) return undefined;
-    }
-    return Array.isArray(v) || typeof v === 'function' ? BAIL : v;
-  };
+/** A value in generated code: the code that reads it, and what is known about it at compile time. */
+interface Val {
+  code: string;
+  /** May be BAIL (the caller must check before using it). */
+  bail: boolean;
+  /** A literal: its value. */
+  literal?: { value: unknown };
 }
 
-function compileUnary(node: Ast): Compiled {
-  if (node.value === '-') {
-    const e = compileNode(node.expression!);
-    return (r) => {
-      const v = e(r);
-      if (v === undefined || v === BAIL) return v;
-      return typeof v === 'number' ? -v : BAIL;
-    };
+/** The literal as source text (finite numbers, strings, booleans, null); anything else is not compiled. */
+function literalCode(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number' && Number.isFinite(v)) return Object.is(v, -0) ? '-0' : String(v);
+  if (v === true || v === false || v === null) return String(v);
+  return no(`literal ${typeof v}`);
+}
+
+/** Source-writing state: numbered temporaries and the statement list being filled. */
+class Writer {
+  private next = 0;
+  out: string[] = [];
+
+  temp(): string {
+    return `t${this.next++}`;
   }
-  if (node.value === '[') {
-    const items = (node.expressions ?? []).map((x) => [compileNode(x), x.type === 'unary' && x.value === '['] as const);
-    return (r) => {
-      const out: unknown[] = [];
-      for (const [f, nested] of items) {
-        const v = f(r);
-        if (v === BAIL) return BAIL;
-        if (v === undefined) continue;
-        if (Array.isArray(v) && !nested) return BAIL;
-        out.push(v);
+
+  line(s: string): void {
+    this.out.push(s);
+  }
+
+  /** Write `node` into a block of its own; returns the block's statements and the value's code. */
+  block(node: Ast): { body: string; val: Val } {
+    const saved = this.out;
+    this.out = [];
+    const val = this.value(node);
+    const body = this.out.join('\n');
+    this.out = saved;
+    return { body, val };
+  }
+
+  /** A value that is never BAIL: the statements to check and unwrap it are written. */
+  checked(node: Ast): Val {
+    const v = this.value(node);
+    if (v.bail) this.line(`if (${v.code} === BAIL) return BAIL;`);
+    return { ...v, bail: false };
+  }
+
+  /** Write the statements computing `node` and return its value. */
+  value(node: Ast): Val {
+    checkKeys(node);
+    switch (node.type) {
+      case 'string':
+      case 'number':
+      case 'value':
+        return { code: literalCode(node.value), bail: false, literal: { value: node.value } };
+      case 'variable':
+        if (node.value !== '') no(`variable $${String(node.value)}`);
+        return { code: 'r', bail: false };
+      case 'path':
+        return this.path(node.steps ?? []);
+      case 'name':
+        return this.path([node]);
+      case 'unary':
+        return this.unary(node);
+      case 'binary':
+        return this.binary(node);
+      case 'condition':
+        return this.condition(node);
+      case 'function':
+        return this.call(node);
+      case 'block': {
+        const parts = node.expressions ?? [];
+        if (parts.length === 0) no('empty block');
+        let v: Val | undefined;
+        for (const p of parts) v = this.checked(p);
+        return v!;
       }
-      return out;
-    };
+      default:
+        return no(`${node.type} expressions`);
+    }
   }
-  if (node.value === '{') {
-    const pairs = (node.lhs as Ast[][]).map(([k, v]) => {
-      if (k!.type !== 'string') no('computed object keys');
-      return [String(k!.value), compileNode(v!)] as const;
+
+  /** A value as a boolean, JSONata's way, with the common case (already a boolean) inline. */
+  private truth(code: string): string {
+    return `(typeof ${code} === 'boolean' ? ${code} : jb(${code}))`;
+  }
+
+  /**
+   * A path of plain names from the record (known to be a plain object: the function checks it on entry). A step
+   * that meets an array needs the interpreter (sequences map and flatten); one that meets a scalar gives nothing.
+   */
+  private path(steps: Ast[]): Val {
+    if (steps.length === 0) no('empty path');
+    const names = steps.map((s) => {
+      checkKeys(s);
+      if (s.type !== 'name') no('path steps other than plain names');
+      return propertyName(s.value);
     });
-    if (new Set(pairs.map(([k]) => k)).size !== pairs.length) no('duplicate object keys');
-    return (r) => {
-      if (!isPlainObject(r)) return BAIL;
-      const out: Record<string, unknown> = {};
-      for (const [k, f] of pairs) {
-        const v = f(r);
-        if (v === BAIL) return BAIL;
-        if (v !== undefined) out[k] = v;
+    const t = this.temp();
+    this.line(`let ${t} = r[${names[0]}];`);
+    let close = '';
+    for (const name of names.slice(1)) {
+      this.line(`if (${t} !== undefined) {`);
+      this.line(`if (isArray(${t})) return BAIL;`);
+      this.line(`${t} = typeof ${t} === 'object' && ${t} !== null ? ${t}[${name}] : undefined;`);
+      close += '}';
+    }
+    if (close) this.line(close);
+    this.line(`if (typeof ${t} === 'object' ? isArray(${t}) : typeof ${t} === 'function') return BAIL;`);
+    return { code: t, bail: false };
+  }
+
+  private unary(node: Ast): Val {
+    const t = this.temp();
+    if (node.value === '-') {
+      const e = this.checked(node.expression!);
+      this.line(`let ${t};`);
+      this.line(`if (typeof ${e.code} === 'number') ${t} = -${e.code}; else if (${e.code} !== undefined) return BAIL;`);
+      return { code: t, bail: false };
+    }
+    if (node.value === '[') {
+      this.line(`const ${t} = [];`);
+      for (const item of node.expressions ?? []) {
+        const nested = item.type === 'unary' && item.value === '[';
+        const v = this.checked(item);
+        if (v.literal) this.line(`${t}.push(${v.code});`);
+        else if (nested) this.line(`if (${v.code} !== undefined) ${t}.push(${v.code});`);
+        else this.line(`if (${v.code} !== undefined) { if (isArray(${v.code})) return BAIL; ${t}.push(${v.code}); }`);
       }
-      return out;
-    };
+      return { code: t, bail: false };
+    }
+    if (node.value === '{') {
+      const pairs = (node.lhs as Ast[][]).map(([k, v]) => {
+        if (k!.type !== 'string') no('computed object keys');
+        return [propertyName(k!.value), v!] as const;
+      });
+      if (new Set(pairs.map(([k]) => k)).size !== pairs.length) no('duplicate object keys');
+      this.line(`const ${t} = {};`);
+      this.assignPairs(t, pairs);
+      return { code: t, bail: false };
+    }
+    return no(`unary ${String(node.value)}`);
   }
-  return no(`unary ${String(node.value)}`);
+
+  /** Set each pair whose value is not undefined on the object `target`, in order. */
+  private assignPairs(target: string, pairs: readonly (readonly [string, Ast])[]): void {
+    for (const [k, vNode] of pairs) {
+      const v = this.checked(vNode);
+      if (v.literal) this.line(`${target}[${k}] = ${v.code};`);
+      else this.line(`if (${v.code} !== undefined) ${target}[${k}] = ${v.code};`);
+    }
+  }
+
+  private binary(node: Ast): Val {
+    const op = String(node.value);
+    const t = this.temp();
+    if (op === 'and' || op === 'or') {
+      const isAnd = op === 'and';
+      const a = this.checked(node.lhs as Ast);
+      const rhs = this.block(node.rhs!);
+      const check = rhs.val.bail ? `if (${rhs.val.code} === BAIL) return BAIL;` : '';
+      this.line(`let ${t};`);
+      this.line(`if (${this.truth(a.code)} !== ${isAnd}) ${t} = ${!isAnd};`);
+      this.line(`else { ${rhs.body}\n${check} ${t} = ${this.truth(rhs.val.code)}; }`);
+      return { code: t, bail: false };
+    }
+    const a = this.checked(node.lhs as Ast);
+    const b = this.checked(node.rhs!);
+    const [x, y] = [a.code, b.code];
+    const isNum = (v: Val) => v.literal !== undefined && typeof v.literal.value === 'number';
+    const isStr = (v: Val) => v.literal !== undefined && typeof v.literal.value === 'string';
+    const numberTest = (v: Val) => (isNum(v) ? 'true' : `typeof ${v.code} === 'number'`);
+    this.line(`let ${t};`);
+    if (ARITH.has(op)) {
+      // Numbers compute; a missing operand gives nothing; anything else, or a result that is not finite, is the
+      // interpreter's to report.
+      const notNumber = (v: Val) => (isNum(v) ? 'false' : `(${v.code} !== undefined && typeof ${v.code} !== 'number')`);
+      this.line(`if (${numberTest(a)} && ${numberTest(b)}) { ${t} = ${x} ${op} ${y}; if (${t} - ${t} !== 0) return BAIL; }`);
+      this.line(`else if (${notNumber(a)} || ${notNumber(b)}) return BAIL;`);
+      return { code: t, bail: false };
+    }
+    if (COMPARE.has(op)) {
+      const ok = (v: Val) => (v.literal ? (isNum(v) || isStr(v) ? 'true' : 'false') : `(${v.code} === undefined || typeof ${v.code} === 'string' || typeof ${v.code} === 'number')`);
+      this.line(`if ((${numberTest(a)} && ${numberTest(b)}) || (typeof ${x} === 'string' && typeof ${y} === 'string')) ${t} = ${x} ${op} ${y};`);
+      this.line(`else if (!${ok(a)} || !${ok(b)}) return BAIL;`);
+      this.line(`else if (${x} !== undefined && ${y} !== undefined) return BAIL;`);
+      return { code: t, bail: false };
+    }
+    if (op === '=' || op === '!=') {
+      const eq = op === '=';
+      const scalar = (v: Val) => (v.literal ? 'true' : `(${v.code} === null || (typeof ${v.code} !== 'object' && typeof ${v.code} !== 'function'))`);
+      // Missing on either side is false (for = and != alike); equal scalars are equal; objects and arrays are
+      // the interpreter's (deep equality).
+      this.line(`if (${x} === undefined || ${y} === undefined) ${t} = false;`);
+      this.line(`else if (!${scalar(a)} || !${scalar(b)}) return BAIL;`);
+      this.line(`else ${t} = ${eq ? '' : '!'}(${x} === ${y});`);
+      return { code: t, bail: false };
+    }
+    if (op === '&') {
+      const asString = (v: Val): string => {
+        if (isStr(v)) return v.code;
+        const s = this.temp();
+        this.line(`const ${s} = typeof ${v.code} === 'string' ? ${v.code} : ${v.code} === undefined ? '' : str(${v.code});`);
+        this.line(`if (${s} === BAIL) return BAIL;`);
+        return s;
+      };
+      this.line(`${t} = ${asString(a)} + ${asString(b)};`);
+      return { code: t, bail: false };
+    }
+    if (op === 'in') {
+      this.line(`${t} = inList(${x}, ${y});`);
+      return { code: t, bail: true };
+    }
+    return no(`operator ${op}`);
+  }
+
+  private condition(node: Ast): Val {
+    const c = this.checked(node.condition!);
+    const t = this.temp();
+    const branch = (n: Ast | undefined): string => {
+      if (!n) return `${t} = undefined;`;
+      const { body, val } = this.block(n);
+      return `${body}\n${val.bail ? `if (${val.code} === BAIL) return BAIL;` : ''} ${t} = ${val.code};`;
+    };
+    this.line(`let ${t};`);
+    this.line(`if (${this.truth(c.code)}) { ${branch(node.then)} } else { ${branch(node.else)} }`);
+    return { code: t, bail: false };
+  }
+
+  private call(node: Ast): Val {
+    const proc = node.procedure;
+    if (!proc || proc.type !== 'variable') no('calls of anything but a built-in function');
+    const name = String(proc!.value);
+    if (!Object.hasOwn(FUNCTIONS, name)) no(`function $${name}`);
+    const args = node.arguments ?? [];
+    if (args.length !== 1) no(`$${name} with ${args.length} arguments`);
+    const arg = args[0]!;
+    if (name === 'merge' && arg.type === 'unary' && arg.value === '[') return this.mergeList(arg.expressions ?? []);
+    const v = this.checked(arg);
+    const t = this.temp();
+    if (name === 'exists') {
+      this.line(`const ${t} = ${v.code} !== undefined;`);
+      return { code: t, bail: false };
+    }
+    this.line(`const ${t} = F[${JSON.stringify(name)}](${v.code});`);
+    return { code: t, bail: true };
+  }
+
+  /**
+   * `$merge([a, b, ...])` written straight into one new object: each part that has a value must be an object
+   * (else the interpreter decides), and its fields are copied in order; `{...}` parts are assigned field by field.
+   */
+  private mergeList(items: Ast[]): Val {
+    const t = this.temp();
+    this.line(`const ${t} = {};`);
+    for (const item of items) {
+      checkKeys(item);
+      if (item.type === 'unary' && item.value === '{') {
+        const pairs = (item.lhs as Ast[][]).map(([k, v]) => {
+          if (k!.type !== 'string') no('computed object keys');
+          return [propertyName(k!.value), v!] as const;
+        });
+        if (new Set(pairs.map(([k]) => k)).size !== pairs.length) no('duplicate object keys');
+        this.assignPairs(t, pairs);
+        continue;
+      }
+      if (item.type === 'unary' && item.value === '[') {
+        no('$merge of an array part'); // merge needs objects: the interpreter reports it
+      }
+      const v = this.checked(item);
+      if (v.code === 'r') {
+        this.line(`for (const k in r) ${t}[k] = r[k];`);
+        continue;
+      }
+      this.line(`if (${v.code} !== undefined) {`);
+      this.line(`if (typeof ${v.code} !== 'object' || ${v.code} === null || isArray(${v.code})) return BAIL;`);
+      this.line(`for (const k in ${v.code}) ${t}[k] = ${v.code}[k];`);
+      this.line('}');
+    }
+    return { code: t, bail: false };
+  }
 }
 
-function compileBinary(node: Ast): Compiled {
-  const op = String(node.value);
-  const l = compileNode(node.lhs as Ast);
-  const r = compileNode(node.rhs!);
-  if (op === 'and' || op === 'or') {
-    const isAnd = op === 'and';
-    return (x) => {
-      const a = l(x);
-      if (a === BAIL) return BAIL;
-      if (jsonataBoolean(a) !== isAnd) return !isAnd;
-      const b = r(x);
-      return b === BAIL ? BAIL : jsonataBoolean(b);
-    };
-  }
-  // Both sides, then the operator; `f` is made once here, at compile time, so evaluation allocates nothing.
-  const binary =
-    (f: (a: unknown, b: unknown) => unknown): Compiled =>
-    (x) => {
-      const a = l(x);
-      if (a === BAIL) return BAIL;
-      const b = r(x);
-      return b === BAIL ? BAIL : f(a, b);
-    };
-  const arith = ARITH[op];
-  if (arith) {
-    return binary((a, b) => {
-      if ((a !== undefined && typeof a !== 'number') || (b !== undefined && typeof b !== 'number')) return BAIL;
-      if (a === undefined || b === undefined) return undefined;
-      const v = arith(a as number, b as number);
-      return Number.isFinite(v) ? v : BAIL;
-    });
-  }
-  const compare = COMPARE[op];
-  if (compare) {
-    return binary((a, b) => {
-      const ta = typeof a;
-      const tb = typeof b;
-      if (!(ta === 'undefined' || ta === 'string' || ta === 'number') || !(tb === 'undefined' || tb === 'string' || tb === 'number')) return BAIL;
-      if (a === undefined || b === undefined) return undefined;
-      return ta === tb ? compare(a as number, b as number) : BAIL;
-    });
-  }
-  if (op === '=' || op === '!=') {
-    const eq = op === '=';
-    const rhs = node.rhs!;
-    const lhs = node.lhs as Ast;
-    if ((rhs.type === 'string' || rhs.type === 'number') && lhs.type === 'path' && lhs.steps?.length === 1 && lhs.steps[0]!.type === 'name') {
-      // A field against a literal (`type = 'gift'`), the commonest filter: one closure, no calls.
-      checkKeys(lhs.steps[0]!);
-      const name = String(lhs.steps[0]!.value);
-      const literal = rhs.value;
-      return (x) => {
-        if (Array.isArray(x)) return BAIL;
-        if (!isPlainObject(x)) return false;
-        const a = x[name];
-        if (a === undefined) return false;
-        if (!isScalar(a)) return BAIL;
-        return (a === literal) === eq;
-      };
-    }
-    if (rhs.type === 'string' || rhs.type === 'number') {
-      // Comparing with a literal: one evaluation and one check.
-      const literal = rhs.value;
-      return (x) => {
-        const a = l(x);
-        if (a === BAIL) return BAIL;
-        if (a === undefined) return false;
-        if (!isScalar(a)) return BAIL;
-        return (a === literal) === eq;
-      };
-    }
-    return binary((a, b) => {
-      if (a === undefined || b === undefined) return false;
-      if (!isScalar(a) || !isScalar(b)) return BAIL;
-      return (a === b) === eq;
-    });
-  }
-  if (op === '&') {
-    return binary((a, b) => {
-      const sa = a === undefined ? '' : toJsonataString(a);
-      const sb = b === undefined ? '' : toJsonataString(b);
-      return sa === BAIL || sb === BAIL ? BAIL : sa + sb;
-    });
-  }
-  if (op === 'in') {
-    return binary((a, b) => {
-      if (a === undefined || b === undefined) return false;
-      if (!isScalar(a)) return BAIL;
-      const list = Array.isArray(b) ? b : [b];
-      for (const item of list) if (!isScalar(item)) return BAIL;
-      return list.includes(a);
-    });
-  }
-  return no(`operator ${op}`);
+/** Generated functions made so far: each gets its own source text, so V8 keeps separate type feedback for each. */
+let generated = 0;
+
+/** Make a function from generated source, with the helpers as its only free names. */
+function instantiate<T>(body: string, extra: Record<string, unknown> = {}): T {
+  const factory = new Function('H', 'X', `'use strict'; // sluice generated #${generated++}\n${HELPER_PRELUDE}\n${body}`) as (
+    h: typeof HELPERS,
+    x: Record<string, unknown>,
+  ) => T;
+  return factory(HELPERS, extra);
 }
 
-function compileCall(node: Ast): Compiled {
-  const proc = node.procedure;
-  if (!proc || proc.type !== 'variable') no('calls of anything but a built-in function');
-  const name = String(proc!.value);
-  const def = FUNCTIONS[name];
-  if (!def) no(`function $${name}`);
-  const [arity, fn] = def!;
-  const args = (node.arguments ?? []).map(compileNode);
-  if (args.length !== arity) no(`$${name} with ${args.length} arguments`);
-  return (r) => {
-    const values: unknown[] = [];
-    for (const a of args) {
-      const v = a(r);
-      if (v === BAIL) return BAIL;
-      values.push(v);
-    }
-    return fn(values);
-  };
+/** The source of `function (r) { ... }` for a tree; throws NotCompilable outside the subset. */
+function functionSource(ast: Ast): string {
+  const w = new Writer();
+  const v = w.value(ast);
+  return [
+    'return function expression(r) {',
+    // Records are plain objects; anything else (and there is nothing else on a record port) is the interpreter's.
+    "if (typeof r !== 'object' || r === null || isArray(r)) return BAIL;",
+    ...w.out,
+    `return ${v.code};`,
+    '};',
+  ].join('\n');
 }
 
 /**
@@ -354,10 +435,40 @@ function compileCall(node: Ast): Compiled {
  * The result is a plain, synchronous function of the record.
  */
 export function compileAst(ast: unknown): Compiled | undefined {
+  let body: string;
   try {
-    return compileNode(ast as Ast);
+    body = functionSource(ast as Ast);
   } catch (err) {
     if (err instanceof NotCompilable) return undefined;
     throw err;
   }
+  return instantiate<Compiled>(body);
+}
+
+/** What a batch loop does with each record's value: keep, transform, count (see the operators). */
+export type ApplyFn<C, X> = (value: unknown, record: Record<string, unknown>, out: Record<string, unknown>[], ctx: X, cfg: C) => void;
+
+/**
+ * Runs `fast` then `apply` over a batch from `from`, and returns the index of the first record `fast` declined
+ * (BAIL), or the batch length. A new function per operator, so V8 can inline both calls into the loop.
+ */
+export type BatchLoop<C, X> = (batch: Record<string, unknown>[], from: number, out: Record<string, unknown>[], ctx: X, cfg: C) => number;
+
+export function batchLoop<C, X>(fast: Compiled, apply: ApplyFn<C, X>): BatchLoop<C, X> {
+  return instantiate<BatchLoop<C, X>>(
+    [
+      'const fast = X.fast, apply = X.apply;',
+      'return function batchLoop(batch, from, out, ctx, cfg) {',
+      '  const n = batch.length;',
+      '  for (let i = from; i < n; i++) {',
+      '    const r = batch[i];',
+      '    const v = fast(r);',
+      '    if (v === BAIL) return i;',
+      '    apply(v, r, out, ctx, cfg);',
+      '  }',
+      '  return n;',
+      '};',
+    ].join('\n'),
+    { fast, apply },
+  );
 }

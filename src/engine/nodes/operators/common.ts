@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import type { PortInfo } from '../../../shared/spec';
-import { BAIL, compileExpression, lintExpression } from '../../expression';
+import { batchLoop, compileExpression, lintExpression } from '../../expression';
 import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../spec';
 
 export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 'Records to process.' }];
@@ -44,13 +44,14 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
     lint: (cfg, report) => lintExpression(source(cfg), spec.field, report),
     create(cfg, ctx) {
       const expr = compileExpression(source(cfg));
+      // One generated loop per operator: the compiled expression and `apply` inline into it.
+      const loop = batchLoop(expr.fast, spec.apply);
+      /** From the first record the compiled code declines: that one through the interpreter, then on, in order. */
       const finishSlowly = async (batch: Rec[], from: number, out: Rec[]): Promise<void> => {
-        for (let i = from; i < batch.length; i++) {
+        for (let i = from; i < batch.length; i = loop(batch, i + 1, out, ctx, cfg)) {
           const r = batch[i]!;
           try {
-            let v = expr.fast(r);
-            if (v === BAIL) v = await expr.evaluate(r);
-            spec.apply(v, r, out, ctx, cfg);
+            spec.apply(await expr.evaluate(r), r, out, ctx, cfg);
           } catch (err) {
             ctx.error((err as Error).message);
           }
@@ -60,13 +61,8 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
       return {
         process(_port, batch) {
           const out: Rec[] = [];
-          for (let i = 0; i < batch.length; i++) {
-            const r = batch[i]!;
-            const v = expr.fast(r);
-            // The first record the compiled code declines switches the rest of the batch to the slow path, in order.
-            if (v === BAIL) return finishSlowly(batch, i, out);
-            spec.apply(v, r, out, ctx, cfg);
-          }
+          const declined = loop(batch, 0, out, ctx, cfg);
+          if (declined < batch.length) return finishSlowly(batch, declined, out);
           return ctx.emit('out', out);
         },
       };

@@ -128,6 +128,7 @@ export default defineNode({
     { name: 'late', type: 'record', description: 'Records that arrived after their windows were purged.' },
   ],
   config,
+  chainable: true,
   create(cfg, ctx) {
     const size = cfg.sizeMs;
     const slide = cfg.kind === 'sliding' ? cfg.slideMs! : size;
