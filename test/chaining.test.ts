@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Flow, chainableEdges } from '../src/engine/runtime/flow';
+import { Flow, chainableEdges, exclusiveInputNodes } from '../src/engine/runtime/flow';
 import { chain, resolve } from './helpers';
+import type { PipelineDocument } from '../src/shared/document';
 
 const pipeline = (out: string) =>
   chain('chained', [
@@ -41,5 +42,38 @@ describe('operator chaining', () => {
     // A chained edge has no queue, but still reports what passed it.
     expect(chained.tick.nodes.value!.recordsIn).toBe(chained.tick.nodes.gifts!.recordsOut);
     expect(chained.tick.edges.e2!.length).toBe(0);
+  });
+
+  it('changes records in place only where no other node holds them: a fan-out keeps the shared records intact', async () => {
+    // src → gifts, then gifts fans out to key-by (→ keyed) and straight to a debug sink (raw).
+    const n = (id: string, type: string, config: Record<string, unknown> = {}) => ({ id, type, position: { x: 0, y: 0 }, config });
+    const edge = (id: string, from: string, to: string) => ({ id, from: { node: from, port: 'out' }, to: { node: to, port: 'in' } });
+    const doc: PipelineDocument = {
+      version: 1,
+      name: 'fan-out',
+      nodes: [
+        n('src', 'live-room', { paced: false, limit: 5000, seed: 3, startTime: 1_700_000_000_000 }),
+        n('gifts', 'filter', { expression: "type = 'gift'" }),
+        n('by-room', 'key-by', { key: 'room' }),
+        n('keyed', 'debug', { keep: 1000 }),
+        n('raw', 'debug', { keep: 1000 }),
+      ],
+      edges: [edge('e1', 'src', 'gifts'), edge('e2', 'gifts', 'by-room'), edge('e3', 'by-room', 'keyed'), edge('e4', 'gifts', 'raw')],
+    };
+    const resolved = resolve(doc);
+    expect([...exclusiveInputNodes(resolved)]).toEqual(['gifts']);
+    const flow = new Flow(resolved, { onMetrics: () => undefined, onError: () => undefined, onState: () => undefined });
+    await flow.start();
+    await flow.done;
+    const raw = flow.peek('raw') as Record<string, unknown>[];
+    const keyed = flow.peek('keyed') as Record<string, unknown>[];
+    expect(raw.length).toBeGreaterThan(100);
+    expect(keyed.length).toBe(raw.length);
+    expect(raw.every((r) => !('key' in r))).toBe(true);
+    expect(keyed.every((r) => r.key === r.room)).toBe(true);
+
+    // In a single line of edges every operator owns its input, and key-by keys the records in place.
+    const line = resolve(pipeline('/tmp/x.jsonl'));
+    expect([...exclusiveInputNodes(line)]).toEqual(['gifts', 'value', 'by-room', 'sum', 'out']);
   });
 });

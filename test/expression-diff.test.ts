@@ -167,5 +167,13 @@ describe('compiled JSONata equals the interpreter', () => {
     expect(e.fast({})).toBe(BAIL); // Object.prototype.constructor is a function: the interpreter decides
     expect(compileExpression('$eval("1")').compiled).toBe(false);
     expect(compileExpression('$process').compiled).toBe(false);
+    // Literals are written into the generated code escaped: a string that looks like code stays a string.
+    const payload = '"); globalThis.pwned = 1; ("\u2028\\`${globalThis.pwned = 2}`';
+    const e2 = compileExpression(`text = ${JSON.stringify(payload)} or text = 'it"s'`);
+    expect(e2.compiled).toBe(true);
+    expect(e2.fast({ text: 'x' })).toBe(false);
+    expect(e2.fast({ text: payload })).toBe(true);
+    expect((globalThis as Record<string, unknown>).pwned).toBeUndefined();
+    expect(compileExpression(`$merge([$, {"__proto__": 1}])`).compiled).toBe(false);
   });
 });

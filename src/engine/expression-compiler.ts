@@ -102,8 +102,8 @@ function inList(a: unknown, b: unknown): unknown {
 }
 
 /** Everything generated code may use, passed in as one argument: it names nothing else. */
-const HELPERS = { BAIL, jb: jsonataBoolean, str: toJsonataString, inList, isArray: Array.isArray, F: FUNCTIONS };
-const HELPER_PRELUDE = 'const BAIL = H.BAIL, jb = H.jb, str = H.str, inList = H.inList, isArray = H.isArray, F = H.F;';
+const HELPERS = { BAIL, jb: jsonataBoolean, str: toJsonataString, inList, isArray: Array.isArray, assign: Object.assign, F: FUNCTIONS };
+const HELPER_PRELUDE = 'const BAIL = H.BAIL, jb = H.jb, str = H.str, inList = H.inList, isArray = H.isArray, assign = H.assign, F = H.F;';
 
 const ARITH = new Set(['+', '-', '*', '/', '%']);
 const COMPARE = new Set(['<', '<=', '>', '>=']);
@@ -392,7 +392,8 @@ class Writer {
       }
       const v = this.checked(item);
       if (v.code === 'r') {
-        this.line(`for (const k in r) ${t}[k] = r[k];`);
+        // The record is a plain JSON object (checked on entry): its own fields are all its fields.
+        this.line(`assign(${t}, r);`);
         continue;
       }
       this.line(`if (${v.code} !== undefined) {`);

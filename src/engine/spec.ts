@@ -21,6 +21,12 @@ export interface NodeContext {
   count(name: string, n?: number): void;
   /** Aborted when the run is asked to stop; sources end their loop. */
   readonly signal: AbortSignal;
+  /**
+   * No other node holds the records arriving here (each came down a single path of edges from where it was made,
+   * through nodes that keep no reference to what they emit): the node may change them in place instead of
+   * copying. Flink's object reuse, decided by the flow from the graph rather than promised by the user.
+   */
+  readonly exclusiveInput: boolean;
 }
 
 /** A running node. Sources implement `run`; others `process`. */
@@ -54,6 +60,8 @@ export interface NodeSpec<S extends z.ZodObject = z.ZodObject> {
    * them (Flink's operator chaining). Metrics still count per node.
    */
   chainable?: boolean;
+  /** The node keeps references to records after emitting them, so downstream must not change them in place. */
+  keepsEmitted?: boolean;
   /** Checks beyond the schema (expressions compile, fields agree). */
   lint?(config: z.output<S>, report: LintReport): void;
   create(config: z.output<S>, ctx: NodeContext): NodeInstance;

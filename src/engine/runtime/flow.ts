@@ -33,6 +33,27 @@ export function chainableEdges(pipeline: ResolvedPipeline): string[] {
     .map((e) => e.id);
 }
 
+/**
+ * The nodes whose input records nobody else holds (see `NodeContext.exclusiveInput`): every edge into the node is
+ * the only edge on its upstream port, and the upstream node is a source, or itself has exclusive input, and keeps
+ * nothing it emits.
+ */
+export function exclusiveInputNodes(pipeline: ResolvedPipeline): Set<string> {
+  const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
+  const edges = pipeline.doc.edges;
+  const exclusive = new Set<string>();
+  for (const id of pipeline.order) {
+    const into = edges.filter((e) => e.to.node === id);
+    const ok = into.every((e) => {
+      const up = spec.get(e.from.node)!;
+      const alone = edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length === 1;
+      return alone && !up.keepsEmitted && (up.inputs.length === 0 || exclusive.has(e.from.node));
+    });
+    if (into.length > 0 && ok) exclusive.add(id);
+  }
+  return exclusive;
+}
+
 export class Flow {
   readonly runId = randomUUID();
   readonly runners = new Map<string, NodeRunner>();
@@ -70,10 +91,11 @@ export class Flow {
       const outs = outputs.get(e.from.node)!;
       outs.set(e.from.port, [...(outs.get(e.from.port) ?? []), q]);
     }
+    const exclusive = exclusiveInputNodes(pipeline);
     for (const n of pipeline.nodes) {
       this.runners.set(
         n.id,
-        new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events),
+        new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, exclusive.has(n.id)),
       );
     }
     for (const e of pipeline.doc.edges) {

@@ -5,13 +5,15 @@
 export class LatencySampler {
   private times: number[] = [];
   private counts: number[] = [];
+  private seen = 0;
 
   /** Record a batch of `count` records that took `ms` in total. */
   add(ms: number, count: number): void {
     if (count <= 0) return;
+    this.seen++;
     if (this.times.length >= 4096) {
-      // Keep the sampler bounded on very busy ticks: replace a pseudo-random slot.
-      const i = (this.times.length * 2654435761) % 4096;
+      // Keep the sampler bounded on very busy ticks: overwrite a slot picked by a multiplicative hash of the count.
+      const i = Math.imul(this.seen, 2654435761) >>> 20;
       this.times[i] = ms / count;
       this.counts[i] = count;
       return;
@@ -39,6 +41,7 @@ export class LatencySampler {
     const result = { p50: at(0.5), p99: at(0.99) };
     this.times = [];
     this.counts = [];
+    this.seen = 0;
     return result;
   }
 }

@@ -19,8 +19,9 @@ export default expressionOperator({
   apply(value, record, out, ctx, cfg) {
     if (value === undefined || value === null) ctx.error(`key expression "${cfg.key}" gave no value for a record`);
     else {
-      // Object.assign, not spread: spreading objects built key by key (as $merge does) is ~8× slower in V8.
-      const keyed: Record<string, unknown> = Object.assign({}, record);
+      // A record nobody else holds gets its key in place; a shared one is copied (Object.assign, not spread:
+      // spreading objects built key by key, as $merge does, is several times slower in V8).
+      const keyed: Record<string, unknown> = ctx.exclusiveInput ? record : Object.assign({}, record);
       keyed[cfg.field] = typeof value === 'string' ? value : JSON.stringify(value);
       out.push(keyed);
     }

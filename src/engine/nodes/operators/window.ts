@@ -79,21 +79,25 @@ const newAgg = (a: Aggregate): AggState => ({
   top: a.op === 'top' ? new Map() : undefined,
 });
 
-function addTo(state: AggState, a: Aggregate, r: Rec): void {
-  if (a.op === 'count') {
-    if (!a.field || r[a.field] !== undefined) state.count++;
-    return;
-  }
-  const v = r[a.field!];
-  if (typeof v !== 'number' || !Number.isFinite(v)) return;
-  state.count++;
-  state.sum += v;
-  if (v < state.min) state.min = v;
-  if (v > state.max) state.max = v;
-  if (state.top) {
-    const who = String(r[a.by!]);
-    state.top.set(who, (state.top.get(who) ?? 0) + v);
-  }
+/** An aggregate's update step, specialised once per aggregate so that the record loop does no dispatch on `op`. */
+type Adder = (state: AggState, r: Rec) => void;
+
+function adderFor(a: Aggregate): Adder {
+  const field = a.field;
+  if (a.op === 'count') return field ? (s, r) => void (r[field] !== undefined && s.count++) : (s) => void s.count++;
+  const by = a.by;
+  return (state, r) => {
+    const v = r[field!];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return;
+    state.count++;
+    state.sum += v;
+    if (v < state.min) state.min = v;
+    if (v > state.max) state.max = v;
+    if (state.top) {
+      const who = String(r[by!]);
+      state.top.set(who, (state.top.get(who) ?? 0) + v);
+    }
+  };
 }
 
 function result(state: AggState, a: Aggregate): unknown {
@@ -139,6 +143,8 @@ export default defineNode({
     let maxTs = -Infinity;
     let watermark = -Infinity;
     let nextDue = Infinity;
+    /** The slot the previous record went to: records in event-time order mostly share it. */
+    let lastSlot: WindowSlot | undefined;
 
     const slotFor = (start: number): WindowSlot => {
       let slot = slots.get(start);
@@ -186,31 +192,37 @@ export default defineNode({
         const purgeAt = slot.end + cfg.allowedLatenessMs;
         if (purgeAt <= watermark && purged === i) {
           slots.delete(slot.start);
+          if (slot === lastSlot) lastSlot = undefined;
           purged++;
         } else nextDue = Math.min(nextDue, purgeAt);
       }
       if (purged) order = order.slice(purged);
     };
 
+    const adders = aggs.map(adderFor);
+    const { timeField, keyField, allowedLatenessMs } = cfg;
     return {
       process(_port, batch) {
         const out: Rec[] = [];
         const late: Rec[] = [];
-        for (const r of batch) {
-          const ts = r[cfg.timeField];
+        for (let i = 0; i < batch.length; i++) {
+          const r = batch[i]!;
+          const ts = r[timeField];
           if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-            ctx.error(`record has no event time: field "${cfg.timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`);
+            ctx.error(`record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`);
             continue;
           }
-          const key = r[cfg.keyField] === undefined ? '' : String(r[cfg.keyField]);
+          const k = r[keyField];
+          const key = typeof k === 'string' ? k : k === undefined ? '' : String(k);
           let placed = false;
           // The windows containing ts, newest first (no array per record).
           for (let start = Math.floor(ts / slide) * slide; start > ts - size; start -= slide) {
-            if (start + size + cfg.allowedLatenessMs <= watermark) continue; // purged: too late for this window
-            const slot = slotFor(start);
+            if (start + size + allowedLatenessMs <= watermark) continue; // purged: too late for this window
+            const slot = lastSlot !== undefined && lastSlot.start === start ? lastSlot : slotFor(start);
+            lastSlot = slot;
             let pane = slot.panes.get(key);
-            if (!pane) slot.panes.set(key, (pane = { key, aggs: cfg.aggregates.map(newAgg) }));
-            for (let a = 0; a < aggs.length; a++) addTo(pane.aggs[a]!, aggs[a]!, r);
+            if (!pane) slot.panes.set(key, (pane = { key, aggs: aggs.map(newAgg) }));
+            for (let a = 0; a < adders.length; a++) adders[a]!(pane.aggs[a]!, r);
             placed = true;
             if (slot.fired || slot.end <= watermark) {
               // A record for a window the watermark has already passed: fire (again) with the updated result.

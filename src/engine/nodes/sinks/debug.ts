@@ -7,7 +7,7 @@ import { defineNode, type Rec } from '../../spec';
 export const DEBUG = 'debug';
 
 const config = z.strictObject({
-  keep: z.number().int().min(1).max(10_000).default(100).describe('How many of the latest records to keep.'),
+  keep: z.number().int().min(1).max(100_000).default(100).describe('How many of the latest records to keep.'),
   maxRecordsPerSecond: z
     .number()
     .min(0)

@@ -74,13 +74,16 @@ export function liveRoomGenerator(cfg: LiveRoomConfig, startTime: number): (i: n
   const spacing = 1000 / cfg.rate;
   // Names are made once and shared: a fresh string per event is most of what the generator would allocate.
   const rooms = Array.from({ length: cfg.rooms }, (_, k) => `room-${k}`);
-  const users: string[] = cfg.users <= NAME_CACHE_LIMIT ? new Array<string>(cfg.users) : [];
-  const userName = (k: number): string => (cfg.users <= NAME_CACHE_LIMIT ? (users[k] ??= `user-${k}`) : `user-${k}`);
+  // The config's fields are read once, into locals: the generator runs per event.
+  const { rooms: nRooms, users: nUsers, jitterMs } = cfg;
+  const cacheNames = nUsers <= NAME_CACHE_LIMIT;
+  const users: string[] = cacheNames ? new Array<string>(nUsers) : [];
+  const userName = (k: number): string => (cacheNames ? (users[k] ??= `user-${k}`) : `user-${k}`);
   return (i) => {
     const r = rnd();
-    const room = rooms[Math.floor(rnd() * cfg.rooms)]!;
-    const user = userName(Math.floor(rnd() * cfg.users));
-    const jitter = cfg.jitterMs > 0 ? Math.floor(rnd() * (cfg.jitterMs + 1)) : 0;
+    const room = rooms[Math.floor(rnd() * nRooms)]!;
+    const user = userName(Math.floor(rnd() * nUsers));
+    const jitter = jitterMs > 0 ? Math.floor(rnd() * (jitterMs + 1)) : 0;
     const ts = startTime + Math.floor(i * spacing) - jitter;
     if (r < pChat) {
       return { id: i, type: 'chat', room, user, ts, text: WORDS[Math.floor(rnd() * WORDS.length)]! };
