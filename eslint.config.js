@@ -12,7 +12,7 @@ const layer = (message, groups, bare = []) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench/**'] },
+  { ignores: ['out/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', '.bench/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Flow, chainableEdges, exclusiveInputNodes } from '../src/engine/runtime/flow';
 import { chain, resolve } from './helpers';
+import { BAIL, compileExpression } from '../src/engine/expression';
 import type { PipelineDocument } from '../src/shared/document';
 
 const pipeline = (out: string) =>
@@ -75,5 +76,52 @@ describe('operator chaining', () => {
     // In a single line of edges every operator owns its input, and key-by keys the records in place.
     const line = resolve(pipeline('/tmp/x.jsonl'));
     expect([...exclusiveInputNodes(line)]).toEqual(['gifts', 'value', 'by-room', 'sum', 'out']);
+  });
+
+  it('fused, chained-only and unchained runs agree record for record, with records the compiled code declines and records in error', async () => {
+    // Every 50th record takes the filter to the interpreter ($number of a hex string), every 10th the map; every
+    // 97th gives the map a string (an error), every 89th gives key-by no key (an error).
+    const doc = (out: string) =>
+      chain('fused', [
+        { id: 'src', type: 'live-room', config: { paced: false, limit: 20_000, seed: 9, jitterMs: 300, startTime: 1_700_000_000_000, batchSize: 128 } },
+        { id: 'keep', type: 'filter', config: { expression: "type != 'chat' and $number(id % 50 = 0 ? '0x1' : '1') = 1" } },
+        { id: 'value', type: 'map', config: { expression: 'id % 97 = 0 ? "oops" : $merge([$, {"n": $number(id % 10 = 0 ? "0x10" : "1")}])' } },
+        { id: 'by-room', type: 'key-by', config: { key: 'id % 89 = 0 ? nothing : room' } },
+        { id: 'sum', type: 'window', config: { sizeMs: 1000, watermarkDelayMs: 300, aggregates: [{ op: 'sum', field: 'n', as: 'n' }, { op: 'count', as: 'count' }] } },
+        { id: 'out', type: 'file', config: { path: out } },
+      ]);
+    const run = async (options: { chaining?: boolean; fusion?: boolean }) => {
+      const out = join(mkdtempSync(join(tmpdir(), 'sluice-fused-')), 'out.jsonl');
+      const errors: Record<string, number> = {};
+      let valueBytes = 0;
+      const flow = new Flow(resolve(doc(out)), { onMetrics: (t) => void (valueBytes += t.nodes.value!.bytesInPerSec), onError: (id) => void (errors[id] = (errors[id] ?? 0) + 1), onState: () => undefined }, options);
+      await flow.start();
+      await flow.done;
+      return { tick: flow.tick(), lines: readFileSync(out, 'utf8'), errors, valueBytes };
+    };
+    const fused = await run({});
+    const chainedOnly = await run({ fusion: false });
+    const plain = await run({ chaining: false });
+    expect(fused.lines.split('\n').length).toBeGreaterThan(30);
+    // The expressions compile, so the fused loop runs them, and decline some records to the interpreter.
+    const config = (id: string) => doc('/tmp/x').nodes.find((n) => n.id === id)!.config;
+    const [keep, value] = [compileExpression(config('keep').expression as string), compileExpression(config('value').expression as string)];
+    expect([keep.compiled, value.compiled]).toEqual([true, true]);
+    expect([keep.fast({ id: 50, type: 'like' }), value.fast({ id: 10 })]).toEqual([BAIL, BAIL]);
+    // The interpreter's $number("0x10") = 16 reached the sums: the declined records went on, in order.
+    expect(fused.lines).toContain('"n":');
+    for (const other of [chainedOnly, plain]) {
+      expect(fused.lines).toBe(other.lines);
+      expect(fused.errors).toEqual(other.errors);
+      for (const id of ['src', 'keep', 'value', 'by-room', 'sum', 'out']) {
+        const [a, b] = [fused.tick.nodes[id]!, other.tick.nodes[id]!];
+        expect([id, a.recordsIn, a.recordsOut, a.errors, a.dropped]).toEqual([id, b.recordsIn, b.recordsOut, b.errors, b.dropped]);
+      }
+      for (const id of ['e1', 'e2', 'e3', 'e4', 'e5']) expect(fused.tick.edges[id]!.recordsPerSec > 0).toBe(other.tick.edges[id]!.recordsPerSec > 0);
+    }
+    expect(fused.errors.value).toBeGreaterThan(0);
+    expect(fused.errors['by-room']).toBeGreaterThan(0);
+    // Bytes are estimated for fused records, but they are there.
+    expect(fused.valueBytes).toBeGreaterThan(0);
   });
 });

@@ -408,8 +408,11 @@ class Writer {
 /** Generated functions made so far: each gets its own source text, so V8 keeps separate type feedback for each. */
 let generated = 0;
 
-/** Make a function from generated source, with the helpers as its only free names. */
-function instantiate<T>(body: string, extra: Record<string, unknown> = {}): T {
+/**
+ * Make a function from generated source. The source sees the helpers (`BAIL`, `jb`, `str`, `inList`, `isArray`,
+ * `assign`, `F`) and `X`, the values the caller passes, and no other free name of ours.
+ */
+export function generateFunction<T>(body: string, extra: Record<string, unknown> = {}): T {
   const factory = new Function('H', 'X', `'use strict'; // sluice generated #${generated++}\n${HELPER_PRELUDE}\n${body}`) as (
     h: typeof HELPERS,
     x: Record<string, unknown>,
@@ -443,33 +446,5 @@ export function compileAst(ast: unknown): Compiled | undefined {
     if (err instanceof NotCompilable) return undefined;
     throw err;
   }
-  return instantiate<Compiled>(body);
-}
-
-/** What a batch loop does with each record's value: keep, transform, count (see the operators). */
-export type ApplyFn<C, X> = (value: unknown, record: Record<string, unknown>, out: Record<string, unknown>[], ctx: X, cfg: C) => void;
-
-/**
- * Runs `fast` then `apply` over a batch from `from`, and returns the index of the first record `fast` declined
- * (BAIL), or the batch length. A new function per operator, so V8 can inline both calls into the loop.
- */
-export type BatchLoop<C, X> = (batch: Record<string, unknown>[], from: number, out: Record<string, unknown>[], ctx: X, cfg: C) => number;
-
-export function batchLoop<C, X>(fast: Compiled, apply: ApplyFn<C, X>): BatchLoop<C, X> {
-  return instantiate<BatchLoop<C, X>>(
-    [
-      'const fast = X.fast, apply = X.apply;',
-      'return function batchLoop(batch, from, out, ctx, cfg) {',
-      '  const n = batch.length;',
-      '  for (let i = from; i < n; i++) {',
-      '    const r = batch[i];',
-      '    const v = fast(r);',
-      '    if (v === BAIL) return i;',
-      '    apply(v, r, out, ctx, cfg);',
-      '  }',
-      '  return n;',
-      '};',
-    ].join('\n'),
-    { fast, apply },
-  );
+  return generateFunction<Compiled>(body);
 }

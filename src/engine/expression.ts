@@ -4,9 +4,9 @@
  * interpreter. Errors name the expression and the position in it.
  */
 import jsonata from 'jsonata';
-import { BAIL, batchLoop, compileAst, type Compiled } from './expression-compiler';
+import { BAIL, compileAst, type Compiled } from './expression-compiler';
 
-export { BAIL, batchLoop };
+export { BAIL };
 
 export interface CompiledExpression {
   readonly source: string;

@@ -13,6 +13,12 @@ export interface NodeContext {
   readonly nodeId: string;
   /** Send a batch on an output port. Returns a promise only when a queue is full and the caller must wait. */
   emit(port: string, batch: Rec[]): Promise<void> | void;
+  /**
+   * Send the `count` records `produce(from)`, `produce(from + 1)`, ... on an output port: for sources that make
+   * records one at a time. Where the port feeds chained per-record operators, the engine runs them on each record
+   * as it is made (fused, no batch in between); otherwise it is `emit` of the records in one batch.
+   */
+  emitEach(port: string, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void;
   /** Report a record-level error: counted, reported to the studio, the record is skipped. */
   error(message: string): void;
   /** Count records this node discards by its own policy. */
@@ -29,6 +35,23 @@ export interface NodeContext {
   readonly exclusiveInput: boolean;
 }
 
+/**
+ * A per-record operator step the engine can fuse into generated code (`runtime/fusion.ts`): a compiled expression
+ * and what the operator does with its value, written as JavaScript statements.
+ */
+export interface FusableStep {
+  /** The compiled expression: a value, or BAIL when this record needs `evaluate`. */
+  readonly fast: (record: unknown) => unknown;
+  /** The interpreter, for the records `fast` declines. */
+  evaluate(record: unknown): Promise<unknown>;
+  /**
+   * Statements run with `v` (the expression's value) and `r` (the record): `continue` drops the record, otherwise
+   * `r` (reassigned to replace it) goes on. They reach `values` under the name `x`, and nothing else of the node's.
+   */
+  code(x: string): string;
+  values: Record<string, unknown>;
+}
+
 /** A running node. Sources implement `run`; others `process`. */
 export interface NodeInstance {
   open?(): Promise<void> | void;
@@ -42,6 +65,8 @@ export interface NodeInstance {
   close?(): Promise<void> | void;
   /** The last records kept, for nodes that keep some (the debug sink). */
   peek?(): unknown[];
+  /** A per-record operator: the engine may run `step` fused with the source feeding it instead of `process`. */
+  step?: FusableStep;
 }
 
 /** Reports a problem with one config field during lint, e.g. an expression that does not compile. */

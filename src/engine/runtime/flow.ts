@@ -7,6 +7,7 @@ import { METRICS_INTERVAL_MS, type EdgeMetrics, type MetricsTick, type NodeMetri
 import type { ResolvedPipeline } from '../load';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
+import './v8-tuning';
 
 export interface FlowEvents extends RunnerEvents {
   onMetrics(tick: MetricsTick): void;
@@ -14,8 +15,10 @@ export interface FlowEvents extends RunnerEvents {
 
 export interface FlowOptions {
   metricsIntervalMs?: number;
-  /** Chain adjacent stateless operators into one call per batch (default true). */
+  /** Chain adjacent operators into one call per batch (default true). */
   chaining?: boolean;
+  /** Fuse chained per-record operators with the source feeding them into one generated loop (default true). */
+  fusion?: boolean;
 }
 
 /**
@@ -95,7 +98,10 @@ export class Flow {
     for (const n of pipeline.nodes) {
       this.runners.set(
         n.id,
-        new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, exclusive.has(n.id)),
+        new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, {
+          exclusiveInput: exclusive.has(n.id),
+          fusion: options.fusion !== false,
+        }),
       );
     }
     for (const e of pipeline.doc.edges) {

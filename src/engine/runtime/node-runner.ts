@@ -2,7 +2,8 @@
  * Runs one node inside a flow: its lifecycle (open, process or run, finish, close), its metrics, its errors.
  */
 import type { NodeMetrics, NodeState } from '../../shared/metrics';
-import type { NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
+import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
+import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './fusion';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
@@ -33,6 +34,14 @@ export class NodeCounters {
 }
 
 
+/** A chain of per-record operators fed from one output port, run as one generated loop (see fusion.ts). */
+interface Fusion {
+  /** The fused operators in order, with the edge counter into each. */
+  stages: { runner: NodeRunner; port: string; counter: BatchQueue; step: FusableStep }[];
+  loop: FusedLoop;
+  state: FusedState;
+}
+
 export class NodeRunner {
   state: NodeState = 'idle';
   readonly stats = new NodeCounters();
@@ -46,6 +55,11 @@ export class NodeRunner {
   private readonly sizers = new Map<string, BatchSizer>();
   /** Output ports wired straight into a chained downstream runner (no queue); the queue object only counts. */
   private readonly chained = new Map<string, { runner: NodeRunner; port: string; counter: BatchQueue }>();
+  /** Per output port: the fused chain it feeds (null: none), built on first use. */
+  private readonly fusions = new Map<string, Fusion | null>();
+  private fillBatch: Fill | undefined;
+  private eachCalls = 0;
+  private readonly fusion: boolean;
   /** Set on a chained runner: resolves when the runner feeding it has finished. */
   private upstreamFinished: Promise<void> | undefined;
   private signalUpstreamFinished: (() => void) | undefined;
@@ -59,14 +73,16 @@ export class NodeRunner {
     private readonly outputs: Map<string, BatchQueue[]>,
     private readonly signal: AbortSignal,
     private readonly events: RunnerEvents,
-    exclusiveInput = false,
+    options: { exclusiveInput?: boolean; fusion?: boolean } = {},
   ) {
+    this.fusion = options.fusion ?? true;
     for (const { queue } of inputs) queue.onReady = () => this.wakeUp();
     this.ctx = {
       nodeId: this.id,
       signal: this.signal,
-      exclusiveInput,
+      exclusiveInput: options.exclusiveInput ?? false,
       emit: (port, batch) => this.emit(port, batch),
+      emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
       error: (message) => this.reportError(message),
       drop: (count) => {
         this.stats.dropped += count;
@@ -138,6 +154,80 @@ export class NodeRunner {
     return wait.then(() => {
       this.waitMs += performance.now() - t0;
     });
+  }
+
+  /**
+   * The chain of per-record operators that `port` feeds through chained edges, as far as it goes: none when the
+   * port is not chained or the next node has no step.
+   */
+  private fusionFor(port: string): Fusion | null {
+    let f = this.fusions.get(port);
+    if (f !== undefined) return f;
+    const stages: Fusion['stages'] = [];
+    if (!this.fusion) {
+      this.fusions.set(port, null);
+      return null;
+    }
+    for (let link = this.chained.get(port); link; link = link.runner.chained.get('out')) {
+      const step = link.runner.instance?.step;
+      if (!step) break;
+      stages.push({ runner: link.runner, port: link.port, counter: link.counter, step });
+    }
+    f = stages.length === 0 ? null : { stages, loop: fusedLoop(stages.map((s) => s.step)), state: { at: -1, stage: 0, record: undefined, counts: stages.map(() => 0) } };
+    this.fusions.set(port, f);
+    return f;
+  }
+
+  /**
+   * Records made one at a time by a source. Fused with the per-record operators the port feeds, except one call in
+   * `TIMED_EVERY`, which goes the batch way so that those operators are timed and their record sizes sampled.
+   */
+  private emitEach(port: string, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void {
+    if (count <= 0) return;
+    const fusion = this.fusionFor(port);
+    if (!fusion || ++this.eachCalls % TIMED_EVERY === 1 || fusion.stages.some((s) => s.runner.failed)) {
+      return this.emit(port, (this.fillBatch ??= fill())(produce, from, count));
+    }
+    return this.runFused(port, fusion, from, count, produce);
+  }
+
+  private runFused(port: string, fusion: Fusion, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void {
+    const { stages, state } = fusion;
+    const out: Rec[] = [];
+    fusion.loop(produce, from, count, out, state);
+    const stopped = state.at;
+    const produced = stopped < 0 ? count : stopped + 1;
+    // The counts each node would have seen had the records gone batch by batch.
+    this.stats.recordsOut += produced;
+    this.stats.bytesOut += this.sizers.get(port)?.estimate(produced) ?? 0;
+    let entering = produced;
+    let enteringBytes = this.sizers.get(port)?.estimate(produced) ?? 0;
+    const last = stages.length - 1;
+    for (let j = 0; j <= last; j++) {
+      const { runner, counter } = stages[j]!;
+      counter.accepted += entering;
+      const processed = state.counts[j]!;
+      runner.stats.recordsIn += processed;
+      runner.stats.bytesIn += stopped >= 0 && state.stage === j ? Math.round((enteringBytes * processed) / Math.max(entering, 1)) : enteringBytes;
+      if (j === last) break;
+      entering = state.counts[j + 1]! + (stopped >= 0 && state.stage === j + 1 ? 1 : 0);
+      enteringBytes = runner.sizers.get('out')?.estimate(entering) ?? 0;
+      runner.stats.recordsOut += entering;
+      runner.stats.bytesOut += enteringBytes;
+    }
+    const sent = stages[last]!.runner.emit('out', out);
+    if (stopped < 0) return sent;
+    // A record the compiled code declined: it goes through its stage the batch way (the interpreter), then the
+    // rest of the records, in order.
+    const { runner, port: inPort } = stages[state.stage]!;
+    const record = state.record!;
+    return (async () => {
+      if (sent) await sent;
+      const handled = runner.handle(inPort, [record], 0);
+      if (handled) await handled;
+      const rest = this.runFused(port, fusion, from + produced, count - produced, produce);
+      if (rest) await rest;
+    })();
   }
 
   /**
@@ -222,7 +312,7 @@ export class NodeRunner {
     }
   }
 
-  private get failed(): boolean {
+  get failed(): boolean {
     return this.state === 'error';
   }
 

@@ -65,4 +65,9 @@ export class BatchSizer {
     }
     return Math.round(this.perRecord * batch.length);
   }
+
+  /** Bytes of `count` records at the running bytes-per-record (records that were never put in a batch). */
+  estimate(count: number): number {
+    return Math.round(this.perRecord * count);
+  }
 }

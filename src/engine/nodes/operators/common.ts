@@ -3,7 +3,8 @@
  */
 import { z } from 'zod';
 import type { PortInfo } from '../../../shared/spec';
-import { batchLoop, compileExpression, lintExpression } from '../../expression';
+import { compileExpression, lintExpression } from '../../expression';
+import { stepApply, stepLoop } from '../../runtime/fusion';
 import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../spec';
 
 export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 'Records to process.' }];
@@ -13,9 +14,16 @@ export const expressionField = (description: string, example: string): z.ZodStri
 
 export { isPlainObject, jsonataBoolean } from '../../json-values';
 
-
-/** What an expression operator does with one record and its expression's value. */
-export type ApplyExpression<C> = (value: unknown, record: Record<string, unknown>, out: Record<string, unknown>[], ctx: NodeContext, cfg: C) => void;
+/**
+ * What an operator does with one record and its expression's value, as JavaScript statements (see
+ * `FusableStep.code`): `v` is the value, `r` the record; `continue` drops the record, otherwise `r` goes on. The
+ * statements reach the returned `values` through the name given to `code`. One definition serves the batch
+ * loop, the interpreter's path and the fused chain.
+ */
+export interface OperatorStep {
+  code(x: string): string;
+  values: Record<string, unknown>;
+}
 
 /**
  * Declare an operator that evaluates one JSONata expression per record (filter, map, key-by): the expression is
@@ -29,7 +37,7 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
   config: S;
   /** The config field holding the expression. */
   field: keyof z.output<S> & string;
-  apply: ApplyExpression<z.output<S>>;
+  step(cfg: z.output<S>, ctx: NodeContext): OperatorStep;
 }): NodeSpec<S> {
   const source = (cfg: z.output<S>): string => cfg[spec.field] as string;
   return defineNode({
@@ -44,14 +52,17 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
     lint: (cfg, report) => lintExpression(source(cfg), spec.field, report),
     create(cfg, ctx) {
       const expr = compileExpression(source(cfg));
-      // One generated loop per operator: the compiled expression and `apply` inline into it.
-      const loop = batchLoop(expr.fast, spec.apply);
+      const { code, values } = spec.step(cfg, ctx);
+      const step = { fast: expr.fast, evaluate: (r: unknown) => expr.evaluate(r), code, values };
+      // Generated for this node: the compiled expression and the step inline into the loop.
+      const loop = stepLoop(step);
+      const applyOne = stepApply(step);
       /** From the first record the compiled code declines: that one through the interpreter, then on, in order. */
       const finishSlowly = async (batch: Rec[], from: number, out: Rec[]): Promise<void> => {
-        for (let i = from; i < batch.length; i = loop(batch, i + 1, out, ctx, cfg)) {
+        for (let i = from; i < batch.length; i = loop(batch, i + 1, out)) {
           const r = batch[i]!;
           try {
-            spec.apply(await expr.evaluate(r), r, out, ctx, cfg);
+            applyOne(await expr.evaluate(r), r, out);
           } catch (err) {
             ctx.error((err as Error).message);
           }
@@ -59,9 +70,10 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
         return ctx.emit('out', out);
       };
       return {
+        step,
         process(_port, batch) {
           const out: Rec[] = [];
-          const declined = loop(batch, 0, out, ctx, cfg);
+          const declined = loop(batch, 0, out);
           if (declined < batch.length) return finishSlowly(batch, declined, out);
           return ctx.emit('out', out);
         },

@@ -2,7 +2,7 @@
  * `filter`: keeps the records for which a JSONata expression is true.
  */
 import { z } from 'zod';
-import { expressionField, expressionOperator, jsonataBoolean } from './common';
+import { expressionField, expressionOperator } from './common';
 
 export const FILTER = 'filter';
 
@@ -15,7 +15,6 @@ export default expressionOperator({
     expression: expressionField('Keep a record when this is true.', "type = 'gift'"),
   }),
   field: 'expression',
-  apply(value, record, out) {
-    if (jsonataBoolean(value)) out.push(record);
-  },
+  // JSONata's truth: booleans as they are, the rest by $boolean.
+  step: () => ({ code: () => 'if (!(v === true || (v !== false && jb(v)))) continue;', values: {} }),
 });

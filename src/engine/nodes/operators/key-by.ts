@@ -13,17 +13,24 @@ export default expressionOperator({
   output: 'The records, each with its key.',
   config: z.strictObject({
     key: expressionField('The key of a record.', 'room'),
-    field: z.string().min(1).default('key').describe('The field that receives the key (as a string).'),
+    field: z
+      .string()
+      .min(1)
+      .refine((f) => f !== '__proto__', 'this name cannot be a field')
+      .default('key')
+      .describe('The field that receives the key (as a string).'),
   }),
   field: 'key',
-  apply(value, record, out, ctx, cfg) {
-    if (value === undefined || value === null) ctx.error(`key expression "${cfg.key}" gave no value for a record`);
-    else {
-      // A record nobody else holds gets its key in place; a shared one is copied (Object.assign, not spread:
-      // spreading objects built key by key, as $merge does, is several times slower in V8).
-      const keyed: Record<string, unknown> = ctx.exclusiveInput ? record : Object.assign({}, record);
-      keyed[cfg.field] = typeof value === 'string' ? value : JSON.stringify(value);
-      out.push(keyed);
-    }
-  },
+  step: (cfg, ctx) => ({
+    // A record nobody else holds gets its key in place; a shared one is copied first (Object.assign, not spread:
+    // spreading objects built key by key, as $merge does, is several times slower in V8).
+    code: (x) => `if (v === undefined || v === null) { ${x}.noKey(); continue; }
+const key = typeof v === 'string' ? v : ${x}.stringify(v);
+${ctx.exclusiveInput ? '' : 'r = assign({}, r);'}
+r[${JSON.stringify(cfg.field)}] = key;`,
+    values: {
+      noKey: () => ctx.error(`key expression "${cfg.key}" gave no value for a record`),
+      stringify: (v: unknown) => JSON.stringify(v),
+    },
+  }),
 });

@@ -2,7 +2,7 @@
  * `map`: turns each record into a new one with a JSONata expression.
  */
 import { z } from 'zod';
-import { expressionField, expressionOperator, isPlainObject } from './common';
+import { expressionField, expressionOperator } from './common';
 
 export const MAP = 'map';
 
@@ -19,9 +19,13 @@ export default expressionOperator({
     ),
   }),
   field: 'expression',
-  apply(value, _record, out, ctx, cfg) {
-    if (value === undefined) ctx.drop(1);
-    else if (isPlainObject(value)) out.push(value);
-    else ctx.error(`expression "${cfg.expression}" gave ${Array.isArray(value) ? 'an array' : typeof value}, expected an object`);
-  },
+  step: (cfg, ctx) => ({
+    code: (x) => `if (v === undefined) { ${x}.drop(); continue; }
+if (typeof v !== 'object' || v === null || isArray(v)) { ${x}.notObject(v); continue; }
+r = v;`,
+    values: {
+      drop: () => ctx.drop(1),
+      notObject: (v: unknown) => ctx.error(`expression "${cfg.expression}" gave ${Array.isArray(v) ? 'an array' : typeof v}, expected an object`),
+    },
+  }),
 });

@@ -123,9 +123,8 @@ export default defineNode({
             }
             n = Math.min(n, due);
           }
-          const batch: Rec[] = new Array(n);
-          for (let k = 0; k < n; k++) batch[k] = next(i++);
-          const wait = ctx.emit('out', batch);
+          const wait = ctx.emitEach('out', i, n, next);
+          i += n;
           if (wait) await wait;
           else if (performance.now() - lastYield > YIELD_EVERY_MS) {
             // Give timers and I/O a turn now and then; yielding on every batch costs more than the batch.
