@@ -11,6 +11,11 @@ import { yieldToEventLoop } from './yield';
 
 /** One batch in this many is timed for a node's processing-time quantiles (two clock reads per timed batch). */
 const TIMED_EVERY = 8;
+/**
+ * A source feeding a fused chain sends one batch the unfused way every this many ms, so that the fused operators
+ * are timed (every such batch) and their record sizes sampled.
+ */
+const SAMPLE_EVERY_MS = 20;
 
 export interface RunnerEvents {
   onState(nodeId: string, state: NodeState): void;
@@ -58,7 +63,9 @@ export class NodeRunner {
   /** Per output port: the fused chain it feeds (null: none), built on first use. */
   private readonly fusions = new Map<string, Fusion | null>();
   private fillBatch: Fill | undefined;
-  private eachCalls = 0;
+  private lastSampleAt = -Infinity;
+  /** Batches are timed one in this many; 1 for a fused operator, which sees only the sampled batches. */
+  private timeEvery = TIMED_EVERY;
   private readonly fusion: boolean;
   /** Set on a chained runner: resolves when the runner feeding it has finished. */
   private upstreamFinished: Promise<void> | undefined;
@@ -172,6 +179,7 @@ export class NodeRunner {
       const step = link.runner.instance?.step;
       if (!step) break;
       stages.push({ runner: link.runner, port: link.port, counter: link.counter, step });
+      link.runner.timeEvery = 1;
     }
     f = stages.length === 0 ? null : { stages, loop: fusedLoop(stages.map((s) => s.step)), state: { at: -1, stage: 0, record: undefined, counts: stages.map(() => 0) } };
     this.fusions.set(port, f);
@@ -179,13 +187,14 @@ export class NodeRunner {
   }
 
   /**
-   * Records made one at a time by a source. Fused with the per-record operators the port feeds, except one call in
-   * `TIMED_EVERY`, which goes the batch way so that those operators are timed and their record sizes sampled.
+   * Records made one at a time by a source. Fused with the per-record operators the port feeds, except one batch
+   * every `SAMPLE_EVERY_MS`, which goes the batch way so that those operators are timed and their sizes sampled.
    */
   private emitEach(port: string, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void {
     if (count <= 0) return;
     const fusion = this.fusionFor(port);
-    if (!fusion || ++this.eachCalls % TIMED_EVERY === 1 || fusion.stages.some((s) => s.runner.failed)) {
+    if (!fusion || fusion.stages.some((s) => s.runner.failed) || performance.now() - this.lastSampleAt >= SAMPLE_EVERY_MS) {
+      if (fusion) this.lastSampleAt = performance.now();
       return this.emit(port, (this.fillBatch ??= fill())(produce, from, count));
     }
     return this.runFused(port, fusion, from, count, produce);
@@ -242,7 +251,7 @@ export class NodeRunner {
     }
     this.stats.recordsIn += batch.length;
     this.stats.bytesIn += size;
-    if (++this.batches % TIMED_EVERY !== 1) {
+    if (++this.batches % this.timeEvery !== 1 % this.timeEvery) {
       try {
         const r = inst.process(port, batch);
         return r && r.catch((err: unknown) => this.fail(err));
