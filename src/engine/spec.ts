@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 import type { ConfigFieldInfo, NodeCategory, NodeTypeInfo, PortInfo } from '../shared/spec';
+import type { Hold } from './runtime/ticket';
+
+export type { Hold };
 
 /** A record travelling on a `record` port: a plain JSON object. */
 export type Rec = Record<string, unknown>;
@@ -11,8 +14,18 @@ export type Rec = Record<string, unknown>;
 /** What a running node can do towards its flow. */
 export interface NodeContext {
   readonly nodeId: string;
-  /** Send a batch on an output port. Returns a promise only when a queue is full and the caller must wait. */
-  emit(port: string, batch: Rec[]): Promise<void> | void;
+  /**
+   * Send a batch on an output port. Returns a promise only when a queue is full and the caller must wait. With
+   * `releases`, those holds are released once every node downstream has finished with the batch (a window's
+   * results acknowledge the records they were computed from); without, the batch derives from the one being
+   * processed.
+   */
+  emit(port: string, batch: Rec[], releases?: Hold[]): Promise<void> | void;
+  /**
+   * Keep the batch being processed unacknowledged until `release()`: for a node that keeps records past `process`
+   * (a window, until its result is acknowledged) or writes them asynchronously (a sink, until the write is done).
+   */
+  hold(): Hold;
   /**
    * Send the `count` records `produce(from)`, `produce(from + 1)`, ... on an output port: for sources that make
    * records one at a time. Where the port feeds chained per-record operators, the engine runs them on each record

@@ -21,6 +21,11 @@ export interface NodeMetrics {
   p50Ms: number;
   p99Ms: number;
   lastError?: string;
+  /**
+   * Sources: records every node downstream has finished with, including what was derived from them (a window's
+   * result, a sink's completed write): the at-least-once bookkeeping. `recordsOut - acknowledged` are in flight.
+   */
+  acknowledged?: number;
   /** Node-specific counters, e.g. `late` for a window. */
   counters?: Record<string, number>;
 }

@@ -4,6 +4,7 @@
 import type { NodeMetrics, NodeState } from '../../shared/metrics';
 import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
 import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './fusion';
+import { NO_HOLD, Ticket, type Hold } from './ticket';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
@@ -33,6 +34,8 @@ export class NodeCounters {
   bytesOut = 0;
   errors = 0;
   dropped = 0;
+  /** Sources: records whose batch every node downstream has finished with (at-least-once bookkeeping). */
+  acknowledged = 0;
   lastError: string | undefined;
   readonly counters: Record<string, number> = {};
   readonly latency = new LatencySampler();
@@ -64,6 +67,9 @@ export class NodeRunner {
   private readonly fusions = new Map<string, Fusion | null>();
   private fillBatch: Fill | undefined;
   private lastSampleAt = -Infinity;
+  /** The ticket of the batch being processed: what this node emits meanwhile derives from it. */
+  private current: Ticket | undefined;
+  private readonly isSource: boolean;
   /** Batches are timed one in this many; 1 for a fused operator, which sees only the sampled batches. */
   private timeEvery = TIMED_EVERY;
   private readonly fusion: boolean;
@@ -83,12 +89,14 @@ export class NodeRunner {
     options: { exclusiveInput?: boolean; fusion?: boolean } = {},
   ) {
     this.fusion = options.fusion ?? true;
+    this.isSource = spec.inputs.length === 0;
     for (const { queue } of inputs) queue.onReady = () => this.wakeUp();
     this.ctx = {
       nodeId: this.id,
       signal: this.signal,
       exclusiveInput: options.exclusiveInput ?? false,
-      emit: (port, batch) => this.emit(port, batch),
+      emit: (port, batch, releases) => this.emit(port, batch, releases),
+      hold: () => this.current?.hold() ?? NO_HOLD,
       emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
       error: (message) => this.reportError(message),
       drop: (count) => {
@@ -130,7 +138,29 @@ export class NodeRunner {
     }
   }
 
-  private emit(port: string, batch: Rec[]): Promise<void> | void {
+  /**
+   * Send a batch. What a node emits while processing a batch carries that batch's ticket; a source's batch, or one
+   * sent with `releases` (a window's results), gets a ticket of its own, whose completion acknowledges the source's
+   * records or releases the holds.
+   */
+  private emit(port: string, batch: Rec[], releases?: Hold[]): Promise<void> | void {
+    if (!this.isSource && !releases) return this.send(port, batch, this.current);
+    const n = batch.length;
+    const own = new Ticket(() => {
+      if (this.isSource) this.stats.acknowledged += n;
+      if (releases) for (const h of releases) h.release();
+    });
+    return this.sendAndRelease(port, batch, own);
+  }
+
+  private sendAndRelease(port: string, batch: Rec[], own: Ticket): Promise<void> | void {
+    const sent = this.send(port, batch, own);
+    if (!sent) return own.release();
+    return sent.then(() => own.release());
+  }
+
+  /** Count a batch out of this node and deliver it to every edge of the port, each delivery holding `ticket`. */
+  private send(port: string, batch: Rec[], ticket: Ticket | undefined): Promise<void> | void {
     if (batch.length === 0) return;
     let sizer = this.sizers.get(port);
     if (!sizer) this.sizers.set(port, (sizer = new BatchSizer()));
@@ -145,10 +175,10 @@ export class NodeRunner {
     let waits: Promise<void>[] | undefined;
     if (link) {
       link.counter.accepted += batch.length;
-      wait = link.runner.handle(link.port, batch, size);
+      wait = link.runner.handle(link.port, batch, size, ticket?.hold());
     } else {
       for (const q of this.outputs.get(port) ?? []) {
-        const w = q.push(batch, size);
+        const w = q.push(batch, size, ticket?.hold());
         if (w) (waits ??= []).push(w);
       }
       if (waits) wait = waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
@@ -206,6 +236,9 @@ export class NodeRunner {
     fusion.loop(produce, from, count, out, state);
     const stopped = state.at;
     const produced = stopped < 0 ? count : stopped + 1;
+    const ticket = new Ticket(() => {
+      this.stats.acknowledged += produced;
+    });
     // The counts each node would have seen had the records gone batch by batch.
     this.stats.recordsOut += produced;
     this.stats.bytesOut += this.sizers.get(port)?.estimate(produced) ?? 0;
@@ -224,15 +257,16 @@ export class NodeRunner {
       runner.stats.recordsOut += entering;
       runner.stats.bytesOut += enteringBytes;
     }
-    const sent = stages[last]!.runner.emit('out', out);
-    if (stopped < 0) return sent;
+    if (stopped < 0) return stages[last]!.runner.sendAndRelease('out', out, ticket);
+    const sent = stages[last]!.runner.send('out', out, ticket);
     // A record the compiled code declined: it goes through its stage the batch way (the interpreter), then the
     // rest of the records, in order.
     const { runner, port: inPort } = stages[state.stage]!;
     const record = state.record!;
     return (async () => {
       if (sent) await sent;
-      const handled = runner.handle(inPort, [record], 0);
+      const handled = runner.handle(inPort, [record], 0, ticket.hold());
+      ticket.release();
       if (handled) await handled;
       const rest = this.runFused(port, fusion, from + produced, count - produced, produce);
       if (rest) await rest;
@@ -243,22 +277,33 @@ export class NodeRunner {
    * Process one batch arriving on an input port: counted, errors contained, and one batch in
    * `TIMED_EVERY` timed for the processing-time quantiles. A failed node counts what reaches it as dropped.
    */
-  handle(port: string, batch: Rec[], size: number): Promise<void> | void {
+  handle(port: string, batch: Rec[], size: number, ticket?: Ticket): Promise<void> | void {
     const inst = this.instance;
     if (this.failed || !inst?.process) {
+      // Discarded, and not acknowledged: the source must not take these records as handled.
       this.stats.dropped += batch.length;
       return;
     }
     this.stats.recordsIn += batch.length;
     this.stats.bytesIn += size;
+    this.current = ticket;
     if (++this.batches % this.timeEvery !== 1 % this.timeEvery) {
+      let r: Promise<void> | void;
       try {
-        const r = inst.process(port, batch);
-        return r && r.catch((err: unknown) => this.fail(err));
+        r = inst.process(port, batch);
       } catch (err) {
+        this.current = undefined;
         this.fail(err);
         return;
       }
+      if (!r) return this.finished(ticket);
+      return r.then(
+        () => this.finished(ticket),
+        (err: unknown) => {
+          this.current = undefined;
+          this.fail(err);
+        },
+      );
     }
     this.timing = true;
     const t0 = performance.now();
@@ -268,25 +313,34 @@ export class NodeRunner {
       r = inst.process(port, batch);
     } catch (err) {
       this.timing = false;
+      this.current = undefined;
       this.fail(err);
       return;
     }
     if (!r) {
       this.timing = false;
       this.stats.latency.add(performance.now() - t0 - (this.waitMs - w0), batch.length);
-      return;
+      return this.finished(ticket);
     }
     // An asynchronous batch: the time until it settles (other batches' downstream time may overlap it).
     return r.then(
       () => {
         this.timing = false;
         this.stats.latency.add(performance.now() - t0 - (this.waitMs - w0), batch.length);
+        this.finished(ticket);
       },
       (err: unknown) => {
         this.timing = false;
+        this.current = undefined;
         this.fail(err);
       },
     );
+  }
+
+  /** This node is done with a batch: its delivery is released (what it emitted holds the ticket on its own). */
+  private finished(ticket: Ticket | undefined): void {
+    this.current = undefined;
+    ticket?.release();
   }
 
   private wakeUp(): void {
@@ -295,7 +349,7 @@ export class NodeRunner {
     w?.();
   }
 
-  private nextInput(): { port: string; batch: Rec[]; size: number } | undefined {
+  private nextInput(): { port: string; batch: Rec[]; size: number; ticket: Ticket | undefined } | undefined {
     for (const input of this.inputs) {
       const item = input.queue.shift();
       if (item) return { port: input.port, ...item };
@@ -357,7 +411,7 @@ export class NodeRunner {
         await new Promise<void>((r) => (this.wake = r));
         continue;
       }
-      const r = this.handle(item.port, item.batch, item.size);
+      const r = this.handle(item.port, item.batch, item.size, item.ticket);
       if (r) await r;
       // Let timers and I/O run between long stretches of synchronous work.
       if (++sinceYield >= 64) {
@@ -385,6 +439,7 @@ export class NodeRunner {
       p50Ms: p50,
       p99Ms: p99,
     };
+    if (this.isSource) m.acknowledged = s.acknowledged;
     if (s.lastError) m.lastError = s.lastError;
     if (Object.keys(s.counters).length) m.counters = { ...s.counters };
     return m;

@@ -4,10 +4,13 @@
  */
 import type { OverflowPolicy } from '../../shared/document';
 import type { Rec } from '../spec';
+import type { Ticket } from './ticket';
 
 export class BatchQueue {
-  private batches: Rec[][] = [];
+  /** Taken slots are cleared, so a consumed batch is not kept alive until the array is compacted. */
+  private batches: (Rec[] | undefined)[] = [];
   private sizes: number[] = [];
+  private tickets: (Ticket | undefined)[] = [];
   private head = 0;
   /** Records held. */
   length = 0;
@@ -39,17 +42,19 @@ export class BatchQueue {
    * Offer a batch. Returns nothing when it was taken (or dropped by policy), or a promise that settles once it
    * has been taken. A batch is taken whenever the queue is not full, so it may pass the limit by one batch.
    */
-  push(batch: Rec[], size: number): Promise<void> | void {
+  push(batch: Rec[], size: number, ticket?: Ticket): Promise<void> | void {
     if (this.closed) return;
     if (this.full) {
       if (this.overflow === 'drop') {
         this.dropped += batch.length;
+        ticket?.release(); // discarded by the policy the user chose: nothing will ever handle it
         return;
       }
-      return new Promise<void>((resolve) => this.spaceWaiters.push(resolve)).then(() => this.push(batch, size));
+      return new Promise<void>((resolve) => this.spaceWaiters.push(resolve)).then(() => this.push(batch, size, ticket));
     }
     this.batches.push(batch);
     this.sizes.push(size);
+    this.tickets.push(ticket);
     this.length += batch.length;
     this.bytes += size;
     this.accepted += batch.length;
@@ -58,14 +63,18 @@ export class BatchQueue {
   }
 
   /** Take the oldest batch, or undefined when empty. */
-  shift(): { batch: Rec[]; size: number } | undefined {
+  shift(): { batch: Rec[]; size: number; ticket: Ticket | undefined } | undefined {
     if (this.head >= this.batches.length) return undefined;
     const batch = this.batches[this.head]!;
     const size = this.sizes[this.head]!;
+    const ticket = this.tickets[this.head];
+    this.batches[this.head] = undefined;
+    this.tickets[this.head] = undefined;
     this.head++;
     if (this.head > 1024 && this.head * 2 > this.batches.length) {
       this.batches = this.batches.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
+      this.tickets = this.tickets.slice(this.head);
       this.head = 0;
     }
     this.length -= batch.length;
@@ -81,7 +90,7 @@ export class BatchQueue {
         for (const w of waiters) w();
       }
     }
-    return { batch, size };
+    return { batch, size, ticket };
   }
 
   get empty(): boolean {

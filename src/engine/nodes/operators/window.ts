@@ -7,7 +7,7 @@
  * counted and sent to the `late` port. When the input ends, every open window fires.
  */
 import { z } from 'zod';
-import { defineNode, type Rec } from '../../spec';
+import { defineNode, type Hold, type Rec } from '../../spec';
 import { recordIn } from './common';
 
 export const WINDOW = 'window';
@@ -69,6 +69,10 @@ interface WindowSlot {
   end: number;
   fired: boolean;
   panes: Map<string, Pane>;
+  /** The acknowledgements of the batches whose records went in since the slot last emitted its result. */
+  holds: Hold[];
+  /** The input batch the last hold was taken for (one hold per slot and batch). */
+  heldFor: number;
 }
 
 const newAgg = (a: Aggregate): AggState => ({
@@ -145,11 +149,13 @@ export default defineNode({
     let nextDue = Infinity;
     /** The slot the previous record went to: records in event-time order mostly share it. */
     let lastSlot: WindowSlot | undefined;
+    /** Input batches processed: slots take one hold per batch. */
+    let batchNo = 0;
 
     const slotFor = (start: number): WindowSlot => {
       let slot = slots.get(start);
       if (!slot) {
-        slot = { start, end: start + size, fired: false, panes: new Map() };
+        slot = { start, end: start + size, fired: false, panes: new Map(), holds: [], heldFor: -1 };
         slots.set(start, slot);
         if (order.length === 0 || start > order[order.length - 1]!) order.push(start);
         else {
@@ -167,16 +173,20 @@ export default defineNode({
       return slot;
     };
 
-    const emitSlot = (slot: WindowSlot, out: Rec[]): void => {
-      for (const pane of slot.panes.values()) {
+    /** Results of the slot (of only `panes` when given) into `out`; its holds go with them, to be released once
+     * the results are acknowledged downstream. */
+    const emitSlot = (slot: WindowSlot, out: Rec[], releases: Hold[], panes: Iterable<Pane> = slot.panes.values()): void => {
+      for (const pane of panes) {
         const rec: Rec = { [cfg.keyField]: pane.key, windowStart: slot.start, windowEnd: slot.end, [cfg.timeField]: slot.end - 1 };
         for (let a = 0; a < aggs.length; a++) rec[aggs[a]!.as] = result(pane.aggs[a]!, aggs[a]!);
         out.push(rec);
       }
+      for (const h of slot.holds) releases.push(h);
+      slot.holds = [];
     };
 
     /** Fire windows the watermark has passed, and purge those past their lateness (always a prefix of `order`). */
-    const advance = (out: Rec[]): void => {
+    const advance = (out: Rec[], releases: Hold[]): void => {
       nextDue = Infinity;
       let purged = 0;
       for (let i = 0; i < order.length; i++) {
@@ -187,7 +197,7 @@ export default defineNode({
             continue;
           }
           slot.fired = true;
-          emitSlot(slot, out);
+          emitSlot(slot, out, releases);
         }
         const purgeAt = slot.end + cfg.allowedLatenessMs;
         if (purgeAt <= watermark && purged === i) {
@@ -205,6 +215,8 @@ export default defineNode({
       process(_port, batch) {
         const out: Rec[] = [];
         const late: Rec[] = [];
+        const releases: Hold[] = [];
+        batchNo++;
         for (let i = 0; i < batch.length; i++) {
           const r = batch[i]!;
           const ts = r[timeField];
@@ -220,6 +232,10 @@ export default defineNode({
             if (start + size + allowedLatenessMs <= watermark) continue; // purged: too late for this window
             const slot = lastSlot !== undefined && lastSlot.start === start ? lastSlot : slotFor(start);
             lastSlot = slot;
+            if (slot.heldFor !== batchNo) {
+              slot.heldFor = batchNo;
+              slot.holds.push(ctx.hold());
+            }
             let pane = slot.panes.get(key);
             if (!pane) slot.panes.set(key, (pane = { key, aggs: aggs.map(newAgg) }));
             for (let a = 0; a < adders.length; a++) adders[a]!(pane.aggs[a]!, r);
@@ -227,7 +243,7 @@ export default defineNode({
             if (slot.fired || slot.end <= watermark) {
               // A record for a window the watermark has already passed: fire (again) with the updated result.
               slot.fired = true;
-              emitSlot({ ...slot, panes: new Map([[key, pane]]) }, out);
+              emitSlot(slot, out, releases, [pane]);
             }
           }
           if (!placed) {
@@ -237,19 +253,20 @@ export default defineNode({
           if (ts > maxTs) {
             maxTs = ts;
             watermark = maxTs - cfg.watermarkDelayMs;
-            if (watermark >= nextDue) advance(out);
+            if (watermark >= nextDue) advance(out, releases);
           }
         }
         if (late.length) ctx.count('late', late.length);
-        const a = ctx.emit('out', out);
+        const a = ctx.emit('out', out, releases.length ? releases : undefined);
         const b = ctx.emit('late', late);
         return a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b);
       },
       finish() {
         watermark = Infinity;
         const out: Rec[] = [];
-        advance(out);
-        return ctx.emit('out', out);
+        const releases: Hold[] = [];
+        advance(out, releases);
+        return ctx.emit('out', out, releases.length ? releases : undefined);
       },
     };
   },

@@ -22,7 +22,7 @@ export default defineNode({
   inputs: [{ name: 'in', type: 'record', description: 'Records to write.' }],
   outputs: [],
   config,
-  create(cfg) {
+  create(cfg, ctx) {
     let out: WriteStream | undefined;
     return {
       async open() {
@@ -34,7 +34,9 @@ export default defineNode({
       async process(_port, batch) {
         let text = '';
         for (const r of batch) text += JSON.stringify(r) + '\n';
-        if (!out!.write(text)) await once(out!, 'drain');
+        // Acknowledged once the write has reached the file, not when it is buffered.
+        const written = ctx.hold();
+        if (!out!.write(text, (err) => err || written.release())) await once(out!, 'drain');
       },
       async close() {
         if (!out) return;
