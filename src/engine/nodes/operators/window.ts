@@ -256,8 +256,9 @@ export default defineNode({
             if (watermark >= nextDue) advance(out, releases);
           }
         }
-        if (late.length) ctx.count('late', late.length);
-        const a = ctx.emit('out', out, releases.length ? releases : undefined);
+        if (late.length === 0) return out.length ? ctx.emit('out', out, releases) : undefined;
+        ctx.count('late', late.length);
+        const a = out.length ? ctx.emit('out', out, releases) : undefined;
         const b = ctx.emit('late', late);
         return a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b);
       },
@@ -266,7 +267,7 @@ export default defineNode({
         const out: Rec[] = [];
         const releases: Hold[] = [];
         advance(out, releases);
-        return ctx.emit('out', out, releases.length ? releases : undefined);
+        return ctx.emit('out', out, releases);
       },
     };
   },
