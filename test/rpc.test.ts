@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,5 +70,25 @@ describe('StudioApi over the in-memory transport', () => {
     const again = await api.openPipeline('rooms/demo.json');
     expect(again.document).toEqual(demo.document);
     expect(readFileSync(path, 'utf8')).toMatch(/^\{\n {2}"version": 1,\n {2}"name": "Live room",/);
+  });
+
+  it('lists the workspace pipelines newest first, and moves to another workspace folder', async () => {
+    const { api } = local();
+    const demo = (await api.openDemo()).document!;
+    await api.savePipeline('a.json', { ...demo, name: 'First' });
+    await sleep(20);
+    await api.savePipeline('rooms/b.json', { ...demo, name: 'Second' });
+    const listing = await api.listPipelines();
+    expect(listing.files.map((f) => [f.path, f.name])).toEqual([
+      ['rooms/b.json', 'Second'],
+      ['a.json', 'First'],
+    ]);
+    await expect(api.setWorkspace('relative/dir')).rejects.toThrow('the workspace folder must be an absolute path; got "relative/dir"');
+    const other = join(mkdtempSync(join(tmpdir(), 'sluice-ws2-')), 'nested');
+    const moved = await api.setWorkspace(other);
+    expect(moved).toEqual({ dir: other, files: [] });
+    await api.savePipeline('c.json', demo);
+    expect((await api.listPipelines()).files.map((f) => f.path)).toEqual(['c.json']);
+    expect(existsSync(join(other, 'c.json'))).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
   validate: z.tuple([z.string().max(16 * 1024 * 1024)]),
   openDemo: none,
   openPipeline: z.tuple([relPath]),
+  listPipelines: none,
+  setWorkspace: z.tuple([z.string().min(1).max(4096)]),
   // The document itself is validated in full by `run`/`savePipeline`; here only its shape as an object.
   savePipeline: z.tuple([relPath, z.record(z.string(), z.unknown())]),
   run: z.tuple([z.record(z.string(), z.unknown())]),

@@ -1,9 +1,9 @@
 /**
  * The engine side of `StudioApi`: the methods and events, knowing nothing of any transport.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type StudioEvents, type StudioMethods } from '../shared/api';
+import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import { loadDocumentText, validateValue } from './load';
@@ -13,7 +13,7 @@ import { Flow } from './runtime/flow';
 export interface StudioServiceOptions {
   /** Folder holding `pipelines/` (the demo) and `schema/`. */
   resourcesDir: string;
-  /** Where pipelines are opened from and saved to. */
+  /** Where pipelines are opened from and saved to (`setWorkspace` changes it for this service). */
   workspaceDir: string;
   metricsIntervalMs?: number;
   /** How long `stop` waits for queues to drain before giving up. */
@@ -21,6 +21,24 @@ export interface StudioServiceOptions {
 }
 
 export const DEMO_PIPELINE = 'pipelines/live-room.json';
+
+/** At most this many files are listed from a workspace. */
+const MAX_LISTED = 2000;
+
+async function describeFile(dir: string, rel: string): Promise<WorkspaceFile> {
+  const full = join(dir, rel);
+  const info = await stat(full);
+  let name: string | undefined;
+  if (info.size < 4 * 1024 * 1024) {
+    try {
+      const v = JSON.parse(await readFile(full, 'utf8')) as { name?: unknown };
+      if (typeof v?.name === 'string') name = v.name;
+    } catch {
+      // listed without a name: opening it shows what is wrong
+    }
+  }
+  return { path: rel, name, modified: info.mtimeMs, size: info.size };
+}
 
 export class StudioService implements StudioMethods {
   readonly events = new EventHub<StudioEvents>();
@@ -31,7 +49,10 @@ export class StudioService implements StudioMethods {
   /** The last run's flow, kept so that its debug sinks can still be read after it stops. */
   private lastFlow: Flow | undefined;
 
+  private workspaceDir: string;
+
   constructor(private readonly options: StudioServiceOptions) {
+    this.workspaceDir = options.workspaceDir;
     this.events.emit('runState', this.state);
   }
 
@@ -61,7 +82,7 @@ export class StudioService implements StudioMethods {
 
   /** Resolve a workspace-relative path, refusing anything that would leave the workspace. */
   private inWorkspace(path: string): string {
-    const root = resolve(this.options.workspaceDir);
+    const root = resolve(this.workspaceDir);
     const full = resolve(root, path);
     const rel = relative(root, full);
     if (isAbsolute(path) || rel.startsWith('..') || isAbsolute(rel) || !full.endsWith('.json')) {
@@ -72,6 +93,40 @@ export class StudioService implements StudioMethods {
 
   async openPipeline(path: string) {
     return this.open(this.inWorkspace(path), path);
+  }
+
+  async listPipelines(): Promise<WorkspaceListing> {
+    const dir = resolve(this.workspaceDir);
+    const files: WorkspaceFile[] = [];
+    const walk = async (sub: string, depth: number): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(join(dir, sub), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw new StudioError(`cannot list the workspace folder ${dir}: ${(err as Error).message}`, 'io');
+      }
+      for (const e of entries) {
+        if (e.name.startsWith('.') || files.length >= MAX_LISTED) continue;
+        const rel = sub ? `${sub}/${e.name}` : e.name;
+        if (e.isDirectory() && depth < 3) await walk(rel, depth + 1);
+        else if (e.isFile() && e.name.endsWith('.json')) files.push(await describeFile(dir, rel));
+      }
+    };
+    await walk('', 0);
+    files.sort((a, b) => b.modified - a.modified || a.path.localeCompare(b.path));
+    return { dir, files };
+  }
+
+  async setWorkspace(dir: string): Promise<WorkspaceListing> {
+    if (!isAbsolute(dir)) throw new StudioError(`the workspace folder must be an absolute path; got "${dir}"`, 'bad-path');
+    try {
+      await mkdir(dir, { recursive: true });
+    } catch (err) {
+      throw new StudioError(`cannot use ${dir} as the workspace folder: ${(err as Error).message}`, 'io');
+    }
+    this.workspaceDir = dir;
+    return this.listPipelines();
   }
 
   async savePipeline(path: string, doc: PipelineDocument) {

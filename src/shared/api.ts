@@ -38,6 +38,22 @@ export interface OpenedPipeline {
   validation: ValidationResult;
 }
 
+/** A pipeline file in the workspace folder. */
+export interface WorkspaceFile {
+  /** Relative to the workspace folder, with `/` separators. */
+  path: string;
+  /** The document's `name`, when the file parses as one. */
+  name?: string;
+  modified: number;
+  size: number;
+}
+
+export interface WorkspaceListing {
+  /** The workspace folder, absolute. */
+  dir: string;
+  files: WorkspaceFile[];
+}
+
 /** Request/response methods. Every one returns a promise; arguments are validated on the engine side. */
 export interface StudioMethods {
   listNodeTypes(): Promise<NodeTypeInfo[]>;
@@ -45,6 +61,10 @@ export interface StudioMethods {
   openDemo(): Promise<OpenedPipeline>;
   /** Open a pipeline file from the workspace folder (a relative path). */
   openPipeline(path: string): Promise<OpenedPipeline>;
+  /** The pipeline files in the workspace folder (and its subfolders), newest first. */
+  listPipelines(): Promise<WorkspaceListing>;
+  /** Make another folder the workspace (created if missing); it must be an absolute path. */
+  setWorkspace(dir: string): Promise<WorkspaceListing>;
   /** Save into the workspace folder (a relative path), with stable key order; returns the absolute path. */
   savePipeline(path: string, doc: PipelineDocument): Promise<{ path: string }>;
   run(doc: PipelineDocument): Promise<RunStatus>;
@@ -70,6 +90,8 @@ export const STUDIO_METHODS = [
   'validate',
   'openDemo',
   'openPipeline',
+  'listPipelines',
+  'setWorkspace',
   'savePipeline',
   'run',
   'stop',
