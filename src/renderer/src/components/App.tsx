@@ -1,25 +1,43 @@
-import { useState } from 'react';
+import { useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { installShortcuts } from '../state/shortcuts';
+import { useSelect } from '../state/store';
+import { selectionStore } from '../state/ui';
 import { Canvas } from './Canvas';
+import { Dialogs, NoticeView } from './Dialogs';
+import { Inspector } from './Inspector';
 import { NodeTable } from './NodeTable';
+import { Palette } from './Palette';
+import { ProblemsPanel } from './ProblemsPanel';
 import { RateChart } from './RateChart';
 import { Records } from './Records';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 
 export function App() {
-  const [selected, setSelected] = useState<string>();
+  useEffect(installShortcuts, []);
+  const selected = useSelect(selectionStore, (s) => (s.nodes.size === 1 ? [...s.nodes][0] : undefined));
   return (
-    <div className="app">
-      <Toolbar />
-      <main className="workspace">
-        <Canvas onSelect={setSelected} />
-        <aside className="side">
-          <RateChart />
-          <NodeTable selected={selected} onSelect={setSelected} />
-          <Records nodeId={selected} />
-        </aside>
-      </main>
-      <StatusBar />
-    </div>
+    <ReactFlowProvider>
+      <div className="app">
+        <Toolbar />
+        <main className="workspace">
+          <Palette />
+          <div className="centre">
+            <Canvas />
+            <ProblemsPanel />
+          </div>
+          <aside className="side">
+            <Inspector />
+            <Records nodeId={selected} />
+            <RateChart />
+            <NodeTable />
+          </aside>
+        </main>
+        <StatusBar />
+        <Dialogs />
+        <NoticeView />
+      </div>
+    </ReactFlowProvider>
   );
 }

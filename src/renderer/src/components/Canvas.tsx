@@ -1,98 +1,298 @@
-import { useMemo } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, type Edge, type NodeChange, type NodeTypes } from '@xyflow/react';
-import { documentStore, metricsStore, runStore } from '../state/studio';
-import { useStore } from '../state/store';
-import { compact } from './format';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  useConnection,
+  useReactFlow,
+  ViewportPortal,
+  type Connection,
+  type Edge,
+  type EdgeChange,
+  type EdgeTypes,
+  type FinalConnectionState,
+  type NodeChange,
+  type NodeTypes,
+  type OnConnectStartParams,
+} from '@xyflow/react';
+import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../../../shared/document';
+import { addNode, checkConnection, connect, moveNodes } from '../../../shared/edit/commands';
+import type { NodeTypeInfo } from '../../../shared/spec';
+import { documentStore, edit, sealEdit } from '../state/document';
+import { useSelect, useStore } from '../state/store';
+import { isLocked, runStore, stopPipeline } from '../state/studio';
+import { notify, select, selectionStore, toggleSelected, wireStore } from '../state/ui';
+import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
 import { NodeView, type PipelineFlowNode } from './NodeView';
 
-// Defined at module scope: a new object on every render would remount every node.
+// Defined at module scope: a new object on every render would remount every node (xyflow #2006).
 const nodeTypes: NodeTypes = { pipeline: NodeView };
+const edgeTypes: EdgeTypes = { metric: MetricEdge };
 
-function edgeColour(fullFraction: number): string {
-  if (fullFraction > 0.85) return '#f31260';
-  if (fullFraction > 0.6) return '#f5a524';
-  return '#5b6b80';
+/** The MIME type a palette item carries when dragged onto the canvas. */
+export const NODE_DRAG_TYPE = 'application/x-sluice-node';
+
+const toRef = (c: Connection) => ({ from: { node: c.source, port: c.sourceHandle ?? '' }, to: { node: c.target, port: c.targetHandle ?? '' } });
+
+/** Whether a wire may be made, asked by xyflow while dragging (the same rule `connect` applies). */
+function isValidConnection(c: Connection | Edge): boolean {
+  const { doc, nodeTypes: types } = documentStore.get();
+  const { from, to } = toRef(c as Connection);
+  return checkConnection(doc, types, from, to).ok;
 }
 
-export function Canvas({ onSelect }: { onSelect: (nodeId: string | undefined) => void }) {
-  const { doc, nodeTypes: infos } = useStore(documentStore);
-  const { status } = useStore(runStore);
-  const { latest, rates } = useStore(metricsStore);
-  const live = status.runId !== undefined && latest?.runId === status.runId;
+/** While a wire hovers a port that refuses it, say why next to the pointer. */
+function WireHint() {
+  const c = useConnection();
+  if (!c.inProgress || c.isValid !== false || !c.toHandle) return null;
+  const { doc, nodeTypes: types } = documentStore.get();
+  const a = { node: c.fromHandle.nodeId, port: c.fromHandle.id ?? '' };
+  const b = { node: c.toHandle.nodeId, port: c.toHandle.id ?? '' };
+  const v = c.fromHandle.type === 'source' ? checkConnection(doc, types, a, b) : checkConnection(doc, types, b, a);
+  if (v.ok) return null;
+  return (
+    <ViewportPortal>
+      <div className="wire-hint" role="tooltip" style={{ transform: `translate(${c.to.x + 14}px, ${c.to.y + 14}px)` }}>
+        {v.reason}
+      </div>
+    </ViewportPortal>
+  );
+}
 
-  const nodes = useMemo<PipelineFlowNode[]>(
-    () =>
-      (doc?.nodes ?? []).map((n) => ({
+interface CachedNode {
+  src: PipelineNode;
+  info: NodeTypeInfo | undefined;
+  selected: boolean;
+  locked: boolean;
+  position: Position;
+  flow: PipelineFlowNode;
+}
+
+/**
+ * Flow nodes from the document; a node's object is reused while nothing it shows has changed, so xyflow and
+ * React skip it (a 500-node graph re-renders only what an edit touched).
+ */
+class FlowNodeCache {
+  private byId = new Map<string, CachedNode>();
+
+  build(doc: PipelineDocument, infos: Map<string, NodeTypeInfo>, selected: ReadonlySet<string>, locked: boolean, dragging: ReadonlyMap<string, Position> | undefined, measured: ReadonlyMap<string, { width: number; height: number }>): PipelineFlowNode[] {
+    const next = new Map<string, CachedNode>();
+    const out = doc.nodes.map((n) => {
+      const info = infos.get(n.type);
+      const isSel = selected.has(n.id);
+      const position = dragging?.get(n.id) ?? n.position ?? { x: 0, y: 0 };
+      const size = measured.get(n.id);
+      const old = this.byId.get(n.id);
+      if (old && old.src === n && old.info === info && old.selected === isSel && old.locked === locked && old.position === position && old.flow.measured === size) {
+        next.set(n.id, old);
+        return old.flow;
+      }
+      const flow: PipelineFlowNode = {
         id: n.id,
         type: 'pipeline',
-        position: n.position,
-        data: {
-          nodeId: n.id,
-          typeId: n.type,
-          info: infos.get(n.type),
-          state: status.nodeStates[n.id] ?? 'idle',
-          rate: live ? rates[n.id] : undefined,
-          errors: live ? (latest?.nodes[n.id]?.errors ?? 0) : 0,
-          lastError: live ? latest?.nodes[n.id]?.lastError : undefined,
-        },
-      })),
-    [doc, infos, status, rates, latest, live],
-  );
+        position,
+        selected: isSel,
+        draggable: !locked,
+        measured: size,
+        data: { nodeId: n.id, typeId: n.type, info },
+      };
+      next.set(n.id, { src: n, info, selected: isSel, locked, position, flow });
+      return flow;
+    });
+    this.byId = next;
+    return out;
+  }
+}
 
-  const edges = useMemo<Edge[]>(
-    () =>
-      (doc?.edges ?? []).map((e) => {
-        const m = live ? latest?.edges[e.id] : undefined;
-        return {
-          id: e.id,
-          source: e.from.node,
-          sourceHandle: e.from.port,
-          target: e.to.node,
-          targetHandle: e.to.port,
-          animated: status.phase === 'running',
-          label: m ? `${compact(m.recordsPerSec)}/s · ${status.chainedEdges?.includes(e.id) ? 'chained' : `${m.length}/${m.capacity}`}` : undefined,
-          style: { stroke: edgeColour(m?.fullFraction ?? 0), strokeWidth: 2 },
-          labelStyle: { fill: '#c8d3e0', fontSize: 10 },
-          labelBgStyle: { fill: '#1a212b' },
-        };
-      }),
-    [doc, latest, live, status.phase, status.chainedEdges],
-  );
+class FlowEdgeCache {
+  private byId = new Map<string, { src: PipelineEdge; selected: boolean; running: boolean; flow: MetricFlowEdge }>();
 
-  const onNodesChange = (changes: NodeChange<PipelineFlowNode>[]) => {
+  build(doc: PipelineDocument, selected: ReadonlySet<string>, running: boolean): MetricFlowEdge[] {
+    const next = new Map<string, { src: PipelineEdge; selected: boolean; running: boolean; flow: MetricFlowEdge }>();
+    const out = doc.edges.map((e) => {
+      const isSel = selected.has(e.id);
+      const old = this.byId.get(e.id);
+      if (old && old.src === e && old.selected === isSel && old.running === running) {
+        next.set(e.id, old);
+        return old.flow;
+      }
+      const flow: MetricFlowEdge = {
+        id: e.id,
+        type: 'metric',
+        source: e.from.node,
+        sourceHandle: e.from.port,
+        target: e.to.node,
+        targetHandle: e.to.port,
+        selected: isSel,
+        animated: running,
+        ariaLabel: `wire ${e.from.node}.${e.from.port} to ${e.to.node}.${e.to.port}`,
+      };
+      next.set(e.id, { src: e, selected: isSel, running, flow });
+      return flow;
+    });
+    this.byId = next;
+    return out;
+  }
+}
+
+export function Canvas() {
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const infos = useSelect(documentStore, (s) => s.nodeTypes);
+  const selection = useStore(selectionStore);
+  const run = useStore(runStore);
+  const locked = isLocked(run);
+  const flow = useReactFlow();
+  const [dragging, setDragging] = useState<Map<string, Position>>();
+  const dragRef = useRef<Map<string, Position>>(undefined);
+  const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
+  const [nodeCache] = useState(() => new FlowNodeCache());
+  const [edgeCache] = useState(() => new FlowEdgeCache());
+
+  const generation = useSelect(documentStore, (s) => s.generation);
+  useEffect(() => {
+    // A document was opened: frame it.
+    if (generation > 0) void flow.fitView({ padding: 0.06 });
+  }, [generation, flow]);
+
+  const nodes = useMemo(() => nodeCache.build(doc, infos, selection.nodes, locked, dragging, measured), [nodeCache, doc, infos, selection.nodes, locked, dragging, measured]);
+  const running = run.status.phase === 'running';
+  const edges = useMemo(() => edgeCache.build(doc, selection.edges, running), [edgeCache, doc, selection.edges, running]);
+
+  const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
+    const sizes = new Map<string, { width: number; height: number }>();
+    const moves = new Map<string, Position>();
+    let ended = false;
     for (const c of changes) {
-      if (c.type === 'position' && c.position) {
-        const pos = c.position;
-        documentStore.set((s) =>
-          s.doc ? { ...s, doc: { ...s.doc, nodes: s.doc.nodes.map((n) => (n.id === c.id ? { ...n, position: { x: Math.round(pos.x), y: Math.round(pos.y) } } : n)) } } : s,
-        );
+      if (c.type === 'dimensions' && c.dimensions) {
+        sizes.set(c.id, c.dimensions);
+      } else if (c.type === 'position' && c.position) {
+        moves.set(c.id, c.position);
+        if (!c.dragging) ended = true;
       } else if (c.type === 'select') {
-        onSelect(c.selected ? c.id : undefined);
+        toggleSelected('nodes', c.id, c.selected);
       }
     }
-  };
+    if (sizes.size) setMeasured((m) => new Map([...m, ...sizes]));
+    if (moves.size === 0) return;
+    const all = new Map([...(dragRef.current ?? []), ...moves]);
+    if (!ended) {
+      dragRef.current = all;
+      setDragging(all);
+    } else {
+      // The drag is over (or a node was nudged with the keyboard): one edit, one undo step, for the whole move.
+      dragRef.current = undefined;
+      edit((doc) => moveNodes(doc, all));
+      sealEdit();
+      setDragging(undefined);
+    }
+  }, []);
+
+  const onEdgesChange = useCallback((changes: EdgeChange<MetricFlowEdge>[]) => {
+    for (const c of changes) if (c.type === 'select') toggleSelected('edges', c.id, c.selected);
+  }, []);
+
+  const onConnect = useCallback((c: Connection) => {
+    const { from, to } = toRef(c);
+    const { doc, nodeTypes: types } = documentStore.get();
+    const r = connect(doc, types, from, to);
+    if ('refused' in r) notify(r.refused, 'refused');
+    else edit(() => r.doc);
+  }, []);
+
+  const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
+    const { doc, nodeTypes: types } = documentStore.get();
+    const node = doc.nodes.find((n) => n.id === p.nodeId);
+    const info = node && types.get(node.type);
+    const port = (p.handleType === 'source' ? info?.outputs : info?.inputs)?.find((x) => x.name === p.handleId);
+    if (node && port && p.handleType) wireStore.set({ nodeId: node.id, port: port.name, side: p.handleType, portType: port.type });
+  }, []);
+
+  const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    wireStore.set(undefined);
+    if (state.isValid !== false || !state.toHandle || !state.fromHandle) return;
+    const { doc, nodeTypes: types } = documentStore.get();
+    const a = { node: state.fromHandle.nodeId, port: state.fromHandle.id ?? '' };
+    const b = { node: state.toHandle.nodeId, port: state.toHandle.id ?? '' };
+    const v = state.fromHandle.type === 'source' ? checkConnection(doc, types, a, b) : checkConnection(doc, types, b, a);
+    const point = 'clientX' in event ? { x: event.clientX, y: event.clientY } : undefined;
+    if (!v.ok) notify(`Not connected: ${v.reason}`, 'refused', point);
+  }, []);
+
+  const onDragOver = useCallback((e: DragEvent) => {
+    if (!e.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = isLocked() ? 'none' : 'copy';
+  }, []);
+
+  const onDrop = useCallback(
+    (e: DragEvent) => {
+      const type = e.dataTransfer.getData(NODE_DRAG_TYPE);
+      if (!type) return;
+      e.preventDefault();
+      if (isLocked()) return notify('Stop the pipeline to edit it.', 'refused');
+      const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      let id = '';
+      edit((doc) => {
+        const r = addNode(doc, type, { x: at.x - 90, y: at.y - 30 });
+        id = r.id;
+        return r.doc;
+      });
+      select([id]);
+    },
+    [flow],
+  );
 
   return (
-    <div className="canvas" aria-label="pipeline canvas">
-      {/* Mounted once the document is loaded, so that fitView frames its nodes. */}
-      {doc && (
+    <div className="canvas" aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
+      {locked && (
+        <div className="lock-banner" role="status" aria-label="editing locked">
+          <span>
+            Running — editing is locked. <strong>Stop to edit.</strong>
+          </span>
+          <button type="button" onClick={() => void stopPipeline()} disabled={run.status.phase !== 'running'}>
+            ■ Stop
+          </button>
+        </div>
+      )}
+      {doc.nodes.length === 0 && (
+        <div className="empty-hint">
+          <p>
+            <strong>An empty pipeline.</strong> Drag node types from the palette, or double-click one, then wire an output (right)
+            to an input (left).
+          </p>
+        </div>
+      )}
       <ReactFlow
-        key={doc.name}
         nodes={nodes}
         edges={edges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         onNodesChange={onNodesChange}
-        nodesConnectable={false}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        onConnectStart={onConnectStart}
+        onConnectEnd={onConnectEnd}
+        isValidConnection={isValidConnection}
+        onPaneClick={() => select()}
+        nodesConnectable={!locked}
+        nodesDraggable={!locked}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode="Shift"
+        connectionRadius={24}
+        minZoom={0.05}
+        maxZoom={2.5}
         fitView
         fitViewOptions={{ padding: 0.06 }}
         colorMode="dark"
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={20} />
-        <MiniMap pannable zoomable nodeColor="#6b8bbd" bgColor="#141a22" maskColor="#0f131880" />
+        <MiniMap pannable zoomable nodeColor="#6b8bbd" bgColor="#141a22" maskColor="#0f131880" ariaLabel="minimap" />
         <Controls showInteractive={false} />
+        <WireHint />
       </ReactFlow>
-      )}
     </div>
   );
 }

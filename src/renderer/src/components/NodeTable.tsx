@@ -1,10 +1,12 @@
 import { documentStore, metricsStore, runStore } from '../state/studio';
-import { useStore } from '../state/store';
+import { useSelect, useStore } from '../state/store';
+import { select, selectionStore } from '../state/ui';
 import { compact } from './format';
 
 /** Live figures per node: state, rate, bytes, errors, processing time. */
-export function NodeTable({ selected, onSelect }: { selected?: string; onSelect: (id: string) => void }) {
-  const { doc } = useStore(documentStore);
+export function NodeTable() {
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const selected = useSelect(selectionStore, (s) => s.nodes);
   const { latest, rates } = useStore(metricsStore);
   const { status } = useStore(runStore);
   const live = latest && latest.runId === status.runId;
@@ -23,10 +25,10 @@ export function NodeTable({ selected, onSelect }: { selected?: string; onSelect:
           </tr>
         </thead>
         <tbody>
-          {(doc?.nodes ?? []).map((n) => {
+          {doc.nodes.map((n) => {
             const m = live ? latest.nodes[n.id] : undefined;
             return (
-              <tr key={n.id} className={selected === n.id ? 'selected' : ''} onClick={() => onSelect(n.id)} data-node={n.id}>
+              <tr key={n.id} className={selected.has(n.id) ? 'selected' : ''} onClick={() => select([n.id])} data-node={n.id}>
                 <td>{n.id}</td>
                 <td className={`state ${status.nodeStates[n.id] ?? 'idle'}`}>{status.nodeStates[n.id] ?? 'idle'}</td>
                 <td className="num" data-testid={`table-rate-${n.id}`}>

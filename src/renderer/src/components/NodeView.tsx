@@ -1,61 +1,103 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import type { NodeState } from '../../../shared/metrics';
-import type { NodeTypeInfo } from '../../../shared/spec';
+import { checkConnection } from '../../../shared/edit/commands';
+import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
+import { documentStore } from '../state/document';
+import { useSelect } from '../state/store';
+import { metricsStore, runStore } from '../state/studio';
+import { wireStore, type WireStart } from '../state/ui';
 import { compact, portColour } from './format';
 
 export interface PipelineNodeData extends Record<string, unknown> {
   nodeId: string;
   info: NodeTypeInfo | undefined;
   typeId: string;
-  state: NodeState;
-  rate: number | undefined;
-  errors: number;
-  lastError?: string;
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
 
 const ROW = 22;
 
-/** A pipeline node on the canvas: its id, type, state, live rate, and labelled, coloured ports. */
+/** Whether the wire being drawn could end on this port: `ok`, `bad` (with why), or undefined (no wire, or same side). */
+function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortInfo, side: 'source' | 'target'): { ok: boolean; why?: string } | undefined {
+  if (!wire || wire.side === side) return undefined;
+  const { doc, nodeTypes } = documentStore.get();
+  const from = wire.side === 'source' ? { node: wire.nodeId, port: wire.port } : { node: nodeId, port: port.name };
+  const to = wire.side === 'source' ? { node: nodeId, port: port.name } : { node: wire.nodeId, port: wire.port };
+  const v = checkConnection(doc, nodeTypes, from, to);
+  return v.ok ? { ok: true } : { ok: false, why: v.reason };
+}
+
+function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number; locked: boolean }) {
+  const wire = useSelect(wireStore, (w) => w);
+  const verdict = targetVerdict(wire, nodeId, port, side);
+  const dir = side === 'target' ? 'input' : 'output';
+  const cls = verdict ? (verdict.ok ? 'target-ok' : 'target-bad') : '';
+  return (
+    <div className={`port ${side === 'target' ? 'in' : 'out'} ${cls}`} style={{ top: index * ROW }}>
+      <Handle
+        type={side}
+        position={side === 'target' ? Position.Left : Position.Right}
+        id={port.name}
+        isConnectable={!locked}
+        aria-label={`${nodeId} ${dir} ${port.name} (${port.type})`}
+        title={verdict?.why ?? `${dir} “${port.name}”: ${port.type} — ${port.description}`}
+        data-port-type={port.type}
+        style={{ background: portColour(port.type), borderColor: portColour(port.type) }}
+      />
+      <span className="port-name">{port.name}</span>
+      <span className="port-type" style={{ color: portColour(port.type) }}>
+        {port.type}
+      </span>
+    </div>
+  );
+}
+
+/** A pipeline node on the canvas: its id, type, state, live rate, problems, and labelled, coloured ports. */
 function NodeViewImpl({ data, selected }: NodeProps<PipelineFlowNode>) {
+  const id = data.nodeId;
+  const state = useSelect(runStore, (s) => s.status.nodeStates[id] ?? 'idle');
+  const locked = useSelect(runStore, (s) => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping');
+  const live = useSelect(metricsStore, (m) => m.latest !== undefined && m.latest.runId === runStore.get().status.runId);
+  const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
+  const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
+  const lastError = useSelect(metricsStore, (m) => (live ? m.latest?.nodes[id]?.lastError : undefined));
+  const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
   const inputs = data.info?.inputs ?? [];
   const outputs = data.info?.outputs ?? [];
   const rows = Math.max(inputs.length, outputs.length, 1);
   return (
     <div
-      className={`node node-${data.info?.category ?? 'unknown'} state-${data.state}${selected ? ' selected' : ''}`}
+      className={`node node-${data.info?.category ?? 'unknown'} state-${state}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}`}
       role="group"
-      aria-label={`node ${data.nodeId}`}
-      data-state={data.state}
-      title={data.lastError ?? data.info?.description}
+      aria-label={`node ${id}`}
+      data-state={state}
+      title={lastError ?? data.info?.description ?? `unknown node type “${data.typeId}”`}
     >
       <div className="node-head">
-        <span className="node-title">{data.nodeId}</span>
-        <span className={`state-dot ${data.state}`} aria-label={`state ${data.state}`} />
+        <span className="node-title">{id}</span>
+        {problems > 0 && (
+          <span className="node-problems" aria-label={`${problems} problem(s)`}>
+            {problems}!
+          </span>
+        )}
+        <span className={`state-dot ${state}`} aria-label={`state ${state}`} />
       </div>
-      <div className="node-type">{data.info?.title ?? data.typeId}</div>
+      <div className="node-type">{data.info?.title ?? `unknown type “${data.typeId}”`}</div>
       <div className="node-ports" style={{ height: rows * ROW }}>
         {inputs.map((p, i) => (
-          <div key={`in-${p.name}`} className="port in" style={{ top: i * ROW }}>
-            <Handle type="target" position={Position.Left} id={p.name} style={{ background: portColour(p.type) }} />
-            <span>{p.name}</span>
-          </div>
+          <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="target" index={i} locked={locked} />
         ))}
         {outputs.map((p, i) => (
-          <div key={`out-${p.name}`} className="port out" style={{ top: i * ROW }}>
-            <span>{p.name}</span>
-            <Handle type="source" position={Position.Right} id={p.name} style={{ background: portColour(p.type) }} />
-          </div>
+          <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="source" index={i} locked={locked} />
         ))}
       </div>
       <div className="node-foot">
-        <span className="node-rate" data-testid={`rate-${data.nodeId}`}>
-          {data.rate === undefined ? '—' : `${compact(data.rate)} rec/s`}
+        <span className="node-rate" data-testid={`rate-${id}`}>
+          {rate === undefined ? '—' : `${compact(rate)} rec/s`}
         </span>
-        {data.errors > 0 && <span className="node-errors">{compact(data.errors)} err</span>}
-        <span className="node-state">{data.state}</span>
+        {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
+        <span className="node-state">{state}</span>
       </div>
     </div>
   );

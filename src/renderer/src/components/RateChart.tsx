@@ -1,16 +1,21 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { documentStore, metricsStore } from '../state/studio';
-import { useStore } from '../state/store';
+import { useSelect, useStore } from '../state/store';
+import { selectionStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
+
+const MAX_LINES = 12;
 
 /** Records per second for every node over the last minute; no animation, bounded history. */
 export function RateChart() {
   const { history } = useStore(metricsStore);
-  const { doc } = useStore(documentStore);
-  const ids = doc?.nodes.map((n) => n.id) ?? [];
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const selected = useSelect(selectionStore, (s) => s.nodes);
+  // One line per node, up to a dozen: the selected nodes when there are several, else the first ones.
+  const ids = (selected.size > 1 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes).slice(0, MAX_LINES).map((n) => n.id);
   return (
     <section className="panel chart" aria-label="records per second chart">
-      <h2>Records/s per node</h2>
+      <h2>Records/s per node{doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}</h2>
       <div className="chart-box">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={history} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>

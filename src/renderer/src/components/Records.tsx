@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import { documentStore, runStore, studioApi } from '../state/studio';
-import { useStore } from '../state/store';
+import { useSelect, useStore } from '../state/store';
 
 /** The last records a debug sink kept, refreshed each second while a run is on. */
 export function Records({ nodeId }: { nodeId: string | undefined }) {
-  const { doc } = useStore(documentStore);
+  const doc = useSelect(documentStore, (s) => s.doc);
   const { status } = useStore(runStore);
   const [records, setRecords] = useState<unknown[]>([]);
   const [error, setError] = useState<string>();
-  const isDebug = doc?.nodes.find((n) => n.id === nodeId)?.type === 'debug';
+  const isDebug = doc.nodes.find((n) => n.id === nodeId)?.type === 'debug';
 
   useEffect(() => {
     if (!nodeId || !isDebug || !status.runId) return;

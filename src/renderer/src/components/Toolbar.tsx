@@ -1,22 +1,97 @@
-import { documentStore, runPipeline, runStore, stopPipeline } from '../state/studio';
-import { useStore } from '../state/store';
+import { useEffect, useMemo, useRef } from 'react';
+import { useReactFlow } from '@xyflow/react';
+import { documentStore, isDirty } from '../state/document';
+import { layoutPipeline, redo, undo } from '../state/commands';
+import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
+import { useSelect, useStore } from '../state/store';
+import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 
 export function Toolbar() {
-  const { doc, path, issues } = useStore(documentStore);
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const saved = useSelect(documentStore, (s) => s.saved);
+  const path = useSelect(documentStore, (s) => s.path);
+  const issues = useSelect(documentStore, (s) => s.issues);
+  const validated = useSelect(documentStore, (s) => s.validated);
+  const canUndo = useSelect(documentStore, (s) => s.history.past.length > 0);
+  const canRedo = useSelect(documentStore, (s) => s.history.future.length > 0);
   const { status } = useStore(runStore);
-  const busy = status.phase === 'running' || status.phase === 'starting' || status.phase === 'stopping';
+  const locked = isLocked({ status, errors: [] });
+  const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
+  const flow = useReactFlow();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    document.title = `${dirty ? '● ' : ''}${doc.name} — Sluice`;
+  }, [dirty, doc.name]);
+
+  const layout = () => {
+    layoutPipeline(new Map(flow.getNodes().map((n) => [n.id, { width: n.measured?.width ?? 190, height: n.measured?.height ?? 96 }])));
+    requestAnimationFrame(() => void flow.fitView({ padding: 0.06, duration: 200 }));
+  };
+
   return (
     <header className="toolbar">
       <span className="brand">Sluice</span>
-      <span className="doc-name" title={path}>
-        {doc?.name ?? 'No pipeline'}
+      <div className="group" role="group" aria-label="file">
+        <button type="button" onClick={() => void newPipeline()} disabled={locked} title="New pipeline">
+          New
+        </button>
+        <button type="button" onClick={() => void showOpenDialog()} disabled={locked} title="Open from the workspace (Ctrl+O)">
+          Open…
+        </button>
+        <button type="button" onClick={() => void save()} title="Save (Ctrl+S)">
+          Save
+        </button>
+        <button type="button" onClick={showSaveAs} title="Save as (Ctrl+Shift+S)">
+          Save as…
+        </button>
+        <button type="button" onClick={() => fileInput.current?.click()} disabled={locked} title="Import a pipeline file from this computer">
+          Import…
+        </button>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Import pipeline file"
+          onChange={(e) => {
+            const f = e.target.files?.[0];
+            e.target.value = '';
+            if (f) void importFile(f);
+          }}
+        />
+        <button type="button" onClick={exportDocument} title="Download the pipeline file">
+          Export
+        </button>
+      </div>
+      <div className="group" role="group" aria-label="edit">
+        <button type="button" onClick={undo} disabled={locked || !canUndo} title="Undo (Ctrl+Z)">
+          Undo
+        </button>
+        <button type="button" onClick={redo} disabled={locked || !canRedo} title="Redo (Ctrl+Shift+Z)">
+          Redo
+        </button>
+        <button type="button" onClick={layout} disabled={locked || doc.nodes.length === 0} title="Auto-layout left to right (the selection, or everything)">
+          Layout
+        </button>
+      </div>
+      <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
+        {dirty && (
+          <span className="dirty" aria-label="unsaved changes" title="unsaved changes">
+            ●{' '}
+          </span>
+        )}
+        {doc.name}
+        <span className="doc-path">{path ? ` — ${path}` : ' — not saved'}</span>
       </span>
-      <span className={`issues ${issues.length ? 'bad' : 'ok'}`}>{issues.length ? `${issues.length} problem(s)` : 'valid'}</span>
+      <span className={`issues ${issues.length ? 'bad' : 'ok'}`} data-testid="issue-count">
+        {!validated ? 'checking…' : issues.length ? `${issues.length} problem(s)` : 'valid'}
+      </span>
       <div className="spacer" />
       <span className={`phase phase-${status.phase}`} aria-label="run state" role="status">
         {status.phase}
       </span>
-      <button type="button" className="run" onClick={() => void runPipeline()} disabled={busy || !doc || issues.length > 0}>
+      <button type="button" className="run" onClick={() => void runPipeline()} disabled={locked || issues.length > 0 || !validated || doc.nodes.length === 0}>
         ▶ Run
       </button>
       <button type="button" className="stop" onClick={() => void stopPipeline()} disabled={status.phase !== 'running'}>

@@ -28,3 +28,8 @@ export function createStore<T>(initial: T): Store<T> {
 export function useStore<T>(store: Store<T>): T {
   return useSyncExternalStore(store.subscribe, store.get);
 }
+
+/** Subscribe to one value derived from a store: the component re-renders only when that value changes. */
+export function useSelect<T, V>(store: Store<T>, select: (state: T) => V): V {
+  return useSyncExternalStore(store.subscribe, () => select(store.get()));
+}

@@ -2,22 +2,15 @@
  * The studio's state, by domain: connection, document, run, metrics. Each is its own store.
  */
 import type { NodeErrorEvent, RunStatus, StudioApi } from '../../../shared/api';
-import type { PipelineDocument } from '../../../shared/document';
 import type { MetricsTick } from '../../../shared/metrics';
-import type { NodeTypeInfo } from '../../../shared/spec';
-import type { ValidationIssue } from '../../../shared/validation';
 import { connectStudio, type ConnectionState } from '../api/connect';
+import { attachValidation, documentStore, loadDocument } from './document';
 import { createStore } from './store';
+
+export { documentStore };
 
 export const connectionStore = createStore<{ state: ConnectionState; why?: string }>({ state: 'connecting' });
 
-export interface DocumentState {
-  path?: string;
-  doc?: PipelineDocument;
-  issues: ValidationIssue[];
-  nodeTypes: Map<string, NodeTypeInfo>;
-}
-export const documentStore = createStore<DocumentState>({ issues: [], nodeTypes: new Map() });
 
 export interface RunState {
   status: RunStatus;
@@ -25,6 +18,9 @@ export interface RunState {
   lastActionError?: string;
 }
 export const runStore = createStore<RunState>({ status: { phase: 'idle', nodeStates: {} }, errors: [] });
+
+/** Editing is locked while a run is starting, running or stopping: the canvas shows what runs. */
+export const isLocked = (s: RunState = runStore.get()): boolean => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping';
 
 /** The number of ticks kept: 60 s at 4 ticks a second. A bounded ring, so memory does not grow. */
 export const HISTORY_TICKS = 240;
@@ -48,7 +44,7 @@ let window1s: MetricsTick[] = [];
 
 function onTick(tick: MetricsTick): void {
   const types = documentStore.get().nodeTypes;
-  const doc = documentStore.get().doc;
+  const typeOf = new Map(documentStore.get().doc.nodes.map((n) => [n.id, n.type]));
   if (window1s[0] && window1s[0].runId !== tick.runId) window1s = [];
   window1s.push(tick);
   while (window1s.length > 1 && tick.elapsedMs - window1s[0]!.elapsedMs > 1000) window1s.shift();
@@ -56,7 +52,7 @@ function onTick(tick: MetricsTick): void {
   const secs = Math.max((tick.elapsedMs - (first?.elapsedMs ?? 0)) / 1000, 0.25);
   const rates: Record<string, number> = {};
   for (const [id, m] of Object.entries(tick.nodes)) {
-    const type = types.get(doc?.nodes.find((n) => n.id === id)?.type ?? '');
+    const type = types.get(typeOf.get(id) ?? '');
     const isSource = type ? type.inputs.length === 0 : false;
     const now = isSource ? m.recordsOut : m.recordsIn;
     const before = first ? (isSource ? first.nodes[id]?.recordsOut : first.nodes[id]?.recordsIn) ?? 0 : 0;
@@ -84,19 +80,15 @@ export async function startStudio(): Promise<void> {
   a.on('nodeError', (e) =>
     runStore.set((s) => ({ ...s, errors: [...s.errors.filter((x) => x.nodeId !== e.nodeId || x.runId !== e.runId), e].slice(-50) })),
   );
+  attachValidation(a);
   const types = await a.listNodeTypes();
+  documentStore.set((s) => ({ ...s, nodeTypes: new Map(types.map((t) => [t.type, t])) }));
   const opened = await a.openDemo();
-  documentStore.set({
-    path: opened.path,
-    doc: opened.document,
-    issues: opened.validation.issues,
-    nodeTypes: new Map(types.map((t) => [t.type, t])),
-  });
+  if (opened.document) loadDocument(opened.document, opened.path, opened.validation.issues, true);
 }
 
 export async function runPipeline(): Promise<void> {
   const doc = documentStore.get().doc;
-  if (!doc) return;
   runStore.set((s) => ({ ...s, errors: [], lastActionError: undefined }));
   try {
     await studioApi().run(doc);

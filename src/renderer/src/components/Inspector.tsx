@@ -1,0 +1,297 @@
+import { useEffect, useState } from 'react';
+import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, type PipelineEdge, type PipelineNode } from '../../../shared/document';
+import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../../../shared/edit/commands';
+import type { ConfigFieldInfo, NodeTypeInfo } from '../../../shared/spec';
+import type { ValidationIssue } from '../../../shared/validation';
+import { documentStore, edit, sealEdit } from '../state/document';
+import { useSelect, useStore } from '../state/store';
+import { isLocked, runStore } from '../state/studio';
+import { focusStore, select, selectionStore } from '../state/ui';
+import { deleteSelection, duplicateSelection } from '../state/commands';
+
+const show = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+
+/** Issues about one config field (its pointer, or anything under it). */
+function fieldIssues(issues: readonly ValidationIssue[], index: number, field: string): ValidationIssue[] {
+  const base = `/nodes/${index}/config/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return issues.filter((i) => i.pointer === base || i.pointer.startsWith(base + '/'));
+}
+
+function isScalar(f: ConfigFieldInfo): boolean {
+  return f.type === 'string' || f.type === 'number' || f.type === 'integer' || f.type === 'boolean' || f.type === 'enum';
+}
+
+/** One config field: the right control for its type, its unit, default, description and inline error. */
+function Field({ node, field, issues }: { node: PipelineNode; field: ConfigFieldInfo; issues: ValidationIssue[] }) {
+  const id = `field-${field.name}`;
+  const value = node.config[field.name];
+  const key = `config:${node.id}:${field.name}`;
+  const set = (v: unknown) => edit((doc) => setConfigField(doc, node.id, field.name, v), key);
+  // Structured fields are edited as JSON; text that does not parse yet stays local, with its own error.
+  const [draft, setDraft] = useState<{ text: string; error: string } | undefined>();
+  const error = draft?.error ?? issues.map((i) => i.message).join('; ');
+  const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
+  const placeholder = field.default !== undefined ? `default: ${show(field.default)}` : field.required ? 'required' : '';
+  let control;
+  if (field.type === 'boolean') {
+    control = (
+      <input id={id} type="checkbox" checked={Boolean(value ?? field.default)} onChange={(e) => set(e.target.checked)} aria-describedby={describedBy} aria-invalid={!!error} />
+    );
+  } else if (field.type === 'enum') {
+    control = (
+      <select id={id} value={value === undefined ? '' : show(value)} onChange={(e) => set(e.target.value === '' ? undefined : field.enum?.find((x) => show(x) === e.target.value))} aria-describedby={describedBy} aria-invalid={!!error}>
+        <option value="">{field.default !== undefined ? `default (${show(field.default)})` : '— choose —'}</option>
+        {field.enum?.map((x) => (
+          <option key={show(x)} value={show(x)}>
+            {show(x)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (field.type === 'number' || field.type === 'integer') {
+    control = (
+      <input
+        id={id}
+        type="text"
+        inputMode="decimal"
+        value={show(value)}
+        placeholder={placeholder}
+        onChange={(e) => {
+          const t = e.target.value.trim();
+          // Text that is not a number is kept as typed: the engine's validation says what is wrong, inline.
+          set(t === '' ? undefined : Number.isFinite(Number(t)) ? Number(t) : e.target.value);
+        }}
+        onBlur={sealEdit}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+      />
+    );
+  } else if (field.type === 'string') {
+    const long = /expression|template|query/i.test(field.name);
+    control = long ? (
+      <textarea id={id} className="mono" rows={3} value={show(value)} placeholder={placeholder} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} onBlur={sealEdit} aria-describedby={describedBy} aria-invalid={!!error} spellCheck={false} />
+    ) : (
+      <input id={id} type="text" value={show(value)} placeholder={placeholder} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} onBlur={sealEdit} aria-describedby={describedBy} aria-invalid={!!error} spellCheck={false} />
+    );
+  } else {
+    control = (
+      <textarea
+        id={id}
+        className="mono"
+        rows={Math.min(10, Math.max(3, (draft?.text ?? JSON.stringify(value ?? null, null, 2)).split('\n').length))}
+        value={draft?.text ?? (value === undefined ? '' : JSON.stringify(value, null, 2))}
+        placeholder={field.default !== undefined ? JSON.stringify(field.default) : field.required ? 'required (JSON)' : 'JSON'}
+        onChange={(e) => {
+          const text = e.target.value;
+          if (text.trim() === '') {
+            setDraft(undefined);
+            return set(undefined);
+          }
+          try {
+            set(JSON.parse(text));
+            setDraft(undefined);
+          } catch (err) {
+            setDraft({ text, error: `not valid JSON yet: ${(err as Error).message}` });
+          }
+        }}
+        onBlur={sealEdit}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+        spellCheck={false}
+      />
+    );
+  }
+  return (
+    <div className={`field${error ? ' invalid' : ''}${isScalar(field) ? '' : ' wide'}`}>
+      <label htmlFor={id}>
+        {field.name}
+        {field.required && <span className="req" title="required"> *</span>}
+        {field.unit && <span className="unit"> ({field.unit})</span>}
+      </label>
+      {control}
+      <div id={`${id}-help`} className="help">
+        {field.description}
+        {field.default !== undefined && <span className="default"> Default: {show(field.default)}.</span>}
+      </div>
+      {error && (
+        <div id={`${id}-error`} className="error" role="alert">
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function NodeIdField({ node }: { node: PipelineNode }) {
+  const [text, setText] = useState(node.id);
+  const [error, setError] = useState<string>();
+  // The inspector is keyed by node id, so a renamed node gets a fresh field.
+  const apply = () => {
+    if (text === node.id) return;
+    const r = renameNode(documentStore.get().doc, node.id, text.trim());
+    if ('refused' in r) return setError(r.refused);
+    edit(() => r.doc);
+    select([text.trim()]);
+  };
+  return (
+    <div className={`field${error ? ' invalid' : ''}`}>
+      <label htmlFor="node-id">Node id</label>
+      <input id="node-id" type="text" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === 'Enter' && apply()} aria-describedby="node-id-help" spellCheck={false} />
+      <div id="node-id-help" className="help">
+        Names the node in the file, in metrics and in edges. Applied on Enter or when you leave the field.
+      </div>
+      {error && <div className="error" role="alert">{error}</div>}
+    </div>
+  );
+}
+
+function NodeInspector({ node, index, info }: { node: PipelineNode; index: number; info: NodeTypeInfo | undefined }) {
+  const issues = useSelect(documentStore, (s) => s.issues);
+  const own = issues.filter((i) => i.nodeId === node.id && !i.pointer.startsWith(`/nodes/${index}/config/`));
+  return (
+    <>
+      <h2>
+        {info?.title ?? node.type} <span className="muted">· {node.type}</span>
+      </h2>
+      {info && <p className="help">{info.description}</p>}
+      {!info && <p className="error">Unknown node type “{node.type}”: it cannot run. Delete it or open the file in a text editor.</p>}
+      {own.map((i, k) => (
+        <p key={k} className="error" role="alert">
+          {i.message}
+        </p>
+      ))}
+      <NodeIdField node={node} />
+      {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
+      {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
+    </>
+  );
+}
+
+function EdgeInspector({ edge }: { edge: PipelineEdge }) {
+  const infos = useSelect(documentStore, (s) => s.nodeTypes);
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(edge.id) ?? false);
+  const portType = (nodeId: string, port: string, dir: 'inputs' | 'outputs') => {
+    const n = doc.nodes.find((x) => x.id === nodeId);
+    return (n && infos.get(n.type)?.[dir].find((p) => p.name === port)?.type) ?? '?';
+  };
+  const q = edge.queue ?? {};
+  const setQ = (patch: Partial<typeof q>) => edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);
+  const num = (t: string) => (t.trim() === '' ? undefined : Number(t));
+  return (
+    <>
+      <h2>
+        Wire <span className="muted">· {edge.id}</span>
+      </h2>
+      <p>
+        <code>
+          {edge.from.node}.{edge.from.port}
+        </code>{' '}
+        ({portType(edge.from.node, edge.from.port, 'outputs')}) →{' '}
+        <code>
+          {edge.to.node}.{edge.to.port}
+        </code>{' '}
+        ({portType(edge.to.node, edge.to.port, 'inputs')})
+      </p>
+      {chained && <p className="hint">In this run the wire is chained: the downstream operator runs inside its upstream’s call, with no queue.</p>}
+      <div className="field">
+        <label htmlFor="queue-max-records">
+          Queue capacity <span className="unit">(records)</span>
+        </label>
+        <input id="queue-max-records" type="number" min={1} value={q.maxRecords ?? ''} placeholder={`default: ${DEFAULT_QUEUE_RECORDS}`} onChange={(e) => setQ({ maxRecords: num(e.target.value) })} onBlur={sealEdit} aria-describedby="queue-max-records-help" />
+        <div id="queue-max-records-help" className="help">
+          How many records may wait on this wire before the overflow policy applies.
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="queue-max-bytes">
+          Queue capacity <span className="unit">(bytes)</span>
+        </label>
+        <input id="queue-max-bytes" type="number" min={1024} value={q.maxBytes ?? ''} placeholder={`default: ${DEFAULT_QUEUE_BYTES}`} onChange={(e) => setQ({ maxBytes: num(e.target.value) })} onBlur={sealEdit} aria-describedby="queue-max-bytes-help" />
+        <div id="queue-max-bytes-help" className="help">
+          A bound on the bytes waiting, whichever limit is reached first.
+        </div>
+      </div>
+      <div className="field">
+        <label htmlFor="queue-overflow">Overflow policy</label>
+        <select id="queue-overflow" value={q.overflow ?? ''} onChange={(e) => setQ({ overflow: (e.target.value || undefined) as 'block' | 'drop' | undefined })} aria-describedby="queue-overflow-help">
+          <option value="">default (block)</option>
+          <option value="block">block — back pressure</option>
+          <option value="drop">drop — discard and count</option>
+        </select>
+        <div id="queue-overflow-help" className="help">
+          When the queue is full: block makes the producer wait (back pressure); drop discards new records and counts them.
+        </div>
+      </div>
+    </>
+  );
+}
+
+function DocumentInspector() {
+  const doc = useSelect(documentStore, (s) => s.doc);
+  return (
+    <>
+      <h2>Pipeline</h2>
+      <div className="field">
+        <label htmlFor="doc-name">Name</label>
+        <input id="doc-name" type="text" value={doc.name} onChange={(e) => edit((d) => setDocumentInfo(d, { name: e.target.value }), 'doc:name')} onBlur={sealEdit} />
+      </div>
+      <div className="field">
+        <label htmlFor="doc-description">Description</label>
+        <textarea id="doc-description" rows={3} value={doc.description ?? ''} onChange={(e) => edit((d) => setDocumentInfo(d, { description: e.target.value }), 'doc:description')} onBlur={sealEdit} />
+      </div>
+      <p className="hint">
+        {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
+      </p>
+    </>
+  );
+}
+
+/** The form for what is selected: a node's config (generated from its schema), a wire's queue, or the pipeline. */
+export function Inspector() {
+  const selection = useStore(selectionStore);
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const infos = useSelect(documentStore, (s) => s.nodeTypes);
+  const locked = useSelect(runStore, (s) => isLocked(s));
+  const focus = useStore(focusStore);
+  const count = selection.nodes.size + selection.edges.size;
+  const nodeIndex = selection.nodes.size === 1 && selection.edges.size === 0 ? doc.nodes.findIndex((n) => selection.nodes.has(n.id)) : -1;
+  const edge = selection.edges.size === 1 && selection.nodes.size === 0 ? doc.edges.find((e) => selection.edges.has(e.id)) : undefined;
+
+  useEffect(() => {
+    if (!focus.seq) return;
+    const el = document.getElementById(focus.field ? `field-${focus.field}` : 'node-id');
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest' });
+  }, [focus]);
+
+  let body;
+  if (nodeIndex >= 0) {
+    const node = doc.nodes[nodeIndex]!;
+    body = <NodeInspector key={node.id} node={node} index={nodeIndex} info={infos.get(node.type)} />;
+  } else if (edge) body = <EdgeInspector key={edge.id} edge={edge} />;
+  else if (count > 1) {
+    body = (
+      <>
+        <h2>{count} selected</h2>
+        <p className="hint">
+          {selection.nodes.size} node(s), {selection.edges.size} wire(s).
+        </p>
+        <div className="row">
+          <button type="button" onClick={duplicateSelection} disabled={locked || selection.nodes.size === 0}>
+            Duplicate
+          </button>
+          <button type="button" onClick={deleteSelection} disabled={locked}>
+            Delete
+          </button>
+        </div>
+      </>
+    );
+  } else body = <DocumentInspector />;
+
+  return (
+    <section className="panel inspector" aria-label="inspector">
+      <fieldset disabled={locked}>{body}</fieldset>
+    </section>
+  );
+}

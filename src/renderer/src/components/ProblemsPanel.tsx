@@ -1,0 +1,59 @@
+import { useReactFlow } from '@xyflow/react';
+import type { ValidationIssue } from '../../../shared/validation';
+import { documentStore } from '../state/document';
+import { useSelect } from '../state/store';
+import { focusField, select } from '../state/ui';
+
+const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** What a problem points at: a node (and the config field), or a wire. */
+function target(issue: ValidationIssue): { nodeId?: string; field?: string; edgeId?: string } {
+  const doc = documentStore.get().doc;
+  const m = /^\/nodes\/(\d+)(?:\/config\/([^/]+))?/.exec(issue.pointer);
+  const nodeId = issue.nodeId ?? (m ? doc.nodes[Number(m[1])]?.id : undefined);
+  if (nodeId && doc.nodes.some((n) => n.id === nodeId)) return { nodeId, field: m?.[2] !== undefined ? unescape(m[2]) : undefined };
+  const e = /^\/edges\/(\d+)/.exec(issue.pointer);
+  const edgeId = issue.edgeId ?? (e ? doc.edges[Number(e[1])]?.id : undefined);
+  return { edgeId };
+}
+
+/** Every problem of the document, live; clicking one selects its node (focusing the field) or wire. */
+export function ProblemsPanel() {
+  const issues = useSelect(documentStore, (s) => s.issues);
+  const flow = useReactFlow();
+  const open = (issue: ValidationIssue) => {
+    const t = target(issue);
+    if (t.nodeId) {
+      select([t.nodeId]);
+      focusField(t.nodeId, t.field);
+      void flow.fitView({ nodes: [{ id: t.nodeId }], duration: 200, maxZoom: 1.2 });
+    } else if (t.edgeId) {
+      select([], [t.edgeId]);
+    }
+  };
+  return (
+    <section className="problems" aria-label="problems">
+      <h2>
+        Problems <span className={`count ${issues.length ? 'bad' : 'ok'}`}>{issues.length}</span>
+      </h2>
+      {issues.length === 0 ? (
+        <p className="hint">No problems: the pipeline can run.</p>
+      ) : (
+        <ul>
+          {issues.map((issue, i) => {
+            const t = target(issue);
+            const where = t.nodeId ? `${t.nodeId}${t.field ? ` · ${t.field}` : ''}` : t.edgeId ? `wire ${t.edgeId}` : issue.pointer || 'pipeline';
+            return (
+              <li key={i}>
+                <button type="button" className="problem" onClick={() => open(issue)} aria-label={`${where}: ${issue.message}`}>
+                  <span className="where">{where}</span>
+                  <span className="what">{issue.message}</span>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The open document: its edit history, where it was opened from, whether it has unsaved changes, and its
+ * problems as the engine's validation reports them (live, after every edit).
+ */
+import type { StudioApi } from '../../../shared/api';
+import { serializeDocument, type PipelineDocument } from '../../../shared/document';
+import { newDocument } from '../../../shared/edit/commands';
+import { record, redo, seal, startHistory, undo, type HistoryState } from '../../../shared/edit/history';
+import type { NodeTypeInfo } from '../../../shared/spec';
+import type { ValidationIssue } from '../../../shared/validation';
+import { createStore } from './store';
+
+export interface DocumentState {
+  history: HistoryState<PipelineDocument>;
+  /** The document being edited (the history's present). */
+  doc: PipelineDocument;
+  /** Workspace-relative path, `demo:…` for the demo, undefined for a new or imported document. */
+  path?: string;
+  /** The document as last opened or saved: unsaved changes are any difference from it (none: never saved). */
+  saved?: PipelineDocument;
+  issues: ValidationIssue[];
+  /** Whether `issues` belong to the current document (validation runs shortly after each edit). */
+  validated: boolean;
+  nodeTypes: Map<string, NodeTypeInfo>;
+  /** Counts documents loaded (opened, new, imported), so views can reset for a new one. */
+  generation: number;
+}
+
+const blank = newDocument();
+export const documentStore = createStore<DocumentState>({
+  history: startHistory(blank),
+  doc: blank,
+  saved: blank,
+  issues: [],
+  validated: true,
+  nodeTypes: new Map(),
+  generation: 0,
+});
+
+/** Whether the document differs from the file it came from. */
+export function isDirty(s: DocumentState = documentStore.get()): boolean {
+  if (!s.saved) return true;
+  return s.doc !== s.saved && serializeDocument(s.doc) !== serializeDocument(s.saved);
+}
+
+let api: StudioApi | undefined;
+let validationTimer: ReturnType<typeof setTimeout> | undefined;
+let validationSeq = 0;
+
+/** Validate the current document with the engine, shortly after the last edit; late answers are dropped. */
+function scheduleValidation(): void {
+  clearTimeout(validationTimer);
+  validationTimer = setTimeout(() => {
+    const doc = documentStore.get().doc;
+    const seq = ++validationSeq;
+    api
+      ?.validate(serializeDocument(doc))
+      .then((r) => {
+        if (seq === validationSeq && documentStore.get().doc === doc) documentStore.set((s) => ({ ...s, issues: r.issues, validated: true }));
+      })
+      .catch(() => undefined);
+  }, 120);
+}
+
+export function attachValidation(studio: StudioApi): void {
+  api = studio;
+}
+
+function setHistory(history: HistoryState<PipelineDocument>): void {
+  const prev = documentStore.get();
+  if (history === prev.history) return;
+  const changed = history.present !== prev.doc;
+  documentStore.set({ ...prev, history, doc: history.present, validated: changed ? false : prev.validated });
+  if (changed) scheduleValidation();
+}
+
+/**
+ * Apply an edit. With `key`, consecutive edits with the same key (keystrokes in one field, the moves of one drag)
+ * make one undo step.
+ */
+export function edit(fn: (doc: PipelineDocument) => PipelineDocument, key?: string): void {
+  const h = documentStore.get().history;
+  setHistory(record(h, fn(h.present), key));
+}
+
+/** Close the current coalesced step (a field lost focus, a drag ended). */
+export function sealEdit(): void {
+  setHistory(seal(documentStore.get().history));
+}
+
+export function undoEdit(): void {
+  setHistory(undo(documentStore.get().history));
+}
+
+export function redoEdit(): void {
+  setHistory(redo(documentStore.get().history));
+}
+
+/**
+ * Replace the document (open, new, import) with a fresh history. `clean`: it has no unsaved changes (opened from a
+ * file, or new and empty); an imported document has not been saved anywhere yet.
+ */
+export function loadDocument(doc: PipelineDocument, path: string | undefined, issues: ValidationIssue[], clean: boolean): void {
+  clearTimeout(validationTimer);
+  validationSeq++;
+  documentStore.set((s) => ({
+    ...s,
+    history: startHistory(doc),
+    doc,
+    path,
+    saved: clean ? doc : undefined,
+    issues,
+    validated: true,
+    generation: s.generation + 1,
+  }));
+}
+
+export function markSaved(path: string): void {
+  documentStore.set((s) => ({ ...s, path, saved: s.doc }));
+}
