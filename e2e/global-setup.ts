@@ -2,12 +2,17 @@
  * Start the real web host (built studio, real engine) on a free port and hand its URL to the tests.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default async function globalSetup(): Promise<() => void> {
   const root = join(import.meta.dirname, '..');
+  // A workspace of its own, so the tests never touch ~/Sluice; the tests read and write files there too.
+  process.env.SLUICE_WORKSPACE = mkdtempSync(join(tmpdir(), 'sluice-e2e-ws-'));
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/index.ts'), '--port', '0'], {
     cwd: root,
+    env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -36,7 +36,7 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
 
   await page.screenshot({ path: 'test-results/studio-running.png' });
 
-  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
   await expect(page.getByTestId('run-phase')).toContainText('stopped');
   for (const id of nodeIds) await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toHaveAttribute('data-state', 'stopped');

@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
 import { useSelect } from '../state/store';
-import { metricsStore, runStore } from '../state/studio';
+import { documentStore, metricsStore, runStore } from '../state/studio';
 import { compact } from './format';
 
 export type MetricFlowEdge = Edge<{ chained?: boolean }, 'metric'>;
@@ -18,9 +18,9 @@ function edgeColour(fullFraction: number): string {
  */
 function MetricEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const runId = useSelect(runStore, (s) => s.status.runId);
+  const runId = useSelect(documentStore, (s) => s.viewRunId);
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);
-  const rate = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.latest?.edges[id]?.recordsPerSec : undefined));
+  const rate = useSelect(metricsStore, (m) => (runId !== undefined && m.latest?.runId === runId ? m.latest?.edges[id]?.recordsPerSec : undefined));
   const fill = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.latest?.edges[id]?.fullFraction ?? 0 : 0));
   const queue = useSelect(metricsStore, (m) => {
     const e = m.latest?.runId === runId ? m.latest?.edges[id] : undefined;

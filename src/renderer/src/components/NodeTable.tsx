@@ -9,7 +9,9 @@ export function NodeTable() {
   const selected = useSelect(selectionStore, (s) => s.nodes);
   const { latest, rates } = useStore(metricsStore);
   const { status } = useStore(runStore);
-  const live = latest && latest.runId === status.runId;
+  const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
+  const ours = viewRunId !== undefined && status.runId === viewRunId;
+  const live = ours && latest && latest.runId === viewRunId;
   return (
     <section className="panel table" aria-label="node metrics">
       <h2>Nodes</h2>
@@ -30,7 +32,7 @@ export function NodeTable() {
             return (
               <tr key={n.id} className={selected.has(n.id) ? 'selected' : ''} onClick={() => select([n.id])} data-node={n.id}>
                 <td>{n.id}</td>
-                <td className={`state ${status.nodeStates[n.id] ?? 'idle'}`}>{status.nodeStates[n.id] ?? 'idle'}</td>
+                <td className={`state ${(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}`}>{(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}</td>
                 <td className="num" data-testid={`table-rate-${n.id}`}>
                   {m ? compact(rates[n.id] ?? 0) : '—'}
                 </td>

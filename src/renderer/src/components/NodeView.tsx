@@ -56,9 +56,10 @@ function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; por
 /** A pipeline node on the canvas: its id, type, state, live rate, problems, and labelled, coloured ports. */
 function NodeViewImpl({ data, selected }: NodeProps<PipelineFlowNode>) {
   const id = data.nodeId;
-  const state = useSelect(runStore, (s) => s.status.nodeStates[id] ?? 'idle');
+  const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
+  const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
   const locked = useSelect(runStore, (s) => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping');
-  const live = useSelect(metricsStore, (m) => m.latest !== undefined && m.latest.runId === runStore.get().status.runId);
+  const live = useSelect(metricsStore, (m) => viewRunId !== undefined && m.latest?.runId === viewRunId);
   const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
   const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
   const lastError = useSelect(metricsStore, (m) => (live ? m.latest?.nodes[id]?.lastError : undefined));

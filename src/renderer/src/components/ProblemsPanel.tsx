@@ -9,12 +9,12 @@ const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 /** What a problem points at: a node (and the config field), or a wire. */
 function target(issue: ValidationIssue): { nodeId?: string; field?: string; edgeId?: string } {
   const doc = documentStore.get().doc;
+  const e = /^\/edges\/(\d+)/.exec(issue.pointer);
+  if (e || (issue.edgeId && !issue.pointer.startsWith('/nodes/'))) return { edgeId: issue.edgeId ?? doc.edges[Number(e![1])]?.id };
   const m = /^\/nodes\/(\d+)(?:\/config\/([^/]+))?/.exec(issue.pointer);
   const nodeId = issue.nodeId ?? (m ? doc.nodes[Number(m[1])]?.id : undefined);
   if (nodeId && doc.nodes.some((n) => n.id === nodeId)) return { nodeId, field: m?.[2] !== undefined ? unescape(m[2]) : undefined };
-  const e = /^\/edges\/(\d+)/.exec(issue.pointer);
-  const edgeId = issue.edgeId ?? (e ? doc.edges[Number(e[1])]?.id : undefined);
-  return { edgeId };
+  return {};
 }
 
 /** Every problem of the document, live; clicking one selects its node (focusing the field) or wire. */

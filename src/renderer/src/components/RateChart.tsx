@@ -1,14 +1,17 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { documentStore, metricsStore } from '../state/studio';
+import { documentStore, metricsStore, type RatePoint } from '../state/studio';
 import { useSelect, useStore } from '../state/store';
 import { selectionStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
 
 const MAX_LINES = 12;
+const NO_POINTS: RatePoint[] = [];
 
 /** Records per second for every node over the last minute; no animation, bounded history. */
 export function RateChart() {
-  const { history } = useStore(metricsStore);
+  const { history: all, latest } = useStore(metricsStore);
+  const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
+  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all : NO_POINTS;
   const doc = useSelect(documentStore, (s) => s.doc);
   const selected = useSelect(selectionStore, (s) => s.nodes);
   // One line per node, up to a dozen: the selected nodes when there are several, else the first ones.

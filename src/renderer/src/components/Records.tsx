@@ -5,13 +5,14 @@ import { useSelect, useStore } from '../state/store';
 /** The last records a debug sink kept, refreshed each second while a run is on. */
 export function Records({ nodeId }: { nodeId: string | undefined }) {
   const doc = useSelect(documentStore, (s) => s.doc);
+  const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   const { status } = useStore(runStore);
   const [records, setRecords] = useState<unknown[]>([]);
   const [error, setError] = useState<string>();
   const isDebug = doc.nodes.find((n) => n.id === nodeId)?.type === 'debug';
 
   useEffect(() => {
-    if (!nodeId || !isDebug || !status.runId) return;
+    if (!nodeId || !isDebug || !status.runId || status.runId !== viewRunId) return;
     let cancelled = false;
     const load = () =>
       studioApi()
@@ -24,7 +25,7 @@ export function Records({ nodeId }: { nodeId: string | undefined }) {
       cancelled = true;
       clearInterval(timer);
     };
-  }, [nodeId, isDebug, status.runId, status.phase]);
+  }, [nodeId, isDebug, status.runId, status.phase, viewRunId]);
 
   return (
     <section className="panel records" aria-label="records">
@@ -34,7 +35,7 @@ export function Records({ nodeId }: { nodeId: string | undefined }) {
       {error && <p className="bad">{error}</p>}
       {nodeId && isDebug && (
         <ol className="record-list">
-          {records.map((r, i) => (
+          {(status.runId === viewRunId ? records : []).map((r, i) => (
             <li key={i}>
               <code>{JSON.stringify(r)}</code>
             </li>

@@ -24,6 +24,11 @@ export interface DocumentState {
   nodeTypes: Map<string, NodeTypeInfo>;
   /** Counts documents loaded (opened, new, imported), so views can reset for a new one. */
   generation: number;
+  /**
+   * The run whose states and metrics the canvas shows: one started from this document. Another document (opened
+   * after, or run from another window) shows none, so no figures land on nodes that merely share an id.
+   */
+  viewRunId?: string;
 }
 
 const blank = newDocument();
@@ -112,6 +117,7 @@ export function loadDocument(doc: PipelineDocument, path: string | undefined, is
     issues,
     validated: true,
     generation: s.generation + 1,
+    viewRunId: undefined,
   }));
 }
 

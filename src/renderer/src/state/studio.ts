@@ -85,13 +85,23 @@ export async function startStudio(): Promise<void> {
   documentStore.set((s) => ({ ...s, nodeTypes: new Map(types.map((t) => [t.type, t])) }));
   const opened = await a.openDemo();
   if (opened.document) loadDocument(opened.document, opened.path, opened.validation.issues, true);
+  // The demo may already be running (`--run-demo`): show that run on it.
+  const status = await a.status();
+  if (status.runId && status.phase !== 'idle' && status.pipelineName === opened.document?.name) documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
 }
+
+/** The run this window's document shows, if it is the engine's current or last run. */
+export const shownRunId = (): string | undefined => {
+  const id = documentStore.get().viewRunId;
+  return id !== undefined && id === runStore.get().status.runId ? id : undefined;
+};
 
 export async function runPipeline(): Promise<void> {
   const doc = documentStore.get().doc;
   runStore.set((s) => ({ ...s, errors: [], lastActionError: undefined }));
   try {
-    await studioApi().run(doc);
+    const status = await studioApi().run(doc);
+    documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
   } catch (err) {
     runStore.set((s) => ({ ...s, lastActionError: (err as Error).message }));
   }

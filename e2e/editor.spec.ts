@@ -1,0 +1,271 @@
+/**
+ * Graph editor journeys through the real web host in Debian Chromium, finding things by role and name.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+const url = () => process.env.SLUICE_URL!;
+const workspace = () => process.env.SLUICE_WORKSPACE!;
+const saved = (name: string) => readFileSync(join(workspace(), name), 'utf8');
+
+/** Open the studio on a new, empty pipeline. */
+async function openEmpty(page: Page): Promise<void> {
+  await page.goto(url());
+  await expect(page.getByTestId('connection')).toHaveText('engine connected');
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
+}
+
+const node = (page: Page, id: string): Locator => page.getByRole('group', { name: `node ${id}`, exact: true });
+const handle = (page: Page, label: string): Locator => page.getByLabel(label, { exact: true });
+const inspector = (page: Page): Locator => page.getByRole('region', { name: 'inspector' });
+
+/** Drag a node type from the palette onto the canvas at (x, y) of the pane. */
+async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
+  await page.getByRole('button', { name: new RegExp(`^Add .* \\(${type}\\)$`) }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+}
+
+/** Where an element is once it has stopped moving (the view may still be animating to fit). */
+async function settled(loc: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
+  let last = await loc.boundingBox();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 60));
+    const now = await loc.boundingBox();
+    if (now && last && now.x === last.x && now.y === last.y) return now;
+    last = now;
+  }
+  throw new Error('the element did not stop moving');
+}
+
+/** Draw a wire with the mouse from one handle to another; `during` runs while the wire hovers the target. */
+async function drawWire(page: Page, from: string, to: string, during?: () => Promise<void>): Promise<void> {
+  const a = await settled(handle(page, from));
+  const b = await settled(handle(page, to));
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 30, { steps: 8 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
+  if (during) await during();
+  await page.mouse.up();
+}
+
+async function saveAs(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save as…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save pipeline as' });
+  await dialog.getByLabel('File name in the workspace').fill(name);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('doc-title')).toContainText(name);
+  await expect(page.getByLabel('unsaved changes')).toHaveCount(0);
+}
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open…' }).click();
+  await page.getByRole('dialog', { name: 'Open pipeline' }).getByRole('button', { name: `Open ${name}`, exact: true }).click();
+  await expect(page.getByTestId('doc-title')).toContainText(name);
+}
+
+/** live-room → filter → key-by → window → debug, built with the palette and the mouse. */
+async function buildLiveRoom(page: Page): Promise<void> {
+  const types = ['live-room', 'filter', 'key-by', 'window', 'debug'];
+  for (const [i, t] of types.entries()) {
+    await dragFromPalette(page, t, 60 + i * 130, 120 + (i % 2) * 150);
+    await expect(node(page, t)).toBeVisible();
+  }
+  await page.getByRole('button', { name: 'Layout' }).click();
+  await drawWire(page, 'live-room output out (record)', 'filter input in (record)');
+  await drawWire(page, 'filter output out (record)', 'key-by input in (record)');
+  await drawWire(page, 'key-by output out (record)', 'window input in (record)');
+  await drawWire(page, 'window output out (record)', 'debug input in (record)');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(4);
+  // Laid out again now that it has wires: one row, left to right.
+  await page.getByRole('button', { name: 'Layout' }).click();
+
+  await node(page, 'filter').click();
+  await inspector(page).getByLabel('expression').fill("type = 'gift'");
+  await node(page, 'key-by').click();
+  await inspector(page).getByLabel('key', { exact: false }).first().fill('room');
+  await node(page, 'live-room').click();
+  await inspector(page).getByLabel('rate').fill('3000');
+  await expect(page.getByTestId('issue-count')).toHaveText('valid');
+}
+
+test('from an empty canvas: build the live-room pipeline, save, reload, open, run, and see records arrive', async ({ page }) => {
+  const problems: string[] = [];
+  page.on('pageerror', (e) => problems.push(e.message));
+  await openEmpty(page);
+  await expect(page.getByText('An empty pipeline.')).toBeVisible();
+  // The palette lists every category and finds types by search.
+  const palette = page.getByRole('navigation', { name: 'node palette' });
+  for (const c of ['Sources', 'Media', 'Kafka', 'Operators', 'Sinks']) await expect(palette.getByRole('region', { name: c })).toBeVisible();
+  await palette.getByLabel('Search node types').fill('tumbling');
+  await expect(palette.getByRole('button', { name: /^Add / })).toHaveCount(1);
+  await palette.getByLabel('Search node types').fill('');
+
+  // A field left empty that the node needs is flagged inline before it is filled.
+  await dragFromPalette(page, 'filter', 200, 200);
+  await expect(inspector(page).getByRole('alert')).toContainText('"expression" is required');
+  await page.keyboard.press('Delete');
+  await expect(node(page, 'filter')).toHaveCount(0);
+
+  await buildLiveRoom(page);
+  await expect(page.getByLabel('unsaved changes')).toBeVisible();
+  expect(await page.title()).toMatch(/^● /);
+  await saveAs(page, 'journey.json');
+  const file = JSON.parse(saved('journey.json')) as { nodes: { id: string; config: Record<string, unknown> }[]; edges: unknown[] };
+  expect(file.nodes.map((n) => n.id)).toEqual(['live-room', 'filter', 'key-by', 'window', 'debug']);
+  expect(file.nodes[1]!.config).toEqual({ expression: "type = 'gift'" });
+  expect(file.edges).toHaveLength(4);
+
+  await page.reload();
+  await expect(page.getByTestId('connection')).toHaveText('engine connected');
+  await openFile(page, 'journey.json');
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
+
+  await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  // While it runs, editing is locked, and says so.
+  await expect(page.getByRole('status', { name: 'editing locked' })).toContainText('Stop to edit');
+  await expect(page.getByRole('button', { name: 'Add Filter (filter)' })).toHaveAttribute('aria-disabled', 'true');
+  await node(page, 'debug').click();
+  await page.keyboard.press('Delete');
+  await expect(node(page, 'debug')).toBeVisible();
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('stop it to edit');
+
+  await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText('"windowStart"', { timeout: 15_000 });
+  await page.screenshot({ path: 'test-results/editor-built-running.png' });
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
+  await expect(page.getByRole('status', { name: 'editing locked' })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('a wrong wire is refused with its reason, and valid targets light up while dragging', async ({ page }) => {
+  await openEmpty(page);
+  await buildLiveRoom(page);
+  // Dragging from the source's output lights up the inputs that would take it, and no others.
+  const a = await settled(handle(page, 'live-room output out (record)'));
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + 60, a.y + 80, { steps: 5 });
+  await expect(page.locator('.port.target-ok')).toHaveCount(3);
+  await expect(page.locator('.port.target-bad')).toHaveCount(1);
+  await expect(node(page, 'window').locator('.port.in')).toHaveClass(/target-ok/);
+  // The filter already takes this output: a second identical wire is not offered.
+  await expect(node(page, 'filter').locator('.port.in')).toHaveClass(/target-bad/);
+  await page.mouse.up();
+  await expect(page.locator('.port.target-ok')).toHaveCount(0);
+
+  // window → filter would close a loop: refused, with the reason next to the pointer while hovering and after.
+  await drawWire(page, 'window output out (record)', 'filter input in (record)', async () => {
+    await expect(page.getByRole('tooltip')).toContainText('would close a cycle');
+  });
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected: this wire would close a cycle (filter → key-by → window → filter)');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(4);
+  await page.screenshot({ path: 'test-results/editor-refused-wire.png' });
+});
+
+test('undo and redo restore exactly the previous documents', async ({ page }) => {
+  await openEmpty(page);
+  await buildLiveRoom(page);
+  await saveAs(page, 'undo-a.json');
+  // Three edits of different kinds: a config change, a new wire and node, a deletion.
+  await node(page, 'filter').click();
+  await inspector(page).getByLabel('expression').fill("type = 'like'");
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await dragFromPalette(page, 'debug', 300, 380);
+  await drawWire(page, 'window output late (record)', 'debug-2 input in (record)');
+  await node(page, 'key-by').click();
+  await page.keyboard.press('Delete');
+  await expect(node(page, 'key-by')).toHaveCount(0);
+  await saveAs(page, 'undo-b.json');
+  expect(saved('undo-b.json')).not.toBe(saved('undo-a.json'));
+
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Control+z');
+  await expect(node(page, 'key-by')).toBeVisible();
+  await saveAs(page, 'undo-a2.json');
+  expect(saved('undo-a2.json')).toBe(saved('undo-a.json'));
+
+  for (let i = 0; i < 4; i++) await page.keyboard.press('Control+Shift+z');
+  await expect(node(page, 'key-by')).toHaveCount(0);
+  await saveAs(page, 'undo-b2.json');
+  expect(saved('undo-b2.json')).toBe(saved('undo-b.json'));
+});
+
+test('a document with several problems lists them all; clicking one focuses the node and its field', async ({ page }) => {
+  const broken = {
+    version: 1,
+    name: 'Broken',
+    nodes: [
+      { id: 'src', type: 'live-room', position: { x: 0, y: 0 }, config: { rate: 'fast' } },
+      { id: 'keep', type: 'filter', position: { x: 250, y: 0 }, config: {} },
+      { id: 'coins', type: 'map', position: { x: 500, y: 0 }, config: { expression: '$sum(' } },
+      { id: 'out', type: 'debug', position: { x: 750, y: 0 }, config: {} },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'src', port: 'out' }, to: { node: 'keep', port: 'in' } },
+      { id: 'e2', from: { node: 'keep', port: 'out' }, to: { node: 'coins', port: 'in' } },
+      { id: 'e3', from: { node: 'coins', port: 'out' }, to: { node: 'out', port: 'nope' } },
+    ],
+  };
+  writeFileSync(join(workspace(), 'broken.json'), JSON.stringify(broken, null, 2));
+  await page.goto(url());
+  await expect(page.getByTestId('connection')).toHaveText('engine connected');
+  await openFile(page, 'broken.json');
+  const panel = page.getByRole('region', { name: 'problems' });
+  await expect(panel.getByRole('button')).toHaveCount(4);
+  await expect(page.getByTestId('issue-count')).toHaveText('4 problem(s)');
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Run' })).toBeDisabled();
+
+  await panel.getByRole('button', { name: /^keep · expression: / }).click();
+  await expect(node(page, 'keep')).toHaveClass(/selected/);
+  await expect(inspector(page).getByLabel('expression')).toBeFocused();
+  await panel.getByRole('button', { name: /^src · rate: / }).click();
+  await expect(inspector(page).getByLabel('rate')).toBeFocused();
+  await expect(inspector(page).getByRole('alert')).toContainText('expected number');
+  // Fixing a field in the inspector clears its problem, live.
+  await inspector(page).getByLabel('rate').fill('500');
+  await expect(panel.getByRole('button')).toHaveCount(3);
+  await panel.getByRole('button', { name: /^wire e3: / }).click();
+  await expect(inspector(page)).toContainText('Wire · e3');
+  await expect(inspector(page).getByLabel('Overflow policy')).toBeVisible();
+});
+
+test('copy and paste keep config and give new ids, also into another open pipeline', async ({ page, context }) => {
+  await openEmpty(page);
+  await buildLiveRoom(page);
+  await node(page, 'filter').click();
+  await node(page, 'key-by').click({ modifiers: ['Shift'] });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(node(page, 'filter-2')).toBeVisible();
+  await expect(node(page, 'key-by-2')).toBeVisible();
+  // The wire between the copied nodes comes along; the pasted pair is selected.
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await node(page, 'filter-2').click();
+  await expect(inspector(page).getByLabel('expression')).toHaveValue("type = 'gift'");
+  // Duplicate works too.
+  await page.keyboard.press('Control+d');
+  await expect(node(page, 'filter-3')).toBeVisible();
+
+  // A second studio window on another pipeline takes the same clipboard.
+  const other = await context.newPage();
+  await openEmpty(other);
+  await other.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await other.keyboard.press('Control+v');
+  await expect(node(other, 'filter')).toBeVisible();
+  await expect(node(other, 'key-by')).toBeVisible();
+  await other.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await node(other, 'key-by').click();
+  await expect(inspector(other).getByLabel('key', { exact: false }).first()).toHaveValue('room');
+  await saveAs(other, 'pasted.json');
+  const file = JSON.parse(saved('pasted.json')) as { nodes: { id: string; config: unknown }[]; edges: { from: { node: string }; to: { node: string } }[] };
+  expect(file.nodes.map((n) => [n.id, n.config])).toEqual([
+    ['filter', { expression: "type = 'gift'" }],
+    ['key-by', { key: 'room' }],
+  ]);
+  expect(file.edges.map((e) => `${e.from.node}->${e.to.node}`)).toEqual(['filter->key-by']);
+});
