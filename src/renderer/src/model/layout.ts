@@ -20,7 +20,7 @@ export function autoLayout(doc: PipelineDocument, sizes: ReadonlyMap<string, Nod
   const chosen = ids ?? new Set(doc.nodes.map((n) => n.id));
   if (chosen.size === 0) return doc;
   const g = new Graph({ multigraph: true });
-  g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 80, marginx: 0, marginy: 0 });
+  g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 130, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of doc.nodes) if (chosen.has(n.id)) g.setNode(n.id, { ...(sizes.get(n.id) ?? DEFAULT_NODE_SIZE) });
   for (const e of doc.edges) if (chosen.has(e.from.node) && chosen.has(e.to.node)) g.setEdge(e.from.node, e.to.node, {}, e.id);
