@@ -170,6 +170,10 @@ async function main(): Promise<void> {
 
     const idle = await measure(page, () => page.waitForTimeout(PHASE_MS));
     const start = await emptySpot(page);
+    // SLUICE_BENCH_PROFILE=file.cpuprofile: the page's CPU profile while panning and zooming, for Chrome DevTools.
+    const cdp = process.env.SLUICE_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
+    await cdp?.send('Profiler.enable');
+    await cdp?.send('Profiler.start');
     const pan = await measure(
       page,
       async () => {
@@ -197,6 +201,7 @@ async function main(): Promise<void> {
       },
       true,
     );
+    if (cdp) writeFileSync(process.env.SLUICE_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
 

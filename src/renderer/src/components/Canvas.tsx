@@ -6,6 +6,7 @@ import {
   ReactFlow,
   useConnection,
   useReactFlow,
+  useStore as useFlowStore,
   ViewportPortal,
   type Connection,
   type Edge,
@@ -24,11 +25,14 @@ import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
-import { NodeView, type PipelineFlowNode } from './NodeView';
+import { DETAIL_ZOOM, NodeView, OVERVIEW_ZOOM, type PipelineFlowNode } from './NodeView';
 
 // Defined at module scope: a new object on every render would remount every node (xyflow #2006).
 const nodeTypes: NodeTypes = { pipeline: NodeView };
 const edgeTypes: EdgeTypes = { metric: MetricEdge };
+
+/** The most wires drawn with moving dashes while running. */
+const ANIMATED_EDGES_MAX = 60;
 
 /** The MIME type a palette item carries when dragged onto the canvas. */
 export const NODE_DRAG_TYPE = 'application/x-sluice-node';
@@ -125,7 +129,8 @@ class FlowEdgeCache {
         target: e.to.node,
         targetHandle: e.to.port,
         selected: isSel,
-        animated: running,
+        // Moving dashes on every wire repaint the whole canvas each frame: only for graphs small enough to afford it.
+        animated: running && doc.edges.length <= ANIMATED_EDGES_MAX,
         ariaLabel: `wire ${e.from.node}.${e.from.port} to ${e.to.node}.${e.to.port}`,
       };
       next.set(e.id, { src: e, selected: isSel, running, flow });
@@ -149,6 +154,7 @@ export function Canvas() {
   const [nodeCache] = useState(() => new FlowNodeCache());
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
+  const lod = useFlowStore((s) => (s.transform[2] >= DETAIL_ZOOM ? 'detail' : s.transform[2] >= OVERVIEW_ZOOM ? 'far' : 'overview'));
   const generation = useSelect(documentStore, (s) => s.generation);
   useEffect(() => {
     // A document was opened: frame it.
@@ -244,7 +250,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas lod-${lod}`} aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
       {locked && (
         <div className="lock-banner" role="status" aria-label="editing locked">
           <span>
@@ -281,6 +287,7 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode="Shift"
         connectionRadius={24}
+        onlyRenderVisibleElements
         minZoom={0.05}
         maxZoom={2.5}
         fitView

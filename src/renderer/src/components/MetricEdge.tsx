@@ -3,14 +3,13 @@ import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps }
 import { useSelect } from '../state/store';
 import { documentStore, metricsStore, runStore } from '../state/studio';
 import { compact } from './format';
+import { useDetail } from './NodeView';
 
 export type MetricFlowEdge = Edge<{ chained?: boolean }, 'metric'>;
 
-function edgeColour(fullFraction: number): string {
-  if (fullFraction > 0.85) return '#f31260';
-  if (fullFraction > 0.6) return '#f5a524';
-  return '#5b6b80';
-}
+/** Queue fill as a colour: grey, amber above 60 %, red above 85 % (back pressure). */
+const FILL_COLOURS = ['#5b6b80', '#f5a524', '#f31260'];
+const fillLevel = (fullFraction: number): number => (fullFraction > 0.85 ? 2 : fullFraction > 0.6 ? 1 : 0);
 
 /**
  * A wire that draws its own live figures (records/s and queue fill), read straight from the metrics store, so
@@ -18,18 +17,21 @@ function edgeColour(fullFraction: number): string {
  */
 function MetricEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const runId = useSelect(documentStore, (s) => s.viewRunId);
+  const detail = useDetail();
+  const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
+  // Zoomed out, only the fill colour is drawn: it changes rarely, so a tick re-renders almost no wire.
+  const runId = detail ? viewRunId : undefined;
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);
   const rate = useSelect(metricsStore, (m) => (runId !== undefined && m.latest?.runId === runId ? m.latest?.edges[id]?.recordsPerSec : undefined));
-  const fill = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.latest?.edges[id]?.fullFraction ?? 0 : 0));
+  const level = useSelect(metricsStore, (m) => (viewRunId !== undefined && m.latest?.runId === viewRunId ? fillLevel(m.latest.edges[id]?.fullFraction ?? 0) : 0));
   const queue = useSelect(metricsStore, (m) => {
     const e = m.latest?.runId === runId ? m.latest?.edges[id] : undefined;
     return e ? `${e.length}/${e.capacity}` : undefined;
   });
-  const stroke = selected ? '#4f8cff' : edgeColour(fill);
+  const stroke = selected ? '#4f8cff' : FILL_COLOURS[level];
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke, strokeWidth: selected ? 3 : 2 }} className={rate ? 'flowing' : undefined} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke, strokeWidth: selected ? 3 : 2 }} />
       {rate !== undefined && (
         <EdgeLabelRenderer>
           <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${labelX}px, ${labelY}px)` }} data-testid={`edge-rate-${id}`}>

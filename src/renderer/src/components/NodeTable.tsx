@@ -3,6 +3,9 @@ import { useSelect, useStore } from '../state/store';
 import { select, selectionStore } from '../state/ui';
 import { compact } from './format';
 
+/** The most rows drawn; a larger pipeline lists the selected nodes first, then the busiest. */
+const MAX_ROWS = 40;
+
 /** Live figures per node: state, rate, bytes, errors, processing time. */
 export function NodeTable() {
   const doc = useSelect(documentStore, (s) => s.doc);
@@ -12,9 +15,15 @@ export function NodeTable() {
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   const ours = viewRunId !== undefined && status.runId === viewRunId;
   const live = ours && latest && latest.runId === viewRunId;
+  const rows =
+    doc.nodes.length <= MAX_ROWS
+      ? doc.nodes
+      : [...doc.nodes]
+          .sort((a, b) => Number(selected.has(b.id)) - Number(selected.has(a.id)) || (rates[b.id] ?? 0) - (rates[a.id] ?? 0))
+          .slice(0, MAX_ROWS);
   return (
     <section className="panel table" aria-label="node metrics">
-      <h2>Nodes</h2>
+      <h2>Nodes{rows.length < doc.nodes.length ? ` (${rows.length} of ${doc.nodes.length}: selected, then busiest)` : ''}</h2>
       <table aria-label="Node metrics">
         <thead>
           <tr>
@@ -27,7 +36,7 @@ export function NodeTable() {
           </tr>
         </thead>
         <tbody>
-          {doc.nodes.map((n) => {
+          {rows.map((n) => {
             const m = live ? latest.nodes[n.id] : undefined;
             return (
               <tr key={n.id} className={selected.has(n.id) ? 'selected' : ''} onClick={() => select([n.id])} data-node={n.id}>

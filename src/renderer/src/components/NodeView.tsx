@@ -1,5 +1,5 @@
 import { memo } from 'react';
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useStore as useFlowStore, type Node, type NodeProps } from '@xyflow/react';
 import { checkConnection } from '../../../shared/edit/commands';
 import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
 import { documentStore } from '../state/document';
@@ -17,6 +17,18 @@ export interface PipelineNodeData extends Record<string, unknown> {
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
 
 const ROW = 22;
+
+/**
+ * Below this zoom the canvas draws nodes and wires without live figures (too small to read), so that a metrics
+ * tick re-renders nothing but what can be read; a large graph stays smooth while zoomed out.
+ */
+export const DETAIL_ZOOM = 0.45;
+
+/** Below this zoom nodes are bare coloured boxes (their text would be a few pixels high). */
+export const OVERVIEW_ZOOM = 0.2;
+
+/** Whether the canvas is zoomed in enough to show live figures (re-renders only when crossing the threshold). */
+export const useDetail = (): boolean => useFlowStore((s) => s.transform[2] >= DETAIL_ZOOM);
 
 /** Whether the wire being drawn could end on this port: `ok`, `bad` (with why), or undefined (no wire, or same side). */
 function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortInfo, side: 'source' | 'target'): { ok: boolean; why?: string } | undefined {
@@ -59,7 +71,8 @@ function NodeViewImpl({ data, selected }: NodeProps<PipelineFlowNode>) {
   const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
   const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
   const locked = useSelect(runStore, (s) => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping');
-  const live = useSelect(metricsStore, (m) => viewRunId !== undefined && m.latest?.runId === viewRunId);
+  const detail = useDetail();
+  const live = useSelect(metricsStore, (m) => detail && viewRunId !== undefined && m.latest?.runId === viewRunId);
   const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
   const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
   const lastError = useSelect(metricsStore, (m) => (live ? m.latest?.nodes[id]?.lastError : undefined));
