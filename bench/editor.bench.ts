@@ -174,6 +174,8 @@ async function main(): Promise<void> {
     const cdp = process.env.SLUICE_BENCH_PROFILE ? await page.context().newCDPSession(page) : undefined;
     await cdp?.send('Profiler.enable');
     await cdp?.send('Profiler.start');
+    // SLUICE_BENCH_TRACE=file.json: a Chrome trace of panning and zooming (open in chrome://tracing or Perfetto).
+    if (process.env.SLUICE_BENCH_TRACE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     const pan = await measure(
       page,
       async () => {
@@ -201,6 +203,7 @@ async function main(): Promise<void> {
       },
       true,
     );
+    if (process.env.SLUICE_BENCH_TRACE) await browser.stopTracing();
     if (cdp) writeFileSync(process.env.SLUICE_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });

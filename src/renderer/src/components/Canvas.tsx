@@ -25,7 +25,7 @@ import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
-import { DETAIL_ZOOM, NodeView, OVERVIEW_ZOOM, type PipelineFlowNode } from './NodeView';
+import { DETAIL_ZOOM, NodeView, type PipelineFlowNode } from './NodeView';
 
 // Defined at module scope: a new object on every render would remount every node (xyflow #2006).
 const nodeTypes: NodeTypes = { pipeline: NodeView };
@@ -154,7 +154,7 @@ export function Canvas() {
   const [nodeCache] = useState(() => new FlowNodeCache());
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
-  const lod = useFlowStore((s) => (s.transform[2] >= DETAIL_ZOOM ? 'detail' : s.transform[2] >= OVERVIEW_ZOOM ? 'far' : 'overview'));
+  const zoomedOut = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
   const generation = useSelect(documentStore, (s) => s.generation);
   useEffect(() => {
     // A document was opened: frame it.
@@ -250,7 +250,7 @@ export function Canvas() {
   );
 
   return (
-    <div className={`canvas lod-${lod}`} aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
       {locked && (
         <div className="lock-banner" role="status" aria-label="editing locked">
           <span>
@@ -287,7 +287,7 @@ export function Canvas() {
         selectionKeyCode="Shift"
         multiSelectionKeyCode="Shift"
         connectionRadius={24}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={false}
         minZoom={0.05}
         maxZoom={2.5}
         fitView
@@ -295,7 +295,8 @@ export function Canvas() {
         colorMode="dark"
         proOptions={{ hideAttribution: true }}
       >
-        <Background gap={20} />
+        {/* Zoomed far out the dot grid would be a dot every pixel or two, repainted on every frame: left out. */}
+        {!zoomedOut && <Background gap={20} />}
         <MiniMap pannable zoomable nodeColor="#6b8bbd" bgColor="#141a22" maskColor="#0f131880" ariaLabel="minimap" />
         <Controls showInteractive={false} />
         <WireHint />

@@ -17,7 +17,7 @@ const fillLevel = (fullFraction: number): number => (fullFraction > 0.85 ? 2 : f
  */
 function MetricEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
-  const detail = useDetail();
+  const detail = useDetail(Math.min(sourceX, targetX), Math.min(sourceY, targetY), Math.abs(targetX - sourceX), Math.abs(targetY - sourceY));
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   // Zoomed out, only the fill colour is drawn: it changes rarely, so a tick re-renders almost no wire.
   const runId = detail ? viewRunId : undefined;

@@ -24,11 +24,21 @@ const ROW = 22;
  */
 export const DETAIL_ZOOM = 0.45;
 
-/** Below this zoom nodes are bare coloured boxes (their text would be a few pixels high). */
-export const OVERVIEW_ZOOM = 0.2;
-
-/** Whether the canvas is zoomed in enough to show live figures (re-renders only when crossing the threshold). */
-export const useDetail = (): boolean => useFlowStore((s) => s.transform[2] >= DETAIL_ZOOM);
+/**
+ * Whether a box of the flow (x, y, width, height) is zoomed in enough to read and on screen: only then does it
+ * subscribe to live figures. Every element stays mounted (panning never mounts anything); the answer changes
+ * only when the box crosses the screen's edge or the zoom threshold, so a metrics tick re-renders only what can
+ * be seen.
+ */
+export function useDetail(x: number, y: number, width: number, height: number): boolean {
+  return useFlowStore((s) => {
+    const [tx, ty, z] = s.transform;
+    if (z < DETAIL_ZOOM) return false;
+    const left = x * z + tx;
+    const top = y * z + ty;
+    return left < s.width && top < s.height && left + width * z > 0 && top + height * z > 0;
+  });
+}
 
 /** Whether the wire being drawn could end on this port: `ok`, `bad` (with why), or undefined (no wire, or same side). */
 function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortInfo, side: 'source' | 'target'): { ok: boolean; why?: string } | undefined {
@@ -66,12 +76,12 @@ function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; por
 }
 
 /** A pipeline node on the canvas: its id, type, state, live rate, problems, and labelled, coloured ports. */
-function NodeViewImpl({ data, selected }: NodeProps<PipelineFlowNode>) {
+function NodeViewImpl({ data, selected, positionAbsoluteX, positionAbsoluteY, width, height }: NodeProps<PipelineFlowNode>) {
   const id = data.nodeId;
   const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
   const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
   const locked = useSelect(runStore, (s) => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping');
-  const detail = useDetail();
+  const detail = useDetail(positionAbsoluteX, positionAbsoluteY, width ?? 190, height ?? 96);
   const live = useSelect(metricsStore, (m) => detail && viewRunId !== undefined && m.latest?.runId === viewRunId);
   const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
   const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
@@ -82,7 +92,7 @@ function NodeViewImpl({ data, selected }: NodeProps<PipelineFlowNode>) {
   const rows = Math.max(inputs.length, outputs.length, 1);
   return (
     <div
-      className={`node node-${data.info?.category ?? 'unknown'} state-${state}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}`}
+      className={`node node-${data.info?.category ?? 'unknown'} state-${state}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}${detail ? '' : ' overview'}`}
       role="group"
       aria-label={`node ${id}`}
       data-state={state}

@@ -11,11 +11,11 @@ const NO_POINTS: RatePoint[] = [];
 export function RateChart() {
   const { history: all, latest } = useStore(metricsStore);
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
-  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all : NO_POINTS;
   const doc = useSelect(documentStore, (s) => s.doc);
   const selected = useSelect(selectionStore, (s) => s.nodes);
   // One line per node, up to a dozen: the selected nodes when there are several, else the first ones.
   const ids = (selected.size > 1 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes).slice(0, MAX_LINES).map((n) => n.id);
+  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids) : NO_POINTS;
   return (
     <section className="panel chart" aria-label="records per second chart">
       <h2>Records/s per node{doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}</h2>

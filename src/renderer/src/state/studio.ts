@@ -31,36 +31,86 @@ export interface RatePoint {
   [nodeId: string]: number;
 }
 
+/**
+ * The last minute of rates, one ring of numbers per node: a tick writes numbers in place instead of allocating a
+ * point object with a key per node (with 500 nodes, that garbage made the main thread stall for collection).
+ */
+export class RateHistory {
+  private readonly times = new Float64Array(HISTORY_TICKS);
+  private readonly series = new Map<string, Float64Array>();
+  private length = 0;
+  private next = 0;
+
+  constructor(readonly runId?: string) {}
+
+  push(t: number, rates: Record<string, number>): void {
+    this.times[this.next] = t;
+    for (const id in rates) {
+      let ring = this.series.get(id);
+      if (!ring) this.series.set(id, (ring = new Float64Array(HISTORY_TICKS).fill(NaN)));
+      ring[this.next] = rates[id]!;
+    }
+    this.next = (this.next + 1) % HISTORY_TICKS;
+    this.length = Math.min(this.length + 1, HISTORY_TICKS);
+  }
+
+  /** The chart's points for the given nodes, oldest first. */
+  points(ids: readonly string[]): RatePoint[] {
+    const out: RatePoint[] = [];
+    const start = (this.next - this.length + HISTORY_TICKS) % HISTORY_TICKS;
+    for (let k = 0; k < this.length; k++) {
+      const i = (start + k) % HISTORY_TICKS;
+      const p: RatePoint = { t: this.times[i]! };
+      for (const id of ids) {
+        const v = this.series.get(id)?.[i];
+        if (v !== undefined && !Number.isNaN(v)) p[id] = v;
+      }
+      out.push(p);
+    }
+    return out;
+  }
+}
+
 export interface MetricsState {
   latest?: MetricsTick;
   /** The 1-second moving rate per node: sources by output, others by input. */
   rates: Record<string, number>;
-  history: RatePoint[];
+  history: RateHistory;
 }
-export const metricsStore = createStore<MetricsState>({ rates: {}, history: [] });
+export const metricsStore = createStore<MetricsState>({ rates: {}, history: new RateHistory() });
 
-/** Recent ticks (1 s) for the moving rate. */
-let window1s: MetricsTick[] = [];
+/**
+ * The last second of record counts, for the moving rate: one typed array per tick, in the order of `windowIds`.
+ * Whole ticks are not kept (with a large pipeline they would pile up in the old generation and make the main
+ * thread pause for garbage collection).
+ */
+let windowRun: string | undefined;
+let windowIds: string[] = [];
+let window1s: { elapsedMs: number; counts: Float64Array }[] = [];
 
 function onTick(tick: MetricsTick): void {
   const types = documentStore.get().nodeTypes;
   const typeOf = new Map(documentStore.get().doc.nodes.map((n) => [n.id, n.type]));
-  if (window1s[0] && window1s[0].runId !== tick.runId) window1s = [];
-  window1s.push(tick);
+  const ids = Object.keys(tick.nodes);
+  if (windowRun !== tick.runId || ids.length !== windowIds.length || ids.some((id, i) => id !== windowIds[i])) {
+    windowRun = tick.runId;
+    windowIds = ids;
+    window1s = [];
+  }
+  const counts = new Float64Array(ids.length);
+  ids.forEach((id, i) => {
+    const m = tick.nodes[id]!;
+    counts[i] = types.get(typeOf.get(id) ?? '')?.inputs.length === 0 ? m.recordsOut : m.recordsIn;
+  });
+  window1s.push({ elapsedMs: tick.elapsedMs, counts });
   while (window1s.length > 1 && tick.elapsedMs - window1s[0]!.elapsedMs > 1000) window1s.shift();
   const first = window1s.length > 1 ? window1s[0]! : undefined;
   const secs = Math.max((tick.elapsedMs - (first?.elapsedMs ?? 0)) / 1000, 0.25);
   const rates: Record<string, number> = {};
-  for (const [id, m] of Object.entries(tick.nodes)) {
-    const type = types.get(typeOf.get(id) ?? '');
-    const isSource = type ? type.inputs.length === 0 : false;
-    const now = isSource ? m.recordsOut : m.recordsIn;
-    const before = first ? (isSource ? first.nodes[id]?.recordsOut : first.nodes[id]?.recordsIn) ?? 0 : 0;
-    rates[id] = (now - before) / secs;
-  }
+  ids.forEach((id, i) => (rates[id] = (counts[i]! - (first?.counts[i] ?? 0)) / secs));
   metricsStore.set((prev) => {
-    const history = prev.latest?.runId === tick.runId ? prev.history.slice(-(HISTORY_TICKS - 1)) : [];
-    history.push({ t: Math.round(tick.elapsedMs / 100) / 10, ...rates });
+    const history = prev.history.runId === tick.runId ? prev.history : new RateHistory(tick.runId);
+    history.push(Math.round(tick.elapsedMs / 100) / 10, rates);
     return { latest: tick, rates, history };
   });
 }
