@@ -3,7 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
-import { METRICS_INTERVAL_MS, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
+import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
@@ -162,8 +162,8 @@ export class Flow {
         length: q.length,
         capacity: q.maxRecords,
         bytes: q.bytes,
-        fullFraction: Math.min(1, q.takeFullMs(now) / (seconds * 1000)),
-        recordsPerSec: (q.accepted - (this.prevEdges.get(id) ?? 0)) / seconds,
+        fullFraction: roundFine(Math.min(1, q.takeFullMs(now) / (seconds * 1000))),
+        recordsPerSec: roundRate((q.accepted - (this.prevEdges.get(id) ?? 0)) / seconds),
         dropped: q.dropped,
       };
       this.prevEdges.set(id, q.accepted);

@@ -1,7 +1,7 @@
 /**
  * Runs one node inside a flow: its lifecycle (open, process or run, finish, close), its metrics, its errors.
  */
-import type { NodeMetrics, NodeState } from '../../shared/metrics';
+import { roundFine, roundRate, type NodeMetrics, type NodeState } from '../../shared/metrics';
 import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
 import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './fusion';
 import { NO_HOLD, Ticket, type Hold } from './ticket';
@@ -443,7 +443,7 @@ export class NodeRunner {
   /** The node's metrics over the last `seconds`, given the counters at the previous tick. */
   snapshot(prev: CounterSnapshot | undefined, seconds: number): NodeMetrics {
     const s = this.stats;
-    const rate = (now: number, before: number | undefined): number => (now - (before ?? 0)) / seconds;
+    const rate = (now: number, before: number | undefined): number => roundRate((now - (before ?? 0)) / seconds);
     const { p50, p99 } = s.latency.takeQuantiles();
     const m: NodeMetrics = {
       state: this.state,
@@ -455,8 +455,8 @@ export class NodeRunner {
       recordsOut: s.recordsOut,
       errors: s.errors,
       dropped: s.dropped,
-      p50Ms: p50,
-      p99Ms: p99,
+      p50Ms: roundFine(p50),
+      p99Ms: roundFine(p99),
     };
     if (this.isSource) m.acknowledged = s.acknowledged;
     if (s.lastError) m.lastError = s.lastError;
