@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers';
 
 describe('benchmark smoke test (runs it; asserts no timing)', () => {
-  it('npm run bench --quick runs both cases, agrees on the results and prints the ratio', () => {
+  it('the engine bench --quick runs every case, agrees on the results and prints the ratio', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/engine.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -14,5 +14,18 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^Node-RED 4 +[\d.]+ [kM] records\/s/m);
     expect(r.stdout).toMatch(/^ratio engine \/ hand-written loop: [\d.]+× \(goal ≥ 0\.67×\)$/m);
     expect(r.stdout).toMatch(/^ratio engine \/ Node-RED: [\d.]+× \(goal ≥ 20×\)$/m);
+  });
+
+  it('the editor bench --quick opens a generated pipeline in Chromium, runs it, pans and zooms, and reports long tasks', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/editor.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 180_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Sluice editor benchmark — 100 nodes, 120 edges, metrics at 4 Hz/m);
+    expect(r.stdout).toMatch(/^open: all nodes and edges drawn \d+ ms after the click/m);
+    expect(r.stdout).toMatch(/^ {2}panning: +[\d.]+ fps, longest task \d+ ms/m);
+    expect(r.stdout).toMatch(/^ {2}zooming: +[\d.]+ fps, longest task \d+ ms/m);
+    // Zoomed in, the wires on screen show live rates under load.
+    expect(r.stdout).toMatch(/^close up \([1-9]\d* nodes in full detail, [1-9]\d* wires with live rates\):$/m);
+    expect(r.stdout).toMatch(/^longest task while metrics arrive \(all of the above\): \d+ ms \(goal ≤ 50 ms\)$/m);
   });
 });
