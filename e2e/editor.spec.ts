@@ -164,6 +164,18 @@ test('a wrong wire is refused with its reason, and valid targets light up while 
   });
   await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected: this wire would close a cycle (filter → key-by → window → filter)');
   await expect(page.locator('.react-flow__edge')).toHaveCount(4);
+
+  // Bytes into a record input: refused by the port types, with the fix.
+  await dragFromPalette(page, 'serialize', 420, 330);
+  await drawWire(page, 'window output late (record)', 'serialize input in (record)');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+  await expect(node(page, 'serialize').getByText('bytes', { exact: true })).toBeVisible();
+  await drawWire(page, 'serialize output out (bytes)', 'debug input in (record)', async () => {
+    await expect(node(page, 'debug').locator('.port.in')).toHaveClass(/target-bad/);
+    await expect(page.getByRole('tooltip')).toContainText('bytes cannot feed a record input');
+  });
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected: bytes cannot feed a record input: add a parser that turns bytes into records first');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
   await page.screenshot({ path: 'test-results/editor-refused-wire.png' });
 });
 

@@ -7,11 +7,12 @@ import filter from './nodes/operators/filter';
 import map from './nodes/operators/map';
 import keyBy from './nodes/operators/key-by';
 import windowOp from './nodes/operators/window';
+import serialize from './nodes/operators/serialize';
 import debug from './nodes/sinks/debug';
 import file from './nodes/sinks/file';
 import type { NodeTypeInfo } from '../shared/spec';
 
-const SPECS: readonly NodeSpec[] = [liveRoom, filter, map, keyBy, windowOp, debug, file] as unknown as NodeSpec[];
+const SPECS: readonly NodeSpec[] = [liveRoom, filter, map, keyBy, windowOp, serialize, debug, file] as unknown as NodeSpec[];
 
 /** A set of node types to validate and run documents against. */
 export interface NodeRegistry {

@@ -11,6 +11,10 @@ export type { Hold };
 /** A record travelling on a `record` port: a plain JSON object. */
 export type Rec = Record<string, unknown>;
 
+/** On a `bytes` port each item of a batch is a chunk of bytes; these convert at the port, where the type is known. */
+export const bytesItem = (chunk: Uint8Array): Rec => chunk as unknown as Rec;
+export const bytesOf = (batch: readonly Rec[]): Uint8Array[] => batch as unknown as Uint8Array[];
+
 /** What a running node can do towards its flow. */
 export interface NodeContext {
   readonly nodeId: string;

@@ -29,7 +29,7 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
   const set = (v: unknown) => edit((doc) => setConfigField(doc, node.id, field.name, v), key);
   // Structured fields are edited as JSON; text that does not parse yet stays local, with its own error.
   const [draft, setDraft] = useState<{ text: string; error: string } | undefined>();
-  const error = draft?.error ?? issues.map((i) => i.message).join('; ');
+  const error = draft?.error || issues.map((i) => i.message).join('; ');
   const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
   const placeholder = field.default !== undefined ? `default: ${show(field.default)}` : field.required ? 'required' : '';
   let control;
@@ -72,6 +72,28 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
       <textarea id={id} className="mono" rows={3} value={show(value)} placeholder={placeholder} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} onBlur={sealEdit} aria-describedby={describedBy} aria-invalid={!!error} spellCheck={false} />
     ) : (
       <input id={id} type="text" value={show(value)} placeholder={placeholder} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} onBlur={sealEdit} aria-describedby={describedBy} aria-invalid={!!error} spellCheck={false} />
+    );
+  } else if (field.type === 'string[]') {
+    // A list of names, typed as "a, b, c"; an empty field takes the default.
+    control = (
+      <input
+        id={id}
+        type="text"
+        value={draft?.text ?? (Array.isArray(value) ? value.join(', ') : show(value))}
+        placeholder={field.default !== undefined ? `default: ${show(field.default)}` : 'comma-separated'}
+        onChange={(e) => {
+          const items = e.target.value.split(',').map((s) => s.trim());
+          setDraft(e.target.value.trim() === '' ? undefined : { text: e.target.value, error: '' });
+          set(e.target.value.trim() === '' ? undefined : items.filter((s, i) => s !== '' || i < items.length - 1));
+        }}
+        onBlur={() => {
+          setDraft(undefined);
+          sealEdit();
+        }}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+        spellCheck={false}
+      />
     );
   } else {
     control = (
