@@ -281,3 +281,26 @@ test('copy and paste keep config and give new ids, also into another open pipeli
   ]);
   expect(file.edges.map((e) => `${e.from.node}->${e.to.node}`)).toEqual(['filter->key-by']);
 });
+
+test('wires can be drawn from the keyboard, with the same checks', async ({ page }) => {
+  await openEmpty(page);
+  await buildLiveRoom(page);
+  await dragFromPalette(page, 'debug', 420, 330);
+  await expect(node(page, 'debug-2')).toBeVisible();
+  const out = page.getByRole('button', { name: 'window output late (record)', exact: true });
+  await out.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('status', { name: 'notice' })).toContainText('Wiring from window.late');
+  await expect(node(page, 'debug-2').locator('.port.in')).toHaveClass(/target-ok/);
+  await page.getByRole('button', { name: 'debug-2 input in (record)', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+  await expect(page.getByRole('status', { name: 'notice' })).toContainText('Connected window.late → debug-2.in');
+  // A refused wire says why, from the keyboard too.
+  await page.getByRole('button', { name: 'window output out (record)', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'filter input in (record)', exact: true }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('would close a cycle');
+  await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+});

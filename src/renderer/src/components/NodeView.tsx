@@ -1,11 +1,12 @@
 import { memo } from 'react';
 import { Handle, Position, useStore as useFlowStore, type Node, type NodeProps } from '@xyflow/react';
-import { checkConnection } from '../../../shared/edit/commands';
+import type { KeyboardEvent } from 'react';
+import { checkConnection, connect } from '../../../shared/edit/commands';
 import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
-import { documentStore } from '../state/document';
+import { documentStore, edit } from '../state/document';
 import { useSelect } from '../state/store';
 import { metricsStore, runStore } from '../state/studio';
-import { wireStore, type WireStart } from '../state/ui';
+import { notify, wireStore, type WireStart } from '../state/ui';
 import { compact, portColour } from './format';
 
 export interface PipelineNodeData extends Record<string, unknown> {
@@ -50,6 +51,36 @@ function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortIn
   return v.ok ? { ok: true } : { ok: false, why: v.reason };
 }
 
+/**
+ * Wiring from the keyboard: Enter on an output starts a wire (the inputs that would take it light up), Enter on
+ * an input ends it there; Escape cancels. The same checks and messages as with the mouse.
+ */
+function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'source' | 'target', locked: boolean): void {
+  if (e.key === 'Escape' && wireStore.get()) {
+    wireStore.set(undefined);
+    return;
+  }
+  if (e.key !== 'Enter' && e.key !== ' ') return;
+  e.preventDefault();
+  e.stopPropagation();
+  if (locked) return notify('The pipeline is running: stop it to edit.', 'refused');
+  const wire = wireStore.get();
+  if (!wire || wire.side === side) {
+    wireStore.set({ nodeId, port: port.name, side, portType: port.type });
+    notify(`Wiring from ${nodeId}.${port.name}: press Enter on ${side === 'source' ? 'an input' : 'an output'} to connect, Escape to cancel.`);
+    return;
+  }
+  wireStore.set(undefined);
+  const here = { node: nodeId, port: port.name };
+  const there = { node: wire.nodeId, port: wire.port };
+  const r = side === 'target' ? connect(documentStore.get().doc, documentStore.get().nodeTypes, there, here) : connect(documentStore.get().doc, documentStore.get().nodeTypes, here, there);
+  if ('refused' in r) notify(`Not connected: ${r.refused}`, 'refused');
+  else {
+    edit(() => r.doc);
+    notify(`Connected ${side === 'target' ? `${there.node}.${there.port} → ${nodeId}.${port.name}` : `${nodeId}.${port.name} → ${there.node}.${there.port}`}.`);
+  }
+}
+
 function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number; locked: boolean }) {
   const wire = useSelect(wireStore, (w) => w);
   const verdict = targetVerdict(wire, nodeId, port, side);
@@ -65,6 +96,9 @@ function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; por
         aria-label={`${nodeId} ${dir} ${port.name} (${port.type})`}
         title={verdict?.why ?? `${dir} “${port.name}”: ${port.type} — ${port.description}`}
         data-port-type={port.type}
+        role="button"
+        tabIndex={0}
+        onKeyDown={(e) => onHandleKey(e, nodeId, port, side, locked)}
         style={{ background: portColour(port.type), borderColor: portColour(port.type) }}
       />
       <span className="port-name">{port.name}</span>
