@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const { url, child } = await startHost(workspace);
   const browser = await chromium.launch({
     executablePath: process.env.SLUICE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--expose-gc', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
@@ -126,6 +126,7 @@ async function main(): Promise<void> {
       await page.waitForTimeout(500);
     });
 
+    const heapOpenMb = await page.evaluate(() => ((window as unknown as { gc?: () => void }).gc?.(), Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576)));
     await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('running').waitFor();
     await page.waitForTimeout(1000);
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
     await cdp?.send('Profiler.enable');
     await cdp?.send('Profiler.start');
     // SLUICE_BENCH_TRACE=file.json: a Chrome trace of panning and zooming (open in chrome://tracing or Perfetto).
-    if (process.env.SLUICE_BENCH_TRACE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    if (process.env.SLUICE_BENCH_TRACE && !process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     const pan = await measure(
       page,
       async () => {
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
     await page.waitForTimeout(600);
     const closeLabels = await page.evaluate(() => document.querySelectorAll('[data-testid^="edge-rate-"]').length);
     const closeNodes = await page.evaluate(() => document.querySelectorAll('.node:not(.overview)').length);
+    if (process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
     const close = await measure(page, () => page.waitForTimeout(PHASE_MS));
     const closePan = await measure(
       page,
@@ -197,6 +199,7 @@ async function main(): Promise<void> {
     await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
 
+    const heapMb = await page.evaluate(() => ((window as unknown as { gc?: () => void }).gc?.(), Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576)));
     const withMetrics = Math.max(idle.longest, pan.longest, zoom.longest, close.longest, closePan.longest);
     const version = browser.version();
     process.stdout.write(
@@ -210,6 +213,7 @@ async function main(): Promise<void> {
         `close up (${closeNodes} nodes in full detail, ${closeLabels} wires with live rates):`,
         `  metrics arriving, canvas still: longest task ${close.longest} ms, ${close.over50} over 50 ms`,
         `  panning:  ${closePan.fps ?? 0} fps, longest task ${closePan.longest} ms, ${closePan.over50} over 50 ms`,
+        `page JS heap: ${heapOpenMb} MB once opened, ${heapMb} MB at the end`,
         `longest task while metrics arrive (all of the above): ${withMetrics} ms (goal ≤ 50 ms)`,
         '',
       ].join('\n'),
