@@ -91,4 +91,39 @@ describe('StudioApi over the in-memory transport', () => {
     expect((await api.listPipelines()).files.map((f) => f.path)).toEqual(['c.json']);
     expect(existsSync(join(other, 'c.json'))).toBe(true);
   });
+
+  it('the web host has no system dialogs and says so; the desktop app opens and saves where the user chose', async () => {
+    const web = local();
+    expect(await web.api.hostInfo()).toEqual({ nativeDialogs: false, workspaceDir: expect.any(String) });
+    await expect(web.api.openWithDialog()).rejects.toThrow('system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs');
+
+    // The system dialogs (Electron's, in the desktop app) cannot open here; this stands in for the user's choice.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-elsewhere-'));
+    const asked: string[] = [];
+    let answer: string | undefined = join(elsewhere, 'mine');
+    const desk = createLocalApi({
+      resourcesDir: join(ROOT, 'resources'),
+      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+      fileDialogs: {
+        chooseOpen: async (dir) => (asked.push(`open ${dir}`), answer),
+        chooseSave: async (path) => (asked.push(`save ${path}`), answer),
+      },
+    }).api;
+    const info = await desk.hostInfo();
+    expect(info.nativeDialogs).toBe(true);
+    const demo = (await desk.openDemo()).document!;
+    const saved = await desk.saveWithDialog(demo, '../sneaky/live-room.json');
+    expect(saved).toEqual({ path: join(elsewhere, 'mine.json') });
+    expect(asked).toEqual([`save ${join(info.workspaceDir, 'live-room.json')}`]);
+    // The chosen file can now be saved to and opened by its path; other absolute paths still cannot.
+    await desk.savePipeline(join(elsewhere, 'mine.json'), { ...demo, name: 'Again' });
+    answer = join(elsewhere, 'mine.json');
+    const opened = await desk.openWithDialog();
+    expect(opened?.document?.name).toBe('Again');
+    expect(opened?.path).toBe(join(elsewhere, 'mine.json'));
+    await expect(desk.openPipeline(join(elsewhere, 'other.json'))).rejects.toThrow(/is not a \.json file inside the workspace folder/);
+    answer = undefined;
+    expect(await desk.openWithDialog()).toBeNull();
+    expect(await desk.saveWithDialog(demo, 'x.json')).toBeNull();
+  });
 });

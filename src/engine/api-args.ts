@@ -14,6 +14,9 @@ const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
   openDemo: none,
   openPipeline: z.tuple([relPath]),
   listPipelines: none,
+  hostInfo: none,
+  openWithDialog: none,
+  saveWithDialog: z.tuple([z.record(z.string(), z.unknown()), z.string().min(1).max(255)]),
   setWorkspace: z.tuple([z.string().min(1).max(4096)]),
   // The document itself is validated in full by `run`/`savePipeline`; here only its shape as an object.
   savePipeline: z.tuple([relPath, z.record(z.string(), z.unknown())]),

@@ -2,8 +2,8 @@
  * The engine side of `StudioApi`: the methods and events, knowing nothing of any transport.
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import { loadDocumentText, validateValue } from './load';
@@ -18,6 +18,14 @@ export interface StudioServiceOptions {
   metricsIntervalMs?: number;
   /** How long `stop` waits for queues to drain before giving up. */
   stopTimeoutMs?: number;
+  /** The system's file dialogs, where the host has them (the desktop app). */
+  fileDialogs?: FileDialogs;
+}
+
+/** The system's open and save dialogs: each resolves to the absolute path the user chose, or undefined. */
+export interface FileDialogs {
+  chooseOpen(defaultDir: string): Promise<string | undefined>;
+  chooseSave(defaultPath: string): Promise<string | undefined>;
 }
 
 export const DEMO_PIPELINE = 'pipelines/live-room.json';
@@ -50,6 +58,8 @@ export class StudioService implements StudioMethods {
   private lastFlow: Flow | undefined;
 
   private workspaceDir: string;
+  /** Files outside the workspace the user chose in a system dialog: only these may be opened or saved by path. */
+  private readonly chosen = new Set<string>();
 
   constructor(private readonly options: StudioServiceOptions) {
     this.workspaceDir = options.workspaceDir;
@@ -80,8 +90,9 @@ export class StudioService implements StudioMethods {
     return this.open(join(this.options.resourcesDir, DEMO_PIPELINE), 'demo:live-room.json');
   }
 
-  /** Resolve a workspace-relative path, refusing anything that would leave the workspace. */
+  /** Resolve a workspace-relative path (or a file the user chose in a dialog), refusing anything else. */
   private inWorkspace(path: string): string {
+    if (isAbsolute(path) && this.chosen.has(resolve(path))) return resolve(path);
     const root = resolve(this.workspaceDir);
     const full = resolve(root, path);
     const rel = relative(root, full);
@@ -93,6 +104,30 @@ export class StudioService implements StudioMethods {
 
   async openPipeline(path: string) {
     return this.open(this.inWorkspace(path), path);
+  }
+
+  async hostInfo(): Promise<HostInfo> {
+    return { nativeDialogs: this.options.fileDialogs !== undefined, workspaceDir: resolve(this.workspaceDir) };
+  }
+
+  private dialogs(): FileDialogs {
+    if (!this.options.fileDialogs) throw new StudioError('system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs', 'unsupported');
+    return this.options.fileDialogs;
+  }
+
+  async openWithDialog(): Promise<OpenedPipeline | null> {
+    const path = await this.dialogs().chooseOpen(resolve(this.workspaceDir));
+    if (!path) return null;
+    this.chosen.add(resolve(path));
+    return this.open(resolve(path), resolve(path));
+  }
+
+  async saveWithDialog(doc: PipelineDocument, suggestedName: string): Promise<{ path: string } | null> {
+    const path = await this.dialogs().chooseSave(join(resolve(this.workspaceDir), basename(suggestedName)));
+    if (!path) return null;
+    const full = resolve(path.endsWith('.json') ? path : `${path}.json`);
+    this.chosen.add(full);
+    return this.savePipeline(full, doc);
   }
 
   async listPipelines(): Promise<WorkspaceListing> {

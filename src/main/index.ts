@@ -1,17 +1,35 @@
 /**
  * The Electron main process: one window, the engine hosted in-process and served over IPC.
  */
-import { app, BrowserWindow, shell } from 'electron';
+import { app, BrowserWindow, dialog, shell } from 'electron';
 import { join } from 'node:path';
 import { serveApi } from '../shared/rpc';
 import { validateApiArgs } from '../engine/api-args';
-import { StudioService } from '../engine/service';
+import { StudioService, type FileDialogs } from '../engine/service';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { windowPort } from './ipc-port';
 import { studioWindowOptions } from './window-options';
 
 const root = app.isPackaged ? process.resourcesPath : findPackageRoot(import.meta.dirname);
-const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace() });
+const PIPELINE_FILTERS = [{ name: 'Sluice pipelines', extensions: ['json'] }];
+
+/** The system's open and save dialogs, over the focused studio window. */
+const fileDialogs: FileDialogs = {
+  async chooseOpen(defaultPath) {
+    const win = BrowserWindow.getFocusedWindow();
+    const options = { title: 'Open pipeline', defaultPath, filters: PIPELINE_FILTERS, properties: ['openFile' as const] };
+    const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return r.canceled ? undefined : r.filePaths[0];
+  },
+  async chooseSave(defaultPath) {
+    const win = BrowserWindow.getFocusedWindow();
+    const options = { title: 'Save pipeline', defaultPath, filters: PIPELINE_FILTERS };
+    const r = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+    return r.canceled ? undefined : r.filePath;
+  },
+};
+
+const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), fileDialogs });
 
 function createWindow(): void {
   const win = new BrowserWindow(studioWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));

@@ -54,6 +54,13 @@ export interface WorkspaceListing {
   files: WorkspaceFile[];
 }
 
+/** What the host of this studio can do beyond the common API. */
+export interface HostInfo {
+  /** The desktop app shows the system's open and save dialogs; the web host lists the workspace instead. */
+  nativeDialogs: boolean;
+  workspaceDir: string;
+}
+
 /** Request/response methods. Every one returns a promise; arguments are validated on the engine side. */
 export interface StudioMethods {
   listNodeTypes(): Promise<NodeTypeInfo[]>;
@@ -61,6 +68,14 @@ export interface StudioMethods {
   openDemo(): Promise<OpenedPipeline>;
   /** Open a pipeline file from the workspace folder (a relative path). */
   openPipeline(path: string): Promise<OpenedPipeline>;
+  hostInfo(): Promise<HostInfo>;
+  /**
+   * Desktop app: ask for a pipeline file with the system's open dialog and open it; null when cancelled. The file
+   * may be anywhere; the path chosen may then be saved to as well.
+   */
+  openWithDialog(): Promise<OpenedPipeline | null>;
+  /** Desktop app: ask where to save with the system's save dialog, and save there; null when cancelled. */
+  saveWithDialog(doc: PipelineDocument, suggestedName: string): Promise<{ path: string } | null>;
   /** The pipeline files in the workspace folder (and its subfolders), newest first. */
   listPipelines(): Promise<WorkspaceListing>;
   /** Make another folder the workspace (created if missing); it must be an absolute path. */
@@ -90,6 +105,9 @@ export const STUDIO_METHODS = [
   'validate',
   'openDemo',
   'openPipeline',
+  'hostInfo',
+  'openWithDialog',
+  'saveWithDialog',
   'listPipelines',
   'setWorkspace',
   'savePipeline',

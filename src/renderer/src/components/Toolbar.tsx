@@ -42,7 +42,7 @@ export function Toolbar() {
         <button type="button" onClick={() => void save()} title="Save (Ctrl+S)">
           Save
         </button>
-        <button type="button" onClick={showSaveAs} title="Save as (Ctrl+Shift+S)">
+        <button type="button" onClick={() => void showSaveAs()} title="Save as (Ctrl+Shift+S)">
           Save as…
         </button>
         <button type="button" onClick={() => fileInput.current?.click()} disabled={locked} title="Import a pipeline file from this computer">

@@ -2,7 +2,7 @@
  * New, open, save, save as, import, export and recent files. Files live in the engine's workspace folder; the
  * browser only ever names them by workspace-relative path. Unsaved changes are confirmed before they are lost.
  */
-import { StudioError, type WorkspaceListing } from '../../../shared/api';
+import { StudioError, type HostInfo, type OpenedPipeline, type WorkspaceListing } from '../../../shared/api';
 import { serializeDocument, type PipelineDocument } from '../../../shared/document';
 import { newDocument } from '../../../shared/edit/commands';
 import { documentStore, isDirty, loadDocument, markSaved } from './document';
@@ -77,7 +77,31 @@ export async function newPipeline(): Promise<void> {
   select();
 }
 
+let hostInfo: Promise<HostInfo> | undefined;
+/** What the host offers (asked once): the desktop app has system dialogs, the web host a workspace listing. */
+const host = (): Promise<HostInfo> => (hostInfo ??= studioApi().hostInfo());
+
+/** Put an opened file in the editor (or say why it cannot be edited). */
+function loadOpened(opened: OpenedPipeline, path: string): void {
+  const problem = notEditable(path, opened.validation.issues);
+  if (problem || !opened.document) throw new StudioError(problem ?? `${path} is not a pipeline document`);
+  dialogStore.set(undefined);
+  loadDocument(opened.document, path, opened.validation.issues, true);
+  select();
+  remember(path);
+}
+
 export async function showOpenDialog(): Promise<void> {
+  if ((await host()).nativeDialogs) {
+    if (!(await confirmDiscard('Open another pipeline'))) return;
+    try {
+      const opened = await studioApi().openWithDialog();
+      if (opened) loadOpened(opened, opened.path);
+    } catch (err) {
+      notify((err as Error).message, 'error');
+    }
+    return;
+  }
   dialogStore.set({ kind: 'open' });
   try {
     const listing = await studioApi().listPipelines();
@@ -100,13 +124,7 @@ export async function setWorkspaceFolder(dir: string): Promise<void> {
 export async function openPipelineFile(path: string): Promise<void> {
   if (!(await confirmDiscard(`Open ${path}`))) return;
   try {
-    const opened = await studioApi().openPipeline(path);
-    const problem = notEditable(path, opened.validation.issues);
-    if (problem || !opened.document) throw new StudioError(problem ?? `${path} is not a pipeline document`);
-    dialogStore.set(undefined);
-    loadDocument(opened.document, path, opened.validation.issues, true);
-    select();
-    remember(path);
+    loadOpened(await studioApi().openPipeline(path), path);
   } catch (err) {
     if ((err as StudioError).code === 'not-found') forget(path);
     const message = (err as Error).message;
@@ -129,8 +147,21 @@ export async function save(): Promise<void> {
   await saveTo(path);
 }
 
-export function showSaveAs(): void {
+export async function showSaveAs(): Promise<void> {
   const { path, doc } = documentStore.get();
+  if ((await host()).nativeDialogs) {
+    try {
+      const r = await studioApi().saveWithDialog(doc, suggestedName(doc));
+      if (!r) return;
+      if (documentStore.get().doc === doc) markSaved(r.path);
+      else documentStore.set((s) => ({ ...s, path: r.path }));
+      remember(r.path);
+      notify(`Saved ${r.path}`);
+    } catch (err) {
+      notify((err as Error).message, 'error');
+    }
+    return;
+  }
   dialogStore.set({ kind: 'save-as', suggested: isWorkspacePath(path) ? path : suggestedName(doc) });
 }
 

@@ -14,7 +14,7 @@ function onKeyDown(e: KeyboardEvent): void {
   // Saving works from anywhere, fields included.
   if (mod && key === 's') {
     e.preventDefault();
-    if (e.shiftKey) showSaveAs();
+    if (e.shiftKey) void showSaveAs();
     else void save();
     return;
   }
