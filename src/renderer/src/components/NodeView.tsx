@@ -81,7 +81,7 @@ function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'so
   }
 }
 
-function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number; locked: boolean }) {
+const PortHandle = memo(function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number; locked: boolean }) {
   const wire = useSelect(wireStore, (w) => w);
   const verdict = targetVerdict(wire, nodeId, port, side);
   const dir = side === 'target' ? 'input' : 'output';
@@ -107,6 +107,24 @@ function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; por
       </span>
     </div>
   );
+});
+
+/**
+ * The live part of a node — rate, errors, state — in its own component: a metrics tick re-renders these few
+ * elements, not the node with its ports.
+ */
+function NodeFigures({ id, live, state }: { id: string; live: boolean; state: string }) {
+  const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
+  const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
+  return (
+    <div className="node-foot">
+      <span className="node-rate" data-testid={`rate-${id}`}>
+        {rate === undefined ? '—' : `${compact(rate)} rec/s`}
+      </span>
+      {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
+      <span className="node-state">{state}</span>
+    </div>
+  );
 }
 
 /** A pipeline node on the canvas: its id, type, state, live rate, problems, and labelled, coloured ports. */
@@ -117,8 +135,6 @@ function NodeViewImpl({ data, selected, positionAbsoluteX, positionAbsoluteY, wi
   const locked = useSelect(runStore, (s) => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping');
   const detail = useDetail(positionAbsoluteX, positionAbsoluteY, width ?? 190, height ?? 96);
   const live = useSelect(metricsStore, (m) => detail && viewRunId !== undefined && m.latest?.runId === viewRunId);
-  const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
-  const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
   const lastError = useSelect(metricsStore, (m) => (live ? m.latest?.nodes[id]?.lastError : undefined));
   const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
   const inputs = data.info?.inputs ?? [];
@@ -150,13 +166,7 @@ function NodeViewImpl({ data, selected, positionAbsoluteX, positionAbsoluteY, wi
           <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="source" index={i} locked={locked} />
         ))}
       </div>
-      <div className="node-foot">
-        <span className="node-rate" data-testid={`rate-${id}`}>
-          {rate === undefined ? '—' : `${compact(rate)} rec/s`}
-        </span>
-        {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
-        <span className="node-state">{state}</span>
-      </div>
+      <NodeFigures id={id} live={live} state={state} />
     </div>
   );
 }

@@ -5,6 +5,8 @@ import { selectionStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
 
 const MAX_LINES = 12;
+/** Points per line: one every second over the minute kept. */
+const CHART_POINTS = 60;
 const NO_POINTS: RatePoint[] = [];
 
 /** Records per second for every node over the last minute; no animation, bounded history. */
@@ -15,7 +17,7 @@ export function RateChart() {
   const selected = useSelect(selectionStore, (s) => s.nodes);
   // One line per node, up to a dozen: the selected nodes when there are several, else the first ones.
   const ids = (selected.size > 1 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes).slice(0, MAX_LINES).map((n) => n.id);
-  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids) : NO_POINTS;
+  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids, CHART_POINTS) : NO_POINTS;
   return (
     <section className="panel chart" aria-label="records per second chart">
       <h2>Records/s per node{doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}</h2>

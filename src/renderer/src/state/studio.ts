@@ -54,11 +54,15 @@ export class RateHistory {
     this.length = Math.min(this.length + 1, HISTORY_TICKS);
   }
 
-  /** The chart's points for the given nodes, oldest first. */
-  points(ids: readonly string[]): RatePoint[] {
+  /**
+   * The chart's points for the given nodes, oldest first: at most `max`, evenly spaced back from the newest (a
+   * minute of 4 Hz ticks is more points than a 400-pixel chart can show, and each costs the chart a redraw).
+   */
+  points(ids: readonly string[], max = HISTORY_TICKS): RatePoint[] {
     const out: RatePoint[] = [];
     const start = (this.next - this.length + HISTORY_TICKS) % HISTORY_TICKS;
-    for (let k = 0; k < this.length; k++) {
+    const stride = Math.max(1, Math.ceil(this.length / max));
+    for (let k = (this.length - 1) % stride; k < this.length; k += stride) {
       const i = (start + k) % HISTORY_TICKS;
       const p: RatePoint = { t: this.times[i]! };
       for (const id of ids) {
