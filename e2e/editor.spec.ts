@@ -242,7 +242,12 @@ test('a document with several problems lists them all; clicking one focuses the 
   await expect(panel.getByRole('button')).toHaveCount(3);
   await panel.getByRole('button', { name: /^wire e3: / }).click();
   await expect(inspector(page)).toContainText('Wire · e3');
-  await expect(inspector(page).getByLabel('Overflow policy')).toBeVisible();
+  // The wire's queue settings are edited there and land in the file.
+  await inspector(page).getByLabel('Queue capacity (records)').fill('50');
+  await inspector(page).getByLabel('Overflow policy').selectOption('drop');
+  await saveAs(page, 'broken-queue.json');
+  const file = JSON.parse(saved('broken-queue.json')) as { edges: { id: string; queue?: unknown }[] };
+  expect(file.edges.find((e) => e.id === 'e3')!.queue).toEqual({ maxRecords: 50, overflow: 'drop' });
 });
 
 test('copy and paste keep config and give new ids, also into another open pipeline', async ({ page, context }) => {

@@ -134,14 +134,24 @@ export function setDocumentInfo(doc: PipelineDocument, info: { name?: string; de
   return next;
 }
 
-/** Whether `to` can reach `from` along the edges (so an edge from → to would close a cycle). */
-function reaches(doc: PipelineDocument, start: string, goal: string): string[] | undefined {
-  const next = new Map<string, string[]>();
+/** Each node's downstream neighbours, computed once per document (a wire being drawn asks for every port). */
+const successors = new WeakMap<PipelineDocument, Map<string, string[]>>();
+function successorsOf(doc: PipelineDocument): Map<string, string[]> {
+  let next = successors.get(doc);
+  if (next) return next;
+  next = new Map<string, string[]>();
   for (const e of doc.edges) {
     const list = next.get(e.from.node);
     if (list) list.push(e.to.node);
     else next.set(e.from.node, [e.to.node]);
   }
+  successors.set(doc, next);
+  return next;
+}
+
+/** The path from `start` to `goal` along the edges, if there is one (so an edge goal → start would close a cycle). */
+function reaches(doc: PipelineDocument, start: string, goal: string): string[] | undefined {
+  const next = successorsOf(doc);
   const parent = new Map<string, string>([[start, start]]);
   const todo = [start];
   while (todo.length) {

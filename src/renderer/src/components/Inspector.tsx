@@ -189,6 +189,21 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
   );
 }
 
+/** One of a wire's queue bounds: empty means the default. */
+function QueueLimit(p: { id: string; unit: string; value: number | undefined; min: number; fallback: number; help: string; onChange: (v: number | undefined) => void }) {
+  return (
+    <div className="field">
+      <label htmlFor={p.id}>
+        Queue capacity <span className="unit">({p.unit})</span>
+      </label>
+      <input id={p.id} type="number" min={p.min} value={p.value ?? ''} placeholder={`default: ${p.fallback}`} onChange={(e) => p.onChange(e.target.value.trim() === '' ? undefined : Number(e.target.value))} onBlur={sealEdit} aria-describedby={`${p.id}-help`} />
+      <div id={`${p.id}-help`} className="help">
+        {p.help}
+      </div>
+    </div>
+  );
+}
+
 function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   const infos = useSelect(documentStore, (s) => s.nodeTypes);
   const doc = useSelect(documentStore, (s) => s.doc);
@@ -199,7 +214,6 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   };
   const q = edge.queue ?? {};
   const setQ = (patch: Partial<typeof q>) => edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);
-  const num = (t: string) => (t.trim() === '' ? undefined : Number(t));
   return (
     <>
       <h2>
@@ -216,24 +230,8 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
         ({portType(edge.to.node, edge.to.port, 'inputs')})
       </p>
       {chained && <p className="hint">In this run the wire is chained: the downstream operator runs inside its upstream’s call, with no queue.</p>}
-      <div className="field">
-        <label htmlFor="queue-max-records">
-          Queue capacity <span className="unit">(records)</span>
-        </label>
-        <input id="queue-max-records" type="number" min={1} value={q.maxRecords ?? ''} placeholder={`default: ${DEFAULT_QUEUE_RECORDS}`} onChange={(e) => setQ({ maxRecords: num(e.target.value) })} onBlur={sealEdit} aria-describedby="queue-max-records-help" />
-        <div id="queue-max-records-help" className="help">
-          How many records may wait on this wire before the overflow policy applies.
-        </div>
-      </div>
-      <div className="field">
-        <label htmlFor="queue-max-bytes">
-          Queue capacity <span className="unit">(bytes)</span>
-        </label>
-        <input id="queue-max-bytes" type="number" min={1024} value={q.maxBytes ?? ''} placeholder={`default: ${DEFAULT_QUEUE_BYTES}`} onChange={(e) => setQ({ maxBytes: num(e.target.value) })} onBlur={sealEdit} aria-describedby="queue-max-bytes-help" />
-        <div id="queue-max-bytes-help" className="help">
-          A bound on the bytes waiting, whichever limit is reached first.
-        </div>
-      </div>
+      <QueueLimit id="queue-max-records" unit="records" value={q.maxRecords} min={1} fallback={DEFAULT_QUEUE_RECORDS} help="How many records may wait on this wire before the overflow policy applies." onChange={(v) => setQ({ maxRecords: v })} />
+      <QueueLimit id="queue-max-bytes" unit="bytes" value={q.maxBytes} min={1024} fallback={DEFAULT_QUEUE_BYTES} help="A bound on the bytes waiting, whichever limit is reached first." onChange={(v) => setQ({ maxBytes: v })} />
       <div className="field">
         <label htmlFor="queue-overflow">Overflow policy</label>
         <select id="queue-overflow" value={q.overflow ?? ''} onChange={(e) => setQ({ overflow: (e.target.value || undefined) as 'block' | 'drop' | undefined })} aria-describedby="queue-overflow-help">
