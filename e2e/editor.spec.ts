@@ -309,3 +309,80 @@ test('wires can be drawn from the keyboard, with the same checks', async ({ page
   await expect(page.getByRole('alert', { name: 'notice' })).toContainText('would close a cycle');
   await expect(page.locator('.react-flow__edge')).toHaveCount(5);
 });
+
+test('box select, move and delete; import and export; unsaved changes are confirmed; recent files reopen', async ({ page }) => {
+  await openEmpty(page);
+  await buildLiveRoom(page);
+  await saveAs(page, 'files.json');
+
+  // Shift-drag a box over the whole canvas selects every node; then Shift-click picks two to move together.
+  const before = JSON.parse(saved('files.json')) as { nodes: { id: string; position: { x: number; y: number } }[] };
+  const pane = (await page.locator('.react-flow__pane').boundingBox())!;
+  await page.keyboard.down('Shift');
+  await page.mouse.move(pane.x + 8, pane.y + 8);
+  await page.mouse.down();
+  await page.mouse.move(pane.x + pane.width - 8, pane.y + pane.height - 8, { steps: 12 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await expect(inspector(page)).toContainText('5 node(s), 4 wire(s)');
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await node(page, 'live-room').click();
+  await node(page, 'filter').click({ modifiers: ['Shift'] });
+  await expect(inspector(page)).toContainText('2 node(s)');
+  const f = await settled(node(page, 'filter'));
+  await page.mouse.move(f.x + 40, f.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(f.x + 40, f.y + 130, { steps: 10 });
+  await page.mouse.up();
+  await expect(page.getByLabel('unsaved changes')).toBeVisible();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByLabel('unsaved changes')).toHaveCount(0);
+  const moved = JSON.parse(saved('files.json')) as typeof before;
+  for (const id of ['live-room', 'filter']) {
+    const was = before.nodes.find((n) => n.id === id)!.position;
+    const now = moved.nodes.find((n) => n.id === id)!.position;
+    expect(now.y - was.y).toBeGreaterThan(60);
+  }
+  expect(moved.nodes.find((n) => n.id === 'window')!.position).toEqual(before.nodes.find((n) => n.id === 'window')!.position);
+  await page.keyboard.press('Delete');
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(3);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
+
+  // Export downloads the document as it is now.
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Export' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('files.json');
+  const exported = readFileSync((await file.path())!, 'utf8');
+  expect(exported).toBe(saved('files.json'));
+
+  // New with unsaved changes asks first; Cancel keeps the work.
+  await node(page, 'debug').click();
+  await page.keyboard.press('Delete');
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  const confirm = page.getByRole('dialog', { name: 'Unsaved changes' });
+  await expect(confirm).toContainText('has unsaved changes');
+  await confirm.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(4);
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
+
+  // Import reads a file from this computer; it opens as not saved yet.
+  await page.getByLabel('Import pipeline file').setInputFiles({ name: 'imported.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
+  await expect(page.getByTestId('doc-title')).toContainText('not saved');
+  // A file that is not a pipeline is refused with its line.
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();
+  await page.getByLabel('Import pipeline file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 1,\n  "nodes": [\n') });
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('bad.json cannot be opened in the editor: line 4');
+
+  // Recent files are listed in the Open dialog and reopen.
+  await page.getByRole('button', { name: 'Open…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Open pipeline' });
+  await dialog.getByRole('button', { name: 'Open recent files.json', exact: true }).click();
+  await expect(page.getByTestId('doc-title')).toContainText('files.json');
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
+});
