@@ -1,4 +1,5 @@
-import { documentStore, metricsStore, runStore } from '../state/studio';
+import { memo, useDeferredValue } from 'react';
+import { documentStore, metricsStore, runStore, type MetricsState } from '../state/studio';
 import { useSelect, useStore } from '../state/store';
 import { select, selectionStore } from '../state/ui';
 import { compact } from './format';
@@ -6,11 +7,16 @@ import { compact } from './format';
 /** The most rows drawn; a larger pipeline lists the selected nodes first, then the busiest. */
 const MAX_ROWS = 40;
 
-/** Live figures per node: state, rate, bytes, errors, processing time. */
+/** Live figures per node: state, rate, bytes, errors, processing time (rendered in the background, like the chart). */
 export function NodeTable() {
+  const metrics = useDeferredValue(useStore(metricsStore));
+  return <NodeTableView metrics={metrics} />;
+}
+
+const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: MetricsState }) {
   const doc = useSelect(documentStore, (s) => s.doc);
   const selected = useSelect(selectionStore, (s) => s.nodes);
-  const { latest, rates } = useStore(metricsStore);
+  const { latest, rates } = metrics;
   const { status } = useStore(runStore);
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   const ours = viewRunId !== undefined && status.runId === viewRunId;
@@ -55,4 +61,4 @@ export function NodeTable() {
       </table>
     </section>
   );
-}
+});

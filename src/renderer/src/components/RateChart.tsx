@@ -1,5 +1,6 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { documentStore, metricsStore, type RatePoint } from '../state/studio';
+import { memo, useDeferredValue } from 'react';
+import { documentStore, metricsStore, type MetricsState, type RatePoint } from '../state/studio';
 import { useSelect, useStore } from '../state/store';
 import { selectionStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
@@ -9,9 +10,18 @@ const MAX_LINES = 12;
 const CHART_POINTS = 60;
 const NO_POINTS: RatePoint[] = [];
 
-/** Records per second for every node over the last minute; no animation, bounded history. */
+/**
+ * Records per second for every node over the last minute; no animation, bounded history. The chart draws from a
+ * deferred copy of the metrics: React renders it in the background, in slices that give way to pan, zoom and
+ * typing, instead of one long task every tick.
+ */
 export function RateChart() {
-  const { history: all, latest } = useStore(metricsStore);
+  const metrics = useDeferredValue(useStore(metricsStore));
+  return <RateChartView metrics={metrics} />;
+}
+
+const RateChartView = memo(function RateChartView({ metrics }: { metrics: MetricsState }) {
+  const { history: all, latest } = metrics;
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   const doc = useSelect(documentStore, (s) => s.doc);
   const selected = useSelect(selectionStore, (s) => s.nodes);
@@ -41,4 +51,4 @@ export function RateChart() {
       </div>
     </section>
   );
-}
+});
