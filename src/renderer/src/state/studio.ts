@@ -92,9 +92,17 @@ let windowRun: string | undefined;
 let windowIds: string[] = [];
 let window1s: { elapsedMs: number; counts: Float64Array }[] = [];
 
+/** Which nodes are sources (their rate is what they emit; others, what they take in), worked out once per document. */
+const sourcesOf = new WeakMap<object, Set<string>>();
+function sources(): Set<string> {
+  const { doc, nodeTypes } = documentStore.get();
+  let set = sourcesOf.get(doc);
+  if (!set) sourcesOf.set(doc, (set = new Set(doc.nodes.filter((n) => nodeTypes.get(n.type)?.inputs.length === 0).map((n) => n.id))));
+  return set;
+}
+
 function onTick(tick: MetricsTick): void {
-  const types = documentStore.get().nodeTypes;
-  const typeOf = new Map(documentStore.get().doc.nodes.map((n) => [n.id, n.type]));
+  const isSource = sources();
   const ids = Object.keys(tick.nodes);
   if (windowRun !== tick.runId || ids.length !== windowIds.length || ids.some((id, i) => id !== windowIds[i])) {
     windowRun = tick.runId;
@@ -104,7 +112,7 @@ function onTick(tick: MetricsTick): void {
   const counts = new Float64Array(ids.length);
   ids.forEach((id, i) => {
     const m = tick.nodes[id]!;
-    counts[i] = types.get(typeOf.get(id) ?? '')?.inputs.length === 0 ? m.recordsOut : m.recordsIn;
+    counts[i] = isSource.has(id) ? m.recordsOut : m.recordsIn;
   });
   window1s.push({ elapsedMs: tick.elapsedMs, counts });
   while (window1s.length > 1 && tick.elapsedMs - window1s[0]!.elapsedMs > 1000) window1s.shift();
