@@ -20,6 +20,7 @@ function target(issue: ValidationIssue): { nodeId?: string; field?: string; edge
 /** Every problem of the document, live; clicking one selects its node (focusing the field) or wire. */
 export function ProblemsPanel() {
   const issues = useSelect(documentStore, (s) => s.issues);
+  const empty = useSelect(documentStore, (s) => s.doc.nodes.length === 0);
   const flow = useReactFlow();
   const open = (issue: ValidationIssue) => {
     const t = target(issue);
@@ -37,7 +38,7 @@ export function ProblemsPanel() {
         Problems <span className={`count ${issues.length ? 'bad' : 'ok'}`}>{issues.length}</span>
       </h2>
       {issues.length === 0 ? (
-        <p className="hint">No problems: the pipeline can run.</p>
+        <p className="hint">{empty ? 'Nothing to run yet: add nodes from the palette.' : 'No problems: the pipeline can run.'}</p>
       ) : (
         <ul>
           {issues.map((issue, i) => {
