@@ -97,6 +97,8 @@ test('from an empty canvas: build the live-room pipeline, save, reload, open, ru
   page.on('pageerror', (e) => problems.push(e.message));
   await openEmpty(page);
   await expect(page.getByText('An empty pipeline.')).toBeVisible();
+  await expect(page.getByRole('region', { name: 'problems' })).toContainText('Nothing to run yet');
+  await expect(page.getByRole('banner').getByRole('button', { name: 'Run' })).toBeDisabled();
   // The palette lists every category and finds types by search.
   const palette = page.getByRole('navigation', { name: 'node palette' });
   for (const c of ['Sources', 'Media', 'Kafka', 'Operators', 'Sinks']) await expect(palette.getByRole('region', { name: c })).toBeVisible();
