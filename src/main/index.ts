@@ -40,6 +40,18 @@ function createWindow(): void {
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
+  // The page refuses to unload while it has unsaved changes; Electron shows no prompt of its own, so ask here.
+  win.webContents.on('will-prevent-unload', (event) => {
+    const choice = dialog.showMessageBoxSync(win, {
+      type: 'question',
+      title: 'Unsaved changes',
+      message: 'This pipeline has unsaved changes. Close anyway and lose them?',
+      buttons: ['Discard changes and close', 'Cancel'],
+      defaultId: 1,
+      cancelId: 1,
+    });
+    if (choice === 0) event.preventDefault();
+  });
   const detach = serveApi(windowPort(win), service, service.events, validateApiArgs);
   win.on('closed', detach);
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
