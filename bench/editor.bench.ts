@@ -75,6 +75,14 @@ async function measure(page: Page, act: () => Promise<void>, frames = false): Pr
   });
 }
 
+/** The page's JS heap in MB after a full collection (what is kept, not garbage waiting to be collected). */
+function heapAfterGc(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    (window as unknown as { gc?: () => void }).gc?.();
+    return Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576);
+  });
+}
+
 /** A point on the empty canvas (not on a node), to pan from. */
 async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
   return page.evaluate(() => {
@@ -126,7 +134,7 @@ async function main(): Promise<void> {
       await page.waitForTimeout(500);
     });
 
-    const heapOpenMb = await page.evaluate(() => ((window as unknown as { gc?: () => void }).gc?.(), Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576)));
+    const heapOpenMb = await heapAfterGc(page);
     await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('running').waitFor();
     await page.waitForTimeout(1000);
@@ -199,7 +207,7 @@ async function main(): Promise<void> {
     await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
 
-    const heapMb = await page.evaluate(() => ((window as unknown as { gc?: () => void }).gc?.(), Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576)));
+    const heapMb = await heapAfterGc(page);
     const withMetrics = Math.max(idle.longest, pan.longest, zoom.longest, close.longest, closePan.longest);
     const version = browser.version();
     process.stdout.write(

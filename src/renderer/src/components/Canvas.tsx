@@ -18,8 +18,9 @@ import {
   type OnConnectStartParams,
 } from '@xyflow/react';
 import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../../../shared/document';
-import { addNode, checkConnection, connect, moveNodes } from '../../../shared/edit/commands';
+import { checkConnection, connect, moveNodes, type ConnectionVerdict } from '../../../shared/edit/commands';
 import type { NodeTypeInfo } from '../../../shared/spec';
+import { addNodeAt } from '../state/commands';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
@@ -46,14 +47,21 @@ function isValidConnection(c: Connection | Edge): boolean {
   return checkConnection(doc, types, from, to).ok;
 }
 
+/** The verdict on a wire drawn from one handle to another, whichever end it started from. */
+type FlowHandle = NonNullable<FinalConnectionState['toHandle']>;
+
+function wireVerdict(start: FlowHandle, end: FlowHandle): ConnectionVerdict {
+  const { doc, nodeTypes: types } = documentStore.get();
+  const a = { node: start.nodeId, port: start.id ?? '' };
+  const b = { node: end.nodeId, port: end.id ?? '' };
+  return start.type === 'source' ? checkConnection(doc, types, a, b) : checkConnection(doc, types, b, a);
+}
+
 /** While a wire hovers a port that refuses it, say why next to the pointer. */
 function WireHint() {
   const c = useConnection();
   if (!c.inProgress || c.isValid !== false || !c.toHandle) return null;
-  const { doc, nodeTypes: types } = documentStore.get();
-  const a = { node: c.fromHandle.nodeId, port: c.fromHandle.id ?? '' };
-  const b = { node: c.toHandle.nodeId, port: c.toHandle.id ?? '' };
-  const v = c.fromHandle.type === 'source' ? checkConnection(doc, types, a, b) : checkConnection(doc, types, b, a);
+  const v = wireVerdict(c.fromHandle, c.toHandle);
   if (v.ok) return null;
   return (
     <ViewportPortal>
@@ -217,10 +225,7 @@ export function Canvas() {
   const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
     wireStore.set(undefined);
     if (state.isValid !== false || !state.toHandle || !state.fromHandle) return;
-    const { doc, nodeTypes: types } = documentStore.get();
-    const a = { node: state.fromHandle.nodeId, port: state.fromHandle.id ?? '' };
-    const b = { node: state.toHandle.nodeId, port: state.toHandle.id ?? '' };
-    const v = state.fromHandle.type === 'source' ? checkConnection(doc, types, a, b) : checkConnection(doc, types, b, a);
+    const v = wireVerdict(state.fromHandle, state.toHandle);
     const point = 'clientX' in event ? { x: event.clientX, y: event.clientY } : undefined;
     if (!v.ok) notify(`Not connected: ${v.reason}`, 'refused', point);
   }, []);
@@ -236,15 +241,8 @@ export function Canvas() {
       const type = e.dataTransfer.getData(NODE_DRAG_TYPE);
       if (!type) return;
       e.preventDefault();
-      if (isLocked()) return notify('Stop the pipeline to edit it.', 'refused');
       const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      let id = '';
-      edit((doc) => {
-        const r = addNode(doc, type, { x: at.x - 90, y: at.y - 30 });
-        id = r.id;
-        return r.doc;
-      });
-      select([id]);
+      addNodeAt(type, { x: at.x - 90, y: at.y - 30 });
     },
     [flow],
   );

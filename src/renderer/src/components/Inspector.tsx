@@ -17,10 +17,6 @@ function fieldIssues(issues: readonly ValidationIssue[], index: number, field: s
   return issues.filter((i) => i.pointer === base || i.pointer.startsWith(base + '/'));
 }
 
-function isScalar(f: ConfigFieldInfo): boolean {
-  return f.type === 'string' || f.type === 'number' || f.type === 'integer' || f.type === 'boolean' || f.type === 'enum';
-}
-
 /** One config field: the right control for its type, its unit, default, description and inline error. */
 function Field({ node, field, issues }: { node: PipelineNode; field: ConfigFieldInfo; issues: ValidationIssue[] }) {
   const id = `field-${field.name}`;
@@ -124,7 +120,7 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
     );
   }
   return (
-    <div className={`field${error ? ' invalid' : ''}${isScalar(field) ? '' : ' wide'}`}>
+    <div className={`field${error ? ' invalid' : ''}`}>
       <label htmlFor={id}>
         {field.name}
         {field.required && <span className="req" title="required"> *</span>}

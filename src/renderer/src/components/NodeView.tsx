@@ -5,7 +5,8 @@ import { checkConnection, connect } from '../../../shared/edit/commands';
 import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
 import { documentStore, edit } from '../state/document';
 import { useSelect } from '../state/store';
-import { metricsStore, runStore } from '../state/studio';
+import { unlocked } from '../state/commands';
+import { isLocked, metricsStore, runStore } from '../state/studio';
 import { notify, wireStore, type WireStart } from '../state/ui';
 import { compact, portColour } from './format';
 
@@ -55,7 +56,7 @@ function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortIn
  * Wiring from the keyboard: Enter on an output starts a wire (the inputs that would take it light up), Enter on
  * an input ends it there; Escape cancels. The same checks and messages as with the mouse.
  */
-function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'source' | 'target', locked: boolean): void {
+function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'source' | 'target'): void {
   if (e.key === 'Escape' && wireStore.get()) {
     wireStore.set(undefined);
     return;
@@ -63,7 +64,7 @@ function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'so
   if (e.key !== 'Enter' && e.key !== ' ') return;
   e.preventDefault();
   e.stopPropagation();
-  if (locked) return notify('The pipeline is running: stop it to edit.', 'refused');
+  if (!unlocked()) return;
   const wire = wireStore.get();
   if (!wire || wire.side === side) {
     wireStore.set({ nodeId, port: port.name, side, portType: port.type });
@@ -98,7 +99,7 @@ const PortHandle = memo(function PortHandle({ nodeId, port, side, index, locked 
         data-port-type={port.type}
         role="button"
         tabIndex={0}
-        onKeyDown={(e) => onHandleKey(e, nodeId, port, side, locked)}
+        onKeyDown={(e) => onHandleKey(e, nodeId, port, side)}
         style={{ background: portColour(port.type), borderColor: portColour(port.type) }}
       />
       <span className="port-name">{port.name}</span>
@@ -132,7 +133,7 @@ function NodeViewImpl({ data, selected, positionAbsoluteX, positionAbsoluteY, wi
   const id = data.nodeId;
   const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
   const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
-  const locked = useSelect(runStore, (s) => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping');
+  const locked = useSelect(runStore, isLocked);
   const detail = useDetail(positionAbsoluteX, positionAbsoluteY, width ?? 190, height ?? 96);
   const live = useSelect(metricsStore, (m) => detail && viewRunId !== undefined && m.latest?.runId === viewRunId);
   const lastError = useSelect(metricsStore, (m) => (live ? m.latest?.nodes[id]?.lastError : undefined));

@@ -1,11 +1,10 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
-import { addNode } from '../../../shared/edit/commands';
 import { NODE_CATEGORIES, type NodeCategory, type NodeTypeInfo } from '../../../shared/spec';
-import { documentStore, edit } from '../state/document';
+import { addNodeAt } from '../state/commands';
+import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { isLocked, runStore } from '../state/studio';
-import { notify, select } from '../state/ui';
 import { NODE_DRAG_TYPE } from './Canvas';
 import { portColour } from './format';
 
@@ -40,17 +39,10 @@ export function Palette() {
 
   /** Add at the middle of the visible canvas, stepping each new node a little so they do not stack. */
   const add = (type: string) => {
-    if (isLocked()) return notify('Stop the pipeline to edit it.', 'refused');
     const pane = document.querySelector('.canvas')?.getBoundingClientRect();
     const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
     const step = (added.current++ % 6) * 28;
-    let id = '';
-    edit((doc) => {
-      const r = addNode(doc, type, { x: centre.x - 90 + step, y: centre.y - 40 + step });
-      id = r.id;
-      return r.doc;
-    });
-    select([id]);
+    addNodeAt(type, { x: centre.x - 90 + step, y: centre.y - 40 + step });
   };
 
   const onKey = (e: KeyboardEvent, type: string) => {

@@ -15,7 +15,7 @@ export function Toolbar() {
   const canUndo = useSelect(documentStore, (s) => s.history.past.length > 0);
   const canRedo = useSelect(documentStore, (s) => s.history.future.length > 0);
   const { status } = useStore(runStore);
-  const locked = isLocked({ status, errors: [] });
+  const locked = useSelect(runStore, isLocked);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);

@@ -2,7 +2,8 @@
  * The editor's user commands (menu, buttons and keyboard share them): delete, copy, cut, paste, duplicate,
  * select all, undo, redo, auto-layout. Each edit is one undo step; none runs while the pipeline runs.
  */
-import { copyFragment, parseFragment, pasteFragment, removeElements, type Fragment } from '../../../shared/edit/commands';
+import type { Position } from '../../../shared/document';
+import { addNode, copyFragment, parseFragment, pasteFragment, removeElements, type Fragment } from '../../../shared/edit/commands';
 import { autoLayout, type NodeSize } from '../model/layout';
 import { documentStore, edit, redoEdit, undoEdit } from './document';
 import { isLocked } from './studio';
@@ -13,10 +14,23 @@ const CLIPBOARD_KEY = 'sluice.clipboard';
 /** How far a paste lands from the copied nodes, so the copy does not hide the original. */
 const PASTE_OFFSET = 40;
 
-function unlocked(): boolean {
+/** Whether the document may be edited now; while a pipeline runs, says so and refuses. */
+export function unlocked(): boolean {
   if (!isLocked()) return true;
   notify('The pipeline is running: stop it to edit.', 'refused');
   return false;
+}
+
+/** Add a node of `type` with its top-left corner at `position`, and select it. */
+export function addNodeAt(type: string, position: Position): void {
+  if (!unlocked()) return;
+  let id = '';
+  edit((doc) => {
+    const r = addNode(doc, type, position);
+    id = r.id;
+    return r.doc;
+  });
+  select([id]);
 }
 
 export function deleteSelection(): void {

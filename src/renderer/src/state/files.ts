@@ -140,6 +140,14 @@ function suggestedName(doc: PipelineDocument): string {
   return `${slug || 'pipeline'}.json`;
 }
 
+/** `doc` is now in the file at `path`: it becomes the document's file (clean, unless edited meanwhile) and a recent one. */
+function savedAs(path: string, doc: PipelineDocument): void {
+  if (documentStore.get().doc === doc) markSaved(path);
+  else documentStore.set((s) => ({ ...s, path }));
+  remember(path);
+  notify(`Saved ${path}`);
+}
+
 /** Save to the file it came from; a new, imported or demo document asks where (Save as). */
 export async function save(): Promise<void> {
   const { path } = documentStore.get();
@@ -152,11 +160,7 @@ export async function showSaveAs(): Promise<void> {
   if ((await host()).nativeDialogs) {
     try {
       const r = await studioApi().saveWithDialog(doc, suggestedName(doc));
-      if (!r) return;
-      if (documentStore.get().doc === doc) markSaved(r.path);
-      else documentStore.set((s) => ({ ...s, path: r.path }));
-      remember(r.path);
-      notify(`Saved ${r.path}`);
+      if (r) savedAs(r.path, doc);
     } catch (err) {
       notify((err as Error).message, 'error');
     }
@@ -171,11 +175,8 @@ export async function saveTo(input: string): Promise<boolean> {
   const doc = documentStore.get().doc;
   try {
     await studioApi().savePipeline(path, doc);
-    if (documentStore.get().doc === doc) markSaved(path);
-    else documentStore.set((s) => ({ ...s, path }));
-    remember(path);
     if (dialogStore.get()?.kind === 'save-as') dialogStore.set(undefined);
-    notify(`Saved ${path}`);
+    savedAs(path, doc);
     return true;
   } catch (err) {
     const message = (err as Error).message;

@@ -152,12 +152,6 @@ export async function startStudio(): Promise<void> {
   if (status.runId && status.phase !== 'idle' && status.pipelineName === opened.document?.name) documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
 }
 
-/** The run this window's document shows, if it is the engine's current or last run. */
-export const shownRunId = (): string | undefined => {
-  const id = documentStore.get().viewRunId;
-  return id !== undefined && id === runStore.get().status.runId ? id : undefined;
-};
-
 export async function runPipeline(): Promise<void> {
   const doc = documentStore.get().doc;
   runStore.set((s) => ({ ...s, errors: [], lastActionError: undefined }));
