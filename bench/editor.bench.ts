@@ -50,16 +50,18 @@ interface Phase {
 async function measure(page: Page, act: () => Promise<void>, frames = false): Promise<Phase> {
   await page.evaluate((countFrames) => {
     // (A property, not a named local: the TypeScript loader would wrap a named function in a helper the page lacks.)
-    const w = window as unknown as { __from: number; __frames: number; __counting: boolean; __tick: () => void };
+    const w = window as unknown as { __from: number; __frames: number; __counting: boolean; __phase: number; __tick: (phase: number) => void };
     w.__from = performance.now();
     w.__frames = 0;
     w.__counting = countFrames;
-    w.__tick = () => {
-      if (!w.__counting) return;
+    // One frame counter per phase: a callback left over from the previous phase stops at the phase check.
+    const phase = (w.__phase = (w.__phase ?? 0) + 1);
+    w.__tick = (p: number) => {
+      if (!w.__counting || w.__phase !== p) return;
       w.__frames++;
-      requestAnimationFrame(w.__tick);
+      requestAnimationFrame(() => w.__tick(p));
     };
-    if (countFrames) requestAnimationFrame(w.__tick);
+    if (countFrames) requestAnimationFrame(() => w.__tick(phase));
   }, frames);
   await act();
   return page.evaluate(() => {
@@ -148,6 +150,10 @@ async function main(): Promise<void> {
     await cdp?.send('Profiler.start');
     // SLUICE_BENCH_TRACE=file.json: a Chrome trace of panning and zooming (open in chrome://tracing or Perfetto).
     if (process.env.SLUICE_BENCH_TRACE && !process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    /** Where the view is: the canvas viewport's translation. */
+    const viewport = () => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform));
+    const beforePan = await viewport();
+    let panMoved = 0;
     const pan = await measure(
       page,
       async () => {
@@ -158,6 +164,8 @@ async function main(): Promise<void> {
           const a = (i / steps) * Math.PI * 2;
           await page.mouse.move(start.x + Math.sin(a) * 300, start.y + (1 - Math.cos(a)) * 120);
           await page.waitForTimeout(16);
+          // A quarter of the way round the pointer is 300 px right of where it started: so must the view be.
+          if (i === Math.round(steps / 4)) panMoved = Math.round((await viewport()).e - beforePan.e);
         }
         await page.mouse.up();
       },
@@ -203,6 +211,7 @@ async function main(): Promise<void> {
       true,
     );
     if (process.env.SLUICE_BENCH_TRACE) await browser.stopTracing();
+    if (Math.abs(panMoved - 300) > 30) throw new Error(`panning did not move the view with the pointer (moved ${panMoved} px of 300)`);
     if (cdp) writeFileSync(process.env.SLUICE_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
     await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
@@ -216,7 +225,7 @@ async function main(): Promise<void> {
         `open: all nodes and edges drawn ${openMs} ms after the click; longest task while opening ${open.longest} ms`,
         `whole graph in view (nodes drawn as boxes, ${ticks} wire labels):`,
         `  metrics arriving, canvas still: longest task ${idle.longest} ms, ${idle.over50} over 50 ms`,
-        `  panning:  ${pan.fps ?? 0} fps, longest task ${pan.longest} ms, ${pan.over50} over 50 ms`,
+        `  panning:  ${pan.fps ?? 0} fps, longest task ${pan.longest} ms, ${pan.over50} over 50 ms (the view followed the pointer: ${panMoved} px of 300)`,
         `  zooming:  ${zoom.fps ?? 0} fps, longest task ${zoom.longest} ms, ${zoom.over50} over 50 ms`,
         `close up (${closeNodes} nodes in full detail, ${closeLabels} wires with live rates):`,
         `  metrics arriving, canvas still: longest task ${close.longest} ms, ${close.over50} over 50 ms`,

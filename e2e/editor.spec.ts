@@ -388,3 +388,45 @@ test('box select, move and delete; import and export; unsaved changes are confir
   await expect(page.getByTestId('doc-title')).toContainText('files.json');
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
 });
+
+test('the minimap draws every node and moves the view to where it is clicked or dragged; its wheel zooms', async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  const minimap = page.getByRole('img', { name: /^minimap/ });
+  // The nodes are painted: boxes in the three category colours.
+  const colours = await minimap.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const seen = new Set<string>();
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 200) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return [...seen];
+  });
+  expect(colours).toEqual(expect.arrayContaining(['79,127,196', '176,138,58', '63,154,104']));
+
+  const frame = minimap.locator('.minimap-view');
+  const centre = async () => {
+    const b = (await frame.boundingBox())!;
+    return { x: b.x + b.width / 2, y: b.y + b.height / 2, width: b.width };
+  };
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Zoom In' }).click();
+  const box = (await minimap.locator('canvas').boundingBox())!;
+  const room = page.getByRole('group', { name: 'node room', exact: true });
+  const before = (await settled(room)).x;
+
+  // A click centres the view there: the frame follows, and the graph under the canvas moves.
+  await page.mouse.click(box.x + box.width * 0.7, box.y + box.height * 0.6);
+  await expect.poll(async () => Math.abs((await centre()).x - (box.x + box.width * 0.7))).toBeLessThan(1);
+  expect(Math.abs((await centre()).y - (box.y + box.height * 0.6))).toBeLessThan(1);
+  expect((await settled(room)).x).not.toBe(before);
+
+  // A drag keeps moving it.
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.4, { steps: 5 });
+  await page.mouse.up();
+  await expect.poll(async () => Math.abs((await centre()).x - (box.x + box.width * 0.4))).toBeLessThan(1);
+
+  // The wheel zooms: zooming out shows more of the graph, so the frame grows.
+  const width = (await centre()).width;
+  await page.mouse.wheel(0, 200);
+  await expect.poll(async () => (await centre()).width).toBeGreaterThan(width * 1.1);
+});

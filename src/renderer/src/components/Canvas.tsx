@@ -2,11 +2,11 @@ import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } fro
 import {
   Background,
   Controls,
-  MiniMap,
   ReactFlow,
   useConnection,
   useReactFlow,
   useStore as useFlowStore,
+  useStoreApi,
   ViewportPortal,
   type Connection,
   type Edge,
@@ -21,12 +21,14 @@ import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../
 import { checkConnection, connect, moveNodes, type ConnectionVerdict } from '../../../shared/edit/commands';
 import type { NodeTypeInfo } from '../../../shared/spec';
 import { addNodeAt } from '../state/commands';
+import { DETAIL_ZOOM, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
-import { DETAIL_ZOOM, NodeView, type PipelineFlowNode } from './NodeView';
+import { MiniMap } from './MiniMap';
+import { NodeView, type PipelineFlowNode } from './NodeView';
 
 // Defined at module scope: a new object on every render would remount every node (xyflow #2006).
 const nodeTypes: NodeTypes = { pipeline: NodeView };
@@ -70,6 +72,13 @@ function WireHint() {
       </div>
     </ViewportPortal>
   );
+}
+
+/** Keeps track of which nodes and wires are drawn in full detail (see state/detail.ts). */
+function DetailTracker() {
+  const api = useStoreApi();
+  useEffect(() => trackDetail(api), [api]);
+  return null;
 }
 
 interface CachedNode {
@@ -230,6 +239,14 @@ export function Canvas() {
     if (!v.ok) notify(`Not connected: ${v.reason}`, 'refused', point);
   }, []);
 
+  // The class that puts a sheet over the shapes while the view is dragged (see styles.css), set on the element
+  // directly: a React state change would re-render the canvas on the first frame of every pan.
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event?.type === 'mousemove' || event?.type === 'touchmove') canvasRef.current?.classList.add('panning');
+  }, []);
+  const onMoveEnd = useCallback(() => canvasRef.current?.classList.remove('panning'), []);
+
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
     e.preventDefault();
@@ -248,7 +265,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="canvas" ref={canvasRef} aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
       {locked && (
         <div className="lock-banner" role="status" aria-label="editing locked">
           <span>
@@ -279,6 +296,8 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onPaneClick={() => select()}
+        onMove={onMove}
+        onMoveEnd={onMoveEnd}
         nodesConnectable={!locked}
         nodesDraggable={!locked}
         deleteKeyCode={null}
@@ -295,9 +314,10 @@ export function Canvas() {
       >
         {/* Zoomed far out the dot grid would be a dot every pixel or two, repainted on every frame: left out. */}
         {!zoomedOut && <Background gap={20} />}
-        <MiniMap pannable zoomable nodeColor="#6b8bbd" bgColor="#141a22" maskColor="#0f131880" ariaLabel="minimap" />
+        <MiniMap />
         <Controls showInteractive={false} />
         <WireHint />
+        <DetailTracker />
       </ReactFlow>
     </div>
   );

@@ -1,9 +1,10 @@
 import { memo } from 'react';
-import { Handle, Position, useStore as useFlowStore, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { KeyboardEvent } from 'react';
 import { checkConnection, connect } from '../../../shared/edit/commands';
 import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
 import { documentStore, edit } from '../state/document';
+import { useNodeDetail } from '../state/detail';
 import { useSelect } from '../state/store';
 import { unlocked } from '../state/commands';
 import { isLocked, metricsStore, runStore } from '../state/studio';
@@ -19,28 +20,6 @@ export interface PipelineNodeData extends Record<string, unknown> {
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
 
 const ROW = 22;
-
-/**
- * Below this zoom the canvas draws nodes and wires without live figures (too small to read), so that a metrics
- * tick re-renders nothing but what can be read; a large graph stays smooth while zoomed out.
- */
-export const DETAIL_ZOOM = 0.45;
-
-/**
- * Whether a box of the flow (x, y, width, height) is zoomed in enough to read and on screen: only then does it
- * subscribe to live figures. Every element stays mounted (panning never mounts anything); the answer changes
- * only when the box crosses the screen's edge or the zoom threshold, so a metrics tick re-renders only what can
- * be seen.
- */
-export function useDetail(x: number, y: number, width: number, height: number): boolean {
-  return useFlowStore((s) => {
-    const [tx, ty, z] = s.transform;
-    if (z < DETAIL_ZOOM) return false;
-    const left = x * z + tx;
-    const top = y * z + ty;
-    return left < s.width && top < s.height && left + width * z > 0 && top + height * z > 0;
-  });
-}
 
 /** Whether the wire being drawn could end on this port: `ok`, `bad` (with why), or undefined (no wire, or same side). */
 function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortInfo, side: 'source' | 'target'): { ok: boolean; why?: string } | undefined {
@@ -111,32 +90,29 @@ const PortHandle = memo(function PortHandle({ nodeId, port, side, index, locked 
 });
 
 /**
- * The live part of a node — rate, errors, state — in its own component: a metrics tick re-renders these few
- * elements, not the node with its ports.
+ * The live part of a node — rate and errors — in its own component, mounted only while the node is drawn in
+ * detail: a metrics tick re-renders these few elements of the nodes in view, and nothing of the others.
  */
-function NodeFigures({ id, live, state }: { id: string; live: boolean; state: string }) {
-  const rate = useSelect(metricsStore, (m) => (live ? m.rates[id] : undefined));
-  const errors = useSelect(metricsStore, (m) => (live ? (m.latest?.nodes[id]?.errors ?? 0) : 0));
+function LiveFigures({ id, runId }: { id: string; runId: string }) {
+  const rate = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.rates[id] : undefined));
+  const errors = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? (m.latest.nodes[id]?.errors ?? 0) : 0));
   return (
-    <div className="node-foot">
+    <>
       <span className="node-rate" data-testid={`rate-${id}`}>
         {rate === undefined ? '—' : `${compact(rate)} rec/s`}
       </span>
       {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
-      <span className="node-state">{state}</span>
-    </div>
+    </>
   );
 }
 
 /** A pipeline node on the canvas: its id, type, state, live rate, problems, and labelled, coloured ports. */
-function NodeViewImpl({ data, selected, positionAbsoluteX, positionAbsoluteY, width, height }: NodeProps<PipelineFlowNode>) {
-  const id = data.nodeId;
+function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
   const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
   const locked = useSelect(runStore, isLocked);
-  const detail = useDetail(positionAbsoluteX, positionAbsoluteY, width ?? 190, height ?? 96);
-  const live = useSelect(metricsStore, (m) => detail && viewRunId !== undefined && m.latest?.runId === viewRunId);
-  const lastError = useSelect(metricsStore, (m) => (live ? m.latest?.nodes[id]?.lastError : undefined));
+  const detail = useNodeDetail(id);
+  const lastError = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message));
   const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
   const inputs = data.info?.inputs ?? [];
   const outputs = data.info?.outputs ?? [];
@@ -167,7 +143,16 @@ function NodeViewImpl({ data, selected, positionAbsoluteX, positionAbsoluteY, wi
           <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="source" index={i} locked={locked} />
         ))}
       </div>
-      <NodeFigures id={id} live={live} state={state} />
+      <div className="node-foot">
+        {detail && viewRunId !== undefined ? (
+          <LiveFigures id={id} runId={viewRunId} />
+        ) : (
+          <span className="node-rate" data-testid={`rate-${id}`}>
+            —
+          </span>
+        )}
+        <span className="node-state">{state}</span>
+      </div>
     </div>
   );
 }

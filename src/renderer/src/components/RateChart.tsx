@@ -1,7 +1,7 @@
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo, useDeferredValue } from 'react';
 import { documentStore, metricsStore, type MetricsState, type RatePoint } from '../state/studio';
-import { useSelect, useStore } from '../state/store';
+import { useSelect, useThrottled } from '../state/store';
 import { selectionStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
 
@@ -10,13 +10,16 @@ const MAX_LINES = 12;
 const CHART_POINTS = 60;
 const NO_POINTS: RatePoint[] = [];
 
+/** How often the chart is redrawn: once a second (a point per second), not on every 4 Hz tick. */
+const REDRAW_MS = 1000;
+
 /**
- * Records per second for every node over the last minute; no animation, bounded history. The chart draws from a
- * deferred copy of the metrics: React renders it in the background, in slices that give way to pan, zoom and
- * typing, instead of one long task every tick.
+ * Records per second for every node over the last minute; no animation, bounded history. The chart is redrawn
+ * once a second, from a deferred copy of the metrics: a recharts redraw is tens of milliseconds, most of it
+ * synchronous, and at every tick it would take the main thread from panning and typing.
  */
 export function RateChart() {
-  const metrics = useDeferredValue(useStore(metricsStore));
+  const metrics = useDeferredValue(useThrottled(metricsStore, REDRAW_MS));
   return <RateChartView metrics={metrics} />;
 }
 

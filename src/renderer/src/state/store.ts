@@ -1,7 +1,7 @@
 /**
  * A minimal external store for React (useSyncExternalStore): state split by domain, one store each.
  */
-import { useSyncExternalStore } from 'react';
+import { useEffect, useState, useSyncExternalStore } from 'react';
 
 export interface Store<T> {
   get(): T;
@@ -32,4 +32,30 @@ export function useStore<T>(store: Store<T>): T {
 /** Subscribe to one value derived from a store: the component re-renders only when that value changes. */
 export function useSelect<T, V>(store: Store<T>, select: (state: T) => V): V {
   return useSyncExternalStore(store.subscribe, () => select(store.get()));
+}
+
+/**
+ * A store's value, taken at most once every `ms` milliseconds (the newest value when the time comes): for views
+ * that cost much to draw and need not follow every change, like a chart of the last minute.
+ */
+export function useThrottled<T>(store: Store<T>, ms: number): T {
+  const [value, setValue] = useState(store.get);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = 0;
+    const take = () => {
+      timer = undefined;
+      last = performance.now();
+      setValue(store.get());
+    };
+    const unsubscribe = store.subscribe(() => {
+      if (timer === undefined) timer = setTimeout(take, Math.max(0, ms - (performance.now() - last)));
+    });
+    take();
+    return () => {
+      unsubscribe();
+      clearTimeout(timer);
+    };
+  }, [store, ms]);
+  return value;
 }

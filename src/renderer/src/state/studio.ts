@@ -5,6 +5,7 @@ import type { NodeErrorEvent, RunStatus, StudioApi } from '../../../shared/api';
 import type { MetricsTick } from '../../../shared/metrics';
 import { connectStudio, type ConnectionState } from '../api/connect';
 import { attachValidation, documentStore, loadDocument } from './document';
+import { KeyedStore } from './keyed';
 import { createStore } from './store';
 
 export { documentStore };
@@ -125,6 +126,27 @@ function onTick(tick: MetricsTick): void {
     history.push(Math.round(tick.elapsedMs / 100) / 10, rates);
     return { latest: tick, rates, history };
   });
+  updateLevels(tick);
+}
+
+/** Queue fill as a level: 0 below 60 %, 1 above, 2 above 85 % (back pressure). */
+export const fillLevel = (fullFraction: number): number => (fullFraction > 0.85 ? 2 : fullFraction > 0.6 ? 1 : 0);
+
+/**
+ * Each wire's queue fill level in the run the canvas shows. Kept per wire, so that a tick wakes only the wires
+ * whose level changed (the colour is drawn at every zoom, on all 600 wires of a large graph).
+ */
+export const edgeLevels = new KeyedStore(0);
+let levelsRun: string | undefined;
+
+function updateLevels(tick: MetricsTick | undefined): void {
+  const viewRunId = documentStore.get().viewRunId;
+  if (levelsRun !== viewRunId) {
+    levelsRun = viewRunId;
+    edgeLevels.replace(new Map());
+  }
+  if (!tick || viewRunId === undefined || tick.runId !== viewRunId) return;
+  for (const id in tick.edges) edgeLevels.set(id, fillLevel(tick.edges[id]!.fullFraction));
 }
 
 let api: StudioApi | undefined;
@@ -138,6 +160,10 @@ export function studioApi(): StudioApi {
 export async function startStudio(): Promise<void> {
   const a = studioApi();
   a.on('metrics', onTick);
+  // The canvas shows another run, or none: the wires' levels are those of that run's latest tick.
+  documentStore.subscribe(() => {
+    if (documentStore.get().viewRunId !== levelsRun) updateLevels(metricsStore.get().latest);
+  });
   a.on('runState', (status) => runStore.set((s) => ({ ...s, status })));
   a.on('nodeError', (e) =>
     runStore.set((s) => ({ ...s, errors: [...s.errors.filter((x) => x.nodeId !== e.nodeId || x.runId !== e.runId), e].slice(-50) })),

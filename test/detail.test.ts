@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import type { ReactFlowState } from '@xyflow/react';
+import { DETAIL_ZOOM, inDetail } from '../src/renderer/src/state/detail';
+import { KeyedStore } from '../src/renderer/src/state/keyed';
+
+type View = Parameters<typeof inDetail>[0];
+
+/** A canvas 1000 × 600 pixels with nodes 100 × 50 at the given flow positions. */
+function view(transform: [number, number, number], nodes: Record<string, [number, number]>, edges: [string, string][] = []): View {
+  const nodeLookup = new Map(
+    Object.entries(nodes).map(([id, [x, y]]) => [id, { id, measured: { width: 100, height: 50 }, internals: { positionAbsolute: { x, y } } }]),
+  ) as unknown as ReactFlowState['nodeLookup'];
+  return { transform, width: 1000, height: 600, nodeLookup, edges: edges.map(([source, target]) => ({ id: `${source}-${target}`, source, target })) };
+}
+
+describe('which nodes and wires are drawn in detail', () => {
+  it('takes the nodes on screen at a readable zoom, and none when zoomed out', () => {
+    const nodes = { on: [100, 100] as [number, number], edge: [950, 580] as [number, number], off: [2000, 100] as [number, number], above: [100, -60] as [number, number] };
+    expect([...inDetail(view([0, 0, 1], nodes)).nodes.keys()].sort()).toEqual(['edge', 'on']);
+    // Panned left by 1,500 pixels: the far node comes into view, the others leave it.
+    expect([...inDetail(view([-1500, 0, 1], nodes)).nodes.keys()]).toEqual(['off']);
+    // Zoomed out below the threshold: everything is on screen, nothing in detail.
+    expect(inDetail(view([0, 0, DETAIL_ZOOM - 0.01], nodes)).nodes.size).toBe(0);
+    expect([...inDetail(view([0, 0, DETAIL_ZOOM], nodes)).nodes.keys()].sort()).toEqual(['edge', 'off', 'on']);
+  });
+
+  it('takes a wire that crosses the screen even when both its ends are off it', () => {
+    const nodes = { left: [-500, 100] as [number, number], right: [1500, 100] as [number, number], far: [3000, 100] as [number, number] };
+    const r = inDetail(view([0, 0, 1], nodes, [['left', 'right'], ['right', 'far']]));
+    expect(r.nodes.size).toBe(0);
+    expect([...r.edges.keys()]).toEqual(['left-right']);
+  });
+});
+
+describe('a store of one value per key', () => {
+  it('wakes only the listeners of keys whose value changed', () => {
+    const s = new KeyedStore(false);
+    const woke: string[] = [];
+    s.subscribe('a', () => woke.push('a'));
+    s.subscribe('b', () => woke.push('b'));
+    s.set('a', true);
+    s.set('a', true);
+    s.replace(new Map([['b', true]]));
+    expect(woke).toEqual(['a', 'a', 'b']);
+    expect([s.get('a'), s.get('b'), s.get('c')]).toEqual([false, true, false]);
+  });
+
+  it('stops calling a listener once it unsubscribes', () => {
+    const s = new KeyedStore(0);
+    let calls = 0;
+    const off = s.subscribe('x', () => calls++);
+    s.set('x', 1);
+    off();
+    s.set('x', 2);
+    expect(calls).toBe(1);
+    expect(s.get('x')).toBe(2);
+  });
+});
