@@ -4,6 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { largePipeline } from '../bench/large-pipeline';
+import { serializeDocument } from '../src/shared/document';
 
 const url = () => process.env.SLUICE_URL!;
 const workspace = () => process.env.SLUICE_WORKSPACE!;
@@ -429,4 +431,27 @@ test('the minimap draws every node and moves the view to where it is clicked or 
   const width = (await centre()).width;
   await page.mouse.wheel(0, 200);
   await expect.poll(async () => (await centre()).width).toBeGreaterThan(width * 1.1);
+});
+
+test('a large pipeline opens whole and framed: every node and wire is drawn, all of it in view', async ({ page }) => {
+  const doc = largePipeline(10);
+  writeFileSync(join(workspace(), 'large.json'), serializeDocument(doc));
+  await page.goto(url());
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await openFile(page, 'large.json');
+  // The nodes are put on the canvas a slice at a time; in the end all of them are there, with all their wires.
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(doc.nodes.length);
+  await expect(page.locator('.react-flow__edge')).toHaveCount(doc.edges.length);
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const pane = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+        return [...document.querySelectorAll('.react-flow__node')].filter((n) => {
+          const r = n.getBoundingClientRect();
+          return r.left < pane.left || r.top < pane.top || r.right > pane.right || r.bottom > pane.bottom;
+        }).length;
+      }),
+    )
+    .toBe(0);
+  await expect(page.getByRole('region', { name: 'problems' })).toContainText('No problems');
 });
