@@ -193,7 +193,7 @@ async function main(): Promise<void> {
     await page.waitForTimeout(600);
     const closeLabels = await page.evaluate(() => document.querySelectorAll('[data-testid^="edge-rate-"]').length);
     const closeNodes = await page.evaluate(() => document.querySelectorAll('.node:not(.overview)').length);
-    if (process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    if (process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...(process.env.SLUICE_BENCH_TRACE_MORE ? ['cc', 'toplevel', 'blink', 'v8', 'scheduler'] : [])] });
     const close = await measure(page, () => page.waitForTimeout(PHASE_MS));
     const closePan = await measure(
       page,

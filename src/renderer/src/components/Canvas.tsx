@@ -27,7 +27,7 @@ import { DETAIL_ZOOM, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
-import { notify, select, selectionStore, toggleSelected, wireStore } from '../state/ui';
+import { notify, select, selectionStore, toggleSelected, viewMovingStore, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
 import { MiniMap } from './MiniMap';
 import { NodeView, type PipelineFlowNode } from './NodeView';
@@ -293,10 +293,16 @@ export function Canvas() {
   // The class that puts a sheet over the shapes while the view is dragged (see styles.css), set on the element
   // directly: a React state change would re-render the canvas on the first frame of every pan.
   const canvasRef = useRef<HTMLDivElement>(null);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    if (event) viewMovingStore.set(true);
+  }, []);
   const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event?.type === 'mousemove' || event?.type === 'touchmove') canvasRef.current?.classList.add('panning');
   }, []);
-  const onMoveEnd = useCallback(() => canvasRef.current?.classList.remove('panning'), []);
+  const onMoveEnd = useCallback(() => {
+    canvasRef.current?.classList.remove('panning');
+    viewMovingStore.set(false);
+  }, []);
 
   const onDragOver = useCallback((e: DragEvent) => {
     if (!e.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
@@ -347,6 +353,7 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onPaneClick={() => select()}
+        onMoveStart={onMoveStart}
         onMove={onMove}
         onMoveEnd={onMoveEnd}
         nodesConnectable={!locked}

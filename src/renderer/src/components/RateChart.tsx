@@ -2,7 +2,7 @@ import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, X
 import { memo, useDeferredValue } from 'react';
 import { documentStore, metricsStore, type MetricsState, type RatePoint } from '../state/studio';
 import { useSelect, useThrottled } from '../state/store';
-import { selectionStore } from '../state/ui';
+import { selectionStore, viewMovingStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
 
 const MAX_LINES = 12;
@@ -15,11 +15,12 @@ const REDRAW_MS = 1000;
 
 /**
  * Records per second for every node over the last minute; no animation, bounded history. The chart is redrawn
- * once a second, from a deferred copy of the metrics: a recharts redraw is tens of milliseconds, most of it
- * synchronous, and at every tick it would take the main thread from panning and typing.
+ * once a second, from a deferred copy of the metrics, and not while the canvas is being panned or zoomed (it
+ * catches up when the gesture ends): a recharts redraw is tens of milliseconds, most of it synchronous, and it
+ * would take frames from the gesture.
  */
 export function RateChart() {
-  const metrics = useDeferredValue(useThrottled(metricsStore, REDRAW_MS));
+  const metrics = useDeferredValue(useThrottled(metricsStore, REDRAW_MS, viewMovingStore));
   return <RateChartView metrics={metrics} />;
 }
 

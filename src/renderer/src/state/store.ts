@@ -36,26 +36,37 @@ export function useSelect<T, V>(store: Store<T>, select: (state: T) => V): V {
 
 /**
  * A store's value, taken at most once every `ms` milliseconds (the newest value when the time comes): for views
- * that cost much to draw and need not follow every change, like a chart of the last minute.
+ * that cost much to draw and need not follow every change, like a chart of the last minute. While `hold` says
+ * true, the value is not taken; it is taken as soon as `hold` turns false.
  */
-export function useThrottled<T>(store: Store<T>, ms: number): T {
+export function useThrottled<T>(store: Store<T>, ms: number, hold?: Store<boolean>): T {
   const [value, setValue] = useState(store.get);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let last = 0;
+    let waiting = false;
     const take = () => {
       timer = undefined;
+      if (hold?.get()) {
+        waiting = true;
+        return;
+      }
+      waiting = false;
       last = performance.now();
       setValue(store.get());
     };
     const unsubscribe = store.subscribe(() => {
-      if (timer === undefined) timer = setTimeout(take, Math.max(0, ms - (performance.now() - last)));
+      if (timer === undefined && !waiting) timer = setTimeout(take, Math.max(0, ms - (performance.now() - last)));
+    });
+    const unsubscribeHold = hold?.subscribe(() => {
+      if (waiting && !hold.get()) take();
     });
     take();
     return () => {
       unsubscribe();
+      unsubscribeHold?.();
       clearTimeout(timer);
     };
-  }, [store, ms]);
+  }, [store, ms, hold]);
   return value;
 }

@@ -43,6 +43,12 @@ export interface WireStart {
 }
 export const wireStore = createStore<WireStart | undefined>(undefined);
 
+/**
+ * Whether the user is moving the canvas (a pan or zoom gesture is under way). Views that are costly to redraw and
+ * not under the pointer (the rate chart) hold their redraws until it ends, so the gesture keeps every frame.
+ */
+export const viewMovingStore = createStore(false);
+
 /** A short message shown where the user is looking: a refused wire at the pointer, or an action's outcome. */
 export interface Notice {
   text: string;
