@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { serializeDocument } from '../src/shared/document';
 import { findPackageRoot } from '../src/engine/paths';
+import { emptySpot } from '../e2e/canvas';
 import { largePipeline } from './large-pipeline';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -82,20 +83,6 @@ function heapAfterGc(page: Page): Promise<number> {
   return page.evaluate(() => {
     (window as unknown as { gc?: () => void }).gc?.();
     return Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576);
-  });
-}
-
-/** A point on the empty canvas (not on a node), to pan from. */
-async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
-  return page.evaluate(() => {
-    const r = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
-    for (let fy = 0.1; fy < 0.95; fy += 0.05)
-      for (let fx = 0.05; fx < 0.9; fx += 0.05) {
-        const x = r.left + r.width * fx;
-        const y = r.top + r.height * fy;
-        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
-      }
-    throw new Error('no empty spot on the canvas');
   });
 }
 

@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { largePipeline } from '../bench/large-pipeline';
+import { emptySpot } from './canvas';
 import { serializeDocument } from '../src/shared/document';
 
 const url = () => process.env.SLUICE_URL!;
@@ -454,4 +455,36 @@ test('a large pipeline opens whole and framed: every node and wire is drawn, all
     )
     .toBe(0);
   await expect(page.getByRole('region', { name: 'problems' })).toContainText('No problems');
+});
+
+test('while the canvas is being panned the rate chart holds still, and it catches up when the pan ends', async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
+  const line = page.getByRole('region', { name: 'records per second chart' }).locator('path.recharts-line-curve').first();
+  const drawn = () => line.getAttribute('d');
+  // The chart moves on once a second while the run goes.
+  const first = await drawn();
+  await expect.poll(drawn, { timeout: 5_000 }).not.toBe(first);
+
+  // Grab the empty canvas (no node, wire or control under the pointer) and pan.
+  const spot = await emptySpot(page);
+  const view = page.locator('.react-flow__viewport');
+  const before = await view.getAttribute('style');
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.down();
+  await page.mouse.move(spot.x + 10, spot.y + 5);
+  const during = await drawn();
+  for (let i = 0; i < 50; i++) {
+    await page.mouse.move(spot.x + 10 + (i % 10) * 4, spot.y + 5 + (i % 5) * 3);
+    await page.waitForTimeout(50);
+  }
+  expect(await view.getAttribute('style')).not.toBe(before);
+  // 2.5 s of panning: the chart has not been redrawn.
+  expect(await drawn()).toBe(during);
+  await page.mouse.up();
+  await expect.poll(drawn, { timeout: 3_000 }).not.toBe(during);
+
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
 });

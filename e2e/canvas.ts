@@ -1,0 +1,16 @@
+/** Helpers for driving the canvas from Playwright, shared by the e2e tests and the editor benchmark. */
+import type { Page } from '@playwright/test';
+
+/** A point on the empty canvas (no node, wire or control under it), to pan from. */
+export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
+  return page.evaluate(() => {
+    const r = document.querySelector('.react-flow__pane')!.getBoundingClientRect();
+    for (let fy = 0.1; fy < 0.95; fy += 0.05)
+      for (let fx = 0.05; fx < 0.9; fx += 0.05) {
+        const x = r.left + r.width * fx;
+        const y = r.top + r.height * fy;
+        if (document.elementFromPoint(x, y)?.classList.contains('react-flow__pane')) return { x, y };
+      }
+    throw new Error('no empty spot on the canvas');
+  });
+}
