@@ -40,7 +40,7 @@ const edgeTypes: EdgeTypes = { metric: MetricEdge };
  * A document with more nodes than this is put on the canvas a slice at a time, one slice per task, so that opening
  * a large graph never holds the main thread for long (drawing 500 nodes and 600 wires at once took 250 ms).
  */
-const REVEAL_SLICE = 30;
+const REVEAL_SLICE = 20;
 
 /** The most wires drawn with moving dashes while running. */
 const ANIMATED_EDGES_MAX = 60;
@@ -104,16 +104,23 @@ interface CachedNode {
  */
 class FlowNodeCache {
   private byId = new Map<string, CachedNode>();
+  /**
+   * Sizes xyflow has measured, given back with a node whose object is new (else it would measure it again). Not
+   * React state: a measurement needs no render of ours (with a large graph revealed slice by slice, a render of
+   * all nodes per slice counted).
+   */
+  readonly measured = new Map<string, { width: number; height: number }>();
 
-  build(doc: PipelineDocument, infos: Map<string, NodeTypeInfo>, selected: ReadonlySet<string>, locked: boolean, dragging: ReadonlyMap<string, Position> | undefined, measured: ReadonlyMap<string, { width: number; height: number }>): PipelineFlowNode[] {
+  build(doc: PipelineDocument, infos: Map<string, NodeTypeInfo>, selected: ReadonlySet<string>, locked: boolean, dragging: ReadonlyMap<string, Position> | undefined): PipelineFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out = doc.nodes.map((n) => {
       const info = infos.get(n.type);
       const isSel = selected.has(n.id);
       const position = dragging?.get(n.id) ?? n.position ?? { x: 0, y: 0 };
-      const size = measured.get(n.id);
+      const size = this.measured.get(n.id);
       const old = this.byId.get(n.id);
-      if (old && old.src === n && old.info === info && old.selected === isSel && old.locked === locked && old.position === position && old.flow.measured === size) {
+      // A size measured since does not make a new object: xyflow keeps what it measured for an object it has seen.
+      if (old && old.src === n && old.info === info && old.selected === isSel && old.locked === locked && old.position === position) {
         next.set(n.id, old);
         return old.flow;
       }
@@ -181,15 +188,16 @@ function flowSize(): { width: number; height: number } {
  */
 function useReveal(generation: number, total: number): number {
   const [reveal, setReveal] = useState({ generation, count: Infinity });
-  // A document was opened: start over (state adjusted while rendering, so no frame shows all of it at once).
-  if (reveal.generation !== generation) setReveal({ generation, count: total > REVEAL_SLICE ? REVEAL_SLICE : Infinity });
+  // A document was opened: start over (state adjusted while rendering, so no frame shows all of it at once). The
+  // first slice comes in a task of its own, after the one that loaded the document and drew the side panels.
+  if (reveal.generation !== generation) setReveal({ generation, count: total > REVEAL_SLICE ? 0 : Infinity });
   const { count } = reveal;
   useEffect(() => {
     if (count >= total) return;
     const t = setTimeout(() => setReveal((r) => (r.generation === generation ? { generation, count: count + REVEAL_SLICE } : r)), 0);
     return () => clearTimeout(t);
   }, [generation, count, total]);
-  return reveal.generation === generation ? count : Math.min(total, REVEAL_SLICE);
+  return reveal.generation === generation ? count : total > REVEAL_SLICE ? 0 : total;
 }
 
 export function Canvas() {
@@ -201,7 +209,6 @@ export function Canvas() {
   const flow = useReactFlow();
   const [dragging, setDragging] = useState<Map<string, Position>>();
   const dragRef = useRef<Map<string, Position>>(undefined);
-  const [measured, setMeasured] = useState<ReadonlyMap<string, { width: number; height: number }>>(new Map());
   const [nodeCache] = useState(() => new FlowNodeCache());
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
@@ -223,7 +230,7 @@ export function Canvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation]);
 
-  const allNodes = useMemo(() => nodeCache.build(doc, infos, selection.nodes, locked, dragging, measured), [nodeCache, doc, infos, selection.nodes, locked, dragging, measured]);
+  const allNodes = useMemo(() => nodeCache.build(doc, infos, selection.nodes, locked, dragging), [nodeCache, doc, infos, selection.nodes, locked, dragging]);
   const running = run.status.phase === 'running';
   const allEdges = useMemo(() => edgeCache.build(doc, selection.edges, running), [edgeCache, doc, selection.edges, running]);
   const nodes = useMemo(() => (complete ? allNodes : allNodes.slice(0, revealed)), [allNodes, complete, revealed]);
@@ -247,7 +254,7 @@ export function Canvas() {
         toggleSelected('nodes', c.id, c.selected);
       }
     }
-    if (sizes.size) setMeasured((m) => new Map([...m, ...sizes]));
+    for (const [id, size] of sizes) nodeCache.measured.set(id, size);
     if (moves.size === 0) return;
     const all = new Map([...(dragRef.current ?? []), ...moves]);
     if (!ended) {
@@ -260,7 +267,7 @@ export function Canvas() {
       sealEdit();
       setDragging(undefined);
     }
-  }, []);
+  }, [nodeCache]);
 
   const onEdgesChange = useCallback((changes: EdgeChange<MetricFlowEdge>[]) => {
     for (const c of changes) if (c.type === 'select') toggleSelected('edges', c.id, c.selected);
