@@ -138,6 +138,21 @@ test('from an empty canvas: build the live-room pipeline, save, reload, open, ru
   await page.keyboard.press('Delete');
   await expect(node(page, 'debug')).toBeVisible();
   await expect(page.getByRole('alert', { name: 'notice' })).toContainText('stop it to edit');
+  // A node dragged while running stays where it was, and the notice says why; a wire cannot be started.
+  const at = await settled(node(page, 'filter'));
+  await page.mouse.move(at.x + 40, at.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(at.x + 140, at.y + 90, { steps: 6 });
+  await page.mouse.up();
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('stop it to edit');
+  expect(await settled(node(page, 'filter'))).toEqual(at);
+  const out = await settled(handle(page, 'filter output out (record)'));
+  await page.mouse.move(out.x + out.width / 2, out.y + out.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(out.x + 80, out.y + 60, { steps: 4 });
+  await expect(page.locator('.react-flow__connection')).toHaveCount(0);
+  await page.mouse.up();
+  await node(page, 'debug').click();
 
   await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText('"windowStart"', { timeout: 15_000 });
   await page.screenshot({ path: 'test-results/editor-built-running.png' });

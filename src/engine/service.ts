@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
+import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
@@ -47,6 +48,9 @@ async function describeFile(dir: string, rel: string): Promise<WorkspaceFile> {
   }
   return { path: rel, name, modified: info.mtimeMs, size: info.size };
 }
+
+/** How long node state changes are gathered before they are sent as one run state event. */
+const NODE_STATES_MS = 50;
 
 export class StudioService implements StudioMethods {
   readonly events = new EventHub<StudioEvents>();
@@ -179,8 +183,26 @@ export class StudioService implements StudioMethods {
   }
 
   private setState(patch: Partial<RunStatus>): void {
-    this.state = { ...this.state, ...patch };
+    // Node states waiting to be sent go out with this change (a new run's states replace them).
+    const pending = this.pendingNodeStates;
+    this.pendingNodeStates = undefined;
+    clearTimeout(this.nodeStatesTimer);
+    this.nodeStatesTimer = undefined;
+    const nodeStates = patch.nodeStates ?? (pending ? { ...this.state.nodeStates, ...pending } : this.state.nodeStates);
+    this.state = { ...this.state, ...patch, nodeStates };
     this.events.emit('runState', this.state);
+  }
+
+  /**
+   * Node state changes are sent together, at most every NODE_STATES_MS: a pipeline of 500 nodes changes state
+   * 1,000 times while it starts, and one event each (with all 500 states in it) kept the studio busy for seconds.
+   */
+  private pendingNodeStates: Record<string, NodeState> | undefined;
+  private nodeStatesTimer: ReturnType<typeof setTimeout> | undefined;
+
+  private nodeState(nodeId: string, state: NodeState): void {
+    (this.pendingNodeStates ??= {})[nodeId] = state;
+    this.nodeStatesTimer ??= setTimeout(() => this.setState({}), NODE_STATES_MS);
   }
 
   async run(doc: PipelineDocument) {
@@ -193,7 +215,7 @@ export class StudioService implements StudioMethods {
     const flow = new Flow(
       loaded.pipeline,
       {
-        onState: (nodeId, s) => this.setState({ nodeStates: { ...this.state.nodeStates, [nodeId]: s } }),
+        onState: (nodeId, s) => this.nodeState(nodeId, s),
         onError: (nodeId, message, count) => this.nodeError({ runId: flow.runId, nodeId, message, count, time: Date.now() }),
         onMetrics: (tick) => {
           this.errorsThisTick.clear();
@@ -211,7 +233,7 @@ export class StudioService implements StudioMethods {
     void flow.done.then(() => {
       if (this.flow !== flow) return;
       this.flow = undefined;
-      const failed = Object.entries(this.state.nodeStates).filter(([, s]) => s === 'error').map(([id]) => id);
+      const failed = Object.entries({ ...this.state.nodeStates, ...this.pendingNodeStates }).filter(([, s]) => s === 'error').map(([id]) => id);
       this.setState({
         phase: 'idle',
         stoppedAt: Date.now(),

@@ -22,7 +22,7 @@ import {
 import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../../../shared/document';
 import { checkConnection, connect, moveNodes, type ConnectionVerdict } from '../../../shared/edit/commands';
 import type { NodeTypeInfo } from '../../../shared/spec';
-import { addNodeAt } from '../state/commands';
+import { addNodeAt, unlocked } from '../state/commands';
 import { DETAIL_ZOOM, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -93,7 +93,6 @@ interface CachedNode {
   src: PipelineNode;
   info: NodeTypeInfo | undefined;
   selected: boolean;
-  locked: boolean;
   position: Position;
   flow: PipelineFlowNode;
 }
@@ -111,7 +110,7 @@ class FlowNodeCache {
    */
   readonly measured = new Map<string, { width: number; height: number }>();
 
-  build(doc: PipelineDocument, infos: Map<string, NodeTypeInfo>, selected: ReadonlySet<string>, locked: boolean, dragging: ReadonlyMap<string, Position> | undefined): PipelineFlowNode[] {
+  build(doc: PipelineDocument, infos: Map<string, NodeTypeInfo>, selected: ReadonlySet<string>, dragging: ReadonlyMap<string, Position> | undefined): PipelineFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out = doc.nodes.map((n) => {
       const info = infos.get(n.type);
@@ -120,7 +119,7 @@ class FlowNodeCache {
       const size = this.measured.get(n.id);
       const old = this.byId.get(n.id);
       // A size measured since does not make a new object: xyflow keeps what it measured for an object it has seen.
-      if (old && old.src === n && old.info === info && old.selected === isSel && old.locked === locked && old.position === position) {
+      if (old && old.src === n && old.info === info && old.selected === isSel && old.position === position) {
         next.set(n.id, old);
         return old.flow;
       }
@@ -129,11 +128,10 @@ class FlowNodeCache {
         type: 'pipeline',
         position,
         selected: isSel,
-        draggable: !locked,
         measured: size,
         data: { nodeId: n.id, typeId: n.type, info },
       };
-      next.set(n.id, { src: n, info, selected: isSel, locked, position, flow });
+      next.set(n.id, { src: n, info, selected: isSel, position, flow });
       return flow;
     });
     this.byId = next;
@@ -142,14 +140,17 @@ class FlowNodeCache {
 }
 
 class FlowEdgeCache {
-  private byId = new Map<string, { src: PipelineEdge; selected: boolean; running: boolean; flow: MetricFlowEdge }>();
+  private byId = new Map<string, { src: PipelineEdge; selected: boolean; animated: boolean; flow: MetricFlowEdge }>();
 
   build(doc: PipelineDocument, selected: ReadonlySet<string>, running: boolean): MetricFlowEdge[] {
-    const next = new Map<string, { src: PipelineEdge; selected: boolean; running: boolean; flow: MetricFlowEdge }>();
+    // Moving dashes on every wire repaint the whole canvas each frame: only for graphs small enough to afford it
+    // (for a larger one, starting and stopping a run changes no wire).
+    const animated = running && doc.edges.length <= ANIMATED_EDGES_MAX;
+    const next = new Map<string, { src: PipelineEdge; selected: boolean; animated: boolean; flow: MetricFlowEdge }>();
     const out = doc.edges.map((e) => {
       const isSel = selected.has(e.id);
       const old = this.byId.get(e.id);
-      if (old && old.src === e && old.selected === isSel && old.running === running) {
+      if (old && old.src === e && old.selected === isSel && old.animated === animated) {
         next.set(e.id, old);
         return old.flow;
       }
@@ -161,11 +162,10 @@ class FlowEdgeCache {
         target: e.to.node,
         targetHandle: e.to.port,
         selected: isSel,
-        // Moving dashes on every wire repaint the whole canvas each frame: only for graphs small enough to afford it.
-        animated: running && doc.edges.length <= ANIMATED_EDGES_MAX,
+        animated,
         ariaLabel: `wire ${e.from.node}.${e.from.port} to ${e.to.node}.${e.to.port}`,
       };
-      next.set(e.id, { src: e, selected: isSel, running, flow });
+      next.set(e.id, { src: e, selected: isSel, animated, flow });
       return flow;
     });
     this.byId = next;
@@ -230,7 +230,7 @@ export function Canvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation]);
 
-  const allNodes = useMemo(() => nodeCache.build(doc, infos, selection.nodes, locked, dragging), [nodeCache, doc, infos, selection.nodes, locked, dragging]);
+  const allNodes = useMemo(() => nodeCache.build(doc, infos, selection.nodes, dragging), [nodeCache, doc, infos, selection.nodes, dragging]);
   const running = run.status.phase === 'running';
   const allEdges = useMemo(() => edgeCache.build(doc, selection.edges, running), [edgeCache, doc, selection.edges, running]);
   const nodes = useMemo(() => (complete ? allNodes : allNodes.slice(0, revealed)), [allNodes, complete, revealed]);
@@ -256,6 +256,11 @@ export function Canvas() {
     }
     for (const [id, size] of sizes) nodeCache.measured.set(id, size);
     if (moves.size === 0) return;
+    // While running, nodes stay where they are (the drag is refused, and says why when it ends).
+    if (isLocked()) {
+      if (ended) unlocked();
+      return;
+    }
     const all = new Map([...(dragRef.current ?? []), ...moves]);
     if (!ended) {
       dragRef.current = all;
@@ -274,6 +279,7 @@ export function Canvas() {
   }, []);
 
   const onConnect = useCallback((c: Connection) => {
+    if (!unlocked()) return;
     const { from, to } = toRef(c);
     const { doc, nodeTypes: types } = documentStore.get();
     const r = connect(doc, types, from, to);
@@ -282,6 +288,7 @@ export function Canvas() {
   }, []);
 
   const onConnectStart = useCallback((_: unknown, p: OnConnectStartParams) => {
+    if (isLocked()) return;
     const { doc, nodeTypes: types } = documentStore.get();
     const node = doc.nodes.find((n) => n.id === p.nodeId);
     const info = node && types.get(node.type);
@@ -329,7 +336,7 @@ export function Canvas() {
   );
 
   return (
-    <div className="canvas" ref={canvasRef} aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div className={`canvas${locked ? ' locked' : ''}`} ref={canvasRef} aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
       {locked && (
         <div className="lock-banner" role="status" aria-label="editing locked">
           <span>
@@ -363,8 +370,6 @@ export function Canvas() {
         onMoveStart={onMoveStart}
         onMove={onMove}
         onMoveEnd={onMoveEnd}
-        nodesConnectable={!locked}
-        nodesDraggable={!locked}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode="Shift"

@@ -7,7 +7,7 @@ import { documentStore, edit } from '../state/document';
 import { useNodeDetail } from '../state/detail';
 import { useSelect } from '../state/store';
 import { unlocked } from '../state/commands';
-import { isLocked, metricsStore, runStore } from '../state/studio';
+import { metricsStore, runStore } from '../state/studio';
 import { notify, wireStore, type WireStart } from '../state/ui';
 import { compact, portColour } from './format';
 
@@ -61,7 +61,7 @@ function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'so
   }
 }
 
-const PortHandle = memo(function PortHandle({ nodeId, port, side, index, locked }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number; locked: boolean }) {
+const PortHandle = memo(function PortHandle({ nodeId, port, side, index }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number }) {
   const wire = useSelect(wireStore, (w) => w);
   const verdict = targetVerdict(wire, nodeId, port, side);
   const dir = side === 'target' ? 'input' : 'output';
@@ -72,7 +72,6 @@ const PortHandle = memo(function PortHandle({ nodeId, port, side, index, locked 
         type={side}
         position={side === 'target' ? Position.Left : Position.Right}
         id={port.name}
-        isConnectable={!locked}
         aria-label={`${nodeId} ${dir} ${port.name} (${port.type})`}
         title={verdict?.why ?? `${dir} “${port.name}”: ${port.type} — ${port.description}`}
         data-port-type={port.type}
@@ -110,7 +109,6 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
 function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
   const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
-  const locked = useSelect(runStore, isLocked);
   const detail = useNodeDetail(id);
   const lastError = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message));
   const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
@@ -137,10 +135,10 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
       <div className="node-type">{data.info?.title ?? `unknown type “${data.typeId}”`}</div>
       <div className="node-ports" style={{ height: rows * ROW }}>
         {inputs.map((p, i) => (
-          <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="target" index={i} locked={locked} />
+          <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="target" index={i} />
         ))}
         {outputs.map((p, i) => (
-          <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="source" index={i} locked={locked} />
+          <PortHandle key={`out-${p.name}`} nodeId={id} port={p} side="source" index={i} />
         ))}
       </div>
       <div className="node-foot">
