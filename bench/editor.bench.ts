@@ -124,9 +124,14 @@ async function main(): Promise<void> {
     });
 
     const heapOpenMb = await heapAfterGc(page);
-    await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
-    await page.getByRole('status', { name: 'run state' }).getByText('running').waitFor();
-    await page.waitForTimeout(1000);
+    let startMs = 0;
+    const starting = await measure(page, async () => {
+      const t0 = Date.now();
+      await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
+      await page.getByRole('status', { name: 'run state' }).getByText('running').waitFor();
+      startMs = Date.now() - t0;
+      await page.waitForTimeout(1000);
+    });
     const ticks = await page.evaluate(() => document.querySelectorAll('[data-testid^="edge-rate-"]').length);
 
     const idle = await measure(page, () => page.waitForTimeout(PHASE_MS));
@@ -200,8 +205,14 @@ async function main(): Promise<void> {
     if (process.env.SLUICE_BENCH_TRACE) await browser.stopTracing();
     if (Math.abs(panMoved - 300) > 30) throw new Error(`panning did not move the view with the pointer (moved ${panMoved} px of 300)`);
     if (cdp) writeFileSync(process.env.SLUICE_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
-    await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
-    await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
+    let stopMs = 0;
+    const stopping = await measure(page, async () => {
+      const t0 = Date.now();
+      await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+      await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
+      stopMs = Date.now() - t0;
+      await page.waitForTimeout(300);
+    });
 
     const heapMb = await heapAfterGc(page);
     const withMetrics = Math.max(idle.longest, pan.longest, zoom.longest, close.longest, closePan.longest);
@@ -210,6 +221,7 @@ async function main(): Promise<void> {
       [
         `Sluice editor benchmark — ${doc.nodes.length} nodes, ${doc.edges.length} edges, metrics at 4 Hz; Chromium ${version}, software rendering, 1440×900`,
         `open: all nodes and edges drawn ${openMs} ms after the click; longest task while opening ${open.longest} ms`,
+        `run: running ${startMs} ms after the click (longest task ${starting.longest} ms); stopped ${stopMs} ms after Stop (longest task ${stopping.longest} ms)`,
         `whole graph in view (nodes drawn as boxes, ${ticks} wire labels):`,
         `  metrics arriving, canvas still: longest task ${idle.longest} ms, ${idle.over50} over 50 ms`,
         `  panning:  ${pan.fps ?? 0} fps, longest task ${pan.longest} ms, ${pan.over50} over 50 ms (the view followed the pointer: ${panMoved} px of 300)`,
