@@ -3,7 +3,7 @@
  * the palette, the inspector form and `sluice nodes`.
  */
 import { z } from 'zod';
-import type { ConfigFieldInfo, NodeCategory, NodeTypeInfo, PortInfo } from '../shared/spec';
+import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../shared/spec';
 import type { Hold } from './runtime/ticket';
 
 export type { Hold };
@@ -89,13 +89,7 @@ export interface NodeInstance {
 /** Reports a problem with one config field during lint, e.g. an expression that does not compile. */
 export type LintReport = (field: string, message: string) => void;
 
-export interface NodeSpec<S extends z.ZodObject = z.ZodObject> {
-  type: string;
-  category: NodeCategory;
-  title: string;
-  description: string;
-  inputs: PortInfo[];
-  outputs: PortInfo[];
+export interface NodeSpec<S extends z.ZodObject = z.ZodObject> extends NodeTypeBasics {
   config: S;
   /**
    * Stateless per-batch operators may be chained: run inside the upstream operator's call, with no queue between

@@ -22,13 +22,17 @@ export interface ConfigFieldInfo {
   enum?: readonly unknown[];
 }
 
-export interface NodeTypeInfo {
+/** What a node type is, as the engine declares it and the studio shows it. */
+export interface NodeTypeBasics {
   type: string;
   category: NodeCategory;
   title: string;
   description: string;
   inputs: PortInfo[];
   outputs: PortInfo[];
+}
+
+export interface NodeTypeInfo extends NodeTypeBasics {
   fields: ConfigFieldInfo[];
   /** The JSON Schema of the node's config. */
   configSchema: Record<string, unknown>;
