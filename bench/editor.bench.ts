@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
 import { serializeDocument } from '../src/shared/document';
 import { findPackageRoot } from '../src/engine/paths';
-import { emptySpot } from '../e2e/canvas';
+import { emptySpot } from '../e2e/helpers';
 import { largePipeline } from './large-pipeline';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });

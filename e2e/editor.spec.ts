@@ -5,10 +5,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { largePipeline } from '../bench/large-pipeline';
-import { emptySpot } from './canvas';
+import { emptySpot, stopLeftoverRun } from './helpers';
 import { serializeDocument } from '../src/shared/document';
 
 const url = () => process.env.SLUICE_URL!;
+
+test.afterEach(stopLeftoverRun);
 const workspace = () => process.env.SLUICE_WORKSPACE!;
 const saved = (name: string) => readFileSync(join(workspace(), name), 'utf8');
 

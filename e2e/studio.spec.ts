@@ -1,6 +1,9 @@
 import { expect, test } from '@playwright/test';
+import { stopLeftoverRun } from './helpers';
 
 const url = () => process.env.SLUICE_URL!;
+
+test.afterEach(stopLeftoverRun);
 
 test('the studio loads the demo, runs it with live rates on every node, and stops', async ({ page }) => {
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-/** Helpers for driving the canvas from Playwright, shared by the e2e tests and the editor benchmark. */
+/** Helpers for driving the studio from Playwright, shared by the e2e tests and the editor benchmark. */
 import type { Page } from '@playwright/test';
 
 /** A point on the empty canvas (no node, wire or control under it), to pan from. */
@@ -13,4 +13,16 @@ export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
       }
     throw new Error('no empty spot on the canvas');
   });
+}
+
+/**
+ * After a test: stop a run it left going (a test that failed mid-run), so that the next test, on the same host,
+ * does not find the studio locked.
+ */
+export async function stopLeftoverRun({ page }: { page: Page }): Promise<void> {
+  const stop = page.getByRole('banner').getByRole('button', { name: 'Stop' });
+  if (await stop.isEnabled({ timeout: 1000 }).catch(() => false)) {
+    await stop.click();
+    await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
+  }
 }
