@@ -1,0 +1,144 @@
+/**
+ * One running ffmpeg process for a fused media chain: its progress as metrics, its last error lines, and a stop
+ * that ends the whole process group.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { FfmpegMissingError, ffmpegPath } from './ffmpeg';
+
+/** One `-progress` report. */
+export interface MediaProgress {
+  frame: number;
+  fps: number;
+  /** kbit/s of the output so far, as ffmpeg reports it. */
+  bitrateKbps: number;
+  totalSize: number;
+  outTimeMs: number;
+  dupFrames: number;
+  dropFrames: number;
+  /** Encoding speed relative to real time (1 = real time). */
+  speed: number;
+  /** The last report: ffmpeg is done. */
+  end: boolean;
+}
+
+/** Dropped frames as a share of frames, with OBS's thresholds: warn above 1 %, error above 5 %. */
+export function dropLevel(p: Pick<MediaProgress, 'frame' | 'dropFrames'>): 'ok' | 'warn' | 'error' {
+  const total = p.frame + p.dropFrames;
+  const share = total > 0 ? p.dropFrames / total : 0;
+  return share > 0.05 ? 'error' : share > 0.01 ? 'warn' : 'ok';
+}
+
+const num = (v: string | undefined): number => {
+  const n = Number.parseFloat(v ?? '');
+  return Number.isFinite(n) ? n : 0;
+};
+
+/** Reads ffmpeg's `-progress` stream (key=value lines, each report ending with `progress=…`). */
+export class ProgressParser {
+  private fields: Record<string, string> = {};
+  private rest = '';
+
+  constructor(private readonly onReport: (p: MediaProgress) => void) {}
+
+  push(chunk: string): void {
+    const lines = (this.rest + chunk).split('\n');
+    this.rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const eq = line.indexOf('=');
+      if (eq < 0) continue;
+      const key = line.slice(0, eq).trim();
+      const value = line.slice(eq + 1).trim();
+      if (key !== 'progress') {
+        this.fields[key] = value;
+        continue;
+      }
+      const f = this.fields;
+      this.fields = {};
+      this.onReport({
+        frame: num(f.frame),
+        fps: num(f.fps),
+        bitrateKbps: num(f.bitrate?.replace(/kbits\/s$/, '')),
+        totalSize: num(f.total_size),
+        outTimeMs: num(f.out_time_us ?? f.out_time_ms) / 1000,
+        dupFrames: num(f.dup_frames),
+        dropFrames: num(f.drop_frames),
+        speed: num(f.speed?.replace(/x$/, '')),
+        end: value === 'end',
+      });
+    }
+  }
+}
+
+export interface MediaProcessEvents {
+  onProgress?(p: MediaProgress): void;
+}
+
+export interface MediaExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** ffmpeg's last lines of error output, for the node's error state. */
+  stderrTail: string[];
+  /** Stopped by us (not a crash). */
+  stopped: boolean;
+}
+
+/** The last lines kept of ffmpeg's error output. */
+const STDERR_LINES = 20;
+
+export class MediaProcess {
+  readonly child: ChildProcess;
+  readonly exited: Promise<MediaExit>;
+  private stderrTail: string[] = [];
+  private stopping = false;
+
+  /** Starts ffmpeg with `args` in a process group of its own (so that stop ends everything it started). */
+  constructor(
+    readonly args: readonly string[],
+    events: MediaProcessEvents = {},
+  ) {
+    this.child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const parser = new ProgressParser((p) => events.onProgress?.(p));
+    this.child.stdout!.setEncoding('utf8').on('data', (d: string) => parser.push(d));
+    let partial = '';
+    this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (partial + d).split('\n');
+      partial = lines.pop() ?? '';
+      this.stderrTail.push(...lines.filter((l) => l.trim()));
+      if (this.stderrTail.length > STDERR_LINES) this.stderrTail = this.stderrTail.slice(-STDERR_LINES);
+    });
+    this.exited = new Promise((resolve, reject) => {
+      this.child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new FfmpegMissingError('ffmpeg') : err));
+      this.child.once('close', (code, signal) => {
+        if (partial.trim()) this.stderrTail.push(partial.trim());
+        resolve({ code, signal, stderrTail: this.stderrTail.slice(-STDERR_LINES), stopped: this.stopping });
+      });
+    });
+  }
+
+  /**
+   * Stop: ask ffmpeg to finish (SIGINT: it writes out what it has and closes the file), then, after `graceMs`,
+   * kill the whole process group.
+   */
+  async stop(graceMs = 5000): Promise<MediaExit> {
+    this.stopping = true;
+    const pid = this.child.pid;
+    if (pid !== undefined && this.child.exitCode === null && this.child.signalCode === null) {
+      signalGroup(pid, 'SIGINT');
+      const timer = setTimeout(() => signalGroup(pid, 'SIGKILL'), graceMs);
+      try {
+        return await this.exited;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    return this.exited;
+  }
+}
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

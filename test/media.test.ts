@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { chainCommand, containerOf, type EncoderConfig, type MediaChain, type TestPatternConfig } from '../src/engine/media/command';
+import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
+import { ffprobe } from '../src/engine/media/ffmpeg';
+import { dropLevel, MediaProcess, ProgressParser, type MediaProgress } from '../src/engine/media/runner';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-media-'));
+const cache = mkdtempSync(join(tmpdir(), 'sluice-cache-'));
+const pattern = (over: Partial<TestPatternConfig> = {}): TestPatternConfig => ({ width: 320, height: 240, rate: 30, timestamp: true, audio: false, realtime: false, ...over });
+const encoder = (over: Partial<EncoderConfig> = {}): EncoderConfig => ({ codec: 'h264', device: 'auto', preset: 'veryfast', rateControl: 'crf', crf: 23, bitrateKbps: 800, ...over });
+
+/** The encoder the probe picks for `enc`, as a running pipeline would. */
+async function chain(source: TestPatternConfig, enc: EncoderConfig, path: string): Promise<MediaChain> {
+  const choice = chooseEncoder(await encoderProbe({ dir: cache }), enc.codec, enc.device);
+  if (!choice.encoder) throw new Error(choice.error);
+  return { source, encoder: enc, encoderName: choice.encoder, sink: { path } };
+}
+
+async function run(c: MediaChain): Promise<{ exit: Awaited<MediaProcess['exited']>; reports: MediaProgress[] }> {
+  const reports: MediaProgress[] = [];
+  const p = new MediaProcess(chainCommand(c), { onProgress: (r) => reports.push(r) });
+  return { exit: await p.exited, reports };
+}
+
+/** Frame numbers of the keyframes of a file's first video stream. */
+async function keyframes(path: string): Promise<number[]> {
+  const probe = await ffprobe(path, { frames: true });
+  return (probe.frames ?? []).flatMap((f, i) => (f.key_frame ? [i] : []));
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', () => {
+  it('H.264 in MP4: codec, profile, size, frame count, keyframe interval, duration', async () => {
+    const path = join(dir, 'h264.mp4');
+    const { exit, reports } = await run(await chain(pattern({ frames: 90 }), encoder({ gopFrames: 30, profile: 'high' }), path));
+    expect(exit.code).toBe(0);
+    const probe = await ffprobe(path, { frames: true });
+    const v = probe.streams.find((s) => s.codec_type === 'video')!;
+    expect(v).toMatchObject({ codec_name: 'h264', profile: 'High', width: 320, height: 240 });
+    expect(Math.abs(Number(v.nb_read_frames) - 90)).toBeLessThanOrEqual(1);
+    expect(await keyframes(path)).toEqual([0, 30, 60]);
+    expect(Number(probe.format.duration)).toBeCloseTo(3, 1);
+    // The progress reports end with the whole count.
+    expect(reports.at(-1)).toMatchObject({ end: true, frame: 90, dropFrames: 0 });
+  });
+
+  it('H.265 in Matroska at a constant bitrate, scaled and at a new frame rate', async () => {
+    const path = join(dir, 'hevc.mkv');
+    const enc = encoder({ codec: 'hevc', rateControl: 'cbr', bitrateKbps: 400, width: 256, height: 144, rate: 15, gopFrames: 15 });
+    const { exit } = await run(await chain(pattern({ duration: 2 }), enc, path));
+    expect(exit).toMatchObject({ code: 0, stderrTail: [] });
+    const probe = await ffprobe(path, { frames: true });
+    expect(probe.format.format_name).toContain('matroska');
+    const v = probe.streams.find((s) => s.codec_type === 'video')!;
+    expect(v).toMatchObject({ codec_name: 'hevc', width: 256, height: 144, avg_frame_rate: '15/1' });
+    expect(Math.abs(Number(v.nb_read_frames) - 30)).toBeLessThanOrEqual(1);
+    expect(await keyframes(path)).toEqual([0, 15]);
+  });
+
+  it('MPEG-TS with an audio track', async () => {
+    const path = join(dir, 'av.ts');
+    expect(containerOf({ path })).toBe('ts');
+    const { exit } = await run(await chain(pattern({ duration: 1, audio: true }), encoder(), path));
+    expect(exit.code).toBe(0);
+    const probe = await ffprobe(path);
+    expect(probe.format.format_name).toBe('mpegts');
+    expect(probe.streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+  });
+
+  it('stop ends a live (real-time, endless) chain: the file is playable and no ffmpeg is left', async () => {
+    const path = join(dir, 'live.mp4');
+    const reports: MediaProgress[] = [];
+    const p = new MediaProcess(chainCommand(await chain(pattern({ realtime: true }), encoder({ gopFrames: 15 }), path)), { onProgress: (r) => reports.push(r) });
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(reports.length).toBeGreaterThan(0);
+    const exit = await p.stop();
+    expect(exit.stopped).toBe(true);
+    expect(alive(p.child.pid!)).toBe(false);
+    // No process of that group is left (the listing, not only the pid we know).
+    const group = execFileSync('ps', ['-eo', 'pgid=,pid=,comm=']).toString().split('\n').filter((l) => l.trim().split(/\s+/)[0] === String(p.child.pid));
+    expect(group).toEqual([]);
+    const frames = Number((await ffprobe(path, { frames: true })).streams[0]!.nb_read_frames);
+    // Paced at 30 fps for about two seconds.
+    expect(frames).toBeGreaterThan(30);
+    expect(frames).toBeLessThan(90);
+  });
+
+  it('a failing command exits with ffmpeg’s own error lines', async () => {
+    const c = await chain(pattern({ frames: 10 }), encoder({ profile: 'no-such-profile' }), join(dir, 'bad.mp4'));
+    const { exit } = await run(c);
+    expect(exit.code).not.toBe(0);
+    expect(exit.stopped).toBe(false);
+    expect(exit.stderrTail.join('\n')).toMatch(/profile/i);
+  });
+});
+
+describe('progress reports', () => {
+  it('are read from ffmpeg’s key=value stream, split anywhere', () => {
+    const out: MediaProgress[] = [];
+    const p = new ProgressParser((r) => out.push(r));
+    const text = 'frame=42\nfps=29.97\nbitrate= 812.3kbits/s\ntotal_size=102400\nout_time_us=1400000\ndup_frames=1\ndrop_frames=2\nspeed=1.01x\nprogress=continue\nframe=60\nprogress=end\n';
+    for (let i = 0; i < text.length; i += 7) p.push(text.slice(i, i + 7));
+    expect(out).toEqual([
+      { frame: 42, fps: 29.97, bitrateKbps: 812.3, totalSize: 102400, outTimeMs: 1400, dupFrames: 1, dropFrames: 2, speed: 1.01, end: false },
+      { frame: 60, fps: 0, bitrateKbps: 0, totalSize: 0, outTimeMs: 0, dupFrames: 0, dropFrames: 0, speed: 0, end: true },
+    ]);
+  });
+
+  it('rate dropped frames as OBS does: warn above 1 %, error above 5 %', () => {
+    expect(dropLevel({ frame: 1000, dropFrames: 10 })).toBe('ok');
+    expect(dropLevel({ frame: 1000, dropFrames: 11 })).toBe('warn');
+    expect(dropLevel({ frame: 1000, dropFrames: 53 })).toBe('error');
+    expect(dropLevel({ frame: 0, dropFrames: 0 })).toBe('ok');
+  });
+});
