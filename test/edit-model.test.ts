@@ -73,6 +73,24 @@ describe('document commands', () => {
     expect(doc.edges.map((e) => e.id)).toEqual(['e1', 'e4']);
   });
 
+  it('judge a wire by the types this node has: an encoder’s output codec comes from its config or default', () => {
+    const preview: NodeTypeInfo = { ...types.get('debug')!, type: 'preview', inputs: [{ name: 'in', type: 'video/encoded(h264)', description: '' }] };
+    const encoder: NodeTypeInfo = {
+      ...types.get('map')!,
+      type: 'encoder',
+      inputs: [],
+      outputs: [{ name: 'out', type: 'video/encoded({codec})', description: '' }],
+      fields: [{ name: 'codec', type: 'enum', description: '', required: false, default: 'h264' }],
+    };
+    const t2 = new Map(types).set('preview', preview).set('encoder', encoder);
+    let doc = addNode(newDocument(), 'encoder', { x: 0, y: 0 }).doc;
+    doc = addNode(doc, 'preview', { x: 300, y: 0 }).doc;
+    const wire = () => checkConnection(doc, t2, { node: 'encoder', port: 'out' }, { node: 'preview', port: 'in' });
+    expect(wire()).toEqual({ ok: true, fromType: 'video/encoded(h264)', toType: 'video/encoded(h264)' });
+    doc = setConfigField(doc, 'encoder', 'codec', 'hevc');
+    expect(wire()).toEqual({ ok: false, reason: 'video/encoded(hevc) cannot feed a video/encoded(h264) input: re-encode to h264 first' });
+  });
+
   it('refuse a wire with the reason: wrong port type, self, duplicate, cycle', () => {
     const doc = liveRoom();
     const video: NodeTypeInfo = { ...types.get('debug')!, type: 'preview', inputs: [{ name: 'in', type: 'video/encoded(h264)', description: '' }] };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canFeed, parsePortType } from '../src/shared/ports';
+import { canFeed, parsePortType, portTypeFor } from '../src/shared/ports';
+import { resolvePorts, type NodeTypeInfo } from '../src/shared/spec';
 
 describe('port types: one rule decides what may feed what', () => {
   it('allows equal kinds, and encoded video of a matching codec', () => {
@@ -22,5 +23,27 @@ describe('port types: one rule decides what may feed what', () => {
     expect(parsePortType('video/encoded(h264)')).toEqual({ kind: 'video/encoded', codec: 'h264' });
     expect(parsePortType('record(h264)')).toBeUndefined();
     expect(canFeed('telepathy', 'record')).toEqual({ ok: false, reason: 'unknown output port type "telepathy"' });
+  });
+});
+
+describe('a port type that names a config field', () => {
+  it('takes the field’s value, or the field’s default; left unset it does not parse', () => {
+    expect(portTypeFor('video/encoded({codec})', { codec: 'hevc' })).toBe('video/encoded(hevc)');
+    expect(portTypeFor('video/encoded({codec})', {})).toBe('video/encoded({codec})');
+    expect(parsePortType(portTypeFor('video/encoded({codec})', {}))).toBeUndefined();
+    expect(portTypeFor('record', { codec: 'hevc' })).toBe('record');
+    const info: NodeTypeInfo = {
+      type: 'enc',
+      category: 'media',
+      title: 'Encoder',
+      description: '',
+      inputs: [{ name: 'in', type: 'video/raw', description: '' }],
+      outputs: [{ name: 'out', type: 'video/encoded({codec})', description: '' }],
+      fields: [{ name: 'codec', type: 'enum', description: '', required: false, default: 'h264' }],
+      configSchema: {},
+    };
+    expect(resolvePorts(info, {}).outputs[0]!.type).toBe('video/encoded(h264)');
+    expect(resolvePorts(info, { codec: 'hevc' }).outputs[0]!.type).toBe('video/encoded(hevc)');
+    expect(resolvePorts(info, {}).inputs).toBe(info.inputs);
   });
 });

@@ -99,6 +99,34 @@ describe('validation reports every problem, each with its place', () => {
     ]);
   });
 
+  it('a port whose type names a config field has the type of that node’s config (an encoder’s codec)', () => {
+    const spec = (type: string, inputs: NodeSpec['inputs'], outputs: NodeSpec['outputs'], config: z.ZodObject) =>
+      defineNode({ type, category: 'media', title: type, description: type, inputs, outputs, config, create: () => ({}) }) as unknown as NodeSpec;
+    const registry = createRegistry([
+      spec('test-frames', [], [{ name: 'out', type: 'video/raw', description: '' }], z.strictObject({})),
+      spec('test-encoder', [{ name: 'in', type: 'video/raw', description: '' }], [{ name: 'out', type: 'video/encoded({codec})', description: '' }], z.strictObject({ codec: z.enum(['h264', 'hevc']).default('h264') })),
+      spec('test-preview', [{ name: 'in', type: 'video/encoded(h264)', description: '' }], [], z.strictObject({})),
+    ]);
+    const doc = (config: Record<string, unknown>) => ({
+      version: 1,
+      name: 'encoded',
+      nodes: [
+        { id: 'src', type: 'test-frames', position: { x: 0, y: 0 }, config: {} },
+        { id: 'enc', type: 'test-encoder', position: { x: 1, y: 0 }, config },
+        { id: 'view', type: 'test-preview', position: { x: 2, y: 0 }, config: {} },
+      ],
+      edges: [
+        { id: 'a', from: { node: 'src', port: 'out' }, to: { node: 'enc', port: 'in' } },
+        { id: 'b', from: { node: 'enc', port: 'out' }, to: { node: 'view', port: 'in' } },
+      ],
+    });
+    // The default codec, h264, feeds the preview; hevc does not, and the reason says to re-encode.
+    expect(validateValue(doc({}), registry).issues).toEqual([]);
+    expect(validateValue(doc({ codec: 'hevc' }), registry).issues).toEqual([
+      { code: 'port-type', pointer: '/edges/1', edgeId: 'b', message: 'video/encoded(hevc) cannot feed a video/encoded(h264) input: re-encode to h264 first' },
+    ]);
+  });
+
   it('the demo pipeline is valid', () => {
     const r = loadDocumentText(fixture('../../resources/pipelines/live-room.json'));
     expect(r.issues).toEqual([]);

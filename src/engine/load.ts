@@ -3,7 +3,7 @@
  */
 import type { z } from 'zod';
 import { PIPELINE_VERSION, type PipelineDocument, type PipelineEdge } from '../shared/document';
-import { canFeed } from '../shared/ports';
+import { canFeed, portTypeFor } from '../shared/ports';
 import type { ValidationIssue, ValidationResult } from '../shared/validation';
 import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './document-schema';
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from './json-source';
@@ -219,7 +219,7 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
         });
         continue;
       }
-      types.push(port.type);
+      types.push(portTypeFor(port.type, node.config as Record<string, unknown>));
     }
     if (types.length === 2) {
       const verdict = canFeed(types[0]!, types[1]!);

@@ -37,6 +37,18 @@ export function formatPortType(t: PortType): string {
   return t.codec ? `${t.kind}(${t.codec})` : t.kind;
 }
 
+/**
+ * A port's type as a node of that type has it: a declared type may name a config field in braces, so that an
+ * encoder declares `video/encoded({codec})` and one configured with `codec: "hevc"` has a
+ * `video/encoded(hevc)` output. A field that is not set leaves the braces, and the type then parses as unknown.
+ */
+export function portTypeFor(declared: string, config: Readonly<Record<string, unknown>> | undefined): string {
+  return declared.replace(/\{(\w+)\}/g, (whole, field: string) => {
+    const v = config?.[field];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : whole;
+  });
+}
+
 /** Why one kind cannot feed another, and what to add in between; keyed `from→to`. */
 const BRIDGES: Record<string, string> = {
   'video/raw→record': 'add an encoder and a packager first',

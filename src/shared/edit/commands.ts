@@ -6,8 +6,8 @@
  * identity (the canvas re-renders only what changed).
  */
 import { PIPELINE_VERSION, type EdgeQueueSettings, type PipelineDocument, type PipelineEdge, type PipelineNode, type PortRef, type Position } from '../document';
-import { canFeed } from '../ports';
-import type { NodeTypeInfo } from '../spec';
+import { canFeed, portTypeFor } from '../ports';
+import { configWithDefaults, type NodeTypeInfo } from '../spec';
 
 /** Node types by name, as the studio lists them. */
 export type NodeTypeIndex = ReadonlyMap<string, NodeTypeInfo>;
@@ -181,19 +181,23 @@ export function checkConnection(doc: PipelineDocument, types: NodeTypeIndex, fro
   const a = doc.nodes.find((n) => n.id === from.node);
   const b = doc.nodes.find((n) => n.id === to.node);
   if (!a || !b) return { ok: false, reason: `no node "${!a ? from.node : to.node}"` };
-  const out = types.get(a.type)?.outputs.find((p) => p.name === from.port);
-  const inp = types.get(b.type)?.inputs.find((p) => p.name === to.port);
+  const infoA = types.get(a.type);
+  const infoB = types.get(b.type);
+  const out = infoA?.outputs.find((p) => p.name === from.port);
+  const inp = infoB?.inputs.find((p) => p.name === to.port);
   if (!out) return { ok: false, reason: `"${a.id}" has no output "${from.port}"` };
   if (!inp) return { ok: false, reason: `"${b.id}" has no input "${to.port}"` };
   if (a.id === b.id) return { ok: false, reason: `a node cannot feed itself: "${a.id}" would wait on its own output` };
-  const verdict = canFeed(out.type, inp.type);
+  const fromType = portTypeFor(out.type, configWithDefaults(infoA, a.config));
+  const toType = portTypeFor(inp.type, configWithDefaults(infoB, b.config));
+  const verdict = canFeed(fromType, toType);
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
   if (doc.edges.some((e) => e.from.node === from.node && e.from.port === from.port && e.to.node === to.node && e.to.port === to.port)) {
     return { ok: false, reason: `"${a.id}.${from.port}" already feeds "${b.id}.${to.port}"` };
   }
   const loop = reaches(doc, b.id, a.id);
   if (loop) return { ok: false, reason: `this wire would close a cycle (${[...loop, b.id].join(' → ')}): a pipeline must flow one way` };
-  return { ok: true, fromType: out.type, toType: inp.type };
+  return { ok: true, fromType, toType };
 }
 
 /** Add an edge, if `checkConnection` allows it. */

@@ -21,7 +21,7 @@ import {
 } from '@xyflow/react';
 import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../../../shared/document';
 import { checkConnection, connect, moveNodes, type ConnectionVerdict } from '../../../shared/edit/commands';
-import type { NodeTypeInfo } from '../../../shared/spec';
+import { resolvePorts, type NodeTypeInfo } from '../../../shared/spec';
 import { addNodeAt, unlocked } from '../state/commands';
 import { DETAIL_ZOOM, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
@@ -129,7 +129,7 @@ class FlowNodeCache {
         position,
         selected: isSel,
         measured: size,
-        data: { nodeId: n.id, typeId: n.type, info },
+        data: { nodeId: n.id, typeId: n.type, info, ports: resolvePorts(info, n.config) },
       };
       next.set(n.id, { src: n, info, selected: isSel, position, flow });
       return flow;
@@ -291,8 +291,8 @@ export function Canvas() {
     if (isLocked()) return;
     const { doc, nodeTypes: types } = documentStore.get();
     const node = doc.nodes.find((n) => n.id === p.nodeId);
-    const info = node && types.get(node.type);
-    const port = (p.handleType === 'source' ? info?.outputs : info?.inputs)?.find((x) => x.name === p.handleId);
+    const ports = node && resolvePorts(types.get(node.type), node.config);
+    const port = (p.handleType === 'source' ? ports?.outputs : ports?.inputs)?.find((x) => x.name === p.handleId);
     if (node && port && p.handleType) wireStore.set({ nodeId: node.id, port: port.name, side: p.handleType, portType: port.type });
   }, []);
 

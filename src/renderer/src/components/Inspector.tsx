@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, type PipelineEdge, type PipelineNode } from '../../../shared/document';
 import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../../../shared/edit/commands';
-import type { ConfigFieldInfo, NodeTypeInfo } from '../../../shared/spec';
+import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -206,7 +206,7 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(edge.id) ?? false);
   const portType = (nodeId: string, port: string, dir: 'inputs' | 'outputs') => {
     const n = doc.nodes.find((x) => x.id === nodeId);
-    return (n && infos.get(n.type)?.[dir].find((p) => p.name === port)?.type) ?? '?';
+    return (n && resolvePorts(infos.get(n.type), n.config)[dir].find((p) => p.name === port)?.type) ?? '?';
   };
   const q = edge.queue ?? {};
   const setQ = (patch: Partial<typeof q>) => edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);

@@ -15,6 +15,8 @@ export interface PipelineNodeData extends Record<string, unknown> {
   nodeId: string;
   info: NodeTypeInfo | undefined;
   typeId: string;
+  /** The node's ports with the types this node has (an encoder's output codec comes from its config). */
+  ports: { inputs: PortInfo[]; outputs: PortInfo[] };
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
@@ -112,8 +114,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const detail = useNodeDetail(id);
   const lastError = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message));
   const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
-  const inputs = data.info?.inputs ?? [];
-  const outputs = data.info?.outputs ?? [];
+  const { inputs, outputs } = data.ports;
   const rows = Math.max(inputs.length, outputs.length, 1);
   return (
     <div
