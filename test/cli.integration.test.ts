@@ -91,3 +91,24 @@ describe('sluice CLI', () => {
     expect(j.map((t: { type: string }) => t.type)).toEqual(['live-room', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file']);
   });
 });
+
+describe('sluice encoders', () => {
+  it('lists every candidate encoder in order with why it fails, and what each device setting picks', () => {
+    const env = { ...process.env, SLUICE_CACHE: tmp() };
+    const r = spawnSync(process.execPath, [BIN, 'encoders'], { encoding: 'utf8', timeout: 60_000, env });
+    expect(r.status).toBe(0);
+    const h264 = r.stdout.split('hevc:')[0]!;
+    expect(h264.match(/^ {2}[✓✗] (\S+)/gm)!.map((l) => l.slice(4))).toEqual(['h264_nvenc', 'h264_qsv', 'h264_vaapi', 'h264_videotoolbox', 'h264_amf', 'libx264']);
+    expect(h264).toMatch(/^ {2}✓ libx264 +software$/m);
+    expect(h264).toMatch(/^ {2}device cpu → libx264 \(software\)$/m);
+    // Run again: the same answer, from the cache, as JSON.
+    const j = spawnSync(process.execPath, [BIN, 'encoders', '--json'], { encoding: 'utf8', timeout: 60_000, env });
+    expect(JSON.parse(j.stdout)).toMatchObject({ cached: true, codecs: { hevc: { trials: expect.arrayContaining([expect.objectContaining({ encoder: 'libx265', ok: true })]) } } });
+  });
+
+  it('without ffmpeg: one clear message, exit 2', () => {
+    const r = spawnSync(process.execPath, [BIN, 'encoders'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLUICE_FFMPEG: '/nonexistent/ffmpeg' } });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('sluice: ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n');
+  });
+});

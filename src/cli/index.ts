@@ -8,6 +8,7 @@ import { StudioError, type StudioApi } from '../shared/api';
 import { formatIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
 import { loadDocumentText } from '../engine/load';
+import { chooseEncoder, encoderProbe } from '../engine/media/encoders';
 import { createLocalApi } from '../engine/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { join } from 'node:path';
@@ -117,6 +118,31 @@ async function nodesCommand(opts: { json?: boolean }): Promise<number> {
   return 0;
 }
 
+/** Which H.264/H.265 encoders work here, in the order `device: auto` tries them, and why the others do not. */
+async function encodersCommand(opts: { json?: boolean; refresh?: boolean }): Promise<number> {
+  const probe = await encoderProbe({ refresh: opts.refresh });
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(probe, null, 2) + '\n');
+    return 0;
+  }
+  const when = probe.cached ? `probed ${probe.probedAt}, from the cache; --refresh probes again` : `probed now`;
+  process.stdout.write(`ffmpeg ${probe.ffmpegVersion} on ${probe.machine} (${when})\n`);
+  for (const codec of ['h264', 'hevc'] as const) {
+    process.stdout.write(`${codec}:\n`);
+    const trials = probe.codecs[codec].trials;
+    const width = Math.max(...trials.map((t) => t.encoder.length));
+    for (const t of trials) process.stdout.write(`  ${t.ok ? '✓' : '✗'} ${t.encoder.padEnd(width)}  ${t.label}${t.ok ? '' : `: ${t.reason}`}\n`);
+    for (const device of ['auto', 'gpu', 'cpu'] as const) {
+      const choice = chooseEncoder(probe, codec, device);
+      const line = choice.encoder
+        ? `${choice.encoder} (${choice.hardware ? `${choice.label}, on the GPU` : choice.label})`
+        : `error: no ${device === 'gpu' ? 'GPU' : 'working'} encoder for ${codec} (the reasons are above)`;
+      process.stdout.write(`  device ${device} → ${line}\n`);
+    }
+  }
+  return 0;
+}
+
 const seconds = (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0');
@@ -149,6 +175,13 @@ program
   .description('list the node types with their ports and config fields')
   .option('--json', 'print as JSON')
   .action(async (opts) => exit(await nodesCommand(opts)));
+
+program
+  .command('encoders')
+  .description('probe the H.264/H.265 encoders ffmpeg offers here (GPU first, then software) and say why each that fails does')
+  .option('--json', 'print the probe as JSON')
+  .option('--refresh', 'probe again instead of using the cached result')
+  .action(async (opts) => exit(await encodersCommand(opts)));
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`);
