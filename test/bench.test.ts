@@ -28,4 +28,13 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^close up \([1-9]\d* nodes in full detail, [1-9]\d* wires with live rates\):$/m);
     expect(r.stdout).toMatch(/^longest task while metrics arrive \(all of the above\): \d+ ms \(goal ≤ 50 ms\)$/m);
   });
+
+  it('the media bench --quick encodes the same frames as Sluice runs them and by hand, and prints the ratio', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/media.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^by hand: +[\d.]+ fps/m);
+    expect(r.stdout).toMatch(/^Sluice: +[\d.]+ fps .*; progress reported 60 frames, the file has 60$/m);
+    expect(r.stdout).toMatch(/^ratio Sluice \/ by hand: [\d.]+× \(goal ≥ 0\.95×\)$/m);
+  });
 });
