@@ -125,3 +125,23 @@ describe('progress reports', () => {
     expect(dropLevel({ frame: 0, dropFrames: 0 })).toBe('ok');
   });
 });
+
+describe('when Sluice itself is killed', () => {
+  it('SIGKILL of the Sluice process leaves no ffmpeg behind (process listing)', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/media/live-chain.ts'), join(dir, 'orphan.mp4')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const pid = await new Promise<number>((resolve) => {
+      let out = '';
+      child.stdout!.on('data', (d) => {
+        out += String(d);
+        const m = /^ffmpeg (\d+)$/m.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+    });
+    expect(alive(pid)).toBe(true);
+    child.kill('SIGKILL');
+    const listed = () => execFileSync('ps', ['-eo', 'pid=,comm=']).toString().split('\n').some((l) => l.trim().startsWith(`${pid} `));
+    for (let i = 0; i < 50 && listed(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(listed()).toBe(false);
+  });
+});

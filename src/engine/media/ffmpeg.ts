@@ -7,6 +7,8 @@
  * Sluice needs are written out here, where they can be shown to the user exactly as they run.
  */
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 /** ffmpeg is not installed (or not where SLUICE_FFMPEG says). */
 export class FfmpegMissingError extends Error {
@@ -22,6 +24,21 @@ export class FfmpegMissingError extends Error {
 export const ffmpegPath = (): string => process.env.SLUICE_FFMPEG || 'ffmpeg';
 /** The ffprobe binary: $SLUICE_FFPROBE, else `ffprobe` on the PATH. */
 export const ffprobePath = (): string => process.env.SLUICE_FFPROBE || 'ffprobe';
+
+/** The full path of an executable (as given when it has a slash, else found on the PATH), or undefined. */
+export function resolveExecutable(name: string): string | undefined {
+  const runs = (path: string) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (name.includes('/')) return runs(name) ? name : undefined;
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) if (dir && runs(join(dir, name))) return join(dir, name);
+  return undefined;
+}
 
 export interface RunResult {
   code: number | null;

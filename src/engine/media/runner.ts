@@ -3,7 +3,21 @@
  * that ends the whole process group.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { FfmpegMissingError, ffmpegPath } from './ffmpeg';
+import { existsSync } from 'node:fs';
+import { FfmpegMissingError, ffmpegPath, resolveExecutable } from './ffmpeg';
+
+/**
+ * On Linux, ffmpeg is started through util-linux's `setpriv --pdeathsig TERM`, which sets the kernel's
+ * parent-death signal and then execs ffmpeg (same process, same exit status): if Sluice is killed outright
+ * (SIGKILL, a crash), the kernel tells ffmpeg to finish, and no orphan keeps encoding.
+ */
+const SETPRIV = '/usr/bin/setpriv';
+function command(args: readonly string[]): [string, string[]] {
+  const ffmpeg = resolveExecutable(ffmpegPath());
+  // (Not found: spawned as it is, so that the spawn fails with ENOENT and says ffmpeg is missing.)
+  if (ffmpeg && process.platform === 'linux' && existsSync(SETPRIV)) return [SETPRIV, ['--pdeathsig', 'TERM', '--', ffmpeg, ...args]];
+  return [ffmpegPath(), [...args]];
+}
 
 /** One `-progress` report. */
 export interface MediaProgress {
@@ -96,7 +110,8 @@ export class MediaProcess {
     readonly args: readonly string[],
     events: MediaProcessEvents = {},
   ) {
-    this.child = spawn(ffmpegPath(), args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const [binary, argv] = command(args);
+    this.child = spawn(binary, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const parser = new ProgressParser((p) => events.onProgress?.(p));
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => parser.push(d));
     let partial = '';
