@@ -145,3 +145,85 @@ describe('when Sluice itself is killed', () => {
     expect(listed()).toBe(false);
   });
 });
+
+describe('a media pipeline run by the engine (test pattern → encoder → media file, one ffmpeg process)', () => {
+  const BIN = join(import.meta.dirname, '..', 'bin', 'sluice.js');
+  const pipeline = (encoderConfig: Record<string, unknown>, path: string) => ({
+    version: 1,
+    name: 'video',
+    nodes: [
+      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 320, height: 240, frames: 60, realtime: false } },
+      { id: 'enc', type: 'encoder', position: { x: 240, y: 0 }, config: encoderConfig },
+      { id: 'recording', type: 'media-file', position: { x: 480, y: 0 }, config: { path } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'enc', port: 'in' } },
+      { id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'recording', port: 'in' } },
+    ],
+  });
+  const runCli = async (doc: object) => {
+    const { writeFileSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const file = join(dir, `p-${Math.random().toString(36).slice(2)}.json`);
+    writeFileSync(file, JSON.stringify(doc));
+    return spawnSync(process.execPath, [BIN, 'run', file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLUICE_CACHE: cache } });
+  };
+
+  it('runs to the end of the pattern and writes the file ffprobe expects; the summary shows frames and the encoder', async () => {
+    const path = join(dir, 'engine.mp4');
+    const r = await runCli(pipeline({ codec: 'h264', gopFrames: 30, profile: 'main' }, path));
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/camera 60 frames .* libx264/);
+    expect(r.stdout).toMatch(/^run ended: finished$/m);
+    const v = (await ffprobe(path, { frames: true })).streams[0]!;
+    expect(v).toMatchObject({ codec_name: 'h264', profile: 'Main', width: 320, height: 240, nb_read_frames: '60' });
+    expect(await keyframes(path)).toEqual([0, 30]);
+  });
+
+  it('device gpu where no GPU encoder works: the encoder node fails at start with every reason, and nothing is written', async () => {
+    const path = join(dir, 'gpu.mp4');
+    const r = await runCli(pipeline({ device: 'gpu' }, path));
+    const { existsSync } = await import('node:fs');
+    if ((await encoderProbe({ dir: cache })).codecs.h264.trials.some((t) => t.hardware && t.ok)) {
+      // A machine with a working GPU encoder: it is used.
+      expect(r.stdout).toMatch(/camera 60 frames .* h264_/);
+      expect(existsSync(path)).toBe(true);
+      return;
+    }
+    expect(r.stderr).toMatch(/^error in node "enc" \(1 so far\): no GPU encoder for h264 works on this machine \(h264_nvenc: .+\); set device to auto to fall back to software, or cpu$/m);
+    expect(r.stdout).toMatch(/node\(s\) in error: .*enc/);
+    expect(existsSync(path)).toBe(false);
+  });
+});
+
+describe('validation of media nodes', () => {
+  it('a media chain that is not source → encoder → media sink is a problem on its nodes, saying what to wire in', async () => {
+    const { validateValue } = await import('../src/engine/load');
+    const doc = {
+      version: 1,
+      name: 'half a chain',
+      nodes: [
+        { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: {} },
+        { id: 'enc', type: 'encoder', position: { x: 1, y: 0 }, config: {} },
+        { id: 'rec', type: 'media-file', position: { x: 2, y: 0 }, config: { path: 'x.mp4' } },
+      ],
+      edges: [{ id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'enc', port: 'in' } }],
+    };
+    expect(validateValue(doc).issues).toEqual([
+      {
+        code: 'media-group',
+        pointer: '/nodes/0',
+        nodeId: 'camera',
+        message: 'media nodes "camera", "enc" run as one ffmpeg process, which needs one chain of a source → an encoder → a media sink: wire in a media sink',
+      },
+      {
+        code: 'media-group',
+        pointer: '/nodes/2',
+        nodeId: 'rec',
+        message: 'media node "rec" runs as one ffmpeg process, which needs one chain of a source → an encoder → a media sink: wire in a source, an encoder',
+      },
+    ]);
+    doc.edges.push({ id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'rec', port: 'in' } });
+    expect(validateValue(doc).issues).toEqual([]);
+  });
+});

@@ -8,6 +8,7 @@ import type { ValidationIssue, ValidationResult } from '../shared/validation';
 import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './document-schema';
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from './json-source';
 import { builtinRegistry, type NodeRegistry } from './registry';
+import { mediaGroupProblems } from './media/group';
 import type { NodeSpec } from './spec';
 
 export interface ResolvedNode {
@@ -242,7 +243,12 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
   }
   if (issues.length) return { ok: false, issues };
   const doc: PipelineDocument = { ...(env.data as unknown as PipelineDocument), nodes: docNodes, edges };
-  return { ok: true, issues, doc, pipeline: { doc, nodes, order } };
+  const pipeline = { doc, nodes, order };
+  for (const p of mediaGroupProblems(pipeline)) {
+    issues.push({ code: 'media-group', pointer: ptr('nodes', docNodes.findIndex((n) => n.id === p.nodeId)), nodeId: p.nodeId, message: p.message });
+  }
+  if (issues.length) return { ok: false, issues };
+  return { ok: true, issues, doc, pipeline };
 }
 
 /** Parse and validate a document's text. Issues carry the line and column they point at. */

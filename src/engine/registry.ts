@@ -10,9 +10,12 @@ import windowOp from './nodes/operators/window';
 import serialize from './nodes/operators/serialize';
 import debug from './nodes/sinks/debug';
 import file from './nodes/sinks/file';
+import testPattern from './nodes/sources/test-pattern';
+import encoder from './nodes/media/encoder';
+import mediaFile from './nodes/sinks/media-file';
 import type { NodeTypeInfo } from '../shared/spec';
 
-const SPECS: readonly NodeSpec[] = [liveRoom, filter, map, keyBy, windowOp, serialize, debug, file] as unknown as NodeSpec[];
+const SPECS: readonly NodeSpec[] = [liveRoom, testPattern, encoder, filter, map, keyBy, windowOp, serialize, debug, file, mediaFile] as unknown as NodeSpec[];
 
 /** A set of node types to validate and run documents against. */
 export interface NodeRegistry {

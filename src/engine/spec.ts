@@ -4,7 +4,9 @@
  */
 import { z } from 'zod';
 import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../shared/spec';
+import type { MediaGroup, MediaRole } from './media/group';
 import type { Hold } from './runtime/ticket';
+import type { MediaNodeMetrics } from '../shared/metrics';
 
 export type { Hold };
 
@@ -50,6 +52,8 @@ export interface NodeContext {
    * copying. Flink's object reuse, decided by the flow from the graph rather than promised by the user.
    */
   readonly exclusiveInput: boolean;
+  /** A media node: the group it runs in, as one ffmpeg process with the media nodes wired to it. */
+  readonly media?: MediaGroup;
 }
 
 /**
@@ -84,6 +88,8 @@ export interface NodeInstance {
   peek?(): unknown[];
   /** A per-record operator: the engine may run `step` fused with the source feeding it instead of `process`. */
   step?: FusableStep;
+  /** A media node's figures for the metrics tick. */
+  mediaMetrics?(): MediaNodeMetrics | undefined;
 }
 
 /** Reports a problem with one config field during lint, e.g. an expression that does not compile. */
@@ -96,6 +102,8 @@ export interface NodeSpec<S extends z.ZodObject = z.ZodObject> extends NodeTypeB
    * them (Flink's operator chaining). Metrics still count per node.
    */
   chainable?: boolean;
+  /** A media node: its role in the group of media nodes that runs as one ffmpeg process. */
+  media?: MediaRole;
   /** The node keeps references to records after emitting them, so downstream must not change them in place. */
   keepsEmitted?: boolean;
   /** Checks beyond the schema (expressions compile, fields agree). */

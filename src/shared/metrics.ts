@@ -14,6 +14,21 @@ export const roundFine = (x: number): number => Math.round(x * 1000) / 1000;
 
 export type NodeState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped' | 'error';
 
+/** A media node's figures, from its ffmpeg process's progress. */
+export interface MediaNodeMetrics {
+  frames: number;
+  fps: number;
+  bitrateKbps: number;
+  /** Encoding speed relative to real time. */
+  speed: number;
+  dropped: number;
+  duplicated: number;
+  /** Dropped frames against OBS's thresholds: warn above 1 %, error above 5 %. */
+  dropLevel: 'ok' | 'warn' | 'error';
+  /** The encoder the group uses. */
+  encoder?: string;
+}
+
 export interface NodeMetrics {
   state: NodeState;
   /** Records per second over the last tick. */
@@ -37,6 +52,8 @@ export interface NodeMetrics {
   acknowledged?: number;
   /** Node-specific counters, e.g. `late` for a window. */
   counters?: Record<string, number>;
+  /** Media nodes: the figures of their ffmpeg process. */
+  media?: MediaNodeMetrics;
 }
 
 export interface EdgeMetrics {

@@ -12,6 +12,7 @@ export type IssueCode =
   | 'unknown-port'
   | 'port-type'
   | 'cycle'
+  | 'media-group'
   | 'expression';
 
 export interface ValidationIssue {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
 import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
+import { findMediaGroups } from '../media/group';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
 import './v8-tuning';
@@ -95,12 +96,14 @@ export class Flow {
       outs.set(e.from.port, [...(outs.get(e.from.port) ?? []), q]);
     }
     const exclusive = exclusiveInputNodes(pipeline);
+    const media = findMediaGroups(pipeline);
     for (const n of pipeline.nodes) {
       this.runners.set(
         n.id,
         new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, {
           exclusiveInput: exclusive.has(n.id),
           fusion: options.fusion !== false,
+          media: media.get(n.id),
         }),
       );
     }

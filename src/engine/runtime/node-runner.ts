@@ -8,6 +8,7 @@ import { NO_HOLD, Ticket, type Hold } from './ticket';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
+import type { MediaGroup } from '../media/group';
 import { yieldToEventLoop } from './yield';
 
 /** One batch in this many is timed for a node's processing-time quantiles (two clock reads per timed batch). */
@@ -91,7 +92,7 @@ export class NodeRunner {
     private readonly outputs: Map<string, BatchQueue[]>,
     private readonly signal: AbortSignal,
     private readonly events: RunnerEvents,
-    options: { exclusiveInput?: boolean; fusion?: boolean } = {},
+    options: { exclusiveInput?: boolean; fusion?: boolean; media?: MediaGroup } = {},
   ) {
     this.fusion = options.fusion ?? true;
     this.isSource = spec.inputs.length === 0;
@@ -100,6 +101,7 @@ export class NodeRunner {
       nodeId: this.id,
       signal: this.signal,
       exclusiveInput: options.exclusiveInput ?? false,
+      media: options.media,
       emit: (port, batch, releases) => this.emit(port, batch, releases),
       hold: () => this.current?.hold() ?? NO_HOLD,
       emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
@@ -461,6 +463,8 @@ export class NodeRunner {
     if (this.isSource) m.acknowledged = s.acknowledged;
     if (s.lastError) m.lastError = s.lastError;
     if (Object.keys(s.counters).length) m.counters = { ...s.counters };
+    const media = this.instance?.mediaMetrics?.();
+    if (media) m.media = media;
     return m;
   }
 }
