@@ -505,3 +505,31 @@ test('while the canvas is being panned the rate chart holds still, and it catche
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
 });
+
+test('an encoder says which encoder it gets on this machine and why, with every candidate and ffmpeg’s reasons', async ({ page }) => {
+  await openEmpty(page);
+  await page.getByRole('button', { name: 'Add Encoder (encoder)' }).dblclick();
+  const chain = page.getByRole('region', { name: 'encoder on this machine' });
+  const candidates = chain.getByRole('list', { name: 'encoder candidates' }).getByRole('listitem');
+  await expect(candidates).toHaveCount(6, { timeout: 30_000 });
+  const names = await candidates.locator('code').allTextContents();
+  expect(names).toEqual(['h264_nvenc', 'h264_qsv', 'h264_vaapi', 'h264_videotoolbox', 'h264_amf', 'libx264']);
+  // Whatever the machine: the software encoder works; every candidate that fails says why, in ffmpeg's words.
+  await expect(chain.getByRole('listitem', { name: 'libx264 works' })).toBeVisible();
+  for (const failed of await chain.getByRole('listitem', { name: / fails$/ }).all()) await expect(failed.locator('.reason')).toHaveText(/\w{4,}/);
+  const gpuWorks = (await chain.getByRole('listitem', { name: /^h264_\w+ works$/ }).count()) > 0;
+  const choice = chain.getByTestId('encoder-choice');
+  const badge = node(page, 'encoder').getByTestId('encoder-badge');
+  if (!gpuWorks) {
+    await expect(choice).toHaveText('Uses libx264 (software): no GPU encoder works here.');
+    await expect(badge).toHaveText('libx264 · software');
+    // Asking for the GPU where none works is an error, in the inspector and on the node, before anything runs.
+    await inspector(page).getByLabel('device').selectOption('gpu');
+    await expect(chain.getByRole('alert')).toContainText('no GPU encoder for h264 works on this machine (h264_nvenc: ');
+    await expect(badge).toHaveText('no encoder: see inspector');
+  }
+  // H.265 has its own chain; the output port's type follows the codec.
+  await inspector(page).getByLabel('codec').selectOption('hevc');
+  await expect(candidates.locator('code')).toHaveText(['hevc_nvenc', 'hevc_qsv', 'hevc_vaapi', 'hevc_videotoolbox', 'hevc_amf', 'libx265']);
+  await expect(handle(page, 'encoder output out (video/encoded(hevc))')).toBeVisible();
+});

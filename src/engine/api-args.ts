@@ -24,6 +24,7 @@ const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
   stop: none,
   status: none,
   peek: z.tuple([z.string().min(1).max(128)]),
+  encoderProbe: z.tuple([z.boolean()]),
 };
 
 export const validateApiArgs: ArgsValidator = (method, args) => {

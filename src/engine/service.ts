@@ -8,6 +8,7 @@ import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
+import { encoderProbe } from './media/encoders';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
 
@@ -68,6 +69,10 @@ export class StudioService implements StudioMethods {
   constructor(private readonly options: StudioServiceOptions) {
     this.workspaceDir = options.workspaceDir;
     this.events.emit('runState', this.state);
+  }
+
+  async encoderProbe(refresh: boolean) {
+    return encoderProbe({ refresh });
   }
 
   async listNodeTypes() {

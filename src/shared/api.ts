@@ -3,6 +3,7 @@
  */
 import type { PipelineDocument } from './document';
 import type { MetricsTick, NodeState } from './metrics';
+import type { EncoderProbe } from './media';
 import type { NodeTypeInfo } from './spec';
 import type { ValidationIssue, ValidationResult } from './validation';
 
@@ -87,6 +88,11 @@ export interface StudioMethods {
   status(): Promise<RunStatus>;
   /** The last records kept by a `debug` sink of the current (or last) run. */
   peek(nodeId: string): Promise<unknown[]>;
+  /**
+   * Which H.264/H.265 encoders work on this machine, every candidate in the order `device: auto` tries them, with
+   * ffmpeg's reason for each that fails (cached per machine and ffmpeg version; `refresh` probes again).
+   */
+  encoderProbe(refresh: boolean): Promise<EncoderProbe & { cached: boolean }>;
 }
 
 /** Event streams. The last value of each is replayed to a late subscriber. */
@@ -115,6 +121,7 @@ export const STUDIO_METHODS = [
   'stop',
   'status',
   'peek',
+  'encoderProbe',
 ] as const satisfies readonly StudioMethodName[];
 
 export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];

@@ -13,10 +13,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
+import type { CodecProbe, EncoderProbe, EncoderTrial, VideoCodec } from '../../shared/media';
 import { ffmpegPath, ffmpegVersion, listEncoders, runFfmpeg, telling } from './ffmpeg';
 
-export type VideoCodec = 'h264' | 'hevc';
-export type EncoderDevice = 'auto' | 'gpu' | 'cpu';
+export { chooseEncoder, type CodecProbe, type EncoderChoice, type EncoderDevice, type EncoderProbe, type EncoderTrial, type VideoCodec } from '../../shared/media';
 
 interface Candidate {
   encoder: string;
@@ -56,27 +56,6 @@ function candidates(codec: VideoCodec): Candidate[] {
       ? { encoder: 'libx264', label: 'software', hardware: false }
       : { encoder: 'libx265', label: 'software', hardware: false, output: ['-x265-params', 'log-level=error'] },
   ];
-}
-
-export interface EncoderTrial {
-  encoder: string;
-  label: string;
-  hardware: boolean;
-  ok: boolean;
-  /** Why it cannot be used, in ffmpeg's words where ffmpeg gave them. */
-  reason?: string;
-}
-
-export interface CodecProbe {
-  codec: VideoCodec;
-  trials: EncoderTrial[];
-}
-
-export interface EncoderProbe {
-  ffmpegVersion: string;
-  machine: string;
-  probedAt: string;
-  codecs: Record<VideoCodec, CodecProbe>;
 }
 
 /** A short encode of a test pattern with one encoder: does it work, and if not, why. */
@@ -133,39 +112,4 @@ export async function encoderProbe(options: { refresh?: boolean; dir?: string } 
   await writeFile(tmp, JSON.stringify(cache, null, 2));
   await rename(tmp, file);
   return { ...probe, cached: false };
-}
-
-export interface EncoderChoice {
-  /** The encoder to use, when one fits. */
-  encoder?: string;
-  label?: string;
-  hardware?: boolean;
-  /** Every candidate tried, in order, with why each before the chosen one was passed over. */
-  chain: EncoderTrial[];
-  /** Why nothing fits (`device: gpu` with no working GPU encoder, or no working encoder at all). */
-  error?: string;
-  /** One line for the node and the inspector: what is used and why. */
-  summary: string;
-}
-
-/** The encoder a node with `codec` and `device` uses, given a probe, and the explanation to show. */
-export function chooseEncoder(probe: EncoderProbe, codec: VideoCodec, device: EncoderDevice): EncoderChoice {
-  const chain = probe.codecs[codec].trials;
-  const fits = (t: EncoderTrial) => t.ok && (device === 'auto' || (device === 'gpu') === t.hardware);
-  const chosen = chain.find(fits);
-  const failedHardware = chain.filter((t) => t.hardware && !t.ok);
-  const why = failedHardware.map((t) => `${t.encoder}: ${t.reason}`).join('; ');
-  if (!chosen) {
-    const error =
-      device === 'gpu'
-        ? `no GPU encoder for ${codec} works on this machine (${why}); set device to auto to fall back to software, or cpu`
-        : `no ${device === 'cpu' ? 'software ' : ''}encoder for ${codec} works with this ffmpeg (${chain.map((t) => `${t.encoder}: ${t.reason}`).join('; ')})`;
-    return { chain, error, summary: error };
-  }
-  const summary = chosen.hardware
-    ? `${chosen.encoder} (${chosen.label}, on the GPU)`
-    : device === 'cpu'
-      ? `${chosen.encoder} (${chosen.label}): device is set to cpu`
-      : `${chosen.encoder} (${chosen.label}): no GPU encoder works here — ${why}`;
-  return { encoder: chosen.encoder, label: chosen.label, hardware: chosen.hardware, chain, summary };
 }

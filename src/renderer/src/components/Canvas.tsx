@@ -129,7 +129,7 @@ class FlowNodeCache {
         position,
         selected: isSel,
         measured: size,
-        data: { nodeId: n.id, typeId: n.type, info, ports: resolvePorts(info, n.config) },
+        data: { nodeId: n.id, typeId: n.type, info, ports: resolvePorts(info, n.config), config: n.config },
       };
       next.set(n.id, { src: n, info, selected: isSel, position, flow });
       return flow;

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, type PipelineEdge, type PipelineNode } from '../../../shared/document';
 import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../../../shared/edit/commands';
-import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
+import { configWithDefaults, resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
+import { EncoderChain, type EncoderSettings } from './EncoderChain';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -181,6 +182,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       <NodeIdField node={node} />
       {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
+      {node.type === 'encoder' && <EncoderChain settings={configWithDefaults(info, node.config) as unknown as EncoderSettings} />}
     </>
   );
 }

@@ -2,7 +2,8 @@ import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { KeyboardEvent } from 'react';
 import { checkConnection, connect } from '../../../shared/edit/commands';
-import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
+import { configWithDefaults, type PortInfo, type NodeTypeInfo } from '../../../shared/spec';
+import { EncoderBadge, type EncoderSettings } from './EncoderChain';
 import { documentStore, edit } from '../state/document';
 import { useNodeDetail } from '../state/detail';
 import { useSelect } from '../state/store';
@@ -17,6 +18,7 @@ export interface PipelineNodeData extends Record<string, unknown> {
   typeId: string;
   /** The node's ports with the types this node has (an encoder's output codec comes from its config). */
   ports: { inputs: PortInfo[]; outputs: PortInfo[] };
+  config: Record<string, unknown>;
 }
 
 export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
@@ -116,6 +118,9 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
   const { inputs, outputs } = data.ports;
   const rows = Math.max(inputs.length, outputs.length, 1);
+  // An input and an output share a row: wide enough for both labels (name and type), about 6.5 px a character.
+  const label = (ps: PortInfo[]) => Math.max(0, ...ps.map((p) => p.name.length + p.type.length + 1));
+  const minWidth = Math.max(170, Math.round((label(inputs) + label(outputs)) * 6.5 + 48));
   return (
     <div
       className={`node node-${data.info?.category ?? 'unknown'} state-${state}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}${detail ? '' : ' overview'}`}
@@ -123,6 +128,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
       aria-label={`node ${id}`}
       data-state={state}
       title={lastError ?? data.info?.description ?? `unknown node type “${data.typeId}”`}
+      style={{ minWidth }}
     >
       <div className="node-head">
         <span className="node-title">{id}</span>
@@ -134,6 +140,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
         <span className={`state-dot ${state}`} aria-label={`state ${state}`} />
       </div>
       <div className="node-type">{data.info?.title ?? `unknown type “${data.typeId}”`}</div>
+      {data.typeId === 'encoder' && <EncoderBadge settings={configWithDefaults(data.info, data.config) as unknown as EncoderSettings} />}
       <div className="node-ports" style={{ height: rows * ROW }}>
         {inputs.map((p, i) => (
           <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="target" index={i} />
