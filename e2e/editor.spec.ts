@@ -533,3 +533,47 @@ test('an encoder says which encoder it gets on this machine and why, with every 
   await expect(candidates.locator('code')).toHaveText(['hevc_nvenc', 'hevc_qsv', 'hevc_vaapi', 'hevc_videotoolbox', 'hevc_amf', 'libx265']);
   await expect(handle(page, 'encoder output out (video/encoded(hevc))')).toBeVisible();
 });
+
+test('a media node shows the exact ffmpeg command of its fused group, and exports it as a script', async ({ page }) => {
+  const out = join(workspace(), 'recording.mp4');
+  const doc = {
+    version: 1,
+    name: 'Camera to file',
+    nodes: [
+      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 640, height: 360 } },
+      { id: 'h264', type: 'encoder', position: { x: 320, y: 0 }, config: { gopFrames: 60 } },
+      { id: 'recording', type: 'media-file', position: { x: 640, y: 0 }, config: { path: out } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'h264', port: 'in' } },
+      { id: 'e2', from: { node: 'h264', port: 'out' }, to: { node: 'recording', port: 'in' } },
+    ],
+  };
+  writeFileSync(join(workspace(), 'media.json'), JSON.stringify(doc));
+  await page.goto(url());
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await openFile(page, 'media.json');
+  await node(page, 'recording').click();
+  const section = inspector(page).getByRole('region', { name: 'ffmpeg command' });
+  await section.getByRole('button', { name: 'Show ffmpeg command' }).click();
+  const command = section.getByTestId('ffmpeg-command');
+  await expect(command).toContainText('-f lavfi -i ');
+  await expect(command).toContainText('testsrc2=size=640x360:rate=30');
+  await expect(command).toContainText('-c:v libx264');
+  await expect(command).toContainText('-g 60 -keyint_min 60');
+  await expect(command).toContainText(out);
+  await expect(section).toContainText('One process for “camera”, “h264”, “recording”');
+  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Export as script' }).click()]);
+  expect(download.suggestedFilename()).toBe('recording-ffmpeg.sh');
+  const text = readFileSync(await download.path(), 'utf8');
+  expect(text.startsWith('#!/bin/sh\n')).toBe(true);
+  expect(text).toContain('exec "${FFMPEG:-ffmpeg}" -hide_banner');
+
+  // A chain that cannot run says why instead.
+  await node(page, 'h264').click();
+  await inspector(page).getByLabel('device').selectOption('gpu');
+  await node(page, 'camera').click();
+  await section.getByRole('button', { name: 'Show ffmpeg command' }).click();
+  const gpuWorks = (await page.getByTestId('encoder-badge').textContent())?.includes('GPU');
+  if (!gpuWorks) await expect(section.getByRole('alert')).toContainText('no GPU encoder for h264 works on this machine');
+});

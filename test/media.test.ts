@@ -227,3 +227,37 @@ describe('validation of media nodes', () => {
     expect(validateValue(doc).issues).toEqual([]);
   });
 });
+
+describe('the command of a media group, for "Show ffmpeg command"', () => {
+  it('is the exact command the run would use, for any member; refused with the reason otherwise', async () => {
+    const { StudioService } = await import('../src/engine/service');
+    const service = new StudioService({ resourcesDir: join(import.meta.dirname, '..', 'resources'), workspaceDir: dir });
+    const doc = {
+      version: 1,
+      name: 'cmd',
+      nodes: [
+        { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 320, height: 240, frames: 30, realtime: false } },
+        { id: 'enc', type: 'encoder', position: { x: 1, y: 0 }, config: { codec: 'hevc', device: 'cpu' } },
+        { id: 'rec', type: 'media-file', position: { x: 2, y: 0 }, config: { path: join(dir, 'cmd.mkv') } },
+        { id: 'room', type: 'live-room', position: { x: 0, y: 1 }, config: {} },
+        { id: 'dbg', type: 'debug', position: { x: 1, y: 1 }, config: {} },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'enc', port: 'in' } },
+        { id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'rec', port: 'in' } },
+        { id: 'e3', from: { node: 'room', port: 'out' }, to: { node: 'dbg', port: 'in' } },
+      ],
+    } as never;
+    const c = await service.mediaCommand(doc, 'enc');
+    expect(c.nodes.sort()).toEqual(['camera', 'enc', 'rec']);
+    expect(c.args).toEqual(expect.arrayContaining(['-c:v', 'libx265', '-f', 'matroska']));
+    // Any member gives its group's command (the burned-in clock's start time aside).
+    const clockless = (args: string[]) => args.map((a) => a.replace(/1000\*t\+\d+/, '1000*t+START'));
+    expect(clockless((await service.mediaCommand(doc, 'rec')).args)).toEqual(clockless(c.args));
+    // The command runs as it is shown.
+    const p = new MediaProcess(c.args);
+    expect((await p.exited).code).toBe(0);
+    expect((await ffprobe(join(dir, 'cmd.mkv'))).streams[0]!.codec_name).toBe('hevc');
+    await expect(service.mediaCommand(doc, 'dbg')).rejects.toThrow('"dbg" is not a media node');
+  });
+});

@@ -25,6 +25,7 @@ const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
   status: none,
   peek: z.tuple([z.string().min(1).max(128)]),
   encoderProbe: z.tuple([z.boolean()]),
+  mediaCommand: z.tuple([z.record(z.string(), z.unknown()), z.string().min(1).max(128)]),
 };
 
 export const validateApiArgs: ArgsValidator = (method, args) => {

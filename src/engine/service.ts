@@ -3,12 +3,15 @@
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
+import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type MediaCommand, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
-import { encoderProbe } from './media/encoders';
+import { shellLine } from './media/command';
+import { chooseEncoder, encoderProbe } from './media/encoders';
+import { ffmpegPath } from './media/ffmpeg';
+import { findMediaGroups } from './media/group';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
 
@@ -73,6 +76,18 @@ export class StudioService implements StudioMethods {
 
   async encoderProbe(refresh: boolean) {
     return encoderProbe({ refresh });
+  }
+
+  async mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand> {
+    const loaded = validateValue(doc);
+    if (!loaded.pipeline) throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them first`, 'invalid', loaded.issues);
+    const group = findMediaGroups(loaded.pipeline).get(nodeId);
+    if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
+    const enc = group.encoder.config;
+    group.choice = chooseEncoder(await encoderProbe(), enc.codec, enc.device);
+    if (!group.choice.encoder) throw new StudioError(group.choice.error!, 'invalid');
+    const args = group.command();
+    return { nodes: [...group.members], binary: ffmpegPath(), args, shell: shellLine(ffmpegPath(), args) };
   }
 
   async listNodeTypes() {

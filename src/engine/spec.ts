@@ -156,5 +156,6 @@ export function describeNode(spec: NodeSpec): NodeTypeInfo {
     outputs: spec.outputs,
     fields,
     configSchema: schema,
+    ...(spec.media ? { media: spec.media } : {}),
   };
 }

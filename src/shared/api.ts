@@ -93,6 +93,20 @@ export interface StudioMethods {
    * ffmpeg's reason for each that fails (cached per machine and ffmpeg version; `refresh` probes again).
    */
   encoderProbe(refresh: boolean): Promise<EncoderProbe & { cached: boolean }>;
+  /**
+   * The exact ffmpeg command a media node's group would run (the group of media nodes wired to it, fused into one
+   * process), as arguments and as a shell line. Refused with the reason when the document or the group cannot run.
+   */
+  mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand>;
+}
+
+export interface MediaCommand {
+  /** The nodes fused into this one process. */
+  nodes: string[];
+  binary: string;
+  args: string[];
+  /** The command as one POSIX shell line. */
+  shell: string;
 }
 
 /** Event streams. The last value of each is replayed to a late subscriber. */
@@ -122,6 +136,7 @@ export const STUDIO_METHODS = [
   'status',
   'peek',
   'encoderProbe',
+  'mediaCommand',
 ] as const satisfies readonly StudioMethodName[];
 
 export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];
