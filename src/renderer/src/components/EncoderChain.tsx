@@ -1,9 +1,16 @@
 import { chooseEncoder, type EncoderDevice, type VideoCodec } from '../../../shared/media';
+import { configWithDefaults, type NodeTypeInfo } from '../../../shared/spec';
 import { loadProbe, useProbe } from '../state/encoders';
 
 export interface EncoderSettings {
   codec: VideoCodec;
   device: EncoderDevice;
+}
+
+/** An encoder node's codec and device, its defaults filled in. */
+export function encoderSettings(info: NodeTypeInfo | undefined, config: Readonly<Record<string, unknown>> | undefined): EncoderSettings {
+  const all = configWithDefaults(info, config);
+  return { codec: all.codec === 'hevc' ? 'hevc' : 'h264', device: all.device === 'gpu' || all.device === 'cpu' ? all.device : 'auto' };
 }
 
 /**

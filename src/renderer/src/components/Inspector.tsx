@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, type PipelineEdge, type PipelineNode } from '../../../shared/document';
 import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../../../shared/edit/commands';
-import { configWithDefaults, resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
-import { EncoderChain, type EncoderSettings } from './EncoderChain';
+import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
+import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
@@ -183,7 +183,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       <NodeIdField node={node} />
       {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
-      {node.type === 'encoder' && <EncoderChain settings={configWithDefaults(info, node.config) as unknown as EncoderSettings} />}
+      {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );

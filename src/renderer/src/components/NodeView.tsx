@@ -2,8 +2,8 @@ import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { KeyboardEvent } from 'react';
 import { checkConnection, connect } from '../../../shared/edit/commands';
-import { configWithDefaults, type PortInfo, type NodeTypeInfo } from '../../../shared/spec';
-import { EncoderBadge, type EncoderSettings } from './EncoderChain';
+import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
+import { EncoderBadge, encoderSettings } from './EncoderChain';
 import { documentStore, edit } from '../state/document';
 import { useNodeDetail } from '../state/detail';
 import { useSelect } from '../state/store';
@@ -140,7 +140,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
         <span className={`state-dot ${state}`} aria-label={`state ${state}`} />
       </div>
       <div className="node-type">{data.info?.title ?? `unknown type “${data.typeId}”`}</div>
-      {data.typeId === 'encoder' && <EncoderBadge settings={configWithDefaults(data.info, data.config) as unknown as EncoderSettings} />}
+      {data.typeId === 'encoder' && <EncoderBadge settings={encoderSettings(data.info, data.config)} />}
       <div className="node-ports" style={{ height: rows * ROW }}>
         {inputs.map((p, i) => (
           <PortHandle key={`in-${p.name}`} nodeId={id} port={p} side="target" index={i} />
