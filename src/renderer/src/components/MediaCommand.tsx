@@ -2,16 +2,8 @@ import { useState } from 'react';
 import type { MediaCommand as Command } from '../../../shared/api';
 import type { PipelineNode } from '../../../shared/document';
 import { documentStore } from '../state/document';
+import { downloadText } from '../state/files';
 import { studioApi } from '../state/studio';
-
-/** Download text as a file. */
-function download(name: string, text: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([text], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
 
 /** A shell script that runs the group's command by hand. */
 function script(c: Command, pipelineName: string): string {
@@ -58,7 +50,7 @@ export function MediaCommand({ node }: { node: PipelineNode }) {
           <button type="button" onClick={() => void navigator.clipboard?.writeText(command.shell)}>
             Copy
           </button>{' '}
-          <button type="button" onClick={() => download(`${node.id}-ffmpeg.sh`, script(command, documentStore.get().doc.name), 'text/x-shellscript')}>
+          <button type="button" onClick={() => downloadText(`${node.id}-ffmpeg.sh`, script(command, documentStore.get().doc.name), 'text/x-shellscript')}>
             Export as script
           </button>
         </>

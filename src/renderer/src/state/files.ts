@@ -197,13 +197,17 @@ export async function importFile(file: File): Promise<void> {
   select();
 }
 
+/** Offer text to the user as a downloaded file. */
+export function downloadText(name: string, text: string, type: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
 /** Download the document as a pipeline file. */
 export function exportDocument(): void {
   const { doc, path } = documentStore.get();
-  const blob = new Blob([serializeDocument(doc)], { type: 'application/json' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = isWorkspacePath(path) ? path.split('/').pop()! : suggestedName(doc);
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  downloadText(isWorkspacePath(path) ? path.split('/').pop()! : suggestedName(doc), serializeDocument(doc), 'application/json');
 }
