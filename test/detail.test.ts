@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ReactFlowState } from '@xyflow/react';
 import { DETAIL_ZOOM, inDetail } from '../src/renderer/src/state/detail';
 import { KeyedStore } from '../src/renderer/src/state/keyed';
+import { throttled } from '../src/renderer/src/state/store';
 
 type View = Parameters<typeof inDetail>[0];
 
@@ -54,5 +55,32 @@ describe('a store of one value per key', () => {
     s.set('x', 2);
     expect(calls).toBe(1);
     expect(s.get('x')).toBe(2);
+  });
+});
+
+describe('a throttled function', () => {
+  it('runs at most once per interval, folding the asks in between into one run', () => {
+    vi.useFakeTimers();
+    try {
+      let runs = 0;
+      const t = throttled(() => runs++, 100);
+      t.run();
+      for (let i = 0; i < 10; i++) t.schedule();
+      expect(runs).toBe(1);
+      vi.advanceTimersByTime(99);
+      expect(runs).toBe(1);
+      vi.advanceTimersByTime(1);
+      expect(runs).toBe(2);
+      t.schedule();
+      t.cancel();
+      vi.advanceTimersByTime(500);
+      expect(runs).toBe(2);
+      // Cancelled, it can be asked again.
+      t.schedule();
+      vi.advanceTimersByTime(100);
+      expect(runs).toBe(3);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

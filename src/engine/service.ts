@@ -9,7 +9,7 @@ import { EventHub } from '../shared/events';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
 import { shellLine } from './media/command';
-import { chooseEncoder, encoderProbe } from './media/encoders';
+import { encoderProbe } from './media/encoders';
 import { ffmpegPath } from './media/ffmpeg';
 import { findMediaGroups } from './media/group';
 import { listNodeTypes } from './registry';
@@ -83,9 +83,8 @@ export class StudioService implements StudioMethods {
     if (!loaded.pipeline) throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them first`, 'invalid', loaded.issues);
     const group = findMediaGroups(loaded.pipeline).get(nodeId);
     if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
-    const enc = group.encoder.config;
-    group.choice = chooseEncoder(await encoderProbe(), enc.codec, enc.device);
-    if (!group.choice.encoder) throw new StudioError(group.choice.error!, 'invalid');
+    const choice = await group.chooseEncoder();
+    if (!choice.encoder) throw new StudioError(choice.error!, 'invalid');
     const args = group.command();
     return { nodes: [...group.members], binary: ffmpegPath(), args, shell: shellLine(ffmpegPath(), args) };
   }

@@ -99,16 +99,6 @@ export async function listEncoders(): Promise<Set<string>> {
   return names;
 }
 
-/** The hardware acceleration methods this ffmpeg build knows. */
-export async function listHwaccels(): Promise<string[]> {
-  const r = await runTool(ffmpegPath(), ['-hide_banner', '-hwaccels'], { timeoutMs: 10_000 });
-  return r.stdout
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim())
-    .filter(Boolean);
-}
-
 /**
  * The line of ffmpeg's error output that says what went wrong, in ffmpeg's words: the first line a component
  * (`[h264_nvenc @ 0x…]`) wrote, without the address, else the first line. "Cannot load libcuda.so.1" says more

@@ -7,10 +7,10 @@
  * ends it when the run stops, and every member reports the process's progress as its metrics.
  */
 import type { MediaNodeMetrics } from '../../shared/metrics';
-import { parsePortType } from '../../shared/ports';
+import { parsePortType, portTypeFor } from '../../shared/ports';
 import type { ResolvedPipeline } from '../load';
 import { chainCommand, type EncoderConfig, type MediaFileSinkConfig, type TestPatternConfig } from './command';
-import type { EncoderChoice } from './encoders';
+import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { dropLevel, type MediaProgress } from './runner';
 
 export const MEDIA_KINDS = new Set(['video/raw', 'video/encoded', 'audio/raw', 'audio/encoded']);
@@ -23,8 +23,6 @@ export class MediaGroup {
   choice: EncoderChoice | undefined;
   /** The latest progress report of the running process. */
   progress: MediaProgress | undefined;
-  /** The exact command of the group once it has been built (for "Show ffmpeg command"). */
-  args: string[] | undefined;
 
   constructor(
     readonly members: readonly string[],
@@ -33,11 +31,16 @@ export class MediaGroup {
     readonly sink: { id: string; config: MediaFileSinkConfig },
   ) {}
 
+  /** Choose the encoder for the group's encoder node from this machine's probe (cached); kept as `choice`. */
+  async chooseEncoder(): Promise<EncoderChoice> {
+    const { codec, device } = this.encoder.config;
+    return (this.choice = chooseEncoder(await encoderProbe(), codec, device));
+  }
+
   /** The ffmpeg arguments for the group, once the encoder has been chosen. */
   command(startMs = Date.now()): string[] {
     if (!this.choice?.encoder) throw new Error(`encoder "${this.encoder.id}" has no working encoder: ${this.choice?.error ?? 'it did not open'}`);
-    this.args = chainCommand({ source: this.source.config, encoder: this.encoder.config, encoderName: this.choice.encoder, sink: this.sink.config }, startMs);
-    return this.args;
+    return chainCommand({ source: this.source.config, encoder: this.encoder.config, encoderName: this.choice.encoder, sink: this.sink.config }, startMs);
   }
 
   /** What each member shows: the process's frames, fps, bitrate, speed and dropped frames. */
@@ -79,7 +82,7 @@ function mediaGroups(pipeline: ResolvedPipeline): { groups: Map<string, MediaGro
   for (const e of pipeline.doc.edges) {
     const from = byId.get(e.from.node);
     const port = from?.spec.outputs.find((p) => p.name === e.from.port);
-    const kind = port && parsePortType(port.type.replace(/\{\w+\}/g, 'x'))?.kind;
+    const kind = port && parsePortType(portTypeFor(port.type, from!.config as Record<string, unknown>))?.kind;
     if (!kind || !MEDIA_KINDS.has(kind) || !parent.has(e.from.node) || !parent.has(e.to.node)) continue;
     parent.set(find(e.from.node), find(e.to.node));
   }

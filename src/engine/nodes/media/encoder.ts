@@ -4,7 +4,6 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../../spec';
-import { chooseEncoder, encoderProbe } from '../../media/encoders';
 
 const config = z.strictObject({
   codec: z.enum(['h264', 'hevc']).default('h264').describe('H.264 (plays everywhere) or H.265/HEVC (smaller, fewer players).'),
@@ -33,13 +32,12 @@ export default defineNode({
     if ((cfg.width === undefined) !== (cfg.height === undefined)) report(cfg.width === undefined ? 'width' : 'height', 'set both width and height to scale, or neither');
     if (cfg.codec === 'hevc' && cfg.profile && cfg.profile !== 'main') report('profile', `H.265 has no "${cfg.profile}" profile here; use main or leave it empty`);
   },
-  create(cfg, ctx) {
+  create(_cfg, ctx) {
     const group = ctx.media;
     return {
       async open() {
         if (!group) throw new Error('an encoder must be fed by a media source and feed a media sink');
-        const choice = chooseEncoder(await encoderProbe(), cfg.codec, cfg.device);
-        group.choice = choice;
+        const choice = await group.chooseEncoder();
         if (!choice.encoder) throw new Error(choice.error);
       },
       mediaMetrics: () => group?.metrics(),

@@ -8,6 +8,7 @@
  */
 import type { ReactFlowState } from '@xyflow/react';
 import { KeyedStore, useKeyed } from './keyed';
+import { throttled } from './store';
 
 /** Below this zoom nodes and wires are drawn without live figures (too small to read). */
 export const DETAIL_ZOOM = 0.45;
@@ -65,24 +66,18 @@ interface FlowStoreApi {
 
 /** Keep `nodeDetail` and `edgeDetail` up to date with the canvas; returns the function that stops it. */
 export function trackDetail(api: FlowStoreApi): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let last = 0;
-  const compute = () => {
-    timer = undefined;
-    last = performance.now();
+  const compute = throttled(() => {
     const { nodes, edges } = inDetail(api.getState());
     nodeDetail.replace(nodes);
     edgeDetail.replace(edges);
-  };
+  }, THROTTLE_MS);
   // Any change of the canvas (viewport, size, nodes measured or moved, wires) may change the answer; working it
   // out is cheap (a box test per element), so every change schedules it, at most once per THROTTLE_MS.
-  const unsubscribe = api.subscribe(() => {
-    if (timer === undefined) timer = setTimeout(compute, Math.max(0, THROTTLE_MS - (performance.now() - last)));
-  });
-  compute();
+  const unsubscribe = api.subscribe(compute.schedule);
+  compute.run();
   return () => {
     unsubscribe();
-    clearTimeout(timer);
+    compute.cancel();
     nodeDetail.replace(new Map());
     edgeDetail.replace(new Map());
   };

@@ -35,6 +35,31 @@ export function useSelect<T, V>(store: Store<T>, select: (state: T) => V): V {
 }
 
 /**
+ * Run `fn` at most once every `ms` milliseconds: `schedule()` asks for a run, which happens once `ms` have passed
+ * since the last one (at once if they have); asks meanwhile are folded into it. `run()` runs it now.
+ */
+export function throttled(fn: () => void, ms: number): { schedule(): void; run(): void; cancel(): void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let last = 0;
+  const run = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    last = performance.now();
+    fn();
+  };
+  return {
+    schedule() {
+      if (timer === undefined) timer = setTimeout(run, Math.max(0, ms - (performance.now() - last)));
+    },
+    run,
+    cancel() {
+      clearTimeout(timer);
+      timer = undefined;
+    },
+  };
+}
+
+/**
  * A store's value, taken at most once every `ms` milliseconds (the newest value when the time comes): for views
  * that cost much to draw and need not follow every change, like a chart of the last minute. While `hold` says
  * true, the value is not taken; it is taken as soon as `hold` turns false.
@@ -42,30 +67,22 @@ export function useSelect<T, V>(store: Store<T>, select: (state: T) => V): V {
 export function useThrottled<T>(store: Store<T>, ms: number, hold?: Store<boolean>): T {
   const [value, setValue] = useState(store.get);
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let last = 0;
     let waiting = false;
-    const take = () => {
-      timer = undefined;
-      if (hold?.get()) {
-        waiting = true;
-        return;
-      }
-      waiting = false;
-      last = performance.now();
-      setValue(store.get());
-    };
+    const take = throttled(() => {
+      waiting = hold?.get() ?? false;
+      if (!waiting) setValue(store.get());
+    }, ms);
     const unsubscribe = store.subscribe(() => {
-      if (timer === undefined && !waiting) timer = setTimeout(take, Math.max(0, ms - (performance.now() - last)));
+      if (!waiting) take.schedule();
     });
     const unsubscribeHold = hold?.subscribe(() => {
-      if (waiting && !hold.get()) take();
+      if (waiting && !hold.get()) take.run();
     });
-    take();
+    take.run();
     return () => {
       unsubscribe();
       unsubscribeHold?.();
-      clearTimeout(timer);
+      take.cancel();
     };
   }, [store, ms, hold]);
   return value;
