@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { PipelineDocument } from '../src/shared/document';
 import type { MetricsTick } from '../src/shared/metrics';
 import { validateValue, type ResolvedPipeline } from '../src/engine/load';
-import { Flow } from '../src/engine/runtime/flow';
+import { Flow, type FlowOptions } from '../src/engine/runtime/flow';
 
 export const ROOT = join(import.meta.dirname, '..');
 export const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
@@ -25,7 +25,7 @@ export interface Recorded {
 }
 
 /** Start a flow with metrics every `intervalMs`, recording ticks, errors and state changes. */
-export async function startFlow(doc: PipelineDocument, intervalMs = 250): Promise<Recorded> {
+export async function startFlow(doc: PipelineDocument, intervalMs = 250, options: FlowOptions = {}): Promise<Recorded> {
   const rec: Omit<Recorded, 'flow'> = { ticks: [], errors: [], states: [] };
   const flow = new Flow(
     resolve(doc),
@@ -34,7 +34,7 @@ export async function startFlow(doc: PipelineDocument, intervalMs = 250): Promis
       onError: (nodeId, message) => rec.errors.push({ nodeId, message }),
       onState: (nodeId, state) => rec.states.push({ nodeId, state }),
     },
-    { metricsIntervalMs: intervalMs },
+    { metricsIntervalMs: intervalMs, ...options },
   );
   await flow.start();
   return { flow, ...rec };

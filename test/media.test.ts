@@ -214,13 +214,13 @@ describe('validation of media nodes', () => {
         code: 'media-group',
         pointer: '/nodes/0',
         nodeId: 'camera',
-        message: 'media nodes "camera", "enc" run as one ffmpeg process, which needs one chain of a source → an encoder → a media sink: wire in a media sink',
+        message: 'media nodes "camera", "enc" run as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers: wire in a media sink or packager',
       },
       {
         code: 'media-group',
         pointer: '/nodes/2',
         nodeId: 'rec',
-        message: 'media node "rec" runs as one ffmpeg process, which needs one chain of a source → an encoder → a media sink: wire in a source, an encoder',
+        message: 'media node "rec" runs as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers: wire in a video source, an encoder',
       },
     ]);
     doc.edges.push({ id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'rec', port: 'in' } });

@@ -13,9 +13,33 @@ import file from './nodes/sinks/file';
 import testPattern from './nodes/sources/test-pattern';
 import encoder from './nodes/media/encoder';
 import mediaFile from './nodes/sinks/media-file';
+import mediaFileSource from './nodes/sources/media-file-source';
+import camera from './nodes/sources/camera';
+import screen from './nodes/sources/screen';
+import microphone from './nodes/sources/microphone';
+import packager from './nodes/media/packager';
+import hls from './nodes/sinks/hls';
 import type { NodeTypeInfo } from '../shared/spec';
 
-const SPECS: readonly NodeSpec[] = [liveRoom, testPattern, encoder, filter, map, keyBy, windowOp, serialize, debug, file, mediaFile] as unknown as NodeSpec[];
+const SPECS: readonly NodeSpec[] = [
+  liveRoom,
+  testPattern,
+  mediaFileSource,
+  camera,
+  screen,
+  microphone,
+  encoder,
+  packager,
+  filter,
+  map,
+  keyBy,
+  windowOp,
+  serialize,
+  debug,
+  file,
+  mediaFile,
+  hls,
+] as unknown as NodeSpec[];
 
 /** A set of node types to validate and run documents against. */
 export interface NodeRegistry {

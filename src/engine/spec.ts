@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../shared/spec';
-import type { MediaGroup, MediaRole } from './media/group';
+import type { MediaGroup, MediaRole, OutputPlace } from './media/group';
+import type { MediaInput, MediaOutput } from './media/command';
 import type { Hold } from './runtime/ticket';
 import type { MediaNodeMetrics } from '../shared/metrics';
 
@@ -54,6 +55,8 @@ export interface NodeContext {
   readonly exclusiveInput: boolean;
   /** A media node: the group it runs in, as one ffmpeg process with the media nodes wired to it. */
   readonly media?: MediaGroup;
+  /** Show a passing state: `restarting` while a crashed process waits to start again, then `running`. */
+  status(state: 'restarting' | 'running'): void;
 }
 
 /**
@@ -104,6 +107,8 @@ export interface NodeSpec<S extends z.ZodObject = z.ZodObject> extends NodeTypeB
   chainable?: boolean;
   /** A media node: its role in the group of media nodes that runs as one ffmpeg process. */
   media?: MediaRole;
+  /** A media source's ffmpeg input, a media sink's or packager's ffmpeg output. */
+  mediaHooks?: { input?(config: z.output<S>, startMs: number): MediaInput; output?(config: z.output<S>, place: OutputPlace): MediaOutput };
   /** The node keeps references to records after emitting them, so downstream must not change them in place. */
   keepsEmitted?: boolean;
   /** Checks beyond the schema (expressions compile, fields agree). */

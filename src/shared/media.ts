@@ -60,3 +60,11 @@ export function chooseEncoder(probe: EncoderProbe, codec: VideoCodec, device: En
       : `${chosen.encoder} (${chosen.label}): no GPU encoder works here — ${why}`;
   return { encoder: chosen.encoder, label: chosen.label, hardware: chosen.hardware, chain, summary };
 }
+
+/** Capture devices found on the engine's machine (Linux: V4L2, X, ALSA). */
+export interface MediaDevices {
+  platform: string;
+  cameras: { device: string; name: string }[];
+  microphones: { format: string; device: string; name: string }[];
+  screens: { display: string; name: string }[];
+}

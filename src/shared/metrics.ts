@@ -12,7 +12,7 @@ export const roundRate = (perSec: number): number => (perSec >= 100 ? Math.round
 /** Milliseconds to the microsecond, fractions to 0.1 %. */
 export const roundFine = (x: number): number => Math.round(x * 1000) / 1000;
 
-export type NodeState = 'idle' | 'starting' | 'running' | 'draining' | 'stopped' | 'error';
+export type NodeState = 'idle' | 'starting' | 'running' | 'restarting' | 'draining' | 'stopped' | 'error';
 
 /** A media node's figures, from its ffmpeg process's progress. */
 export interface MediaNodeMetrics {
@@ -27,6 +27,8 @@ export interface MediaNodeMetrics {
   dropLevel: 'ok' | 'warn' | 'error';
   /** The encoder the group uses. */
   encoder?: string;
+  /** Restarts of the process after crashes, in this run. */
+  restarts?: number;
 }
 
 export interface NodeMetrics {

@@ -39,7 +39,7 @@ export interface NodeTypeInfo extends NodeTypeBasics {
   /** The JSON Schema of the node's config. */
   configSchema: Record<string, unknown>;
   /** A media node: its role in the group of media nodes that runs as one ffmpeg process. */
-  media?: 'source' | 'encoder' | 'sink';
+  media?: 'source' | 'audio' | 'encoder' | 'sink' | 'packager';
 }
 
 /** A node's config with the defaults of the fields it leaves out (as the engine sees it once validated). */

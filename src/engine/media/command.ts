@@ -40,6 +40,8 @@ export interface EncoderConfig {
   height?: number;
   /** Change the frame rate before encoding. */
   rate?: number;
+  /** No B-frames or look-ahead (software encoders' zerolatency tune): frames leave the encoder at once. */
+  lowLatency?: boolean;
 }
 
 export type Container = 'mp4' | 'mkv' | 'ts';
@@ -60,7 +62,26 @@ export function containerOf(sink: MediaFileSinkConfig): Container {
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
-function sourceArgs(src: TestPatternConfig, startMs: number): string[] {
+/**
+ * One source of a media group, as ffmpeg input options. Stream specifiers in `video`/`audio` count inputs from this
+ * source's first (`0:v:0`); the group renumbers them when it puts sources together.
+ */
+export interface MediaInput {
+  /** Input options and `-i`, for one or more ffmpeg inputs. */
+  args: string[];
+  /** How many `-i` are in `args`. */
+  inputs: number;
+  /** The video stream, e.g. `0:v:0`. */
+  video?: string;
+  /** The audio stream, e.g. `1:a:0`, or `0:a:0?` where a file may have none. */
+  audio?: string;
+  /** Frames per second of the video, for the default keyframe interval. */
+  rate: number;
+  /** Output options that end the stream (`-frames:v`, `-t`). */
+  limits: string[];
+}
+
+export function testPatternInput(src: TestPatternConfig, startMs: number): MediaInput {
   const args: string[] = [];
   if (src.realtime) args.push('-re');
   let video = `testsrc2=size=${src.width}x${src.height}:rate=${src.rate}`;
@@ -71,7 +92,81 @@ function sourceArgs(src: TestPatternConfig, startMs: number): string[] {
   }
   args.push('-f', 'lavfi', '-i', video);
   if (src.audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');
-  return args;
+  const limits: string[] = [];
+  if (src.frames !== undefined) limits.push('-frames:v', String(src.frames));
+  if (src.duration !== undefined) limits.push('-t', String(src.duration));
+  return { args, inputs: src.audio ? 2 : 1, video: '0:v:0', audio: src.audio ? '1:a:0' : undefined, rate: src.rate, limits };
+}
+
+export interface FileSourceConfig {
+  path: string;
+  /** Start again at the end, endlessly. */
+  loop: boolean;
+  /** Read at the file's own pace, as a live source; off, as fast as the encoder goes. */
+  realtime: boolean;
+  /** Take the file's audio (the first audio stream) when it has one. */
+  audio: boolean;
+  /** Frames per second to assume for the keyframe interval (ffmpeg keeps the file's own rate). */
+  rate: number;
+}
+
+export function fileInput(src: FileSourceConfig): MediaInput {
+  const args: string[] = [];
+  if (src.realtime) args.push('-re');
+  if (src.loop) args.push('-stream_loop', '-1');
+  args.push('-i', src.path);
+  return { args, inputs: 1, video: '0:v:0', audio: src.audio ? '0:a:0?' : undefined, rate: src.rate, limits: [] };
+}
+
+export interface ScreenConfig {
+  /** The X display, e.g. `:0.0`; empty: $DISPLAY. */
+  display?: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  rate: number;
+  cursor: boolean;
+  /** Other systems: the ffmpeg input format and name (e.g. avfoundation "1", gdigrab "desktop"). */
+  format?: string;
+  input?: string;
+}
+
+export function screenInput(src: ScreenConfig, platform: NodeJS.Platform = process.platform): MediaInput {
+  const size = ['-video_size', `${src.width}x${src.height}`];
+  const base = { inputs: 1, video: '0:v:0', rate: src.rate, limits: [] };
+  if (src.format) return { ...base, args: ['-f', src.format, '-framerate', String(src.rate), ...size, '-i', src.input ?? ''] };
+  if (platform === 'darwin') return { ...base, args: ['-f', 'avfoundation', '-framerate', String(src.rate), '-capture_cursor', src.cursor ? '1' : '0', '-i', src.input ?? '1:none'] };
+  if (platform === 'win32') return { ...base, args: ['-f', 'gdigrab', '-framerate', String(src.rate), '-offset_x', String(src.x), '-offset_y', String(src.y), ...size, '-draw_mouse', src.cursor ? '1' : '0', '-i', 'desktop'] };
+  const display = src.display || process.env.DISPLAY || ':0';
+  return { ...base, args: ['-f', 'x11grab', '-framerate', String(src.rate), ...size, '-draw_mouse', src.cursor ? '1' : '0', '-i', `${display}+${src.x},${src.y}`] };
+}
+
+export interface CameraConfig {
+  /** The device: /dev/videoN on Linux, an index or name elsewhere. */
+  device: string;
+  width: number;
+  height: number;
+  rate: number;
+  /** Other systems: the ffmpeg input format (avfoundation, dshow). */
+  format?: string;
+}
+
+export function cameraInput(src: CameraConfig, platform: NodeJS.Platform = process.platform): MediaInput {
+  const format = src.format ?? (platform === 'darwin' ? 'avfoundation' : platform === 'win32' ? 'dshow' : 'v4l2');
+  const device = format === 'dshow' && !src.device.startsWith('video=') ? `video=${src.device}` : src.device;
+  return { args: ['-f', format, '-framerate', String(src.rate), '-video_size', `${src.width}x${src.height}`, '-i', device], inputs: 1, video: '0:v:0', rate: src.rate, limits: [] };
+}
+
+export interface MicrophoneConfig {
+  /** pulse or alsa on Linux; avfoundation / dshow elsewhere. */
+  format: string;
+  /** The device: `default`, an ALSA name like `hw:0`, a Pulse source, ... */
+  device: string;
+}
+
+export function microphoneInput(src: MicrophoneConfig): MediaInput {
+  return { args: ['-f', src.format, '-i', src.device], inputs: 1, audio: '0:a:0', rate: 0, limits: [] };
 }
 
 function encoderArgs(enc: EncoderConfig, encoder: string, inputRate: number): string[] {
@@ -83,6 +178,9 @@ function encoderArgs(enc: EncoderConfig, encoder: string, inputRate: number): st
   args.push('-c:v', encoder);
   const software = encoder === 'libx264' || encoder === 'libx265';
   if (software) args.push('-preset', enc.preset);
+  // Live: no B-frames and no look-ahead, so that a frame leaves the encoder as soon as it is in (x264/x265's
+  // zerolatency tune); the price is some compression.
+  if (software && enc.lowLatency) args.push('-tune', 'zerolatency');
   const gop = enc.gopFrames ?? Math.round((enc.rate ?? inputRate) * 2);
   args.push('-g', String(gop), '-keyint_min', String(gop));
   if (encoder === 'libx264') args.push('-sc_threshold', '0');
@@ -105,22 +203,150 @@ function encoderArgs(enc: EncoderConfig, encoder: string, inputRate: number): st
   return args;
 }
 
-function sinkArgs(sink: MediaFileSinkConfig, audio: boolean): string[] {
-  const args: string[] = [];
-  if (audio) args.push('-c:a', 'aac', '-b:a', '128k');
+/** One output of a group: a muxer, its options and where it writes (a path, or `pipe:N` for a pipe Sluice reads). */
+export interface MediaOutput {
+  format: string;
+  options: [string, string][];
+  target: string;
+}
+
+/** Fragmented MP4: playable even when cut short; with `everyFrame`, a fragment per frame (live preview). */
+const FMP4 = '+frag_keyframe+empty_moov+default_base_moof';
+
+/** A `media-file` sink's output. `attempt` > 0 (a restart after a crash) writes `name-<attempt>.ext` instead of overwriting. */
+export function fileOutput(sink: MediaFileSinkConfig, attempt = 0): MediaOutput {
+  const target = attempt > 0 ? sink.path.replace(/(\.[^./\\]+)?$/, (ext) => `-${attempt}${ext}`) : sink.path;
   switch (containerOf(sink)) {
     case 'mp4':
-      // Fragmented: a file cut short by a crash or a kill is still playable up to its last fragment.
-      args.push('-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof');
-      break;
+      // Each fragment reaches the file when it is cut, not when ffmpeg's write buffer is full.
+      return { format: 'mp4', options: [['movflags', FMP4], ['flush_packets', '1']], target };
     case 'mkv':
-      args.push('-f', 'matroska');
-      break;
+      return { format: 'matroska', options: [], target };
     case 'ts':
-      args.push('-f', 'mpegts');
-      break;
+      return { format: 'mpegts', options: [], target };
   }
-  args.push('-y', sink.path);
+}
+
+export interface HlsSinkConfig {
+  /** The folder for the playlist and its segments. */
+  dir: string;
+  playlist: string;
+  segmentSeconds: number;
+  /** Segments kept in the playlist (0: all, a recording; N: a sliding live window, older segments deleted). */
+  listSize: number;
+  segmentType: 'mpegts' | 'fmp4';
+}
+
+export function hlsOutput(sink: HlsSinkConfig, attempt = 0): MediaOutput {
+  const flags = ['independent_segments'];
+  if (sink.listSize > 0) flags.push('delete_segments');
+  // A restart continues the playlist (numbering on from the last segment) and marks the break.
+  if (attempt > 0) flags.push('append_list', 'discont_start');
+  const ext = sink.segmentType === 'fmp4' ? 'm4s' : 'ts';
+  const options: [string, string][] = [
+    ['hls_time', String(sink.segmentSeconds)],
+    ['hls_list_size', String(sink.listSize)],
+    ['hls_segment_type', sink.segmentType],
+    ['hls_segment_filename', joinPath(sink.dir, `segment-%05d.${ext}`)],
+    ['hls_flags', flags.join('+')],
+  ];
+  if (sink.segmentType === 'fmp4') options.push(['hls_fmp4_init_filename', 'init.mp4']);
+  return { format: 'hls', options, target: joinPath(sink.dir, sink.playlist) };
+}
+
+const joinPath = (dir: string, name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
+
+export type PackagerFormat = 'cmaf' | 'mpegts';
+
+/** A packager's stream, written to a pipe Sluice reads (`pipe:<fd>`). */
+export function packagerOutput(format: PackagerFormat, fd: number, fragmentMs: number): MediaOutput {
+  if (format === 'mpegts') return { format: 'mpegts', options: [], target: `pipe:${fd}` };
+  const options: [string, string][] = [['movflags', `${FMP4}+cmaf`]];
+  if (fragmentMs > 0) options.push(['frag_duration', String(fragmentMs * 1000)]);
+  return { format: 'mp4', options, target: `pipe:${fd}` };
+}
+
+/** The studio's preview of the encoded stream: a fragment per frame, for the least delay in the player. */
+export function previewOutput(fd: number): MediaOutput {
+  return { format: 'mp4', options: [['movflags', `${FMP4}+frag_every_frame`]], target: `pipe:${fd}` };
+}
+
+/** The H.264 proxy that previews an H.265 stream (browsers' Media Source Extensions here have no H.265). */
+export interface PreviewProxy {
+  encoder: string;
+  height: number;
+  rate: number;
+}
+
+/** Escape a value for the tee muxer's slave list (`[opt=value:…]target|…`), whose parser unescapes twice for options. */
+const teeValue = (v: string) => v.replace(/[\\:|[\]=']/g, (c) => `\\\\\\${c}`);
+const teeTarget = (v: string) => v.replace(/[\\|[\]']/g, (c) => `\\${c}`);
+
+function outputArgs(outputs: readonly MediaOutput[]): string[] {
+  if (outputs.length === 1) {
+    const [o] = outputs as [MediaOutput];
+    return ['-f', o.format, ...o.options.flatMap(([k, v]) => [`-${k}`, v]), '-y', o.target];
+  }
+  // Encode once, write many: the tee muxer hands the same packets to each output. A failing pipe (a preview
+  // nobody reads) must not end the recording, hence onfail=ignore on pipes.
+  const slaves = outputs.map((o) => {
+    const opts: [string, string][] = [['f', o.format], ...o.options];
+    if (o.target.startsWith('pipe:')) opts.push(['onfail', 'ignore']);
+    return `[${opts.map(([k, v]) => `${k}=${teeValue(v)}`).join(':')}]${teeTarget(o.target)}`;
+  });
+  return ['-flags', '+global_header', '-f', 'tee', '-y', slaves.join('|')];
+}
+
+/** Renumber a stream specifier of a source whose first input is `base` in the whole command. */
+const shift = (spec: string, base: number) => spec.replace(/^\d+/, (n) => String(Number(n) + base));
+
+export interface GroupCommand {
+  video: MediaInput;
+  /** A separate audio source (a microphone); else the video source's own audio, when it has some. */
+  audio?: MediaInput;
+  encoder: EncoderConfig;
+  /** The encoder the probe chose for the encoder node. */
+  encoderName: string;
+  outputs: MediaOutput[];
+  /** The preview output, when the studio watches; with `proxy`, re-encoded to H.264 for the browser. */
+  preview?: { output: MediaOutput; proxy?: PreviewProxy };
+}
+
+/**
+ * The ffmpeg arguments for a group (without the binary). `-progress pipe:1` reports frames, fps, bitrate and
+ * dropped/duplicated frames on stdout for the node's metrics; errors only on stderr.
+ */
+export function groupCommand(g: GroupCommand): string[] {
+  const video = g.video.video;
+  if (!video) throw new Error('the video source has no video');
+  const audioBase = g.video.inputs;
+  const audio = g.audio?.audio ? shift(g.audio.audio, audioBase) : g.video.audio;
+  const maps = ['-map', video, ...(audio ? ['-map', audio] : [])];
+  // An endless audio input (a tone, a microphone) ends with the video.
+  const limits = [...g.video.limits, ...(audio ? ['-shortest'] : [])];
+  const audioCodec = audio ? ['-c:a', 'aac', '-b:a', '128k'] : [];
+  const preview = g.preview;
+  const outputs = preview && !preview.proxy ? [...g.outputs, preview.output] : g.outputs;
+  const args = [
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-progress',
+    'pipe:1',
+    '-nostats',
+    ...g.video.args,
+    ...(g.audio?.args ?? []),
+    ...maps,
+    ...encoderArgs(g.encoder, g.encoderName, g.video.rate),
+    ...audioCodec,
+    ...limits,
+    ...outputArgs(outputs),
+  ];
+  if (preview?.proxy) {
+    const p = preview.proxy;
+    args.push('-map', video, '-vf', `scale=-2:${p.height}`, '-c:v', p.encoder, '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(p.rate), '-pix_fmt', 'yuv420p', '-an', ...g.video.limits.filter((a) => a !== '-shortest'), ...outputArgs([preview.output]));
+  }
   return args;
 }
 
@@ -132,31 +358,9 @@ export interface MediaChain {
   sink: MediaFileSinkConfig;
 }
 
-/**
- * The ffmpeg arguments for a chain (without the binary). `-progress pipe:1` reports frames, fps, bitrate and
- * dropped/duplicated frames on stdout for the node's metrics; errors only on stderr.
- */
+/** The command of the simplest group: a test pattern, an encoder, a file. */
 export function chainCommand(chain: MediaChain, startMs = Date.now()): string[] {
-  const { source, encoder, sink } = chain;
-  const limits: string[] = [];
-  if (source.frames !== undefined) limits.push('-frames:v', String(source.frames));
-  if (source.duration !== undefined) limits.push('-t', String(source.duration));
-  const audio = source.audio ? ['-map', '0:v:0', '-map', '1:a:0', '-shortest'] : [];
-  const args = [
-    '-hide_banner',
-    '-nostdin',
-    '-loglevel',
-    'error',
-    '-progress',
-    'pipe:1',
-    '-nostats',
-    ...sourceArgs(source, startMs),
-    ...audio,
-    ...encoderArgs(encoder, chain.encoderName, source.rate),
-    ...limits,
-    ...sinkArgs(sink, source.audio),
-  ];
-  return args;
+  return groupCommand({ video: testPatternInput(chain.source, startMs), encoder: chain.encoder, encoderName: chain.encoderName, outputs: [fileOutput(chain.sink)] });
 }
 
 /** A command as a POSIX shell line (for "Show ffmpeg command" and the exported script). */

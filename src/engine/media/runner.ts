@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { FfmpegMissingError, ffmpegPath, resolveExecutable } from './ffmpeg';
 
 /**
@@ -85,6 +86,8 @@ export class ProgressParser {
 
 export interface MediaProcessEvents {
   onProgress?(p: MediaProgress): void;
+  /** Extra pipes from ffmpeg to Sluice, as fds 3, 4, ... (outputs written to `pipe:3`, ...). */
+  pipes?: number;
 }
 
 export interface MediaExit {
@@ -111,7 +114,8 @@ export class MediaProcess {
     events: MediaProcessEvents = {},
   ) {
     const [binary, argv] = command(args);
-    this.child = spawn(binary, argv, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const extra = Array.from({ length: events.pipes ?? 0 }, () => 'pipe' as const);
+    this.child = spawn(binary, argv, { stdio: ['ignore', 'pipe', 'pipe', ...extra], detached: true });
     const parser = new ProgressParser((p) => events.onProgress?.(p));
     this.child.stdout!.setEncoding('utf8').on('data', (d: string) => parser.push(d));
     let partial = '';
@@ -128,6 +132,13 @@ export class MediaProcess {
         resolve({ code, signal, stderrTail: this.stderrTail.slice(-STDERR_LINES), stopped: this.stopping });
       });
     });
+  }
+
+  /** The readable end of an extra pipe (fd 3 and up). */
+  pipe(fd: number): Readable {
+    const stream = this.child.stdio[fd];
+    if (!stream || !('read' in stream)) throw new Error(`ffmpeg was not started with a pipe on fd ${fd}`);
+    return stream as Readable;
   }
 
   /**

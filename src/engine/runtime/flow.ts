@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
 import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
-import { findMediaGroups } from '../media/group';
+import { findMediaGroups, type MediaGroup } from '../media/group';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
 import './v8-tuning';
@@ -16,6 +16,8 @@ export interface FlowEvents extends RunnerEvents {
 
 export interface FlowOptions {
   metricsIntervalMs?: number;
+  /** Media groups write a preview stream the studio can watch (see media/preview.ts). */
+  preview?: boolean;
   /** Chain adjacent operators into one call per batch (default true). */
   chaining?: boolean;
   /** Fuse chained per-record operators with the source feeding them into one generated loop (default true). */
@@ -62,6 +64,8 @@ export class Flow {
   readonly runId = randomUUID();
   readonly runners = new Map<string, NodeRunner>();
   readonly queues = new Map<string, BatchQueue>();
+  /** The media groups, by member node id. */
+  readonly mediaGroups: ReadonlyMap<string, MediaGroup>;
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
@@ -96,7 +100,8 @@ export class Flow {
       outs.set(e.from.port, [...(outs.get(e.from.port) ?? []), q]);
     }
     const exclusive = exclusiveInputNodes(pipeline);
-    const media = findMediaGroups(pipeline);
+    const media = findMediaGroups(pipeline, { preview: options.preview });
+    this.mediaGroups = media;
     for (const n of pipeline.nodes) {
       this.runners.set(
         n.id,

@@ -8,7 +8,8 @@ import { NO_HOLD, Ticket, type Hold } from './ticket';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
-import type { MediaGroup } from '../media/group';
+import { MEDIA_KINDS, type MediaGroup } from '../media/group';
+import { parsePortType } from '../../shared/ports';
 import { yieldToEventLoop } from './yield';
 
 /** One batch in this many is timed for a node's processing-time quantiles (two clock reads per timed batch). */
@@ -95,7 +96,8 @@ export class NodeRunner {
     options: { exclusiveInput?: boolean; fusion?: boolean; media?: MediaGroup } = {},
   ) {
     this.fusion = options.fusion ?? true;
-    this.isSource = spec.inputs.length === 0;
+    // Media inputs carry nothing through Node (the group's ffmpeg process does): a node with only those is a source.
+    this.isSource = spec.inputs.every((p) => MEDIA_KINDS.has(parsePortType(p.type)?.kind ?? ''));
     for (const { queue } of inputs) queue.onReady = () => this.wakeUp();
     this.ctx = {
       nodeId: this.id,
@@ -106,6 +108,9 @@ export class NodeRunner {
       hold: () => this.current?.hold() ?? NO_HOLD,
       emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
       error: (message) => this.reportError(message),
+      status: (state) => {
+        if (!this.failed) this.setState(state);
+      },
       drop: (count) => {
         this.stats.dropped += count;
       },

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../../spec';
+import { mediaMember } from './common';
 
 const config = z.strictObject({
   codec: z.enum(['h264', 'hevc']).default('h264').describe('H.264 (plays everywhere) or H.265/HEVC (smaller, fewer players).'),
@@ -17,6 +18,9 @@ const config = z.strictObject({
   width: z.number().int().min(16).max(7680).optional().describe('Scale to this width first.').meta({ unit: 'px' }),
   height: z.number().int().min(16).max(4320).optional().describe('Scale to this height first.').meta({ unit: 'px' }),
   rate: z.number().int().min(1).max(240).optional().describe('Change the frame rate first.').meta({ unit: 'fps' }),
+  lowLatency: z.boolean().default(true).describe('No B-frames or look-ahead: each frame leaves the encoder at once (live); off: smaller files, about a second later.'),
+  restarts: z.number().int().min(0).max(100).default(3).describe('Restart the group’s ffmpeg process this many times in a run when it crashes after it had started.'),
+  restartBackoffMs: z.number().int().min(100).max(60_000).default(1000).describe('Wait before the first restart; doubled after each, up to 30 s.').meta({ unit: 'ms' }),
 });
 
 export default defineNode({
@@ -24,7 +28,10 @@ export default defineNode({
   category: 'media',
   title: 'Encoder',
   description: 'Encodes video to H.264 or H.265, on the GPU when a GPU encoder works here, else in software, and says which and why.',
-  inputs: [{ name: 'in', type: 'video/raw', description: 'Raw frames.' }],
+  inputs: [
+    { name: 'in', type: 'video/raw', description: 'Raw frames.' },
+    { name: 'audio', type: 'audio/raw', description: 'Sound from a microphone, encoded as AAC alongside (else the video source’s own sound, if any).' },
+  ],
   outputs: [{ name: 'out', type: 'video/encoded({codec})', description: 'Encoded video in the configured codec.' }],
   config,
   media: 'encoder',
@@ -35,12 +42,12 @@ export default defineNode({
   create(_cfg, ctx) {
     const group = ctx.media;
     return {
+      ...mediaMember(ctx),
       async open() {
         if (!group) throw new Error('an encoder must be fed by a media source and feed a media sink');
         const choice = await group.chooseEncoder();
         if (!choice.encoder) throw new Error(choice.error);
       },
-      mediaMetrics: () => group?.metrics(),
     };
   },
 });

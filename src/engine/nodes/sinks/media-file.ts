@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../../spec';
+import { fileOutput } from '../../media/command';
+import { mediaMember } from '../media/common';
 
 const config = z.strictObject({
   path: z.string().min(1).describe('The file to write (.mp4, .mkv or .ts); relative paths are taken from the working directory.'),
@@ -14,12 +16,11 @@ export default defineNode({
   type: 'media-file',
   category: 'sinks',
   title: 'Media file',
-  description: 'Writes encoded video to an MP4, Matroska or MPEG-TS file.',
+  description: 'Writes encoded video to an MP4, Matroska or MPEG-TS file. After a crash, the restarted process writes name-1.mp4, name-2.mp4, ...',
   inputs: [{ name: 'in', type: 'video/encoded', description: 'Encoded video, any codec.' }],
   outputs: [],
   config,
   media: 'sink',
-  create(_cfg, ctx) {
-    return { mediaMetrics: () => ctx.media?.metrics() };
-  },
+  mediaHooks: { output: (cfg, place) => fileOutput(cfg, place.attempt) },
+  create: (_cfg, ctx) => mediaMember(ctx),
 });

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../../spec';
-import { MediaProcess } from '../../media/runner';
+import { testPatternInput } from '../../media/command';
+import { mediaSource } from '../media/common';
 
 const config = z.strictObject({
   width: z.number().int().min(16).max(7680).default(1280).describe('Picture width.').meta({ unit: 'px' }),
@@ -26,22 +27,6 @@ export default defineNode({
   outputs: [{ name: 'video', type: 'video/raw', description: 'Raw frames (they stay inside the ffmpeg process of the group).' }],
   config,
   media: 'source',
-  create(_cfg, ctx) {
-    const group = ctx.media;
-    return {
-      async run() {
-        if (!group) throw new Error('a test pattern must feed an encoder (it is not wired to one)');
-        const proc = new MediaProcess(group.command(), { onProgress: (p) => (group.progress = p) });
-        const stop = () => void proc.stop();
-        ctx.signal.addEventListener('abort', stop, { once: true });
-        try {
-          const exit = await proc.exited;
-          if (!exit.stopped && exit.code !== 0) throw new Error(`ffmpeg exited with ${exit.code ?? exit.signal}: ${exit.stderrTail.slice(-3).join(' / ') || 'no message'}`);
-        } finally {
-          ctx.signal.removeEventListener('abort', stop);
-        }
-      },
-      mediaMetrics: () => group?.metrics(),
-    };
-  },
+  mediaHooks: { input: (cfg, startMs) => testPatternInput(cfg, startMs) },
+  create: (_cfg, ctx) => mediaSource(ctx, 'a test pattern'),
 });

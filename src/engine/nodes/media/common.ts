@@ -1,0 +1,24 @@
+/**
+ * What every media node does with its group: the video source runs the group's one ffmpeg process (restarting it
+ * after a crash by the encoder's policy); every member shows the process's figures and its state.
+ */
+import type { NodeContext, NodeInstance } from '../../spec';
+
+/** A member that does not run the process: it shows the group's figures, and its state while the process restarts. */
+export function mediaMember(ctx: NodeContext): NodeInstance {
+  ctx.media?.attach(ctx);
+  return { mediaMetrics: () => ctx.media?.metrics() };
+}
+
+/** A video source: runs the group's process until it ends or the run stops. */
+export function mediaSource(ctx: NodeContext, what: string): NodeInstance {
+  const group = ctx.media;
+  group?.attach(ctx);
+  return {
+    async run() {
+      if (!group) throw new Error(`${what} must feed an encoder (it is not wired to one)`);
+      await group.run(ctx);
+    },
+    mediaMetrics: () => group?.metrics(),
+  };
+}
