@@ -170,6 +170,28 @@ describe('capture sources', () => {
     expect(Number(v.nb_read_frames)).toBeLessThan(40);
   });
 
+  it('microphone: ALSA capture (the null device) wired into the encoder’s audio input becomes the AAC track', async () => {
+    const path = join(dir, 'with-mic.mkv');
+    const d = doc(
+      [pattern({ frames: 30, realtime: true }), { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } }, encoder(), { id: 'rec', type: 'media-file', config: { path } }],
+      ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
+    );
+    const { errors } = await runToEnd(d);
+    expect(errors).toEqual([]);
+    expect((await ffprobe(path)).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    expect(await frameCount(path)).toBe(30);
+  });
+
+  it('microphone: a device that cannot be opened is the process’s error, in ffmpeg’s words', async () => {
+    const d = doc(
+      [pattern({ frames: 30 }), { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'hw:9,9' } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mkv') } }],
+      ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
+    );
+    const { errors } = await runToEnd(d);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.message).toMatch(/^ffmpeg exited with code \d+: .*cannot open audio device hw:9,9/);
+  });
+
   it('camera: a device that does not exist is an error at start that lists the cameras found', async () => {
     const d = doc(
       [{ id: 'cam', type: 'camera', config: { device: '/dev/video97' } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } }],
