@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { largePipeline } from '../bench/large-pipeline';
-import { emptySpot, stopLeftoverRun } from './helpers';
+import { emptySpot, handle, inspector, node, openEmpty, openFile, stopLeftoverRun } from './helpers';
 import { serializeDocument } from '../src/shared/document';
 
 const url = () => process.env.SLUICE_URL!;
@@ -14,18 +14,7 @@ test.afterEach(stopLeftoverRun);
 const workspace = () => process.env.SLUICE_WORKSPACE!;
 const saved = (name: string) => readFileSync(join(workspace(), name), 'utf8');
 
-/** Open the studio on a new, empty pipeline. */
-async function openEmpty(page: Page): Promise<void> {
-  await page.goto(url());
-  await expect(page.getByTestId('connection')).toHaveText('engine connected');
-  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
-  await page.getByRole('button', { name: 'New', exact: true }).click();
-  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
-}
 
-const node = (page: Page, id: string): Locator => page.getByRole('group', { name: `node ${id}`, exact: true });
-const handle = (page: Page, label: string): Locator => page.getByLabel(label, { exact: true });
-const inspector = (page: Page): Locator => page.getByRole('region', { name: 'inspector' });
 
 /** Drag a node type from the palette onto the canvas at (x, y) of the pane. */
 async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
@@ -64,12 +53,6 @@ async function saveAs(page: Page, name: string): Promise<void> {
   await expect(dialog).toHaveCount(0);
   await expect(page.getByTestId('doc-title')).toContainText(name);
   await expect(page.getByLabel('unsaved changes')).toHaveCount(0);
-}
-
-async function openFile(page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'Open…' }).click();
-  await page.getByRole('dialog', { name: 'Open pipeline' }).getByRole('button', { name: `Open ${name}`, exact: true }).click();
-  await expect(page.getByTestId('doc-title')).toContainText(name);
 }
 
 /** live-room → filter → key-by → window → debug, built with the palette and the mouse. */
@@ -506,74 +489,3 @@ test('while the canvas is being panned the rate chart holds still, and it catche
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
 });
 
-test('an encoder says which encoder it gets on this machine and why, with every candidate and ffmpeg’s reasons', async ({ page }) => {
-  await openEmpty(page);
-  await page.getByRole('button', { name: 'Add Encoder (encoder)' }).dblclick();
-  const chain = page.getByRole('region', { name: 'encoder on this machine' });
-  const candidates = chain.getByRole('list', { name: 'encoder candidates' }).getByRole('listitem');
-  await expect(candidates).toHaveCount(6, { timeout: 30_000 });
-  const names = await candidates.locator('code').allTextContents();
-  expect(names).toEqual(['h264_nvenc', 'h264_qsv', 'h264_vaapi', 'h264_videotoolbox', 'h264_amf', 'libx264']);
-  // Whatever the machine: the software encoder works; every candidate that fails says why, in ffmpeg's words.
-  await expect(chain.getByRole('listitem', { name: 'libx264 works' })).toBeVisible();
-  for (const failed of await chain.getByRole('listitem', { name: / fails$/ }).all()) await expect(failed.locator('.reason')).toHaveText(/\w{4,}/);
-  const gpuWorks = (await chain.getByRole('listitem', { name: /^h264_\w+ works$/ }).count()) > 0;
-  const choice = chain.getByTestId('encoder-choice');
-  const badge = node(page, 'encoder').getByTestId('encoder-badge');
-  if (!gpuWorks) {
-    await expect(choice).toHaveText('Uses libx264 (software): no GPU encoder works here.');
-    await expect(badge).toHaveText('libx264 · software');
-    // Asking for the GPU where none works is an error, in the inspector and on the node, before anything runs.
-    await inspector(page).getByLabel('device').selectOption('gpu');
-    await expect(chain.getByRole('alert')).toContainText('no GPU encoder for h264 works on this machine (h264_nvenc: ');
-    await expect(badge).toHaveText('no encoder: see inspector');
-  }
-  // H.265 has its own chain; the output port's type follows the codec.
-  await inspector(page).getByLabel('codec').selectOption('hevc');
-  await expect(candidates.locator('code')).toHaveText(['hevc_nvenc', 'hevc_qsv', 'hevc_vaapi', 'hevc_videotoolbox', 'hevc_amf', 'libx265']);
-  await expect(handle(page, 'encoder output out (video/encoded(hevc))')).toBeVisible();
-});
-
-test('a media node shows the exact ffmpeg command of its fused group, and exports it as a script', async ({ page }) => {
-  const out = join(workspace(), 'recording.mp4');
-  const doc = {
-    version: 1,
-    name: 'Camera to file',
-    nodes: [
-      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 640, height: 360 } },
-      { id: 'h264', type: 'encoder', position: { x: 320, y: 0 }, config: { gopFrames: 60 } },
-      { id: 'recording', type: 'media-file', position: { x: 640, y: 0 }, config: { path: out } },
-    ],
-    edges: [
-      { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'h264', port: 'in' } },
-      { id: 'e2', from: { node: 'h264', port: 'out' }, to: { node: 'recording', port: 'in' } },
-    ],
-  };
-  writeFileSync(join(workspace(), 'media.json'), JSON.stringify(doc));
-  await page.goto(url());
-  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
-  await openFile(page, 'media.json');
-  await node(page, 'recording').click();
-  const section = inspector(page).getByRole('region', { name: 'ffmpeg command' });
-  await section.getByRole('button', { name: 'Show ffmpeg command' }).click();
-  const command = section.getByTestId('ffmpeg-command');
-  await expect(command).toContainText('-f lavfi -i ');
-  await expect(command).toContainText('testsrc2=size=640x360:rate=30');
-  await expect(command).toContainText('-c:v libx264');
-  await expect(command).toContainText('-g 60 -keyint_min 60');
-  await expect(command).toContainText(out);
-  await expect(section).toContainText('One process for “camera”, “h264”, “recording”');
-  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Export as script' }).click()]);
-  expect(download.suggestedFilename()).toBe('recording-ffmpeg.sh');
-  const text = readFileSync(await download.path(), 'utf8');
-  expect(text.startsWith('#!/bin/sh\n')).toBe(true);
-  expect(text).toContain('exec "${FFMPEG:-ffmpeg}" -hide_banner');
-
-  // A chain that cannot run says why instead.
-  await node(page, 'h264').click();
-  await inspector(page).getByLabel('device').selectOption('gpu');
-  await node(page, 'camera').click();
-  await section.getByRole('button', { name: 'Show ffmpeg command' }).click();
-  const gpuWorks = (await page.getByTestId('encoder-badge').textContent())?.includes('GPU');
-  if (!gpuWorks) await expect(section.getByRole('alert')).toContainText('no GPU encoder for h264 works on this machine');
-});

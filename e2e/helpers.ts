@@ -1,5 +1,5 @@
 /** Helpers for driving the studio from Playwright, shared by the e2e tests and the editor benchmark. */
-import type { Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** A point on the empty canvas (no node, wire or control under it), to pan from. */
 export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
@@ -25,4 +25,24 @@ export async function stopLeftoverRun({ page }: { page: Page }): Promise<void> {
     await stop.click();
     await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 30_000 });
   }
+}
+
+export const node = (page: Page, id: string): Locator => page.getByRole('group', { name: `node ${id}`, exact: true });
+export const handle = (page: Page, label: string): Locator => page.getByLabel(label, { exact: true });
+export const inspector = (page: Page): Locator => page.getByRole('region', { name: 'inspector' });
+
+/** Open a pipeline file of the workspace with the Open dialog. */
+export async function openFile(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Open…' }).click();
+  await page.getByRole('dialog', { name: 'Open pipeline' }).getByRole('button', { name: `Open ${name}`, exact: true }).click();
+  await expect(page.getByTestId('doc-title')).toContainText(name);
+}
+
+/** Open the studio on a new, empty pipeline. */
+export async function openEmpty(page: Page): Promise<void> {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.getByTestId('connection')).toHaveText('engine connected');
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
 }

@@ -17,7 +17,7 @@ import { summaryLine } from './summary';
 const root = findPackageRoot(import.meta.dirname);
 
 function localApi(): { api: StudioApi; close: () => void } {
-  return createLocalApi({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace() });
+  return createLocalApi({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), preview: false });
 }
 
 async function readText(file: string): Promise<string> {

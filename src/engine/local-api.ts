@@ -10,6 +10,6 @@ import { StudioService, type StudioServiceOptions } from './service';
 export function createLocalApi(options: StudioServiceOptions): { api: StudioApi; service: StudioService; close: () => void } {
   const service = new StudioService(options);
   const [serverPort, clientPort] = createMemoryPortPair();
-  const close = serveApi(serverPort, service, service.events, validateApiArgs);
+  const close = serveApi(serverPort, service, service.events, validateApiArgs, service);
   return { api: connectApi(clientPort), service, close };
 }

@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type MediaCommand, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
+import type { StudioStreamServers } from '../shared/api';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
 import { shellLine } from './media/command';
@@ -25,6 +26,8 @@ export interface StudioServiceOptions {
   stopTimeoutMs?: number;
   /** The system's file dialogs, where the host has them (the desktop app). */
   fileDialogs?: FileDialogs;
+  /** Media groups write a preview stream the studio can watch (default true; the headless CLI turns it off). */
+  preview?: boolean;
 }
 
 /** The system's open and save dialogs: each resolves to the absolute path the user chose, or undefined. */
@@ -56,7 +59,7 @@ async function describeFile(dir: string, rel: string): Promise<WorkspaceFile> {
 /** How long node state changes are gathered before they are sent as one run state event. */
 const NODE_STATES_MS = 50;
 
-export class StudioService implements StudioMethods {
+export class StudioService implements StudioMethods, StudioStreamServers {
   readonly events = new EventHub<StudioEvents>();
   private flow: Flow | undefined;
   private state: RunStatus = { phase: 'idle', nodeStates: {} };
@@ -243,7 +246,7 @@ export class StudioService implements StudioMethods {
           this.events.emit('metrics', tick);
         },
       },
-      { metricsIntervalMs: this.options.metricsIntervalMs },
+      { metricsIntervalMs: this.options.metricsIntervalMs, preview: this.options.preview ?? true },
     );
     this.flow = this.lastFlow = flow;
     this.setState({ phase: 'starting', runId: flow.runId, pipelineName: doc.name, startedAt: Date.now(), stoppedAt: undefined, message: undefined, nodeStates, chainedEdges: flow.chainedEdges });
@@ -290,6 +293,34 @@ export class StudioService implements StudioMethods {
       this.setState({ phase: 'idle', stoppedAt: Date.now(), message: 'stopped' });
     }
     return this.state;
+  }
+
+  /** The `preview` stream: the running media group of a wire or node, as base64 fMP4 chunks. */
+  preview([target]: [string], out: Parameters<StudioStreamServers['preview']>[1]): () => void {
+    const flow = this.flow;
+    if (!flow) {
+      out.end('nothing is running: run the pipeline to preview its video');
+      return () => undefined;
+    }
+    const edge = flow.edge(target);
+    const group = flow.mediaGroups.get(edge ? edge.from.node : target);
+    if (!group) {
+      out.end(edge || flow.runners.has(target) ? `"${target}" carries no video: preview an encoder's output wire` : `no wire or node "${target}" in the running pipeline`);
+      return () => undefined;
+    }
+    if (!group.options.preview) {
+      out.end('this run has no preview stream');
+      return () => undefined;
+    }
+    const b64 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
+    return group.preview.watch({
+      send: (part) => {
+        if (part.kind === 'end') out.end();
+        else if (part.kind === 'init') out.send({ kind: 'init', codec: part.codec, width: part.width, height: part.height, proxy: part.proxy, startMs: group.startedAt, nodes: [...group.members], data: b64(part.data) });
+        else out.send({ kind: 'fragment', keyframe: part.keyframe, time: part.time, data: b64(part.data) });
+      },
+      congested: () => out.congested(),
+    });
   }
 
   async peek(nodeId: string) {

@@ -42,6 +42,8 @@ export function contentSecurityPolicy(port: number): string {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
+    // The preview's <video> plays a MediaSource through a blob: URL.
+    "media-src blob:",
     `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
     "object-src 'none'",
     "base-uri 'none'",
@@ -119,7 +121,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (origin !== undefined && !allowedOrigins().includes(origin)) return refuse(403, 'Forbidden: foreign Origin');
     if (!sameSecret(url.searchParams.get('token') ?? '', token)) return refuse(401, 'Unauthorized: missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const detach = serveApi(wsPort(ws), options.service, options.service.events, validateApiArgs);
+      const detach = serveApi(wsPort(ws), options.service, options.service.events, validateApiArgs, options.service);
       ws.on('close', detach);
       ws.on('error', detach);
     });

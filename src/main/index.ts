@@ -52,7 +52,7 @@ function createWindow(): void {
     });
     if (choice === 0) event.preventDefault();
   });
-  const detach = serveApi(windowPort(win), service, service.events, validateApiArgs);
+  const detach = serveApi(windowPort(win), service, service.events, validateApiArgs, service);
   win.on('closed', detach);
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));

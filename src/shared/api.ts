@@ -109,6 +109,53 @@ export interface MediaCommand {
   shell: string;
 }
 
+/** One part of an encoded stream's preview: fragmented MP4, base64 (the API's transports carry text). */
+export type PreviewChunk =
+  | {
+      kind: 'init';
+      /** The RFC 6381 codec string for Media Source Extensions, e.g. `avc1.64001f`. */
+      codec: string;
+      width: number;
+      height: number;
+      /** When the preview is not the wire itself: what it is (an H.264 proxy of an H.265 wire). */
+      proxy?: string;
+      /** Wall-clock time (ms since the epoch) of media time 0: a frame's capture time is `startMs + time`. */
+      startMs: number;
+      /** The nodes of the group being previewed. */
+      nodes: string[];
+      data: string;
+    }
+  | { kind: 'fragment'; keyframe: boolean; /** Media time of its first frame, s. */ time: number; data: string };
+
+/**
+ * Streams: opened with arguments, they send chunks until closed by the client or ended by the server (with the
+ * reason when it is an error).
+ */
+export interface StudioStreams {
+  /**
+   * The live preview of an encoded wire of the running pipeline, by the id of the wire or of a node of its media
+   * group: the init segment and the fragments since the last keyframe, then each new fragment.
+   */
+  preview: { args: [target: string]; chunk: PreviewChunk };
+}
+
+export type StudioStreamName = keyof StudioStreams;
+
+/** The serving side of the streams: start sending, and return how to stop. */
+export type StudioStreamServers = {
+  [K in StudioStreamName]: (
+    args: StudioStreams[K]['args'],
+    out: {
+      send(chunk: StudioStreams[K]['chunk']): void;
+      end(error?: string): void;
+      /** True while the connection has too much unsent; a stream may skip what it can. */
+      congested(): boolean;
+    },
+  ) => () => void;
+};
+
+export const STUDIO_STREAMS = ['preview'] as const satisfies readonly StudioStreamName[];
+
 /** Event streams. The last value of each is replayed to a late subscriber. */
 export interface StudioEvents {
   metrics: MetricsTick;
@@ -146,6 +193,8 @@ export type Unsubscribe = () => void;
 /** What a client holds: the methods, plus subscription to events. */
 export interface StudioApi extends StudioMethods {
   on<K extends StudioEventName>(event: K, listener: (payload: StudioEvents[K]) => void): Unsubscribe;
+  /** Open a stream; `onEnd` is called once when the server ends it (with the reason when it failed). Returns close. */
+  stream<K extends StudioStreamName>(name: K, args: StudioStreams[K]['args'], onChunk: (chunk: StudioStreams[K]['chunk']) => void, onEnd?: (error?: string) => void): Unsubscribe;
 }
 
 /** An error that crossed the API, with the validation issues when it is about a document. */

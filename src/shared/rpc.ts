@@ -7,6 +7,9 @@
 import {
   STUDIO_EVENTS,
   STUDIO_METHODS,
+  STUDIO_STREAMS,
+  type StudioStreamName,
+  type StudioStreamServers,
   StudioError,
   type StudioApi,
   type StudioEventName,
@@ -20,6 +23,8 @@ import type { ValidationIssue } from './validation';
 export interface MessagePortLike {
   send(message: string): void;
   onMessage(listener: (message: string) => void): () => void;
+  /** Bytes sent but not yet written out (for streams that may skip when the other end is slow). */
+  backlog?(): number;
 }
 
 type Envelope =
@@ -28,7 +33,14 @@ type Envelope =
   | { t: 'error'; id: number | null; error: { message: string; code: string; issues?: ValidationIssue[] } }
   | { t: 'sub'; event: string }
   | { t: 'unsub'; event: string }
-  | { t: 'event'; event: string; payload: unknown };
+  | { t: 'event'; event: string; payload: unknown }
+  | { t: 'open'; id: number; stream: string; args: unknown[] }
+  | { t: 'chunk'; id: number; data: unknown }
+  | { t: 'end'; id: number; error?: string }
+  | { t: 'close'; id: number };
+
+/** A stream's sender counts as congested with more than this unsent on its connection. */
+const STREAM_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 /** Checks a method's arguments on the serving side; returns a message naming the bad argument, or undefined. */
 export type ArgsValidator = (method: keyof StudioMethods, args: unknown[]) => string | undefined;
@@ -37,6 +49,8 @@ const isMethod = (m: unknown): m is keyof StudioMethods =>
   typeof m === 'string' && (STUDIO_METHODS as readonly string[]).includes(m);
 const isEvent = (e: unknown): e is StudioEventName =>
   typeof e === 'string' && (STUDIO_EVENTS as readonly string[]).includes(e);
+const isStream = (s: unknown): s is StudioStreamName =>
+  typeof s === 'string' && (STUDIO_STREAMS as readonly string[]).includes(s);
 
 function errorEnvelope(id: number | null, err: unknown): Envelope {
   if (err instanceof StudioError) {
@@ -46,7 +60,7 @@ function errorEnvelope(id: number | null, err: unknown): Envelope {
 }
 
 /**
- * Serve `methods` and `events` on one port (one connection). Returns a function that detaches it.
+ * Serve `methods`, `events` and `streams` on one port (one connection). Returns a function that detaches it.
  * A malformed message gets an error reply; the connection stays up.
  */
 export function serveApi(
@@ -54,9 +68,32 @@ export function serveApi(
   methods: StudioMethods,
   events: EventHub<StudioEvents>,
   validateArgs: ArgsValidator,
+  streams?: StudioStreamServers,
 ): () => void {
   const subs = new Map<string, () => void>();
+  const open = new Map<number, () => void>();
   const send = (e: Envelope): void => port.send(JSON.stringify(e));
+
+  const openStream = (id: number, name: StudioStreamName, args: unknown[]): void => {
+    if (!streams) return send({ t: 'end', id, error: 'streams are not served here' });
+    if (!Array.isArray(args) || args.length !== 1 || typeof args[0] !== 'string' || args[0].length > 256) return send({ t: 'end', id, error: `${name}: expected one argument, a wire or node id` });
+    let ended = false;
+    const close = streams[name](args as [string], {
+      send: (data) => {
+        if (!ended) send({ t: 'chunk', id, data });
+      },
+      end: (error) => {
+        if (ended) return;
+        ended = true;
+        open.get(id)?.();
+        open.delete(id);
+        send(error === undefined ? { t: 'end', id } : { t: 'end', id, error });
+      },
+      congested: () => (port.backlog?.() ?? 0) > STREAM_BACKLOG_BYTES,
+    });
+    if (ended) close();
+    else open.set(id, close);
+  };
 
   const handle = async (raw: string): Promise<void> => {
     let msg: Partial<Envelope> & Record<string, unknown>;
@@ -87,6 +124,15 @@ export function serveApi(
       return;
     }
     const id = typeof msg.id === 'number' && Number.isSafeInteger(msg.id) ? msg.id : null;
+    if ((msg.t === 'open' || msg.t === 'close') && id !== null) {
+      if (msg.t === 'close') {
+        open.get(id)?.();
+        open.delete(id);
+      } else if (!isStream(msg.stream)) send({ t: 'end', id, error: `unknown stream "${String(msg.stream)}"` });
+      else if (open.has(id)) send({ t: 'end', id, error: `stream ${id} is already open` });
+      else openStream(id, msg.stream, msg.args as unknown[]);
+      return;
+    }
     if (msg.t !== 'call' || id === null) {
       send(errorEnvelope(id, new StudioError('malformed message: expected {t:"call", id:number, method, args}', 'bad-message')));
       return;
@@ -119,6 +165,8 @@ export function serveApi(
     off();
     for (const u of subs.values()) u();
     subs.clear();
+    for (const c of open.values()) c();
+    open.clear();
   };
 }
 
@@ -133,6 +181,7 @@ export function connectApi(port: MessagePortLike, options: ConnectOptions = {}):
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const streams = new Map<number, { onChunk: (c: never) => void; onEnd?: (error?: string) => void }>();
 
   port.onMessage((raw) => {
     let msg: Envelope;
@@ -153,6 +202,12 @@ export function connectApi(port: MessagePortLike, options: ConnectOptions = {}):
       else p.reject(new StudioError(msg.error.message, msg.error.code, msg.error.issues));
     } else if (msg.t === 'event') {
       for (const fn of listeners.get(msg.event) ?? []) fn(msg.payload);
+    } else if (msg.t === 'chunk') {
+      streams.get(msg.id)?.onChunk(msg.data as never);
+    } else if (msg.t === 'end') {
+      const s = streams.get(msg.id);
+      streams.delete(msg.id);
+      s?.onEnd?.(msg.error);
     }
   });
 
@@ -164,6 +219,15 @@ export function connectApi(port: MessagePortLike, options: ConnectOptions = {}):
     });
 
   const api = {
+    stream(name: StudioStreamName, args: unknown[], onChunk: (c: never) => void, onEnd?: (error?: string) => void) {
+      const id = nextId++;
+      streams.set(id, { onChunk, onEnd });
+      port.send(JSON.stringify({ t: 'open', id, stream: name, args } satisfies Envelope));
+      return () => {
+        if (!streams.delete(id)) return;
+        port.send(JSON.stringify({ t: 'close', id } satisfies Envelope));
+      };
+    },
     on(event: StudioEventName, listener: (p: never) => void) {
       let set = listeners.get(event);
       if (!set) {

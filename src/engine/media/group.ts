@@ -103,6 +103,8 @@ export class MediaGroup {
   readonly preview = new PreviewTap();
   /** Restarts after crashes in this run. */
   restarts = 0;
+  /** Wall-clock time of the current process's start: media time 0 (the burned-in clock starts here). */
+  startedAt = 0;
   private readonly channels = new Map<string, PartChannel>();
   private readonly contexts = new Map<string, NodeContext>();
   private process: MediaProcess | undefined;
@@ -198,7 +200,8 @@ export class MediaGroup {
 
   private async runOnce(signal: AbortSignal, attempt: number): Promise<MediaExit> {
     this.progress = undefined;
-    const args = this.command(Date.now(), attempt);
+    this.startedAt = Date.now();
+    const args = this.command(this.startedAt, attempt);
     const pipes = this.channels.size + (this.options.preview ? 1 : 0);
     const proc = new MediaProcess(args, { onProgress: (p) => (this.progress = p), pipes });
     this.process = proc;

@@ -150,6 +150,11 @@ export class Flow {
     return this.abort.signal.aborted;
   }
 
+  /** An edge of the pipeline by id. */
+  edge(id: string): ResolvedPipeline['doc']['edges'][number] | undefined {
+    return this.pipeline.doc.edges.find((e) => e.id === id);
+  }
+
   peek(nodeId: string): unknown[] | undefined {
     return this.runners.get(nodeId)?.instance?.peek?.();
   }

@@ -4,6 +4,7 @@ import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../..
 import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
 import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
+import { Preview } from './Preview';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -184,6 +185,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
+      {node.type === 'encoder' && <Preview target={node.id} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );
@@ -214,6 +216,8 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   };
   const q = edge.queue ?? {};
   const setQ = (patch: Partial<typeof q>) => edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);
+  const fromType = portType(edge.from.node, edge.from.port, 'outputs');
+  const media = /^(video|audio)\//.test(fromType);
   return (
     <>
       <h2>
@@ -230,19 +234,25 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
         ({portType(edge.to.node, edge.to.port, 'inputs')})
       </p>
       {chained && <p className="hint">In this run the wire is chained: the downstream operator runs inside its upstream’s call, with no queue.</p>}
-      <QueueLimit id="queue-max-records" unit="records" value={q.maxRecords} min={1} fallback={DEFAULT_QUEUE_RECORDS} help="How many records may wait on this wire before the overflow policy applies." onChange={(v) => setQ({ maxRecords: v })} />
-      <QueueLimit id="queue-max-bytes" unit="bytes" value={q.maxBytes} min={1024} fallback={DEFAULT_QUEUE_BYTES} help="A bound on the bytes waiting, whichever limit is reached first." onChange={(v) => setQ({ maxBytes: v })} />
-      <div className="field">
-        <label htmlFor="queue-overflow">Overflow policy</label>
-        <select id="queue-overflow" value={q.overflow ?? ''} onChange={(e) => setQ({ overflow: (e.target.value || undefined) as 'block' | 'drop' | undefined })} aria-describedby="queue-overflow-help">
-          <option value="">default (block)</option>
-          <option value="block">block — back pressure</option>
-          <option value="drop">drop — discard and count</option>
-        </select>
-        <div id="queue-overflow-help" className="help">
-          When the queue is full: block makes the producer wait (back pressure); drop discards new records and counts them.
-        </div>
-      </div>
+      {media && <p className="hint">A media wire: what it carries stays inside the group’s ffmpeg process (no queue in Sluice).</p>}
+      {fromType.startsWith('video/encoded') && <Preview target={edge.id} />}
+      {!media && (
+        <>
+          <QueueLimit id="queue-max-records" unit="records" value={q.maxRecords} min={1} fallback={DEFAULT_QUEUE_RECORDS} help="How many records may wait on this wire before the overflow policy applies." onChange={(v) => setQ({ maxRecords: v })} />
+          <QueueLimit id="queue-max-bytes" unit="bytes" value={q.maxBytes} min={1024} fallback={DEFAULT_QUEUE_BYTES} help="A bound on the bytes waiting, whichever limit is reached first." onChange={(v) => setQ({ maxBytes: v })} />
+          <div className="field">
+            <label htmlFor="queue-overflow">Overflow policy</label>
+            <select id="queue-overflow" value={q.overflow ?? ''} onChange={(e) => setQ({ overflow: (e.target.value || undefined) as 'block' | 'drop' | undefined })} aria-describedby="queue-overflow-help">
+              <option value="">default (block)</option>
+              <option value="block">block — back pressure</option>
+              <option value="drop">drop — discard and count</option>
+            </select>
+            <div id="queue-overflow-help" className="help">
+              When the queue is full: block makes the producer wait (back pressure); drop discards new records and counts them.
+            </div>
+          </div>
+        </>
+      )}
     </>
   );
 }
