@@ -106,6 +106,27 @@ describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', 
   });
 });
 
+describe('the burned-in clock', () => {
+  it('reads back from the encoded picture as the time of day in ms at which each frame was due', async () => {
+    const { clockCodeLayout } = await import('../src/engine/media/command');
+    const { readClockCode } = await import('../src/shared/clock-code');
+    const path = join(dir, 'clock.mp4');
+    const startMs = Date.UTC(2026, 10, 27, 23, 59, 59, 123);
+    const c = await chain(pattern({ width: 640, height: 360, frames: 40 }), encoder({ crf: 30 }), path);
+    const p = new MediaProcess(chainCommand(c, startMs));
+    expect((await p.exited).code).toBe(0);
+    const code = clockCodeLayout(640, 360)!;
+    // Decoded to grey, frame by frame: every frame's code is the start time of day plus its time (ms), on past midnight.
+    const grey = execFileSync('ffmpeg', ['-loglevel', 'error', '-i', path, '-vf', 'format=gray', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+    const frame = 640 * 360;
+    const read = Array.from({ length: 40 }, (_, n) => readClockCode((x, y) => grey[n * frame + y * 640 + x]!, code));
+    const due = Array.from({ length: 40 }, (_, n) => Math.floor(1000 * (n / 30) + (startMs % 86_400_000)));
+    expect(read).toEqual(due);
+    // Too small a picture has no code (the digits only).
+    expect(clockCodeLayout(160, 120)).toBeUndefined();
+  });
+});
+
 describe('progress reports', () => {
   it('are read from ffmpeg’s key=value stream, split anywhere', () => {
     const out: MediaProgress[] = [];

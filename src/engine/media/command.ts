@@ -81,14 +81,50 @@ export interface MediaInput {
   limits: string[];
 }
 
+/**
+ * Where a test pattern's clock is burned in as a code a program reads back: `bits` squares of `size` pixels in a
+ * row from (x, y), most significant first, white for 1 on a black strip — the same time of day in milliseconds as
+ * the digits above it. Undefined where the picture is too small to hold it.
+ */
+export interface ClockCode {
+  x: number;
+  y: number;
+  size: number;
+  bits: number;
+}
+
+/** Milliseconds in a day fit in 27 bits. */
+const CLOCK_BITS = 27;
+
+export function clockCodeLayout(width: number, height: number): ClockCode | undefined {
+  const fontsize = Math.max(16, Math.round(height / 12));
+  const size = Math.min(Math.round(height / 40), Math.floor((width - 40) / CLOCK_BITS));
+  if (size < 6) return undefined;
+  return { x: 20, y: 16 + Math.round(fontsize * 1.6), size, bits: CLOCK_BITS };
+}
+
+/** The clock as drawbox filters: a black strip, then a white square for each bit that is 1 in this frame. */
+function clockCodeFilters(code: ClockCode, offsetMs: number): string[] {
+  const { x, y, size, bits } = code;
+  const boxes = [`drawbox=x=${x - 4}:y=${y - 4}:w=${bits * size + 8}:h=${size + 8}:color=black:t=fill`];
+  for (let k = bits - 1; k >= 0; k--) {
+    boxes.push(`drawbox=x=${x + (bits - 1 - k) * size}:y=${y}:w=${size}:h=${size}:color=white:t=fill:enable='eq(mod(floor((1000*t+${offsetMs})/${2 ** k}),2),1)'`);
+  }
+  return boxes;
+}
+
 export function testPatternInput(src: TestPatternConfig, startMs: number): MediaInput {
   const args: string[] = [];
   if (src.realtime) args.push('-re');
   let video = `testsrc2=size=${src.width}x${src.height}:rate=${src.rate}`;
   if (src.timestamp) {
     // The UTC time of day in milliseconds at which the frame is due (start plus the frame's time; the time of
-    // day, as a whole epoch time would not fit drawtext's integers), big and boxed so it reads back reliably.
-    video += `,drawtext=fontfile=${FONT}:text='%{eif\\:1000*t+${startMs % 86_400_000}\\:d}':x=16:y=16:fontsize=${Math.max(16, Math.round(src.height / 12))}:fontcolor=white:box=1:boxcolor=black@0.7`;
+    // day, as a whole epoch time would not fit drawtext's integers), big and boxed so it reads back reliably,
+    // and below it the same as a code a program reads (see clockCodeLayout).
+    const offset = startMs % 86_400_000;
+    video += `,drawtext=fontfile=${FONT}:text='%{eif\\:1000*t+${offset}\\:d}':x=16:y=16:fontsize=${Math.max(16, Math.round(src.height / 12))}:fontcolor=white:box=1:boxcolor=black@0.7`;
+    const code = clockCodeLayout(src.width, src.height);
+    if (code) video += `,${clockCodeFilters(code, offset).join(',')}`;
   }
   args.push('-f', 'lavfi', '-i', video);
   if (src.audio) args.push('-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000');

@@ -4,7 +4,7 @@ import { useEdgeDetail } from '../state/detail';
 import { useKeyed } from '../state/keyed';
 import { useSelect } from '../state/store';
 import { documentStore, edgeLevels, metricsStore, runStore } from '../state/studio';
-import { compact } from './format';
+import { compact, mediaFigures } from './format';
 
 export type MetricFlowEdge = Edge<{ chained?: boolean }, 'metric'>;
 
@@ -15,8 +15,13 @@ const FILL_COLOURS = ['#5b6b80', '#f5a524', '#f31260'];
  * The wire's live label (records/s and queue fill), mounted only while the wire is drawn in detail: a metrics
  * tick re-renders this text on the wires in view, not the paths.
  */
-function EdgeFigures({ id, runId, x, y }: { id: string; runId: string; x: number; y: number }) {
+function EdgeFigures({ id, source, runId, x, y }: { id: string; source: string; runId: string; x: number; y: number }) {
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);
+  // A media wire carries frames inside ffmpeg, not records: its figures are the process's.
+  const media = useSelect(metricsStore, (m) => {
+    const x = m.latest?.runId === runId ? m.latest.nodes[source]?.media : undefined;
+    return x && mediaFigures(x);
+  });
   const rate = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.latest.edges[id]?.recordsPerSec : undefined));
   const queue = useSelect(metricsStore, (m) => {
     const e = m.latest?.runId === runId ? m.latest.edges[id] : undefined;
@@ -26,13 +31,13 @@ function EdgeFigures({ id, runId, x, y }: { id: string; runId: string; x: number
   return (
     <EdgeLabelRenderer>
       <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }} data-testid={`edge-rate-${id}`}>
-        {compact(rate)}/s · {chained ? 'chained' : queue}
+        {media ?? `${compact(rate)}/s · ${chained ? 'chained' : queue}`}
       </div>
     </EdgeLabelRenderer>
   );
 }
 
-function MetricEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
+function MetricEdgeImpl({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const detail = useEdgeDetail(id);
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
@@ -42,7 +47,7 @@ function MetricEdgeImpl({ id, sourceX, sourceY, targetX, targetY, sourcePosition
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke, strokeWidth: selected ? 3 : 2 }} />
-      {detail && viewRunId !== undefined && <EdgeFigures id={id} runId={viewRunId} x={labelX} y={labelY} />}
+      {detail && viewRunId !== undefined && <EdgeFigures id={id} source={source} runId={viewRunId} x={labelX} y={labelY} />}
     </>
   );
 }

@@ -10,7 +10,7 @@ import { useSelect } from '../state/store';
 import { unlocked } from '../state/commands';
 import { metricsStore, runStore } from '../state/studio';
 import { notify, wireStore, type WireStart } from '../state/ui';
-import { compact, portColour } from './format';
+import { compact, mediaFigures, portColour } from './format';
 
 export interface PipelineNodeData extends Record<string, unknown> {
   nodeId: string;
@@ -99,10 +99,16 @@ const PortHandle = memo(function PortHandle({ nodeId, port, side, index }: { nod
 function LiveFigures({ id, runId }: { id: string; runId: string }) {
   const rate = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.rates[id] : undefined));
   const errors = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? (m.latest.nodes[id]?.errors ?? 0) : 0));
+  // A media node shows its process's frames per second and bitrate, and dropped frames past OBS's thresholds.
+  const media = useSelect(metricsStore, (m) => {
+    const x = m.latest?.runId === runId ? m.latest.nodes[id]?.media : undefined;
+    return x && `${mediaFigures(x)}${x.dropLevel !== 'ok' ? ` · ${x.dropped} dropped` : ''}|${x.dropLevel}`;
+  });
+  const [mediaText, dropLevel] = media?.split('|') ?? [];
   return (
     <>
-      <span className="node-rate" data-testid={`rate-${id}`}>
-        {rate === undefined ? '—' : `${compact(rate)} rec/s`}
+      <span className={`node-rate${dropLevel && dropLevel !== 'ok' ? ` drop-${dropLevel}` : ''}`} data-testid={`rate-${id}`}>
+        {mediaText ?? (rate === undefined ? '—' : `${compact(rate)} rec/s`)}
       </span>
       {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
     </>
