@@ -7,39 +7,19 @@
  * Goal (issue 5): no task longer than 50 ms while metrics arrive, panning and zooming included.
  * `--quick` runs a 100-node graph with short phases (the CI smoke test; it asserts no timing).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { serializeDocument } from '../src/shared/document';
-import { findPackageRoot } from '../src/engine/paths';
 import { emptySpot } from '../e2e/helpers';
 import { largePipeline } from './large-pipeline';
+import { startStudio } from './studio';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const GROUPS = values.quick ? 10 : 50;
 const PHASE_MS = values.quick ? 800 : 3000;
-const ROOT = findPackageRoot(import.meta.dirname);
-
-async function startHost(workspace: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/host/index.ts'), '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, SLUICE_WORKSPACE: workspace },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-      const m = /^Open: (\S+)$/m.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the web host exited (${code}):\n${out}`)));
-  });
-  return { url, child };
-}
 
 interface Phase {
   longest: number;
@@ -87,18 +67,11 @@ function heapAfterGc(page: Page): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'out/renderer/index.html'))) {
-    const b = spawnSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    if (b.status !== 0) throw new Error('could not build the studio (npx electron-vite build)');
-  }
   const workspace = mkdtempSync(join(tmpdir(), 'sluice-editor-bench-'));
   const doc = largePipeline(GROUPS);
   writeFileSync(join(workspace, 'large.json'), serializeDocument(doc));
-  const { url, child } = await startHost(workspace);
-  const browser = await chromium.launch({
-    executablePath: process.env.SLUICE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--expose-gc', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  const studio = await startStudio(workspace, ['--js-flags=--expose-gc']);
+  const { url, browser } = studio;
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.addInitScript(() => {
@@ -235,8 +208,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } finally {
-    await browser.close();
-    child.kill('SIGTERM');
+    await studio.close();
   }
 }
 

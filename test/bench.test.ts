@@ -37,4 +37,15 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^Sluice: +[\d.]+ fps .*; progress reported 60 frames, the file has 60$/m);
     expect(r.stdout).toMatch(/^ratio Sluice \/ by hand: [\d.]+× \(goal ≥ 0\.95×\)$/m);
   });
+
+  it('the preview bench --quick reads the burned-in clock of every frame shown in Chromium and prints the latency', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/preview.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 180_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    // About 30 frames a second for 3 s, every code readable.
+    const frames = Number(/^frames read: (\d+) \(unreadable codes: 0\)$/m.exec(r.stdout)?.[1]);
+    expect(frames).toBeGreaterThan(60);
+    expect(r.stdout).toMatch(/^glass to glass \(burned-in clock read from the shown picture\): p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, max \d+ ms \(goal p50 < 500 ms\)$/m);
+    expect(r.stdout).toMatch(/^the studio's figure \(start \+ media time\) p50 \d+ ms; differs from the burned-in reading by \d+ ms \(median\)$/m);
+  });
 });
