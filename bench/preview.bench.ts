@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       version: 1,
       name: 'Preview latency',
       nodes: [
-        { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: WIDTH, height: HEIGHT, rate: 30 } },
+        { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: WIDTH, height: HEIGHT, rate: 30, clockCode: true } },
         { id: 'h264', type: 'encoder', position: { x: 320, y: 0 }, config: { device: 'cpu', preset: 'veryfast' } },
         { id: 'recording', type: 'media-file', position: { x: 640, y: 0 }, config: { path: join(workspace, 'live.mp4') } },
       ],

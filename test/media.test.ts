@@ -112,7 +112,7 @@ describe('the burned-in clock', () => {
     const { readClockCode } = await import('../src/shared/clock-code');
     const path = join(dir, 'clock.mp4');
     const startMs = Date.UTC(2026, 10, 27, 23, 59, 59, 123);
-    const c = await chain(pattern({ width: 640, height: 360, frames: 40 }), encoder({ crf: 30 }), path);
+    const c = await chain(pattern({ width: 640, height: 360, frames: 40, clockCode: true }), encoder({ crf: 30 }), path);
     const p = new MediaProcess(chainCommand(c, startMs));
     expect((await p.exited).code).toBe(0);
     const code = clockCodeLayout(640, 360)!;
@@ -273,7 +273,7 @@ describe('the command of a media group, for "Show ffmpeg command"', () => {
     expect(c.nodes.sort()).toEqual(['camera', 'enc', 'rec']);
     expect(c.args).toEqual(expect.arrayContaining(['-c:v', 'libx265', '-f', 'matroska']));
     // Any member gives its group's command (the burned-in clock's start time aside).
-    const clockless = (args: string[]) => args.map((a) => a.replace(/1000\*t\+\d+/, '1000*t+START'));
+    const clockless = (args: string[]) => args.map((a) => a.replace(/1000\*t\+\d+/g, '1000*t+START'));
     expect(clockless((await service.mediaCommand(doc, 'rec')).args)).toEqual(clockless(c.args));
     // The command runs as it is shown.
     const p = new MediaProcess(c.args);

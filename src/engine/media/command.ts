@@ -15,6 +15,8 @@ export interface TestPatternConfig {
   frames?: number;
   /** Burn the wall-clock time (ms) into the picture, for reading latency back. */
   timestamp: boolean;
+  /** Burn it in as a code of squares too, for a program to read back (see clockCodeLayout). */
+  clockCode?: boolean;
   /** A sine tone as the audio track. */
   audio: boolean;
   /** Paced at its frame rate, as a camera is; off, as fast as the encoder goes (benchmarks). */
@@ -123,7 +125,7 @@ export function testPatternInput(src: TestPatternConfig, startMs: number): Media
     // and below it the same as a code a program reads (see clockCodeLayout).
     const offset = startMs % 86_400_000;
     video += `,drawtext=fontfile=${FONT}:text='%{eif\\:1000*t+${offset}\\:d}':x=16:y=16:fontsize=${Math.max(16, Math.round(src.height / 12))}:fontcolor=white:box=1:boxcolor=black@0.7`;
-    const code = clockCodeLayout(src.width, src.height);
+    const code = src.clockCode ? clockCodeLayout(src.width, src.height) : undefined;
     if (code) video += `,${clockCodeFilters(code, offset).join(',')}`;
   }
   args.push('-f', 'lavfi', '-i', video);

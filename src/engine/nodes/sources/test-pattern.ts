@@ -14,6 +14,7 @@ const config = z.strictObject({
   duration: z.number().positive().optional().describe('Stop after this many seconds (endless when empty).').meta({ unit: 's' }),
   frames: z.number().int().positive().optional().describe('Stop after this many frames (endless when empty).'),
   timestamp: z.boolean().default(true).describe('Burn the time of day in milliseconds into the picture (to read latency back).'),
+  clockCode: z.boolean().default(false).describe('Burn the clock in as a row of squares too, for a program to read back (the latency benchmark does).'),
   audio: z.boolean().default(false).describe('Add a 440 Hz tone as the audio track.'),
   realtime: z.boolean().default(true).describe('Deliver frames at their rate, as a camera does; off, as fast as the encoder goes.'),
 });
