@@ -1,10 +1,8 @@
 /**
- * Media throughput: 1080p30 testsrc2 → libx264 veryfast for a fixed frame count, run as Sluice runs a fused media
- * chain (the command built by `chainCommand`, started and watched by `MediaProcess`, its `-progress` reports
- * parsed), against the same ffmpeg command run by hand (what a person would type: no progress pipe), in the same
- * run, interleaved. Goal: Sluice's fps ≥ 0.95 × by hand.
- *
- * (The engine does not run media nodes in a pipeline yet; when it does, this bench runs the pipeline.)
+ * Media throughput: 1080p30 testsrc2 → libx264 veryfast for a fixed frame count, run as a Sluice pipeline
+ * (test-pattern → encoder → media-file, through the engine: the group fused into one ffmpeg process, started and
+ * watched by the flow, its progress parsed into metrics) against the same ffmpeg command run by hand (what a person
+ * would type: no progress pipe), in the same run, interleaved. Goal: Sluice's fps ≥ 0.95 × by hand.
  * `--quick`: a small picture and few frames (CI smoke; asserts no timing).
  */
 import { spawn } from 'node:child_process';
@@ -12,10 +10,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chainCommand, shellLine, type MediaChain } from '../src/engine/media/command';
-import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
+import type { PipelineDocument } from '../src/shared/document';
+import { validateValue } from '../src/engine/load';
+import { shellLine } from '../src/engine/media/command';
 import { ffmpegPath, ffprobe } from '../src/engine/media/ffmpeg';
-import { MediaProcess } from '../src/engine/media/runner';
+import { findMediaGroups } from '../src/engine/media/group';
+import { Flow } from '../src/engine/runtime/flow';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const FRAMES = values.quick ? 60 : 450;
@@ -24,14 +24,27 @@ const RUNS = values.quick ? 1 : 3;
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-media-bench-'));
 
-function chainTo(path: string, encoderName: string): MediaChain {
+function pipeline(path: string): PipelineDocument {
   return {
-    source: { width: WIDTH, height: HEIGHT, rate: 30, frames: FRAMES, timestamp: false, audio: false, realtime: false },
-    encoder: { codec: 'h264', device: 'cpu', preset: 'veryfast', rateControl: 'crf', crf: 23, bitrateKbps: 4000 },
-    encoderName,
-    sink: { path },
+    version: 1,
+    name: 'media bench',
+    nodes: [
+      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: WIDTH, height: HEIGHT, rate: 30, frames: FRAMES, timestamp: false, realtime: false } },
+      { id: 'h264', type: 'encoder', position: { x: 1, y: 0 }, config: { codec: 'h264', device: 'cpu', preset: 'veryfast', crf: 23, lowLatency: false } },
+      { id: 'file', type: 'media-file', position: { x: 2, y: 0 }, config: { path } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'h264', port: 'in' } },
+      { id: 'e2', from: { node: 'h264', port: 'out' }, to: { node: 'file', port: 'in' } },
+    ],
   };
 }
+
+const resolved = (doc: PipelineDocument) => {
+  const r = validateValue(doc);
+  if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
+  return r.pipeline;
+};
 
 /** The command as a person would run it: Sluice's without the progress pipe Sluice reads its metrics from. */
 const byHandArgs = (args: string[]) => args.filter((a, i) => !(a === '-progress' || args[i - 1] === '-progress' || a === '-nostats'));
@@ -47,28 +60,42 @@ async function timeByHand(args: string[]): Promise<number> {
   return performance.now() - t0;
 }
 
-async function timeSluice(args: string[]): Promise<{ ms: number; frames: number }> {
-  const t0 = performance.now();
+/** The pipeline run by the engine, from start to the last node finished; the frames its metrics reported. */
+async function timeSluice(doc: PipelineDocument): Promise<{ ms: number; frames: number; encoder: string }> {
   let frames = 0;
-  const p = new MediaProcess(args, { onProgress: (r) => (frames = r.frame) });
-  const exit = await p.exited;
-  if (exit.code !== 0) throw new Error(`ffmpeg under Sluice exited with ${exit.code}: ${exit.stderrTail.join(' / ')}`);
-  return { ms: performance.now() - t0, frames };
+  let encoder = '';
+  const errors: string[] = [];
+  const t0 = performance.now();
+  const flow = new Flow(resolved(doc), {
+    onState: () => undefined,
+    onError: (node, message) => errors.push(`${node}: ${message}`),
+    onMetrics: (tick) => {
+      const m = tick.nodes.camera?.media;
+      if (m) [frames, encoder] = [m.frames, m.encoder ?? ''];
+    },
+  });
+  await flow.start();
+  await flow.done;
+  const ms = performance.now() - t0;
+  if (errors.length) throw new Error(`the pipeline failed: ${errors.join('; ')}`);
+  return { ms, frames, encoder };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const choice = chooseEncoder(await encoderProbe(), 'h264', 'cpu');
+  const doc = pipeline(join(dir, 'sluice.mp4'));
+  // The same command by hand: the group's, writing elsewhere, without the progress pipe.
+  const group = findMediaGroups(resolved(pipeline(join(dir, 'by-hand.mp4')))).get('camera')!;
+  const choice = await group.chooseEncoder();
   if (!choice.encoder) throw new Error(choice.error);
-  const sluiceArgs = chainCommand(chainTo(join(dir, 'sluice.mp4'), choice.encoder));
-  const handArgs = byHandArgs(chainCommand(chainTo(join(dir, 'by-hand.mp4'), choice.encoder)));
+  const handArgs = byHandArgs(group.command());
   const hand: number[] = [];
   const ours: number[] = [];
   let reported = 0;
   for (let i = 0; i < RUNS; i++) {
     hand.push(FRAMES / ((await timeByHand(handArgs)) / 1000));
-    const s = await timeSluice(sluiceArgs);
+    const s = await timeSluice(doc);
     reported = s.frames;
     ours.push(FRAMES / (s.ms / 1000));
   }
@@ -80,7 +107,7 @@ async function main(): Promise<void> {
       `Sluice media benchmark — ${WIDTH}×${HEIGHT} testsrc2 → ${choice.encoder} veryfast, ${FRAMES} frames, median of ${RUNS} interleaved runs`,
       `by hand:  ${fmt(median(hand))}   (${hand.map(fmt).join(', ')})`,
       `  ${shellLine('ffmpeg', handArgs)}`,
-      `Sluice:   ${fmt(median(ours))}   (${ours.map(fmt).join(', ')}); progress reported ${reported} frames, the file has ${written}`,
+      `Sluice (the pipeline, through the engine):   ${fmt(median(ours))}   (${ours.map(fmt).join(', ')}); progress reported ${reported} frames, the file has ${written}`,
       `ratio Sluice / by hand: ${(median(ours) / median(hand)).toFixed(3)}× (goal ≥ 0.95×)`,
       '',
     ].join('\n'),

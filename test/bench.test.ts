@@ -34,7 +34,7 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^by hand: +[\d.]+ fps/m);
-    expect(r.stdout).toMatch(/^Sluice: +[\d.]+ fps .*; progress reported 60 frames, the file has 60$/m);
+    expect(r.stdout).toMatch(/^Sluice \(the pipeline, through the engine\): +[\d.]+ fps .*; progress reported 60 frames, the file has 60$/m);
     expect(r.stdout).toMatch(/^ratio Sluice \/ by hand: [\d.]+× \(goal ≥ 0\.95×\)$/m);
   });
 
