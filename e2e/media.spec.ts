@@ -144,3 +144,20 @@ test('a wire that carries no video has no preview; a record wire keeps its queue
   await expect(inspector(page).getByRole('region', { name: 'preview' })).toHaveCount(0);
   await expect(inspector(page).getByLabel('Overflow policy')).toHaveCount(0);
 });
+
+test('a camera node lists the cameras this machine has (or says it has none) and uses one in a click', async ({ page }) => {
+  await openEmpty(page);
+  await page.getByRole('button', { name: 'Add Camera (camera)' }).dblclick();
+  const devices = inspector(page).getByRole('region', { name: 'capture devices' });
+  await expect(devices.getByRole('heading')).toHaveText('Cameras on this machine');
+  const listed = devices.getByRole('listitem');
+  await expect(listed.or(devices.getByText('No V4L2 camera found on this machine'))).not.toHaveCount(0);
+  if ((await listed.count()) > 0) {
+    const device = await listed.first().locator('code').textContent();
+    await listed.first().getByRole('button', { name: `Use ${device}` }).click();
+    await expect(inspector(page).getByLabel('device')).toHaveValue(device!);
+  }
+  // A screen node offers the engine's X display, if it has one.
+  await page.getByRole('button', { name: 'Add Screen (screen)' }).dblclick();
+  await expect(devices.getByRole('heading')).toHaveText('Displays');
+});

@@ -81,6 +81,16 @@ describe('sluice CLI', () => {
     expect(r.stderr).toMatch(/1 problem\(s\); not running/);
   });
 
+  it('devices: lists what this machine can capture, saying where it looked when it found none', () => {
+    const r = spawnSync(process.execPath, [BIN, 'devices'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DISPLAY: ':42' } });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^cameras:\n {2}(\/dev\/video\d+ {2}.+|none \(no V4L2 device in \/sys\/class\/video4linux\))$/m);
+    expect(r.stdout).toMatch(/^screens:\n {2}:42 {2}X display :42$/m);
+    expect(r.stdout).toMatch(/^microphones:\n {2}(alsa hw:\d+,\d+ {2}.+|none \(no ALSA capture device in \/proc\/asound\/pcm\))$/m);
+    const j = JSON.parse(spawnSync(process.execPath, [BIN, 'devices', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DISPLAY: ':42' } }).stdout);
+    expect(j.screens).toEqual([{ display: ':42', name: 'X display :42' }]);
+  });
+
   it('nodes: lists every node type with ports and fields; --json as data', () => {
     const r = sluice('nodes');
     expect(r.status).toBe(0);

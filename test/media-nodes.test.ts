@@ -283,6 +283,39 @@ describe('the preview stream', () => {
   });
 });
 
+describe('capture devices', () => {
+  it('are read from the system: V4L2 cameras from sysfs, ALSA capture devices from /proc/asound, the X display', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const { listMediaDevices } = await import('../src/engine/media/devices');
+    const root = mkdtempSync(join(tmpdir(), 'sluice-root-')) + '/';
+    for (const [n, name] of [['video0', 'HD Pro Webcam C920'], ['video1', 'HD Pro Webcam C920'], ['vbi0', 'not a camera']]) {
+      mkdirSync(`${root}sys/class/video4linux/${n}`, { recursive: true });
+      writeFileSync(`${root}sys/class/video4linux/${n}/name`, `${name}\n`);
+    }
+    mkdirSync(`${root}proc/asound`, { recursive: true });
+    writeFileSync(`${root}proc/asound/pcm`, '00-00: ALC3246 Analog : ALC3246 Analog : playback 1 : capture 1\n00-03: HDMI 0 : HDMI 0 : playback 1\n01-00: USB Audio : USB Audio : capture 1\n');
+    const display = process.env.DISPLAY;
+    process.env.DISPLAY = ':7';
+    try {
+      expect(listMediaDevices(root)).toEqual({
+        platform: process.platform,
+        cameras: [
+          { device: '/dev/video0', name: 'HD Pro Webcam C920' },
+          { device: '/dev/video1', name: 'HD Pro Webcam C920' },
+        ],
+        microphones: [
+          { format: 'alsa', device: 'hw:0,0', name: 'ALC3246 Analog' },
+          { format: 'alsa', device: 'hw:1,0', name: 'USB Audio' },
+        ],
+        screens: [{ display: ':7', name: 'X display :7' }],
+      });
+    } finally {
+      if (display === undefined) delete process.env.DISPLAY;
+      else process.env.DISPLAY = display;
+    }
+  });
+});
+
 describe('fragmented MP4 splitting', () => {
   it('finds the init segment and each fragment with its keyframe flag and time, however the bytes are cut', () => {
     const bytes = execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10', '-frames:v', '25', '-c:v', 'libx264', '-g', '10', '-tune', 'zerolatency', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+frag_every_frame', 'pipe:1']);

@@ -183,6 +183,26 @@ program
   .option('--refresh', 'probe again instead of using the cached result')
   .action(async (opts) => exit(await encodersCommand(opts)));
 
+program
+  .command('devices')
+  .description('list the capture devices of this machine: cameras (V4L2), X displays, microphones (ALSA)')
+  .option('--json', 'print them as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    const { api, close } = localApi();
+    const d = await api.mediaDevices();
+    close();
+    if (opts.json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
+    else {
+      const list = (title: string, items: string[], none: string) => `${title}:\n${items.length ? items.map((i) => `  ${i}\n`).join('') : `  ${none}\n`}`;
+      process.stdout.write(
+        list('cameras', d.cameras.map((c) => `${c.device}  ${c.name}`), 'none (no V4L2 device in /sys/class/video4linux)') +
+          list('screens', d.screens.map((s) => `${s.display}  ${s.name}`), 'none (DISPLAY is not set)') +
+          list('microphones', d.microphones.map((m) => `${m.format} ${m.device}  ${m.name}`), 'none (no ALSA capture device in /proc/asound/pcm)'),
+      );
+    }
+    exit(0);
+  });
+
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 2;

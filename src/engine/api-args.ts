@@ -26,6 +26,7 @@ const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
   peek: z.tuple([z.string().min(1).max(128)]),
   encoderProbe: z.tuple([z.boolean()]),
   mediaCommand: z.tuple([z.record(z.string(), z.unknown()), z.string().min(1).max(128)]),
+  mediaDevices: none,
 };
 
 export const validateApiArgs: ArgsValidator = (method, args) => {

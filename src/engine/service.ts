@@ -13,6 +13,7 @@ import { shellLine } from './media/command';
 import { encoderProbe } from './media/encoders';
 import { ffmpegPath } from './media/ffmpeg';
 import { findMediaGroups } from './media/group';
+import { listMediaDevices } from './media/devices';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
 
@@ -90,6 +91,10 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     if (!choice.encoder) throw new StudioError(choice.error!, 'invalid');
     const args = group.command();
     return { nodes: [...group.members], binary: ffmpegPath(), args, shell: shellLine(ffmpegPath(), args) };
+  }
+
+  async mediaDevices() {
+    return listMediaDevices();
   }
 
   async listNodeTypes() {

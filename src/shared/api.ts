@@ -3,7 +3,7 @@
  */
 import type { PipelineDocument } from './document';
 import type { MetricsTick, NodeState } from './metrics';
-import type { EncoderProbe } from './media';
+import type { EncoderProbe, MediaDevices } from './media';
 import type { NodeTypeInfo } from './spec';
 import type { ValidationIssue, ValidationResult } from './validation';
 
@@ -98,6 +98,8 @@ export interface StudioMethods {
    * process), as arguments and as a shell line. Refused with the reason when the document or the group cannot run.
    */
   mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand>;
+  /** The capture devices the engine's machine has: cameras (V4L2), screens (X displays), microphones (ALSA). */
+  mediaDevices(): Promise<MediaDevices>;
 }
 
 export interface MediaCommand {
@@ -184,6 +186,7 @@ export const STUDIO_METHODS = [
   'peek',
   'encoderProbe',
   'mediaCommand',
+  'mediaDevices',
 ] as const satisfies readonly StudioMethodName[];
 
 export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];

@@ -5,6 +5,7 @@ import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../
 import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
 import { Preview } from './Preview';
+import { CaptureDevices } from './CaptureDevices';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -186,6 +187,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {node.type === 'encoder' && <Preview target={node.id} />}
+      {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && <CaptureDevices node={node} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );
