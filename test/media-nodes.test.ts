@@ -114,6 +114,19 @@ describe('media file source', () => {
     expect((await ffprobe(join(dir, 'from-file.mkv'))).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'hevc']);
   });
 
+  it('loops a file endlessly when asked, until the run stops', async () => {
+    const src = join(dir, 'short.mp4');
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30', '-frames:v', '15', '-c:v', 'libx264', '-y', src]);
+    const path = join(dir, 'looped.mp4');
+    const d = doc([{ id: 'cam', type: 'media-file-source', config: { path: src, loop: true } }, encoder(), { id: 'rec', type: 'media-file', config: { path } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+    const { flow, errors } = await startFlow(d);
+    await sleep(2000);
+    await flow.stop();
+    expect(errors).toEqual([]);
+    // Half a second of file, read at its pace for about two seconds: played several times over.
+    expect(await frameCount(path)).toBeGreaterThan(40);
+  });
+
   it('a corrupt file is a clear error on the source at once, not a hang, and no ffmpeg is left', async () => {
     const bad = join(dir, 'corrupt-input.mp4');
     writeFileSync(bad, Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypisom'), Buffer.alloc(4096, 0x5a)]));

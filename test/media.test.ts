@@ -182,12 +182,12 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
       { id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'recording', port: 'in' } },
     ],
   });
-  const runCli = async (doc: object) => {
+  const runCli = async (doc: object, env: Record<string, string> = {}) => {
     const { writeFileSync } = await import('node:fs');
     const { spawnSync } = await import('node:child_process');
     const file = join(dir, `p-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, JSON.stringify(doc));
-    return spawnSync(process.execPath, [BIN, 'run', file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLUICE_CACHE: cache } });
+    return spawnSync(process.execPath, [BIN, 'run', file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLUICE_CACHE: cache, ...env } });
   };
 
   it('runs to the end of the pattern and writes the file ffprobe expects; the summary shows frames and the encoder', async () => {
@@ -199,6 +199,13 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
     const v = (await ffprobe(path, { frames: true })).streams[0]!;
     expect(v).toMatchObject({ codec_name: 'h264', profile: 'Main', width: 320, height: 240, nb_read_frames: '60' });
     expect(await keyframes(path)).toEqual([0, 30]);
+  });
+
+  it('ffmpeg missing: one clear message, on the encoder, and the run exits with 1', async () => {
+    const r = await runCli(pipeline({}, join(dir, 'no-ffmpeg.mp4')), { SLUICE_FFMPEG: '/nonexistent/ffmpeg', SLUICE_CACHE: mkdtempSync(join(tmpdir(), 'sluice-cache-')) });
+    expect(r.stderr).toBe('error in node "enc" (1 so far): ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n');
+    expect(r.stdout).toMatch(/^run ended: finished; node\(s\) in error: enc$/m);
+    expect(r.status).toBe(1);
   });
 
   it('device gpu where no GPU encoder works: the encoder node fails at start with every reason, and nothing is written', async () => {

@@ -93,7 +93,8 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   if (metricsOut) await new Promise<void>((r) => metricsOut.end(() => r()));
   process.stdout.write(`run ${status.phase === 'failed' ? 'failed' : 'ended'}: ${status.message ?? ''}\n`);
   close();
-  return status.phase === 'failed' ? 1 : 0;
+  // A run whose nodes ended in error did not do its work: say so to scripts and CI.
+  return status.phase === 'failed' || Object.values(status.nodeStates).includes('error') ? 1 : 0;
 }
 
 async function nodesCommand(opts: { json?: boolean }): Promise<number> {

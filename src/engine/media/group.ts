@@ -176,6 +176,8 @@ export class MediaGroup {
   async run(ctx: NodeContext, policy: RestartPolicy = this.restartPolicy): Promise<void> {
     let backoff = policy.backoffMs;
     try {
+      // The encoder node did not open (no working encoder, ffmpeg missing): it says why; nothing to run.
+      if (!this.choice?.encoder) return;
       for (let attempt = 0; ; attempt++) {
         if (ctx.signal.aborted) return;
         const exit = await this.runOnce(ctx.signal, attempt);
