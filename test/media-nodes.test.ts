@@ -72,6 +72,9 @@ describe('several outputs from one encode (tee)', () => {
     const { errors, ticks } = await runToEnd(d);
     expect(errors).toEqual([]);
     expect(await frameCount(join(dir, 'tee.mp4'))).toBe(90);
+    // No bitrate is made up where ffmpeg has none to report (several outputs, no preview).
+    expect(ticks.at(-1)!.nodes.enc!.media).toMatchObject({ frames: 90 });
+    expect(ticks.at(-1)!.nodes.enc!.media!.bitrateKbps).toBeUndefined();
     expect(await frameCount(join(dir, 'packaged.mp4'))).toBe(90);
     // HLS: a playlist of whole segments (one per keyframe interval of 30 frames), ended, playable as a whole.
     const playlist = readFileSync(join(hlsDir, 'index.m3u8'), 'utf8');
@@ -189,10 +192,13 @@ describe('capture sources', () => {
       [pattern({ frames: 30, realtime: true }), { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } }, encoder(), { id: 'rec', type: 'media-file', config: { path } }],
       ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
     );
-    const { errors } = await runToEnd(d);
+    const { errors, states, flow } = await runToEnd(d);
     expect(errors).toEqual([]);
     expect((await ffprobe(path)).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(await frameCount(path)).toBe(30);
+    // The microphone ran while the process did, and stopped with it.
+    expect(states).toContainEqual({ nodeId: 'mic', state: 'running' });
+    expect(flow.runners.get('mic')!.state).toBe('stopped');
   });
 
   it('microphone: a device that cannot be opened is the process’s error, in ffmpeg’s words', async () => {
@@ -205,10 +211,10 @@ describe('capture sources', () => {
     expect(errors[0]!.message).toMatch(/^ffmpeg exited with code \d+: .*cannot open audio device hw:9,9/);
   });
 
-  it('camera: a device that does not exist is an error at start that lists the cameras found', async () => {
+  it('camera: a device that does not exist is an error at start that lists the cameras found; the rest of the group ends too', async () => {
     const d = doc(
-      [{ id: 'cam', type: 'camera', config: { device: '/dev/video97' } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } }],
-      ['cam.video>enc.in', 'enc.out>rec.in'],
+      [{ id: 'cam', type: 'camera', config: { device: '/dev/video97' } }, { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } }],
+      ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
     );
     const { errors } = await runToEnd(d);
     expect(errors).toHaveLength(1);
@@ -275,6 +281,11 @@ describe('the preview stream', () => {
     expect(first).toMatchObject({ kind: 'fragment', keyframe: true });
     // A fragment per frame, about 30 a second.
     expect(rest.length).toBeGreaterThan(20);
+    // Several outputs (the file, the preview) go through the tee muxer, which has no size for ffmpeg to report a
+    // bitrate from: the preview's media bytes give it, close to what the file holds.
+    const kbps = group.metrics()!.bitrateKbps!;
+    const v = (await ffprobe(join(dir, 'previewed.mp4'))).streams[0]!;
+    expect(Math.abs(kbps - Number(v.bit_rate) / 1000) / (Number(v.bit_rate) / 1000)).toBeLessThan(0.25);
     // A late watcher gets the init segment and the group of pictures so far, starting at a keyframe.
     const late: PreviewPart[] = [];
     group.preview.watch({ send: (p) => late.push(p) });

@@ -24,7 +24,7 @@ export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, ty
       // A media group's figures (frames, fps, bitrate, dropped frames: records do not apply), once, on its source.
       const d = m.media;
       if (info?.inputs.length === 0)
-        parts.push(`${id} ${d.frames} frames ${d.fps.toFixed(0)} fps ${si(d.bitrateKbps)} kbit/s ${d.speed.toFixed(2)}× ${d.encoder ?? ''}${d.dropped ? ` dropped ${d.dropped} (${d.dropLevel})` : ''}`.trimEnd());
+        parts.push(`${id} ${d.frames} frames ${d.fps.toFixed(0)} fps ${d.bitrateKbps === undefined ? '' : `${si(d.bitrateKbps)} kbit/s `}${d.speed.toFixed(2)}× ${d.encoder ?? ''}${d.dropped ? ` dropped ${d.dropped} (${d.dropLevel})` : ''}`.trimEnd());
     } else if (info?.inputs.length === 0) parts.push(`${id}→${fmt(m.recordsOut, p?.recordsOut)}`);
     else if (info?.outputs.length === 0) parts.push(`${id}←${fmt(m.recordsIn, p?.recordsIn)}`);
     if (m.state === 'error') parts.push(`${id} ERROR`);

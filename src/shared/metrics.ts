@@ -18,7 +18,8 @@ export type NodeState = 'idle' | 'starting' | 'running' | 'restarting' | 'draini
 export interface MediaNodeMetrics {
   frames: number;
   fps: number;
-  bitrateKbps: number;
+  /** Of the encoded video; absent where it cannot be known (several outputs and no preview to measure it on). */
+  bitrateKbps?: number;
   /** Encoding speed relative to real time. */
   speed: number;
   dropped: number;

@@ -127,6 +127,8 @@ export interface ProbedStream {
   nb_frames?: string;
   nb_read_frames?: string;
   duration?: string;
+  /** bit/s, where the container says (not for fragmented MP4 cut short). */
+  bit_rate?: string;
 }
 
 export interface ProbeResult {

@@ -24,6 +24,8 @@ export interface Fragment {
   keyframe: boolean;
   /** The first sample's decode time, in seconds. */
   time: number;
+  /** Bytes of media in it (the mdat's payload): the encoded frames themselves. */
+  mediaBytes: number;
 }
 
 export type Fmp4Part = InitSegment | Fragment;
@@ -184,7 +186,7 @@ export class Fmp4Splitter {
       const { keyframe, ticks } = this.pendingMoof;
       this.pending = [];
       this.pendingMoof = undefined;
-      this.onPart({ kind: 'fragment', data, keyframe, time: this.timescale ? ticks / this.timescale : 0 });
+      this.onPart({ kind: 'fragment', data, keyframe, time: this.timescale ? ticks / this.timescale : 0, mediaBytes: box.end - box.body });
     }
   }
 }

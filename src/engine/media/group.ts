@@ -108,6 +108,9 @@ export class MediaGroup {
   private readonly channels = new Map<string, PartChannel>();
   private readonly contexts = new Map<string, NodeContext>();
   private process: MediaProcess | undefined;
+  private markEnded!: () => void;
+  /** Resolves when the group's process has ended for good, or will not start (its video source ended or failed). */
+  readonly ended = new Promise<void>((r) => (this.markEnded = r));
 
   constructor(
     readonly members: readonly string[],
@@ -195,9 +198,15 @@ export class MediaGroup {
         for (const c of this.contexts.values()) c.status('running');
       }
     } finally {
-      for (const c of this.channels.values()) c.end();
-      this.preview.end();
+      this.end();
     }
+  }
+
+  /** The group will run no more: packagers and watchers see the end, members waiting on `ended` finish. */
+  end(): void {
+    for (const c of this.channels.values()) c.end();
+    this.preview.end();
+    this.markEnded();
   }
 
   private async runOnce(signal: AbortSignal, attempt: number): Promise<MediaExit> {
@@ -238,8 +247,9 @@ export class MediaGroup {
     const p = this.progress;
     const encoder = this.choice?.encoder;
     const restarts = this.restarts;
-    if (!p) return encoder ? { frames: 0, fps: 0, bitrateKbps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts } : undefined;
-    return { frames: p.frame, fps: p.fps, bitrateKbps: p.bitrateKbps, speed: p.speed, dropped: p.dropFrames, duplicated: p.dupFrames, dropLevel: dropLevel(p), encoder, restarts };
+    if (!p) return encoder ? { frames: 0, fps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts } : undefined;
+    const bitrateKbps = p.bitrateKbps ?? this.preview.bitrateKbps();
+    return { frames: p.frame, fps: p.fps, ...(bitrateKbps === undefined ? {} : { bitrateKbps }), speed: p.speed, dropped: p.dropFrames, duplicated: p.dupFrames, dropLevel: dropLevel(p), encoder, restarts };
   }
 }
 

@@ -23,6 +23,10 @@ export class PreviewTap {
   private gop: Fragment[] = [];
   private proxy: string | undefined;
   private ended = false;
+  /** Media bytes and time of this process's stream so far, for its bitrate. */
+  private bytes = 0;
+  private firstTime: number | undefined;
+  private lastTime = 0;
   private readonly watchers = new Map<PreviewWatcher, { skipping: boolean }>();
 
   /** A new process: a new init segment comes; with `proxy`, what the preview shows instead of the wire. */
@@ -31,6 +35,14 @@ export class PreviewTap {
     this.gop = [];
     this.proxy = proxy;
     this.ended = false;
+    this.bytes = 0;
+    this.firstTime = undefined;
+  }
+
+  /** The stream's average bitrate so far (kbit/s): undefined for a proxy, which is not the wire's stream. */
+  bitrateKbps(): number | undefined {
+    if (this.proxy || this.firstTime === undefined || this.lastTime <= this.firstTime) return undefined;
+    return Math.round((this.bytes * 8) / (this.lastTime - this.firstTime) / 100) / 10;
   }
 
   push(part: Fmp4Part): void {
@@ -43,6 +55,10 @@ export class PreviewTap {
       }
       return;
     }
+    // (A fragment per frame: the bytes up to the last one span the time from the first to the last.)
+    if (this.firstTime === undefined) this.firstTime = part.time;
+    else this.bytes += part.mediaBytes;
+    this.lastTime = part.time;
     if (part.keyframe) this.gop = [part];
     else if (this.gop.length > 0 && this.gop.length < MAX_GOP) this.gop.push(part);
     for (const [w, s] of this.watchers) {
@@ -58,6 +74,7 @@ export class PreviewTap {
 
   /** The process has ended for good (the run stopped or failed). */
   end(): void {
+    if (this.ended) return;
     this.ended = true;
     for (const w of this.watchers.keys()) w.send({ kind: 'end' });
   }

@@ -24,8 +24,8 @@ function command(args: readonly string[]): [string, string[]] {
 export interface MediaProgress {
   frame: number;
   fps: number;
-  /** kbit/s of the output so far, as ffmpeg reports it. */
-  bitrateKbps: number;
+  /** kbit/s of the output so far, as ffmpeg reports it (not with several outputs: the tee muxer has no size). */
+  bitrateKbps?: number;
   totalSize: number;
   outTimeMs: number;
   dupFrames: number;
@@ -72,7 +72,7 @@ export class ProgressParser {
       this.onReport({
         frame: num(f.frame),
         fps: num(f.fps),
-        bitrateKbps: num(f.bitrate?.replace(/kbits\/s$/, '')),
+        bitrateKbps: f.bitrate === undefined || f.bitrate === 'N/A' ? undefined : num(f.bitrate.replace(/kbits\/s$/, '')),
         totalSize: num(f.total_size),
         outTimeMs: num(f.out_time_us ?? f.out_time_ms) / 1000,
         dupFrames: num(f.dup_frames),

@@ -10,6 +10,18 @@ export function mediaMember(ctx: NodeContext): NodeInstance {
   return { mediaMetrics: () => ctx.media?.metrics() };
 }
 
+/** An audio source: part of the process the video source runs; it runs as long as that process does. */
+export function mediaAudioSource(ctx: NodeContext): NodeInstance {
+  const group = ctx.media;
+  return {
+    ...mediaMember(ctx),
+    async run() {
+      if (!group) throw new Error('a microphone must feed an encoder’s audio input (it is not wired to one)');
+      await group.ended;
+    },
+  };
+}
+
 /** A video source: runs the group's process until it ends or the run stops. */
 export function mediaSource(ctx: NodeContext, what: string): NodeInstance {
   const group = ctx.media;
@@ -20,5 +32,7 @@ export function mediaSource(ctx: NodeContext, what: string): NodeInstance {
       await group.run(ctx);
     },
     mediaMetrics: () => group?.metrics(),
+    // Also when the source failed to open and never ran: whoever waits on the group is released.
+    close: () => group?.end(),
   };
 }

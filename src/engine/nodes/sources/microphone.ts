@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../spec';
 import { microphoneInput } from '../../media/command';
-import { mediaMember } from '../media/common';
+import { mediaAudioSource } from '../media/common';
 
 const config = z.strictObject({
   format: z.enum(['pulse', 'alsa', 'avfoundation', 'dshow']).default('pulse').describe('The sound system: pulse or alsa on Linux; avfoundation on macOS; dshow on Windows.'),
@@ -22,5 +22,5 @@ export default defineNode({
   config,
   media: 'audio',
   mediaHooks: { input: (cfg) => microphoneInput(cfg) },
-  create: (_cfg, ctx) => mediaMember(ctx),
+  create: (_cfg, ctx) => mediaAudioSource(ctx),
 });
