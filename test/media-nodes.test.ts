@@ -266,8 +266,8 @@ describe('a crash of the ffmpeg process', () => {
 });
 
 describe('the preview stream', () => {
-  it('fMP4 parts from the running group: an H.264 init segment with the codec string, then fragments from a keyframe on', async () => {
-    const d = doc([pattern({ realtime: true, width: 320, height: 240 }), encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'previewed.mp4') } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+  it('fMP4 parts from the running group: an H.264 init segment (video only) with the codec string, then fragments from a keyframe on', async () => {
+    const d = doc([pattern({ realtime: true, width: 320, height: 240, audio: true }), encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'previewed.mp4') } }], ['cam.video>enc.in', 'enc.out>rec.in']);
     const { flow } = await startFlow(d, 250, { preview: true });
     const parts: PreviewPart[] = [];
     const group = flow.mediaGroups.get('rec')!;
@@ -278,6 +278,9 @@ describe('the preview stream', () => {
     const [init, first, ...rest] = parts;
     expect(init).toMatchObject({ kind: 'init', width: 320, height: 240, proxy: undefined });
     expect((init as { codec: string }).codec).toMatch(/^avc1\.[0-9a-f]{6}$/);
+    // One track, the video, though the recording has sound too: a player is given what its codec string says.
+    expect(Buffer.from((init as { data: Uint8Array }).data).toString('latin1').split('trak').length - 1).toBe(1);
+    expect((await ffprobe(join(dir, 'previewed.mp4'))).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
     expect(first).toMatchObject({ kind: 'fragment', keyframe: true });
     // A fragment per frame, about 30 a second.
     expect(rest.length).toBeGreaterThan(20);

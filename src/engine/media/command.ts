@@ -246,6 +246,8 @@ export interface MediaOutput {
   format: string;
   options: [string, string][];
   target: string;
+  /** Only the video stream (the preview: a player is given one track). */
+  videoOnly?: boolean;
 }
 
 /** Fragmented MP4: playable even when cut short; with `everyFrame`, a fragment per frame (live preview). */
@@ -306,7 +308,7 @@ export function packagerOutput(format: PackagerFormat, fd: number, fragmentMs: n
 
 /** The studio's preview of the encoded stream: a fragment per frame, for the least delay in the player. */
 export function previewOutput(fd: number): MediaOutput {
-  return { format: 'mp4', options: [['movflags', `${FMP4}+frag_every_frame`]], target: `pipe:${fd}` };
+  return { format: 'mp4', options: [['movflags', `${FMP4}+frag_every_frame`]], target: `pipe:${fd}`, videoOnly: true };
 }
 
 /** The H.264 proxy that previews an H.265 stream (browsers' Media Source Extensions here have no H.265). */
@@ -329,6 +331,7 @@ function outputArgs(outputs: readonly MediaOutput[]): string[] {
   // nobody reads) must not end the recording, hence onfail=ignore on pipes.
   const slaves = outputs.map((o) => {
     const opts: [string, string][] = [['f', o.format], ...o.options];
+    if (o.videoOnly) opts.push(['select', 'v']);
     if (o.target.startsWith('pipe:')) opts.push(['onfail', 'ignore']);
     return `[${opts.map(([k, v]) => `${k}=${teeValue(v)}`).join(':')}]${teeTarget(o.target)}`;
   });
