@@ -5,14 +5,8 @@
  */
 import type { PreviewChunk } from '../../../shared/api';
 
-export interface PlayerInfo {
-  codec: string;
-  width: number;
-  height: number;
-  proxy?: string;
-  startMs: number;
-  nodes: string[];
-}
+/** What the stream is, from its init segment. */
+export type PlayerInfo = Omit<Extract<PreviewChunk, { kind: 'init' }>, 'kind' | 'data'>;
 
 /** Behind the live edge by more than this, playback jumps forward. */
 const MAX_BEHIND_S = 0.5;
@@ -72,7 +66,8 @@ export class MsePlayer {
       },
       { once: true },
     );
-    this.onInfo({ codec: init.codec, width: init.width, height: init.height, proxy: init.proxy, startMs: init.startMs, nodes: init.nodes });
+    const { kind: _kind, data: _data, ...info } = init;
+    this.onInfo(info);
   }
 
   private pump(): void {
