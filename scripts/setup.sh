@@ -10,6 +10,8 @@ command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 # ffmpeg and ffprobe do the media work (capture, encode, package) and verify it in the tests.
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+# ps: the tests list processes to prove that no ffmpeg is left behind.
+command -v ps >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   echo "setup: installing ${need[*]}"
