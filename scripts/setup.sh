@@ -10,6 +10,10 @@ command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 # ffmpeg and ffprobe do the media work (capture, encode, package) and verify it in the tests.
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
+# The local Kafka cluster (librdkafka's mock cluster, built below) and kcat, an independent client for interop tests.
+command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+dpkg -s librdkafka-dev >/dev/null 2>&1 || need+=(librdkafka-dev)
+command -v kcat >/dev/null 2>&1 || need+=(kcat)
 # ps: the tests list processes to prove that no ffmpeg is left behind.
 command -v ps >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
@@ -26,4 +30,10 @@ stamp=node_modules/.sluice-lock
 if [ ! -f "$stamp" ] || ! cmp -s package-lock.json "$stamp"; then
   ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
   cp package-lock.json "$stamp"
+fi
+
+# The local development Kafka cluster (see native/kafka-mock.c), rebuilt when its source is newer.
+if [ ! -x build/kafka-mock ] || [ native/kafka-mock.c -nt build/kafka-mock ]; then
+  mkdir -p build
+  cc -O2 -Wall -o build/kafka-mock native/kafka-mock.c -lrdkafka
 fi
