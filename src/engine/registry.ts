@@ -19,6 +19,8 @@ import screen from './nodes/sources/screen';
 import microphone from './nodes/sources/microphone';
 import packager from './nodes/media/packager';
 import hls from './nodes/sinks/hls';
+import kafkaSource from './nodes/kafka/source';
+import kafkaSink from './nodes/kafka/sink';
 import type { NodeTypeInfo } from '../shared/spec';
 
 const SPECS: readonly NodeSpec[] = [
@@ -30,6 +32,8 @@ const SPECS: readonly NodeSpec[] = [
   microphone,
   encoder,
   packager,
+  kafkaSource,
+  kafkaSink,
   filter,
   map,
   keyBy,

@@ -7,7 +7,7 @@ import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../shared/sp
 import type { MediaGroup, MediaRole, OutputPlace } from './media/group';
 import type { MediaInput, MediaOutput } from './media/command';
 import type { Hold } from './runtime/ticket';
-import type { MediaNodeMetrics } from '../shared/metrics';
+import type { KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
 
 export type { Hold };
 
@@ -28,6 +28,12 @@ export interface NodeContext {
    * processed.
    */
   emit(port: string, batch: Rec[], releases?: Hold[]): Promise<void> | void;
+  /**
+   * A source's `emit` that says when the batch is acknowledged: `acknowledged` runs once every record derived from
+   * it has been handled downstream (written by the sinks, or accounted for by a window's result). A Kafka source
+   * commits its offsets then.
+   */
+  emitTracked(port: string, batch: Rec[], acknowledged: () => void): Promise<void> | void;
   /**
    * Keep the batch being processed unacknowledged until `release()`: for a node that keeps records past `process`
    * (a window, until its result is acknowledged) or writes them asynchronously (a sink, until the write is done).
@@ -55,8 +61,11 @@ export interface NodeContext {
   readonly exclusiveInput: boolean;
   /** A media node: the group it runs in, as one ffmpeg process with the media nodes wired to it. */
   readonly media?: MediaGroup;
-  /** Show a passing state: `restarting` while a crashed process waits to start again, then `running`. */
-  status(state: 'restarting' | 'running'): void;
+  /**
+   * Show a passing state: `restarting` while a crashed process waits to start again, `reconnecting` while a
+   * connection is being made again; then `running`.
+   */
+  status(state: 'restarting' | 'reconnecting' | 'running'): void;
 }
 
 /**
@@ -93,6 +102,8 @@ export interface NodeInstance {
   step?: FusableStep;
   /** A media node's figures for the metrics tick. */
   mediaMetrics?(): MediaNodeMetrics | undefined;
+  /** A Kafka node's figures for the metrics tick. */
+  kafkaMetrics?(): KafkaNodeMetrics | undefined;
 }
 
 /** Reports a problem with one config field during lint, e.g. an expression that does not compile. */

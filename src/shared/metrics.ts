@@ -12,7 +12,7 @@ export const roundRate = (perSec: number): number => (perSec >= 100 ? Math.round
 /** Milliseconds to the microsecond, fractions to 0.1 %. */
 export const roundFine = (x: number): number => Math.round(x * 1000) / 1000;
 
-export type NodeState = 'idle' | 'starting' | 'running' | 'restarting' | 'draining' | 'stopped' | 'error';
+export type NodeState = 'idle' | 'starting' | 'running' | 'restarting' | 'reconnecting' | 'draining' | 'stopped' | 'error';
 
 /** A media node's figures, from its ffmpeg process's progress. */
 export interface MediaNodeMetrics {
@@ -30,6 +30,12 @@ export interface MediaNodeMetrics {
   encoder?: string;
   /** Restarts of the process after crashes, in this run. */
   restarts?: number;
+}
+
+/** A Kafka node's figures. */
+export interface KafkaNodeMetrics {
+  /** Consumer lag per partition (`topic/partition` → records behind the high watermark). */
+  lag?: Record<string, number>;
 }
 
 export interface NodeMetrics {
@@ -57,6 +63,7 @@ export interface NodeMetrics {
   counters?: Record<string, number>;
   /** Media nodes: the figures of their ffmpeg process. */
   media?: MediaNodeMetrics;
+  kafka?: KafkaNodeMetrics;
 }
 
 export interface EdgeMetrics {

@@ -105,6 +105,7 @@ export class NodeRunner {
       exclusiveInput: options.exclusiveInput ?? false,
       media: options.media,
       emit: (port, batch, releases) => this.emit(port, batch, releases),
+      emitTracked: (port, batch, acknowledged) => this.emit(port, batch, undefined, acknowledged),
       hold: () => this.current?.hold() ?? NO_HOLD,
       emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
       error: (message) => this.reportError(message),
@@ -155,12 +156,13 @@ export class NodeRunner {
    * sent with `releases` (a window's results), gets a ticket of its own, whose completion acknowledges the source's
    * records or releases the holds.
    */
-  private emit(port: string, batch: Rec[], releases?: Hold[]): Promise<void> | void {
+  private emit(port: string, batch: Rec[], releases?: Hold[], acknowledged?: () => void): Promise<void> | void {
     if (!this.isSource && !releases) return this.send(port, batch, this.current);
     const n = batch.length;
     const own = new Ticket(() => {
       if (this.isSource) this.stats.acknowledged += n;
       if (releases) for (const h of releases) h.release();
+      acknowledged?.();
     });
     return this.sendAndRelease(port, batch, own);
   }
@@ -470,6 +472,8 @@ export class NodeRunner {
     if (Object.keys(s.counters).length) m.counters = { ...s.counters };
     const media = this.instance?.mediaMetrics?.();
     if (media) m.media = media;
+    const kafka = this.instance?.kafkaMetrics?.();
+    if (kafka) m.kafka = kafka;
     return m;
   }
 }

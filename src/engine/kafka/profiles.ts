@@ -1,0 +1,94 @@
+/**
+ * Kafka connection profiles: named in pipelines, kept in the app's settings — never in pipeline files. Secrets
+ * (SASL passwords) come from the environment (`SLUICE_SECRET_<PROFILE>`) for the CLI and the web host; the desktop
+ * app keeps them with Electron's safeStorage and hands them over the same way.
+ *
+ * The embedded profile `local` is a development cluster started on first use (librdkafka's mock cluster, see
+ * mock.ts): the demo runs on a fresh machine with no broker. It is development only, and says so.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { MockCluster } from './mock';
+
+export const LOCAL_PROFILE = 'local';
+
+const profileSchema = z.strictObject({
+  brokers: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'host:port')).min(1),
+  clientId: z.string().min(1).default('sluice'),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+    })
+    .optional(),
+  tls: z
+    .strictObject({
+      /** A PEM file of the CA that signed the brokers' certificates (else the system's). */
+      caFile: z.string().optional(),
+    })
+    .optional(),
+});
+
+export type KafkaProfileSettings = z.output<typeof profileSchema>;
+
+/** A profile ready to connect with: brokers resolved (the local cluster started), the secret read. */
+export interface KafkaProfile extends KafkaProfileSettings {
+  name: string;
+  /** The embedded development cluster. */
+  local: boolean;
+  password?: string;
+}
+
+const settingsSchema = z.object({ kafka: z.object({ profiles: z.record(z.string(), profileSchema).default({}) }).default({ profiles: {} }) });
+
+/** The settings file: $SLUICE_SETTINGS, else $XDG_CONFIG_HOME/sluice/settings.json, else ~/.config/sluice/settings.json. */
+export const settingsPath = (): string => process.env.SLUICE_SETTINGS ?? join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sluice', 'settings.json');
+
+/** The profiles in the settings file, by name (the embedded `local` is not among them). */
+export function readProfiles(path = settingsPath()): Record<string, KafkaProfileSettings> {
+  if (!existsSync(path)) return {};
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = settingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`${path}: ${i.path.join('.')}: ${i.message}`);
+  }
+  return parsed.data.kafka.profiles;
+}
+
+/** The environment variable holding a profile's secret: SLUICE_SECRET_ and the name upper-cased, other characters as _. */
+export const secretVariable = (profile: string): string => `SLUICE_SECRET_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+
+let local: Promise<MockCluster> | undefined;
+
+/** The embedded development cluster, started once per process on first use. */
+export function localCluster(): Promise<MockCluster> {
+  return (local ??= MockCluster.start(1).catch((err: unknown) => {
+    local = undefined;
+    throw err;
+  }));
+}
+
+/** Resolve a profile by name, starting the local cluster when it is the one named. */
+export async function resolveProfile(name: string, env: NodeJS.ProcessEnv = process.env): Promise<KafkaProfile> {
+  if (name === LOCAL_PROFILE) {
+    const cluster = await localCluster();
+    return { name, local: true, brokers: cluster.brokers, clientId: 'sluice' };
+  }
+  const profiles = readProfiles();
+  const p = profiles[name];
+  if (!p) {
+    const known = [LOCAL_PROFILE, ...Object.keys(profiles)].map((n) => `"${n}"`).join(', ');
+    throw new Error(`no Kafka connection profile "${name}" (profiles: ${known}; they are kept in ${settingsPath()})`);
+  }
+  const password = env[secretVariable(name)];
+  if (p.sasl && !password) throw new Error(`profile "${name}" uses SASL ${p.sasl.mechanism} as "${p.sasl.username}": set its password in ${secretVariable(name)}`);
+  return { ...p, name, local: false, password };
+}

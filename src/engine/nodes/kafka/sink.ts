@@ -1,0 +1,159 @@
+/**
+ * `kafka-sink`: records (as JSON) or bytes to a Kafka topic. A record is acknowledged upstream only when the broker
+ * has it (with the acks asked for), so a Kafka source before it commits only what is written. While the brokers are
+ * away the sends wait and retry with backoff (the node shows `reconnecting`), and upstream waits with them.
+ */
+import { z } from 'zod';
+import { bytesOf, defineNode, type Hold, type Rec } from '../../spec';
+import { BAIL, compileExpression, lintExpression, type CompiledExpression } from '../../expression';
+import { kafkaClient, kafkaError, type Message, type Producer } from '../../kafka/client';
+import { resolveProfile } from '../../kafka/profiles';
+import { profileField } from './common';
+import { KAFKA_FIELD } from './source';
+
+const config = z.strictObject({
+  profile: profileField,
+  topic: z.string().regex(/^[\w.-]+$/, 'a topic name: letters, digits, . _ -').describe('The topic to write to.'),
+  key: z.string().optional().describe('JSONata: the message key (e.g. room); empty: no key (partitions taken in turn).'),
+  partition: z.string().optional().describe('JSONata: the partition number; empty: by the key’s hash.'),
+  headers: z.record(z.string().regex(/^[\w.-]+$/), z.string()).default({}).describe('Headers: name → JSONata expression giving its value.'),
+  acks: z.enum(['all', 'leader', 'none']).default('all').describe('all: every in-sync replica has it; leader: the leader has it; none: sent and not waited for (not at-least-once).'),
+  compression: z.enum(['none', 'gzip']).default('none').describe('Compress each batch.'),
+  batchSize: z.number().int().min(1).max(100_000).default(500).describe('Records per request at most.').meta({ unit: 'records' }),
+  lingerMs: z.number().int().min(0).max(10_000).default(5).describe('Wait this long for more records to fill a request.').meta({ unit: 'ms' }),
+  keepKafkaField: z.boolean().default(false).describe('Write a record’s _kafka field (where it was read from) into the value too.'),
+});
+
+/** Requests in flight at most; more wait (back pressure). */
+const MAX_IN_FLIGHT = 8;
+/** A send taking longer than this shows the node as reconnecting. */
+const SLOW_MS = 2000;
+
+const ACKS = { all: -1, leader: 1, none: 0 } as const;
+
+async function evaluate(e: CompiledExpression, r: unknown): Promise<unknown> {
+  const v = e.fast(r);
+  return v === BAIL ? e.evaluate(r) : v;
+}
+
+export default defineNode({
+  type: 'kafka-sink',
+  category: 'kafka',
+  title: 'Kafka sink',
+  description: 'Writes records (as JSON) or bytes to a Kafka topic; a record counts as handled once the brokers have it.',
+  inputs: [
+    { name: 'in', type: 'record', description: 'Records, written as JSON values.' },
+    { name: 'bytes', type: 'bytes', description: 'Bytes, written as they are.' },
+  ],
+  outputs: [],
+  config,
+  lint(cfg, report) {
+    if (cfg.key) lintExpression(cfg.key, 'key', report);
+    if (cfg.partition) lintExpression(cfg.partition, 'partition', report);
+    for (const [name, expr] of Object.entries(cfg.headers)) lintExpression(expr, `headers.${name}`, report);
+  },
+  create(cfg, ctx) {
+    let producer: Producer | undefined;
+    const key = cfg.key ? compileExpression(cfg.key) : undefined;
+    const partition = cfg.partition ? compileExpression(cfg.partition) : undefined;
+    const headers = Object.entries(cfg.headers).map(([name, expr]) => [name, compileExpression(expr)] as const);
+    const inFlight = new Set<Promise<unknown>>();
+    let slow = 0;
+
+    const toMessage = async (r: Rec): Promise<Message> => {
+      const m: Message = { value: null };
+      let value: Rec = r;
+      if (!cfg.keepKafkaField && KAFKA_FIELD in r) {
+        value = { ...r };
+        delete value[KAFKA_FIELD];
+      }
+      m.value = JSON.stringify(value);
+      if (key) {
+        const k = await evaluate(key, r);
+        if (k !== undefined && k !== null) m.key = typeof k === 'string' ? k : JSON.stringify(k);
+      }
+      if (partition) {
+        const p = await evaluate(partition, r);
+        if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) throw new Error(`partition expression "${cfg.partition}" gave ${JSON.stringify(p)}, not a partition number`);
+        m.partition = p;
+      }
+      if (headers.length) {
+        m.headers = {};
+        for (const [name, e] of headers) {
+          const v = await evaluate(e, r);
+          if (v !== undefined && v !== null) m.headers[name] = typeof v === 'string' ? v : JSON.stringify(v);
+        }
+      }
+      return m;
+    };
+
+    // Messages waiting to fill a request (up to batchSize, for at most lingerMs), with the holds of their batches.
+    let pending: Message[] = [];
+    let pendingHolds: Hold[] = [];
+    let lingering: ReturnType<typeof setTimeout> | undefined;
+
+    const request = (messages: Message[]): Promise<void> => {
+      const timer = setTimeout(() => {
+        if (++slow === 1) ctx.status('reconnecting');
+      }, SLOW_MS);
+      const p = producer!
+        .send({ topic: cfg.topic, messages, acks: ACKS[cfg.acks], compression: cfg.compression === 'gzip' ? 1 : 0 })
+        .then(() => undefined)
+        .finally(() => {
+          clearTimeout(timer);
+          if (slow > 0 && --slow === 0) ctx.status('running');
+          inFlight.delete(p);
+        });
+      inFlight.add(p);
+      return p;
+    };
+
+    const flush = (): Promise<void> | void => {
+      clearTimeout(lingering);
+      lingering = undefined;
+      const messages = pending;
+      const holds = pendingHolds;
+      pending = [];
+      pendingHolds = [];
+      const requests: Promise<void>[] = [];
+      for (let i = 0; i < messages.length; i += cfg.batchSize) requests.push(request(messages.slice(i, i + cfg.batchSize)));
+      Promise.all(requests).then(
+        () => holds.forEach((h) => h.release()),
+        // Not retriable (e.g. a message larger than the broker takes): said, and these batches are not acknowledged.
+        (err: unknown) => ctx.error(`could not write ${messages.length} record(s) to ${cfg.topic}: ${kafkaError(err)}`),
+      );
+      if (inFlight.size >= MAX_IN_FLIGHT) return Promise.race(inFlight).then(() => undefined, () => undefined);
+    };
+
+    return {
+      async open() {
+        const profile = await resolveProfile(cfg.profile);
+        producer = kafkaClient(profile).producer({ allowAutoTopicCreation: true, idempotent: false });
+        await producer.connect();
+      },
+      async process(port, batch) {
+        if (port === 'bytes') for (const b of bytesOf(batch)) pending.push({ value: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
+        else {
+          for (const r of batch) {
+            try {
+              pending.push(await toMessage(r));
+            } catch (err) {
+              ctx.error((err as Error).message);
+            }
+          }
+        }
+        // This batch is acknowledged when the request carrying its last message is.
+        pendingHolds.push(ctx.hold());
+        if (pending.length >= cfg.batchSize || cfg.lingerMs === 0) return flush();
+        lingering ??= setTimeout(() => void flush(), cfg.lingerMs);
+      },
+      async finish() {
+        await flush();
+        await Promise.allSettled([...inFlight]);
+      },
+      async close() {
+        await producer?.disconnect().catch(() => undefined);
+      },
+    };
+  },
+});

@@ -1,0 +1,173 @@
+/**
+ * `kafka-source`: records from Kafka topics, as a member of a consumer group, at least once: a partition's offset
+ * is committed only once every record read from it before that offset has been handled by every node downstream
+ * (see kafka/offsets.ts). A record that cannot be read (bad JSON) goes to the dead-letter topic, with headers
+ * naming this node, the error and where it came from; the rest flow on.
+ */
+import { z } from 'zod';
+import { bytesItem, defineNode, type Rec } from '../../spec';
+import { kafkaClient, kafkaError, type Consumer, type EachBatchPayload, type Producer } from '../../kafka/client';
+import { OffsetTracker } from '../../kafka/offsets';
+import { resolveProfile } from '../../kafka/profiles';
+import { deadLetterHeaders, headersOf, profileField, watchConnection } from './common';
+
+const config = z.strictObject({
+  profile: profileField,
+  topics: z.array(z.string().regex(/^[\w.-]+$/, 'a topic name: letters, digits, . _ -')).default([]).describe('The topics to read.'),
+  pattern: z.string().optional().describe('Or: a regular expression; every topic whose name matches is read.'),
+  group: z.string().min(1).default('sluice').describe('The consumer group: members of one group share the partitions; each group reads everything.'),
+  start: z.enum(['earliest', 'latest', 'timestamp']).default('earliest').describe('Where a group with no committed offset starts: the oldest record, new records only, or a time.'),
+  startTimestamp: z.number().int().min(0).optional().describe('For start: timestamp — the time to start from (ms since 1970).').meta({ unit: 'ms' }),
+  format: z.enum(['json', 'string', 'bytes']).default('json').describe('json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port.'),
+  deadLetterTopic: z.string().regex(/^[\w.-]+$/).optional().describe('Where records that cannot be read go (with headers saying why); empty: counted as errors and skipped.'),
+  commitIntervalMs: z.number().int().min(10).max(60_000).default(200).describe('How often acknowledged offsets are committed.').meta({ unit: 'ms' }),
+});
+
+export type KafkaSourceConfig = z.output<typeof config>;
+
+/** What a record carries about where it came from, under this field. */
+export const KAFKA_FIELD = '_kafka';
+
+export default defineNode({
+  type: 'kafka-source',
+  category: 'kafka',
+  title: 'Kafka source',
+  description: 'Reads Kafka topics as a consumer group member, at least once: offsets are committed only after every sink downstream has the records.',
+  inputs: [],
+  outputs: [
+    { name: 'out', type: 'record', description: 'json: the value, with _kafka {topic, partition, offset, key, headers, timestamp}; string: {value, _kafka}.' },
+    { name: 'bytes', type: 'bytes', description: 'bytes: each value as it is.' },
+  ],
+  config,
+  lint(cfg, report) {
+    if (cfg.topics.length === 0 && !cfg.pattern) report('topics', 'name at least one topic, or a pattern');
+    if (cfg.pattern) {
+      try {
+        new RegExp(cfg.pattern);
+      } catch (err) {
+        report('pattern', `not a regular expression: ${(err as Error).message}`);
+      }
+    }
+    if (cfg.start === 'timestamp' && cfg.startTimestamp === undefined) report('startTimestamp', 'start: timestamp needs the time to start from');
+  },
+  create(cfg, ctx) {
+    let consumer: Consumer | undefined;
+    let deadLetters: Producer | undefined;
+    /** start: timestamp — the offset of that time, per `topic/partition`. */
+    const startAt = new Map<string, string>();
+    const tracker = new OffsetTracker();
+    /** The topics this member has partitions of (to pause them when stopping). */
+    let assigned = new Set<string>();
+    const lag = new Map<string, number>();
+    const read = (m: EachBatchPayload['batch']['messages'][number], topic: string, partition: number): Rec | Uint8Array | Error => {
+      const meta = { topic, partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, headers: headersOf(m.headers), timestamp: Number(m.timestamp) };
+      if (cfg.format === 'bytes') return m.value ?? new Uint8Array(0);
+      const text = m.value?.toString('utf8') ?? '';
+      if (cfg.format === 'string') return { value: text, [KAFKA_FIELD]: meta };
+      try {
+        const v: unknown = JSON.parse(text);
+        const rec = v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Rec) : { value: v };
+        rec[KAFKA_FIELD] = meta;
+        return rec;
+      } catch (err) {
+        return new Error(`not JSON (${(err as Error).message})`);
+      }
+    };
+    const commit = async () => {
+      const offsets = tracker.takeCommits();
+      if (offsets.length && consumer) await consumer.commitOffsets(offsets).catch((err: unknown) => ctx.error(`commit failed: ${kafkaError(err)}`));
+    };
+    return {
+      async open() {
+        const profile = await resolveProfile(cfg.profile);
+        const kafka = kafkaClient(profile);
+        consumer = kafka.consumer({ groupId: cfg.group, allowAutoTopicCreation: true, maxWaitTimeInMs: 100 });
+        watchConnection(consumer, ctx);
+        await consumer.connect();
+        if (cfg.start === 'timestamp') {
+          const admin = kafka.admin();
+          await admin.connect();
+          try {
+            for (const topic of cfg.topics) {
+              for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, cfg.startTimestamp)) startAt.set(`${topic}/${o.partition}`, o.offset);
+            }
+          } finally {
+            await admin.disconnect();
+          }
+        }
+        if (cfg.deadLetterTopic) {
+          deadLetters = kafka.producer({ allowAutoTopicCreation: true });
+          await deadLetters.connect();
+        }
+        const topics: (string | RegExp)[] = [...cfg.topics, ...(cfg.pattern ? [new RegExp(cfg.pattern)] : [])];
+        await consumer.subscribe({ topics, fromBeginning: cfg.start === 'earliest' });
+      },
+      async run() {
+        const c = consumer!;
+        const timer = setInterval(() => void commit(), cfg.commitIntervalMs);
+        const stopped = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
+        // A rebalance took partitions away: what is in flight from them is the new owner's to read again (from the last commit).
+        c.on(c.events.GROUP_JOIN, (e) => {
+          tracker.keepOnly(e.payload.memberAssignment);
+          assigned = new Set(Object.keys(e.payload.memberAssignment));
+        });
+        if (startAt.size) {
+          // Each partition this member gets starts at the offset of the time asked for.
+          c.on(c.events.GROUP_JOIN, (e) => {
+            for (const [topic, partitions] of Object.entries(e.payload.memberAssignment)) {
+              for (const partition of partitions) {
+                const offset = startAt.get(`${topic}/${partition}`);
+                if (offset !== undefined) c.seek({ topic, partition, offset });
+              }
+            }
+          });
+        }
+        await c.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+            const { topic, partition, messages } = batch;
+            if (messages.length === 0 || !isRunning() || isStale()) return;
+            const first = Number(messages[0]!.offset);
+            const last = Number(messages.at(-1)!.offset);
+            const records: Rec[] = [];
+            const bad: { message: (typeof messages)[number]; error: string }[] = [];
+            for (const m of messages) {
+              const r = read(m, topic, partition);
+              if (r instanceof Error) bad.push({ message: m, error: r.message });
+              else records.push(r instanceof Uint8Array ? bytesItem(r) : r);
+            }
+            tracker.emitted(topic, partition, first, last);
+            // The unreadable go to the dead-letter topic first: the batch counts as handled only once they are there.
+            if (bad.length) {
+              for (const b of bad) ctx.error(`${topic}/${partition}@${b.message.offset}: ${b.error}`);
+              if (deadLetters && cfg.deadLetterTopic) {
+                await deadLetters.send({ topic: cfg.deadLetterTopic, messages: bad.map((b) => ({ key: b.message.key, value: b.message.value, headers: deadLetterHeaders(ctx.nodeId, b.error, topic, partition, b.message.offset, b.message.headers) })) });
+              }
+            }
+            const done = () => tracker.acknowledged(topic, partition, first);
+            const port = cfg.format === 'bytes' ? 'bytes' : 'out';
+            const wait = records.length ? ctx.emitTracked(port, records, done) : done();
+            if (wait) await wait;
+            resolveOffset(messages.at(-1)!.offset);
+            lag.set(`${topic}/${partition}`, Number(batch.offsetLag()));
+            await heartbeat();
+          },
+        });
+        await stopped;
+        // Stop reading, let what was read be handled downstream (a bounded wait), commit it while still a member
+        // of the group (a consumer that has left cannot commit), then leave.
+        c.pause([...assigned].map((topic) => ({ topic })));
+        for (let i = 0; i < 100 && tracker.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+        clearInterval(timer);
+        await commit();
+        await c.stop();
+      },
+      async close() {
+        await consumer?.disconnect().catch(() => undefined);
+        await deadLetters?.disconnect().catch(() => undefined);
+      },
+      kafkaMetrics: () => ({ lag: Object.fromEntries(lag) }),
+    };
+  },
+});

@@ -1,0 +1,196 @@
+/**
+ * Kafka nodes against a real Kafka-protocol broker: librdkafka's mock cluster (started by the tests; in memory, no
+ * SASL/TLS, no CreateTopics — topics are made through its helper), with kcat as an independent client.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaClient } from '../src/engine/kafka/client';
+import { MockCluster } from '../src/engine/kafka/mock';
+import { OffsetTracker } from '../src/engine/kafka/offsets';
+import { localCluster, type KafkaProfile } from '../src/engine/kafka/profiles';
+import type { PipelineDocument } from '../src/shared/document';
+import { sleep, startFlow } from './helpers';
+
+let cluster: MockCluster;
+const profile = (): KafkaProfile => ({ name: 'local', local: true, brokers: cluster.brokers, clientId: 'test' });
+
+beforeAll(async () => {
+  // The `local` profile's cluster, which the nodes connect to; the tests reach it directly too.
+  cluster = await localCluster();
+});
+afterAll(async () => {
+  await cluster.stop();
+});
+
+interface N {
+  id: string;
+  type: string;
+  config?: Record<string, unknown>;
+}
+function doc(nodes: N[], wires: string[]): PipelineDocument {
+  return {
+    version: 1,
+    name: 'kafka',
+    nodes: nodes.map((n, i) => ({ id: n.id, type: n.type, position: { x: i * 200, y: 0 }, config: n.config ?? {} })),
+    edges: wires.map((w, i) => {
+      const [from, to] = w.split('>') as [string, string];
+      const [fn, fp] = from.split('.') as [string, string];
+      const [tn, tp] = to.split('.') as [string, string];
+      return { id: `e${i + 1}`, from: { node: fn, port: fp }, to: { node: tn, port: tp } };
+    }),
+  };
+}
+
+const kcat = (args: string[], input?: string) => {
+  const r = spawnSync('kcat', ['-b', cluster.bootstrap, ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`kcat ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+};
+
+/** Every message of a topic, read by kcat from the start. */
+function readAll(topic: string): { key: string | null; payload: string | null; headers?: string[]; partition: number; offset: number }[] {
+  return kcat(['-C', '-t', topic, '-e', '-J', '-q'])
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+async function committed(group: string, topic: string): Promise<number> {
+  const admin = kafkaClient(profile()).admin();
+  await admin.connect();
+  try {
+    const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    return t!.partitions.reduce((n, p) => n + Math.max(0, Number(p.offset)), 0);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await sleep(50);
+  }
+}
+
+describe('Kafka source and sink with an independent client (kcat)', () => {
+  it('reads what kcat produced and writes what kcat reads: keys, headers and values byte-exact', async () => {
+    await cluster.createTopic('chat-in', 2);
+    const lines = Array.from({ length: 50 }, (_, i) => `room-${i % 3}\t${JSON.stringify({ seq: i, text: `héllo ${i}`, room: `room-${i % 3}` })}`);
+    kcat(['-P', '-t', 'chat-in', '-K', '\t', '-H', 'origin=kcat'], lines.join('\n') + '\n');
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['chat-in'], group: 'interop' } },
+        { id: 'shout', type: 'map', config: { expression: '$merge([$, {"text": $uppercase(text), "from": _kafka.headers.origin, "key": _kafka.key}])' } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'chat-out', key: 'room', headers: { seq: 'seq', origin: '"sluice"' } } },
+      ],
+      ['in.out>shout.in', 'shout.out>out.in'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await until(() => readAll('chat-out').length >= 50);
+    await flow.stop();
+    expect(errors).toEqual([]);
+    const out = readAll('chat-out').sort((a, b) => JSON.parse(a.payload!).seq - JSON.parse(b.payload!).seq);
+    expect(out).toHaveLength(50);
+    out.forEach((m, i) => {
+      expect(m.key).toBe(`room-${i % 3}`);
+      // The value is exactly the JSON of the record (its _kafka field left out), byte for byte.
+      expect(m.payload).toBe(JSON.stringify({ seq: i, text: `HÉLLO ${i}`, room: `room-${i % 3}`, from: 'kcat', key: `room-${i % 3}` }));
+      expect(m.headers).toEqual(['seq', String(i), 'origin', 'sluice']);
+    });
+    // Everything read was written, so everything was committed.
+    expect(await committed('interop', 'chat-in')).toBe(50);
+  });
+
+  it('bytes in and out untouched', async () => {
+    const values = ['\u0000\u0001binary\u00ff', 'plain', '{"not":"parsed"}'];
+    kcat(['-P', '-t', 'raw-in', '-D', '\u0007'], values.map((v) => v + '\u0007').join(''));
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['raw-in'], group: 'raw', format: 'bytes' } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'raw-out' } },
+      ],
+      ['in.bytes>out.bytes'],
+    );
+    const { flow } = await startFlow(d);
+    await until(() => readAll('raw-out').length >= 3);
+    await flow.stop();
+    expect(readAll('raw-out').map((m) => m.payload ?? '').sort()).toEqual([...values].sort());
+  });
+});
+
+describe('poison records', () => {
+  it('go to the dead-letter topic with headers naming the node, the error and where they came from; the rest flow', async () => {
+    await cluster.createTopic('gifts', 1);
+    kcat(['-P', '-t', 'gifts'], ['{"coins":1}', 'not json {', '{"coins":2}', '{"coins":3'].join('\n') + '\n');
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['gifts'], group: 'poison', deadLetterTopic: 'gifts-dlq' } },
+        { id: 'keep', type: 'debug' },
+      ],
+      ['in.out>keep.in'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await until(() => (flow.peek('keep') ?? []).length >= 2 && readAll('gifts-dlq').length >= 2);
+    await flow.stop();
+    expect((flow.peek('keep') as { coins: number }[]).map((r) => r.coins)).toEqual([1, 2]);
+    const dlq = readAll('gifts-dlq');
+    expect(dlq.map((m) => m.payload)).toEqual(['not json {', '{"coins":3']);
+    const h = Object.fromEntries(dlq[0]!.headers!.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]])));
+    expect(h).toMatchObject({ 'sluice-node': 'in', 'sluice-topic': 'gifts', 'sluice-partition': '0', 'sluice-offset': '1' });
+    expect(h['sluice-error']).toMatch(/^not JSON \(/);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^gifts\/0@1: not JSON/), expect.stringMatching(/^gifts\/0@3: not JSON/)]);
+    // The poison records count as handled: all four offsets are committed.
+    expect(await committed('poison', 'gifts')).toBe(4);
+  });
+});
+
+describe('consumer groups', () => {
+  it('two members of one group split the partitions: both get some, and together they read every record', async () => {
+    await cluster.createTopic('likes', 4);
+    const producer = kafkaClient(profile()).producer();
+    await producer.connect();
+    await producer.send({ topic: 'likes', messages: Array.from({ length: 400 }, (_, i) => ({ key: `u${i}`, value: JSON.stringify({ i }) })) });
+    const member = () => doc([{ id: 'in', type: 'kafka-source', config: { topics: ['likes'], group: 'pair' } }, { id: 'keep', type: 'debug', config: { keep: 1000 } }], ['in.out>keep.in']);
+    const a = await startFlow(member());
+    const b = await startFlow(member());
+    const got = () => [...(a.flow.peek('keep') as { i: number; _kafka: { partition: number } }[]), ...(b.flow.peek('keep') as { i: number; _kafka: { partition: number } }[])];
+    // More is produced once both are in the group, so that both get some.
+    await sleep(3000);
+    await producer.send({ topic: 'likes', messages: Array.from({ length: 400 }, (_, i) => ({ key: `v${i}`, value: JSON.stringify({ i: 400 + i }) })) });
+    await until(() => new Set(got().map((r) => r.i)).size >= 800, 30_000);
+    await a.flow.stop();
+    await b.flow.stop();
+    await producer.disconnect();
+    const partitionsOf = (f: typeof a) => new Set((f.flow.peek('keep') as { _kafka: { partition: number } }[]).map((r) => r._kafka.partition));
+    expect(partitionsOf(b).size).toBeGreaterThan(0);
+    // After the rebalance the partitions are split; all 800 records were read.
+    expect(new Set(got().map((r) => r.i)).size).toBe(800);
+  }, 60_000);
+});
+
+describe('offsets', () => {
+  it('commit only what every batch before it has had acknowledged, whatever the order of acknowledgements', () => {
+    const t = new OffsetTracker();
+    t.emitted('t', 0, 0, 9);
+    t.emitted('t', 0, 10, 19);
+    t.emitted('t', 1, 0, 4);
+    expect(t.takeCommits()).toEqual([
+      { topic: 't', partition: 0, offset: '0' },
+      { topic: 't', partition: 1, offset: '0' },
+    ]);
+    t.acknowledged('t', 0, 10); // the later batch first: nothing can move yet
+    expect(t.takeCommits()).toEqual([]);
+    t.acknowledged('t', 0, 0);
+    t.acknowledged('t', 1, 0);
+    expect(t.takeCommits()).toEqual([
+      { topic: 't', partition: 0, offset: '20' },
+      { topic: 't', partition: 1, offset: '5' },
+    ]);
+    expect(t.inFlight).toBe(0);
+    t.emitted('t', 1, 5, 7);
+    t.keepOnly({ t: [0] });
+    expect(t.inFlight).toBe(0);
+  });
+});
