@@ -2,10 +2,10 @@
  * Kafka nodes against a real Kafka-protocol broker: librdkafka's mock cluster (started by the tests; in memory, no
  * SASL/TLS, no CreateTopics — topics are made through its helper), with kcat as an independent client.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/kafka/client';
-import { MockCluster } from '../src/engine/kafka/mock';
+import type { MockCluster } from '../src/engine/kafka/mock';
 import { OffsetTracker } from '../src/engine/kafka/offsets';
 import { localCluster, type KafkaProfile } from '../src/engine/kafka/profiles';
 import type { PipelineDocument } from '../src/shared/document';
