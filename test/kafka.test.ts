@@ -194,3 +194,51 @@ describe('offsets', () => {
     expect(t.inFlight).toBe(0);
   });
 });
+
+describe('secrets in pipeline files', () => {
+  it('are refused by validation, naming the field: a password, a URL with credentials, a private key', async () => {
+    const { validateValue } = await import('../src/engine/load');
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['t'], password: 'hunter2' } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'u', headers: { origin: '"https://bob:s3cret@example.com/x"' } } },
+        { id: 'file', type: 'file', config: { path: '/tmp/x', note: '-----BEGIN RSA PRIVATE KEY-----' } },
+      ],
+      ['in.out>out.in'],
+    );
+    const issues = validateValue(d).issues.filter((i) => i.code === 'secret');
+    expect(issues.map((i) => [i.nodeId, i.pointer])).toEqual([
+      ['in', '/nodes/0/config/password'],
+      ['out', '/nodes/1/config/headers/origin'],
+      ['file', '/nodes/2/config/note'],
+    ]);
+    expect(issues[0]!.message).toBe(
+      "secrets are never kept in pipeline files, and this looks like one (a field named \"password\"): keep it in a connection profile (the app's settings) and its secret in the secret store or SLUICE_SECRET_<PROFILE>",
+    );
+    expect(issues[1]!.message).toContain('(a URL with a user name and password)');
+  });
+});
+
+describe('connection profiles', () => {
+  it('come from the settings file; a SASL password from SLUICE_SECRET_<PROFILE>; an unknown one names those there are', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { resolveProfile, secretVariable } = await import('../src/engine/kafka/profiles');
+    const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
+    writeFileSync(settings, JSON.stringify({ kafka: { profiles: { 'prod-eu': { brokers: ['kafka1:9092', 'kafka2:9092'], sasl: { mechanism: 'scram-sha-512', username: 'sluice' } } } } }));
+    const before = process.env.SLUICE_SETTINGS;
+    process.env.SLUICE_SETTINGS = settings;
+    try {
+      expect(secretVariable('prod-eu')).toBe('SLUICE_SECRET_PROD_EU');
+      await expect(resolveProfile('prod-eu', {})).rejects.toThrow('profile "prod-eu" uses SASL scram-sha-512 as "sluice": set its password in SLUICE_SECRET_PROD_EU');
+      expect(await resolveProfile('prod-eu', { SLUICE_SECRET_PROD_EU: 'pw' })).toMatchObject({ name: 'prod-eu', brokers: ['kafka1:9092', 'kafka2:9092'], password: 'pw', local: false });
+      await expect(resolveProfile('staging', {})).rejects.toThrow(`no Kafka connection profile "staging" (profiles: "local", "prod-eu"; they are kept in ${settings})`);
+      writeFileSync(settings, JSON.stringify({ kafka: { profiles: { bad: { brokers: ['no-port'] } } } }));
+      await expect(resolveProfile('bad', {})).rejects.toThrow(`${settings}: kafka.profiles.bad.brokers.0: `);
+    } finally {
+      if (before === undefined) delete process.env.SLUICE_SETTINGS;
+      else process.env.SLUICE_SETTINGS = before;
+    }
+  });
+});

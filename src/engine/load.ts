@@ -1,6 +1,7 @@
 /**
  * Loading a pipeline: parse, validate everything at once, and resolve node configs against their specs.
  */
+import { findSecrets } from './secrets';
 import type { z } from 'zod';
 import { PIPELINE_VERSION, type PipelineDocument, type PipelineEdge } from '../shared/document';
 import { canFeed, portTypeFor } from '../shared/ports';
@@ -175,6 +176,16 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
       });
       return;
     }
+    const secrets = findSecrets(node.config);
+    for (const s of secrets) {
+      issues.push({
+        code: 'secret',
+        pointer: base + '/config' + s.pointer,
+        nodeId: node.id,
+        message: `secrets are never kept in pipeline files, and this looks like one (${s.why}): keep it in a connection profile (the app's settings) and its secret in the secret store or SLUICE_SECRET_<PROFILE>`,
+      });
+    }
+    if (secrets.length) return;
     const cfg = spec.config.safeParse(node.config);
     if (!cfg.success) {
       issues.push(...zodIssues(cfg.error, base + '/config', { nodeId: node.id }, 'config'));

@@ -1,0 +1,34 @@
+/**
+ * Secrets are never written into pipeline files: they live in connection profiles (the app's settings) and the
+ * secret store / environment. Validation refuses a node config with anything that looks like one.
+ */
+
+/** Field names that hold secrets. */
+const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|api[-_]?key|access[-_]?key|private[-_]?key|credential/i;
+/** user:password@ in a URL. */
+const URL_CREDENTIALS = /\b[a-z][\w+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+export interface SecretFinding {
+  /** JSON pointer below the config. */
+  pointer: string;
+  why: string;
+}
+
+/** Where a config holds something that looks like a secret. */
+export function findSecrets(value: unknown, pointer = ''): SecretFinding[] {
+  if (typeof value === 'string') {
+    if (URL_CREDENTIALS.test(value)) return [{ pointer, why: 'a URL with a user name and password' }];
+    if (PRIVATE_KEY.test(value)) return [{ pointer, why: 'a private key' }];
+    return [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => findSecrets(v, `${pointer}/${i}`));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).flatMap(([k, v]) => {
+      const here = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (SECRET_KEY.test(k) && v !== '' && v !== null && v !== undefined && typeof v !== 'boolean') return [{ pointer: here, why: `a field named "${k}"` }];
+      return findSecrets(v, here);
+    });
+  }
+  return [];
+}
