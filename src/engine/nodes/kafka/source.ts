@@ -20,6 +20,7 @@ const config = z.strictObject({
   startTimestamp: z.number().int().min(0).optional().describe('For start: timestamp — the time to start from (ms since 1970).').meta({ unit: 'ms' }),
   format: z.enum(['json', 'string', 'bytes']).default('json').describe('json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port.'),
   deadLetterTopic: z.string().regex(/^[\w.-]+$/).optional().describe('Where records that cannot be read go (with headers saying why); empty: counted as errors and skipped.'),
+  sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(10_000).describe('A member not heard from this long is taken out of the group and its partitions given to the others (a crashed runner’s too).').meta({ unit: 'ms' }),
   commitIntervalMs: z.number().int().min(10).max(60_000).default(200).describe('How often acknowledged offsets are committed.').meta({ unit: 'ms' }),
 });
 
@@ -81,7 +82,7 @@ export default defineNode({
       async open() {
         const profile = await resolveProfile(cfg.profile);
         const kafka = kafkaClient(profile);
-        consumer = kafka.consumer({ groupId: cfg.group, allowAutoTopicCreation: true, maxWaitTimeInMs: 100 });
+        consumer = kafka.consumer({ groupId: cfg.group, allowAutoTopicCreation: true, maxWaitTimeInMs: 100, sessionTimeout: cfg.sessionTimeoutMs, heartbeatInterval: Math.min(3000, cfg.sessionTimeoutMs / 3) });
         watchConnection(consumer, ctx);
         await consumer.connect();
         if (cfg.start === 'timestamp') {
