@@ -2,13 +2,14 @@
  * Argument checks for every API method, applied on the engine side before a call runs.
  */
 import { z } from 'zod';
-import type { StudioMethods } from '../shared/api';
+import type { StudioMethods, StudioStreamName } from '../shared/api';
 import type { ArgsValidator } from '../shared/rpc';
 
 const relPath = z.string().min(1).max(1024);
 const none = z.tuple([]);
 
-const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
+const topic = z.string().min(1).max(249);
+const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
   listNodeTypes: none,
   validate: z.tuple([z.string().max(16 * 1024 * 1024)]),
   openDemo: none,
@@ -27,6 +28,13 @@ const ARGS: { [K in keyof StudioMethods]: z.ZodType } = {
   encoderProbe: z.tuple([z.boolean()]),
   mediaCommand: z.tuple([z.record(z.string(), z.unknown()), z.string().min(1).max(128)]),
   mediaDevices: none,
+  kafkaProfiles: none,
+  kafkaTestConnection: z.tuple([z.string().min(1).max(128)]),
+  kafkaTopics: z.tuple([z.string().min(1).max(128)]),
+  kafkaSample: z.tuple([z.string().min(1).max(128), topic, z.number().int().min(0), z.number().int().min(1).max(1000)]),
+  kafkaGroups: z.tuple([z.string().min(1).max(128), z.array(z.string().min(1).max(255)).max(100)]),
+  preview: z.tuple([z.string().min(1).max(256)]),
+  kafkaTail: z.tuple([z.string().min(1).max(128), topic, z.number().int().min(0)]),
 };
 
 export const validateApiArgs: ArgsValidator = (method, args) => {

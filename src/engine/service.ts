@@ -14,6 +14,8 @@ import { encoderProbe } from './media/encoders';
 import { ffmpegPath } from './media/ffmpeg';
 import { findMediaGroups } from './media/group';
 import { listMediaDevices } from './media/devices';
+import { consumerGroups, listProfiles, listTopics, sampleMessages, tailPartition, testConnection } from './kafka/browser';
+import { kafkaError } from './kafka/client';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
 
@@ -95,6 +97,37 @@ export class StudioService implements StudioMethods, StudioStreamServers {
 
   async mediaDevices() {
     return listMediaDevices();
+  }
+
+  async kafkaProfiles() {
+    return listProfiles();
+  }
+
+  async kafkaTestConnection(profile: string) {
+    return testConnection(profile);
+  }
+
+  async kafkaTopics(profile: string) {
+    return listTopics(profile).catch((err: unknown) => {
+      throw new StudioError(`cannot list topics with profile "${profile}": ${kafkaError(err)}`, 'kafka');
+    });
+  }
+
+  async kafkaSample(profile: string, topic: string, partition: number, count: number) {
+    return sampleMessages(profile, topic, partition, count).catch((err: unknown) => {
+      throw new StudioError(`cannot read ${topic}/${partition}: ${kafkaError(err)}`, 'kafka');
+    });
+  }
+
+  async kafkaGroups(profile: string, groups: string[]) {
+    return consumerGroups(profile, groups).catch((err: unknown) => {
+      throw new StudioError(`cannot read the consumer groups with profile "${profile}": ${kafkaError(err)}`, 'kafka');
+    });
+  }
+
+  /** The `kafkaTail` stream. */
+  kafkaTail([profile, topic, partition]: [string, string, number], out: Parameters<StudioStreamServers['kafkaTail']>[1]): () => void {
+    return tailPartition(profile, topic, partition, (m) => out.send(m), (error) => out.end(error));
   }
 
   async listNodeTypes() {

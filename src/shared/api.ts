@@ -4,6 +4,7 @@
 import type { PipelineDocument } from './document';
 import type { MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
+import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
 import type { ValidationIssue, ValidationResult } from './validation';
 
@@ -100,6 +101,16 @@ export interface StudioMethods {
   mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand>;
   /** The capture devices the engine's machine has: cameras (V4L2), screens (X displays), microphones (ALSA). */
   mediaDevices(): Promise<MediaDevices>;
+  /** The Kafka connection profiles: the embedded development cluster and those in the app's settings. */
+  kafkaProfiles(): Promise<KafkaProfileInfo[]>;
+  /** Connect with a profile and say what worked or what failed, in words. */
+  kafkaTestConnection(profile: string): Promise<ConnectionTest>;
+  /** Topics with their partitions and watermarks. */
+  kafkaTopics(profile: string): Promise<TopicInfo[]>;
+  /** The last `count` messages of a partition, oldest first, values pretty-printed. */
+  kafkaSample(profile: string, topic: string, partition: number, count: number): Promise<BrowsedMessage[]>;
+  /** Consumer groups (those the brokers list, and `groups`) with their lag per partition, in records and seconds behind live. */
+  kafkaGroups(profile: string, groups: string[]): Promise<GroupInfo[]>;
 }
 
 export interface MediaCommand {
@@ -139,6 +150,8 @@ export interface StudioStreams {
    * group: the init segment and the fragments since the last keyframe, then each new fragment.
    */
   preview: { args: [target: string]; chunk: PreviewChunk };
+  /** New messages of a partition as they arrive (at most 50 per read). */
+  kafkaTail: { args: [profile: string, topic: string, partition: number]; chunk: BrowsedMessage[] };
 }
 
 export type StudioStreamName = keyof StudioStreams;
@@ -156,7 +169,7 @@ export type StudioStreamServers = {
   ) => () => void;
 };
 
-export const STUDIO_STREAMS = ['preview'] as const satisfies readonly StudioStreamName[];
+export const STUDIO_STREAMS = ['preview', 'kafkaTail'] as const satisfies readonly StudioStreamName[];
 
 /** Event streams. The last value of each is replayed to a late subscriber. */
 export interface StudioEvents {
@@ -187,6 +200,11 @@ export const STUDIO_METHODS = [
   'encoderProbe',
   'mediaCommand',
   'mediaDevices',
+  'kafkaProfiles',
+  'kafkaTestConnection',
+  'kafkaTopics',
+  'kafkaSample',
+  'kafkaGroups',
 ] as const satisfies readonly StudioMethodName[];
 
 export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];

@@ -43,7 +43,7 @@ type Envelope =
 const STREAM_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 /** Checks a method's arguments on the serving side; returns a message naming the bad argument, or undefined. */
-export type ArgsValidator = (method: keyof StudioMethods, args: unknown[]) => string | undefined;
+export type ArgsValidator = (method: keyof StudioMethods | StudioStreamName, args: unknown[]) => string | undefined;
 
 const isMethod = (m: unknown): m is keyof StudioMethods =>
   typeof m === 'string' && (STUDIO_METHODS as readonly string[]).includes(m);
@@ -76,9 +76,12 @@ export function serveApi(
 
   const openStream = (id: number, name: StudioStreamName, args: unknown[]): void => {
     if (!streams) return send({ t: 'end', id, error: 'streams are not served here' });
-    if (!Array.isArray(args) || args.length !== 1 || typeof args[0] !== 'string' || args[0].length > 256) return send({ t: 'end', id, error: `${name}: expected one argument, a wire or node id` });
+    const problem = Array.isArray(args) ? validateArgs(name, args) : 'args must be an array';
+    if (problem) return send({ t: 'end', id, error: `${name}: ${problem}` });
     let ended = false;
-    const close = streams[name](args as [string], {
+    // (Each stream's arguments and chunks were checked by its own types where it is served; here they are opaque.)
+    const serve = streams[name] as (a: unknown[], out: { send(data: unknown): void; end(error?: string): void; congested(): boolean }) => () => void;
+    const close = serve.call(streams, args, {
       send: (data) => {
         if (!ended) send({ t: 'chunk', id, data });
       },
