@@ -343,3 +343,75 @@ describe('a runner killed outright', () => {
     console.log(`killed runner: ${seqs.length} messages written for ${N} records (${seqs.length - N} duplicates, none lost)`);
   }, 90_000);
 });
+
+describe('the topic browser, through the studio API', () => {
+  it('lists topics with watermarks, samples the last messages pretty-printed, tails new ones, and shows group lag in seconds behind live', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { createLocalApi } = await import('../src/engine/local-api');
+    const { ROOT } = await import('./helpers');
+    const { api, close } = createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')) });
+    try {
+      await cluster.createTopic('browse', 2);
+      const producer = kafkaClient(profile()).producer();
+      await producer.connect();
+      // Partition 0: ten JSON events a minute apart in event time (message timestamps), then one binary value.
+      const t0 = Date.now() - 20 * 60_000;
+      await producer.send({ topic: 'browse', messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: `u${i}`, value: JSON.stringify({ i, likes: i * 2 }), timestamp: String(t0 + i * 60_000), headers: { source: 'test' } })) });
+      await producer.send({ topic: 'browse', messages: [{ partition: 0, value: Buffer.from([0xff, 0xfe, 0x00, 0x01]), timestamp: String(t0 + 10 * 60_000) }] });
+
+      expect(await api.kafkaProfiles()).toContainEqual({ name: 'local', brokers: [], local: true, tls: false });
+      const test = await api.kafkaTestConnection('local');
+      expect(test).toMatchObject({ ok: true, brokers: cluster.brokers });
+      expect((await api.kafkaTestConnection('nowhere')).message).toMatch(/^could not connect with profile "nowhere": no Kafka connection profile "nowhere"/);
+
+      const topics = await api.kafkaTopics('local');
+      expect(topics.find((t) => t.name === 'browse')).toEqual({
+        name: 'browse',
+        partitions: [
+          { partition: 0, low: 0, high: 11 },
+          { partition: 1, low: 0, high: 0 },
+        ],
+        messages: 11,
+      });
+
+      const last = await api.kafkaSample('local', 'browse', 0, 3);
+      expect(last.map((m) => m.offset)).toEqual([8, 9, 10]);
+      expect(last[0]).toMatchObject({ key: 'u8', encoding: 'json', value: '{\n  "i": 8,\n  "likes": 16\n}', headers: { source: 'test' }, timestamp: t0 + 8 * 60_000 });
+      expect(last[2]).toMatchObject({ encoding: 'base64', value: Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64'), key: null });
+      await expect(api.kafkaSample('local', 'browse', -1, 3)).rejects.toThrow('kafkaSample: argument 3');
+
+      // Live tail: only what arrives after it starts.
+      const tailed: number[] = [];
+      const stop = api.stream('kafkaTail', ['local', 'browse', 0], (ms) => tailed.push(...ms.map((m) => JSON.parse(m.value!).n as number)));
+      await sleep(700);
+      await producer.send({ topic: 'browse', messages: [1, 2, 3].map((n) => ({ partition: 0, value: JSON.stringify({ n }) })) });
+      await until(() => tailed.length >= 3);
+      stop();
+      expect(tailed).toEqual([1, 2, 3]);
+
+      // A group that has read up to offset 4 of partition 0: 10 records behind, the oldest unread 4 minutes older than the newest.
+      // (Committed by a member of the group: admin.setOffsets needs DescribeGroups, which the mock cluster lacks.)
+      const reader = kafkaClient(profile()).consumer({ groupId: 'readers' });
+      await reader.connect();
+      await reader.subscribe({ topics: ['browse'] });
+      let joined = false;
+      reader.on(reader.events.GROUP_JOIN, () => (joined = true));
+      await reader.run({ autoCommit: false, eachBatch: async () => undefined });
+      await until(() => joined);
+      await reader.commitOffsets([{ topic: 'browse', partition: 0, offset: '4' }]);
+      await reader.disconnect();
+      await producer.disconnect();
+      const [g] = await api.kafkaGroups('local', ['readers']);
+      expect(g).toMatchObject({ group: 'readers', lag: 10 });
+      const p0 = g!.partitions.find((p) => p.partition === 0)!;
+      expect(p0).toMatchObject({ committed: 4, high: 14, lag: 10 });
+      // From the record at offset 4 (t0 + 4 min) to the newest (just now, t0 + 20 min): 16 minutes of message time.
+      expect(p0.secondsBehind).toBeGreaterThan(15 * 60);
+      expect(p0.secondsBehind).toBeLessThan(17 * 60);
+    } finally {
+      close();
+    }
+  }, 60_000);
+});

@@ -125,11 +125,14 @@ export async function consumerGroups(profileName: string, named: string[]): Prom
       // No ListGroups here: the named groups only.
     }
     const reader = new PartitionReader(kafka);
+    // Asked per topic: not every broker answers "all topics of a group" (the development cluster does not).
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
     try {
       const out: GroupInfo[] = [];
       for (const group of groups.sort()) {
         const partitions: GroupPartitionLag[] = [];
-        for (const t of await admin.fetchOffsets({ groupId: group })) {
+        for (const t of await admin.fetchOffsets({ groupId: group, topics })) {
+          if (t.partitions.every((p) => Number(p.offset) < 0)) continue;
           const highs = new Map((await admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, Number(o.high)]));
           for (const p of t.partitions) {
             const committed = Number(p.offset) >= 0 ? Number(p.offset) : null;
