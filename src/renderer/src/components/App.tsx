@@ -13,6 +13,7 @@ import { RateChart } from './RateChart';
 import { Records } from './Records';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
+import { TopicBrowser } from './TopicBrowser';
 
 export function App() {
   useEffect(installShortcuts, []);
@@ -25,6 +26,7 @@ export function App() {
           <Palette />
           <div className="centre">
             <Canvas />
+            <TopicBrowser />
             <ProblemsPanel />
           </div>
           <aside className="side">

@@ -3,6 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
+import { topicBrowserStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 
@@ -16,6 +17,7 @@ export function Toolbar() {
   const canRedo = useSelect(documentStore, (s) => s.history.future.length > 0);
   const { status } = useStore(runStore);
   const locked = useSelect(runStore, isLocked);
+  const topicsOpen = useStore(topicBrowserStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -75,6 +77,9 @@ export function Toolbar() {
           Layout
         </button>
       </div>
+      <button type="button" onClick={() => topicBrowserStore.set(!topicBrowserStore.get())} aria-pressed={topicsOpen} title="Kafka topics, messages and consumer lag">
+        Topics
+      </button>
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
         {dirty && (
           <span className="dirty" aria-label="unsaved changes" title="unsaved changes">

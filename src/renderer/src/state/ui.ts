@@ -70,3 +70,6 @@ export function dismissNotice(): void {
   clearTimeout(noticeTimer);
   noticeStore.set(undefined);
 }
+
+/** Whether the Kafka topic browser is open. */
+export const topicBrowserStore = createStore(false);

@@ -1,0 +1,76 @@
+/**
+ * The Kafka side of the studio, against the web host's embedded development cluster (librdkafka's mock cluster,
+ * started by the engine on first use): a pipeline writes and reads a topic; the topic browser shows it.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { openFile, stopLeftoverRun } from './helpers';
+
+const url = () => process.env.SLUICE_URL!;
+const workspace = () => process.env.SLUICE_WORKSPACE!;
+
+test.afterEach(stopLeftoverRun);
+
+test('the topic browser lists topics, shows the last messages pretty-printed, tails new ones, and shows a group’s lag', async ({ page }) => {
+  const doc = {
+    version: 1,
+    name: 'Room to Kafka',
+    nodes: [
+      { id: 'room', type: 'live-room', position: { x: 0, y: 0 }, config: { rate: 100 } },
+      { id: 'events', type: 'kafka-sink', position: { x: 300, y: 0 }, config: { topic: 'room-events', key: 'room' } },
+      { id: 'read', type: 'kafka-source', position: { x: 0, y: 200 }, config: { topics: ['room-events'], group: 'board' } },
+      { id: 'slow', type: 'debug', position: { x: 300, y: 200 }, config: { maxRecordsPerSecond: 20 } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'room', port: 'out' }, to: { node: 'events', port: 'in' } },
+      // A short queue before the slow reader: it falls behind, and a stop drains quickly.
+      { id: 'e2', from: { node: 'read', port: 'out' }, to: { node: 'slow', port: 'in' }, queue: { maxRecords: 40 } },
+    ],
+  };
+  writeFileSync(join(workspace(), 'kafka.json'), JSON.stringify(doc));
+  await page.goto(url());
+  await openFile(page, 'kafka.json');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+
+  await page.getByRole('button', { name: 'Topics' }).click();
+  const browser = page.getByRole('dialog', { name: 'Kafka topics' });
+  await expect(browser.getByText('development only: the local cluster Sluice starts itself')).toBeVisible();
+  await browser.getByRole('button', { name: 'Test connection' }).click();
+  await expect(browser.getByRole('status', { name: 'connection test' })).toHaveText(/^connected: 1 broker\(s\)/);
+
+  // The topic the pipeline writes, with its partitions; refreshed until it has messages.
+  const topics = browser.getByRole('navigation', { name: 'topics' });
+  await expect(async () => {
+    await browser.getByRole('button', { name: 'Refresh' }).first().click();
+    await expect(topics.getByText(/^[1-9]\d* messages$/)).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await expect(topics.getByRole('table', { name: 'partitions of room-events' }).getByRole('row')).not.toHaveCount(0);
+
+  // A partition's last messages, pretty-printed JSON with the record's fields.
+  const first = topics.getByRole('button', { name: /^Show room-events\/\d+$/ }).first();
+  const name = (await first.getAttribute('aria-label'))!.replace('Show ', '');
+  await first.click();
+  const messages = browser.getByRole('region', { name: `messages of ${name}` });
+  await expect(messages.locator('.kafka-value.json').first()).toContainText('"room": "room-');
+  await expect(messages.locator('.kafka-value.json').first()).toContainText('\n  "type": ');
+
+  // Live tail: new messages arrive while the pipeline runs.
+  await messages.getByLabel('live tail').check();
+  await expect(messages.getByText(/^Live tail: [1-9]\d* new message\(s\) since it started\.$/)).toBeVisible({ timeout: 15_000 });
+
+  // The pipeline's group reads slower than the room writes: its lag, in records and in time behind live.
+  const groups = browser.getByRole('region', { name: 'consumer groups' });
+  await expect(async () => {
+    await groups.getByRole('button', { name: 'Refresh' }).click();
+    await expect(groups.getByRole('table', { name: 'lag of board' })).toBeVisible({ timeout: 2000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(groups.getByRole('table', { name: 'lag of board' }).locator('caption')).toHaveText(/^board: \d+ behind · (live|[\d.]+ s behind|[\d.]+ min behind)$/);
+  await page.screenshot({ path: '.tmp/topics.png' });
+
+  await browser.getByRole('button', { name: 'Close the topic browser' }).click();
+  await expect(browser).toHaveCount(0);
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 20_000 });
+});

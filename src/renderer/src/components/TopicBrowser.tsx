@@ -1,0 +1,285 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, TopicInfo } from '../../../shared/kafka';
+import { documentStore } from '../state/document';
+import { useSelect } from '../state/store';
+import { studioApi } from '../state/studio';
+import { topicBrowserStore } from '../state/ui';
+
+/** Messages kept in the list while tailing. */
+const KEEP = 200;
+
+const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+const secondsBehind = (s: number) => (s < 1 ? 'live' : s < 120 ? `${s.toFixed(1)} s behind` : `${(s / 60).toFixed(1)} min behind`);
+
+/** A value loaded from the engine, again whenever `deps` change or `reload` is called. */
+function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { value?: T; error?: string; loading: boolean; reload: () => void } {
+  const [asked, setAsked] = useState(0);
+  const key = JSON.stringify([...deps, asked]);
+  const [state, setState] = useState<{ key?: string; value?: T; error?: string }>({});
+  useEffect(() => {
+    let current = true;
+    load().then(
+      (value) => current && setState({ key, value }),
+      (err: Error) => current && setState({ key, error: err.message }),
+    );
+    return () => {
+      current = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+  return { value: state.value, error: state.error, loading: state.key !== key, reload: useCallback(() => setAsked((n) => n + 1), []) };
+}
+
+function Message({ m }: { m: BrowsedMessage }) {
+  return (
+    <li className="kafka-message" data-offset={m.offset}>
+      <div className="kafka-message-meta">
+        <span className="offset">@{m.offset}</span> <span className="muted">{when(m.timestamp)}</span>
+        {m.key !== null && (
+          <>
+            {' '}
+            key <code>{m.key}</code>
+          </>
+        )}
+        {Object.keys(m.headers).length > 0 && <span className="muted"> · {Object.entries(m.headers).map(([k, v]) => `${k}=${v}`).join(' ')}</span>}
+        <span className="muted"> · {m.bytes} B{m.encoding === 'base64' ? ' · binary, shown as base64' : ''}</span>
+      </div>
+      <pre className={`kafka-value ${m.encoding}`}>{m.value ?? '(no value)'}</pre>
+    </li>
+  );
+}
+
+function MessageList({ messages }: { messages: BrowsedMessage[] }) {
+  return (
+    <ol className="kafka-message-list">
+      {messages
+        .slice(-KEEP)
+        .reverse()
+        .map((m) => (
+          <Message key={m.offset} m={m} />
+        ))}
+    </ol>
+  );
+}
+
+/** The sampled messages, then each new one as it arrives (newest first). */
+function Tail({ profile, topic, partition, sampled }: { profile: string; topic: string; partition: number; sampled: BrowsedMessage[] }) {
+  const [live, setLive] = useState<BrowsedMessage[]>([]);
+  const [error, setError] = useState<string>();
+  useEffect(
+    () =>
+      studioApi().stream(
+        'kafkaTail',
+        [profile, topic, partition],
+        (ms) => setLive((prev) => [...prev, ...ms].slice(-KEEP)),
+        (err) => err && setError(err),
+      ),
+    [profile, topic, partition],
+  );
+  return (
+    <>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p className="hint" aria-live="polite">
+        Live tail: {live.length} new message(s) since it started.
+      </p>
+      <MessageList messages={[...sampled, ...live]} />
+    </>
+  );
+}
+
+function PartitionMessages({ profile, topic, partition }: { profile: string; topic: string; partition: number }) {
+  const [count, setCount] = useState(20);
+  const [tail, setTail] = useState(false);
+  const sample = useLoad(() => studioApi().kafkaSample(profile, topic, partition, count), [profile, topic, partition, count]);
+  const sampled = sample.value ?? [];
+  return (
+    <section className="kafka-messages" aria-label={`messages of ${topic}/${partition}`}>
+      <div className="row">
+        <h3>
+          {topic} / partition {partition}
+        </h3>
+        <label>
+          last{' '}
+          <select value={count} onChange={(e) => setCount(Number(e.target.value))} aria-label="how many messages">
+            {[10, 20, 50, 100].map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={tail} onChange={(e) => setTail(e.target.checked)} /> live tail
+        </label>
+        <button type="button" onClick={sample.reload}>
+          Refresh
+        </button>
+      </div>
+      {sample.error && (
+        <p className="error" role="alert">
+          {sample.error}
+        </p>
+      )}
+      {!sample.loading && !tail && sampled.length === 0 && <p className="hint">No messages in this partition.</p>}
+      {tail ? <Tail profile={profile} topic={topic} partition={partition} sampled={sampled} /> : <MessageList messages={sampled} />}
+    </section>
+  );
+}
+
+function Groups({ profile }: { profile: string }) {
+  // The groups of the open pipeline's Kafka sources on this profile, and any typed in.
+  const fromDoc = useSelect(documentStore, (s) =>
+    s.doc.nodes
+      .filter((n) => n.type === 'kafka-source' && ((n.config.profile as string | undefined) ?? 'local') === profile)
+      .map((n) => (n.config.group as string | undefined) ?? 'sluice')
+      .join('\n'),
+  );
+  const [extra, setExtra] = useState<string[]>([]);
+  const [typed, setTyped] = useState('');
+  const names = [...new Set([...fromDoc.split('\n').filter(Boolean), ...extra])];
+  const groups = useLoad(() => studioApi().kafkaGroups(profile, names), [profile, names.join('\n')]);
+  return (
+    <section className="kafka-groups" aria-label="consumer groups">
+      <div className="row">
+        <h3>Consumer groups</h3>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (typed.trim()) setExtra((x) => [...x, typed.trim()]);
+            setTyped('');
+          }}
+        >
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="add a group by name" aria-label="group name" />
+        </form>
+        <button type="button" onClick={groups.reload}>
+          Refresh
+        </button>
+      </div>
+      {groups.error && <p className="error" role="alert">{groups.error}</p>}
+      {groups.value?.length === 0 && <p className="hint">No committed offsets for {names.length ? names.map((n) => `“${n}”`).join(', ') : 'any group of this pipeline'}.</p>}
+      {groups.value?.map((g: GroupInfo) => (
+        <table key={g.group} className="kafka-lag" aria-label={`lag of ${g.group}`}>
+          <caption>
+            {g.group}: {g.lag} behind · <strong>{secondsBehind(g.secondsBehind)}</strong>
+          </caption>
+          <thead>
+            <tr>
+              <th>topic/partition</th>
+              <th>committed</th>
+              <th>end</th>
+              <th>lag</th>
+              <th>behind live</th>
+            </tr>
+          </thead>
+          <tbody>
+            {g.partitions.map((p) => (
+              <tr key={`${p.topic}/${p.partition}`}>
+                <td>
+                  {p.topic}/{p.partition}
+                </td>
+                <td>{p.committed ?? '—'}</td>
+                <td>{p.high}</td>
+                <td>{p.lag}</td>
+                <td>{secondsBehind(p.secondsBehind)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ))}
+    </section>
+  );
+}
+
+/**
+ * Kafka topics and consumer groups of a connection profile: partitions and watermarks, the last messages of a
+ * partition pretty-printed with a live tail, and each group's lag in records and in seconds behind live.
+ */
+export function TopicBrowser() {
+  const open = useSelect(topicBrowserStore, (s) => s);
+  const profiles = useLoad<KafkaProfileInfo[]>(() => studioApi().kafkaProfiles(), []);
+  const [profile, setProfile] = useState('local');
+  const [test, setTest] = useState<ConnectionTest>();
+  const topics = useLoad<TopicInfo[]>(() => (open ? studioApi().kafkaTopics(profile) : Promise.resolve([])), [profile, open]);
+  const [picked, setPicked] = useState<{ topic: string; partition: number }>();
+  if (!open) return null;
+  const current = profiles.value?.find((p) => p.name === profile);
+  return (
+    <section className="topic-browser" role="dialog" aria-label="Kafka topics">
+      <header className="row">
+        <h2>Kafka topics</h2>
+        <label>
+          profile{' '}
+          <select
+            value={profile}
+            onChange={(e) => {
+              setProfile(e.target.value);
+              setPicked(undefined);
+              setTest(undefined);
+            }}
+            aria-label="connection profile"
+          >
+            {(profiles.value ?? [{ name: 'local', local: true }]).map((p) => (
+              <option key={p.name} value={p.name}>
+                {p.name}
+                {p.local ? ' — development only' : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+        {current?.local && <span className="badge dev">development only: the local cluster Sluice starts itself, in memory</span>}
+        <button type="button" onClick={() => void studioApi().kafkaTestConnection(profile).then(setTest)}>
+          Test connection
+        </button>
+        <button type="button" onClick={topics.reload}>
+          Refresh
+        </button>
+        <div className="spacer" />
+        <button type="button" onClick={() => topicBrowserStore.set(false)} aria-label="Close the topic browser">
+          ✕
+        </button>
+      </header>
+      {test && (
+        <p className={test.ok ? 'ok' : 'error'} role="status" aria-label="connection test">
+          {test.message}
+        </p>
+      )}
+      {topics.error && <p className="error" role="alert">{topics.error}</p>}
+      <div className="topic-browser-body">
+        <nav className="topic-list" aria-label="topics">
+          {topics.value?.length === 0 && <p className="hint">No topics yet.</p>}
+          {topics.value?.map((t) => (
+            <div key={t.name} className="topic">
+              <div className="topic-name">
+                <strong>{t.name}</strong> <span className="muted">{t.messages} messages</span>
+              </div>
+              <table aria-label={`partitions of ${t.name}`}>
+                <tbody>
+                  {t.partitions.map((p) => (
+                    <tr key={p.partition} className={picked?.topic === t.name && picked.partition === p.partition ? 'picked' : ''}>
+                      <td>
+                        <button type="button" className="link" onClick={() => setPicked({ topic: t.name, partition: p.partition })} aria-label={`Show ${t.name}/${p.partition}`}>
+                          partition {p.partition}
+                        </button>
+                      </td>
+                      <td className="muted">
+                        {p.low}…{p.high}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          ))}
+        </nav>
+        <div className="topic-detail">
+          {picked ? <PartitionMessages key={`${profile}/${picked.topic}/${picked.partition}`} profile={profile} {...picked} /> : <p className="hint">Pick a partition to see its last messages.</p>}
+          <Groups profile={profile} />
+        </div>
+      </div>
+    </section>
+  );
+}
