@@ -34,6 +34,9 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
 
+  // The source node shows its consumer lag as it falls behind.
+  await expect(page.getByTestId('lag-read')).toHaveText(/^lag [1-9][\d.]*k?$/, { timeout: 20_000 });
+
   await page.getByRole('button', { name: 'Topics' }).click();
   const browser = page.getByRole('dialog', { name: 'Kafka topics' });
   await expect(browser.getByText('development only: the local cluster Sluice starts itself')).toBeVisible();

@@ -105,11 +105,21 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
     return x && `${mediaFigures(x)}${x.dropLevel !== 'ok' ? ` · ${x.dropped} dropped` : ''}|${x.dropLevel}`;
   });
   const [mediaText, dropLevel] = media?.split('|') ?? [];
+  // A Kafka source: how far behind its partitions' ends it is, in records.
+  const lag = useSelect(metricsStore, (m) => {
+    const l = m.latest?.runId === runId ? m.latest.nodes[id]?.kafka?.lag : undefined;
+    return l && Object.values(l).reduce((n, x) => n + x, 0);
+  });
   return (
     <>
       <span className={`node-rate${dropLevel && dropLevel !== 'ok' ? ` drop-${dropLevel}` : ''}`} data-testid={`rate-${id}`}>
         {mediaText ?? (rate === undefined ? '—' : `${compact(rate)} rec/s`)}
       </span>
+      {lag !== undefined && (
+        <span className="node-lag" data-testid={`lag-${id}`} title="Consumer lag: records not yet read, over its partitions">
+          lag {compact(lag)}
+        </span>
+      )}
       {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
     </>
   );
