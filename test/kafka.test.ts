@@ -415,3 +415,53 @@ describe('the topic browser, through the studio API', () => {
     }
   }, 60_000);
 });
+
+describe('video over Kafka', () => {
+  it('a live stream published as fMP4 parts (split to the message size, init repeated before keyframes) is watched from another pipeline that joined late: a playable file and a preview', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { ffprobe } = await import('../src/engine/media/ffmpeg');
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-video-'));
+    await cluster.createTopic('live-video', 1);
+    const publisher = doc(
+      [
+        { id: 'cam', type: 'test-pattern', config: { width: 320, height: 240, rate: 30 } },
+        { id: 'enc', type: 'encoder', config: { device: 'cpu', gopFrames: 15 } },
+        { id: 'pack', type: 'packager', config: { format: 'cmaf' } },
+        { id: 'publish', type: 'kafka-sink', config: { topic: 'live-video', stream: 'cam1', maxMessageBytes: 4096 } },
+      ],
+      ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>publish.bytes'],
+    );
+    const viewer = doc(
+      [
+        { id: 'watch', type: 'kafka-source', config: { topics: ['live-video'], group: 'viewer', start: 'latest', format: 'fmp4', stream: 'cam1' } },
+        { id: 'file', type: 'file', config: { path: join(dir, 'watched.mp4') } },
+      ],
+      ['watch.bytes>file.bytes'],
+    );
+    const a = await startFlow(publisher);
+    await sleep(1500);
+    const b = await startFlow(viewer);
+    const parts: string[] = [];
+    b.flow.runners.get('watch')!.instance!.preview!.watch({ send: (p) => parts.push(p.kind === 'fragment' ? (p.keyframe ? 'K' : 'f') : p.kind) });
+    await until(() => parts.filter((p) => p === 'K').length >= 4, 30_000);
+    await b.flow.stop();
+    await a.flow.stop();
+    expect([...a.errors, ...b.errors]).toEqual([]);
+    // The viewer started at an init segment and a keyframe though it joined mid-stream.
+    expect(parts.slice(0, 2)).toEqual(['init', 'K']);
+    const v = (await ffprobe(join(dir, 'watched.mp4'), { frames: true })).streams[0]!;
+    expect(v).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
+    expect(Number(v.nb_read_frames)).toBeGreaterThanOrEqual(45);
+    // On the topic: key = stream id; parts split into 4 KiB messages; the init segment repeated before keyframes.
+    const all = readAll('live-video');
+    const headers = all.map((m) => Object.fromEntries(m.headers!.flatMap((x, i, h) => (i % 2 ? [] : [[x, h[i + 1]]]))) as Record<string, string>);
+    expect(new Set(all.map((m) => m.key))).toEqual(new Set(['cam1']));
+    expect(headers.some((h) => h['sluice-chunk'] !== '1/1')).toBe(true);
+    const sizes = kcat(['-C', '-t', 'live-video', '-e', '-q', '-f', '%S\n']).split('\n').filter(Boolean).map(Number);
+    expect(Math.max(...sizes)).toBe(4096);
+    expect(headers.filter((h) => h['sluice-kind'] === 'init' && h['sluice-repeat'] === '1').length).toBeGreaterThan(2);
+    expect(headers[0]).toMatchObject({ 'sluice-stream': 'cam1', 'sluice-seq': '0', 'sluice-kind': 'init', 'sluice-codec': expect.stringMatching(/^avc1\./) });
+  }, 60_000);
+});

@@ -341,20 +341,20 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       return () => undefined;
     }
     const edge = flow.edge(target);
-    const group = flow.mediaGroups.get(edge ? edge.from.node : target);
-    if (!group) {
-      out.end(edge || flow.runners.has(target) ? `"${target}" carries no video: preview an encoder's output wire` : `no wire or node "${target}" in the running pipeline`);
-      return () => undefined;
-    }
-    if (!group.options.preview) {
-      out.end('this run has no preview stream');
+    const nodeId = edge ? edge.from.node : target;
+    const group = flow.mediaGroups.get(nodeId);
+    // A media group's encoded stream, or a node that carries video of its own (a Kafka source of fMP4 fragments).
+    const tap = group ? (group.options.preview ? group.preview : undefined) : flow.runners.get(nodeId)?.instance?.preview;
+    if (!tap) {
+      out.end(group ? 'this run has no preview stream' : edge || flow.runners.has(target) ? `"${target}" carries no video: preview an encoder's output wire` : `no wire or node "${target}" in the running pipeline`);
       return () => undefined;
     }
     const b64 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
-    return group.preview.watch({
+    const nodes = group ? [...group.members] : [nodeId];
+    return tap.watch({
       send: (part) => {
         if (part.kind === 'end') out.end();
-        else if (part.kind === 'init') out.send({ kind: 'init', codec: part.codec, width: part.width, height: part.height, proxy: part.proxy, startMs: group.startedAt, nodes: [...group.members], data: b64(part.data) });
+        else if (part.kind === 'init') out.send({ kind: 'init', codec: part.codec, width: part.width, height: part.height, proxy: part.proxy, startMs: tap.startMs, nodes, data: b64(part.data) });
         else out.send({ kind: 'fragment', keyframe: part.keyframe, time: part.time, data: b64(part.data) });
       },
       congested: () => out.congested(),

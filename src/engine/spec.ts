@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../shared/spec';
 import type { MediaGroup, MediaRole, OutputPlace } from './media/group';
 import type { MediaInput, MediaOutput } from './media/command';
+import type { PreviewTap } from './media/preview';
 import type { Hold } from './runtime/ticket';
 import type { KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
 
@@ -102,6 +103,8 @@ export interface NodeInstance {
   step?: FusableStep;
   /** A media node's figures for the metrics tick. */
   mediaMetrics?(): MediaNodeMetrics | undefined;
+  /** A node that carries video of its own (fMP4 from Kafka): the studio can watch it. */
+  preview?: PreviewTap;
   /** A Kafka node's figures for the metrics tick. */
   kafkaMetrics?(): KafkaNodeMetrics | undefined;
 }

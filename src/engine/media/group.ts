@@ -225,7 +225,7 @@ export class MediaGroup {
       const stream = proc.pipe(FIRST_FD + i);
       const splitter = new Fmp4Splitter((part: Fmp4Part) => this.preview.push(part));
       stream.on('data', (d: Buffer) => splitter.push(d));
-      this.preview.restart(this.encoderConfig.codec === 'hevc' ? 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)' : undefined);
+      this.preview.restart(this.encoderConfig.codec === 'hevc' ? 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)' : undefined, this.startedAt);
     }
     const stop = () => void proc.stop();
     signal.addEventListener('abort', stop, { once: true });

@@ -29,8 +29,12 @@ export class PreviewTap {
   private lastTime = 0;
   private readonly watchers = new Map<PreviewWatcher, { skipping: boolean }>();
 
+  /** Wall-clock time of media time 0 (capture time of the first frame), where known. */
+  startMs = 0;
+
   /** A new process: a new init segment comes; with `proxy`, what the preview shows instead of the wire. */
-  restart(proxy: string | undefined): void {
+  restart(proxy: string | undefined, startMs = 0): void {
+    this.startMs = startMs;
     this.init = undefined;
     this.gop = [];
     this.proxy = proxy;

@@ -9,6 +9,7 @@ import { BAIL, compileExpression, lintExpression, type CompiledExpression } from
 import { kafkaClient, kafkaError, type Message, type Producer } from '../../kafka/client';
 import { resolveProfile } from '../../kafka/profiles';
 import { profileField } from './common';
+import { Fmp4Splitter, type Fmp4Part, type InitSegment } from '../../media/fmp4';
 import { KAFKA_FIELD } from './source';
 
 const config = z.strictObject({
@@ -21,6 +22,12 @@ const config = z.strictObject({
   compression: z.enum(['none', 'gzip']).default('none').describe('Compress each batch.'),
   batchSize: z.number().int().min(1).max(100_000).default(500).describe('Records per request at most.').meta({ unit: 'records' }),
   lingerMs: z.number().int().min(0).max(10_000).default(5).describe('Wait this long for more records to fill a request.').meta({ unit: 'ms' }),
+  stream: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional()
+    .describe('Video: the bytes are fMP4 parts from a packager, published as this stream (the message key), with headers for sequence, codec and init segments; the init segment is repeated before each keyframe so a viewer can join at any time.'),
+  maxMessageBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(900_000).describe('Video: parts larger than this are split into several messages (the broker’s message.max.bytes is about 1 MB by default).').meta({ unit: 'bytes' }),
   keepKafkaField: z.boolean().default(false).describe('Write a record’s _kafka field (where it was read from) into the value too.'),
 });
 
@@ -59,6 +66,39 @@ export default defineNode({
     const headers = Object.entries(cfg.headers).map(([name, expr]) => [name, compileExpression(expr)] as const);
     const inFlight = new Set<Promise<unknown>>();
     let slow = 0;
+
+    // Video: the stream's parts, numbered; the init segment kept to repeat it before each keyframe.
+    const video = cfg.stream ? { seq: 0, init: undefined as InitSegment | undefined, startMs: 0, splitter: undefined as Fmp4Splitter | undefined, parts: [] as Fmp4Part[] } : undefined;
+    if (video) video.splitter = new Fmp4Splitter((p) => video.parts.push(p));
+    const videoMessages = (part: Fmp4Part, repeat = false): Message[] => {
+      const seq = String(video!.seq++);
+      const n = Math.max(1, Math.ceil(part.data.length / cfg.maxMessageBytes));
+      const base: Record<string, string> = { 'sluice-stream': cfg.stream!, 'sluice-seq': seq, 'sluice-kind': part.kind, 'sluice-codec': video!.init?.codec ?? '' };
+      if (part.kind === 'init') base['sluice-start-ms'] = String(video!.startMs);
+      if (repeat) base['sluice-repeat'] = '1';
+      if (part.kind === 'fragment') base['sluice-keyframe'] = part.keyframe ? '1' : '0';
+      return Array.from({ length: n }, (_, i) => ({
+        key: cfg.stream!,
+        value: Buffer.from(part.data.buffer, part.data.byteOffset + i * cfg.maxMessageBytes, Math.min(cfg.maxMessageBytes, part.data.length - i * cfg.maxMessageBytes)),
+        headers: { ...base, 'sluice-chunk': `${i + 1}/${n}` },
+      }));
+    };
+    const videoPart = (b: Uint8Array): Message[] => {
+      const v = video!;
+      v.splitter!.push(b);
+      const out: Message[] = [];
+      for (const part of v.parts.splice(0)) {
+        if (part.kind === 'init') {
+          v.init = part;
+          v.startMs = Date.now();
+          out.push(...videoMessages(part));
+        } else {
+          if (part.keyframe && v.init && v.seq > 1) out.push(...videoMessages(v.init, true));
+          out.push(...videoMessages(part));
+        }
+      }
+      return out;
+    };
 
     const toMessage = async (r: Rec): Promise<Message> => {
       const m: Message = { value: null };
@@ -108,7 +148,7 @@ export default defineNode({
       return p;
     };
 
-    const flush = (): Promise<void> | void => {
+    const flush = (inOrder = false): Promise<void> | void => {
       clearTimeout(lingering);
       lingering = undefined;
       const messages = pending;
@@ -117,22 +157,25 @@ export default defineNode({
       pendingHolds = [];
       const requests: Promise<void>[] = [];
       for (let i = 0; i < messages.length; i += cfg.batchSize) requests.push(request(messages.slice(i, i + cfg.batchSize)));
-      Promise.all(requests).then(
+      const all = Promise.all(requests).then(
         () => holds.forEach((h) => h.release()),
         // Not retriable (e.g. a message larger than the broker takes): said, and these batches are not acknowledged.
         (err: unknown) => ctx.error(`could not write ${messages.length} record(s) to ${cfg.topic}: ${kafkaError(err)}`),
       );
+      if (inOrder) return all;
       if (inFlight.size >= MAX_IN_FLIGHT) return Promise.race(inFlight).then(() => undefined, () => undefined);
     };
 
     return {
       async open() {
         const profile = await resolveProfile(cfg.profile);
-        producer = kafkaClient(profile).producer({ allowAutoTopicCreation: true, idempotent: false });
+        // Video: one request in flight, so that a retry cannot put a part after the next one.
+        producer = kafkaClient(profile).producer({ allowAutoTopicCreation: true, idempotent: false, ...(video ? { maxInFlightRequests: 1 } : {}) });
         await producer.connect();
       },
       async process(port, batch) {
-        if (port === 'bytes') for (const b of bytesOf(batch)) pending.push({ value: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
+        if (port === 'bytes' && video) for (const b of bytesOf(batch)) pending.push(...videoPart(b));
+        else if (port === 'bytes') for (const b of bytesOf(batch)) pending.push({ value: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
         else {
           for (const r of batch) {
             try {
@@ -144,6 +187,8 @@ export default defineNode({
         }
         // This batch is acknowledged when the request carrying its last message is.
         pendingHolds.push(ctx.hold());
+        // Video goes one request at a time: parts must reach the partition in order.
+        if (video) return flush(true);
         if (pending.length >= cfg.batchSize || cfg.lingerMs === 0) return flush();
         lingering ??= setTimeout(() => void flush(), cfg.lingerMs);
       },

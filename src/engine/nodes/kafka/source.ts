@@ -10,6 +10,9 @@ import { kafkaClient, kafkaError, type Consumer, type EachBatchPayload, type Pro
 import { OffsetTracker } from '../../kafka/offsets';
 import { resolveProfile } from '../../kafka/profiles';
 import { deadLetterHeaders, headersOf, profileField, watchConnection } from './common';
+import type { IHeaders } from '../../kafka/client';
+import { Fmp4Splitter } from '../../media/fmp4';
+import { PreviewTap } from '../../media/preview';
 
 const config = z.strictObject({
   profile: profileField,
@@ -18,7 +21,11 @@ const config = z.strictObject({
   group: z.string().min(1).default('sluice').describe('The consumer group: members of one group share the partitions; each group reads everything.'),
   start: z.enum(['earliest', 'latest', 'timestamp']).default('earliest').describe('Where a group with no committed offset starts: the oldest record, new records only, or a time.'),
   startTimestamp: z.number().int().min(0).optional().describe('For start: timestamp — the time to start from (ms since 1970).').meta({ unit: 'ms' }),
-  format: z.enum(['json', 'string', 'bytes']).default('json').describe('json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port.'),
+  format: z
+    .enum(['json', 'string', 'bytes', 'fmp4'])
+    .default('json')
+    .describe('json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port; fmp4: video published by a Kafka sink with a stream — whole fMP4 parts on the bytes port, from an init segment on, and a preview in the studio.'),
+  stream: z.string().regex(/^[\w.-]+$/).optional().describe('fmp4: the stream to read (its key), when the topic carries several.'),
   deadLetterTopic: z.string().regex(/^[\w.-]+$/).optional().describe('Where records that cannot be read go (with headers saying why); empty: counted as errors and skipped.'),
   sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(10_000).describe('A member not heard from this long is taken out of the group and its partitions given to the others (a crashed runner’s too).').meta({ unit: 'ms' }),
   commitIntervalMs: z.number().int().min(10).max(60_000).default(200).describe('How often acknowledged offsets are committed.').meta({ unit: 'ms' }),
@@ -74,6 +81,7 @@ export default defineNode({
         return new Error(`not JSON (${(err as Error).message})`);
       }
     };
+    const video = cfg.format === 'fmp4' ? new VideoReassembly(cfg.stream) : undefined;
     const commit = async () => {
       const offsets = tracker.takeCommits();
       if (offsets.length && consumer) await consumer.commitOffsets(offsets).catch((err: unknown) => ctx.error(`commit failed: ${kafkaError(err)}`));
@@ -133,7 +141,8 @@ export default defineNode({
             const last = Number(messages.at(-1)!.offset);
             const records: Rec[] = [];
             const bad: { message: (typeof messages)[number]; error: string }[] = [];
-            for (const m of messages) {
+            if (video) for (const m of messages) records.push(...video.take(m).map(bytesItem));
+            else for (const m of messages) {
               const r = read(m, topic, partition);
               if (r instanceof Error) bad.push({ message: m, error: r.message });
               else records.push(r instanceof Uint8Array ? bytesItem(r) : r);
@@ -147,7 +156,7 @@ export default defineNode({
               }
             }
             const done = () => tracker.acknowledged(topic, partition, first);
-            const port = cfg.format === 'bytes' ? 'bytes' : 'out';
+            const port = cfg.format === 'bytes' || video ? 'bytes' : 'out';
             const wait = records.length ? ctx.emitTracked(port, records, done) : done();
             if (wait) await wait;
             resolveOffset(messages.at(-1)!.offset);
@@ -165,10 +174,52 @@ export default defineNode({
         await c.stop();
       },
       async close() {
+        video?.preview.end();
         await consumer?.disconnect().catch(() => undefined);
         await deadLetters?.disconnect().catch(() => undefined);
       },
       kafkaMetrics: () => ({ lag: Object.fromEntries(lag) }),
+      preview: video?.preview,
     };
   },
 });
+
+/**
+ * Video read back from Kafka (as a Kafka sink with a `stream` publishes it): chunks joined into whole fMP4 parts,
+ * from the first init segment on and then from a keyframe, the repeated init segments dropped (a new one — the
+ * publisher restarted — goes through). The parts also feed a preview the studio can watch.
+ */
+class VideoReassembly {
+  readonly preview = new PreviewTap();
+  private chunks: Buffer[] = [];
+  private init: Buffer | undefined;
+  private waitingKeyframe = true;
+  private splitter = new Fmp4Splitter((p) => this.preview.push(p));
+
+  constructor(private readonly stream: string | undefined) {}
+
+  /** The whole parts a message completes, to pass on. */
+  take(m: { key: Buffer | null; value: Buffer | null; headers?: IHeaders }): Uint8Array[] {
+    const h = headersOf(m.headers);
+    if (!h['sluice-stream'] || (this.stream && h['sluice-stream'] !== this.stream) || !m.value) return [];
+    const [i, n] = (h['sluice-chunk'] ?? '1/1').split('/').map(Number) as [number, number];
+    if (i === 1) this.chunks = [];
+    this.chunks.push(m.value);
+    if (i < n) return [];
+    const part = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks);
+    this.chunks = [];
+    if (h['sluice-kind'] === 'init') {
+      if (this.init?.equals(part)) return [];
+      this.init = part;
+      this.waitingKeyframe = true;
+      this.preview.restart(undefined, Number(h['sluice-start-ms'] ?? 0));
+      this.splitter = new Fmp4Splitter((p) => this.preview.push(p));
+      this.splitter.push(part);
+      return [part];
+    }
+    if (!this.init || (this.waitingKeyframe && h['sluice-keyframe'] !== '1')) return [];
+    this.waitingKeyframe = false;
+    this.splitter.push(part);
+    return [part];
+  }
+}
