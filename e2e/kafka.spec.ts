@@ -77,3 +77,41 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 20_000 });
 });
+
+test('a viewer pipeline watches a camera through Kafka: its Kafka source plays in the studio', async ({ page }) => {
+  const doc = {
+    version: 1,
+    name: 'Camera through Kafka',
+    nodes: [
+      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 640, height: 360 } },
+      { id: 'h264', type: 'encoder', position: { x: 260, y: 0 }, config: { gopFrames: 30 } },
+      { id: 'chunks', type: 'packager', position: { x: 560, y: 0 }, config: { fragmentMs: 200 } },
+      { id: 'publish', type: 'kafka-sink', position: { x: 820, y: 0 }, config: { topic: 'room-video', stream: 'room-1' } },
+      { id: 'watch', type: 'kafka-source', position: { x: 0, y: 240 }, config: { topics: ['room-video'], group: 'viewers', start: 'latest', format: 'fmp4' } },
+      { id: 'archive', type: 'file', position: { x: 300, y: 240 }, config: { path: join(workspace(), 'through-kafka.mp4') } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'h264', port: 'in' } },
+      { id: 'e2', from: { node: 'h264', port: 'out' }, to: { node: 'chunks', port: 'in' } },
+      { id: 'e3', from: { node: 'chunks', port: 'out' }, to: { node: 'publish', port: 'bytes' } },
+      { id: 'e4', from: { node: 'watch', port: 'bytes' }, to: { node: 'archive', port: 'bytes' } },
+    ],
+  };
+  writeFileSync(join(workspace(), 'through-kafka.json'), JSON.stringify(doc));
+  await page.goto(url());
+  await openFile(page, 'through-kafka.json');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  // (The wire out of the source shows the same preview; the node is clicked here, as its live label keeps the wire moving.)
+  await page.getByRole('group', { name: 'node watch', exact: true }).click();
+  const preview = page.getByRole('region', { name: 'inspector' }).getByRole('region', { name: 'preview' });
+  const video = preview.locator('video');
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBe(640);
+  const t0 = await video.evaluate((v: HTMLVideoElement) => v.currentTime);
+  await expect.poll(() => video.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 15_000 }).toBeGreaterThan(t0 + 1);
+  // Capture → encoder → Kafka → viewer → browser: still a live picture.
+  await expect(preview.locator('.preview-latency')).toHaveText(/^\d+ ms behind capture$/);
+  await page.screenshot({ path: '.tmp/kafka-video.png' });
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 20_000 });
+});

@@ -186,7 +186,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
-      {node.type === 'encoder' && <Preview target={node.id} />}
+      {(node.type === 'encoder' || carriesKafkaVideo(node)) && <Preview target={node.id} />}
       {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && <CaptureDevices node={node} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
@@ -207,6 +207,9 @@ function QueueLimit(p: { id: string; unit: string; value: number | undefined; mi
     </div>
   );
 }
+
+/** A Kafka source reading video (fMP4 published by a Kafka sink with a stream): the studio can watch it. */
+const carriesKafkaVideo = (node: PipelineNode | undefined): boolean => node?.type === 'kafka-source' && node.config.format === 'fmp4';
 
 function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   const infos = useSelect(documentStore, (s) => s.nodeTypes);
@@ -237,7 +240,7 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
       </p>
       {chained && <p className="hint">In this run the wire is chained: the downstream operator runs inside its upstream’s call, with no queue.</p>}
       {media && <p className="hint">A media wire: what it carries stays inside the group’s ffmpeg process (no queue in Sluice).</p>}
-      {fromType.startsWith('video/encoded') && <Preview target={edge.id} />}
+      {(fromType.startsWith('video/encoded') || carriesKafkaVideo(doc.nodes.find((n) => n.id === edge.from.node))) && <Preview target={edge.id} />}
       {!media && (
         <>
           <QueueLimit id="queue-max-records" unit="records" value={q.maxRecords} min={1} fallback={DEFAULT_QUEUE_RECORDS} help="How many records may wait on this wire before the overflow policy applies." onChange={(v) => setQ({ maxRecords: v })} />
