@@ -4,7 +4,7 @@
  * ffprobe throughout; the screen is a real X server (Xvfb).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,10 +161,18 @@ describe('media file source', () => {
 
 describe('capture sources', () => {
   let xvfb: ChildProcess | undefined;
-  const display = `:${90 + (process.pid % 9)}`;
+  let display = '';
   beforeAll(async () => {
-    xvfb = spawn('Xvfb', [display, '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    for (let i = 0; i < 50 && !existsSync(`/tmp/.X11-unix/X${display.slice(1)}`); i++) await sleep(100);
+    // Xvfb picks a free display number itself and writes it on fd 3 (no clash with another X server here).
+    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    display = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      (xvfb!.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+        out += String(d);
+        if (out.includes('\n')) resolve(`:${out.trim()}`);
+      });
+      xvfb!.once('exit', (code) => reject(new Error(`Xvfb exited (${code})`)));
+    });
   });
   afterAll(() => {
     xvfb?.kill();
@@ -366,5 +374,4 @@ describe('fragmented MP4 splitting', () => {
 afterAll(() => {
   // Nothing of ours is left running.
   expect(ffmpegsWith(dir)).toEqual([]);
-  void readdirSync;
 });
