@@ -4,6 +4,7 @@ import { useEdgeDetail } from '../state/detail';
 import { useKeyed } from '../state/keyed';
 import { useSelect } from '../state/store';
 import { documentStore, edgeLevels, metricsStore, runStore } from '../state/studio';
+import type { DocumentState } from '../state/document';
 import { compact, mediaFigures } from './format';
 
 export type MetricFlowEdge = Edge<{ chained?: boolean }, 'metric'>;
@@ -15,11 +16,24 @@ const FILL_COLOURS = ['#5b6b80', '#f5a524', '#f31260'];
  * The wire's live label (records/s and queue fill), mounted only while the wire is drawn in detail: a metrics
  * tick re-renders this text on the wires in view, not the paths.
  */
-function EdgeFigures({ id, source, runId, x, y }: { id: string; source: string; runId: string; x: number; y: number }) {
+/** The media output ports (`node.port`) of a document, worked out once per document. */
+const mediaPortsOf = new WeakMap<object, Set<string>>();
+function mediaPorts(s: DocumentState): Set<string> {
+  let set = mediaPortsOf.get(s.doc);
+  if (!set) {
+    set = new Set();
+    for (const n of s.doc.nodes) for (const p of s.nodeTypes.get(n.type)?.outputs ?? []) if (/^(video|audio)\//.test(p.type)) set.add(`${n.id}.${p.name}`);
+    mediaPortsOf.set(s.doc, set);
+  }
+  return set;
+}
+
+function EdgeFigures({ id, source, port, runId, x, y }: { id: string; source: string; port: string; runId: string; x: number; y: number }) {
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);
   // A media wire carries frames inside ffmpeg, not records: its figures are the process's.
+  const isMedia = useSelect(documentStore, (s) => mediaPorts(s).has(`${source}.${port}`));
   const media = useSelect(metricsStore, (m) => {
-    const x = m.latest?.runId === runId ? m.latest.nodes[source]?.media : undefined;
+    const x = isMedia && m.latest?.runId === runId ? m.latest.nodes[source]?.media : undefined;
     return x && mediaFigures(x);
   });
   const rate = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.latest.edges[id]?.recordsPerSec : undefined));
@@ -37,7 +51,7 @@ function EdgeFigures({ id, source, runId, x, y }: { id: string; source: string; 
   );
 }
 
-function MetricEdgeImpl({ id, source, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
+function MetricEdgeImpl({ id, source, sourceHandleId, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const detail = useEdgeDetail(id);
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
@@ -47,7 +61,7 @@ function MetricEdgeImpl({ id, source, sourceX, sourceY, targetX, targetY, source
   return (
     <>
       <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke, strokeWidth: selected ? 3 : 2 }} />
-      {detail && viewRunId !== undefined && <EdgeFigures id={id} source={source} runId={viewRunId} x={labelX} y={labelY} />}
+      {detail && viewRunId !== undefined && <EdgeFigures id={id} source={source} port={sourceHandleId ?? ''} runId={viewRunId} x={labelX} y={labelY} />}
     </>
   );
 }
