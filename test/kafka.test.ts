@@ -146,6 +146,35 @@ describe('poison records', () => {
   });
 });
 
+describe('records a node downstream cannot handle', () => {
+  it('an expression error in an operator and a record a sink cannot send go to the source’s dead-letter topic, naming the node; all is committed', async () => {
+    await cluster.createTopic('tips', 1);
+    await cluster.createTopic('tips-out', 1);
+    kcat(['-P', '-t', 'tips', '-K', '|'], ['a|{"coins":"5"}', 'b|{"coins":"abc"}', 'c|{"coins":"7","p":"x"}', 'd|{"coins":"9"}'].join('\n') + '\n');
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['tips'], group: 'tips', deadLetterTopic: 'tips-dlq' } },
+        { id: 'count', type: 'map', config: { expression: '$merge([$, {"coins": $number(coins)}])' } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'tips-out', partition: '$exists(p) ? p : 0' } },
+      ],
+      ['in.out>count.in', 'count.out>out.in'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await until(() => readAll('tips-out').length >= 2 && readAll('tips-dlq').length >= 2);
+    await until(async () => (await committed('tips', 'tips')) === 4);
+    await flow.stop();
+    expect(readAll('tips-out').map((m) => JSON.parse(m.payload!).coins)).toEqual([5, 9]);
+    const dlq = readAll('tips-dlq').map((m) => ({ key: m.key, value: m.payload, h: Object.fromEntries(m.headers!.flatMap((x, i, a) => (i % 2 ? [] : [[x, a[i + 1]]]))) }));
+    expect(dlq).toHaveLength(2);
+    expect(dlq[0]).toMatchObject({ key: 'b', value: '{"coins":"abc"}', h: { 'sluice-node': 'count', 'sluice-topic': 'tips', 'sluice-partition': '0', 'sluice-offset': '1' } });
+    expect(dlq[0]!.h['sluice-error']).toMatch(/^expression ".*" failed: /);
+    expect(dlq[1]).toMatchObject({ key: 'c', h: { 'sluice-node': 'out', 'sluice-offset': '2' } });
+    expect(JSON.parse(dlq[1]!.value!)).toEqual({ coins: 7, p: 'x' });
+    expect(dlq[1]!.h['sluice-error']).toBe('partition expression "$exists(p) ? p : 0" gave "x", not a partition number');
+    expect(errors.map((e) => e.nodeId)).toEqual(['count', 'out']);
+  });
+});
+
 describe('consumer groups', () => {
   it('two members of one group split the partitions: both get some, and together they read every record', async () => {
     await cluster.createTopic('likes', 4);

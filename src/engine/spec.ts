@@ -46,8 +46,12 @@ export interface NodeContext {
    * as it is made (fused, no batch in between); otherwise it is `emit` of the records in one batch.
    */
   emitEach(port: string, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void;
-  /** Report a record-level error: counted, reported to the studio, the record is skipped. */
-  error(message: string): void;
+  /**
+   * Report a record-level error: counted, reported to the studio, the record is skipped. With the record, it also
+   * goes to the dead-letter topic of the Kafka source it came from, where that source has one; the batch being
+   * processed is acknowledged only once it is there, and the promise says when.
+   */
+  error(message: string, record?: Rec): Promise<void> | void;
   /** Count records this node discards by its own policy. */
   drop(count: number): void;
   /** Add to a node-specific counter shown with its metrics (e.g. `late`). */
@@ -103,6 +107,11 @@ export interface NodeInstance {
   step?: FusableStep;
   /** A media node's figures for the metrics tick. */
   mediaMetrics?(): MediaNodeMetrics | undefined;
+  /**
+   * A source with a dead-letter destination: take a record a node downstream could not handle (`undefined`: not
+   * one of this source's records, or no destination).
+   */
+  deadLetter?(nodeId: string, error: string, record: Rec): Promise<void> | undefined;
   /** A node that carries video of its own (fMP4 from Kafka): the studio can watch it. */
   preview?: PreviewTap;
   /** A Kafka node's figures for the metrics tick. */

@@ -44,6 +44,11 @@ export class OffsetTracker {
     return out;
   }
 
+  /** A commit of these did not go through: take them again at the next `takeCommits`. */
+  uncommit(offsets: { topic: string; partition: number }[]): void {
+    for (const o of offsets) this.committed.delete(OffsetTracker.key(o.topic, o.partition));
+  }
+
   /** After a rebalance: forget every partition not in `assignment` (topic → partitions). */
   keepOnly(assignment: Record<string, number[]>): void {
     for (const k of [...this.next.keys()]) {

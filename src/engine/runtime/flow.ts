@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
 import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
+import type { Rec } from '../spec';
 import { findMediaGroups, type MediaGroup } from '../media/group';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
@@ -109,6 +110,7 @@ export class Flow {
           exclusiveInput: exclusive.has(n.id),
           fusion: options.fusion !== false,
           media: media.get(n.id),
+          deadLetter: (nodeId, error, record) => this.deadLetter(nodeId, error, record),
         }),
       );
     }
@@ -148,6 +150,34 @@ export class Flow {
 
   get stopping(): boolean {
     return this.abort.signal.aborted;
+  }
+
+  /** The sources upstream of each node (worked out on first need). */
+  private upstreamSources: Map<string, string[]> | undefined;
+
+  /** A record a node could not handle, to the dead-letter destination of a source upstream that takes it. */
+  private deadLetter(nodeId: string, error: string, record: Rec): Promise<void> | undefined {
+    if (!this.upstreamSources) {
+      const into = new Map<string, string[]>();
+      for (const e of this.pipeline.doc.edges) into.set(e.to.node, [...(into.get(e.to.node) ?? []), e.from.node]);
+      this.upstreamSources = new Map();
+      for (const n of this.pipeline.nodes) {
+        const seen = new Set<string>();
+        const stack = [...(into.get(n.id) ?? [])];
+        while (stack.length) {
+          const id = stack.pop()!;
+          if (seen.has(id)) continue;
+          seen.add(id);
+          stack.push(...(into.get(id) ?? []));
+        }
+        this.upstreamSources.set(n.id, [...seen].filter((id) => this.runners.get(id)?.spec.inputs.length === 0));
+      }
+    }
+    for (const id of this.upstreamSources.get(nodeId) ?? []) {
+      const written = this.runners.get(id)?.instance?.deadLetter?.(nodeId, error, record);
+      if (written) return written;
+    }
+    return undefined;
   }
 
   /** An edge of the pipeline by id. */

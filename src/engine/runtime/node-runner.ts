@@ -56,6 +56,14 @@ interface Fusion {
   state: FusedState;
 }
 
+export interface RunnerOptions {
+  exclusiveInput?: boolean;
+  fusion?: boolean;
+  media?: MediaGroup;
+  /** Where a record a node reports with its error goes (a Kafka source's dead-letter topic), if anywhere. */
+  deadLetter?: (nodeId: string, error: string, record: Rec) => Promise<void> | undefined;
+}
+
 export class NodeRunner {
   state: NodeState = 'idle';
   readonly stats = new NodeCounters();
@@ -93,7 +101,7 @@ export class NodeRunner {
     private readonly outputs: Map<string, BatchQueue[]>,
     private readonly signal: AbortSignal,
     private readonly events: RunnerEvents,
-    options: { exclusiveInput?: boolean; fusion?: boolean; media?: MediaGroup } = {},
+    private readonly options: RunnerOptions = {},
   ) {
     this.fusion = options.fusion ?? true;
     // Media inputs carry nothing through Node (the group's ffmpeg process does): a node with only those is a source.
@@ -108,7 +116,7 @@ export class NodeRunner {
       emitTracked: (port, batch, acknowledged) => this.emit(port, batch, undefined, acknowledged),
       hold: () => this.current?.hold() ?? NO_HOLD,
       emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
-      error: (message) => this.reportError(message),
+      error: (message, record) => this.reportError(message, record),
       status: (state) => {
         if (!this.failed) this.setState(state);
       },
@@ -133,10 +141,21 @@ export class NodeRunner {
     this.events.onState(this.id, state);
   }
 
-  private reportError(message: string): void {
+  private reportError(message: string, record?: Rec): Promise<void> | void {
     this.stats.errors++;
     this.stats.lastError = message;
     this.events.onError(this.id, message, this.stats.errors);
+    const written = record && this.options.deadLetter?.(this.id, message, record);
+    if (!written) return;
+    // The batch being processed is acknowledged only once the record is in the dead-letter topic.
+    const hold = this.current?.hold();
+    return written.then(
+      () => hold?.release(),
+      (err: unknown) => {
+        this.stats.errors++;
+        this.events.onError(this.id, `could not write to the dead-letter topic: ${(err as Error).message}`, this.stats.errors);
+      },
+    );
   }
 
 

@@ -129,6 +129,8 @@ export default defineNode({
 
     // Messages waiting to fill a request (up to batchSize, for at most lingerMs), with the holds of their batches.
     let pending: Message[] = [];
+    /** The record each pending message was made from (none for bytes), for the dead-letter path. */
+    let pendingRecords: (Rec | undefined)[] = [];
     let pendingHolds: Hold[] = [];
     let lingering: ReturnType<typeof setTimeout> | undefined;
 
@@ -152,16 +154,35 @@ export default defineNode({
       clearTimeout(lingering);
       lingering = undefined;
       const messages = pending;
+      const records = pendingRecords;
       const holds = pendingHolds;
       pending = [];
+      pendingRecords = [];
       pendingHolds = [];
-      const requests: Promise<void>[] = [];
-      for (let i = 0; i < messages.length; i += cfg.batchSize) requests.push(request(messages.slice(i, i + cfg.batchSize)));
-      const all = Promise.all(requests).then(
-        () => holds.forEach((h) => h.release()),
-        // Not retriable (e.g. a message larger than the broker takes): said, and these batches are not acknowledged.
-        (err: unknown) => ctx.error(`could not write ${messages.length} record(s) to ${cfg.topic}: ${kafkaError(err)}`),
-      );
+      const requests: Promise<boolean>[] = [];
+      for (let i = 0; i < messages.length; i += cfg.batchSize) {
+        const recs = records.slice(i, i + cfg.batchSize);
+        requests.push(
+          request(messages.slice(i, i + cfg.batchSize)).then(
+            () => true,
+            // Not retriable (e.g. a message larger than the broker takes): each record to its source's dead-letter
+            // topic where there is one; without one the batch is not acknowledged (read again on the next run).
+            async (err: unknown) => {
+              const why = `the broker refused it: ${kafkaError(err)}`;
+              const written = recs.map((r) => (r ? ctx.error(`could not write to ${cfg.topic}: ${why}`, r) : undefined));
+              if (written.some((w) => !w)) {
+                if (recs.some((r) => !r)) ctx.error(`could not write ${recs.length} message(s) to ${cfg.topic}: ${why}`);
+                return false;
+              }
+              await Promise.all(written);
+              return true;
+            },
+          ),
+        );
+      }
+      const all = Promise.all(requests).then((ok) => {
+        if (ok.every(Boolean)) holds.forEach((h) => h.release());
+      });
       if (inOrder) return all;
       if (inFlight.size >= MAX_IN_FLIGHT) return Promise.race(inFlight).then(() => undefined, () => undefined);
     };
@@ -174,14 +195,21 @@ export default defineNode({
         await producer.connect();
       },
       async process(port, batch) {
-        if (port === 'bytes' && video) for (const b of bytesOf(batch)) pending.push(...videoPart(b));
-        else if (port === 'bytes') for (const b of bytesOf(batch)) pending.push({ value: Buffer.from(b.buffer, b.byteOffset, b.byteLength) });
-        else {
+        if (port === 'bytes') {
+          for (const b of bytesOf(batch)) {
+            for (const m of video ? videoPart(b) : [{ value: Buffer.from(b.buffer, b.byteOffset, b.byteLength) }]) {
+              pending.push(m);
+              pendingRecords.push(undefined);
+            }
+          }
+        } else {
           for (const r of batch) {
             try {
               pending.push(await toMessage(r));
+              pendingRecords.push(r);
             } catch (err) {
-              ctx.error((err as Error).message);
+              const written = ctx.error((err as Error).message, r);
+              if (written) await written;
             }
           }
         }

@@ -84,7 +84,12 @@ export default defineNode({
     const video = cfg.format === 'fmp4' ? new VideoReassembly(cfg.stream) : undefined;
     const commit = async () => {
       const offsets = tracker.takeCommits();
-      if (offsets.length && consumer) await consumer.commitOffsets(offsets).catch((err: unknown) => ctx.error(`commit failed: ${kafkaError(err)}`));
+      if (!offsets.length || !consumer) return;
+      await consumer.commitOffsets(offsets).catch((err: unknown) => {
+        // A retriable failure (a rebalance, a broker moving) is carried by the next commit: the offsets are taken again.
+        tracker.uncommit(offsets);
+        if (!(err as { retriable?: boolean }).retriable) ctx.error(`commit failed: ${kafkaError(err)}`);
+      });
     };
     return {
       async open() {
@@ -177,6 +182,15 @@ export default defineNode({
         video?.preview.end();
         await consumer?.disconnect().catch(() => undefined);
         await deadLetters?.disconnect().catch(() => undefined);
+      },
+      deadLetter(nodeId, error, record) {
+        const meta = record[KAFKA_FIELD] as { topic: string; partition: number; offset: number; key: string | null; headers: Record<string, string> } | undefined;
+        if (!deadLetters || !cfg.deadLetterTopic || !meta || !(cfg.topics.includes(meta.topic) || (cfg.pattern && new RegExp(cfg.pattern).test(meta.topic)))) return undefined;
+        const value = { ...record };
+        delete value[KAFKA_FIELD];
+        return deadLetters
+          .send({ topic: cfg.deadLetterTopic, messages: [{ key: meta.key, value: JSON.stringify(value), headers: deadLetterHeaders(nodeId, error, meta.topic, meta.partition, String(meta.offset), meta.headers) }] })
+          .then(() => undefined);
       },
       kafkaMetrics: () => ({ lag: Object.fromEntries(lag) }),
       preview: video?.preview,

@@ -64,7 +64,7 @@ export function expressionOperator<S extends z.ZodObject>(spec: {
           try {
             applyOne(await expr.evaluate(r), r, out);
           } catch (err) {
-            ctx.error((err as Error).message);
+            ctx.error((err as Error).message, r);
           }
         }
         return ctx.emit('out', out);

@@ -2,6 +2,7 @@
  * `key-by`: computes each record's key with a JSONata expression and stores it in a field, for windows downstream.
  */
 import { z } from 'zod';
+import type { Rec } from '../../spec';
 import { expressionField, expressionOperator } from './common';
 
 export const KEY_BY = 'key-by';
@@ -24,12 +25,12 @@ export default expressionOperator({
   step: (cfg, ctx) => ({
     // A record nobody else holds gets its key in place; a shared one is copied first (Object.assign, not spread:
     // spreading objects built key by key, as $merge does, is several times slower in V8).
-    code: (x) => `if (v === undefined || v === null) { ${x}.noKey(); continue; }
+    code: (x) => `if (v === undefined || v === null) { ${x}.noKey(r); continue; }
 const key = typeof v === 'string' ? v : ${x}.stringify(v);
 ${ctx.exclusiveInput ? '' : 'r = assign({}, r);'}
 r[${JSON.stringify(cfg.field)}] = key;`,
     values: {
-      noKey: () => ctx.error(`key expression "${cfg.key}" gave no value for a record`),
+      noKey: (r: Rec) => ctx.error(`key expression "${cfg.key}" gave no value for a record`, r),
       stringify: (v: unknown) => JSON.stringify(v),
     },
   }),

@@ -2,6 +2,7 @@
  * `map`: turns each record into a new one with a JSONata expression.
  */
 import { z } from 'zod';
+import type { Rec } from '../../spec';
 import { expressionField, expressionOperator } from './common';
 
 export const MAP = 'map';
@@ -21,11 +22,11 @@ export default expressionOperator({
   field: 'expression',
   step: (cfg, ctx) => ({
     code: (x) => `if (v === undefined) { ${x}.drop(); continue; }
-if (typeof v !== 'object' || v === null || isArray(v)) { ${x}.notObject(v); continue; }
+if (typeof v !== 'object' || v === null || isArray(v)) { ${x}.notObject(v, r); continue; }
 r = v;`,
     values: {
       drop: () => ctx.drop(1),
-      notObject: (v: unknown) => ctx.error(`expression "${cfg.expression}" gave ${Array.isArray(v) ? 'an array' : typeof v}, expected an object`),
+      notObject: (v: unknown, r: Rec) => ctx.error(`expression "${cfg.expression}" gave ${Array.isArray(v) ? 'an array' : typeof v}, expected an object`, r),
     },
   }),
 });

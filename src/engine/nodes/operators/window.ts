@@ -221,7 +221,7 @@ export default defineNode({
           const r = batch[i]!;
           const ts = r[timeField];
           if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-            ctx.error(`record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`);
+            ctx.error(`record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`, r);
             continue;
           }
           const k = r[keyField];
