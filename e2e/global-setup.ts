@@ -10,6 +10,8 @@ export default async function globalSetup(): Promise<() => void> {
   const root = join(import.meta.dirname, '..');
   // A workspace of its own, so the tests never touch ~/Sluice; the tests read and write files there too.
   process.env.SLUICE_WORKSPACE = mkdtempSync(join(tmpdir(), 'sluice-e2e-ws-'));
+  // Settings of its own too (Kafka profiles the tests add): never the user's.
+  process.env.SLUICE_SETTINGS = join(mkdtempSync(join(tmpdir(), 'sluice-e2e-settings-')), 'settings.json');
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/index.ts'), '--port', '0'], {
     cwd: root,
     env: process.env,

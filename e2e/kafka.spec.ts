@@ -2,7 +2,7 @@
  * The Kafka side of the studio, against the web host's embedded development cluster (librdkafka's mock cluster,
  * started by the engine on first use): a pipeline writes and reads a topic; the topic browser shows it.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openFile, stopLeftoverRun } from './helpers';
@@ -114,4 +114,38 @@ test('a viewer pipeline watches a camera through Kafka: its Kafka source plays i
   await page.screenshot({ path: '.tmp/kafka-video.png' });
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 20_000 });
+});
+
+test('a connection profile is added in the studio, kept in the settings (not the pipeline), and its connection test says what failed', async ({ page }) => {
+  await page.goto(url());
+  await page.getByRole('button', { name: 'Topics' }).click();
+  const browser = page.getByRole('dialog', { name: 'Kafka topics' });
+  await browser.getByRole('button', { name: 'New profile…' }).click();
+  const form = browser.getByRole('form', { name: 'profile editor' });
+  // A broker address without a port is refused, naming the field.
+  await form.getByLabel('profile name').fill('staging');
+  await form.getByLabel('brokers').fill('kafka-staging');
+  await form.getByLabel('SASL mechanism').selectOption('scram-sha-512');
+  await form.getByLabel('SASL user').fill('sluice');
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await expect(form.getByRole('alert')).toHaveText(/^profile "staging": brokers\.0: /);
+  await expect(form).toContainText('The password is never saved with the profile: it is read from SLUICE_SECRET_STAGING');
+  // Nothing listens on port 1 here.
+  await form.getByLabel('brokers').fill('127.0.0.1:1');
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await expect(browser.getByLabel('connection profile', { exact: true })).toHaveValue('staging');
+  await expect(browser.getByText('no password: set SLUICE_SECRET_STAGING')).toBeVisible();
+  const settings = JSON.parse(readFileSync(process.env.SLUICE_SETTINGS!, 'utf8'));
+  expect(settings.kafka.profiles.staging).toEqual({ brokers: ['127.0.0.1:1'], clientId: 'sluice', sasl: { mechanism: 'scram-sha-512', username: 'sluice' } });
+  await browser.getByRole('button', { name: 'Test connection' }).click();
+  await expect(browser.getByRole('status', { name: 'connection test' })).toHaveText('could not connect with profile "staging": profile "staging" uses SASL scram-sha-512 as "sluice": set its password in SLUICE_SECRET_STAGING');
+  // Without SASL, the broker itself is what fails, in words.
+  await browser.getByRole('button', { name: 'Edit…' }).click();
+  await form.getByLabel('SASL mechanism').selectOption('');
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await browser.getByRole('button', { name: 'Test connection' }).click();
+  await expect(browser.getByRole('status', { name: 'connection test' })).toHaveText(/^could not connect with profile "staging": .*(ECONNREFUSED|Connection error)/, { timeout: 20_000 });
+  await browser.getByRole('button', { name: 'Delete' }).click();
+  await expect(browser.getByLabel('connection profile', { exact: true })).toHaveValue('local');
+  expect(JSON.parse(readFileSync(process.env.SLUICE_SETTINGS!, 'utf8')).kafka.profiles).toEqual({});
 });

@@ -16,6 +16,8 @@ import { findMediaGroups } from './media/group';
 import { listMediaDevices } from './media/devices';
 import { consumerGroups, listProfiles, listTopics, sampleMessages, tailPartition, testConnection } from './kafka/browser';
 import { kafkaError } from './kafka/client';
+import { deleteProfile, saveProfile } from './kafka/profiles';
+import type { KafkaProfileSettings } from '../shared/kafka';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
 
@@ -100,6 +102,24 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async kafkaProfiles() {
+    return listProfiles();
+  }
+
+  async kafkaSaveProfile(name: string, profile: KafkaProfileSettings) {
+    try {
+      saveProfile(name, profile);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'invalid');
+    }
+    return listProfiles();
+  }
+
+  async kafkaDeleteProfile(name: string) {
+    try {
+      deleteProfile(name);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'not-found');
+    }
     return listProfiles();
   }
 

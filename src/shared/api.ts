@@ -4,7 +4,7 @@
 import type { PipelineDocument } from './document';
 import type { MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
-import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, TopicInfo } from './kafka';
+import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
 import type { ValidationIssue, ValidationResult } from './validation';
 
@@ -103,6 +103,9 @@ export interface StudioMethods {
   mediaDevices(): Promise<MediaDevices>;
   /** The Kafka connection profiles: the embedded development cluster and those in the app's settings. */
   kafkaProfiles(): Promise<KafkaProfileInfo[]>;
+  /** Add or replace a profile in the app's settings (never a secret: those come from the secret store / environment). */
+  kafkaSaveProfile(name: string, profile: KafkaProfileSettings): Promise<KafkaProfileInfo[]>;
+  kafkaDeleteProfile(name: string): Promise<KafkaProfileInfo[]>;
   /** Connect with a profile and say what worked or what failed, in words. */
   kafkaTestConnection(profile: string): Promise<ConnectionTest>;
   /** Topics with their partitions and watermarks. */
@@ -201,6 +204,8 @@ export const STUDIO_METHODS = [
   'mediaCommand',
   'mediaDevices',
   'kafkaProfiles',
+  'kafkaSaveProfile',
+  'kafkaDeleteProfile',
   'kafkaTestConnection',
   'kafkaTopics',
   'kafkaSample',

@@ -11,6 +11,14 @@ export interface KafkaProfileInfo {
   secret?: { variable: string; set: boolean };
 }
 
+/** A profile as kept in the settings (no secret). */
+export interface KafkaProfileSettings {
+  brokers: string[];
+  clientId?: string;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string };
+  tls?: { caFile?: string };
+}
+
 export interface ConnectionTest {
   ok: boolean;
   /** What worked or what failed, in words. */

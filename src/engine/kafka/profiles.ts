@@ -6,9 +6,9 @@
  * The embedded profile `local` is a development cluster started on first use (librdkafka's mock cluster, see
  * mock.ts): the demo runs on a fresh machine with no broker. It is development only, and says so.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { MockCluster } from './mock';
 
@@ -61,6 +61,43 @@ export function readProfiles(path = settingsPath()): Record<string, KafkaProfile
     throw new Error(`${path}: ${i.path.join('.')}: ${i.message}`);
   }
   return parsed.data.kafka.profiles;
+}
+
+/** The settings file as JSON (other settings kept as they are). */
+function readSettings(path: string): Record<string, unknown> {
+  if (!existsSync(path)) return {};
+  readProfiles(path); // says what is wrong with it, if anything
+  return JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+}
+
+/** Add or replace a profile in the settings file (written whole, then renamed: never half-written). */
+export function saveProfile(name: string, settings: unknown, path = settingsPath()): void {
+  if (name === LOCAL_PROFILE) throw new Error(`"${LOCAL_PROFILE}" is the embedded development cluster; give this profile another name`);
+  if (!/^[\w.-]{1,64}$/.test(name)) throw new Error(`"${name}" is not a profile name: letters, digits, . _ - (up to 64)`);
+  const parsed = profileSchema.safeParse(settings);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0]!;
+    throw new Error(`profile "${name}": ${i.path.join('.') || 'settings'}: ${i.message}`);
+  }
+  const all = readSettings(path);
+  const kafka = (all.kafka ?? {}) as { profiles?: Record<string, unknown> };
+  all.kafka = { ...kafka, profiles: { ...(kafka.profiles ?? {}), [name]: parsed.data } };
+  writeSettings(path, all);
+}
+
+export function deleteProfile(name: string, path = settingsPath()): void {
+  const all = readSettings(path);
+  const kafka = (all.kafka ?? {}) as { profiles?: Record<string, unknown> };
+  if (!kafka.profiles?.[name]) throw new Error(`no Kafka connection profile "${name}" in ${path}`);
+  delete kafka.profiles[name];
+  writeSettings(path, all);
+}
+
+function writeSettings(path: string, all: Record<string, unknown>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(all, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, path);
 }
 
 /** The environment variable holding a profile's secret: SLUICE_SECRET_ and the name upper-cased, other characters as _. */

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, TopicInfo } from '../../../shared/kafka';
+import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from '../../../shared/kafka';
 import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
@@ -194,6 +194,76 @@ function Groups({ profile }: { profile: string }) {
   );
 }
 
+/** Add or change a connection profile (kept in the app's settings; its secret never is). */
+function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onSaved: (name: string) => void }) {
+  const [name, setName] = useState(existing?.name ?? '');
+  const [brokers, setBrokers] = useState(existing?.brokers.join(', ') ?? '');
+  const [mechanism, setMechanism] = useState(existing?.sasl?.mechanism ?? '');
+  const [username, setUsername] = useState(existing?.sasl?.username ?? '');
+  const [caFile, setCaFile] = useState('');
+  const [tls, setTls] = useState(existing?.tls ?? false);
+  const [error, setError] = useState<string>();
+  const save = async () => {
+    setError(undefined);
+    const profile: KafkaProfileSettings = { brokers: brokers.split(/[\s,]+/).filter(Boolean) };
+    if (mechanism) profile.sasl = { mechanism: mechanism as 'plain', username };
+    if (tls) profile.tls = caFile ? { caFile } : {};
+    try {
+      await studioApi().kafkaSaveProfile(name.trim(), profile);
+      onSaved(name.trim());
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+  const variable = `SLUICE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  return (
+    <form
+      className="profile-editor"
+      aria-label="profile editor"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <label>
+        name <input value={name} onChange={(e) => setName(e.target.value)} required disabled={!!existing} aria-label="profile name" />
+      </label>
+      <label>
+        brokers <input value={brokers} onChange={(e) => setBrokers(e.target.value)} placeholder="host:9092, host2:9092" aria-label="brokers" size={32} />
+      </label>
+      <label>
+        SASL{' '}
+        <select value={mechanism} onChange={(e) => setMechanism(e.target.value)} aria-label="SASL mechanism">
+          <option value="">none</option>
+          <option value="plain">PLAIN</option>
+          <option value="scram-sha-256">SCRAM-SHA-256</option>
+          <option value="scram-sha-512">SCRAM-SHA-512</option>
+        </select>
+      </label>
+      {mechanism && (
+        <label>
+          user <input value={username} onChange={(e) => setUsername(e.target.value)} aria-label="SASL user" />
+        </label>
+      )}
+      <label>
+        <input type="checkbox" checked={tls} onChange={(e) => setTls(e.target.checked)} /> TLS
+      </label>
+      {tls && (
+        <label>
+          CA file <input value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/etc/ssl/kafka-ca.pem (else the system’s)" aria-label="CA file" />
+        </label>
+      )}
+      <button type="submit">Save profile</button>
+      {mechanism && <p className="hint">The password is never saved with the profile: it is read from {variable} (the desktop app keeps it in the system’s secret store).</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}
+
 /**
  * Kafka topics and consumer groups of a connection profile: partitions and watermarks, the last messages of a
  * partition pretty-printed with a live tail, and each group's lag in records and in seconds behind live.
@@ -205,6 +275,7 @@ export function TopicBrowser() {
   const [test, setTest] = useState<ConnectionTest>();
   const topics = useLoad<TopicInfo[]>(() => (open ? studioApi().kafkaTopics(profile) : Promise.resolve([])), [profile, open]);
   const [picked, setPicked] = useState<{ topic: string; partition: number }>();
+  const [editing, setEditing] = useState<'new' | 'current'>();
   if (!open) return null;
   const current = profiles.value?.find((p) => p.name === profile);
   return (
@@ -234,6 +305,30 @@ export function TopicBrowser() {
         <button type="button" onClick={() => void studioApi().kafkaTestConnection(profile).then(setTest)}>
           Test connection
         </button>
+        <button type="button" onClick={() => setEditing(editing === 'new' ? undefined : 'new')} aria-pressed={editing === 'new'}>
+          New profile…
+        </button>
+        {current && !current.local && (
+          <>
+            <button type="button" onClick={() => setEditing(editing === 'current' ? undefined : 'current')}>
+              Edit…
+            </button>
+            <button
+              type="button"
+              onClick={() =>
+                void studioApi()
+                  .kafkaDeleteProfile(profile)
+                  .then(() => {
+                    setProfile('local');
+                    profiles.reload();
+                  })
+              }
+            >
+              Delete
+            </button>
+          </>
+        )}
+        {current?.secret && <span className={current.secret.set ? 'ok' : 'error'}>{current.secret.set ? `password set (${current.secret.variable})` : `no password: set ${current.secret.variable}`}</span>}
         <button type="button" onClick={topics.reload}>
           Refresh
         </button>
@@ -242,6 +337,18 @@ export function TopicBrowser() {
           ✕
         </button>
       </header>
+      {editing && (
+        <ProfileEditor
+          key={editing === 'new' ? 'new' : profile}
+          existing={editing === 'current' ? current : undefined}
+          onSaved={(name) => {
+            setEditing(undefined);
+            profiles.reload();
+            setProfile(name);
+            setTest(undefined);
+          }}
+        />
+      )}
       {test && (
         <p className={test.ok ? 'ok' : 'error'} role="status" aria-label="connection test">
           {test.message}
