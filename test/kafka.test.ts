@@ -494,3 +494,60 @@ describe('video over Kafka', () => {
     expect(headers[0]).toMatchObject({ 'sluice-stream': 'cam1', 'sluice-seq': '0', 'sluice-kind': 'init', 'sluice-codec': expect.stringMatching(/^avc1\./) });
   }, 60_000);
 });
+
+describe('secrets of connection profiles', () => {
+  it('are kept encrypted in the secret store where the host has one (the desktop app), and asked of the environment elsewhere', async () => {
+    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { createCipheriv, createDecipheriv, randomBytes } = await import('node:crypto');
+    const { createLocalApi } = await import('../src/engine/local-api');
+    const { EncryptedFileSecretStore, setSecretStore } = await import('../src/engine/kafka/secrets');
+    const { resolveProfile } = await import('../src/engine/kafka/profiles');
+    const { ROOT } = await import('./helpers');
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-secrets-'));
+    const before = process.env.SLUICE_SETTINGS;
+    process.env.SLUICE_SETTINGS = join(dir, 'settings.json');
+    const { api, close } = createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: dir });
+    try {
+      await api.kafkaSaveProfile('prod', { brokers: ['kafka1:9093'], sasl: { mechanism: 'scram-sha-256', username: 'sluice' } });
+      // Web host and CLI: no store; the environment is where the password goes, and that is said.
+      expect((await api.hostInfo()).secretStore).toBe('environment');
+      await expect(api.kafkaSetSecret('prod', 'hunter2')).rejects.toThrow('this host keeps no secrets: set SLUICE_SECRET_PROD in its environment');
+      // The desktop app's store: Electron's safeStorage there (it cannot run here); the same file format with an
+      // AES-256-GCM key held in memory standing in for the system's key.
+      const key = randomBytes(32);
+      setSecretStore(
+        new EncryptedFileSecretStore(join(dir, 'secrets.json'), {
+          available: () => true,
+          encrypt: (plain) => {
+            const iv = randomBytes(12);
+            const c = createCipheriv('aes-256-gcm', key, iv);
+            const body = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
+            return Buffer.concat([iv, c.getAuthTag(), body]);
+          },
+          decrypt: (sealed) => {
+            const d = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, 12));
+            d.setAuthTag(sealed.subarray(12, 28));
+            return Buffer.concat([d.update(sealed.subarray(28)), d.final()]).toString('utf8');
+          },
+        }),
+      );
+      expect((await api.hostInfo()).secretStore).toBe('system');
+      const profiles = await api.kafkaSetSecret('prod', 'hunter2');
+      expect(profiles.find((p) => p.name === 'prod')!.secret).toEqual({ variable: 'SLUICE_SECRET_PROD', set: true, store: 'system' });
+      expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).not.toContain('hunter2');
+      expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toContain('hunter2');
+      expect((await resolveProfile('prod', {})).password).toBe('hunter2');
+      await expect(api.kafkaSetSecret('nope', 'x')).rejects.toThrow('no Kafka connection profile "nope"');
+      // Deleting the profile forgets its secret.
+      await api.kafkaDeleteProfile('prod');
+      expect(JSON.parse(readFileSync(join(dir, 'secrets.json'), 'utf8'))).toEqual({});
+    } finally {
+      setSecretStore(undefined);
+      close();
+      if (before === undefined) delete process.env.SLUICE_SETTINGS;
+      else process.env.SLUICE_SETTINGS = before;
+    }
+  });
+});

@@ -32,6 +32,7 @@ const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
   // (The profile's fields are checked in full when it is saved, with messages naming them.)
   kafkaSaveProfile: z.tuple([z.string().min(1).max(64), z.record(z.string(), z.unknown())]),
   kafkaDeleteProfile: z.tuple([z.string().min(1).max(64)]),
+  kafkaSetSecret: z.tuple([z.string().min(1).max(64), z.string().min(1).max(4096).nullable()]),
   kafkaTestConnection: z.tuple([z.string().min(1).max(128)]),
   kafkaTopics: z.tuple([z.string().min(1).max(128)]),
   kafkaSample: z.tuple([z.string().min(1).max(128), topic, z.number().int().min(0), z.number().int().min(1).max(1000)]),

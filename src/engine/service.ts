@@ -16,7 +16,8 @@ import { findMediaGroups } from './media/group';
 import { listMediaDevices } from './media/devices';
 import { consumerGroups, listProfiles, listTopics, sampleMessages, tailPartition, testConnection } from './kafka/browser';
 import { kafkaError } from './kafka/client';
-import { deleteProfile, saveProfile } from './kafka/profiles';
+import { deleteProfile, readProfiles, saveProfile, secretVariable } from './kafka/profiles';
+import { secretStore } from './kafka/secrets';
 import type { KafkaProfileSettings } from '../shared/kafka';
 import { listNodeTypes } from './registry';
 import { Flow } from './runtime/flow';
@@ -117,8 +118,22 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   async kafkaDeleteProfile(name: string) {
     try {
       deleteProfile(name);
+      secretStore()?.delete(name);
     } catch (err) {
       throw new StudioError((err as Error).message, 'not-found');
+    }
+    return listProfiles();
+  }
+
+  async kafkaSetSecret(name: string, secret: string | null) {
+    const store = secretStore();
+    if (!store) throw new StudioError(`this host keeps no secrets: set ${secretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`, 'unsupported');
+    if (!readProfiles()[name]) throw new StudioError(`no Kafka connection profile "${name}"`, 'not-found');
+    try {
+      if (secret === null) store.delete(name);
+      else store.set(name, secret);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'unsupported');
     }
     return listProfiles();
   }
@@ -191,7 +206,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async hostInfo(): Promise<HostInfo> {
-    return { nativeDialogs: this.options.fileDialogs !== undefined, workspaceDir: resolve(this.workspaceDir) };
+    return { nativeDialogs: this.options.fileDialogs !== undefined, workspaceDir: resolve(this.workspaceDir), secretStore: secretStore() ? 'system' : 'environment' };
   }
 
   private dialogs(): FileDialogs {

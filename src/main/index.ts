@@ -1,13 +1,14 @@
 /**
  * The Electron main process: one window, the engine hosted in-process and served over IPC.
  */
-import { app, BrowserWindow, dialog, shell } from 'electron';
+import { app, BrowserWindow, dialog, safeStorage, shell } from 'electron';
 import { join } from 'node:path';
 import { serveApi } from '../shared/rpc';
 import { validateApiArgs } from '../engine/api-args';
 import { StudioService, type FileDialogs } from '../engine/service';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { windowPort } from './ipc-port';
+import { EncryptedFileSecretStore, setSecretStore } from '../engine/kafka/secrets';
 import { studioWindowOptions } from './window-options';
 
 const root = app.isPackaged ? process.resourcesPath : findPackageRoot(import.meta.dirname);
@@ -28,6 +29,15 @@ const fileDialogs: FileDialogs = {
     return r.canceled ? undefined : r.filePath;
   },
 };
+
+// Connection secrets, encrypted with the system's key (Keychain, DPAPI, libsecret) in the app's data folder.
+setSecretStore(
+  new EncryptedFileSecretStore(join(app.getPath('userData'), 'secrets.json'), {
+    available: () => safeStorage.isEncryptionAvailable(),
+    encrypt: (plain) => safeStorage.encryptString(plain),
+    decrypt: (sealed) => safeStorage.decryptString(sealed),
+  }),
+);
 
 const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), fileDialogs });
 

@@ -61,6 +61,8 @@ export interface HostInfo {
   /** The desktop app shows the system's open and save dialogs; the web host lists the workspace instead. */
   nativeDialogs: boolean;
   workspaceDir: string;
+  /** Where connection secrets are kept: the system's secret store (desktop app) or the environment (SLUICE_SECRET_<PROFILE>). */
+  secretStore: 'system' | 'environment';
 }
 
 /** Request/response methods. Every one returns a promise; arguments are validated on the engine side. */
@@ -106,6 +108,8 @@ export interface StudioMethods {
   /** Add or replace a profile in the app's settings (never a secret: those come from the secret store / environment). */
   kafkaSaveProfile(name: string, profile: KafkaProfileSettings): Promise<KafkaProfileInfo[]>;
   kafkaDeleteProfile(name: string): Promise<KafkaProfileInfo[]>;
+  /** Keep a profile's password in the system's secret store (desktop app); null forgets it. Elsewhere refused with where to put it. */
+  kafkaSetSecret(name: string, secret: string | null): Promise<KafkaProfileInfo[]>;
   /** Connect with a profile and say what worked or what failed, in words. */
   kafkaTestConnection(profile: string): Promise<ConnectionTest>;
   /** Topics with their partitions and watermarks. */
@@ -206,6 +210,7 @@ export const STUDIO_METHODS = [
   'kafkaProfiles',
   'kafkaSaveProfile',
   'kafkaDeleteProfile',
+  'kafkaSetSecret',
   'kafkaTestConnection',
   'kafkaTopics',
   'kafkaSample',

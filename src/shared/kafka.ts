@@ -7,8 +7,8 @@ export interface KafkaProfileInfo {
   local: boolean;
   sasl?: { mechanism: string; username: string };
   tls: boolean;
-  /** Where its secret comes from, and whether it is set. */
-  secret?: { variable: string; set: boolean };
+  /** Where its secret comes from, and whether it is set: the system's secret store (desktop app) or the environment. */
+  secret?: { variable: string; set: boolean; store: 'system' | 'environment' };
 }
 
 /** A profile as kept in the settings (no secret). */

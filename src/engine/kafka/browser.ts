@@ -5,6 +5,7 @@
 import type { BrowsedMessage, ConnectionTest, GroupInfo, GroupPartitionLag, KafkaProfileInfo, TopicInfo } from '../../shared/kafka';
 import { kafkaClient, kafkaError, PartitionReader, type FetchedMessage } from './client';
 import { LOCAL_PROFILE, readProfiles, resolveProfile, secretVariable } from './profiles';
+import { secretStore } from './secrets';
 
 export function listProfiles(): KafkaProfileInfo[] {
   const local: KafkaProfileInfo = { name: LOCAL_PROFILE, brokers: [], local: true, tls: false };
@@ -15,7 +16,9 @@ export function listProfiles(): KafkaProfileInfo[] {
       brokers: p.brokers,
       local: false,
       tls: !!p.tls,
-      ...(p.sasl ? { sasl: p.sasl, secret: { variable: secretVariable(name), set: !!process.env[secretVariable(name)] } } : {}),
+      ...(p.sasl
+        ? { sasl: p.sasl, secret: { variable: secretVariable(name), set: !!(secretStore()?.get(name) ?? process.env[secretVariable(name)]), store: secretStore() ? ('system' as const) : ('environment' as const) } }
+        : {}),
     })),
   ];
 }

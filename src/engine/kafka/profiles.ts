@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { MockCluster } from './mock';
+import { secretStore } from './secrets';
 
 export const LOCAL_PROFILE = 'local';
 
@@ -125,7 +126,10 @@ export async function resolveProfile(name: string, env: NodeJS.ProcessEnv = proc
     const known = [LOCAL_PROFILE, ...Object.keys(profiles)].map((n) => `"${n}"`).join(', ');
     throw new Error(`no Kafka connection profile "${name}" (profiles: ${known}; they are kept in ${settingsPath()})`);
   }
-  const password = env[secretVariable(name)];
-  if (p.sasl && !password) throw new Error(`profile "${name}" uses SASL ${p.sasl.mechanism} as "${p.sasl.username}": set its password in ${secretVariable(name)}`);
+  const password = secretStore()?.get(name) ?? env[secretVariable(name)];
+  if (p.sasl && !password) {
+    const where = secretStore() ? `save its password in the profile (kept in the system’s secret store) or set ${secretVariable(name)}` : `set its password in ${secretVariable(name)}`;
+    throw new Error(`profile "${name}" uses SASL ${p.sasl.mechanism} as "${p.sasl.username}": ${where}`);
+  }
   return { ...p, name, local: false, password };
 }

@@ -4,6 +4,7 @@ import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
 import { topicBrowserStore } from '../state/ui';
+import { host } from '../state/files';
 
 /** Messages kept in the list while tailing. */
 const KEEP = 200;
@@ -203,6 +204,8 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
   const [caFile, setCaFile] = useState('');
   const [tls, setTls] = useState(existing?.tls ?? false);
   const [error, setError] = useState<string>();
+  const [password, setPassword] = useState('');
+  const secrets = useLoad(() => host().then((h) => h.secretStore), []);
   const save = async () => {
     setError(undefined);
     const profile: KafkaProfileSettings = { brokers: brokers.split(/[\s,]+/).filter(Boolean) };
@@ -210,6 +213,7 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
     if (tls) profile.tls = caFile ? { caFile } : {};
     try {
       await studioApi().kafkaSaveProfile(name.trim(), profile);
+      if (mechanism && password) await studioApi().kafkaSetSecret(name.trim(), password);
       onSaved(name.trim());
     } catch (err) {
       setError((err as Error).message);
@@ -254,7 +258,18 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
         </label>
       )}
       <button type="submit">Save profile</button>
-      {mechanism && <p className="hint">The password is never saved with the profile: it is read from {variable} (the desktop app keeps it in the system’s secret store).</p>}
+      {mechanism && secrets.value === 'system' && (
+        <label>
+          password <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="SASL password" autoComplete="off" placeholder={existing?.secret?.set ? 'kept; type to replace' : ''} />
+        </label>
+      )}
+      {mechanism && (
+        <p className="hint">
+          {secrets.value === 'system'
+            ? 'The password is never saved with the profile: it is kept encrypted in the system’s secret store.'
+            : `The password is never saved with the profile: it is read from ${variable} (the desktop app keeps it in the system’s secret store).`}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert">
           {error}

@@ -79,7 +79,7 @@ export async function newPipeline(): Promise<void> {
 
 let hostInfo: Promise<HostInfo> | undefined;
 /** What the host offers (asked once): the desktop app has system dialogs, the web host a workspace listing. */
-const host = (): Promise<HostInfo> => (hostInfo ??= studioApi().hostInfo());
+export const host = (): Promise<HostInfo> => (hostInfo ??= studioApi().hostInfo());
 
 /** Put an opened file in the editor (or say why it cannot be edited). */
 function loadOpened(opened: OpenedPipeline, path: string): void {
