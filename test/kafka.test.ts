@@ -175,6 +175,30 @@ describe('records a node downstream cannot handle', () => {
   });
 });
 
+describe('where a source starts', () => {
+  // (The mock cluster answers a ListOffsets by time with the partition's end, as a broker without a time index would;
+  // the source checks the answer against the records' timestamps and finds the offset itself.)
+  it('start: timestamp reads from the first record at or after that time; latest only what comes after it joined', async () => {
+    await cluster.createTopic('history', 1);
+    const producer = kafkaClient(profile()).producer();
+    await producer.connect();
+    const t0 = Date.now() - 60_000;
+    await producer.send({ topic: 'history', messages: Array.from({ length: 10 }, (_, i) => ({ value: JSON.stringify({ i }), timestamp: String(t0 + i * 1000) })) });
+    const source = (group: string, config: Record<string, unknown>) => doc([{ id: 'in', type: 'kafka-source', config: { topics: ['history'], group, ...config } }, { id: 'keep', type: 'debug' }], ['in.out>keep.in']);
+    const fromTime = await startFlow(source('from-time', { start: 'timestamp', startTimestamp: t0 + 5000 }));
+    const latest = await startFlow(source('from-now', { start: 'latest' }));
+    await until(() => (fromTime.flow.peek('keep') ?? []).length >= 5);
+    await sleep(4000); // both joined
+    await producer.send({ topic: 'history', messages: [{ value: JSON.stringify({ i: 10 }) }] });
+    await until(() => (latest.flow.peek('keep') ?? []).length >= 1 && (fromTime.flow.peek('keep') ?? []).length >= 6);
+    await fromTime.flow.stop();
+    await latest.flow.stop();
+    await producer.disconnect();
+    expect((fromTime.flow.peek('keep') as { i: number }[]).map((r) => r.i)).toEqual([5, 6, 7, 8, 9, 10]);
+    expect((latest.flow.peek('keep') as { i: number }[]).map((r) => r.i)).toEqual([10]);
+  }, 60_000);
+});
+
 describe('consumer groups', () => {
   it('two members of one group split the partitions: both get some, and together they read every record', async () => {
     await cluster.createTopic('likes', 4);

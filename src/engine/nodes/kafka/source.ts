@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { bytesItem, defineNode, type Rec } from '../../spec';
-import { kafkaClient, kafkaError, type Consumer, type EachBatchPayload, type Producer } from '../../kafka/client';
+import { kafkaClient, kafkaError, PartitionReader, type Consumer, type EachBatchPayload, type Producer } from '../../kafka/client';
 import { OffsetTracker } from '../../kafka/offsets';
 import { resolveProfile } from '../../kafka/profiles';
 import { deadLetterHeaders, headersOf, profileField, watchConnection } from './common';
@@ -101,11 +101,17 @@ export default defineNode({
         if (cfg.start === 'timestamp') {
           const admin = kafka.admin();
           await admin.connect();
+          const reader = new PartitionReader(kafka);
           try {
             for (const topic of cfg.topics) {
-              for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, cfg.startTimestamp)) startAt.set(`${topic}/${o.partition}`, o.offset);
+              const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
+              for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, cfg.startTimestamp)) {
+                const offset = await offsetForTime(reader, topic, o.partition, cfg.startTimestamp!, lows.get(o.partition) ?? 0, Number(o.offset));
+                startAt.set(`${topic}/${o.partition}`, String(offset));
+              }
             }
           } finally {
+            await reader.close();
             await admin.disconnect();
           }
         }
@@ -236,4 +242,21 @@ class VideoReassembly {
     this.splitter.push(part);
     return [part];
   }
+}
+
+/**
+ * The first offset of a partition at or after `time`: the broker's answer (ListOffsets by time), checked — the
+ * record before it must be older — and otherwise found by bisecting the records' timestamps between the log start
+ * and that answer (brokers that do not index by time answer with the end; timestamps are taken as non-decreasing).
+ */
+async function offsetForTime(reader: PartitionReader, topic: string, partition: number, time: number, low: number, answer: number): Promise<number> {
+  const at = async (offset: number) => (await reader.read(topic, partition, offset, 64 * 1024)).messages[0]?.timestamp;
+  if (answer <= low || ((await at(answer - 1)) ?? -Infinity) < time) return answer;
+  let [lo, hi] = [low, answer];
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (((await at(mid)) ?? Infinity) < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
