@@ -9,7 +9,7 @@ import { CaptureDevices } from './CaptureDevices';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
-import { isLocked, runStore } from '../state/studio';
+import { isLocked, metricsStore, runStore } from '../state/studio';
 import { focusStore, select, selectionStore } from '../state/ui';
 import { deleteSelection, duplicateSelection } from '../state/commands';
 
@@ -188,6 +188,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {(node.type === 'encoder' || carriesKafkaVideo(node)) && <Preview target={node.id} />}
       {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && <CaptureDevices node={node} />}
+      {node.type === 'kafka-source' && <PartitionLag nodeId={node.id} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );
@@ -210,6 +211,33 @@ function QueueLimit(p: { id: string; unit: string; value: number | undefined; mi
 
 /** A Kafka source reading video (fMP4 published by a Kafka sink with a stream): the studio can watch it. */
 const carriesKafkaVideo = (node: PipelineNode | undefined): boolean => node?.type === 'kafka-source' && node.config.format === 'fmp4';
+
+/** A running Kafka source's consumer lag, partition by partition. */
+function PartitionLag({ nodeId }: { nodeId: string }) {
+  const lag = useSelect(metricsStore, (m) => {
+    const l = m.latest?.nodes[nodeId]?.kafka?.lag;
+    return l ? JSON.stringify(Object.entries(l).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))) : undefined;
+  });
+  if (!lag) return null;
+  return (
+    <table className="partition-lag" aria-label="consumer lag per partition">
+      <thead>
+        <tr>
+          <th>partition</th>
+          <th>lag</th>
+        </tr>
+      </thead>
+      <tbody>
+        {(JSON.parse(lag) as [string, number][]).map(([p, n]) => (
+          <tr key={p}>
+            <td>{p}</td>
+            <td>{n}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   const infos = useSelect(documentStore, (s) => s.nodeTypes);
