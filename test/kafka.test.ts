@@ -123,6 +123,8 @@ describe('Kafka source and sink with an independent client (kcat)', () => {
 describe('poison records', () => {
   it('go to the dead-letter topic with headers naming the node, the error and where they came from; the rest flow', async () => {
     await cluster.createTopic('gifts', 1);
+    // (One partition, so that the dead letters read back in the order they were written.)
+    await cluster.createTopic('gifts-dlq', 1);
     kcat(['-P', '-t', 'gifts'], ['{"coins":1}', 'not json {', '{"coins":2}', '{"coins":3'].join('\n') + '\n');
     const d = doc(
       [
@@ -150,6 +152,7 @@ describe('records a node downstream cannot handle', () => {
   it('an expression error in an operator and a record a sink cannot send go to the source’s dead-letter topic, naming the node; all is committed', async () => {
     await cluster.createTopic('tips', 1);
     await cluster.createTopic('tips-out', 1);
+    await cluster.createTopic('tips-dlq', 1);
     kcat(['-P', '-t', 'tips', '-K', '|'], ['a|{"coins":"5"}', 'b|{"coins":"abc"}', 'c|{"coins":"7","p":"x"}', 'd|{"coins":"9"}'].join('\n') + '\n');
     const d = doc(
       [
