@@ -181,6 +181,44 @@ describe('records a node downstream cannot handle', () => {
   });
 });
 
+describe('at least once through a window', () => {
+  it('a batch of records is committed only when every window it fed has written its result', async () => {
+    await cluster.createTopic('likes-ts', 1);
+    const producer = kafkaClient(profile()).producer();
+    await producer.connect();
+    const t0 = 1_800_000_000_000;
+    const send = (from: number, n: number) => producer.send({ topic: 'likes-ts', messages: Array.from({ length: n }, (_, k) => ({ value: JSON.stringify({ ts: t0 + (from + k) * 100, count: 1 }) })) });
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['likes-ts'], group: 'windowed', commitIntervalMs: 50 } },
+        { id: 'perSecond', type: 'window', config: { sizeMs: 1000, aggregates: [{ op: 'sum', field: 'count', as: 'likes' }] } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'likes-per-second' } },
+      ],
+      ['in.out>perSecond.in', 'perSecond.out>out.in'],
+    );
+    const { flow } = await startFlow(d);
+    const results = () => readAll('likes-per-second').map((m) => JSON.parse(m.payload!).likes as number);
+    // Event times 0–1.9 s: the first second's window fires; the second's stays open, holding the batch.
+    await sleep(3500);
+    await send(0, 20);
+    await until(() => results().length >= 1);
+    await sleep(500);
+    expect(await committed('windowed', 'likes-ts')).toBe(0);
+    // 2–2.9 s: the watermark passes 2 s, the second window's result is written, and the first batch is committed;
+    // the new batch is held by the third window.
+    await send(20, 10);
+    await until(() => results().length >= 2);
+    await until(async () => (await committed('windowed', 'likes-ts')) === 20);
+    await sleep(500);
+    expect(await committed('windowed', 'likes-ts')).toBe(20);
+    // Stopping fires the last window; once its result is written, its records are committed too.
+    await flow.stop();
+    await producer.disconnect();
+    expect(results()).toEqual([10, 10, 10]);
+    expect(await committed('windowed', 'likes-ts')).toBe(30);
+  }, 60_000);
+});
+
 describe('where a source starts', () => {
   // (The mock cluster answers a ListOffsets by time with the partition's end, as a broker without a time index would;
   // the source checks the answer against the records' timestamps and finds the offset itself.)

@@ -82,6 +82,8 @@ export default defineNode({
       }
     };
     const video = cfg.format === 'fmp4' ? new VideoReassembly(cfg.stream) : undefined;
+    /** Set once reading has stopped: ends the periodic commits (the last one is made in close). */
+    let stopCommitting: (() => void) | undefined;
     const commit = async () => {
       const offsets = tracker.takeCommits();
       if (!offsets.length || !consumer) return;
@@ -176,15 +178,20 @@ export default defineNode({
           },
         });
         await stopped;
-        // Stop reading, let what was read be handled downstream (a bounded wait), commit it while still a member
-        // of the group (a consumer that has left cannot commit), then leave.
+        // Stop reading; returning closes this node's outputs, so that the nodes downstream finish (windows fire
+        // what they hold) — and `close` commits what they acknowledge.
         c.pause([...assigned].map((topic) => ({ topic })));
-        for (let i = 0; i < 100 && tracker.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
-        clearInterval(timer);
-        await commit();
-        await c.stop();
+        stopCommitting = () => clearInterval(timer);
       },
       async close() {
+        // Let what was read be handled downstream (a bounded wait), commit it while still a member of the group (a
+        // consumer that has left cannot commit), then leave.
+        if (stopCommitting) {
+          for (let i = 0; i < 300 && tracker.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+          stopCommitting();
+          await commit();
+          await consumer?.stop();
+        }
         video?.preview.end();
         await consumer?.disconnect().catch(() => undefined);
         await deadLetters?.disconnect().catch(() => undefined);
