@@ -19,7 +19,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
     nodes: [
       { id: 'room', type: 'live-room', position: { x: 0, y: 0 }, config: { rate: 100 } },
       { id: 'events', type: 'kafka-sink', position: { x: 300, y: 0 }, config: { topic: 'room-events', key: 'room' } },
-      { id: 'read', type: 'kafka-source', position: { x: 0, y: 200 }, config: { topics: ['room-events'], group: 'board' } },
+      { id: 'read', type: 'kafka-source', position: { x: 0, y: 200 }, config: { topics: ['room-events'], group: 'board', batchSize: 20 } },
       { id: 'slow', type: 'debug', position: { x: 300, y: 200 }, config: { maxRecordsPerSecond: 20 } },
     ],
     edges: [

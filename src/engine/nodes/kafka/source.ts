@@ -27,6 +27,7 @@ const config = z.strictObject({
     .describe('json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port; fmp4: video published by a Kafka sink with a stream — whole fMP4 parts on the bytes port, from an init segment on, and a preview in the studio.'),
   stream: z.string().regex(/^[\w.-]+$/).optional().describe('fmp4: the stream to read (its key), when the topic carries several.'),
   deadLetterTopic: z.string().regex(/^[\w.-]+$/).optional().describe('Where records that cannot be read go (with headers saying why); empty: counted as errors and skipped.'),
+  batchSize: z.number().int().min(1).max(100_000).default(500).describe('Records passed on at a time at most (a stop waits for one such batch beyond the queues).').meta({ unit: 'records' }),
   sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(10_000).describe('A member not heard from this long is taken out of the group and its partitions given to the others (a crashed runner’s too).').meta({ unit: 'ms' }),
   commitIntervalMs: z.number().int().min(10).max(60_000).default(200).describe('How often acknowledged offsets are committed.').meta({ unit: 'ms' }),
 });
@@ -148,33 +149,40 @@ export default defineNode({
           autoCommit: false,
           eachBatchAutoResolve: false,
           eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-            const { topic, partition, messages } = batch;
-            if (messages.length === 0 || !isRunning() || isStale()) return;
-            const first = Number(messages[0]!.offset);
-            const last = Number(messages.at(-1)!.offset);
-            const records: Rec[] = [];
-            const bad: { message: (typeof messages)[number]; error: string }[] = [];
-            if (video) for (const m of messages) records.push(...video.take(m).map(bytesItem));
-            else for (const m of messages) {
-              const r = read(m, topic, partition);
-              if (r instanceof Error) bad.push({ message: m, error: r.message });
-              else records.push(r instanceof Uint8Array ? bytesItem(r) : r);
-            }
-            tracker.emitted(topic, partition, first, last);
-            // The unreadable go to the dead-letter topic first: the batch counts as handled only once they are there.
-            if (bad.length) {
-              for (const b of bad) ctx.error(`${topic}/${partition}@${b.message.offset}: ${b.error}`);
-              if (deadLetters && cfg.deadLetterTopic) {
-                await deadLetters.send({ topic: cfg.deadLetterTopic, messages: bad.map((b) => ({ key: b.message.key, value: b.message.value, headers: deadLetterHeaders(ctx.nodeId, b.error, topic, partition, b.message.offset, b.message.headers) })) });
+            const { topic, partition } = batch;
+            // In chunks of at most batchSize records: a stop waits for no more than one chunk beyond the queues, and
+            // what is not emitted when it comes is read again next time (never committed, so not lost).
+            for (let from = 0; from < batch.messages.length; from += cfg.batchSize) {
+              if (!isRunning() || isStale() || ctx.signal.aborted) return;
+              const messages = batch.messages.slice(from, from + cfg.batchSize);
+              const first = Number(messages[0]!.offset);
+              const last = Number(messages.at(-1)!.offset);
+              const records: Rec[] = [];
+              const bad: { message: (typeof messages)[number]; error: string }[] = [];
+              if (video) for (const m of messages) records.push(...video.take(m).map(bytesItem));
+              else {
+                for (const m of messages) {
+                  const r = read(m, topic, partition);
+                  if (r instanceof Error) bad.push({ message: m, error: r.message });
+                  else records.push(r instanceof Uint8Array ? bytesItem(r) : r);
+                }
               }
+              tracker.emitted(topic, partition, first, last);
+              // The unreadable go to the dead-letter topic first: the chunk counts as handled only once they are there.
+              if (bad.length) {
+                for (const b of bad) ctx.error(`${topic}/${partition}@${b.message.offset}: ${b.error}`);
+                if (deadLetters && cfg.deadLetterTopic) {
+                  await deadLetters.send({ topic: cfg.deadLetterTopic, messages: bad.map((b) => ({ key: b.message.key, value: b.message.value, headers: deadLetterHeaders(ctx.nodeId, b.error, topic, partition, b.message.offset, b.message.headers) })) });
+                }
+              }
+              const done = () => tracker.acknowledged(topic, partition, first);
+              const port = cfg.format === 'bytes' || video ? 'bytes' : 'out';
+              const wait = records.length ? ctx.emitTracked(port, records, done) : done();
+              if (wait) await wait;
+              resolveOffset(messages.at(-1)!.offset);
+              await heartbeat();
             }
-            const done = () => tracker.acknowledged(topic, partition, first);
-            const port = cfg.format === 'bytes' || video ? 'bytes' : 'out';
-            const wait = records.length ? ctx.emitTracked(port, records, done) : done();
-            if (wait) await wait;
-            resolveOffset(messages.at(-1)!.offset);
             lag.set(`${topic}/${partition}`, Number(batch.offsetLag()));
-            await heartbeat();
           },
         });
         await stopped;
@@ -187,7 +195,15 @@ export default defineNode({
         // Let what was read be handled downstream (a bounded wait), commit it while still a member of the group (a
         // consumer that has left cannot commit), then leave.
         if (stopCommitting) {
-          for (let i = 0; i < 300 && tracker.inFlight > 0; i++) await new Promise((r) => setTimeout(r, 50));
+          // Wait while acknowledgements still come (a batch that was waiting for queue room when the run stopped is
+          // discarded and never will be: it stays uncommitted, to be read again), at most 12 s.
+          let last = tracker.inFlight;
+          let still = 0;
+          for (let i = 0; i < 240 && tracker.inFlight > 0 && still < 20; i++) {
+            await new Promise((r) => setTimeout(r, 50));
+            still = tracker.inFlight === last ? still + 1 : 0;
+            last = tracker.inFlight;
+          }
           stopCommitting();
           await commit();
           await consumer?.stop();
