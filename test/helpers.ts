@@ -55,4 +55,25 @@ export function chain(name: string, nodes: { id: string; type: string; config?: 
   };
 }
 
+export interface WiredNode {
+  id: string;
+  type: string;
+  config?: Record<string, unknown>;
+}
+
+/** A document from nodes (laid out in a row) and wires written `from.port>to.port`. */
+export function wired(name: string, nodes: WiredNode[], wires: string[]): PipelineDocument {
+  return {
+    version: 1,
+    name,
+    nodes: nodes.map((n, i) => ({ id: n.id, type: n.type, position: { x: i * 200, y: 0 }, config: n.config ?? {} })),
+    edges: wires.map((w, i) => {
+      const [from, to] = w.split('>') as [string, string];
+      const [fn, fp] = from.split('.') as [string, string];
+      const [tn, tp] = to.split('.') as [string, string];
+      return { id: `e${i + 1}`, from: { node: fn, port: fp }, to: { node: tn, port: tp } };
+    }),
+  };
+}
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -9,7 +9,7 @@ import type { MockCluster } from '../src/engine/kafka/mock';
 import { OffsetTracker } from '../src/engine/kafka/offsets';
 import { localCluster, type KafkaProfile } from '../src/engine/kafka/profiles';
 import type { PipelineDocument } from '../src/shared/document';
-import { sleep, startFlow } from './helpers';
+import { sleep, startFlow, wired, type WiredNode } from './helpers';
 
 let cluster: MockCluster;
 const profile = (): KafkaProfile => ({ name: 'local', local: true, brokers: cluster.brokers, clientId: 'test' });
@@ -22,24 +22,7 @@ afterAll(async () => {
   await cluster.stop();
 });
 
-interface N {
-  id: string;
-  type: string;
-  config?: Record<string, unknown>;
-}
-function doc(nodes: N[], wires: string[]): PipelineDocument {
-  return {
-    version: 1,
-    name: 'kafka',
-    nodes: nodes.map((n, i) => ({ id: n.id, type: n.type, position: { x: i * 200, y: 0 }, config: n.config ?? {} })),
-    edges: wires.map((w, i) => {
-      const [from, to] = w.split('>') as [string, string];
-      const [fn, fp] = from.split('.') as [string, string];
-      const [tn, tp] = to.split('.') as [string, string];
-      return { id: `e${i + 1}`, from: { node: fn, port: fp }, to: { node: tn, port: tp } };
-    }),
-  };
-}
+const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('kafka', nodes, wires);
 
 const kcat = (args: string[], input?: string) => {
   const r = spawnSync('kcat', ['-b', cluster.bootstrap, ...args], { input, encoding: 'utf8', timeout: 30_000 });

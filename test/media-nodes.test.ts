@@ -12,33 +12,15 @@ import type { PipelineDocument } from '../src/shared/document';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { Fmp4Splitter, type Fmp4Part } from '../src/engine/media/fmp4';
 import type { PreviewPart } from '../src/engine/media/preview';
-import { sleep, startFlow } from './helpers';
+import { sleep, startFlow, wired, type WiredNode } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-media-nodes-'));
 process.env.SLUICE_CACHE ??= mkdtempSync(join(tmpdir(), 'sluice-cache-'));
 
-interface N {
-  id: string;
-  type: string;
-  config?: Record<string, unknown>;
-}
-/** A document from nodes and wires written `from.port>to.port`. */
-function doc(nodes: N[], wires: string[]): PipelineDocument {
-  return {
-    version: 1,
-    name: 'media',
-    nodes: nodes.map((n, i) => ({ id: n.id, type: n.type, position: { x: i * 200, y: 0 }, config: n.config ?? {} })),
-    edges: wires.map((w, i) => {
-      const [from, to] = w.split('>') as [string, string];
-      const [fn, fp] = from.split('.') as [string, string];
-      const [tn, tp] = to.split('.') as [string, string];
-      return { id: `e${i + 1}`, from: { node: fn, port: fp }, to: { node: tn, port: tp } };
-    }),
-  };
-}
+const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('media', nodes, wires);
 
-const pattern = (config: Record<string, unknown> = {}): N => ({ id: 'cam', type: 'test-pattern', config: { width: 320, height: 240, realtime: false, ...config } });
-const encoder = (config: Record<string, unknown> = {}): N => ({ id: 'enc', type: 'encoder', config: { device: 'cpu', gopFrames: 30, ...config } });
+const pattern = (config: Record<string, unknown> = {}): WiredNode => ({ id: 'cam', type: 'test-pattern', config: { width: 320, height: 240, realtime: false, ...config } });
+const encoder = (config: Record<string, unknown> = {}): WiredNode => ({ id: 'enc', type: 'encoder', config: { device: 'cpu', gopFrames: 30, ...config } });
 
 async function runToEnd(d: PipelineDocument, options = {}) {
   const rec = await startFlow(d, 250, options);
