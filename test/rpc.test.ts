@@ -94,7 +94,7 @@ describe('StudioApi over the in-memory transport', () => {
 
   it('the web host has no system dialogs and says so; the desktop app opens and saves where the user chose', async () => {
     const web = local();
-    expect(await web.api.hostInfo()).toEqual({ nativeDialogs: false, workspaceDir: expect.any(String) });
+    expect(await web.api.hostInfo()).toEqual({ nativeDialogs: false, workspaceDir: expect.any(String), secretStore: 'environment' });
     await expect(web.api.openWithDialog()).rejects.toThrow('system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs');
 
     // The system dialogs (Electron's, in the desktop app) cannot open here; this stands in for the user's choice.
