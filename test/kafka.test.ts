@@ -408,19 +408,26 @@ describe('a runner killed outright', () => {
     const copied = () => readAll('orders-copy').map((m) => (JSON.parse(m.payload!) as { seq: number }).seq);
     // First run: commits are a minute apart, so none has happened when the sink has written everything.
     const first = pipeline(60_000);
-    await until(() => copied().length >= N, 30_000);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-    expect(await committed('killed', 'orders')).toBe(0);
-    // Second run: from the last commit (none), so everything again; stopped cleanly, it commits.
-    const second = pipeline(200);
-    await until(() => copied().length >= 2 * N, 45_000);
-    await until(async () => (await committed('killed', 'orders')) === N, 10_000);
-    second.kill('SIGTERM');
-    expect(await new Promise((r) => second.once('exit', r))).toBe(0);
-    const seqs = copied();
-    expect(new Set(seqs).size).toBe(N);
-    console.log(`killed runner: ${seqs.length} messages written for ${N} records (${seqs.length - N} duplicates, none lost)`);
+    let second: ReturnType<typeof pipeline> | undefined;
+    try {
+      await until(() => copied().length >= N, 30_000);
+      first.kill('SIGKILL');
+      await new Promise((r) => first.once('exit', r));
+      expect(await committed('killed', 'orders')).toBe(0);
+      // Second run: from the last commit (none), so everything again; stopped cleanly, it commits.
+      second = pipeline(200);
+      await until(() => copied().length >= 2 * N, 45_000);
+      await until(async () => (await committed('killed', 'orders')) === N, 10_000);
+      const stopping = second;
+      stopping.kill('SIGTERM');
+      expect(await new Promise((r) => stopping.once('exit', r))).toBe(0);
+      const seqs = copied();
+      expect(new Set(seqs).size).toBe(N);
+      console.log(`killed runner: ${seqs.length} messages written for ${N} records (${seqs.length - N} duplicates, none lost)`);
+    } finally {
+      // A runner left by a failed assertion must not outlive the test.
+      for (const child of [first, second]) if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   }, 90_000);
 });
 
