@@ -170,7 +170,13 @@ program
   .description('run a pipeline headless, printing a summary each second; SIGINT/SIGTERM stop it cleanly')
   .option('--duration <seconds>', 'stop after this many seconds', seconds)
   .option('--metrics <out.ndjson>', 'write every metrics tick as a line of JSON')
-  .action(async (file: string, opts) => exit(await runCommand(file, opts)));
+  .action(async (file: string, opts) => {
+    const code = await runCommand(file, opts);
+    // The run is over: leave now, whatever a client library still keeps going (a Kafka client whose brokers are
+    // gone retries without end), once what was written has reached stdout and stderr.
+    await new Promise<void>((r) => process.stdout.write('', () => process.stderr.write('', () => r())));
+    process.exit(code);
+  });
 program
   .command('nodes')
   .description('list the node types with their ports and config fields')
