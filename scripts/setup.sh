@@ -14,6 +14,8 @@ command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 dpkg -s librdkafka-dev >/dev/null 2>&1 || need+=(librdkafka-dev)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
+# redis-server: the embedded Redis of the local profile, and the tests' Redis.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # ps: the tests list processes to prove that no ffmpeg is left behind.
 command -v ps >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then

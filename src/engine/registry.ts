@@ -21,6 +21,7 @@ import packager from './nodes/media/packager';
 import hls from './nodes/sinks/hls';
 import kafkaSource from './nodes/kafka/source';
 import kafkaSink from './nodes/kafka/sink';
+import redisSink from './nodes/redis/sink';
 import type { NodeTypeInfo } from '../shared/spec';
 
 const SPECS: readonly NodeSpec[] = [
@@ -43,6 +44,7 @@ const SPECS: readonly NodeSpec[] = [
   file,
   mediaFile,
   hls,
+  redisSink,
 ] as unknown as NodeSpec[];
 
 /** A set of node types to validate and run documents against. */

@@ -1,0 +1,121 @@
+/**
+ * `redis` sink: the room's live state in Redis — counters, hashes, leaderboards, streams, pub/sub, values — each
+ * record one command built from JSONata templates, a batch sent as one pipeline. A batch is acknowledged when Redis
+ * has answered it; a record Redis refuses (WRONGTYPE, ...) goes to the error / dead-letter path and the others are
+ * written.
+ */
+import Redis from 'ioredis';
+import { z } from 'zod';
+import { BAIL, compileExpression, lintExpression, type CompiledExpression } from '../../expression';
+import { defineNode, type Rec } from '../../spec';
+import { localRedis } from '../../redis/local';
+
+const LOCAL = 'local';
+
+const config = z.strictObject({
+  profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others by URL in the app’s settings.'),
+  mode: z
+    .enum(['counter', 'hash', 'leaderboard', 'stream', 'publish', 'value'])
+    .describe('counter: INCRBY key (or HINCRBY key field); hash: HSET key field value; leaderboard: ZINCRBY key by member; stream: XADD key MAXLEN ~ n; publish: PUBLISH channel; value: SET key (EX ttl).'),
+  key: z.string().min(1).describe('JSONata: the key (or channel), e.g. "likes:" & room.'),
+  field: z.string().optional().describe('JSONata: the hash field (counter with a field uses HINCRBY; hash mode needs it).'),
+  member: z.string().optional().describe('JSONata: the leaderboard member, e.g. user.'),
+  by: z.string().optional().describe('JSONata: the increment for counter and leaderboard (default 1), e.g. coins.'),
+  value: z.string().optional().describe('JSONata: the value for hash, value and publish (default: the record as JSON); stream: the fields as an object (default: the record).'),
+  ttlSeconds: z.number().int().min(1).optional().describe('value mode: expire after this long.').meta({ unit: 's' }),
+  maxLen: z.number().int().min(1).default(10_000).describe('stream mode: keep about this many entries (MAXLEN ~).'),
+});
+
+type Config = z.output<typeof config>;
+
+async function evaluate(e: CompiledExpression, r: unknown): Promise<unknown> {
+  const v = e.fast(r);
+  return v === BAIL ? e.evaluate(r) : v;
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+export default defineNode({
+  type: 'redis',
+  category: 'sinks',
+  title: 'Redis',
+  description: 'Writes live state to Redis: counters, hashes, leaderboards, streams, pub/sub or values, pipelined per batch.',
+  inputs: [{ name: 'in', type: 'record', description: 'Records, each one command.' }],
+  outputs: [],
+  config,
+  lint(cfg, report) {
+    for (const f of ['key', 'field', 'member', 'by', 'value'] as const) if (cfg[f]) lintExpression(cfg[f], f, report);
+    if (cfg.mode === 'hash' && !cfg.field) report('field', 'hash mode needs a field');
+    if (cfg.mode === 'leaderboard' && !cfg.member) report('member', 'leaderboard mode needs a member');
+  },
+  create(cfg: Config, ctx) {
+    const compile = (s: string | undefined) => (s ? compileExpression(s) : undefined);
+    const [key, field, member, by, value] = [compile(cfg.key)!, compile(cfg.field), compile(cfg.member), compile(cfg.by), compile(cfg.value)];
+    let redis: Redis | undefined;
+
+    /** One record's command, as arguments for `call`. */
+    const command = async (r: Rec): Promise<string[]> => {
+      const k = text(await evaluate(key, r));
+      const num = async (e: CompiledExpression | undefined, what: string) => {
+        const n = e ? await evaluate(e, r) : 1;
+        if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`${what} expression gave ${JSON.stringify(n)}, not a number`);
+        return n;
+      };
+      const val = async () => (value ? text(await evaluate(value, r)) : JSON.stringify(r));
+      switch (cfg.mode) {
+        case 'counter': {
+          const n = await num(by, 'by');
+          if (!Number.isInteger(n)) throw new Error(`by expression gave ${n}: counters count in whole numbers`);
+          return field ? ['HINCRBY', k, text(await evaluate(field, r)), String(n)] : ['INCRBY', k, String(n)];
+        }
+        case 'hash':
+          return ['HSET', k, text(await evaluate(field!, r)), await val()];
+        case 'leaderboard':
+          return ['ZINCRBY', k, String(await num(by, 'by')), text(await evaluate(member!, r))];
+        case 'stream': {
+          const fields = value ? await evaluate(value, r) : r;
+          const flat = Object.entries(fields as Record<string, unknown>).flatMap(([f, v]) => [f, text(v)]);
+          return ['XADD', k, 'MAXLEN', '~', String(cfg.maxLen), '*', ...flat];
+        }
+        case 'publish':
+          return ['PUBLISH', k, await val()];
+        case 'value':
+          return cfg.ttlSeconds ? ['SET', k, await val(), 'EX', String(cfg.ttlSeconds)] : ['SET', k, await val()];
+      }
+    };
+
+    return {
+      async open() {
+        const url = cfg.profile === LOCAL ? (await localRedis()).url : undefined;
+        if (!url) throw new Error(`no Redis profile "${cfg.profile}" (only "local" for now)`);
+        redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
+        await redis.connect();
+      },
+      async process(_port, batch) {
+        const pipe = redis!.pipeline();
+        const sent: Rec[] = [];
+        for (const r of batch) {
+          try {
+            const [name, ...args] = await command(r);
+            pipe.call(name!, ...args);
+            sent.push(r);
+          } catch (err) {
+            const written = ctx.error((err as Error).message, r);
+            if (written) await written;
+          }
+        }
+        if (sent.length === 0) return;
+        // Acknowledged when Redis has answered the whole pipeline; a refused command is that record's error.
+        const results = (await pipe.exec()) ?? [];
+        for (const [i, [err]] of results.entries()) {
+          if (!err) continue;
+          const written = ctx.error(`Redis refused ${cfg.mode} on ${JSON.stringify(sent[i]!)}: ${err.message}`, sent[i]);
+          if (written) await written;
+        }
+      },
+      async close() {
+        redis?.disconnect();
+      },
+    };
+  },
+});

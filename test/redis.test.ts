@@ -1,0 +1,82 @@
+/**
+ * The Redis sink against a real redis-server (the embedded one, started by the test): the room's live state equals
+ * a reference computed independently from the same seeded events; a command Redis refuses goes to the error path.
+ */
+import Redis from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
+import { localRedis, type LocalRedis } from '../src/engine/redis/local';
+import { startFlow, wired } from './helpers';
+
+let server: LocalRedis;
+let redis: Redis;
+beforeAll(async () => {
+  server = await localRedis();
+  redis = new Redis(server.url);
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+
+describe('Redis sink', () => {
+  it('counters, a leaderboard and streams equal a reference computed from the same seeded events', async () => {
+    const room = { seed: 7, limit: 5000, rooms: 4, users: 50, paced: false, jitterMs: 0, startTime: 1_800_000_000_000 };
+    const d = wired(
+      'live state',
+      [
+        { id: 'room', type: 'live-room', config: room },
+        { id: 'likes', type: 'filter', config: { expression: "type = 'like'" } },
+        { id: 'likeCounter', type: 'redis', config: { mode: 'counter', key: '"likes:" & room', by: 'count' } },
+        { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
+        { id: 'topGifters', type: 'redis', config: { mode: 'leaderboard', key: '"top-gifters"', member: 'user', by: 'coins' } },
+        { id: 'chat', type: 'filter', config: { expression: "type = 'chat'" } },
+        { id: 'chatStream', type: 'redis', config: { mode: 'stream', key: '"chat:" & room', value: '{"user": user, "text": text}' } },
+      ],
+      ['room.out>likes.in', 'likes.out>likeCounter.in', 'room.out>gifts.in', 'gifts.out>topGifters.in', 'room.out>chat.in', 'chat.out>chatStream.in'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await flow.done;
+    expect(errors).toEqual([]);
+
+    // The reference: the same generator, counted in plain JavaScript.
+    const next = liveRoomGenerator(liveRoom.config.parse(room), room.startTime);
+    const likes = new Map<string, number>();
+    const coins = new Map<string, number>();
+    const chats = new Map<string, number>();
+    for (let i = 0; i < room.limit; i++) {
+      const e = next(i) as { type: string; room: string; user: string; count?: number; coins?: number };
+      if (e.type === 'like') likes.set(e.room, (likes.get(e.room) ?? 0) + e.count!);
+      if (e.type === 'gift') coins.set(e.user, (coins.get(e.user) ?? 0) + e.coins!);
+      if (e.type === 'chat') chats.set(e.room, (chats.get(e.room) ?? 0) + 1);
+    }
+    for (const [r, n] of likes) expect(Number(await redis.get(`likes:${r}`))).toBe(n);
+    const board = await redis.zrange('top-gifters', 0, -1, 'WITHSCORES');
+    const scores = new Map<string, number>();
+    for (let i = 0; i < board.length; i += 2) scores.set(board[i]!, Number(board[i + 1]));
+    expect(scores).toEqual(coins);
+    for (const [r, n] of chats) expect(await redis.xlen(`chat:${r}`)).toBe(n);
+    const first = (await redis.xrange('chat:room-0', '-', '+', 'COUNT', 1))[0]!;
+    expect(first[1]).toEqual(['user', expect.stringMatching(/^user-\d+$/), 'text', expect.any(String)]);
+  });
+
+  it('a command Redis refuses (WRONGTYPE) is that record’s error; the others are written', async () => {
+    await redis.del('hits:a', 'hits:b');
+    await redis.lpush('hits:b', 'a list, not a counter');
+    const d = wired(
+      'wrongtype',
+      [
+        { id: 'room', type: 'live-room', config: { seed: 3, limit: 200, rooms: 1, paced: false } },
+        { id: 'pick', type: 'map', config: { expression: '{"k": id % 2 = 0 ? "a" : "b"}' } },
+        { id: 'hits', type: 'redis', config: { mode: 'counter', key: '"hits:" & k' } },
+      ],
+      ['room.out>pick.in', 'pick.out>hits.in'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await flow.done;
+    expect(Number(await redis.get('hits:a'))).toBe(100);
+    expect(errors).toHaveLength(100);
+    expect(errors[0]).toEqual({ nodeId: 'hits', message: 'Redis refused counter on {"k":"b"}: WRONGTYPE Operation against a key holding the wrong kind of value' });
+    expect(await redis.lrange('hits:b', 0, -1)).toEqual(['a list, not a counter']);
+  });
+});
