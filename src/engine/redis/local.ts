@@ -3,7 +3,9 @@
  * free local port, nothing persisted, ended with the process that started it (parent-death signal on Linux).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 
 /** A port nothing listens on now (the kernel picks it; redis-server cannot take --port 0). */
@@ -22,15 +24,23 @@ export class LocalRedis {
   private constructor(
     private readonly child: ChildProcess,
     readonly port: number,
+    /** Its working folder: where a SHUTDOWN SAVE writes, and a restart loads from. */
+    readonly dir: string,
   ) {}
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<LocalRedis> {
-    const port = await freePort();
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes'];
+  /** Start again on the same port (after `stop`): tests take Redis away and bring it back. */
+  async restart(): Promise<LocalRedis> {
+    return LocalRedis.start(this.port, this.dir);
+  }
+
+  static async start(fixedPort?: number, dir?: string): Promise<LocalRedis> {
+    const port = fixedPort ?? (await freePort());
+    const folder = dir ?? mkdtempSync(join(tmpdir(), 'sluice-redis-'));
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--dir', folder];
     const setpriv = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
     const child = spawn(setpriv ? '/usr/bin/setpriv' : 'redis-server', setpriv ? ['--pdeathsig', 'TERM', '--', 'redis-server', ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
     await new Promise<void>((resolve, reject) => {
@@ -43,7 +53,13 @@ export class LocalRedis {
       child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error('redis-server was not found: install it (Debian/Ubuntu: apt install redis-server), or name a Redis profile') : err));
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready: ${out.trim().split('\n').at(-1) ?? ''}`)));
     });
-    return new LocalRedis(child, port);
+    return new LocalRedis(child, port, folder);
+  }
+
+  /** Resolves when the server has exited (however it was ended). */
+  get exited(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    return new Promise((r) => this.child.once('exit', () => r()));
   }
 
   async stop(): Promise<void> {

@@ -33,6 +33,44 @@ async function evaluate(e: CompiledExpression, r: unknown): Promise<unknown> {
   return v === BAIL ? e.evaluate(r) : v;
 }
 
+/** ioredis's words for a command that never reached Redis, or whose answer never came back. */
+const CONNECTION_LOST = /isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|max retries per request/i;
+
+/**
+ * Run a pipeline, waiting for the connection whenever it is lost and sending it again then. A pipeline that failed
+ * mid-way is sent whole again: its commands may run twice (at least once), never not at all.
+ */
+async function execWhenConnected(redis: Redis, pipe: ReturnType<Redis['pipeline']>, signal: AbortSignal): Promise<[Error | null, unknown][]> {
+  const commands = (pipe as unknown as { _queue: { name: string; args: (string | Buffer | number)[] }[] })._queue.map((c) => [c.name, ...c.args.map(String)]);
+  for (let attempt = 0; ; attempt++) {
+    if (redis.status !== 'ready') {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          redis.off('ready', done);
+          resolve();
+        };
+        redis.once('ready', done);
+        // A stop while waiting: give up on this batch (it is not acknowledged, so it is read again next time).
+        signal.addEventListener('abort', done, { once: true });
+      });
+      if ((redis.status as string) !== 'ready') throw new Error('Redis is away and the run is stopping: this batch was not written');
+    }
+    try {
+      let again = pipe;
+      if (attempt > 0) {
+        again = redis.pipeline();
+        for (const [name, ...args] of commands) again.call(name!, ...args);
+      }
+      const results = ((await again.exec()) ?? []) as [Error | null, unknown][];
+      // Lost on the way (not refused by Redis): send it all again once connected.
+      if (results.some(([e]) => e && CONNECTION_LOST.test(e.message))) continue;
+      return results;
+    } catch (err) {
+      if (!CONNECTION_LOST.test((err as Error).message) && redis.status === 'ready') throw err;
+    }
+  }
+}
+
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
 export default defineNode({
@@ -88,7 +126,12 @@ export default defineNode({
       async open() {
         const url = cfg.profile === LOCAL ? (await localRedis()).url : undefined;
         if (!url) throw new Error(`no Redis profile "${cfg.profile}" (only "local" for now)`);
-        redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
+        // No offline queue: while Redis is away nothing piles up in memory here; the batch waits (back pressure)
+        // and is sent again once the connection is back (ioredis reconnects with backoff).
+        redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * 2 ** n, 5000) });
+        redis.on('error', () => undefined);
+        redis.on('reconnecting', () => ctx.status('reconnecting'));
+        redis.on('ready', () => ctx.status('running'));
         await redis.connect();
       },
       async process(_port, batch) {
@@ -106,7 +149,7 @@ export default defineNode({
         }
         if (sent.length === 0) return;
         // Acknowledged when Redis has answered the whole pipeline; a refused command is that record's error.
-        const results = (await pipe.exec()) ?? [];
+        const results = await execWhenConnected(redis!, pipe, ctx.signal);
         for (const [i, [err]] of results.entries()) {
           if (!err) continue;
           const written = ctx.error(`Redis refused ${cfg.mode} on ${JSON.stringify(sent[i]!)}: ${err.message}`, sent[i]);
