@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from './helpers';
 
+// Each runs a whole benchmark in a child process (Chromium for two of them): minutes on a loaded two-core machine.
 describe('benchmark smoke test (runs it; asserts no timing)', () => {
   it('the engine bench --quick runs every case, agrees on the results and prints the ratio', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/engine.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
@@ -14,7 +15,7 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^Node-RED 4 +[\d.]+ [kM] records\/s/m);
     expect(r.stdout).toMatch(/^ratio engine \/ hand-written loop: [\d.]+× \(goal ≥ 0\.67×\)$/m);
     expect(r.stdout).toMatch(/^ratio engine \/ Node-RED: [\d.]+× \(goal ≥ 20×\)$/m);
-  });
+  }, 200_000);
 
   it('the editor bench --quick opens a generated pipeline in Chromium, runs it, pans and zooms, and reports long tasks', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/editor.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 180_000 });
@@ -27,7 +28,7 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     // Zoomed in, the wires on screen show live rates under load.
     expect(r.stdout).toMatch(/^close up \([1-9]\d* nodes in full detail, [1-9]\d* wires with live rates\):$/m);
     expect(r.stdout).toMatch(/^longest task while metrics arrive \(all of the above\): \d+ ms \(goal ≤ 50 ms\)$/m);
-  });
+  }, 200_000);
 
   it('the media bench --quick encodes the same frames as Sluice runs them and by hand, and prints the ratio', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/media.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 120_000 });
@@ -36,7 +37,7 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^by hand: +[\d.]+ fps/m);
     expect(r.stdout).toMatch(/^Sluice \(the pipeline, through the engine\): +[\d.]+ fps .*; progress reported 60 frames, the file has 60$/m);
     expect(r.stdout).toMatch(/^ratio Sluice \/ by hand: [\d.]+× \(goal ≥ 0\.95×\)$/m);
-  });
+  }, 200_000);
 
   it('the preview bench --quick reads the burned-in clock of every frame shown in Chromium and prints the latency', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/preview.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 180_000 });
@@ -47,5 +48,5 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(frames).toBeGreaterThan(60);
     expect(r.stdout).toMatch(/^glass to glass \(burned-in clock read from the shown picture\): p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, max \d+ ms \(goal p50 < 500 ms\)$/m);
     expect(r.stdout).toMatch(/^the studio's figure \(start \+ media time\) p50 \d+ ms; differs from the burned-in reading by \d+ ms \(median\)$/m);
-  });
+  }, 200_000);
 });
