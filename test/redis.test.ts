@@ -113,3 +113,36 @@ describe('Redis away', () => {
     console.log(`Redis away 2.5 s: ${count} increments for 4000 records (${count - 4000} counted twice)`);
   }, 60_000);
 });
+
+describe('Redis connection profiles', () => {
+  it('come from the settings file, with the password from SLUICE_SECRET_<PROFILE>; a wrong or missing one is said in words', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
+    writeFileSync(settings, JSON.stringify({ redis: { profiles: { cache: { url: server.url } } } }));
+    const before = { settings: process.env.SLUICE_SETTINGS, secret: process.env.SLUICE_SECRET_CACHE };
+    process.env.SLUICE_SETTINGS = settings;
+    await redis.config('SET', 'requirepass', 's3cret');
+    await redis.auth('s3cret');
+    const run = async (profile: string) => {
+      const d = wired('profile', [{ id: 'room', type: 'live-room', config: { limit: 50, paced: false } }, { id: 'n', type: 'redis', config: { profile, mode: 'counter', key: '"by-profile"' } }], ['room.out>n.in']);
+      const r = await startFlow(d);
+      await r.flow.done;
+      return r.errors.map((e) => e.message);
+    };
+    try {
+      process.env.SLUICE_SECRET_CACHE = 's3cret';
+      expect(await run('cache')).toEqual([]);
+      expect(Number(await redis.get('by-profile'))).toBe(50);
+      delete process.env.SLUICE_SECRET_CACHE;
+      expect((await run('cache'))[0]).toMatch(new RegExp(`^cannot use Redis with profile "cache" \\(${server.url}\\): .+; if it needs a password, set SLUICE_SECRET_CACHE or keep it in the secret store$`));
+      expect(await run('nowhere')).toEqual([`no Redis connection profile "nowhere" (profiles: "local", "cache"; they are kept in ${settings})`]);
+    } finally {
+      await redis.config('SET', 'requirepass', '');
+      if (before.settings === undefined) delete process.env.SLUICE_SETTINGS;
+      else process.env.SLUICE_SETTINGS = before.settings;
+      if (before.secret !== undefined) process.env.SLUICE_SECRET_CACHE = before.secret;
+    }
+  });
+});

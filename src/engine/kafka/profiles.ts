@@ -42,14 +42,34 @@ export interface KafkaProfile extends KafkaProfileSettings {
   password?: string;
 }
 
-const settingsSchema = z.object({ kafka: z.object({ profiles: z.record(z.string(), profileSchema).default({}) }).default({ profiles: {} }) });
+const redisProfileSchema = z.strictObject({
+  /** redis:// or rediss:// (TLS); no password in it (validation and this schema refuse one). */
+  url: z.string().regex(/^rediss?:\/\/[^\s:@/]+(:\d+)?(\/\d+)?$/, 'redis://host:port or rediss://host:port (TLS), optionally /db; the password comes from the secret store'),
+  username: z.string().min(1).optional(),
+});
+
+export type RedisProfileSettings = z.output<typeof redisProfileSchema>;
+
+const settingsSchema = z.object({
+  kafka: z.object({ profiles: z.record(z.string(), profileSchema).default({}) }).default({ profiles: {} }),
+  redis: z.object({ profiles: z.record(z.string(), redisProfileSchema).default({}) }).default({ profiles: {} }),
+});
 
 /** The settings file: $SLUICE_SETTINGS, else $XDG_CONFIG_HOME/sluice/settings.json, else ~/.config/sluice/settings.json. */
 export const settingsPath = (): string => process.env.SLUICE_SETTINGS ?? join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sluice', 'settings.json');
 
+/** The Redis profiles in the settings file (`redis.profiles`), by name. */
+export function readRedisProfiles(path = settingsPath()): Record<string, RedisProfileSettings> {
+  return readSettingsFile(path).redis.profiles;
+}
+
 /** The profiles in the settings file, by name (the embedded `local` is not among them). */
 export function readProfiles(path = settingsPath()): Record<string, KafkaProfileSettings> {
-  if (!existsSync(path)) return {};
+  return readSettingsFile(path).kafka.profiles;
+}
+
+function readSettingsFile(path: string): z.output<typeof settingsSchema> {
+  if (!existsSync(path)) return settingsSchema.parse({});
   let raw: unknown;
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
@@ -61,7 +81,7 @@ export function readProfiles(path = settingsPath()): Record<string, KafkaProfile
     const i = parsed.error.issues[0]!;
     throw new Error(`${path}: ${i.path.join('.')}: ${i.message}`);
   }
-  return parsed.data.kafka.profiles;
+  return parsed.data;
 }
 
 /** The settings file as JSON (other settings kept as they are). */

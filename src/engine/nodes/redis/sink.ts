@@ -9,11 +9,13 @@ import { z } from 'zod';
 import { BAIL, compileExpression, lintExpression, type CompiledExpression } from '../../expression';
 import { defineNode, type Rec } from '../../spec';
 import { localRedis } from '../../redis/local';
+import { readRedisProfiles, secretVariable, settingsPath } from '../../kafka/profiles';
+import { secretStore } from '../../kafka/secrets';
 
 const LOCAL = 'local';
 
 const config = z.strictObject({
-  profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others by URL in the app’s settings.'),
+  profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others are kept in the app’s settings (redis.profiles: url, username), their password in the secret store or SLUICE_SECRET_<PROFILE>.'),
   mode: z
     .enum(['counter', 'hash', 'leaderboard', 'stream', 'publish', 'value'])
     .describe('counter: INCRBY key (or HINCRBY key field); hash: HSET key field value; leaderboard: ZINCRBY key by member; stream: XADD key MAXLEN ~ n; publish: PUBLISH channel; value: SET key (EX ttl).'),
@@ -124,15 +126,30 @@ export default defineNode({
 
     return {
       async open() {
-        const url = cfg.profile === LOCAL ? (await localRedis()).url : undefined;
-        if (!url) throw new Error(`no Redis profile "${cfg.profile}" (only "local" for now)`);
+        let url: string;
+        let auth: { username?: string; password?: string } = {};
+        if (cfg.profile === LOCAL) url = (await localRedis()).url;
+        else {
+          const profiles = readRedisProfiles();
+          const p = profiles[cfg.profile];
+          if (!p) throw new Error(`no Redis connection profile "${cfg.profile}" (profiles: ${[LOCAL, ...Object.keys(profiles)].map((n) => `"${n}"`).join(', ')}; they are kept in ${settingsPath()})`);
+          url = p.url;
+          auth = { username: p.username, password: secretStore()?.get(cfg.profile) ?? process.env[secretVariable(cfg.profile)] };
+        }
         // No offline queue: while Redis is away nothing piles up in memory here; the batch waits (back pressure)
         // and is sent again once the connection is back (ioredis reconnects with backoff).
-        redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * 2 ** n, 5000) });
+        redis = new Redis(url, { ...auth, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * 2 ** n, 5000) });
         redis.on('error', () => undefined);
         redis.on('reconnecting', () => ctx.status('reconnecting'));
         redis.on('ready', () => ctx.status('running'));
-        await redis.connect();
+        try {
+          await redis.connect();
+          await redis.ping();
+        } catch (err) {
+          const hint = cfg.profile !== LOCAL && !auth.password ? `; if it needs a password, set ${secretVariable(cfg.profile)} or keep it in the secret store` : '';
+          redis.disconnect();
+          throw new Error(`cannot use Redis with profile "${cfg.profile}" (${url}): ${(err as Error).message}${hint}`);
+        }
       },
       async process(_port, batch) {
         const pipe = redis!.pipeline();
