@@ -58,6 +58,12 @@ export function compileExpression(source: string, options: { interpretOnly?: boo
   };
 }
 
+/** One record's value: the compiled code where it takes the record, else the interpreter. */
+export async function evaluateExpression(e: CompiledExpression, record: unknown): Promise<unknown> {
+  const v = e.fast(record);
+  return v === BAIL ? e.evaluate(record) : v;
+}
+
 /** Lint helper: report a syntax error for a config field, or nothing (parsing is all it takes). */
 export function lintExpression(source: string, field: string, report: (field: string, message: string) => void): void {
   try {

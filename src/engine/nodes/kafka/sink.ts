@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { bytesOf, defineNode, type Hold, type Rec } from '../../spec';
-import { BAIL, compileExpression, lintExpression, type CompiledExpression } from '../../expression';
+import { compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression';
 import { kafkaClient, kafkaError, type Message, type Producer } from '../../kafka/client';
 import { resolveProfile } from '../../kafka/profiles';
 import { profileField } from './common';
@@ -38,10 +38,6 @@ const SLOW_MS = 2000;
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
 
-async function evaluate(e: CompiledExpression, r: unknown): Promise<unknown> {
-  const v = e.fast(r);
-  return v === BAIL ? e.evaluate(r) : v;
-}
 
 export default defineNode({
   type: 'kafka-sink',

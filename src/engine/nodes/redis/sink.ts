@@ -6,7 +6,7 @@
  */
 import Redis from 'ioredis';
 import { z } from 'zod';
-import { BAIL, compileExpression, lintExpression, type CompiledExpression } from '../../expression';
+import { compileExpression, evaluateExpression as evaluate, lintExpression, type CompiledExpression } from '../../expression';
 import { defineNode, type Rec } from '../../spec';
 import { localRedis } from '../../redis/local';
 import { readRedisProfiles, secretVariable, settingsPath } from '../../kafka/profiles';
@@ -30,10 +30,6 @@ const config = z.strictObject({
 
 type Config = z.output<typeof config>;
 
-async function evaluate(e: CompiledExpression, r: unknown): Promise<unknown> {
-  const v = e.fast(r);
-  return v === BAIL ? e.evaluate(r) : v;
-}
 
 /** ioredis's words for a command that never reached Redis, or whose answer never came back. */
 const CONNECTION_LOST = /isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|max retries per request/i;
