@@ -22,6 +22,7 @@ import hls from './nodes/sinks/hls';
 import kafkaSource from './nodes/kafka/source';
 import kafkaSink from './nodes/kafka/sink';
 import redisSink from './nodes/redis/sink';
+import archive from './nodes/sinks/archive';
 import type { NodeTypeInfo } from '../shared/spec';
 
 const SPECS: readonly NodeSpec[] = [
@@ -45,6 +46,7 @@ const SPECS: readonly NodeSpec[] = [
   mediaFile,
   hls,
   redisSink,
+  archive,
 ] as unknown as NodeSpec[];
 
 /** A set of node types to validate and run documents against. */

@@ -1,0 +1,327 @@
+/**
+ * `archive` sink: the room's events (and its video) kept as files, on HDFS over WebHDFS or in a local folder, in
+ * folders named from each record's event time. A file is written under a hidden temporary name and renamed when it
+ * rolls (by size, record count or age), so a reader listing the folder never sees a partial file under its final
+ * name; a record is acknowledged only once the file holding it has been renamed. Target faults are retried with
+ * backoff and shown on the node; a refusal (no permission, a name taken) stops the node with the server's words.
+ */
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCb } from 'node:zlib';
+import { z } from 'zod';
+import { bytesOf, defineNode, type Hold, type NodeContext, type Rec } from '../../spec';
+import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from '../../archive/targets';
+
+const gzip = promisify(gzipCb);
+
+const PLACEHOLDERS: Record<string, number> = { yyyy: 86_400_000, MM: 86_400_000, dd: 86_400_000, HH: 3_600_000, mm: 60_000 };
+
+const config = z.strictObject({
+  target: z
+    .string()
+    .min(1)
+    .describe('Where the files go: webhdfs://namenode:9870/path (swebhdfs:// for HTTPS), file:///path, or a folder (relative to the working directory).'),
+  path: z.string().default('{yyyy}/{MM}/{dd}/{HH}').describe('Folder under the target, from the event time (UTC): {yyyy} {MM} {dd} {HH} {mm}.'),
+  prefix: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only').default('part').describe('File names start with this.'),
+  timeField: z.string().min(1).default('ts').describe('The field holding each record’s event time (ms since the epoch, or an ISO date).'),
+  time: z.enum(['event', 'arrival']).default('event').describe('Name folders by the event time, or by when the record arrived (bytes always use arrival).'),
+  gzip: z.boolean().default(false).describe('Compress JSON-lines files (.jsonl.gz).'),
+  rollBytes: z.number().int().min(1).default(128 * 1024 * 1024).describe('Roll a file once it holds this many bytes.').meta({ unit: 'bytes' }),
+  rollRecords: z.number().int().min(0).default(0).describe('Roll a file after this many records (0: no limit).'),
+  rollIntervalMs: z.number().int().min(100).default(60_000).describe('Roll a file at the latest this long after it was opened: records are acknowledged when their file rolls.').meta({ unit: 'ms' }),
+  flushBytes: z.number().int().min(1).default(1024 * 1024).describe('Write to the target in chunks of about this size (one APPEND each on WebHDFS).').meta({ unit: 'bytes' }),
+  user: z.string().optional().describe('WebHDFS: the user to act as (simple authentication); default $HADOOP_USER_NAME, else the login name.'),
+  timeoutMs: z.number().int().min(100).default(30_000).describe('WebHDFS: how long to wait for an answer before asking what happened.').meta({ unit: 'ms' }),
+});
+
+type Config = z.output<typeof config>;
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The folder for a time, from the path template. */
+export function folderFor(template: string, ms: number): string {
+  const d = new Date(ms);
+  const parts: Record<string, string> = {
+    yyyy: String(d.getUTCFullYear()),
+    MM: pad(d.getUTCMonth() + 1),
+    dd: pad(d.getUTCDate()),
+    HH: pad(d.getUTCHours()),
+    mm: pad(d.getUTCMinutes()),
+  };
+  return template.replace(/\{(\w+)\}/g, (_, p: string) => parts[p]!);
+}
+
+/** A record's event time in ms, or undefined. */
+function eventTime(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string') {
+    const t = Date.parse(v);
+    if (Number.isFinite(t)) return t;
+  }
+  return undefined;
+}
+
+/** What a batch waits for: every file that got some of its records must have been renamed. */
+class Waiter {
+  private pending = 1;
+  constructor(private readonly hold: Hold) {}
+  add(): void {
+    this.pending++;
+  }
+  done(): void {
+    if (--this.pending === 0) this.hold.release();
+  }
+}
+
+/** One file being filled. */
+interface OpenFile {
+  port: string;
+  folder: string;
+  name: string;
+  temp: string;
+  file: ArchiveFile;
+  openedAt: number;
+  records: number;
+  /** Lines or chunks not yet written to the target, and their size in characters / bytes. */
+  pending: (string | Uint8Array)[];
+  pendingSize: number;
+  waiters: Set<Waiter>;
+}
+
+/** The fMP4 init segment (`ftyp` box first). */
+const isInit = (b: Uint8Array) => b.length >= 8 && b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70;
+
+class ArchiveSink {
+  private readonly target: ArchiveTarget;
+  private readonly bucketMs: number;
+  private readonly stamp = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(2).toString('hex')}`;
+  private seq = 0;
+  /** Open files by port and folder. */
+  private readonly open = new Map<string, OpenFile>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
+  private lastFolder = { bucket: NaN, folder: '' };
+  /** The video's init segment, written first in each file of fMP4 fragments. */
+  private init: Uint8Array | undefined;
+  private bytesExt: string | undefined;
+
+  constructor(
+    private readonly cfg: Config,
+    private readonly ctx: NodeContext,
+  ) {
+    this.target = parseTarget(cfg.target, { user: cfg.user, timeoutMs: cfg.timeoutMs });
+    const used = [...cfg.path.matchAll(/\{(\w+)\}/g)].map((m) => PLACEHOLDERS[m[1]!]!);
+    this.bucketMs = used.length ? Math.min(...used) : Infinity;
+  }
+
+  start(): void {
+    const every = Math.min(1000, Math.max(50, this.cfg.rollIntervalMs / 4));
+    this.timer = setInterval(() => {
+      const now = Date.now();
+      const due = [...this.open.values()].filter((f) => now - f.openedAt >= this.cfg.rollIntervalMs);
+      if (!due.length) return;
+      this.serial(async () => {
+        for (const f of due) if (this.open.get(this.keyOf(f)) === f) await this.roll(f);
+      }).catch((err: unknown) => this.ctx.error((err as Error).message));
+    }, every);
+    this.timer.unref();
+  }
+
+  private keyOf(f: OpenFile): string {
+    return `${f.port}\u0000${f.folder}`;
+  }
+
+  /** Run `fn` after everything queued before it; a failure stops the node (the next batch or the finish throws it). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.chain.then(() => {
+      if (this.failure) throw this.failure;
+      return fn();
+    });
+    this.chain = run.catch((err: unknown) => (this.failure ??= err as Error));
+    return run;
+  }
+
+  /** Do a target operation, again with backoff while the target is away or failing; a refusal is thrown. */
+  private async retrying<T>(op: () => Promise<T>): Promise<T> {
+    let delay = 200;
+    let giveUpAt = Infinity;
+    let reported = false;
+    for (;;) {
+      try {
+        const v = await op();
+        if (reported) this.ctx.status('running');
+        return v;
+      } catch (err) {
+        if (!(err instanceof ArchiveError) || !err.retriable) throw err;
+        if (this.ctx.signal.aborted) {
+          if (giveUpAt === Infinity) giveUpAt = Date.now() + 10_000;
+          if (Date.now() > giveUpAt) throw new Error(`${err.message} — gave up as the run stops; the records in unfinished files were not acknowledged`);
+        }
+        this.ctx.error(`${err.message} — trying again in ${delay} ms`);
+        this.ctx.status('reconnecting');
+        reported = true;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 10_000);
+      }
+    }
+  }
+
+  private folder(ms: number): string {
+    const bucket = Math.floor(ms / this.bucketMs);
+    if (bucket !== this.lastFolder.bucket || !Number.isFinite(bucket)) this.lastFolder = { bucket, folder: folderFor(this.cfg.path, ms) };
+    return this.lastFolder.folder;
+  }
+
+  private async fileFor(port: string, folder: string, ext: string): Promise<OpenFile> {
+    const key = `${port}\u0000${folder}`;
+    let f = this.open.get(key);
+    if (f) return f;
+    const name = `${this.cfg.prefix}-${this.stamp}-${pad(++this.seq, 5)}.${ext}`;
+    const rel = folder ? `${folder.replace(/^\/+|\/+$/g, '')}/` : '';
+    const temp = this.target.path(`${rel}.${name}.inprogress`);
+    const file = await this.retrying(() => this.target.create(temp));
+    f = { port, folder, name, temp, file, openedAt: Date.now(), records: 0, pending: [], pendingSize: 0, waiters: new Set() };
+    this.open.set(key, f);
+    if (port === 'bytes' && this.init) {
+      f.pending.push(this.init);
+      f.pendingSize += this.init.length;
+    }
+    return f;
+  }
+
+  /** Write what is pending to the target. */
+  private async flush(f: OpenFile): Promise<void> {
+    if (f.pending.length === 0) return;
+    const parts = f.pending;
+    f.pending = [];
+    f.pendingSize = 0;
+    let chunk = typeof parts[0] === 'string' ? Buffer.from((parts as string[]).join('')) : Buffer.concat(parts as Uint8Array[]);
+    if (this.cfg.gzip && f.name.endsWith('.gz')) chunk = await gzip(chunk);
+    await this.retrying(() => f.file.write(chunk));
+  }
+
+  /** Finish the file and give it its final name; then the records in it are acknowledged. */
+  private async roll(f: OpenFile): Promise<void> {
+    await this.flush(f);
+    await this.retrying(() => f.file.finish());
+    const final = this.target.path(`${f.folder ? `${f.folder.replace(/^\/+|\/+$/g, '')}/` : ''}${f.name}`);
+    await this.retrying(() => this.target.rename(f.temp, final));
+    this.open.delete(this.keyOf(f));
+    this.ctx.count('files');
+    for (const w of f.waiters) w.done();
+  }
+
+  private attach(f: OpenFile, waiter: Waiter): void {
+    if (f.waiters.has(waiter)) return;
+    f.waiters.add(waiter);
+    waiter.add();
+  }
+
+  private async add(f: OpenFile, item: string | Uint8Array, size: number, waiter: Waiter): Promise<void> {
+    this.attach(f, waiter);
+    f.pending.push(item);
+    f.pendingSize += size;
+    f.records++;
+    if (this.cfg.rollRecords > 0 && f.records >= this.cfg.rollRecords) return this.roll(f);
+    if (f.pendingSize >= this.cfg.flushBytes) {
+      await this.flush(f);
+      if (f.file.length >= this.cfg.rollBytes) await this.roll(f);
+    }
+  }
+
+  process(port: string, batch: Rec[]): Promise<void> {
+    const waiter = new Waiter(this.ctx.hold());
+    return this.serial(async () => {
+      if (port === 'bytes') await this.writeBytes(bytesOf(batch), waiter);
+      else await this.writeRecords(batch, waiter);
+      waiter.done();
+    });
+  }
+
+  private async writeRecords(batch: Rec[], waiter: Waiter): Promise<void> {
+    const ext = this.cfg.gzip ? 'jsonl.gz' : 'jsonl';
+    const arrival = Date.now();
+    const { timeField } = this.cfg;
+    for (const r of batch) {
+      let t = arrival;
+      if (this.cfg.time === 'event') {
+        const e = eventTime(r[timeField]);
+        if (e === undefined) {
+          const written = this.ctx.error(`record has no event time in "${timeField}" (ms since the epoch or an ISO date); set timeField, or time: arrival`, r);
+          if (written) await written;
+          continue;
+        }
+        t = e;
+      }
+      const line = JSON.stringify(r) + '\n';
+      await this.add(await this.fileFor('in', this.folder(t), ext), line, line.length, waiter);
+    }
+  }
+
+  private async writeBytes(chunks: Uint8Array[], waiter: Waiter): Promise<void> {
+    for (const c of chunks) {
+      const folder = this.folder(Date.now());
+      if (isInit(c)) {
+        // A (new) init segment: files from here on start with it; one that has fragments of the old one is closed.
+        this.init = c;
+        this.bytesExt ??= 'mp4';
+        const current = this.open.get(`bytes\u0000${folder}`);
+        if (current && current.records > 0) await this.roll(current);
+        const f = await this.fileFor('bytes', folder, this.bytesExt);
+        f.pending = [c];
+        f.pendingSize = c.length;
+        this.attach(f, waiter);
+        continue;
+      }
+      this.bytesExt ??= c[0] === 0x47 ? 'ts' : 'bin';
+      await this.add(await this.fileFor('bytes', folder, this.bytesExt), c, c.length, waiter);
+    }
+  }
+
+  /** The input ended (or the run stops): roll every open file. */
+  finish(): Promise<void> {
+    return this.serial(async () => {
+      for (const f of [...this.open.values()]) await this.roll(f);
+    });
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    for (const f of this.open.values()) f.file.abandon();
+    this.open.clear();
+  }
+}
+
+export default defineNode({
+  type: 'archive',
+  category: 'sinks',
+  title: 'Archive',
+  description: 'Keeps records as JSON lines (optionally gzip) and bytes (video fragments) as files on HDFS (WebHDFS) or a local folder, in folders by event time; files roll by size, count or age and appear under their final name only when complete.',
+  inputs: [
+    { name: 'in', type: 'record', description: 'Records, one line of JSON each.' },
+    { name: 'bytes', type: 'bytes', description: 'Bytes as they come, e.g. a packager’s fMP4 or MPEG-TS (each file starts with the init segment).' },
+  ],
+  outputs: [],
+  config,
+  lint(cfg, report) {
+    for (const m of cfg.path.matchAll(/\{([^}]*)\}/g)) {
+      if (!(m[1]! in PLACEHOLDERS)) report('path', `unknown placeholder {${m[1]}}: use {yyyy}, {MM}, {dd}, {HH} or {mm}`);
+    }
+    if (cfg.path.split('/').includes('..')) report('path', 'must stay under the target (no "..")');
+    try {
+      parseTarget(cfg.target, { user: cfg.user, timeoutMs: cfg.timeoutMs });
+    } catch (err) {
+      report('target', (err as Error).message);
+    }
+  },
+  create(cfg, ctx) {
+    const sink = new ArchiveSink(cfg, ctx);
+    return {
+      open: () => sink.start(),
+      process: (port, batch) => sink.process(port, batch),
+      finish: () => sink.finish(),
+      close: () => sink.close(),
+    };
+  },
+});

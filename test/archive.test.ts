@@ -1,0 +1,250 @@
+/**
+ * The archive sink, to a local folder and to WebHDFS (the protocol test double in test/support, because no HDFS can
+ * run here; the client side is the real `webhdfs` package): files appear with the right names and content after each
+ * roll, a reader never sees a partial file under a final name, records are acknowledged only once their file is
+ * renamed, and injected faults surface as errors and are recovered without loss or duplicates.
+ */
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { execFileSync } from 'node:child_process';
+import webhdfs from 'webhdfs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
+import { validateValue } from '../src/engine/load';
+import { WebHdfsTestDouble } from './support/webhdfs-test-double';
+import { sleep, startFlow, wired } from './helpers';
+
+const START = 1_800_000_000_000; // 2027-01-15T08:00:00Z
+/** One event a second of event time: 8000 events span three hours (08, 09, 10). */
+const ROOM = { seed: 11, limit: 8000, rate: 1, paced: false, startTime: START, batchSize: 500 };
+
+/** The events the source makes, as the lines the archive should hold. */
+function reference(room: Record<string, unknown>): string[] {
+  const cfg = liveRoom.config.parse(room);
+  const next = liveRoomGenerator(cfg, cfg.startTime);
+  return Array.from({ length: cfg.limit }, (_, i) => JSON.stringify(next(i)));
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-archive-'));
+
+/** All files under a folder, as paths relative to it. */
+function walk(root: string, dir = ''): string[] {
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(root, join(dir, e.name)) : [join(dir, e.name)]));
+}
+
+const archiveDoc = (config: Record<string, unknown>, room: Record<string, unknown> = ROOM) =>
+  wired('archive', [{ id: 'room', type: 'live-room', config: room }, { id: 'archive', type: 'archive', config }], ['room.out>archive.in']);
+
+describe('archive to a local folder', () => {
+  it('rolls by record count into event-time folders; every file complete, named in order, no temporary file left', async () => {
+    const dir = tmp();
+    const { flow, errors } = await startFlow(archiveDoc({ target: `file://${dir}`, rollRecords: 1000 }));
+    await flow.done;
+    expect(errors).toEqual([]);
+    const files = walk(dir).sort();
+    // 08:00–08:59:59 is 3600 events: 1000, 1000, 1000, 600; 09:xx the same; 10:xx holds the last 800.
+    expect(files.map((f) => f.replace(/part-\d{8}T\d{6}Z-[0-9a-f]{4}-/, 'part-'))).toEqual([
+      '2027/01/15/08/part-00001.jsonl',
+      '2027/01/15/08/part-00002.jsonl',
+      '2027/01/15/08/part-00003.jsonl',
+      '2027/01/15/08/part-00004.jsonl',
+      '2027/01/15/09/part-00005.jsonl',
+      '2027/01/15/09/part-00006.jsonl',
+      '2027/01/15/09/part-00007.jsonl',
+      '2027/01/15/09/part-00008.jsonl',
+      '2027/01/15/10/part-00009.jsonl',
+    ]);
+    const lines = files.map((f) => readFileSync(join(dir, f), 'utf8').split('\n').slice(0, -1));
+    expect(lines.map((l) => l.length)).toEqual([1000, 1000, 1000, 600, 1000, 1000, 1000, 600, 800]);
+    expect(lines.flat()).toEqual(reference(ROOM));
+    for (const [i, f] of files.entries()) {
+      const hour = Number(f.split('/')[3]);
+      for (const l of lines[i]!) expect(new Date((JSON.parse(l) as { ts: number }).ts).getUTCHours()).toBe(hour);
+    }
+  });
+
+  it('gzip: files are .jsonl.gz and decompress to the same lines', async () => {
+    const dir = tmp();
+    const room = { ...ROOM, limit: 3000, rate: 1000 };
+    const { flow, errors } = await startFlow(archiveDoc({ target: `file://${dir}`, path: 'chat', gzip: true, rollRecords: 1200, flushBytes: 20_000 }, room));
+    await flow.done;
+    expect(errors).toEqual([]);
+    const files = walk(dir).sort();
+    expect(files).toHaveLength(3);
+    for (const f of files) expect(f).toMatch(/^chat\/part-.*\.jsonl\.gz$/);
+    const lines = files.flatMap((f) => gunzipSync(readFileSync(join(dir, f))).toString().split('\n').slice(0, -1));
+    expect(lines).toEqual(reference(room));
+  });
+
+  it('acknowledges records only once their file is renamed', async () => {
+    const dir = tmp();
+    const room = { ...ROOM, limit: 0, rate: 2000, paced: true };
+    const { flow, ticks } = await startFlow(archiveDoc({ target: `file://${dir}`, path: '', rollIntervalMs: 1500, flushBytes: 1000 }, room), 100);
+    await sleep(1000);
+    // Written to the temporary file (flushed in 1 kB chunks) but not acknowledged: the file has not rolled.
+    const before = ticks.at(-1)!.nodes.room!;
+    expect(before.recordsOut).toBeGreaterThan(500);
+    expect(before.acknowledged).toBe(0);
+    const temp = walk(dir);
+    expect(temp).toHaveLength(1);
+    expect(temp[0]).toMatch(/^\.part-.*\.jsonl\.inprogress$/);
+    expect(readFileSync(join(dir, temp[0]!), 'utf8').split('\n').length).toBeGreaterThan(100);
+    await sleep(1500);
+    const after = ticks.at(-1)!.nodes.room!;
+    expect(after.acknowledged).toBeGreaterThan(0);
+    const done = walk(dir).filter((f) => !f.startsWith('.'));
+    expect(done).toHaveLength(1);
+    expect(after.acknowledged).toBe(readFileSync(join(dir, done[0]!), 'utf8').split('\n').length - 1);
+    await flow.stop();
+    const final = ticks.at(-1)!.nodes.room!;
+    expect(final.acknowledged).toBe(final.recordsOut);
+    expect(walk(dir).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('archives a packager’s fMP4 as files that each start with the init segment and play alone', async () => {
+    const dir = tmp();
+    const d = wired(
+      'video archive',
+      [
+        { id: 'cam', type: 'test-pattern', config: { width: 320, height: 180, rate: 30, frames: 120, realtime: true } },
+        { id: 'enc', type: 'encoder', config: { codec: 'h264', device: 'cpu', gopFrames: 15 } },
+        { id: 'pack', type: 'packager', config: { format: 'cmaf' } },
+        { id: 'archive', type: 'archive', config: { target: dir, path: 'video', rollIntervalMs: 1000 } },
+      ],
+      ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>archive.bytes'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await flow.done;
+    expect(errors).toEqual([]);
+    const files = walk(dir).sort();
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    let frames = 0;
+    for (const f of files) {
+      expect(f).toMatch(/^video\/part-.*\.mp4$/);
+      const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', join(dir, f)]).toString().trim();
+      const [codec, n] = out.split(',');
+      expect(codec).toBe('h264');
+      frames += Number(n);
+    }
+    expect(frames).toBe(120);
+  }, 60_000);
+
+  it('names the problem in a bad config', () => {
+    const r = validateValue(archiveDoc({ target: 'ftp://host/x', path: '{yyyy}/{week}' }));
+    const messages = r.issues.map((i) => `${i.pointer} ${i.message}`).join('\n');
+    expect(messages).toMatch(/target.*scheme "ftp:".*webhdfs:\/\/host:port\/path/);
+    expect(messages).toMatch(/path.*unknown placeholder \{week\}/);
+  });
+});
+
+describe('archive to WebHDFS (protocol test double)', () => {
+  let hdfs: WebHdfsTestDouble;
+  beforeEach(async () => {
+    hdfs = await new WebHdfsTestDouble().start();
+  });
+  afterEach(async () => {
+    await hdfs.stop();
+  });
+
+  const lines = (paths: string[]) => paths.flatMap((p) => hdfs.read(p)!.toString().split('\n').slice(0, -1));
+  const finalFiles = (dir: string) => hdfs.list(dir).filter((n) => !n.startsWith('.')).sort().map((n) => `${dir}/${n}`);
+
+  it('writes the same files as to a folder, through CREATE (two-step), APPEND, RENAME', async () => {
+    const { flow, errors } = await startFlow(archiveDoc({ target: `${hdfs.url}/archive/room`, rollRecords: 1000, flushBytes: 50_000 }));
+    await flow.done;
+    expect(errors).toEqual([]);
+    const hours = ['08', '09', '10'].map((h) => `/archive/room/2027/01/15/${h}`);
+    const files = hours.flatMap(finalFiles);
+    expect(files).toHaveLength(9);
+    expect(lines(files)).toEqual(reference(ROOM));
+    expect(hours.flatMap((h) => hdfs.list(h)).filter((n) => n.startsWith('.'))).toEqual([]);
+    // The protocol as HDFS has it: the NameNode redirects each write to a DataNode.
+    expect(hdfs.log).toContain(`CREATE ${hours[0]}/.${files[0]!.split('/').pop()}.inprogress`);
+    expect(hdfs.log).toContain(`CREATE ${hours[0]}/.${files[0]!.split('/').pop()}.inprogress (datanode)`);
+    expect(hdfs.log.some((l) => l.startsWith('APPEND ') && l.endsWith('(datanode)'))).toBe(true);
+    expect(hdfs.log.filter((l) => l.startsWith('RENAME '))).toHaveLength(9);
+  });
+
+  it('a reader listing mid-write never sees a partial file under its final name', async () => {
+    const room = { ...ROOM, limit: 0, rate: 4000, paced: true, startTime: 0 };
+    const { flow } = await startFlow(archiveDoc({ target: `${hdfs.url}/live`, path: '', rollRecords: 500, flushBytes: 8000 }, room));
+    // An independent reader: the webhdfs package's own LISTSTATUS and OPEN, over HTTP, while the sink writes.
+    const reader = webhdfs.createClient({ host: '127.0.0.1', port: hdfs.port, path: '/webhdfs/v1', user: 'reader' });
+    const list = () => new Promise<{ pathSuffix: string }[]>((res, rej) => reader.readdir('/live', (e, v) => (e ? rej(e) : res(v!))));
+    const open = (p: string) => new Promise<Buffer>((res, rej) => reader.readFile(p, (e, v) => (e ? rej(e) : res(v!))));
+    const checked = new Set<string>();
+    let sawTemp = false;
+    const until = Date.now() + 3000;
+    while (Date.now() < until) {
+      const names = (await list().catch(() => [])).map((s) => s.pathSuffix);
+      sawTemp ||= names.some((n) => n.endsWith('.inprogress'));
+      for (const n of names.filter((x) => !x.startsWith('.') && !checked.has(x))) {
+        const text = (await open(`/live/${n}`)).toString();
+        expect(text.endsWith('\n')).toBe(true);
+        expect(text.split('\n').length - 1).toBe(500);
+        checked.add(n);
+      }
+      await sleep(5);
+    }
+    await flow.stop();
+    expect(sawTemp).toBe(true);
+    expect(checked.size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('injected faults (500s, dropped connections, a partial append, slow answers) are shown and recovered: no line lost or doubled', async () => {
+    hdfs.inject({ op: 'CREATE', kind: '500' });
+    hdfs.inject({ op: 'APPEND', kind: '500', times: 2 });
+    hdfs.inject({ op: 'APPEND', kind: 'drop-after' }); // done, answer lost: must not be sent again
+    hdfs.inject({ op: 'APPEND', kind: 'partial' }); // half stored, then the connection drops: cut back, sent again
+    hdfs.inject({ op: 'APPEND', kind: 'drop-before' });
+    hdfs.inject({ op: 'APPEND', kind: 'slow', delayMs: 1500 }); // answered after the client gave up
+    hdfs.inject({ op: 'RENAME', kind: 'drop-after' }); // renamed, answer lost: must not count as a failure
+    hdfs.inject({ op: 'RENAME', kind: '500' });
+    hdfs.inject({ op: 'GETFILESTATUS', kind: 'drop-before' });
+    const room = { ...ROOM, limit: 6000, rate: 1000 };
+    const { flow, errors, ticks } = await startFlow(archiveDoc({ target: `${hdfs.url}/faults`, path: '', rollRecords: 1000, flushBytes: 20_000, timeoutMs: 500 }, room), 100);
+    await flow.done;
+    expect(hdfs.faultsLeft).toBe(0);
+    const files = finalFiles('/faults');
+    expect(files).toHaveLength(6);
+    expect(lines(files)).toEqual(reference(room));
+    expect(hdfs.list('/faults').filter((n) => n.startsWith('.'))).toEqual([]);
+    // Each fault was shown on the node with what went wrong, and the node came back to running.
+    const shown = errors.filter((e) => e.nodeId === 'archive').map((e) => e.message);
+    expect(shown.some((m) => /WebHDFS APPEND .*IOException: injected fault.*HTTP 500.*trying again/.test(m))).toBe(true);
+    expect(shown.some((m) => /WebHDFS CREATE .*HTTP 500/.test(m))).toBe(true);
+    expect(shown.some((m) => /WebHDFS APPEND .*(socket hang up|ECONNRESET)/.test(m))).toBe(true);
+    expect(shown.some((m) => /WebHDFS APPEND .*(ETIMEDOUT|ESOCKETTIMEDOUT)/.test(m))).toBe(true);
+    expect(shown.some((m) => /WebHDFS RENAME /.test(m))).toBe(true);
+    expect(ticks.at(-1)!.nodes.archive!.state).not.toBe('error');
+    // The partial append was cut back with TRUNCATE rather than left in the file.
+    expect(hdfs.log.some((l) => l.startsWith('TRUNCATE '))).toBe(true);
+  }, 60_000);
+
+  it('a refusal (AccessControlException) stops the node with the server’s words; nothing is acknowledged', async () => {
+    hdfs.deny('/locked');
+    const room = { ...ROOM, limit: 500, rate: 1000 };
+    const { flow, errors, ticks } = await startFlow(archiveDoc({ target: `${hdfs.url}/locked/room`, path: '' }, room), 100);
+    await flow.done;
+    const shown = errors.filter((e) => e.nodeId === 'archive').map((e) => e.message).join('\n');
+    expect(shown).toMatch(/WebHDFS MKDIRS \/locked\/room: AccessControlException: Permission denied: user=sluice, access=WRITE, inode="\/locked\/room".*\(HTTP 403\)/);
+    expect(ticks.at(-1)!.nodes.archive!.state).toBe('error');
+    expect(ticks.at(-1)!.nodes.room!.acknowledged).toBe(0);
+  });
+
+  it('a NameNode that is not there: retried with backoff while it is away, written once it is up', async () => {
+    const port = hdfs.port;
+    await hdfs.stop();
+    const room = { ...ROOM, limit: 2000, rate: 1000 };
+    const { flow, errors, states } = await startFlow(archiveDoc({ target: `webhdfs://127.0.0.1:${port}/late`, path: '', rollRecords: 1000 }, room), 100);
+    await sleep(1500);
+    expect(errors.some((e) => /ECONNREFUSED.*is the NameNode at webhdfs:\/\/127\.0\.0\.1:\d+\/late up\?/.test(e.message))).toBe(true);
+    expect(states).toContainEqual({ nodeId: 'archive', state: 'reconnecting' });
+    hdfs = await new WebHdfsTestDouble().start(port);
+    await flow.done;
+    expect(lines(finalFiles('/late'))).toEqual(reference(room));
+    expect(states.filter((s) => s.nodeId === 'archive').at(-1)?.state).not.toBe('error');
+  }, 60_000);
+});
