@@ -98,7 +98,7 @@ describe('sluice CLI', () => {
     expect(r.stdout).toMatch(/^ {4}out late: record$/m);
     expect(r.stdout).toMatch(/^ {4}sizeMs: integer \[ms\] = 1000 — Window length\.$/m);
     const j = JSON.parse(sluice('nodes', '--json').stdout);
-    expect(j.map((t: { type: string }) => t.type)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis']);
+    expect(j.map((t: { type: string }) => t.type)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis', 'archive']);
   });
 });
 

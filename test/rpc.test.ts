@@ -12,7 +12,7 @@ describe('StudioApi over the in-memory transport', () => {
   it('lists node types derived from their specs', async () => {
     const { api } = local();
     const types = await api.listNodeTypes();
-    expect(types.map((t) => t.type)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis']);
+    expect(types.map((t) => t.type)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis', 'archive']);
     const win = types.find((t) => t.type === 'window')!;
     expect(win.outputs.map((p) => `${p.name}:${p.type}`)).toEqual(['out:record', 'late:record']);
     expect(win.fields.find((f) => f.name === 'sizeMs')).toEqual(expect.objectContaining({ default: 1000, unit: 'ms', required: false }));
