@@ -84,24 +84,38 @@ describe('Redis sink', () => {
 });
 
 describe('Redis away', () => {
-  it('stopped for seconds mid-run and started again: the sink waits (reconnecting), resumes by itself, and no record is lost', async () => {
+  it('stopped for 10 s mid-run and started again: the sink waits (reconnecting), back pressure holds the source, memory stays bounded, resumes by itself, no record lost', async () => {
     await redis.del('beats');
+    const limit = 30_000;
     const d = wired(
       'outage',
       [
-        { id: 'room', type: 'live-room', config: { seed: 5, limit: 4000, rate: 1000, paced: true } },
+        { id: 'room', type: 'live-room', config: { seed: 5, limit, rate: 2000, paced: true } },
         { id: 'beats', type: 'redis', config: { mode: 'counter', key: '"beats"' } },
       ],
       ['room.out>beats.in'],
     );
-    const { flow, states, errors } = await startFlow(d);
-    await new Promise((r) => setTimeout(r, 1000));
-    // Redis goes away for 2.5 s, keeping what it has (SHUTDOWN SAVE), and comes back on the same port.
+    const { flow, states, errors, ticks } = await startFlow(d, 100);
+    await new Promise((r) => setTimeout(r, 2000));
+    // Redis goes away for 10 s, keeping what it has (SHUTDOWN SAVE), and comes back on the same port.
+    const outAtStop = ticks.at(-1)!.nodes.room!.recordsOut;
+    const heapAtStop = process.memoryUsage().heapUsed;
     await redis.call('SHUTDOWN', 'SAVE').catch(() => undefined);
     await server.exited;
     redis.disconnect();
-    await new Promise((r) => setTimeout(r, 2500));
+    let heapMax = heapAtStop;
+    const sampler = setInterval(() => (heapMax = Math.max(heapMax, process.memoryUsage().heapUsed)), 100);
+    await new Promise((r) => setTimeout(r, 10_000));
+    clearInterval(sampler);
+    const away = ticks.at(-1)!;
     expect(states).toContainEqual({ nodeId: 'beats', state: 'reconnecting' });
+    // Back pressure: while Redis is away the source stops at what the queue holds; without it 20 000 records would pile up.
+    const queued = away.nodes.room!.recordsOut - outAtStop;
+    const capacity = away.edges.e1!.capacity;
+    expect(queued).toBeLessThanOrEqual(capacity + 2 * 256);
+    expect(away.nodes.room!.recordsOut).toBeLessThan(limit / 2);
+    const growthMb = (heapMax - heapAtStop) / 2 ** 20;
+    expect(growthMb).toBeLessThan(32);
     server = await server.restart();
     redis = client(server.url);
     await flow.done;
@@ -109,9 +123,9 @@ describe('Redis away', () => {
     expect(flow.runners.get('beats')!.state).toBe('stopped');
     // Every record counted: none lost (a pipeline lost on its way is sent again, so a few may count twice).
     const count = Number(await redis.get('beats'));
-    expect(count).toBeGreaterThanOrEqual(4000);
-    console.log(`Redis away 2.5 s: ${count} increments for 4000 records (${count - 4000} counted twice)`);
-  }, 60_000);
+    expect(count).toBeGreaterThanOrEqual(limit);
+    console.log(`Redis away 10 s: source emitted ${queued} more records while away (queue capacity ${capacity}); heap grew at most ${growthMb.toFixed(1)} MiB; ${count} increments for ${limit} records (${count - limit} counted twice)`);
+  }, 90_000);
 });
 
 describe('Redis connection profiles', () => {
