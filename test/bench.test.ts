@@ -49,4 +49,15 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^glass to glass \(burned-in clock read from the shown picture\): p50 \d+ ms, p95 \d+ ms, p99 \d+ ms, max \d+ ms \(goal p50 < 500 ms\)$/m);
     expect(r.stdout).toMatch(/^the studio's figure \(start \+ media time\) p50 \d+ ms; differs from the burned-in reading by \d+ ms \(median\)$/m);
   }, 200_000);
+
+  it('the sinks bench --quick runs the Redis and archive sinks against raw ioredis and fs.createWriteStream and prints the ratios', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sinks.bench.ts'), '--quick'], { encoding: 'utf8', cwd: ROOT, timeout: 180_000 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^raw ioredis pipeline: +[\d.]+ [kM] commands\/s$/m);
+    expect(r.stdout).toMatch(/^results identical: yes$/m);
+    expect(r.stdout).toMatch(/^ratio Sluice \/ raw ioredis: [\d.]+× \(goal ≥ 0\.8×\)$/m);
+    expect(r.stdout).toMatch(/^same bytes: yes$/m);
+    expect(r.stdout).toMatch(/^ratio Sluice \/ fs\.createWriteStream: [\d.]+× \(goal ≥ 0\.8×\)$/m);
+  }, 200_000);
 });

@@ -115,7 +115,7 @@ class LocalFile implements ArchiveFile {
   async write(chunk: Buffer): Promise<void> {
     this.check();
     this.length += chunk.length;
-    if (!this.out.write(chunk)) await Promise.race([once(this.out, 'drain'), once(this.out, 'error')]);
+    if (!this.out.write(chunk)) await once(this.out, 'drain').catch(() => undefined); // once() gives up on 'error'
     this.check();
   }
 

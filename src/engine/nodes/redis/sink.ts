@@ -6,7 +6,7 @@
  */
 import Redis from 'ioredis';
 import { z } from 'zod';
-import { compileExpression, evaluateExpression as evaluate, lintExpression, type CompiledExpression } from '../../expression';
+import { BAIL, compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression';
 import { defineNode, type Rec } from '../../spec';
 import { localRedis } from '../../redis/local';
 import { readRedisProfiles, secretVariable, settingsPath } from '../../kafka/profiles';
@@ -38,9 +38,8 @@ const CONNECTION_LOST = /isn't writeable|Connection is closed|ECONNRESET|ECONNRE
  * Run a pipeline, waiting for the connection whenever it is lost and sending it again then. A pipeline that failed
  * mid-way is sent whole again: its commands may run twice (at least once), never not at all.
  */
-async function execWhenConnected(redis: Redis, pipe: ReturnType<Redis['pipeline']>, signal: AbortSignal): Promise<[Error | null, unknown][]> {
-  const commands = (pipe as unknown as { _queue: { name: string; args: (string | Buffer | number)[] }[] })._queue.map((c) => [c.name, ...c.args.map(String)]);
-  for (let attempt = 0; ; attempt++) {
+async function execWhenConnected(redis: Redis, commands: Command[], signal: AbortSignal): Promise<[Error | null, unknown][]> {
+  for (;;) {
     if (redis.status !== 'ready') {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -54,12 +53,9 @@ async function execWhenConnected(redis: Redis, pipe: ReturnType<Redis['pipeline'
       if ((redis.status as string) !== 'ready') throw new Error('Redis is away and the run is stopping: this batch was not written');
     }
     try {
-      let again = pipe;
-      if (attempt > 0) {
-        again = redis.pipeline();
-        for (const [name, ...args] of commands) again.call(name!, ...args);
-      }
-      const results = ((await again.exec()) ?? []) as [Error | null, unknown][];
+      const pipe = redis.pipeline();
+      for (const [name, args] of commands) pipe.call(name, ...args);
+      const results = ((await pipe.exec()) ?? []) as [Error | null, unknown][];
       // Lost on the way (not refused by Redis): send it all again once connected.
       if (results.some(([e]) => e && CONNECTION_LOST.test(e.message))) continue;
       return results;
@@ -68,6 +64,9 @@ async function execWhenConnected(redis: Redis, pipe: ReturnType<Redis['pipeline'
     }
   }
 }
+
+/** A Redis command: its name and arguments. */
+type Command = [string, (string | number)[]];
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
 
@@ -89,35 +88,50 @@ export default defineNode({
     const [key, field, member, by, value] = [compile(cfg.key)!, compile(cfg.field), compile(cfg.member), compile(cfg.by), compile(cfg.value)];
     let redis: Redis | undefined;
 
-    /** One record's command, as arguments for `call`. */
-    const command = async (r: Rec): Promise<string[]> => {
-      const k = text(await evaluate(key, r));
-      const num = async (e: CompiledExpression | undefined, what: string) => {
-        const n = e ? await evaluate(e, r) : 1;
-        if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`${what} expression gave ${JSON.stringify(n)}, not a number`);
-        return n;
-      };
-      const val = async () => (value ? text(await evaluate(value, r)) : JSON.stringify(r));
+    /** A number for `by`, or 1 when there is no `by`. */
+    const num = (n: unknown): number => {
+      if (n === undefined) return 1;
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`by expression gave ${JSON.stringify(n)}, not a number`);
+      return n;
+    };
+
+    /** One record's command from the expressions' values, as a name and arguments for `call`. */
+    const command = (r: Rec, kv: unknown, fv: unknown, mv: unknown, bv: unknown, vv: unknown): Command => {
+      const k = text(kv);
       switch (cfg.mode) {
         case 'counter': {
-          const n = await num(by, 'by');
+          const n = num(bv);
           if (!Number.isInteger(n)) throw new Error(`by expression gave ${n}: counters count in whole numbers`);
-          return field ? ['HINCRBY', k, text(await evaluate(field, r)), String(n)] : ['INCRBY', k, String(n)];
+          return field ? ['HINCRBY', [k, text(fv), n]] : ['INCRBY', [k, n]];
         }
         case 'hash':
-          return ['HSET', k, text(await evaluate(field!, r)), await val()];
+          return ['HSET', [k, text(fv), value ? text(vv) : JSON.stringify(r)]];
         case 'leaderboard':
-          return ['ZINCRBY', k, String(await num(by, 'by')), text(await evaluate(member!, r))];
+          return ['ZINCRBY', [k, num(bv), text(mv)]];
         case 'stream': {
-          const fields = value ? await evaluate(value, r) : r;
-          const flat = Object.entries(fields as Record<string, unknown>).flatMap(([f, v]) => [f, text(v)]);
-          return ['XADD', k, 'MAXLEN', '~', String(cfg.maxLen), '*', ...flat];
+          const args: (string | number)[] = [k, 'MAXLEN', '~', cfg.maxLen, '*'];
+          for (const [f, v] of Object.entries((value ? vv : r) as Record<string, unknown>)) args.push(f, text(v));
+          return ['XADD', args];
         }
         case 'publish':
-          return ['PUBLISH', k, await val()];
-        case 'value':
-          return cfg.ttlSeconds ? ['SET', k, await val(), 'EX', String(cfg.ttlSeconds)] : ['SET', k, await val()];
+          return ['PUBLISH', [k, value ? text(vv) : JSON.stringify(r)]];
+        case 'value': {
+          const v = value ? text(vv) : JSON.stringify(r);
+          return ['SET', cfg.ttlSeconds ? [k, v, 'EX', cfg.ttlSeconds] : [k, v]];
+        }
       }
+    };
+
+    /** The command for a record: the compiled expressions' values, or the interpreter's where one declines. */
+    const commandFor = (r: Rec): Command | Promise<Command> => {
+      const kv = key.fast(r);
+      const fv = field ? field.fast(r) : undefined;
+      const mv = member ? member.fast(r) : undefined;
+      const bv = by ? by.fast(r) : undefined;
+      const vv = value ? value.fast(r) : undefined;
+      if (kv !== BAIL && fv !== BAIL && mv !== BAIL && bv !== BAIL && vv !== BAIL) return command(r, kv, fv, mv, bv, vv);
+      const all = [key, field, member, by, value].map((e) => (e ? evaluate(e, r) : undefined));
+      return Promise.all(all).then((v) => command(r, ...(v as [unknown, unknown, unknown, unknown, unknown])));
     };
 
     return {
@@ -148,12 +162,12 @@ export default defineNode({
         }
       },
       async process(_port, batch) {
-        const pipe = redis!.pipeline();
+        const commands: Command[] = [];
         const sent: Rec[] = [];
         for (const r of batch) {
           try {
-            const [name, ...args] = await command(r);
-            pipe.call(name!, ...args);
+            const c = commandFor(r);
+            commands.push(c instanceof Promise ? await c : c);
             sent.push(r);
           } catch (err) {
             const written = ctx.error((err as Error).message, r);
@@ -162,7 +176,7 @@ export default defineNode({
         }
         if (sent.length === 0) return;
         // Acknowledged when Redis has answered the whole pipeline; a refused command is that record's error.
-        const results = await execWhenConnected(redis!, pipe, ctx.signal);
+        const results = await execWhenConnected(redis!, commands, ctx.signal);
         for (const [i, [err]] of results.entries()) {
           if (!err) continue;
           const written = ctx.error(`Redis refused ${cfg.mode} on ${JSON.stringify(sent[i]!)}: ${err.message}`, sent[i]);

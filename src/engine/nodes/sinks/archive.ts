@@ -82,8 +82,9 @@ interface OpenFile {
   file: ArchiveFile;
   openedAt: number;
   records: number;
-  /** Lines or chunks not yet written to the target, and their size in characters / bytes. */
-  pending: (string | Uint8Array)[];
+  /** Lines (a record file) or chunks (a bytes file) not yet written to the target, and their size in characters / bytes. */
+  text: string;
+  chunks: Uint8Array[];
   pendingSize: number;
   waiters: Set<Waiter>;
 }
@@ -105,6 +106,7 @@ class ArchiveSink {
   /** The video's init segment, written first in each file of fMP4 fragments. */
   private init: Uint8Array | undefined;
   private bytesExt: string | undefined;
+  private last: OpenFile | undefined;
 
   constructor(
     private readonly cfg: Config,
@@ -173,30 +175,36 @@ class ArchiveSink {
     return this.lastFolder.folder;
   }
 
-  private async fileFor(port: string, folder: string, ext: string): Promise<OpenFile> {
-    const key = `${port}\u0000${folder}`;
-    let f = this.open.get(key);
-    if (f) return f;
+  /** The open file for a port and folder, if there is one (the last one used is kept at hand). */
+  private openFile(port: string, folder: string): OpenFile | undefined {
+    const last = this.last;
+    if (last && last.folder === folder && last.port === port) return last;
+    const f = this.open.get(`${port}\u0000${folder}`);
+    if (f) this.last = f;
+    return f;
+  }
+
+  private async newFile(port: string, folder: string, ext: string): Promise<OpenFile> {
     const name = `${this.cfg.prefix}-${this.stamp}-${pad(++this.seq, 5)}.${ext}`;
     const rel = folder ? `${folder.replace(/^\/+|\/+$/g, '')}/` : '';
     const temp = this.target.path(`${rel}.${name}.inprogress`);
     const file = await this.retrying(() => this.target.create(temp));
-    f = { port, folder, name, temp, file, openedAt: Date.now(), records: 0, pending: [], pendingSize: 0, waiters: new Set() };
-    this.open.set(key, f);
+    const f: OpenFile = { port, folder, name, temp, file, openedAt: Date.now(), records: 0, text: '', chunks: [], pendingSize: 0, waiters: new Set() };
+    this.open.set(this.keyOf(f), f);
     if (port === 'bytes' && this.init) {
-      f.pending.push(this.init);
+      f.chunks.push(this.init);
       f.pendingSize += this.init.length;
     }
-    return f;
+    return (this.last = f);
   }
 
   /** Write what is pending to the target. */
   private async flush(f: OpenFile): Promise<void> {
-    if (f.pending.length === 0) return;
-    const parts = f.pending;
-    f.pending = [];
+    if (f.pendingSize === 0) return;
+    let chunk = f.port === 'bytes' ? Buffer.concat(f.chunks) : Buffer.from(f.text);
+    f.text = '';
+    f.chunks = [];
     f.pendingSize = 0;
-    let chunk = typeof parts[0] === 'string' ? Buffer.from((parts as string[]).join('')) : Buffer.concat(parts as Uint8Array[]);
     if (this.cfg.gzip && f.name.endsWith('.gz')) chunk = await gzip(chunk);
     await this.retrying(() => f.file.write(chunk));
   }
@@ -208,6 +216,7 @@ class ArchiveSink {
     const final = this.target.path(`${f.folder ? `${f.folder.replace(/^\/+|\/+$/g, '')}/` : ''}${f.name}`);
     await this.retrying(() => this.target.rename(f.temp, final));
     this.open.delete(this.keyOf(f));
+    if (this.last === f) this.last = undefined;
     this.ctx.count('files');
     for (const w of f.waiters) w.done();
   }
@@ -218,16 +227,25 @@ class ArchiveSink {
     waiter.add();
   }
 
-  private async add(f: OpenFile, item: string | Uint8Array, size: number, waiter: Waiter): Promise<void> {
-    this.attach(f, waiter);
-    f.pending.push(item);
-    f.pendingSize += size;
+  /** Add a line or chunk to a file; a promise only when it had to be written out (flush or roll). */
+  private add(f: OpenFile, item: string | Uint8Array, waiter: Waiter): Promise<void> | undefined {
+    if (!f.waiters.has(waiter)) this.attach(f, waiter);
+    if (typeof item === 'string') {
+      f.text += item;
+      f.pendingSize += item.length;
+    } else {
+      f.chunks.push(item);
+      f.pendingSize += item.length;
+    }
     f.records++;
     if (this.cfg.rollRecords > 0 && f.records >= this.cfg.rollRecords) return this.roll(f);
-    if (f.pendingSize >= this.cfg.flushBytes) {
-      await this.flush(f);
-      if (f.file.length >= this.cfg.rollBytes) await this.roll(f);
-    }
+    if (f.pendingSize >= this.cfg.flushBytes) return this.flushAndMaybeRoll(f);
+    return undefined;
+  }
+
+  private async flushAndMaybeRoll(f: OpenFile): Promise<void> {
+    await this.flush(f);
+    if (f.file.length >= this.cfg.rollBytes) await this.roll(f);
   }
 
   process(port: string, batch: Rec[]): Promise<void> {
@@ -254,8 +272,10 @@ class ArchiveSink {
         }
         t = e;
       }
-      const line = JSON.stringify(r) + '\n';
-      await this.add(await this.fileFor('in', this.folder(t), ext), line, line.length, waiter);
+      const folder = this.folder(t);
+      const f = this.openFile('in', folder) ?? (await this.newFile('in', folder, ext));
+      const written = this.add(f, JSON.stringify(r) + '\n', waiter);
+      if (written) await written;
     }
   }
 
@@ -266,16 +286,17 @@ class ArchiveSink {
         // A (new) init segment: files from here on start with it; one that has fragments of the old one is closed.
         this.init = c;
         this.bytesExt ??= 'mp4';
-        const current = this.open.get(`bytes\u0000${folder}`);
+        const current = this.openFile('bytes', folder);
         if (current && current.records > 0) await this.roll(current);
-        const f = await this.fileFor('bytes', folder, this.bytesExt);
-        f.pending = [c];
+        const f = this.openFile('bytes', folder) ?? (await this.newFile('bytes', folder, this.bytesExt));
+        f.chunks = [c];
         f.pendingSize = c.length;
         this.attach(f, waiter);
         continue;
       }
       this.bytesExt ??= c[0] === 0x47 ? 'ts' : 'bin';
-      await this.add(await this.fileFor('bytes', folder, this.bytesExt), c, c.length, waiter);
+      const f = this.openFile('bytes', folder) ?? (await this.newFile('bytes', folder, this.bytesExt));
+      await this.add(f, c, waiter);
     }
   }
 
