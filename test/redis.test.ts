@@ -6,7 +6,8 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis, type LocalRedis } from '../src/engine/redis/local';
-import { startFlow, wired } from './helpers';
+import { sleep, startFlow, wired } from './helpers';
+import type { LiveStateView } from '../src/shared/live-state';
 
 let server: LocalRedis;
 /** The test's own connection (quiet while the server is away on purpose). */
@@ -80,6 +81,57 @@ describe('Redis sink', () => {
     expect(errors).toHaveLength(100);
     expect(errors[0]).toEqual({ nodeId: 'hits', message: 'Redis refused counter on {"k":"b"}: WRONGTYPE Operation against a key holding the wrong kind of value' });
     expect(await redis.lrange('hits:b', 0, -1)).toEqual(['a list, not a counter']);
+  });
+});
+
+describe('Redis live state (what the studio panel shows)', () => {
+  it('per sink, the keys it wrote with what Redis holds now: counters, a top 10, a stream’s newest entries, messages published', async () => {
+    await redis.del('top', 'likes:room-0', 'likes:room-1', 'chat', 'per-type');
+    const room = { seed: 9, limit: 3000, rooms: 2, users: 40, paced: false };
+    const d = wired(
+      'live state view',
+      [
+        { id: 'room', type: 'live-room', config: room },
+        { id: 'likes', type: 'redis', config: { mode: 'counter', key: '"likes:" & room' } },
+        { id: 'types', type: 'redis', config: { mode: 'counter', key: '"per-type"', field: 'type' } },
+        { id: 'top', type: 'redis', config: { mode: 'leaderboard', key: '"top"', member: 'user', by: 'id' } },
+        { id: 'chat', type: 'redis', config: { mode: 'stream', key: '"chat"', value: '{"user": user, "id": id}', maxLen: 100_000 } },
+        { id: 'news', type: 'redis', config: { mode: 'publish', key: '"news"', value: '$string(id)' } },
+        { id: 'idle', type: 'live-room', config: { rate: 1 } },
+        { id: 'none', type: 'filter', config: { expression: 'false' } },
+      ],
+      ['room.out>likes.in', 'room.out>types.in', 'room.out>top.in', 'room.out>chat.in', 'room.out>news.in', 'idle.out>none.in', 'none.out>likes.in', 'none.out>types.in', 'none.out>top.in', 'none.out>chat.in', 'none.out>news.in'],
+    );
+    const { flow, ticks } = await startFlow(d, 50);
+    // The flow stays open (the idle source never ends): wait until every sink has had the 3000 records, then look.
+    const sinks = ['likes', 'types', 'top', 'chat', 'news'];
+    while (!sinks.every((id) => ticks.at(-1)?.nodes[id]?.recordsIn === 3000)) await sleep(20);
+    const views = new Map<string, Omit<LiveStateView, 'nodeId'>>();
+    for (const id of sinks) views.set(id, await flow.runners.get(id)!.instance!.liveState!());
+    await flow.stop();
+    expect(views.get('likes')).toEqual({
+      mode: 'counter',
+      profile: 'local',
+      moreKeys: false,
+      keys: [
+        { kind: 'counter', key: 'likes:room-0', value: Number(await redis.get('likes:room-0')) },
+        { kind: 'counter', key: 'likes:room-1', value: Number(await redis.get('likes:room-1')) },
+      ],
+    });
+    const perType = views.get('types')!.keys[0]!;
+    expect(perType).toMatchObject({ kind: 'hash', key: 'per-type', size: 3 });
+    const counts = (perType as { fields: [string, string][] }).fields.map(([, n]) => Number(n));
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(counts.reduce((a, b) => a + b)).toBe(3000);
+    const top = views.get('top')!.keys[0] as { top: { member: string; score: number }[]; size: number };
+    const expected = await redis.zrevrange('top', 0, 9, 'WITHSCORES');
+    expect(top.top).toHaveLength(10);
+    expect(top.top.flatMap((e) => [e.member, String(e.score)])).toEqual(expected);
+    expect(top.size).toBe(await redis.zcard('top'));
+    const chat = views.get('chat')!.keys[0] as { length: number; entries: { fields: Record<string, string> }[] };
+    expect(chat.length).toBe(3000);
+    expect(chat.entries.map((e) => e.fields.id)).toEqual(['2999', '2998', '2997', '2996', '2995', '2994', '2993', '2992', '2991', '2990']);
+    expect(views.get('news')!.keys).toEqual([{ kind: 'messages', key: 'news', messages: ['2999', '2998', '2997', '2996', '2995', '2994', '2993', '2992', '2991', '2990'] }]);
   });
 });
 

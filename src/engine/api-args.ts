@@ -37,6 +37,7 @@ const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
   kafkaTopics: z.tuple([z.string().min(1).max(128)]),
   kafkaSample: z.tuple([z.string().min(1).max(128), topic, z.number().int().min(0), z.number().int().min(1).max(1000)]),
   kafkaGroups: z.tuple([z.string().min(1).max(128), z.array(z.string().min(1).max(255)).max(100)]),
+  liveState: none,
   preview: z.tuple([z.string().min(1).max(256)]),
   kafkaTail: z.tuple([z.string().min(1).max(128), topic, z.number().int().min(0)]),
 };

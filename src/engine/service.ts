@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type MediaCommand, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
+import type { LiveStateView } from '../shared/live-state';
 import type { StudioStreamServers } from '../shared/api';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
@@ -394,6 +395,13 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       },
       congested: () => out.congested(),
     });
+  }
+
+  async liveState(): Promise<LiveStateView[]> {
+    const flow = this.flow;
+    if (!flow) return [];
+    const nodes = [...flow.runners].filter(([, r]) => r.instance?.liveState);
+    return Promise.all(nodes.map(async ([nodeId, r]) => ({ nodeId, ...(await r.instance!.liveState!()) })));
   }
 
   async peek(nodeId: string) {

@@ -9,6 +9,7 @@ import type { MediaInput, MediaOutput } from './media/command';
 import type { PreviewTap } from './media/preview';
 import type { Hold } from './runtime/ticket';
 import type { KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
+import type { LiveStateView } from '../shared/live-state';
 
 export type { Hold };
 
@@ -116,6 +117,8 @@ export interface NodeInstance {
   preview?: PreviewTap;
   /** A Kafka node's figures for the metrics tick. */
   kafkaMetrics?(): KafkaNodeMetrics | undefined;
+  /** A Redis sink: what it keeps in Redis now, read from Redis, for the live-state panel. */
+  liveState?(): Promise<Omit<LiveStateView, 'nodeId'>>;
 }
 
 /** Reports a problem with one config field during lint, e.g. an expression that does not compile. */

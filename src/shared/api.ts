@@ -6,6 +6,7 @@ import type { MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
+import type { LiveStateView } from './live-state';
 import type { ValidationIssue, ValidationResult } from './validation';
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'failed';
@@ -118,6 +119,8 @@ export interface StudioMethods {
   kafkaSample(profile: string, topic: string, partition: number, count: number): Promise<BrowsedMessage[]>;
   /** Consumer groups (those the brokers list, and `groups`) with their lag per partition, in records and seconds behind live. */
   kafkaGroups(profile: string, groups: string[]): Promise<GroupInfo[]>;
+  /** What the running pipeline's Redis sinks keep in Redis now: counters, leaderboards, streams (empty when nothing runs). */
+  liveState(): Promise<LiveStateView[]>;
 }
 
 export interface MediaCommand {
@@ -215,6 +218,7 @@ export const STUDIO_METHODS = [
   'kafkaTopics',
   'kafkaSample',
   'kafkaGroups',
+  'liveState',
 ] as const satisfies readonly StudioMethodName[];
 
 export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];

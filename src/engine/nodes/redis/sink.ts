@@ -8,11 +8,14 @@ import Redis from 'ioredis';
 import { z } from 'zod';
 import { BAIL, compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression';
 import { defineNode, type Rec } from '../../spec';
+import type { LiveKey } from '../../../shared/live-state';
 import { localRedis } from '../../redis/local';
 import { readRedisProfiles, secretVariable, settingsPath } from '../../kafka/profiles';
 import { secretStore } from '../../kafka/secrets';
 
 const LOCAL = 'local';
+/** How many distinct keys of a node the live-state panel follows. */
+const KEYS_FOLLOWED = 20;
 
 const config = z.strictObject({
   profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others are kept in the app’s settings (redis.profiles: url, username), their password in the secret store or SLUICE_SECRET_<PROFILE>.'),
@@ -134,7 +137,69 @@ export default defineNode({
       return Promise.all(all).then((v) => command(r, ...(v as [unknown, unknown, unknown, unknown, unknown])));
     };
 
+    /** The keys written, the first KEYS_FOLLOWED of them (the live-state panel shows these), and the last messages published. */
+    const keys = new Set<string>();
+    let moreKeys = false;
+    const published = new Map<string, string[]>();
+    const remember = (commands: Command[]) => {
+      for (const [, args] of commands) {
+        const k = args[0] as string;
+        if (!keys.has(k)) {
+          if (keys.size < KEYS_FOLLOWED) keys.add(k);
+          else moreKeys = true;
+        }
+        if (cfg.mode === 'publish' && keys.has(k)) {
+          let m = published.get(k);
+          if (!m) published.set(k, (m = []));
+          m.push(args[1] as string);
+          if (m.length > 10) m.shift();
+        }
+      }
+    };
+
+    /** What one key holds now. */
+    const read = async (k: string): Promise<LiveKey> => {
+      const r = redis!;
+      const hash = async (): Promise<LiveKey> => {
+        const all = Object.entries(await r.hgetall(k));
+        // Counts largest first; a hash's fields by name.
+        all.sort(cfg.mode === 'counter' ? (a, b) => Number(b[1]) - Number(a[1]) : (a, b) => a[0].localeCompare(b[0]));
+        return { kind: 'hash', key: k, fields: all.slice(0, 20), size: all.length };
+      };
+      switch (cfg.mode) {
+        case 'counter':
+          return field ? hash() : { kind: 'counter', key: k, value: Number((await r.get(k)) ?? 0) };
+        case 'hash':
+          return hash();
+        case 'leaderboard': {
+          const [flat, size] = await Promise.all([r.zrevrange(k, 0, 9, 'WITHSCORES'), r.zcard(k)]);
+          const top: { member: string; score: number }[] = [];
+          for (let i = 0; i < flat.length; i += 2) top.push({ member: flat[i]!, score: Number(flat[i + 1]) });
+          return { kind: 'leaderboard', key: k, top, size };
+        }
+        case 'stream': {
+          const [entries, length] = await Promise.all([r.xrevrange(k, '+', '-', 'COUNT', 10), r.xlen(k)]);
+          return { kind: 'stream', key: k, length, entries: entries.map(([id, flat]) => ({ id, fields: Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]!]]))) })) };
+        }
+        case 'value': {
+          const [value, ttl] = await Promise.all([r.get(k), r.ttl(k)]);
+          return { kind: 'value', key: k, value, ...(ttl >= 0 ? { ttlSeconds: ttl } : {}) };
+        }
+        case 'publish':
+          return { kind: 'messages', key: k, messages: [...(published.get(k) ?? [])].reverse() };
+      }
+    };
+
     return {
+      async liveState() {
+        const view = { mode: cfg.mode, profile: cfg.profile, keys: [] as LiveKey[], moreKeys };
+        if (!redis || redis.status !== 'ready') return { ...view, error: `Redis is away (${redis?.status ?? 'not connected'})` };
+        try {
+          return { ...view, keys: await Promise.all([...keys].sort().map(read)) };
+        } catch (err) {
+          return { ...view, error: (err as Error).message };
+        }
+      },
       async open() {
         let url: string;
         let auth: { username?: string; password?: string } = {};
@@ -176,6 +241,7 @@ export default defineNode({
         }
         if (sent.length === 0) return;
         // Acknowledged when Redis has answered the whole pipeline; a refused command is that record's error.
+        remember(commands);
         const results = await execWhenConnected(redis!, commands, ctx.signal);
         for (const [i, [err]] of results.entries()) {
           if (!err) continue;
