@@ -14,6 +14,7 @@ import { Records } from './Records';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TopicBrowser } from './TopicBrowser';
+import { LiveStatePanel } from './LiveState';
 
 export function App() {
   useEffect(installShortcuts, []);
@@ -27,6 +28,7 @@ export function App() {
           <div className="centre">
             <Canvas />
             <TopicBrowser />
+            <LiveStatePanel />
             <ProblemsPanel />
           </div>
           <aside className="side">

@@ -3,7 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
-import { topicBrowserStore } from '../state/ui';
+import { liveStateStore, topicBrowserStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 
@@ -18,6 +18,7 @@ export function Toolbar() {
   const { status } = useStore(runStore);
   const locked = useSelect(runStore, isLocked);
   const topicsOpen = useStore(topicBrowserStore);
+  const liveOpen = useStore(liveStateStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -79,6 +80,9 @@ export function Toolbar() {
       </div>
       <button type="button" onClick={() => topicBrowserStore.set(!topicBrowserStore.get())} aria-pressed={topicsOpen} title="Kafka topics, messages and consumer lag">
         Topics
+      </button>
+      <button type="button" onClick={() => liveStateStore.set(!liveStateStore.get())} aria-pressed={liveOpen} title="What the running pipeline keeps in Redis: counters, leaderboards, streams">
+        Live state
       </button>
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
         {dirty && (

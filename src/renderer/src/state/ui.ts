@@ -73,3 +73,6 @@ export function dismissNotice(): void {
 
 /** Whether the Kafka topic browser is open. */
 export const topicBrowserStore = createStore(false);
+
+/** The live-state panel (what the running pipeline keeps in Redis) is open. */
+export const liveStateStore = createStore(false);
