@@ -8,6 +8,7 @@ import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-ro
 import { localRedis, type LocalRedis } from '../src/engine/redis/local';
 import { sleep, startFlow, wired } from './helpers';
 import type { LiveStateView } from '../src/shared/live-state';
+import { deleteRedisProfile, listRedisProfiles, saveRedisProfile, testRedisConnection } from '../src/engine/redis/profiles';
 
 let server: LocalRedis;
 /** The test's own connection (quiet while the server is away on purpose). */
@@ -187,7 +188,7 @@ describe('Redis connection profiles', () => {
     const { tmpdir } = await import('node:os');
     const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
     writeFileSync(settings, JSON.stringify({ redis: { profiles: { cache: { url: server.url } } } }));
-    const before = { settings: process.env.SLUICE_SETTINGS, secret: process.env.SLUICE_SECRET_CACHE };
+    const before = { settings: process.env.SLUICE_SETTINGS, secret: process.env.SLUICE_SECRET_REDIS_CACHE };
     process.env.SLUICE_SETTINGS = settings;
     await redis.config('SET', 'requirepass', 's3cret');
     await redis.auth('s3cret');
@@ -198,17 +199,28 @@ describe('Redis connection profiles', () => {
       return r.errors.map((e) => e.message);
     };
     try {
-      process.env.SLUICE_SECRET_CACHE = 's3cret';
+      process.env.SLUICE_SECRET_REDIS_CACHE = 's3cret';
       expect(await run('cache')).toEqual([]);
       expect(Number(await redis.get('by-profile'))).toBe(50);
-      delete process.env.SLUICE_SECRET_CACHE;
-      expect((await run('cache'))[0]).toMatch(new RegExp(`^cannot use Redis with profile "cache" \\(${server.url}\\): .+; if it needs a password, set SLUICE_SECRET_CACHE or keep it in the secret store$`));
+      delete process.env.SLUICE_SECRET_REDIS_CACHE;
+      expect((await run('cache'))[0]).toMatch(new RegExp(`^cannot use Redis with profile "cache" \\(${server.url}\\): .+; if it needs a password, set SLUICE_SECRET_REDIS_CACHE or keep it in the secret store$`));
       expect(await run('nowhere')).toEqual([`no Redis connection profile "nowhere" (profiles: "local", "cache"; they are kept in ${settings})`]);
+
+      // Kept and checked as the studio does it: a URL with a password is refused naming the field; the test says what worked.
+      expect(() => saveRedisProfile('leaky', { url: 'redis://:hunter2@127.0.0.1:6379' })).toThrow(/^profile "leaky": url: redis:\/\/host:port or rediss:\/\/host:port \(TLS\), optionally \/db; the password comes from the secret store$/);
+      saveRedisProfile('nobody', { url: 'redis://127.0.0.1:1' });
+      expect(listRedisProfiles().map((p) => [p.name, p.url, p.secret?.variable])).toEqual([['local', '', undefined], ['cache', server.url, 'SLUICE_SECRET_REDIS_CACHE'], ['nobody', 'redis://127.0.0.1:1', 'SLUICE_SECRET_REDIS_NOBODY']]);
+      expect((await testRedisConnection('nobody')).message).toMatch(/^could not connect with profile "nobody" \(redis:\/\/127\.0\.0\.1:1\): .*ECONNREFUSED.*; if it needs a password, set SLUICE_SECRET_REDIS_NOBODY or keep it in the secret store$/);
+      process.env.SLUICE_SECRET_REDIS_CACHE = 's3cret';
+      const ok = await testRedisConnection('cache');
+      expect(ok).toMatchObject({ ok: true, message: expect.stringMatching(/^connected: Redis \d+\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/) });
+      deleteRedisProfile('nobody');
+      expect(listRedisProfiles().map((p) => p.name)).toEqual(['local', 'cache']);
     } finally {
       await redis.config('SET', 'requirepass', '');
       if (before.settings === undefined) delete process.env.SLUICE_SETTINGS;
       else process.env.SLUICE_SETTINGS = before.settings;
-      if (before.secret !== undefined) process.env.SLUICE_SECRET_CACHE = before.secret;
+      if (before.secret !== undefined) process.env.SLUICE_SECRET_REDIS_CACHE = before.secret;
     }
   });
 });

@@ -7,6 +7,8 @@ import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, 
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import type { LiveStateView } from '../shared/live-state';
+import type { RedisProfileSettings } from '../shared/redis';
+import { deleteRedisProfile, listRedisProfiles, saveRedisProfile, setRedisSecret, testRedisConnection } from './redis/profiles';
 import type { StudioStreamServers } from '../shared/api';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
@@ -395,6 +397,41 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       },
       congested: () => out.congested(),
     });
+  }
+
+  async redisProfiles() {
+    return listRedisProfiles();
+  }
+
+  async redisSaveProfile(name: string, profile: RedisProfileSettings) {
+    try {
+      saveRedisProfile(name, profile);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'invalid');
+    }
+    return listRedisProfiles();
+  }
+
+  async redisDeleteProfile(name: string) {
+    try {
+      deleteRedisProfile(name);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'not-found');
+    }
+    return listRedisProfiles();
+  }
+
+  async redisSetSecret(name: string, secret: string | null) {
+    try {
+      setRedisSecret(name, secret);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'unsupported');
+    }
+    return listRedisProfiles();
+  }
+
+  async redisTestConnection(profile: string) {
+    return testRedisConnection(profile);
   }
 
   async liveState(): Promise<LiveStateView[]> {

@@ -7,6 +7,7 @@ import type { EncoderProbe, MediaDevices } from './media';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
 import type { LiveStateView } from './live-state';
+import type { RedisProfileInfo, RedisProfileSettings } from './redis';
 import type { ValidationIssue, ValidationResult } from './validation';
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'failed';
@@ -119,6 +120,15 @@ export interface StudioMethods {
   kafkaSample(profile: string, topic: string, partition: number, count: number): Promise<BrowsedMessage[]>;
   /** Consumer groups (those the brokers list, and `groups`) with their lag per partition, in records and seconds behind live. */
   kafkaGroups(profile: string, groups: string[]): Promise<GroupInfo[]>;
+  /** The Redis connection profiles: the embedded redis-server and those in the app's settings. */
+  redisProfiles(): Promise<RedisProfileInfo[]>;
+  /** Add or replace a Redis profile in the app's settings (never a password). */
+  redisSaveProfile(name: string, profile: RedisProfileSettings): Promise<RedisProfileInfo[]>;
+  redisDeleteProfile(name: string): Promise<RedisProfileInfo[]>;
+  /** Keep a Redis profile's password in the system's secret store (desktop app); null forgets it. Elsewhere refused with where to put it. */
+  redisSetSecret(name: string, secret: string | null): Promise<RedisProfileInfo[]>;
+  /** Connect with a Redis profile and say what worked or what failed, in words. */
+  redisTestConnection(profile: string): Promise<ConnectionTest>;
   /** What the running pipeline's Redis sinks keep in Redis now: counters, leaderboards, streams (empty when nothing runs). */
   liveState(): Promise<LiveStateView[]>;
 }
@@ -218,6 +228,11 @@ export const STUDIO_METHODS = [
   'kafkaTopics',
   'kafkaSample',
   'kafkaGroups',
+  'redisProfiles',
+  'redisSaveProfile',
+  'redisDeleteProfile',
+  'redisSetSecret',
+  'redisTestConnection',
   'liveState',
 ] as const satisfies readonly StudioMethodName[];
 

@@ -42,10 +42,16 @@ export interface KafkaProfile extends KafkaProfileSettings {
   password?: string;
 }
 
-const redisProfileSchema = z.strictObject({
+export const redisProfileSchema = z.strictObject({
   /** redis:// or rediss:// (TLS); no password in it (validation and this schema refuse one). */
   url: z.string().regex(/^rediss?:\/\/[^\s:@/]+(:\d+)?(\/\d+)?$/, 'redis://host:port or rediss://host:port (TLS), optionally /db; the password comes from the secret store'),
   username: z.string().min(1).optional(),
+  tls: z
+    .strictObject({
+      /** rediss://: a PEM file of the CA that signed the server's certificate (else the system's). */
+      caFile: z.string().min(1).optional(),
+    })
+    .optional(),
 });
 
 export type RedisProfileSettings = z.output<typeof redisProfileSchema>;
@@ -93,24 +99,33 @@ function readSettings(path: string): Record<string, unknown> {
 
 /** Add or replace a profile in the settings file (written whole, then renamed: never half-written). */
 export function saveProfile(name: string, settings: unknown, path = settingsPath()): void {
-  if (name === LOCAL_PROFILE) throw new Error(`"${LOCAL_PROFILE}" is the embedded development cluster; give this profile another name`);
+  saveSectionProfile('kafka', 'the embedded development cluster', profileSchema, name, settings, path);
+}
+
+export function deleteProfile(name: string, path = settingsPath()): void {
+  deleteSectionProfile('kafka', 'Kafka', name, path);
+}
+
+/** Add or replace a profile of a section (`kafka`, `redis`) of the settings file. */
+export function saveSectionProfile(section: 'kafka' | 'redis', local: string, schema: z.ZodType, name: string, settings: unknown, path = settingsPath()): void {
+  if (name === LOCAL_PROFILE) throw new Error(`"${LOCAL_PROFILE}" is ${local}; give this profile another name`);
   if (!/^[\w.-]{1,64}$/.test(name)) throw new Error(`"${name}" is not a profile name: letters, digits, . _ - (up to 64)`);
-  const parsed = profileSchema.safeParse(settings);
+  const parsed = schema.safeParse(settings);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new Error(`profile "${name}": ${i.path.join('.') || 'settings'}: ${i.message}`);
   }
   const all = readSettings(path);
-  const kafka = (all.kafka ?? {}) as { profiles?: Record<string, unknown> };
-  all.kafka = { ...kafka, profiles: { ...(kafka.profiles ?? {}), [name]: parsed.data } };
+  const current = (all[section] ?? {}) as { profiles?: Record<string, unknown> };
+  all[section] = { ...current, profiles: { ...(current.profiles ?? {}), [name]: parsed.data } };
   writeSettings(path, all);
 }
 
-export function deleteProfile(name: string, path = settingsPath()): void {
+export function deleteSectionProfile(section: 'kafka' | 'redis', what: string, name: string, path = settingsPath()): void {
   const all = readSettings(path);
-  const kafka = (all.kafka ?? {}) as { profiles?: Record<string, unknown> };
-  if (!kafka.profiles?.[name]) throw new Error(`no Kafka connection profile "${name}" in ${path}`);
-  delete kafka.profiles[name];
+  const current = (all[section] ?? {}) as { profiles?: Record<string, unknown> };
+  if (!current.profiles?.[name]) throw new Error(`no ${what} connection profile "${name}" in ${path}`);
+  delete current.profiles[name];
   writeSettings(path, all);
 }
 

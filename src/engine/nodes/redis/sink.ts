@@ -4,21 +4,20 @@
  * has answered it; a record Redis refuses (WRONGTYPE, ...) goes to the error / dead-letter path and the others are
  * written.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { z } from 'zod';
 import { BAIL, compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression';
 import { defineNode, type Rec } from '../../spec';
 import type { LiveKey } from '../../../shared/live-state';
-import { localRedis } from '../../redis/local';
-import { readRedisProfiles, secretVariable, settingsPath } from '../../kafka/profiles';
-import { secretStore } from '../../kafka/secrets';
+import { redisConnection } from '../../redis/profiles';
 
 const LOCAL = 'local';
+
 /** How many distinct keys of a node the live-state panel follows. */
 const KEYS_FOLLOWED = 20;
 
 const config = z.strictObject({
-  profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others are kept in the app’s settings (redis.profiles: url, username), their password in the secret store or SLUICE_SECRET_<PROFILE>.'),
+  profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others are kept in the app’s settings (redis.profiles: url, username, tls.caFile), their password in the secret store or SLUICE_SECRET_REDIS_<PROFILE>.'),
   mode: z
     .enum(['counter', 'hash', 'leaderboard', 'stream', 'publish', 'value'])
     .describe('counter: INCRBY key (or HINCRBY key field); hash: HSET key field value; leaderboard: ZINCRBY key by member; stream: XADD key MAXLEN ~ n; publish: PUBLISH channel; value: SET key (EX ttl).'),
@@ -201,29 +200,21 @@ export default defineNode({
         }
       },
       async open() {
-        let url: string;
-        let auth: { username?: string; password?: string } = {};
-        if (cfg.profile === LOCAL) url = (await localRedis()).url;
-        else {
-          const profiles = readRedisProfiles();
-          const p = profiles[cfg.profile];
-          if (!p) throw new Error(`no Redis connection profile "${cfg.profile}" (profiles: ${[LOCAL, ...Object.keys(profiles)].map((n) => `"${n}"`).join(', ')}; they are kept in ${settingsPath()})`);
-          url = p.url;
-          auth = { username: p.username, password: secretStore()?.get(cfg.profile) ?? process.env[secretVariable(cfg.profile)] };
-        }
         // No offline queue: while Redis is away nothing piles up in memory here; the batch waits (back pressure)
         // and is sent again once the connection is back (ioredis reconnects with backoff).
-        redis = new Redis(url, { ...auth, lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * 2 ** n, 5000) });
-        redis.on('error', () => undefined);
+        const c = await redisConnection(cfg.profile, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * 2 ** n, 5000) });
+        redis = c.redis;
+        // connect() rejects with "Connection is closed."; the reason (ECONNREFUSED, ...) comes as an event.
+        let reason: Error | undefined;
+        redis.on('error', (e: Error) => (reason = e));
         redis.on('reconnecting', () => ctx.status('reconnecting'));
         redis.on('ready', () => ctx.status('running'));
         try {
           await redis.connect();
           await redis.ping();
         } catch (err) {
-          const hint = cfg.profile !== LOCAL && !auth.password ? `; if it needs a password, set ${secretVariable(cfg.profile)} or keep it in the secret store` : '';
           redis.disconnect();
-          throw new Error(`cannot use Redis with profile "${cfg.profile}" (${url}): ${(err as Error).message}${hint}`);
+          throw new Error(`cannot use Redis with profile "${cfg.profile}" (${c.url}): ${(reason && /closed/.test((err as Error).message) ? reason : (err as Error)).message}${c.hint}`);
         }
       },
       async process(_port, batch) {
