@@ -2,7 +2,7 @@
  * The live-state panel: what a running pipeline keeps in Redis (the embedded redis-server the engine starts on first
  * use), as the room's users would see it — counters, the top-10 gift leaderboard, the last chat entries — updating.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { openFile, stopLeftoverRun } from './helpers';
@@ -62,4 +62,36 @@ test('the live-state panel shows the gift leaderboard, like counters and the cha
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 20_000 });
   await expect(panel).toContainText('Run the pipeline to see what it keeps in Redis.');
+});
+
+test('Redis connection profiles are added, tested and deleted in the studio, kept in the settings without a password', async ({ page }) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await page.getByRole('button', { name: 'Live state' }).click();
+  const panel = page.getByRole('complementary', { name: 'live state' });
+  await panel.getByRole('button', { name: 'Connections' }).click();
+  const connections = panel.getByRole('region', { name: 'Redis connections' });
+  const local = connections.getByRole('row', { name: 'Redis profile local' });
+  await expect(local).toContainText('development only: a redis-server Sluice starts itself');
+  await local.getByRole('button', { name: 'Test' }).click();
+  await expect(local.getByRole('status', { name: 'connection test local' })).toHaveText(/^connected: Redis \d+\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/, { timeout: 15_000 });
+
+  await connections.getByRole('button', { name: 'New profile…' }).click();
+  const form = connections.getByRole('form', { name: 'Redis profile editor' });
+  await form.getByLabel('Redis profile name').fill('cache');
+  await form.getByLabel('Redis URL').fill('redis://:hunter2@127.0.0.1:1');
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  await expect(form.getByRole('alert')).toHaveText(/^profile "cache": url: redis:\/\/host:port or rediss:\/\/host:port \(TLS\), optionally \/db; the password comes from the secret store$/);
+  await expect(form).toContainText('it is read from SLUICE_SECRET_REDIS_CACHE');
+  await form.getByLabel('Redis URL').fill('redis://127.0.0.1:1');
+  await form.getByRole('button', { name: 'Save profile' }).click();
+  const cache = connections.getByRole('row', { name: 'Redis profile cache' });
+  await expect(cache).toContainText('redis://127.0.0.1:1 · no password (SLUICE_SECRET_REDIS_CACHE)');
+  const settings = readFileSync(process.env.SLUICE_SETTINGS!, 'utf8');
+  expect(JSON.parse(settings).redis.profiles.cache).toEqual({ url: 'redis://127.0.0.1:1' });
+  expect(settings).not.toContain('hunter2');
+  await cache.getByRole('button', { name: 'Test' }).click();
+  await expect(cache.getByRole('status', { name: 'connection test cache' })).toHaveText(/^could not connect with profile "cache" \(redis:\/\/127\.0\.0\.1:1\): .*ECONNREFUSED/);
+  await cache.getByRole('button', { name: 'Delete cache' }).click();
+  await expect(cache).toHaveCount(0);
+  expect(JSON.parse(readFileSync(process.env.SLUICE_SETTINGS!, 'utf8')).redis.profiles).toEqual({});
 });

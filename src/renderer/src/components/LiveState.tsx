@@ -3,6 +3,7 @@ import type { LiveKey, LiveStateView } from '../../../shared/live-state';
 import { useSelect, useStore } from '../state/store';
 import { runStore, studioApi } from '../state/studio';
 import { liveStateStore } from '../state/ui';
+import { RedisConnections } from './RedisConnections';
 
 /** How often the panel reads Redis again while it is open and a pipeline runs. */
 const EVERY_MS = 1000;
@@ -133,6 +134,7 @@ export function LiveStatePanel() {
   const phase = useSelect(runStore, (s) => s.status.phase);
   const [views, setViews] = useState<LiveStateView[]>();
   const [error, setError] = useState<string>();
+  const [connections, setConnections] = useState(false);
   const running = phase === 'running';
   useEffect(() => {
     if (!open || !running) return;
@@ -157,11 +159,15 @@ export function LiveStatePanel() {
       <header className="row">
         <h2>Live state</h2>
         <div className="spacer" />
+        <button type="button" onClick={() => setConnections(!connections)} aria-pressed={connections} title="Redis connection profiles">
+          Connections
+        </button>
         <button type="button" onClick={() => liveStateStore.set(false)} aria-label="Close the live state">
           ✕
         </button>
         <span className="muted live-state-what">{running ? 'What the pipeline keeps in Redis, read every second.' : 'Run the pipeline to see what it keeps in Redis.'}</span>
       </header>
+      {connections && <RedisConnections />}
       {error && <p className="error" role="alert">{error}</p>}
       {running && views?.length === 0 && <p className="hint">This pipeline has no Redis sink.</p>}
       {(running ? views : undefined)?.map((v) => <View key={v.nodeId} v={v} />)}

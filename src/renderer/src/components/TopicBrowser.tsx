@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useLoad } from './useLoad';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from '../../../shared/kafka';
 import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
@@ -11,25 +12,6 @@ const KEEP = 200;
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 const secondsBehind = (s: number) => (s < 1 ? 'live' : s < 120 ? `${s.toFixed(1)} s behind` : `${(s / 60).toFixed(1)} min behind`);
-
-/** A value loaded from the engine, again whenever `deps` change or `reload` is called. */
-function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { value?: T; error?: string; loading: boolean; reload: () => void } {
-  const [asked, setAsked] = useState(0);
-  const key = JSON.stringify([...deps, asked]);
-  const [state, setState] = useState<{ key?: string; value?: T; error?: string }>({});
-  useEffect(() => {
-    let current = true;
-    load().then(
-      (value) => current && setState({ key, value }),
-      (err: Error) => current && setState({ key, error: err.message }),
-    );
-    return () => {
-      current = false;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [key]);
-  return { value: state.value, error: state.error, loading: state.key !== key, reload: useCallback(() => setAsked((n) => n + 1), []) };
-}
 
 function Message({ m }: { m: BrowsedMessage }) {
   return (
