@@ -65,6 +65,23 @@ describe('archive to a local folder', () => {
     }
   });
 
+  it('rolls by size: each file is closed at the first write past rollBytes', async () => {
+    const dir = tmp();
+    const room = { ...ROOM, limit: 5000, rate: 1000 };
+    const { flow, errors } = await startFlow(archiveDoc({ target: dir, path: '', rollBytes: 100_000, flushBytes: 10_000 }, room));
+    await flow.done;
+    expect(errors).toEqual([]);
+    const files = walk(dir).sort();
+    const sizes = files.map((f) => readFileSync(join(dir, f)).length);
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    // Every file but the last past the limit by less than one chunk (a flush of 10 kB plus the line that tipped it).
+    for (const n of sizes.slice(0, -1)) {
+      expect(n).toBeGreaterThanOrEqual(100_000);
+      expect(n).toBeLessThan(100_000 + 10_000 + 200);
+    }
+    expect(files.flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').slice(0, -1))).toEqual(reference(room));
+  });
+
   it('gzip: files are .jsonl.gz and decompress to the same lines', async () => {
     const dir = tmp();
     const room = { ...ROOM, limit: 3000, rate: 1000 };
@@ -150,6 +167,24 @@ describe('archive to WebHDFS (protocol test double)', () => {
 
   const lines = (paths: string[]) => paths.flatMap((p) => hdfs.read(p)!.toString().split('\n').slice(0, -1));
   const finalFiles = (dir: string) => hdfs.list(dir).filter((n) => !n.startsWith('.')).sort().map((n) => `${dir}/${n}`);
+
+  it('the double speaks WebHDFS as the webhdfs package expects: every operation, and RemoteException errors', async () => {
+    const c = webhdfs.createClient({ host: '127.0.0.1', port: hdfs.port, path: '/webhdfs/v1', user: 'tester' });
+    const call = <T>(f: (cb: (e: Error | null | undefined, v?: T) => void) => void) => new Promise<T>((res, rej) => f((e, v) => (e ? rej(e) : res(v as T))));
+    await call((cb) => c.mkdir('/a/b', null, cb));
+    await call((cb) => c.writeFile('/a/b/f.txt', Buffer.from('hello '), false, {}, cb));
+    await call((cb) => c.writeFile('/a/b/f.txt', Buffer.from('world'), true, {}, cb));
+    expect((await call<Buffer>((cb) => c.readFile('/a/b/f.txt', cb))).toString()).toBe('hello world');
+    expect(await call<{ length: number; type: string }>((cb) => c.stat('/a/b/f.txt', cb))).toMatchObject({ length: 11, type: 'FILE' });
+    await call((cb) => c.rename('/a/b/f.txt', '/a/g.txt', cb));
+    expect((await call<{ pathSuffix: string; type: string }[]>((cb) => c.readdir('/a', cb))).map((s) => [s.pathSuffix, s.type])).toEqual([['b', 'DIRECTORY'], ['g.txt', 'FILE']]);
+    await call((cb) => c.unlink('/a/g.txt', false, cb));
+    expect(hdfs.read('/a/g.txt')).toBeUndefined();
+    await expect(call((cb) => c.stat('/a/g.txt', cb))).rejects.toThrow('File does not exist: /a/g.txt');
+    await expect(call((cb) => c.writeFile('/nowhere.txt', Buffer.from('x'), true, {}, cb))).rejects.toThrow('File does not exist: /nowhere.txt');
+    expect(hdfs.log).toContain('CREATE /a/b/f.txt (datanode)');
+    expect(hdfs.log).toContain('APPEND /a/b/f.txt (datanode)');
+  });
 
   it('writes the same files as to a folder, through CREATE (two-step), APPEND, RENAME', async () => {
     const { flow, errors } = await startFlow(archiveDoc({ target: `${hdfs.url}/archive/room`, rollRecords: 1000, flushBytes: 50_000 }));
