@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import type { ConnectionTest } from '../../../shared/kafka';
 import type { RedisProfileInfo, RedisProfileSettings } from '../../../shared/redis';
-import { host } from '../state/files';
 import { studioApi } from '../state/studio';
 import { useLoad } from './useLoad';
+import { passwordHint, ProfileForm, useSecretStore } from './ProfileForm';
 
 const variableOf = (name: string) => `SLUICE_SECRET_REDIS_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
@@ -13,33 +13,17 @@ function RedisProfileEditor({ existing, onSaved }: { existing?: RedisProfileInfo
   const [username, setUsername] = useState(existing?.username ?? '');
   const [caFile, setCaFile] = useState(existing?.caFile ?? '');
   const [password, setPassword] = useState('');
-  const [error, setError] = useState<string>();
-  const secrets = useLoad(() => host().then((h) => h.secretStore), []);
+  const store = useSecretStore();
   const save = async () => {
-    setError(undefined);
     const profile: RedisProfileSettings = { url: url.trim() };
     if (username) profile.username = username;
     if (caFile) profile.tls = { caFile };
-    try {
-      await studioApi().redisSaveProfile(name.trim(), profile);
-      if (password) await studioApi().redisSetSecret(name.trim(), password);
-      onSaved();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    await studioApi().redisSaveProfile(name.trim(), profile);
+    if (password) await studioApi().redisSetSecret(name.trim(), password);
+    onSaved();
   };
   return (
-    <form
-      className="profile-editor"
-      aria-label="Redis profile editor"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <label>
-        name <input value={name} onChange={(e) => setName(e.target.value)} required disabled={!!existing} aria-label="Redis profile name" />
-      </label>
+    <ProfileForm label="Redis profile editor" nameLabel="Redis profile name" name={name} onName={setName} locked={!!existing} save={save} passwordHint={passwordHint(store, variableOf(name || 'name'))}>
       <label>
         URL <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="redis://host:6379 or rediss://host:6380/0" aria-label="Redis URL" size={28} />
       </label>
@@ -51,23 +35,12 @@ function RedisProfileEditor({ existing, onSaved }: { existing?: RedisProfileInfo
           CA file <input value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/etc/ssl/redis-ca.pem (else the system’s)" aria-label="Redis CA file" />
         </label>
       )}
-      {secrets.value === 'system' && (
+      {store === 'system' && (
         <label>
           password <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="Redis password" autoComplete="off" placeholder={existing?.secret?.set ? 'kept; type to replace' : ''} />
         </label>
       )}
-      <button type="submit">Save profile</button>
-      <p className="hint">
-        {secrets.value === 'system'
-          ? 'The password is never saved with the profile: it is kept encrypted in the system’s secret store.'
-          : `The password is never saved with the profile: it is read from ${variableOf(name || 'name')} (the desktop app keeps it in the system’s secret store).`}
-      </p>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+    </ProfileForm>
   );
 }
 

@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import { useLoad } from './useLoad';
+import { passwordHint, ProfileForm, useSecretStore } from './ProfileForm';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from '../../../shared/kafka';
 import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
 import { topicBrowserStore } from '../state/ui';
-import { host } from '../state/files';
 
 /** Messages kept in the list while tailing. */
 const KEEP = 200;
@@ -185,35 +185,19 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
   const [username, setUsername] = useState(existing?.sasl?.username ?? '');
   const [caFile, setCaFile] = useState('');
   const [tls, setTls] = useState(existing?.tls ?? false);
-  const [error, setError] = useState<string>();
   const [password, setPassword] = useState('');
-  const secrets = useLoad(() => host().then((h) => h.secretStore), []);
+  const store = useSecretStore();
   const save = async () => {
-    setError(undefined);
     const profile: KafkaProfileSettings = { brokers: brokers.split(/[\s,]+/).filter(Boolean) };
     if (mechanism) profile.sasl = { mechanism: mechanism as 'plain', username };
     if (tls) profile.tls = caFile ? { caFile } : {};
-    try {
-      await studioApi().kafkaSaveProfile(name.trim(), profile);
-      if (mechanism && password) await studioApi().kafkaSetSecret(name.trim(), password);
-      onSaved(name.trim());
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    await studioApi().kafkaSaveProfile(name.trim(), profile);
+    if (mechanism && password) await studioApi().kafkaSetSecret(name.trim(), password);
+    onSaved(name.trim());
   };
   const variable = `SLUICE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
   return (
-    <form
-      className="profile-editor"
-      aria-label="profile editor"
-      onSubmit={(e) => {
-        e.preventDefault();
-        void save();
-      }}
-    >
-      <label>
-        name <input value={name} onChange={(e) => setName(e.target.value)} required disabled={!!existing} aria-label="profile name" />
-      </label>
+    <ProfileForm label="profile editor" nameLabel="profile name" name={name} onName={setName} locked={!!existing} save={save} passwordHint={mechanism ? passwordHint(store, variable) : undefined}>
       <label>
         brokers <input value={brokers} onChange={(e) => setBrokers(e.target.value)} placeholder="host:9092, host2:9092" aria-label="brokers" size={32} />
       </label>
@@ -239,25 +223,12 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
           CA file <input value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/etc/ssl/kafka-ca.pem (else the system’s)" aria-label="CA file" />
         </label>
       )}
-      <button type="submit">Save profile</button>
-      {mechanism && secrets.value === 'system' && (
+      {mechanism && store === 'system' && (
         <label>
           password <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="SASL password" autoComplete="off" placeholder={existing?.secret?.set ? 'kept; type to replace' : ''} />
         </label>
       )}
-      {mechanism && (
-        <p className="hint">
-          {secrets.value === 'system'
-            ? 'The password is never saved with the profile: it is kept encrypted in the system’s secret store.'
-            : `The password is never saved with the profile: it is read from ${variable} (the desktop app keeps it in the system’s secret store).`}
-        </p>
-      )}
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </form>
+    </ProfileForm>
   );
 }
 
