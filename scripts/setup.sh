@@ -16,6 +16,8 @@ dpkg -s librdkafka-dev >/dev/null 2>&1 || need+=(librdkafka-dev)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
 # redis-server: the embedded Redis of the local profile, and the tests' Redis.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# openssl: the Redis TLS test makes its own certificate authority.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # ps: the tests list processes to prove that no ffmpeg is left behind.
 command -v ps >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then

@@ -222,3 +222,44 @@ describe('Redis connection profiles', () => {
     }
   });
 });
+
+describe('Redis over TLS (rediss://)', () => {
+  it('connects with a profile that names its CA file; without it, the server’s certificate is refused in words', async () => {
+    const { execFileSync, spawn } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { freePort } = await import('../src/engine/redis/local');
+    // A certificate authority of the test's own, and a server certificate it signed for 127.0.0.1.
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-tls-'));
+    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Sluice test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
+    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr');
+    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'san.ext', '-out', 'server.pem');
+    const port = await freePort();
+    const tlsServer = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--tls-cert-file', join(dir, 'server.pem'), '--tls-key-file', join(dir, 'server.key'), '--tls-ca-cert-file', join(dir, 'ca.pem'), '--tls-auth-clients', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await new Promise<void>((resolve) => {
+      let out = '';
+      tlsServer.stdout!.on('data', (d: Buffer) => (out += String(d)) && /Ready to accept connections/.test(out) && resolve());
+    });
+    const settings = join(dir, 'settings.json');
+    writeFileSync(settings, JSON.stringify({ redis: { profiles: { secure: { url: `rediss://127.0.0.1:${port}`, tls: { caFile: join(dir, 'ca.pem') } }, unsure: { url: `rediss://127.0.0.1:${port}` } } } }));
+    const before = process.env.SLUICE_SETTINGS;
+    process.env.SLUICE_SETTINGS = settings;
+    try {
+      expect(await testRedisConnection('secure')).toMatchObject({ ok: true, message: expect.stringMatching(/^connected: Redis 7\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/) });
+      const d = wired('tls', [{ id: 'room', type: 'live-room', config: { limit: 300, paced: false } }, { id: 'n', type: 'redis', config: { profile: 'secure', mode: 'counter', key: '"over-tls"' } }], ['room.out>n.in']);
+      const { flow, errors } = await startFlow(d);
+      await flow.done;
+      expect(errors).toEqual([]);
+      const check = new Redis(`rediss://127.0.0.1:${port}`, { tls: { ca: readFileSync(join(dir, 'ca.pem')) } });
+      expect(Number(await check.get('over-tls'))).toBe(300);
+      check.disconnect();
+      expect((await testRedisConnection('unsure')).message).toMatch(/^could not connect with profile "unsure" \(rediss:\/\/127\.0\.0\.1:\d+\): self[- ]signed certificate in certificate chain/);
+    } finally {
+      if (before === undefined) delete process.env.SLUICE_SETTINGS;
+      else process.env.SLUICE_SETTINGS = before;
+      tlsServer.kill();
+    }
+  });
+});

@@ -25,6 +25,7 @@ declare module 'webhdfs' {
     stat(path: string, callback: Callback<FileStatus>): void;
     readdir(path: string, callback: Callback<FileStatus[]>): void;
     unlink(path: string, recursive: boolean, callback: Callback): void;
+    rename(path: string, destination: string, callback: Callback): void;
     readFile(path: string, callback: Callback<Buffer>): void;
     /* Internals (stable since 1.0) used for the operations the package has no method for, or whose answer it drops. */
     _getOperationEndpoint(op: string, path: string, params?: Record<string, unknown>): string;
