@@ -202,6 +202,47 @@ describe('at least once through a window', () => {
   }, 60_000);
 });
 
+describe('at least once through the archive', () => {
+  it('offsets are committed only once the file holding the records is renamed', async () => {
+    const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    await cluster.createTopic('to-archive', 1);
+    const producer = kafkaClient(profile()).producer();
+    await producer.connect();
+    const send = (from: number, n: number) => producer.send({ topic: 'to-archive', messages: Array.from({ length: n }, (_, k) => ({ value: JSON.stringify({ n: from + k, ts: 1_800_000_000_000 }) })) });
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-archive-'));
+    const d = doc(
+      [
+        { id: 'in', type: 'kafka-source', config: { topics: ['to-archive'], group: 'archiver', commitIntervalMs: 50 } },
+        { id: 'archive', type: 'archive', config: { target: dir, path: '', rollRecords: 25, rollIntervalMs: 600_000 } },
+      ],
+      ['in.out>archive.in'],
+    );
+    const { flow, ticks } = await startFlow(d, 100);
+    const finished = () => readdirSync(dir).filter((f) => !f.startsWith('.'));
+    await sleep(3000);
+    await send(0, 25);
+    // The first file fills and is renamed: its 25 records are committed.
+    await until(() => finished().length === 1);
+    await until(async () => (await committed('archiver', 'to-archive')) === 25);
+    // Ten more land in the next file, which stays open (it rolls at 25 records or after 10 minutes): not committed.
+    await send(25, 10);
+    await until(() => ticks.at(-1)?.nodes.archive?.recordsIn === 35);
+    await sleep(1000);
+    expect(await committed('archiver', 'to-archive')).toBe(25);
+    // Stopping rolls the open file; then its records are committed.
+    await flow.stop();
+    await producer.disconnect();
+    expect(await committed('archiver', 'to-archive')).toBe(35);
+    const lines = finished()
+      .sort()
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').slice(0, -1))
+      .map((l) => (JSON.parse(l) as { n: number }).n);
+    expect(lines).toEqual(Array.from({ length: 35 }, (_, i) => i));
+  }, 60_000);
+});
+
 describe('where a source starts', () => {
   // (The mock cluster answers a ListOffsets by time with the partition's end, as a broker without a time index would;
   // the source checks the answer against the records' timestamps and finds the offset itself.)
