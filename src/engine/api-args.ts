@@ -44,6 +44,7 @@ const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
   redisTestConnection: z.tuple([z.string().min(1).max(128)]),
   liveState: none,
   preview: z.tuple([z.string().min(1).max(256)]),
+  tap: z.tuple([z.string().min(1).max(256), z.string().max(4000), z.number().int().min(1).max(500)]),
   kafkaTail: z.tuple([z.string().min(1).max(128), topic, z.number().int().min(0)]),
 };
 

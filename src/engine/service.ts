@@ -434,6 +434,32 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     return testRedisConnection(profile);
   }
 
+  /** The `tap` stream: a sample of what passes a wire of the running pipeline. */
+  tap([edgeId, filter, perSecond]: [string, string, number], out: Parameters<StudioStreamServers['tap']>[1]): () => void {
+    const flow = this.flow;
+    if (!flow) {
+      out.end('nothing is running: run the pipeline to watch a wire');
+      return () => undefined;
+    }
+    let close: () => void;
+    try {
+      close = flow.tap(edgeId, filter, perSecond, (chunk) => out.send(chunk));
+    } catch (err) {
+      out.end((err as Error).message);
+      return () => undefined;
+    }
+    let open = true;
+    const stop = () => {
+      if (!open) return false;
+      open = false;
+      close();
+      return true;
+    };
+    // The run ends: so does the watch (after the last chunk).
+    void flow.done.finally(() => stop() && out.end());
+    return stop;
+  }
+
   async liveState(): Promise<LiveStateView[]> {
     const flow = this.flow;
     if (!flow) return [];

@@ -160,6 +160,15 @@ export type PreviewChunk =
     }
   | { kind: 'fragment'; keyframe: boolean; /** Media time of its first frame, s. */ time: number; data: string };
 
+/** A watched wire's sample, sent a few times a second while records pass. */
+export interface TapChunk {
+  /** Sampled records (on a bytes wire: each chunk's size and first bytes in hex), oldest first. */
+  records: unknown[];
+  /** Records that passed since the watch began, and those the filter kept. */
+  seen: number;
+  matched: number;
+}
+
 /**
  * Streams: opened with arguments, they send chunks until closed by the client or ended by the server (with the
  * reason when it is an error).
@@ -170,6 +179,11 @@ export interface StudioStreams {
    * group: the init segment and the fragments since the last keyframe, then each new fragment.
    */
   preview: { args: [target: string]; chunk: PreviewChunk };
+  /**
+   * What passes a wire of the running pipeline: at most `perSecond` records a second, those the JSONata `filter`
+   * keeps (empty: all), with counts. Nothing is sampled while no one watches.
+   */
+  tap: { args: [edgeId: string, filter: string, perSecond: number]; chunk: TapChunk };
   /** New messages of a partition as they arrive (at most 50 per read). */
   kafkaTail: { args: [profile: string, topic: string, partition: number]; chunk: BrowsedMessage[] };
 }
@@ -189,7 +203,7 @@ export type StudioStreamServers = {
   ) => () => void;
 };
 
-export const STUDIO_STREAMS = ['preview', 'kafkaTail'] as const satisfies readonly StudioStreamName[];
+export const STUDIO_STREAMS = ['preview', 'tap', 'kafkaTail'] as const satisfies readonly StudioStreamName[];
 
 /** Event streams. The last value of each is replayed to a late subscriber. */
 export interface StudioEvents {

@@ -6,7 +6,10 @@ import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/documen
 import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
 import type { Rec } from '../spec';
-import { findMediaGroups, type MediaGroup } from '../media/group';
+import { findMediaGroups, MEDIA_KINDS, type MediaGroup } from '../media/group';
+import { parsePortType } from '../../shared/ports';
+import { compileExpression, type CompiledExpression } from '../expression';
+import { WireTap, type TapChunk } from './tap';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
 import './v8-tuning';
@@ -75,6 +78,8 @@ export class Flow {
   private prevNodes = new Map<string, CounterSnapshot>();
   private prevEdges = new Map<string, number>();
   private finished: Promise<void> | undefined;
+  /** How many wires are being watched now. */
+  private readonly taps = { active: 0 };
 
   constructor(
     private readonly pipeline: ResolvedPipeline,
@@ -108,6 +113,7 @@ export class Flow {
         n.id,
         new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, {
           exclusiveInput: exclusive.has(n.id),
+          taps: this.taps,
           fusion: options.fusion !== false,
           media: media.get(n.id),
           deadLetter: (nodeId, error, record) => this.deadLetter(nodeId, error, record),
@@ -183,6 +189,27 @@ export class Flow {
   /** An edge of the pipeline by id. */
   edge(id: string): ResolvedPipeline['doc']['edges'][number] | undefined {
     return this.pipeline.doc.edges.find((e) => e.id === id);
+  }
+
+  /**
+   * Watch a wire: a sample of at most `perSecond` records a second (those `filter`, a JSONata expression, keeps),
+   * sent as chunks. Throws, in words, for a wire that is not there, one that carries media, or a bad filter.
+   */
+  tap(edgeId: string, filter: string, perSecond: number, send: (chunk: TapChunk) => void): () => void {
+    const e = this.edge(edgeId);
+    if (!e) throw new Error(`no wire "${edgeId}" in the running pipeline`);
+    const runner = this.runners.get(e.from.node)!;
+    const kind = parsePortType(runner.spec.outputs.find((p) => p.name === e.from.port)?.type ?? '')?.kind ?? '';
+    if (MEDIA_KINDS.has(kind)) throw new Error(`wire "${edgeId}" carries ${kind} inside the group's ffmpeg process: watch an encoded wire with the preview`);
+    let compiled: CompiledExpression | undefined;
+    if (filter.trim()) {
+      try {
+        compiled = compileExpression(filter);
+      } catch (err) {
+        throw new Error(`filter: ${(err as Error).message}`);
+      }
+    }
+    return runner.watch(e.from.port, new WireTap(compiled, perSecond, kind === 'bytes', send));
   }
 
   peek(nodeId: string): unknown[] | undefined {

@@ -4,6 +4,7 @@
 import { roundFine, roundRate, type NodeMetrics, type NodeState } from '../../shared/metrics';
 import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
 import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './fusion';
+import type { WireTap } from './tap';
 import { NO_HOLD, Ticket, type Hold } from './ticket';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
@@ -57,6 +58,8 @@ interface Fusion {
 }
 
 export interface RunnerOptions {
+  /** Shared by the runners of a flow: how many wires are being watched (fusion steps aside while any is). */
+  taps?: { active: number };
   exclusiveInput?: boolean;
   fusion?: boolean;
   media?: MediaGroup;
@@ -77,6 +80,9 @@ export class NodeRunner {
   private readonly sizers = new Map<string, BatchSizer>();
   /** Output ports wired straight into a chained downstream runner (no queue); the queue object only counts. */
   private readonly chained = new Map<string, { runner: NodeRunner; port: string; counter: BatchQueue }>();
+  /** Watchers of the wires leaving each output port. */
+  readonly taps = new Map<string, Set<WireTap>>();
+  private tapCount = 0;
   /** Per output port: the fused chain it feeds (null: none), built on first use. */
   private readonly fusions = new Map<string, Fusion | null>();
   private fillBatch: Fill | undefined;
@@ -198,9 +204,25 @@ export class NodeRunner {
     return sizer;
   }
 
+  /** Watch what leaves an output port; returns how to stop. */
+  watch(port: string, tap: WireTap): () => void {
+    let set = this.taps.get(port);
+    if (!set) this.taps.set(port, (set = new Set()));
+    set.add(tap);
+    this.tapCount++;
+    if (this.options.taps) this.options.taps.active++;
+    return () => {
+      if (!set.delete(tap)) return;
+      this.tapCount--;
+      if (this.options.taps) this.options.taps.active--;
+      tap.close();
+    };
+  }
+
   /** Count a batch out of this node and deliver it to every edge of the port, each delivery holding `ticket`. */
   private send(port: string, batch: Rec[], ticket: Ticket | undefined): Promise<void> | void {
     if (batch.length === 0) return;
+    if (this.tapCount !== 0) for (const t of this.taps.get(port) ?? []) t.offer(batch);
     const size = this.sizerFor(port).size(batch);
     this.stats.recordsOut += batch.length;
     this.stats.bytesOut += size;
@@ -263,7 +285,8 @@ export class NodeRunner {
   private emitEach(port: string, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void {
     if (count <= 0) return;
     const fusion = this.fusionFor(port);
-    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed)) return this.runFused(port, fusion, from, count, produce);
+    // (While a wire is watched, records go batch by batch, past every wire, where the watch sees them.)
+    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed) && !this.options.taps?.active) return this.runFused(port, fusion, from, count, produce);
     return this.emit(port, (this.fillBatch ??= fill())(produce, from, count));
   }
 
