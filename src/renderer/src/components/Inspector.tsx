@@ -5,6 +5,7 @@ import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../
 import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
 import { Preview } from './Preview';
+import { WireTap } from './WireTap';
 import { CaptureDevices } from './CaptureDevices';
 import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
@@ -239,14 +240,26 @@ function PartitionLag({ nodeId }: { nodeId: string }) {
   );
 }
 
-function EdgeInspector({ edge }: { edge: PipelineEdge }) {
+/** The type of a node's port in the open document ('?' when unknown). */
+function usePortType(): (nodeId: string, port: string, dir: 'inputs' | 'outputs') => string {
   const infos = useSelect(documentStore, (s) => s.nodeTypes);
   const doc = useSelect(documentStore, (s) => s.doc);
-  const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(edge.id) ?? false);
-  const portType = (nodeId: string, port: string, dir: 'inputs' | 'outputs') => {
+  return (nodeId, port, dir) => {
     const n = doc.nodes.find((x) => x.id === nodeId);
     return (n && resolvePorts(infos.get(n.type), n.config)[dir].find((p) => p.name === port)?.type) ?? '?';
   };
+}
+
+/** A wire's tap, outside the locked form (watching is what one does while it runs). */
+function EdgeTap({ edge }: { edge: PipelineEdge }) {
+  const portType = usePortType();
+  return /^(video|audio)\//.test(portType(edge.from.node, edge.from.port, 'outputs')) ? null : <WireTap edgeId={edge.id} />;
+}
+
+function EdgeInspector({ edge }: { edge: PipelineEdge }) {
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(edge.id) ?? false);
+  const portType = usePortType();
   const q = edge.queue ?? {};
   const setQ = (patch: Partial<typeof q>) => edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);
   const fromType = portType(edge.from.node, edge.from.port, 'outputs');
@@ -355,6 +368,7 @@ export function Inspector() {
   return (
     <section className="panel inspector" aria-label="inspector">
       <fieldset disabled={locked}>{body}</fieldset>
+      {edge && <EdgeTap key={edge.id} edge={edge} />}
     </section>
   );
 }
