@@ -13,6 +13,7 @@ import { createLocalApi } from '../engine/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
+import { PrometheusExporter } from '../engine/prometheus';
 
 const root = findPackageRoot(import.meta.dirname);
 
@@ -42,7 +43,7 @@ async function validateCommand(file: string, opts: { json?: boolean }): Promise<
   return result.ok ? 0 : 1;
 }
 
-async function runCommand(file: string, opts: { duration?: number; metrics?: string }): Promise<number> {
+async function runCommand(file: string, opts: { duration?: number; metrics?: string; metricsPort?: number; metricsHost?: string }): Promise<number> {
   const text = await readText(file);
   const loaded = loadDocumentText(text);
   if (!loaded.ok || !loaded.doc) {
@@ -54,11 +55,24 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   const types = new Map((await api.listNodeTypes()).map((t) => [t.type, t]));
   const typesByNode = new Map(loaded.doc.nodes.map((n) => [n.id, types.get(n.type)!]));
   const metricsOut = opts.metrics ? createWriteStream(opts.metrics) : undefined;
+  let prometheus: PrometheusExporter | undefined;
+  if (opts.metricsPort !== undefined) {
+    prometheus = new PrometheusExporter(loaded.doc);
+    try {
+      const port = await prometheus.listen(opts.metricsPort, opts.metricsHost);
+      process.stdout.write(`Prometheus metrics: http://${opts.metricsHost ?? '127.0.0.1'}:${port}/metrics\n`);
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      close();
+      return 1;
+    }
+  }
   let last: MetricsTick | undefined;
   // Rates are counted from the start for the first line, then from the previous line.
   let printed: MetricsTick = { runId: '', seq: -1, time: 0, elapsedMs: 0, nodes: {}, edges: {} };
   api.on('metrics', (tick) => {
     metricsOut?.write(JSON.stringify(tick) + '\n');
+    prometheus?.update(tick);
     last = tick;
     // Ticks drift by a few ms: a line is due once about a second (within half a tick) has passed.
     if (tick.elapsedMs - printed.elapsedMs >= 1000 - METRICS_INTERVAL_MS / 2) {
@@ -91,6 +105,7 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   const status = await api.status();
   if (last) process.stdout.write(`totals: ${summaryLine(last, undefined, typesByNode)}\n`);
   if (metricsOut) await new Promise<void>((r) => metricsOut.end(() => r()));
+  await prometheus?.close();
   process.stdout.write(`run ${status.phase === 'failed' ? 'failed' : 'ended'}: ${status.message ?? ''}\n`);
   close();
   // A run whose nodes ended in error did not do its work: say so to scripts and CI.
@@ -150,6 +165,12 @@ const seconds = (v: string): number => {
   return n;
 };
 
+const portNumber = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
+  return n;
+};
+
 // A closed pipe (`sluice nodes | head`) is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);
@@ -170,6 +191,8 @@ program
   .description('run a pipeline headless, printing a summary each second; SIGINT/SIGTERM stop it cleanly')
   .option('--duration <seconds>', 'stop after this many seconds', seconds)
   .option('--metrics <out.ndjson>', 'write every metrics tick as a line of JSON')
+  .option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port)', portNumber)
+  .option('--metrics-host <address>', 'the address to serve them on (default 127.0.0.1; 0.0.0.0 for a scraper elsewhere)')
   .action(async (file: string, opts) => {
     const code = await runCommand(file, opts);
     // The run is over: leave now, whatever a client library still keeps going (a Kafka client whose brokers are

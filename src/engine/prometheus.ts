@@ -1,0 +1,134 @@
+/**
+ * Prometheus metrics for headless runs (`sluice run --metrics-port N`): the engine's metrics ticks turned into
+ * prom-client counters and gauges with node and edge labels, plus the process's own (memory, CPU, event-loop lag),
+ * served as the text exposition format at /metrics.
+ */
+import { createServer, type Server } from 'node:http';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import type { PipelineDocument } from '../shared/document';
+import type { MetricsTick, NodeState } from '../shared/metrics';
+
+const STATES: NodeState[] = ['idle', 'starting', 'running', 'restarting', 'reconnecting', 'draining', 'stopped', 'error'];
+
+export class PrometheusExporter {
+  readonly registry = new Registry();
+  private readonly nodeLabels: Map<string, { pipeline: string; node: string; type: string }>;
+  private readonly edgeLabels: Map<string, { pipeline: string; edge: string; from: string; to: string }>;
+  /** The cumulative figures of the last tick, to count on from. */
+  private readonly last = new Map<string, number>();
+  private server: Server | undefined;
+
+  private readonly counters;
+  private readonly gauges;
+
+  constructor(doc: PipelineDocument) {
+    const pipeline = doc.name;
+    this.nodeLabels = new Map(doc.nodes.map((n) => [n.id, { pipeline, node: n.id, type: n.type }]));
+    this.edgeLabels = new Map(doc.edges.map((e) => [e.id, { pipeline, edge: e.id, from: `${e.from.node}.${e.from.port}`, to: `${e.to.node}.${e.to.port}` }]));
+    const registers = [this.registry];
+    const node = ['pipeline', 'node', 'type'] as const;
+    const edge = ['pipeline', 'edge', 'from', 'to'] as const;
+    const counter = (name: string, help: string, labelNames: readonly string[]) => new Counter({ name, help, labelNames, registers });
+    const gauge = (name: string, help: string, labelNames: readonly string[]) => new Gauge({ name, help, labelNames, registers });
+    this.counters = {
+      recordsIn: counter('sluice_node_records_in_total', 'Records a node has taken in.', node),
+      recordsOut: counter('sluice_node_records_out_total', 'Records a node has sent on.', node),
+      errors: counter('sluice_node_errors_total', 'Record-level errors of a node.', node),
+      dropped: counter('sluice_node_dropped_total', 'Records a node discarded by its own policy.', node),
+      acknowledged: counter('sluice_source_acknowledged_total', 'Records of a source that everything downstream has finished with (at least once).', node),
+      frames: counter('sluice_media_frames_total', 'Video frames a media node has encoded.', node),
+      droppedFrames: counter('sluice_media_dropped_frames_total', 'Video frames dropped by a media group.', node),
+      edgeDropped: counter('sluice_edge_dropped_total', 'Records a wire with the drop policy discarded.', edge),
+    };
+    this.gauges = {
+      state: gauge('sluice_node_state', 'A node’s state: 1 for the state it is in.', [...node, 'state']),
+      bytesIn: gauge('sluice_node_bytes_in_per_second', 'Bytes (approximate, as JSON) a node took in per second over the last tick.', node),
+      bytesOut: gauge('sluice_node_bytes_out_per_second', 'Bytes (approximate, as JSON) a node sent on per second over the last tick.', node),
+      p50: gauge('sluice_node_processing_seconds_p50', 'Median processing time per record over the last tick.', node),
+      p99: gauge('sluice_node_processing_seconds_p99', '99th percentile processing time per record over the last tick.', node),
+      fps: gauge('sluice_media_fps', 'Frames per second of a media node.', node),
+      bitrate: gauge('sluice_media_bitrate_bits_per_second', 'Bitrate of the encoded video.', node),
+      lag: gauge('sluice_kafka_consumer_lag_records', 'Records a Kafka source is behind the partition’s end.', [...node, 'topic', 'partition']),
+      queue: gauge('sluice_edge_queue_records', 'Records waiting on a wire.', edge),
+      capacity: gauge('sluice_edge_queue_capacity_records', 'How many records may wait on a wire.', edge),
+      queueBytes: gauge('sluice_edge_queue_bytes', 'Bytes (approximate) waiting on a wire.', edge),
+      backpressure: gauge('sluice_edge_backpressure_ratio', 'Fraction of the last tick the wire’s queue was full (0 free, 1 fully back-pressured).', edge),
+    };
+    // Every series exists from the start (at 0), so that rates and absent-alerts see each node and wire.
+    const c = this.counters;
+    for (const labels of this.nodeLabels.values()) for (const x of [c.recordsIn, c.recordsOut, c.errors, c.dropped, c.acknowledged]) x.inc(labels, 0);
+    for (const labels of this.edgeLabels.values()) c.edgeDropped.inc(labels, 0);
+    // process_resident_memory_bytes, process_cpu_seconds_total, nodejs_eventloop_lag_seconds, … under sluice_.
+    collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
+  }
+
+  /** Count on from a cumulative figure. */
+  private add(c: Counter, key: string, labels: Record<string, string>, total: number | undefined): void {
+    if (total === undefined) return;
+    const before = this.last.get(key) ?? 0;
+    if (total > before) c.inc(labels, total - before);
+    this.last.set(key, Math.max(total, before));
+  }
+
+  /** Take a metrics tick. */
+  update(tick: MetricsTick): void {
+    const c = this.counters;
+    const g = this.gauges;
+    for (const [id, m] of Object.entries(tick.nodes)) {
+      const labels = this.nodeLabels.get(id);
+      if (!labels) continue;
+      const k = (f: string) => `n\u0000${id}\u0000${f}`;
+      this.add(c.recordsIn, k('in'), labels, m.recordsIn);
+      this.add(c.recordsOut, k('out'), labels, m.recordsOut);
+      this.add(c.errors, k('err'), labels, m.errors);
+      this.add(c.dropped, k('drop'), labels, m.dropped);
+      this.add(c.acknowledged, k('ack'), labels, m.acknowledged);
+      for (const s of STATES) g.state.set({ ...labels, state: s }, m.state === s ? 1 : 0);
+      g.bytesIn.set(labels, m.bytesInPerSec);
+      g.bytesOut.set(labels, m.bytesOutPerSec);
+      g.p50.set(labels, m.p50Ms / 1000);
+      g.p99.set(labels, m.p99Ms / 1000);
+      if (m.media) {
+        this.add(c.frames, k('frames'), labels, m.media.frames);
+        this.add(c.droppedFrames, k('dframes'), labels, m.media.dropped);
+        g.fps.set(labels, m.media.fps);
+        if (m.media.bitrateKbps !== undefined) g.bitrate.set(labels, m.media.bitrateKbps * 1000);
+      }
+      for (const [tp, lag] of Object.entries(m.kafka?.lag ?? {})) {
+        const cut = tp.lastIndexOf('/');
+        g.lag.set({ ...labels, topic: tp.slice(0, cut), partition: tp.slice(cut + 1) }, lag);
+      }
+    }
+    for (const [id, e] of Object.entries(tick.edges)) {
+      const labels = this.edgeLabels.get(id);
+      if (!labels) continue;
+      this.add(c.edgeDropped, `e\u0000${id}`, labels, e.dropped);
+      g.queue.set(labels, e.length);
+      g.capacity.set(labels, e.capacity);
+      g.queueBytes.set(labels, e.bytes);
+      g.backpressure.set(labels, e.fullFraction);
+    }
+  }
+
+  /** Serve /metrics on `host:port`; resolves with the port (0 picks a free one). */
+  listen(port: number, host = '127.0.0.1'): Promise<number> {
+    this.server = createServer((req, res) => {
+      if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+        res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Sluice serves Prometheus metrics at /metrics\n');
+        return;
+      }
+      this.registry.metrics().then(
+        (text) => res.writeHead(200, { 'Content-Type': this.registry.contentType }).end(text),
+        (err: Error) => res.writeHead(500, { 'Content-Type': 'text/plain' }).end(err.message),
+      );
+    });
+    return new Promise((resolve, reject) => {
+      this.server!.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE' ? `--metrics-port ${port}: the port is in use` : `--metrics-port ${port}: ${err.message}`)));
+      this.server!.listen(port, host, () => resolve((this.server!.address() as { port: number }).port));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}

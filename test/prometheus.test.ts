@@ -1,0 +1,77 @@
+/**
+ * Headless runs expose Prometheus metrics: `sluice run --metrics-port N` serves the text format at /metrics, which an
+ * independent parser reads, with node and edge labels, and counters that rise between scrapes.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../src/engine/redis/local';
+import { ROOT, sleep } from './helpers';
+
+const BIN = join(ROOT, 'bin/sluice.js');
+
+interface Family {
+  name: string;
+  type: string;
+  metrics: { labels?: Record<string, string>; value?: string }[];
+}
+
+async function scrape(port: number): Promise<Map<string, Family>> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const families = parsePrometheusTextFormat(await res.text()) as Family[];
+  return new Map(families.map((f) => [f.name, f]));
+}
+
+const value = (f: Family | undefined, labels: Record<string, string>): number => {
+  const m = f?.metrics.find((x) => Object.entries(labels).every(([k, v]) => x.labels?.[k] === v));
+  return Number(m?.value);
+};
+
+describe('Prometheus metrics of a headless run', () => {
+  it('serve the demo’s nodes and wires with labels; counters rise; a busy port is refused in words', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '5', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += String(d)));
+    try {
+      while (!out.includes('Prometheus metrics:')) await sleep(50);
+      expect(out).toContain(`Prometheus metrics: http://127.0.0.1:${port}/metrics`);
+      await sleep(1500);
+      const first = await scrape(port);
+      await sleep(1000);
+      const second = await scrape(port);
+
+      const recordsOut = second.get('sluice_node_records_out_total')!;
+      expect(recordsOut.type).toBe('COUNTER');
+      const room = { pipeline: 'Live room', node: 'room', type: 'live-room' };
+      expect(value(second.get('sluice_node_records_out_total'), room)).toBeGreaterThan(value(first.get('sluice_node_records_out_total'), room));
+      // About 4000 events a second.
+      expect(value(second.get('sluice_node_records_out_total'), room) - value(first.get('sluice_node_records_out_total'), room)).toBeGreaterThan(2000);
+      expect(value(second.get('sluice_node_state'), { node: 'coins-per-second', state: 'running' })).toBe(1);
+      expect(value(second.get('sluice_node_state'), { node: 'coins-per-second', state: 'error' })).toBe(0);
+      // Every node of the demo is there, and every wire.
+      expect(new Set(recordsOut.metrics.map((m) => m.labels!.node)).size).toBe(15);
+      const capacity = second.get('sluice_edge_queue_capacity_records')!;
+      expect(value(capacity, { edge: 'e1', from: 'room.out', to: 'gifts.in' })).toBe(1000);
+      expect(capacity.metrics).toHaveLength(14);
+      expect(second.get('sluice_edge_backpressure_ratio')!.type).toBe('GAUGE');
+      expect(second.get('sluice_process_resident_memory_bytes')).toBeDefined();
+      expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
+
+      // A second run on the same port says so and exits 1.
+      const busy = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '1', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      busy.stderr.on('data', (d: Buffer) => (err += String(d)));
+      const code = await new Promise<number | null>((r) => busy.once('exit', r));
+      expect(code).toBe(1);
+      expect(err).toContain(`--metrics-port ${port}: the port is in use`);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    }
+  }, 60_000);
+});
