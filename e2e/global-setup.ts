@@ -12,6 +12,8 @@ export default async function globalSetup(): Promise<() => void> {
   process.env.SLUICE_WORKSPACE = mkdtempSync(join(tmpdir(), 'sluice-e2e-ws-'));
   // Settings of its own too (Kafka profiles the tests add): never the user's.
   process.env.SLUICE_SETTINGS = join(mkdtempSync(join(tmpdir(), 'sluice-e2e-settings-')), 'settings.json');
+  // And a run history of its own.
+  process.env.SLUICE_HISTORY = mkdtempSync(join(tmpdir(), 'sluice-e2e-history-'));
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/index.ts'), '--port', '0'], {
     cwd: root,
     env: process.env,

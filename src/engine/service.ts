@@ -7,6 +7,7 @@ import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, 
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import type { LiveStateView } from '../shared/live-state';
+import type { RunHistory, RunRecorder } from './history';
 import type { RedisProfileSettings } from '../shared/redis';
 import { deleteRedisProfile, listRedisProfiles, saveRedisProfile, setRedisSecret, testRedisConnection } from './redis/profiles';
 import type { StudioStreamServers } from '../shared/api';
@@ -37,6 +38,8 @@ export interface StudioServiceOptions {
   fileDialogs?: FileDialogs;
   /** Media groups write a preview stream the studio can watch (default true; the headless CLI turns it off). */
   preview?: boolean;
+  /** Where every run's metrics are kept (the hosts give it; without, runs are not kept). */
+  history?: RunHistory;
 }
 
 /** The system's open and save dialogs: each resolves to the absolute path the user chose, or undefined. */
@@ -288,6 +291,11 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     this.nodeStatesTimer = undefined;
     const nodeStates = patch.nodeStates ?? (pending ? { ...this.state.nodeStates, ...pending } : this.state.nodeStates);
     this.state = { ...this.state, ...patch, nodeStates };
+    // However a run ends (finished, stopped, failed), the kept run says so.
+    if (this.recorder && (this.state.phase === 'idle' || this.state.phase === 'failed')) {
+      void this.recorder.end(this.state.phase, this.state.message);
+      this.recorder = undefined;
+    }
     this.events.emit('runState', this.state);
   }
 
@@ -296,6 +304,8 @@ export class StudioService implements StudioMethods, StudioStreamServers {
    * 1,000 times while it starts, and one event each (with all 500 states in it) kept the studio busy for seconds.
    */
   private pendingNodeStates: Record<string, NodeState> | undefined;
+  /** The current run's keeper in the history. */
+  private recorder: RunRecorder | undefined;
   private nodeStatesTimer: ReturnType<typeof setTimeout> | undefined;
 
   private nodeState(nodeId: string, state: NodeState): void {
@@ -316,6 +326,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
         onState: (nodeId, s) => this.nodeState(nodeId, s),
         onError: (nodeId, message, count) => this.nodeError({ runId: flow.runId, nodeId, message, count, time: Date.now() }),
         onMetrics: (tick) => {
+          recorder?.tick(tick);
           this.errorsThisTick.clear();
           for (const e of this.pendingErrors.values()) this.events.emit('nodeError', e);
           this.pendingErrors.clear();
@@ -324,6 +335,12 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       },
       { metricsIntervalMs: this.options.metricsIntervalMs, preview: this.options.preview ?? true },
     );
+    let recorder: RunRecorder | undefined;
+    try {
+      recorder = this.recorder = this.options.history?.begin(flow.runId, doc);
+    } catch {
+      // The history folder cannot be written: the run goes on without being kept.
+    }
     this.flow = this.lastFlow = flow;
     this.setState({ phase: 'starting', runId: flow.runId, pipelineName: doc.name, startedAt: Date.now(), stoppedAt: undefined, message: undefined, nodeStates, chainedEdges: flow.chainedEdges });
     await flow.start();
@@ -331,6 +348,8 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     void flow.done.then(() => {
       if (this.flow !== flow) return;
       this.flow = undefined;
+      // Stopped by the user: `stop` says so once it is done.
+      if (this.state.phase === 'stopping') return;
       const failed = Object.entries({ ...this.state.nodeStates, ...this.pendingNodeStates }).filter(([, s]) => s === 'error').map(([id]) => id);
       this.setState({
         phase: 'idle',
@@ -338,6 +357,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
         message: failed.length ? `finished; node(s) in error: ${failed.join(', ')}` : 'finished',
       });
     });
+
     return this.state;
   }
 
@@ -458,6 +478,19 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     // The run ends: so does the watch (after the last chunk).
     void flow.done.finally(() => stop() && out.end());
     return stop;
+  }
+
+  async runHistory() {
+    return this.options.history?.list() ?? [];
+  }
+
+  async runMetrics(runId: string) {
+    if (!this.options.history) throw new StudioError('this host keeps no run history', 'unsupported');
+    try {
+      return this.options.history.read(runId);
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'not-found');
+    }
   }
 
   async liveState(): Promise<LiveStateView[]> {

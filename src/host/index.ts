@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StudioService, DEMO_PIPELINE } from '../engine/service';
+import { RunHistory } from '../engine/history';
 import { loadDocumentText } from '../engine/load';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { startWebHost } from './server';
@@ -24,7 +25,7 @@ if (!existsSync(join(staticDir, 'index.html'))) {
   process.exit(1);
 }
 const resourcesDir = join(root, 'resources');
-const service = new StudioService({ resourcesDir, workspaceDir: defaultWorkspace() });
+const service = new StudioService({ resourcesDir, workspaceDir: defaultWorkspace(), history: new RunHistory() });
 const host = await startWebHost({ service, staticDir, port: Number(values.port) });
 
 if (values['run-demo']) {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { serveApi } from '../shared/rpc';
 import { validateApiArgs } from '../engine/api-args';
 import { StudioService, type FileDialogs } from '../engine/service';
+import { RunHistory } from '../engine/history';
 import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { windowPort } from './ipc-port';
 import { EncryptedFileSecretStore, setSecretStore } from '../engine/kafka/secrets';
@@ -39,7 +40,7 @@ setSecretStore(
   }),
 );
 
-const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), fileDialogs });
+const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), fileDialogs, history: new RunHistory() });
 
 function createWindow(): void {
   const win = new BrowserWindow(studioWindowOptions(join(import.meta.dirname, '../preload/index.cjs')));

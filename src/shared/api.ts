@@ -7,6 +7,7 @@ import type { EncoderProbe, MediaDevices } from './media';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
 import type { LiveStateView } from './live-state';
+import type { RunSummary } from './history';
 import type { RedisProfileInfo, RedisProfileSettings } from './redis';
 import type { ValidationIssue, ValidationResult } from './validation';
 
@@ -129,6 +130,10 @@ export interface StudioMethods {
   redisSetSecret(name: string, secret: string | null): Promise<RedisProfileInfo[]>;
   /** Connect with a Redis profile and say what worked or what failed, in words. */
   redisTestConnection(profile: string): Promise<ConnectionTest>;
+  /** The runs kept in the history (metrics of every run the studio started), newest first. */
+  runHistory(): Promise<RunSummary[]>;
+  /** A kept run's metrics, a tick a second, to look at again or compare. */
+  runMetrics(runId: string): Promise<{ run: RunSummary; ticks: MetricsTick[] }>;
   /** What the running pipeline's Redis sinks keep in Redis now: counters, leaderboards, streams (empty when nothing runs). */
   liveState(): Promise<LiveStateView[]>;
 }
@@ -248,6 +253,8 @@ export const STUDIO_METHODS = [
   'redisSetSecret',
   'redisTestConnection',
   'liveState',
+  'runHistory',
+  'runMetrics',
 ] as const satisfies readonly StudioMethodName[];
 
 export const STUDIO_EVENTS = ['metrics', 'runState', 'nodeError'] as const satisfies readonly StudioEventName[];
