@@ -48,6 +48,7 @@ export class PrometheusExporter {
       p99: gauge('sluice_node_processing_seconds_p99', '99th percentile processing time per record over the last tick.', node),
       fps: gauge('sluice_media_fps', 'Frames per second of a media node.', node),
       bitrate: gauge('sluice_media_bitrate_bits_per_second', 'Bitrate of the encoded video.', node),
+      behind: gauge('sluice_kafka_consumer_behind_seconds', 'How far behind live a Kafka source is: the age of the newest record it handled while more wait.', node),
       lag: gauge('sluice_kafka_consumer_lag_records', 'Records a Kafka source is behind the partition’s end.', [...node, 'topic', 'partition']),
       queue: gauge('sluice_edge_queue_records', 'Records waiting on a wire.', edge),
       capacity: gauge('sluice_edge_queue_capacity_records', 'How many records may wait on a wire.', edge),
@@ -94,6 +95,7 @@ export class PrometheusExporter {
         g.fps.set(labels, m.media.fps);
         if (m.media.bitrateKbps !== undefined) g.bitrate.set(labels, m.media.bitrateKbps * 1000);
       }
+      if (m.kafka?.behindSec !== undefined) g.behind.set(labels, m.kafka.behindSec);
       for (const [tp, lag] of Object.entries(m.kafka?.lag ?? {})) {
         const cut = tp.lastIndexOf('/');
         g.lag.set({ ...labels, topic: tp.slice(0, cut), partition: tp.slice(cut + 1) }, lag);

@@ -36,6 +36,8 @@ export interface MediaNodeMetrics {
 export interface KafkaNodeMetrics {
   /** Consumer lag per partition (`topic/partition` → records behind the high watermark). */
   lag?: Record<string, number>;
+  /** Seconds behind live: of the partitions with records left to read, how old the newest record handled is. */
+  behindSec?: number;
 }
 
 export interface NodeMetrics {

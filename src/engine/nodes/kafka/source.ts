@@ -68,6 +68,7 @@ export default defineNode({
     /** The topics this member has partitions of (to pause them when stopping). */
     let assigned = new Set<string>();
     const lag = new Map<string, number>();
+    const newestTime = new Map<string, number>();
     const read = (m: EachBatchPayload['batch']['messages'][number], topic: string, partition: number): Rec | Uint8Array | Error => {
       const meta = { topic, partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, headers: headersOf(m.headers), timestamp: Number(m.timestamp) };
       if (cfg.format === 'bytes') return m.value ?? new Uint8Array(0);
@@ -183,6 +184,9 @@ export default defineNode({
               await heartbeat();
             }
             lag.set(`${topic}/${partition}`, Number(batch.offsetLag()));
+            // How far behind live: the time of the newest record handled, while there is more to read.
+            const newest = Number(batch.messages.at(-1)?.timestamp);
+            if (Number.isFinite(newest)) newestTime.set(`${topic}/${partition}`, newest);
           },
         });
         await stopped;
@@ -221,7 +225,13 @@ export default defineNode({
           .send({ topic: cfg.deadLetterTopic, messages: [{ key: meta.key, value: JSON.stringify(value), headers: deadLetterHeaders(nodeId, error, meta.topic, meta.partition, String(meta.offset), meta.headers) }] })
           .then(() => undefined);
       },
-      kafkaMetrics: () => ({ lag: Object.fromEntries(lag) }),
+      kafkaMetrics: () => {
+        // Seconds behind live: for a partition with records still to read, how old the newest one handled is.
+        let behind = 0;
+        const now = Date.now();
+        for (const [tp, n] of lag) if (n > 0) behind = Math.max(behind, (now - (newestTime.get(tp) ?? now)) / 1000);
+        return { lag: Object.fromEntries(lag), behindSec: Math.round(behind * 10) / 10 };
+      },
       preview: video?.preview,
     };
   },
