@@ -15,6 +15,7 @@ import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TopicBrowser } from './TopicBrowser';
 import { LiveStatePanel } from './LiveState';
+import { Dashboard } from './Dashboard';
 
 export function App() {
   useEffect(installShortcuts, []);
@@ -29,6 +30,7 @@ export function App() {
             <Canvas />
             <TopicBrowser />
             <LiveStatePanel />
+            <Dashboard />
             <ProblemsPanel />
           </div>
           <aside className="side">

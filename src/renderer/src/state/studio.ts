@@ -7,6 +7,7 @@ import { connectStudio, type ConnectionState } from '../api/connect';
 import { attachValidation, documentStore, loadDocument } from './document';
 import { KeyedStore } from './keyed';
 import { createStore } from './store';
+import { dashboardTick } from './dashboard';
 
 export { documentStore };
 
@@ -127,6 +128,7 @@ function onTick(tick: MetricsTick): void {
     return { latest: tick, rates, history };
   });
   updateLevels(tick);
+  dashboardTick(tick, isSource);
 }
 
 /** Queue fill as a level: 0 below 60 %, 1 above, 2 above 85 % (back pressure). */

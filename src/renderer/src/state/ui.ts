@@ -76,3 +76,6 @@ export const topicBrowserStore = createStore(false);
 
 /** The live-state panel (what the running pipeline keeps in Redis) is open. */
 export const liveStateStore = createStore(false);
+
+/** The dashboard (charts of the live run or of a kept one) is open. */
+export const dashboardStore = createStore(false);

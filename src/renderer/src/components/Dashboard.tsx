@@ -1,0 +1,314 @@
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { RunSummary } from '../../../shared/history';
+import type { MetricsTick } from '../../../shared/metrics';
+import { liveDashboardStore, ringFromTicks, toCsv, type SeriesRing } from '../state/dashboard';
+import { downloadText } from '../state/files';
+import { useSelect, useStore } from '../state/store';
+import { documentStore, runStore, studioApi } from '../state/studio';
+import { dashboardStore, selectionStore } from '../state/ui';
+import { compact, SERIES_COLOURS } from './format';
+
+const RANGES = [
+  { label: '1 min', seconds: 60 },
+  { label: '5 min', seconds: 300 },
+  { label: '15 min', seconds: 900 },
+] as const;
+const MAX_LINES = 12;
+
+interface Series {
+  key: string;
+  name: string;
+  colour: string;
+  dashed?: boolean;
+}
+
+const fileName = (title: string, ext: string) => `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ext}`;
+
+/** Draw the chart's SVG onto a canvas (with the panel's background) and offer it as a PNG. */
+function downloadPng(card: HTMLElement | null, title: string): void {
+  const svg = card?.querySelector('.recharts-wrapper > svg.recharts-surface');
+  if (!svg) return;
+  const { width, height } = svg.getBoundingClientRect();
+  const clone = svg.cloneNode(true) as SVGSVGElement;
+  clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
+  clone.setAttribute('width', String(width));
+  clone.setAttribute('height', String(height));
+  const img = new Image();
+  img.onload = () => {
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.ceil(width * 2);
+    canvas.height = Math.ceil(height * 2);
+    const g = canvas.getContext('2d')!;
+    g.scale(2, 2);
+    g.fillStyle = '#161c24';
+    g.fillRect(0, 0, width, height);
+    g.drawImage(img, 0, 0, width, height);
+    canvas.toBlob((blob) => {
+      if (!blob) return;
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(blob);
+      a.download = fileName(title, 'png');
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+    }, 'image/png');
+  };
+  img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(new XMLSerializer().serializeToString(clone))}`;
+}
+
+/** Merge the points of a compared run into the main run's, by second. */
+function mergePoints(a: Record<string, number>[], b: Record<string, number>[]): Record<string, number>[] {
+  const byT = new Map<number, Record<string, number>>();
+  for (const p of [...a, ...b]) {
+    const t = Math.round(p.t ?? 0);
+    byT.set(t, { ...byT.get(t), ...p, t });
+  }
+  return [...byT.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p);
+}
+
+const DashChart = memo(function DashChart({ title, unit, ring, version, series, seconds, refs, compare, log, max }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: { y: number; label: string; colour: string }[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number }) {
+  const card = useRef<HTMLElement>(null);
+  const points = useMemo(() => {
+    void version; // recomputed when a point arrives (the ring changes in place)
+    const a = ring.points(series, seconds);
+    return compare ? mergePoints(a, compare.ring.points(compare.series, seconds)) : a;
+  }, [ring, version, series, seconds, compare]);
+  const all = compare ? [...series, ...compare.series] : series;
+  const names = all.map((s) => s.name);
+  return (
+    <section className="dash-card" aria-label={title} ref={card}>
+      <header>
+        <h3>
+          {title} <span className="muted">({unit})</span>
+        </h3>
+        <div className="spacer" />
+        <button type="button" onClick={() => downloadText(fileName(title, 'csv'), toCsv(points, names), 'text/csv')} aria-label={`${title}: export CSV`}>
+          CSV
+        </button>
+        <button type="button" onClick={() => downloadPng(card.current, title)} aria-label={`${title}: export PNG`}>
+          PNG
+        </button>
+      </header>
+      <div className="dash-chart">
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={points} margin={{ top: 6, right: 14, bottom: 0, left: 0 }}>
+            <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
+            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => `${Math.round(v)}s`} stroke="#7d8da1" fontSize={11} />
+            <YAxis scale={log ? 'symlog' : 'auto'} domain={max === undefined ? undefined : [0, max]} tickFormatter={(v: number) => compact(v)} stroke="#7d8da1" fontSize={11} width={46} />
+            <Tooltip contentStyle={{ background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 }} formatter={(v) => `${Number(v).toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`} labelFormatter={(v) => `${String(v)} s`} />
+            <Legend wrapperStyle={{ fontSize: 11 }} />
+            {refs?.map((r) => (
+              <ReferenceLine key={r.label} y={r.y} ifOverflow="extendDomain" stroke={r.colour} strokeDasharray="4 4" label={{ value: r.label, fill: r.colour, fontSize: 10, position: 'insideTopRight' }} />
+            ))}
+            {all.map((s) => (
+              <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      </div>
+    </section>
+  );
+});
+
+/** A kept run, read back: its ring and summary. */
+function useKeptRun(runId: string | undefined, sources: Set<string>): { run?: RunSummary; ring?: SeriesRing; error?: string } {
+  const [got, setGot] = useState<{ runId?: string; run?: RunSummary; ring?: SeriesRing; error?: string }>({});
+  useEffect(() => {
+    if (!runId) return;
+    let current = true;
+    studioApi()
+      .runMetrics(runId)
+      .then(
+        (r: { run: RunSummary; ticks: MetricsTick[] }) => current && setGot({ runId, run: r.run, ring: ringFromTicks(r.ticks, sources) }),
+        (err: Error) => current && setGot({ runId, error: err.message }),
+      );
+    return () => {
+      current = false;
+    };
+  }, [runId, sources]);
+  return runId && got.runId === runId ? got : {};
+}
+
+const when = (ms: number) => new Date(ms).toLocaleString('en-GB', { hour12: false });
+const duration = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`);
+
+/** Averages of a run per node: records/s over the run and the worst p99. */
+function averages(ring: SeriesRing, ids: string[]): Map<string, { rate: number; p99: number }> {
+  const out = new Map<string, { rate: number; p99: number }>();
+  const pts = ring.points(
+    ids.flatMap((id) => [
+      { key: `rate:${id}`, name: `r${id}` },
+      { key: `p99:${id}`, name: `p${id}` },
+    ]),
+    Infinity,
+    100_000,
+  );
+  for (const id of ids) {
+    const rates = pts.map((p) => p[`r${id}`]).filter((v): v is number => v !== undefined);
+    const p99 = Math.max(0, ...pts.map((p) => p[`p${id}`] ?? 0));
+    out.set(id, { rate: rates.length ? rates.reduce((a, b) => a + b, 0) / rates.length : 0, p99 });
+  }
+  return out;
+}
+
+/**
+ * The dashboard: throughput, processing time, queue fill, Kafka lag and video figures over 1, 5 or 15 minutes of
+ * the live run — or of a kept run, compared with another — each chart exportable as CSV and PNG.
+ */
+export function Dashboard() {
+  const open = useStore(dashboardStore);
+  if (!open) return null;
+  return <DashboardView />;
+}
+
+function DashboardView() {
+  const live = useStore(liveDashboardStore);
+  const doc = useSelect(documentStore, (s) => s.doc);
+  const nodeTypes = useSelect(documentStore, (s) => s.nodeTypes);
+  const selected = useSelect(selectionStore, (s) => s.nodes);
+  const phase = useSelect(runStore, (s) => s.status.phase);
+  const [seconds, setSeconds] = useState<number>(60);
+  const [frozen, setFrozen] = useState<number>();
+  const [runs, setRuns] = useState<RunSummary[]>([]);
+  const [shown, setShown] = useState<string>('live');
+  const [compareId, setCompareId] = useState<string>('');
+  const sources = useMemo(() => new Set(doc.nodes.filter((n) => nodeTypes.get(n.type)?.inputs.length === 0).map((n) => n.id)), [doc, nodeTypes]);
+  useEffect(() => {
+    let current = true;
+    void studioApi()
+      .runHistory()
+      .then((r) => current && setRuns(r));
+    return () => {
+      current = false;
+    };
+  }, [phase]);
+  const kept = useKeptRun(shown === 'live' ? undefined : shown, sources);
+  const other = useKeptRun(compareId || undefined, sources);
+  const ring = shown === 'live' ? live.ring : kept.ring;
+  const version = shown === 'live' ? (frozen ?? live.version) : 1;
+  const span = shown === 'live' ? seconds : Infinity;
+
+  const idsKey = (selected.size > 0 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes)
+    .slice(0, MAX_LINES)
+    .map((n) => n.id)
+    .join('\n');
+  const ids = useMemo(() => (idsKey ? idsKey.split('\n') : []), [idsKey]);
+  const colour = (i: number) => SERIES_COLOURS[i % SERIES_COLOURS.length]!;
+  const s = useMemo(() => {
+    const present = (k: string) => ring?.has(k) ?? false;
+    const nodes = (kind: string, list = ids) => list.filter((id) => present(`${kind}:${id}`));
+    return {
+      rate: ids.map((id, i) => ({ key: `rate:${id}`, name: id, colour: colour(i) })),
+      latency: ids.slice(0, 6).flatMap((id, i) => [
+        { key: `p50:${id}`, name: `${id} p50`, colour: colour(i) },
+        { key: `p99:${id}`, name: `${id} p99`, colour: colour(i), dashed: true },
+      ]),
+      fill: doc.edges.filter((e) => present(`fill:${e.id}`)).slice(0, MAX_LINES).map((e, i) => ({ key: `fill:${e.id}`, name: `${e.id} ${e.from.node}→${e.to.node}`, colour: colour(i) })),
+      behind: nodes('behind', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `behind:${id}`, name: id, colour: colour(i) })),
+      fps: nodes('fps', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `fps:${id}`, name: id, colour: colour(i) })),
+      kbps: nodes('kbps', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `kbps:${id}`, name: id, colour: colour(i) })),
+      drop: nodes('dropPct', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `dropPct:${id}`, name: id, colour: colour(i) })),
+    };
+    // (`version`: series appear as the run goes, e.g. a Kafka source's lag after its first read.)
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [ring, version, ids, doc]);
+  const compare = useMemo(() => (other.ring ? { ring: other.ring, series: s.rate.map((x) => ({ ...x, name: `${x.name} (compared)`, dashed: true })) } : undefined), [other.ring, s.rate]);
+  const table = useMemo(() => (kept.ring && other.ring ? { a: averages(kept.ring, ids), b: averages(other.ring, ids) } : undefined), [kept.ring, other.ring, ids]);
+
+  const thisRun = (r: RunSummary) => `${r.pipeline} · ${when(r.startedAt)} · ${duration(r.durationMs)} · ${r.phase === 'idle' ? (r.message ?? 'ended') : r.phase}`;
+  return (
+    <section className="dashboard" role="dialog" aria-label="Dashboard">
+      <header className="row">
+        <h2>Dashboard</h2>
+        <label>
+          run{' '}
+          <select value={shown} onChange={(e) => setShown(e.target.value)} aria-label="run shown">
+            <option value="live">this run (live)</option>
+            {runs.map((r) => (
+              <option key={r.runId} value={r.runId}>
+                {thisRun(r)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {shown !== 'live' && (
+          <label>
+            compare with{' '}
+            <select value={compareId} onChange={(e) => setCompareId(e.target.value)} aria-label="run compared">
+              <option value="">—</option>
+              {runs
+                .filter((r) => r.runId !== shown)
+                .map((r) => (
+                  <option key={r.runId} value={r.runId}>
+                    {thisRun(r)}
+                  </option>
+                ))}
+            </select>
+          </label>
+        )}
+        {shown === 'live' && (
+          <div className="segmented" role="group" aria-label="time range">
+            {RANGES.map((r) => (
+              <button key={r.seconds} type="button" aria-pressed={seconds === r.seconds} onClick={() => setSeconds(r.seconds)}>
+                {r.label}
+              </button>
+            ))}
+          </div>
+        )}
+        {shown === 'live' && (
+          <button type="button" aria-pressed={frozen !== undefined} onClick={() => setFrozen(frozen === undefined ? live.version : undefined)}>
+            {frozen === undefined ? 'Pause' : 'Resume'}
+          </button>
+        )}
+        <div className="spacer" />
+        <button type="button" onClick={() => dashboardStore.set(false)} aria-label="Close the dashboard">
+          ✕
+        </button>
+      </header>
+      {kept.error && <p className="error">{kept.error}</p>}
+      {shown === 'live' && !live.runId && <p className="hint">Run the pipeline to see its figures here, or pick a kept run.</p>}
+      {selected.size === 0 && doc.nodes.length > MAX_LINES && <p className="hint">Showing the first {MAX_LINES} nodes: select nodes on the canvas to choose.</p>}
+      {ring && ring.length > 0 && (
+        <div className="dash-grid">
+          <DashChart title="Throughput" unit="records/s" ring={ring} version={version} series={s.rate} seconds={span} compare={compare} log />
+          <DashChart title="Processing time" unit="ms per record" ring={ring} version={version} series={s.latency} seconds={span} />
+          <DashChart title="Queue fill" unit="%" ring={ring} version={version} series={s.fill} seconds={span} max={100} refs={[{ y: 60, label: '60 %', colour: '#f5a524' }, { y: 85, label: '85 %', colour: '#f31260' }]} />
+          {s.behind.length > 0 && <DashChart title="Kafka consumer lag" unit="s behind live" ring={ring} version={version} series={s.behind} seconds={span} />}
+          {s.fps.length > 0 && <DashChart title="Video frame rate" unit="fps" ring={ring} version={version} series={s.fps} seconds={span} />}
+          {s.kbps.length > 0 && <DashChart title="Video bitrate" unit="kb/s" ring={ring} version={version} series={s.kbps} seconds={span} />}
+          {s.drop.length > 0 && <DashChart title="Dropped frames" unit="%" ring={ring} version={version} series={s.drop} seconds={span} refs={[{ y: 1, label: 'warn 1 %', colour: '#f5a524' }, { y: 5, label: 'error 5 %', colour: '#f31260' }]} />}
+        </div>
+      )}
+      {table && (
+        <table className="dash-compare" aria-label="runs compared">
+          <thead>
+            <tr>
+              <th>node</th>
+              <th>records/s</th>
+              <th>compared</th>
+              <th>ratio</th>
+              <th>worst p99 ms</th>
+              <th>compared</th>
+            </tr>
+          </thead>
+          <tbody>
+            {ids.map((id) => {
+              const a = table.a.get(id)!;
+              const b = table.b.get(id)!;
+              return (
+                <tr key={id}>
+                  <td>{id}</td>
+                  <td className="num">{compact(a.rate)}</td>
+                  <td className="num">{compact(b.rate)}</td>
+                  <td className="num">{b.rate ? `${(a.rate / b.rate).toFixed(2)}×` : '—'}</td>
+                  <td className="num">{a.p99.toFixed(3)}</td>
+                  <td className="num">{b.p99.toFixed(3)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
