@@ -324,7 +324,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       loaded.pipeline,
       {
         onState: (nodeId, s) => this.nodeState(nodeId, s),
-        onError: (nodeId, message, count) => this.nodeError({ runId: flow.runId, nodeId, message, count, time: Date.now() }),
+        onError: (nodeId, message, count, record) => this.nodeError({ runId: flow.runId, nodeId, message, count, time: Date.now(), ...(record ? { record: recordText(record) } : {}) }),
         onMetrics: (tick) => {
           recorder?.tick(tick);
           this.errorsThisTick.clear();
@@ -505,4 +505,16 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     if (!flow?.runners.has(nodeId)) throw new StudioError(`no node "${nodeId}" in the current or last run`, 'not-found');
     return flow.peek(nodeId) ?? [];
   }
+}
+
+/** A record as an error event carries it: JSON, cut at 4 kB (bytes as their size). */
+function recordText(record: unknown): string {
+  if (record instanceof Uint8Array) return JSON.stringify({ bytes: record.length });
+  let text: string;
+  try {
+    text = JSON.stringify(record, null, 2);
+  } catch {
+    text = String(record);
+  }
+  return text.length > 4096 ? `${text.slice(0, 4096)}\n… (${text.length} characters in all)` : text;
 }

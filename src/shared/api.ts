@@ -33,6 +33,8 @@ export interface NodeErrorEvent {
   time: number;
   /** How many errors this node has reported in this run. */
   count: number;
+  /** The record that caused it, as JSON (cut at 4 kB), when the error is a record's. */
+  record?: string;
 }
 
 export interface OpenedPipeline {

@@ -124,7 +124,14 @@ export class Flow {
       if (chained.has(e.id)) this.runners.get(e.from.node)!.chainTo(e.from.port, this.runners.get(e.to.node)!, e.to.port, this.queues.get(e.id)!);
     }
     this.chainedEdges = [...chained];
+    for (const id of chained) {
+      const e = pipeline.doc.edges.find((x) => x.id === id)!;
+      this.chainedAfter.set(id, pipeline.doc.edges.filter((x) => x.from.node === e.to.node).map((x) => x.id));
+    }
   }
+
+  /** Each chained wire → the wires leaving the operator it feeds. */
+  private readonly chainedAfter = new Map<string, string[]>();
 
   /** The edges that run chained (no queue), for the studio and tests. */
   readonly chainedEdges: string[];
@@ -237,6 +244,18 @@ export class Flow {
         dropped: q.dropped,
       };
       this.prevEdges.set(id, q.accepted);
+    }
+    // A chained wire has no queue of its own: it is held back exactly as much as the wires after the operator it
+    // feeds, so it shows their back pressure (a slow sink turns the whole chain back to the source red).
+    for (let changed = true, rounds = 0; changed && rounds < this.chainedAfter.size + 1; rounds++) {
+      changed = false;
+      for (const [id, after] of this.chainedAfter) {
+        const ff = Math.max(0, ...after.map((a) => edges[a]?.fullFraction ?? 0));
+        if (ff > edges[id]!.fullFraction) {
+          edges[id]!.fullFraction = ff;
+          changed = true;
+        }
+      }
     }
     this.lastTickAt = now;
     const tick: MetricsTick = {

@@ -23,7 +23,7 @@ const SAMPLE_EVERY_MS = 20;
 
 export interface RunnerEvents {
   onState(nodeId: string, state: NodeState): void;
-  onError(nodeId: string, message: string, count: number): void;
+  onError(nodeId: string, message: string, count: number, record?: Rec): void;
 }
 
 /** The counters a rate is computed from. */
@@ -150,7 +150,7 @@ export class NodeRunner {
   private reportError(message: string, record?: Rec): Promise<void> | void {
     this.stats.errors++;
     this.stats.lastError = message;
-    this.events.onError(this.id, message, this.stats.errors);
+    this.events.onError(this.id, message, this.stats.errors, record);
     const written = record && this.options.deadLetter?.(this.id, message, record);
     if (!written) return;
     // The batch being processed is acknowledged only once the record is in the dead-letter topic.

@@ -168,6 +168,31 @@ function NodeIdField({ node }: { node: PipelineNode }) {
   );
 }
 
+/** A node's last error in the run on screen: what it said, how many so far, and the record that caused it. */
+function LastError({ nodeId }: { nodeId: string }) {
+  const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
+  const e = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((x) => x.nodeId === nodeId && x.runId === viewRunId)));
+  if (!e) return null;
+  return (
+    <section className="last-error" aria-label="last error" id="last-error" tabIndex={-1}>
+      <h3>
+        Last error <span className="muted">· {e.count} in this run · {new Date(e.time).toLocaleTimeString('en-GB', { hour12: false })}</span>
+      </h3>
+      <p className="error">{e.message}</p>
+      {e.record ? (
+        <>
+          <div className="muted">The record that caused it:</div>
+          <pre className="error-record" aria-label="record that caused it">
+            {e.record}
+          </pre>
+        </>
+      ) : (
+        <div className="muted">Not a record’s error: the node’s own.</div>
+      )}
+    </section>
+  );
+}
+
 function NodeInspector({ node, index, info }: { node: PipelineNode; index: number; info: NodeTypeInfo | undefined }) {
   const issues = useSelect(documentStore, (s) => s.issues);
   const own = issues.filter((i) => i.nodeId === node.id && !i.pointer.startsWith(`/nodes/${index}/config/`));
@@ -183,6 +208,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
           {i.message}
         </p>
       ))}
+      <LastError nodeId={node.id} />
       <NodeIdField node={node} />
       {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}

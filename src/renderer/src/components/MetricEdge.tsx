@@ -9,8 +9,8 @@ import { compact, mediaFigures } from './format';
 
 export type MetricFlowEdge = Edge<{ chained?: boolean }, 'metric'>;
 
-/** Queue fill as a colour: grey, amber above 60 %, red above 85 % (back pressure). */
-const FILL_COLOURS = ['#5b6b80', '#f5a524', '#f31260'];
+/** Queue fill as a colour (NiFi's thresholds): grey with no figures, green below 60 %, amber to 85 %, red above (back pressure). */
+const FILL_COLOURS = ['#5b6b80', '#2fa36b', '#f5a524', '#f31260'];
 
 /**
  * The wire's live label (records/s and queue fill), mounted only while the wire is drawn in detail: a metrics
@@ -57,10 +57,10 @@ function MetricEdgeImpl({ id, source, sourceHandleId, sourceX, sourceY, targetX,
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   // The fill colour is drawn at every zoom (it changes rarely); the figures only where they can be read.
   const level = useKeyed(edgeLevels, id);
-  const stroke = selected ? '#4f8cff' : FILL_COLOURS[level];
+  const stroke = selected ? '#4f8cff' : FILL_COLOURS[level + 1];
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} style={{ stroke, strokeWidth: selected ? 3 : 2 }} />
+      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`fill-level-${level}`} style={{ stroke, strokeWidth: selected ? 3 : 2 }} />
       {detail && viewRunId !== undefined && <EdgeFigures id={id} source={source} port={sourceHandleId ?? ''} runId={viewRunId} x={labelX} y={labelY} />}
     </>
   );

@@ -9,8 +9,8 @@ import { useNodeDetail } from '../state/detail';
 import { useSelect } from '../state/store';
 import { unlocked } from '../state/commands';
 import { metricsStore, runStore } from '../state/studio';
-import { notify, wireStore, type WireStart } from '../state/ui';
-import { compact, mediaFigures, portColour } from './format';
+import { notify, select, wireStore, type WireStart } from '../state/ui';
+import { compact, count, mediaFigures, portColour } from './format';
 
 export interface PipelineNodeData extends Record<string, unknown> {
   nodeId: string;
@@ -120,7 +120,20 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
           lag {compact(lag)}
         </span>
       )}
-      {errors > 0 && <span className="node-errors">{compact(errors)} err</span>}
+      {errors > 0 && (
+        <button
+          type="button"
+          className="node-errors nodrag"
+          aria-label={`${errors} error(s) in ${id}: show the last`}
+          onClick={(e) => {
+            e.stopPropagation();
+            select([id]);
+            requestAnimationFrame(() => document.getElementById('last-error')?.scrollIntoView({ block: 'nearest' }));
+          }}
+        >
+          {count(errors)} err
+        </button>
+      )}
     </>
   );
 }

@@ -9,6 +9,9 @@ export function compact(n: number): string {
   return n.toFixed(1);
 }
 
+/** A count (whole numbers stay whole): 7, 950, 1.2k, 34k. */
+export const count = (n: number): string => (Math.abs(n) < 1000 ? String(Math.round(n)) : compact(n));
+
 /** A bitrate in kbit/s as people read it: 850 kb/s, 2.4 Mb/s. */
 export const bitrate = (kbps: number): string => (kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mb/s` : `${Math.round(kbps)} kb/s`);
 

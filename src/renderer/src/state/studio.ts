@@ -131,14 +131,14 @@ function onTick(tick: MetricsTick): void {
   dashboardTick(tick, isSource);
 }
 
-/** Queue fill as a level: 0 below 60 %, 1 above, 2 above 85 % (back pressure). */
+/** Queue fill as a level: 0 below 60 %, 1 above, 2 above 85 % (back pressure); -1 where there are no figures. */
 export const fillLevel = (fullFraction: number): number => (fullFraction > 0.85 ? 2 : fullFraction > 0.6 ? 1 : 0);
 
 /**
  * Each wire's queue fill level in the run the canvas shows. Kept per wire, so that a tick wakes only the wires
  * whose level changed (the colour is drawn at every zoom, on all 600 wires of a large graph).
  */
-export const edgeLevels = new KeyedStore(0);
+export const edgeLevels = new KeyedStore(-1);
 let levelsRun: string | undefined;
 
 function updateLevels(tick: MetricsTick | undefined): void {
