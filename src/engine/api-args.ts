@@ -44,6 +44,7 @@ const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
   redisTestConnection: z.tuple([z.string().min(1).max(128)]),
   liveState: none,
   runHistory: none,
+  latencyTraces: none,
   runMetrics: z.tuple([z.string().regex(/^[0-9a-f-]{36}$/, 'a run id')]),
   preview: z.tuple([z.string().min(1).max(256)]),
   tap: z.tuple([z.string().min(1).max(256), z.string().max(4000), z.number().int().min(1).max(500)]),

@@ -480,6 +480,10 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     return stop;
   }
 
+  async latencyTraces() {
+    return (this.flow ?? this.lastFlow)?.latencyTraces() ?? [];
+  }
+
   async runHistory() {
     return this.options.history?.list() ?? [];
   }

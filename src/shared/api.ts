@@ -2,7 +2,7 @@
  * The one API between the studio and the engine. Both ends are derived from these declarations (see `rpc.ts`).
  */
 import type { PipelineDocument } from './document';
-import type { MetricsTick, NodeState } from './metrics';
+import type { LatencyTrace, MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
@@ -132,6 +132,8 @@ export interface StudioMethods {
   redisSetSecret(name: string, secret: string | null): Promise<RedisProfileInfo[]>;
   /** Connect with a Redis profile and say what worked or what failed, in words. */
   redisTestConnection(profile: string): Promise<ConnectionTest>;
+  /** The latest batches followed through the running (or last) pipeline, one per source a second: the latency waterfall. */
+  latencyTraces(): Promise<LatencyTrace[]>;
   /** The runs kept in the history (metrics of every run the studio started), newest first. */
   runHistory(): Promise<RunSummary[]>;
   /** A kept run's metrics, a tick a second, to look at again or compare. */
@@ -256,6 +258,7 @@ export const STUDIO_METHODS = [
   'redisTestConnection',
   'liveState',
   'runHistory',
+  'latencyTraces',
   'runMetrics',
 ] as const satisfies readonly StudioMethodName[];
 

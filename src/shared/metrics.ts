@@ -87,3 +87,19 @@ export interface MetricsTick {
   nodes: Record<string, NodeMetrics>;
   edges: Record<string, EdgeMetrics>;
 }
+
+/**
+ * One source batch followed through the flow: for each node it reached, when (ms after the source sent it) the node
+ * received it, finished with it and sent on what it made of it; and when everything derived from it was acknowledged.
+ */
+export interface LatencyTrace {
+  id: number;
+  source: string;
+  /** Wall-clock time the source sent it. */
+  startedAt: number;
+  /** How old its first record's event time was when the source sent it. */
+  eventAgeMs?: number;
+  stages: { node: string; inMs?: number; doneMs?: number; outMs?: number }[];
+  /** Not yet acknowledged while absent (a window may hold it until its watermark passes). */
+  ackMs?: number;
+}

@@ -3,13 +3,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
-import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
+import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type LatencyTrace, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
 import type { Rec } from '../spec';
 import { findMediaGroups, MEDIA_KINDS, type MediaGroup } from '../media/group';
 import { parsePortType } from '../../shared/ports';
 import { compileExpression, type CompiledExpression } from '../expression';
 import { WireTap, type TapChunk } from './tap';
+import type { Trace } from './trace';
+
+/** Latency traces kept per flow. */
+const KEEP_TRACES = 30;
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
 import './v8-tuning';
@@ -78,6 +82,8 @@ export class Flow {
   private prevNodes = new Map<string, CounterSnapshot>();
   private prevEdges = new Map<string, number>();
   private finished: Promise<void> | undefined;
+  /** The latest batches followed for the latency waterfall. */
+  private readonly traces: Trace[] = [];
   /** How many wires are being watched now. */
   private readonly taps = { active: 0 };
 
@@ -114,6 +120,10 @@ export class Flow {
         new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, {
           exclusiveInput: exclusive.has(n.id),
           taps: this.taps,
+          onTrace: (t) => {
+            this.traces.push(t);
+            if (this.traces.length > KEEP_TRACES) this.traces.shift();
+          },
           fusion: options.fusion !== false,
           media: media.get(n.id),
           deadLetter: (nodeId, error, record) => this.deadLetter(nodeId, error, record),
@@ -217,6 +227,11 @@ export class Flow {
       }
     }
     return runner.watch(e.from.port, new WireTap(compiled, perSecond, kind === 'bytes', send));
+  }
+
+  /** The latest latency traces, oldest first. */
+  latencyTraces(): LatencyTrace[] {
+    return this.traces.map((t) => t.toJSON());
   }
 
   peek(nodeId: string): unknown[] | undefined {

@@ -5,6 +5,7 @@ import { roundFine, roundRate, type NodeMetrics, type NodeState } from '../../sh
 import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
 import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './fusion';
 import type { WireTap } from './tap';
+import { Trace, TRACE_EVERY_MS } from './trace';
 import { NO_HOLD, Ticket, type Hold } from './ticket';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
@@ -47,6 +48,12 @@ export class NodeCounters {
 
 const isFailed = (s: { runner: NodeRunner }): boolean => s.runner.failed;
 
+/** A window's results go on with the trace of a batch they were computed from, if one was followed. */
+const tracedHold = (holds: Hold[]): Trace | undefined => {
+  for (const h of holds) if (h instanceof Ticket && h.trace) return h.trace;
+  return undefined;
+};
+
 /** A chain of per-record operators fed from one output port, run as one generated loop (see fusion.ts). */
 interface Fusion {
   /** The fused operators in order, with the edge counter into each. */
@@ -58,6 +65,8 @@ interface Fusion {
 }
 
 export interface RunnerOptions {
+  /** A trace was started (the flow keeps the latest for the latency waterfall). */
+  onTrace?: (trace: Trace) => void;
   /** Shared by the runners of a flow: how many wires are being watched (fusion steps aside while any is). */
   taps?: { active: number };
   exclusiveInput?: boolean;
@@ -184,11 +193,14 @@ export class NodeRunner {
   private emit(port: string, batch: Rec[], releases?: Hold[], acknowledged?: () => void): Promise<void> | void {
     if (!this.isSource && !releases) return this.send(port, batch, this.current);
     const n = batch.length;
+    const trace = releases ? tracedHold(releases) : this.traceDue() ? this.startTrace(batch) : undefined;
     const own = new Ticket(() => {
       if (this.isSource) this.stats.acknowledged += n;
       if (releases) for (const h of releases) h.release();
+      else trace?.acknowledged();
       acknowledged?.();
     });
+    own.trace = trace;
     return this.sendAndRelease(port, batch, own);
   }
 
@@ -202,6 +214,23 @@ export class NodeRunner {
     let sizer = this.sizers.get(port);
     if (!sizer) this.sizers.set(port, (sizer = new BatchSizer()));
     return sizer;
+  }
+
+  private lastTraceAt = -Infinity;
+  private static traces = 0;
+
+  /** Whether the next source batch should be followed for the latency waterfall (one a second). */
+  private traceDue(): boolean {
+    return this.isSource && !!this.options.onTrace && performance.now() - this.lastTraceAt >= TRACE_EVERY_MS;
+  }
+
+  private startTrace(batch: Rec[]): Trace {
+    this.lastTraceAt = performance.now();
+    const ts = (batch[0] as { ts?: unknown } | undefined)?.ts;
+    const trace = new Trace(++NodeRunner.traces, this.id, typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined);
+    trace.mark(this.id, 'outMs');
+    this.options.onTrace!(trace);
+    return trace;
   }
 
   /** Watch what leaves an output port; returns how to stop. */
@@ -223,6 +252,7 @@ export class NodeRunner {
   private send(port: string, batch: Rec[], ticket: Ticket | undefined): Promise<void> | void {
     if (batch.length === 0) return;
     if (this.tapCount !== 0) for (const t of this.taps.get(port) ?? []) t.offer(batch);
+    ticket?.trace?.mark(this.id, 'outMs');
     const size = this.sizerFor(port).size(batch);
     this.stats.recordsOut += batch.length;
     this.stats.bytesOut += size;
@@ -286,7 +316,7 @@ export class NodeRunner {
     if (count <= 0) return;
     const fusion = this.fusionFor(port);
     // (While a wire is watched, records go batch by batch, past every wire, where the watch sees them.)
-    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed) && !this.options.taps?.active) return this.runFused(port, fusion, from, count, produce);
+    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed) && !this.options.taps?.active && !this.traceDue()) return this.runFused(port, fusion, from, count, produce);
     return this.emit(port, (this.fillBatch ??= fill())(produce, from, count));
   }
 
@@ -357,6 +387,7 @@ export class NodeRunner {
     this.stats.recordsIn += batch.length;
     this.stats.bytesIn += size;
     this.current = ticket;
+    ticket?.trace?.mark(this.id, 'inMs');
     if (++this.batches % this.timeEvery !== 1 % this.timeEvery) {
       let r: Promise<void> | void;
       try {
@@ -410,6 +441,7 @@ export class NodeRunner {
   /** This node is done with a batch: its delivery is released (what it emitted holds the ticket on its own). */
   private finished(ticket: Ticket | undefined): void {
     this.current = undefined;
+    ticket?.trace?.mark(this.id, 'doneMs');
     ticket?.release();
   }
 

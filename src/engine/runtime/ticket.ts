@@ -12,12 +12,16 @@
  * and a batch discarded by a stop. What releases without delivery: a record a node drops or reports as an error,
  * and a batch a `drop` queue discards (that policy trades at-least-once for never waiting).
  */
+import type { Trace } from './trace';
+
 export interface Hold {
   release(): void;
 }
 
 export class Ticket implements Hold {
   private pending = 1;
+  /** Set on the batches followed for the latency waterfall (one per source a second). */
+  trace: Trace | undefined;
 
   /** Starts held once, by its creator, who releases it after sending the batch. */
   constructor(private readonly done: () => void) {}

@@ -1,0 +1,52 @@
+/**
+ * Latency traces: one source batch a second followed through the flow — received, finished, sent on at every node it
+ * reaches (windows included, whose results carry it on) — until everything derived from it is acknowledged.
+ */
+import { describe, expect, it } from 'vitest';
+import { sleep, startFlow, wired } from './helpers';
+
+describe('latency traces', () => {
+  it('follow a batch through operators and a window to the sinks, in order, until it is acknowledged', async () => {
+    const d = wired(
+      'traced',
+      [
+        { id: 'room', type: 'live-room', config: { rate: 2000, seed: 2 } },
+        { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
+        { id: 'byRoom', type: 'key-by', config: { key: 'room' } },
+        { id: 'perSecond', type: 'window', config: { sizeMs: 500, aggregates: [{ op: 'sum', field: 'coins', as: 'coins' }] } },
+        { id: 'board', type: 'debug', config: {} },
+        { id: 'all', type: 'debug', config: {} },
+      ],
+      ['room.out>gifts.in', 'gifts.out>byRoom.in', 'byRoom.out>perSecond.in', 'perSecond.out>board.in', 'room.out>all.in'],
+    );
+    const { flow } = await startFlow(d);
+    await sleep(3500);
+    const traces = flow.latencyTraces();
+    await flow.stop();
+    // About one a second.
+    expect(traces.length).toBeGreaterThanOrEqual(3);
+    expect(traces.length).toBeLessThanOrEqual(5);
+    const done = traces.filter((t) => t.ackMs !== undefined);
+    expect(done.length).toBeGreaterThanOrEqual(2);
+    // (A batch with no gift in it stops at the filter; the first one with a gift goes all the way.)
+    const t = done.find((x) => x.stages.some((s) => s.node === 'board'))!;
+    expect(t.source).toBe('room');
+    expect(t.eventAgeMs).toBeGreaterThanOrEqual(0);
+    const at = new Map(t.stages.map((s) => [s.node, s]));
+    expect([...at.keys()].sort()).toEqual(['all', 'board', 'byRoom', 'gifts', 'perSecond', 'room']);
+    // Each node received the batch after the one before it sent it on, and finished after it received it.
+    const path = ['gifts', 'byRoom', 'perSecond', 'board'];
+    let sent = at.get('room')!.outMs!;
+    for (const id of path) {
+      const s = at.get(id)!;
+      expect(s.inMs!).toBeGreaterThanOrEqual(sent);
+      expect(s.doneMs!).toBeGreaterThanOrEqual(s.inMs!);
+      if (id !== 'board') sent = s.outMs!;
+    }
+    // The window held it until its watermark passed: its result went out well after it took the batch in.
+    const w = at.get('perSecond')!;
+    expect(w.outMs! - w.doneMs!).toBeGreaterThan(100);
+    // Acknowledged once the window's result was written.
+    expect(t.ackMs!).toBeGreaterThanOrEqual(at.get('board')!.doneMs!);
+  });
+});
