@@ -16,6 +16,7 @@ import { Toolbar } from './Toolbar';
 import { TopicBrowser } from './TopicBrowser';
 import { LiveStatePanel } from './LiveState';
 import { Dashboard } from './Dashboard';
+import { Waterfall } from './Waterfall';
 
 export function App() {
   useEffect(installShortcuts, []);
@@ -31,6 +32,7 @@ export function App() {
             <TopicBrowser />
             <LiveStatePanel />
             <Dashboard />
+            <Waterfall />
             <ProblemsPanel />
           </div>
           <aside className="side">

@@ -3,7 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
-import { dashboardStore, liveStateStore, topicBrowserStore } from '../state/ui';
+import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 
@@ -20,6 +20,7 @@ export function Toolbar() {
   const topicsOpen = useStore(topicBrowserStore);
   const liveOpen = useStore(liveStateStore);
   const dashOpen = useStore(dashboardStore);
+  const waterfallOpen = useStore(waterfallStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -84,6 +85,9 @@ export function Toolbar() {
       </button>
       <button type="button" onClick={() => dashboardStore.set(!dashboardStore.get())} aria-pressed={dashOpen} title="Charts of the run: throughput, processing time, queues, lag, video; kept runs and comparisons">
         Dashboard
+      </button>
+      <button type="button" onClick={() => waterfallStore.set(!waterfallStore.get())} aria-pressed={waterfallOpen} title="A batch followed from its event time through every node to its acknowledgement">
+        Latency
       </button>
       <button type="button" onClick={() => liveStateStore.set(!liveStateStore.get())} aria-pressed={liveOpen} title="What the running pipeline keeps in Redis: counters, leaderboards, streams">
         Live state

@@ -79,3 +79,6 @@ export const liveStateStore = createStore(false);
 
 /** The dashboard (charts of the live run or of a kept one) is open. */
 export const dashboardStore = createStore(false);
+
+/** The latency waterfall is open. */
+export const waterfallStore = createStore(false);
