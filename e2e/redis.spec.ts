@@ -16,7 +16,7 @@ test('the live-state panel shows the gift leaderboard, like counters and the cha
     nodes: [
       { id: 'room', type: 'live-room', position: { x: 0, y: 100 }, config: { rate: 400, users: 40, rooms: 2 } },
       { id: 'gifts', type: 'filter', position: { x: 260, y: 0 }, config: { expression: "type = 'gift'" } },
-      { id: 'topGifters', type: 'redis', position: { x: 520, y: 0 }, config: { mode: 'leaderboard', key: '"top-gifters"', member: 'user', by: 'coins' } },
+      { id: 'topGifters', type: 'redis', position: { x: 520, y: 0 }, config: { mode: 'leaderboard', key: '"room-state:top-gifters"', member: 'user', by: 'coins' } },
       { id: 'likes', type: 'filter', position: { x: 260, y: 120 }, config: { expression: "type = 'like'" } },
       { id: 'likeCounter', type: 'redis', position: { x: 520, y: 120 }, config: { mode: 'counter', key: '"likes:" & room', by: 'count' } },
       { id: 'chat', type: 'filter', position: { x: 260, y: 240 }, config: { expression: "type = 'chat'" } },
@@ -41,7 +41,7 @@ test('the live-state panel shows the gift leaderboard, like counters and the cha
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
 
   // The top 10 gifters, highest first, with their coins.
-  const board = panel.getByRole('region', { name: 'live state of topGifters' }).getByRole('list', { name: 'leaderboard top-gifters' });
+  const board = panel.getByRole('region', { name: 'live state of topGifters' }).getByRole('list', { name: 'leaderboard room-state:top-gifters' });
   await expect(board.getByRole('listitem')).toHaveCount(10, { timeout: 20_000 });
   const scores = async () => (await board.locator('.score').allTextContents()).map((s) => Number(s.replace(/,/g, '')));
   const first = await scores();
