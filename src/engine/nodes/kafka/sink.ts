@@ -31,7 +31,7 @@ const config = z.strictObject({
   keepKafkaField: z.boolean().default(false).describe('Write a record’s _kafka field (where it was read from) into the value too.'),
 });
 
-/** Requests in flight at most; more wait (back pressure). */
+/** Requests queued at most (sent one after the other); more wait (back pressure). */
 const MAX_IN_FLIGHT = 8;
 /** A send taking longer than this shows the node as reconnecting. */
 const SLOW_MS = 2000;
@@ -61,6 +61,8 @@ export default defineNode({
     const partition = cfg.partition ? compileExpression(cfg.partition) : undefined;
     const headers = Object.entries(cfg.headers).map(([name, expr]) => [name, compileExpression(expr)] as const);
     const inFlight = new Set<Promise<unknown>>();
+    /** The last request: the next is sent once it is answered, so that records keep their order per partition. */
+    let previous: Promise<unknown> = Promise.resolve();
     let slow = 0;
 
     // Video: the stream's parts, numbered; the init segment kept to repeat it before each keyframe.
@@ -131,18 +133,27 @@ export default defineNode({
     let lingering: ReturnType<typeof setTimeout> | undefined;
 
     const request = (messages: Message[]): Promise<void> => {
-      const timer = setTimeout(() => {
-        if (++slow === 1) ctx.status('reconnecting');
-      }, SLOW_MS);
-      const p = producer!
-        .send({ topic: cfg.topic, messages, acks: ACKS[cfg.acks], compression: cfg.compression === 'gzip' ? 1 : 0 })
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let fired = false;
+      // One request at a time: kafkajs may put two concurrent sends on the wire in either order (the first waits for
+      // the topic's metadata), which would reorder a key's records. Records arriving meanwhile fill the next request.
+      const p = previous
+        .catch(() => undefined)
+        .then(() => {
+          timer = setTimeout(() => {
+            fired = true;
+            if (++slow === 1) ctx.status('reconnecting');
+          }, SLOW_MS);
+          return producer!.send({ topic: cfg.topic, messages, acks: ACKS[cfg.acks], compression: cfg.compression === 'gzip' ? 1 : 0 });
+        })
         .then(() => undefined)
         .finally(() => {
           clearTimeout(timer);
-          if (slow > 0 && --slow === 0) ctx.status('running');
+          if (fired && --slow === 0) ctx.status('running');
           inFlight.delete(p);
         });
       inFlight.add(p);
+      previous = p;
       return p;
     };
 
