@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export default async function globalSetup(): Promise<() => void> {
   const root = join(import.meta.dirname, '..');
@@ -14,8 +15,11 @@ export default async function globalSetup(): Promise<() => void> {
   process.env.SLUICE_SETTINGS = join(mkdtempSync(join(tmpdir(), 'sluice-e2e-settings-')), 'settings.json');
   // And a run history of its own.
   process.env.SLUICE_HISTORY = mkdtempSync(join(tmpdir(), 'sluice-e2e-history-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/host/index.ts'), '--port', '0'], {
-    cwd: root,
+  // (tsx by path: the host runs in a folder of its own, where `--import tsx` would not resolve.)
+  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+  const child = spawn(process.execPath, ['--import', tsx, join(root, 'src/host/index.ts'), '--port', '0'], {
+    // A folder of its own: the demo archives its events under ./archive.
+    cwd: mkdtempSync(join(tmpdir(), 'sluice-e2e-cwd-')),
     env: process.env,
     stdio: ['ignore', 'pipe', 'inherit'],
   });

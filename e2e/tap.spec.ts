@@ -12,8 +12,8 @@ test('selecting a wire of the running demo shows the records passing it, filtere
   await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
-  // room → likes (e7): every event of the room passes it.
-  await page.getByTestId('rf__edge-e7').click();
+  // room → events (e4): every event of the room passes it, on its way to Kafka.
+  await page.getByTestId('rf__edge-e4').click();
   const tap = inspector(page).getByRole('region', { name: 'watch the wire' });
   const list = tap.getByRole('list', { name: 'sampled records' });
   await expect(list.getByRole('listitem').first()).toContainText('"room": "room-', { timeout: 15_000 });

@@ -39,9 +39,10 @@ describe('sluice CLI', () => {
   it('run --duration: a summary each second, metrics as NDJSON, exit 0', () => {
     const dir = tmp();
     const metrics = join(dir, 'm.ndjson');
-    const r = sluice('run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '2.2', '--metrics', metrics);
+    // (From a folder of its own: the demo archives its events under ./archive.)
+    const r = spawnSync(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '2.2', '--metrics', metrics], { encoding: 'utf8', timeout: 60_000, cwd: dir });
     expect(r.status).toBe(0);
-    const summaries = r.stdout.split('\n').filter((l) => /^\d+s \| room→/.test(l));
+    const summaries = r.stdout.split('\n').filter((l) => /^\d+s \| camera \d+ frames .* \| room→/.test(l));
     expect(summaries.length).toBeGreaterThanOrEqual(2);
     expect(summaries[1]).toMatch(/room→(3\.[5-9]\d*k|4\.[0-4]\d*k|[34]\d{3})\/s/);
     expect(r.stdout).toMatch(/ran 2\.2s: stopping \(draining queues, flushing sinks\)/);

@@ -3,6 +3,8 @@
  * independent parser reads, with node and edge labels, and counters that rise between scrapes.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
@@ -33,7 +35,9 @@ const value = (f: Family | undefined, labels: Record<string, string>): number =>
 describe('Prometheus metrics of a headless run', () => {
   it('serve the demo’s nodes and wires with labels; counters rise; a busy port is refused in words', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '5', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // (From a folder of its own: the demo archives its events under ./archive.)
+    const cwd = mkdtempSync(join(tmpdir(), 'sluice-prom-'));
+    const child = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '5', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
     try {
@@ -51,18 +55,20 @@ describe('Prometheus metrics of a headless run', () => {
       // About 4000 events a second.
       expect(value(second.get('sluice_node_records_out_total'), room) - value(first.get('sluice_node_records_out_total'), room)).toBeGreaterThan(2000);
       expect(value(second.get('sluice_node_state'), { node: 'coins-per-second', state: 'running' })).toBe(1);
+      // The camera branch: its encoder's frames per second.
+      expect(value(second.get('sluice_media_fps'), { node: 'camera' })).toBeGreaterThan(10);
       expect(value(second.get('sluice_node_state'), { node: 'coins-per-second', state: 'error' })).toBe(0);
       // Every node of the demo is there, and every wire.
-      expect(new Set(recordsOut.metrics.map((m) => m.labels!.node)).size).toBe(15);
+      expect(new Set(recordsOut.metrics.map((m) => m.labels!.node)).size).toBe(22);
       const capacity = second.get('sluice_edge_queue_capacity_records')!;
-      expect(value(capacity, { edge: 'e1', from: 'room.out', to: 'gifts.in' })).toBe(1000);
-      expect(capacity.metrics).toHaveLength(14);
+      expect(value(capacity, { edge: 'e4', from: 'room.out', to: 'events.in' })).toBe(1000);
+      expect(capacity.metrics).toHaveLength(19);
       expect(second.get('sluice_edge_backpressure_ratio')!.type).toBe('GAUGE');
       expect(second.get('sluice_process_resident_memory_bytes')).toBeDefined();
       expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 
       // A second run on the same port says so and exits 1.
-      const busy = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '1', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const busy = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '1', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
       let err = '';
       busy.stderr.on('data', (d: Buffer) => (err += String(d)));
       const code = await new Promise<number | null>((r) => busy.once('exit', r));

@@ -48,8 +48,8 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
               <tr key={n.id} className={selected.has(n.id) ? 'selected' : ''} onClick={() => select([n.id])} data-node={n.id}>
                 <td>{n.id}</td>
                 <td className={`state ${(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}`}>{(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}</td>
-                <td className="num" data-testid={`table-rate-${n.id}`}>
-                  {m ? compact(rates[n.id] ?? 0) : '—'}
+                <td className="num" data-testid={`table-rate-${n.id}`} title={m?.media ? 'frames per second (a media node carries frames, not records)' : undefined}>
+                  {m ? (m.media ? `${compact(m.media.fps)} fps` : compact(rates[n.id] ?? 0)) : '—'}
                 </td>
                 <td className="num">{m ? compact((Math.max(m.bytesInPerSec, m.bytesOutPerSec)) / 1024) : '—'}</td>
                 <td className={`num${m && m.errors ? ' bad' : ''}`}>{m ? compact(m.errors) : '—'}</td>
