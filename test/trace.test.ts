@@ -20,16 +20,19 @@ describe('latency traces', () => {
       ['room.out>gifts.in', 'gifts.out>byRoom.in', 'byRoom.out>perSecond.in', 'perSecond.out>board.in', 'room.out>all.in'],
     );
     const { flow } = await startFlow(d);
-    await sleep(3500);
+    const t0 = Date.now();
+    // (A batch with no gift in it stops at the filter; the first one with a gift goes all the way, and is
+    // acknowledged once the window's result is written.)
+    const reached = () => flow.latencyTraces().find((x) => x.ackMs !== undefined && x.stages.some((s) => s.node === 'board'));
+    while (!reached() && Date.now() - t0 < 20_000) await sleep(100);
+    await sleep(1500);
     const traces = flow.latencyTraces();
+    const seconds = (Date.now() - t0) / 1000;
     await flow.stop();
     // About one a second.
-    expect(traces.length).toBeGreaterThanOrEqual(3);
-    expect(traces.length).toBeLessThanOrEqual(5);
-    const done = traces.filter((t) => t.ackMs !== undefined);
-    expect(done.length).toBeGreaterThanOrEqual(2);
-    // (A batch with no gift in it stops at the filter; the first one with a gift goes all the way.)
-    const t = done.find((x) => x.stages.some((s) => s.node === 'board'))!;
+    expect(traces.length).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
+    expect(traces.length).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    const t = reached()!;
     expect(t.source).toBe('room');
     expect(t.eventAgeMs).toBeGreaterThanOrEqual(0);
     const at = new Map(t.stages.map((s) => [s.node, s]));
@@ -43,9 +46,10 @@ describe('latency traces', () => {
       expect(s.doneMs!).toBeGreaterThanOrEqual(s.inMs!);
       if (id !== 'board') sent = s.outMs!;
     }
-    // The window held it until its watermark passed: its result went out well after it took the batch in.
+    // The window held it until its watermark passed: its result went out after it had finished taking the batch in
+    // (by how much depends on where in the window the batch fell).
     const w = at.get('perSecond')!;
-    expect(w.outMs! - w.doneMs!).toBeGreaterThan(100);
+    expect(w.outMs!).toBeGreaterThan(w.doneMs!);
     // Acknowledged once the window's result was written.
     expect(t.ackMs!).toBeGreaterThanOrEqual(at.get('board')!.doneMs!);
   });
