@@ -60,9 +60,9 @@ function pipeline(records: number): PipelineDocument {
   };
 }
 
-async function runEngine(records: number): Promise<Omit<CaseResult, 'peakRssMb'>> {
+async function runEngine(records: number, metrics = true): Promise<Omit<CaseResult, 'peakRssMb'>> {
   const resolved = validateValue(pipeline(records)).pipeline!;
-  const flow = new Flow(resolved, { onMetrics: () => undefined, onError: (id, m) => console.error(id, m), onState: () => undefined });
+  const flow = new Flow(resolved, { onMetrics: () => undefined, onError: (id, m) => console.error(id, m), onState: () => undefined }, { metrics });
   const t0 = performance.now();
   await flow.start();
   await flow.done;
@@ -71,7 +71,7 @@ async function runEngine(records: number): Promise<Omit<CaseResult, 'peakRssMb'>
   const checksum = results.reduce((a, r) => a + r.value, 0);
   const windows = results.length;
   const seconds = (performance.now() - t0) / 1000;
-  return { name: 'engine', records, seconds, recordsPerSec: records / seconds, checksum, windows };
+  return { name: metrics ? 'engine' : 'engine, no metrics', records, seconds, recordsPerSec: records / seconds, checksum, windows };
 }
 
 /**
@@ -134,7 +134,7 @@ async function runNodeRedCase(records: number): Promise<Omit<CaseResult, 'peakRs
 }
 
 async function child(which: string, records: number): Promise<void> {
-  const r = which === 'engine' ? await runEngine(records) : which === 'node-red' ? await runNodeRedCase(records) : runLoop(records, which === 'loop-batched');
+  const r = which === 'engine' ? await runEngine(records) : which === 'engine-no-metrics' ? await runEngine(records, false) : which === 'node-red' ? await runNodeRedCase(records) : runLoop(records, which === 'loop-batched');
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ...r, peakRssMb }) + '\n');
 }
@@ -168,23 +168,26 @@ if (values.case) {
     `Sluice engine benchmark — records: engine ${engineRecords.toLocaleString()}, loop ${loopRecords.toLocaleString()}, Node-RED ${nodeRedRecords.toLocaleString()}; median of ${runs} runs each, interleaved\n`,
   );
   process.stdout.write('pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug; metrics and back pressure on\n\n');
-  const all: Record<string, CaseResult[]> = { engine: [], loop: [], 'loop-batched': [] };
+  const all: Record<string, CaseResult[]> = { engine: [], 'engine-no-metrics': [], loop: [], 'loop-batched': [] };
   for (let i = 0; i < runs; i++) {
     all.engine!.push(spawnCase('engine', engineRecords));
+    all['engine-no-metrics']!.push(spawnCase('engine-no-metrics', engineRecords));
     all.loop!.push(spawnCase('loop', loopRecords));
     all['loop-batched']!.push(spawnCase('loop-batched', loopRecords));
   }
   const engine = median(all.engine!);
+  const bare = median(all['engine-no-metrics']!);
   const loop = median(all.loop!);
   const batchedLoop = median(all['loop-batched']!);
   const nodeRed = spawnCase('node-red', nodeRedRecords);
   // Same computation on the same records: each result must equal the loop's on the same record count.
   const checks = [
     ...all.engine!.map((r) => [r, loop] as const),
+    ...all['engine-no-metrics']!.map((r) => [r, loop] as const),
     [batchedLoop, loop],
     [nodeRed, spawnCase('loop', nodeRedRecords)],
   ] as const;
-  for (const r of [engine, loop, batchedLoop, nodeRed]) {
+  for (const r of [engine, bare, loop, batchedLoop, nodeRed]) {
     process.stdout.write(
       `${r.name.padEnd(18)} ${fmt(r.recordsPerSec).padStart(9)} records/s   ${r.seconds.toFixed(2)} s   peak RSS ${r.peakRssMb.toFixed(0)} MB   ${r.windows} windows\n`,
     );
@@ -199,6 +202,7 @@ if (values.case) {
   process.stdout.write(`ratio engine / hand-written loop: ${(engine.recordsPerSec / loop.recordsPerSec).toFixed(3)}× (goal ≥ 0.67×)\n`);
   process.stdout.write(`(for reference) engine / the loop with events held in batches: ${(engine.recordsPerSec / batchedLoop.recordsPerSec).toFixed(3)}×\n`);
   process.stdout.write(`ratio engine / Node-RED: ${(engine.recordsPerSec / nodeRed.recordsPerSec).toFixed(1)}× (goal ≥ 20×)\n`);
+  process.stdout.write(`metrics cost: engine with metrics / without: ${(engine.recordsPerSec / bare.recordsPerSec).toFixed(3)}× (goal ≥ 0.95×: metrics add under 5 %)\n`);
   process.stdout.write(`engine on one core: ${fmt(engine.recordsPerSec)} records/s (goal ≥ 1 M)\n`);
   if (wrong.length) process.exitCode = 1;
 }

@@ -15,6 +15,8 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^Node-RED 4 +[\d.]+ [kM] records\/s/m);
     expect(r.stdout).toMatch(/^ratio engine \/ hand-written loop: [\d.]+× \(goal ≥ 0\.67×\)$/m);
     expect(r.stdout).toMatch(/^ratio engine \/ Node-RED: [\d.]+× \(goal ≥ 20×\)$/m);
+    expect(r.stdout).toMatch(/^engine, no metrics +[\d.]+ [kM] records\/s/m);
+    expect(r.stdout).toMatch(/^metrics cost: engine with metrics \/ without: [\d.]+× \(goal ≥ 0\.95×: metrics add under 5 %\)$/m);
   }, 200_000);
 
   it('the editor bench --quick opens a generated pipeline in Chromium, runs it, pans and zooms, and reports long tasks', () => {

@@ -24,6 +24,8 @@ export interface FlowEvents extends RunnerEvents {
 
 export interface FlowOptions {
   metricsIntervalMs?: number;
+  /** Metrics ticks, processing-time sampling and latency traces (default true; the benchmark measures their cost). */
+  metrics?: boolean;
   /** Media groups write a preview stream the studio can watch (see media/preview.ts). */
   preview?: boolean;
   /** Chain adjacent operators into one call per batch (default true). */
@@ -120,7 +122,8 @@ export class Flow {
         new NodeRunner(n.id, n.spec, n.config, inputs.get(n.id)!, outputs.get(n.id)!, this.abort.signal, events, {
           exclusiveInput: exclusive.has(n.id),
           taps: this.taps,
-          onTrace: (t) => {
+          timing: options.metrics !== false,
+          onTrace: options.metrics === false ? undefined : (t) => {
             this.traces.push(t);
             if (this.traces.length > KEEP_TRACES) this.traces.shift();
           },
@@ -152,7 +155,7 @@ export class Flow {
     for (const id of order) await this.runners.get(id)!.open();
     this.startedAt = this.lastTickAt = performance.now();
     const interval = this.options.metricsIntervalMs ?? METRICS_INTERVAL_MS;
-    this.timer = setInterval(() => this.tick(), interval);
+    if (this.options.metrics !== false) this.timer = setInterval(() => this.tick(), interval);
     const runs = [...this.runners.values()].map((r) => r.run());
     this.finished = Promise.all(runs).then(() => {
       clearInterval(this.timer);

@@ -65,6 +65,8 @@ interface Fusion {
 }
 
 export interface RunnerOptions {
+  /** Time batches for the processing-time quantiles (default true). */
+  timing?: boolean;
   /** A trace was started (the flow keeps the latest for the latency waterfall). */
   onTrace?: (trace: Trace) => void;
   /** Shared by the runners of a flow: how many wires are being watched (fusion steps aside while any is). */
@@ -388,7 +390,7 @@ export class NodeRunner {
     this.stats.bytesIn += size;
     this.current = ticket;
     ticket?.trace?.mark(this.id, 'inMs');
-    if (++this.batches % this.timeEvery !== 1 % this.timeEvery) {
+    if (++this.batches % this.timeEvery !== 1 % this.timeEvery || this.options.timing === false) {
       let r: Promise<void> | void;
       try {
         r = inst.process(port, batch);
