@@ -34,10 +34,14 @@ test('the waterfall lists every stage a batch of the demo went through, to its a
   for (const s of stages) await expect(table.getByRole('row', { name: `stage ${s}`, exact: true })).toBeVisible();
   await expect(table.getByRole('row', { name: /^stage (leaderboard|likes-board|late-gifts)$/ }).first()).toBeVisible();
   await expect(table.getByRole('row', { name: 'stage acknowledged' })).toContainText(/\d+(\.\d+)? (ms|µs)/);
-  // A window held it (until its watermark passed), for far longer than any operator took.
-  const held = await table.getByRole('row', { name: 'stage coins-per-second', exact: true }).locator('td').nth(3).textContent();
-  expect(held).toMatch(/^\d+ ms$/);
-  expect(Number(held!.replace(' ms', ''))).toBeGreaterThan(100);
+  // A window held it until its watermark passed (the window whose result went on with this batch's trace: the one
+  // before the leaderboard, likes-board or late-gifts row above), for far longer than any operator took.
+  const held = (await Promise.all(['coins-per-second', 'likes-5s'].map((w) => table.getByRole('row', { name: `stage ${w}`, exact: true }).locator('td').nth(3).textContent()))).filter((t) => t);
+  expect(held.length).toBeGreaterThan(0);
+  for (const h of held) {
+    expect(h).toMatch(/^\d+ ms$/);
+    expect(Number(h!.replace(' ms', ''))).toBeGreaterThan(100);
+  }
   await expect(batch.locator('option').first()).toHaveText(/^#\d+ from (room|read) at [\d:]+ · \d+ nodes · (acknowledged after .+|not yet acknowledged)$/);
   await page.screenshot({ path: '.tmp/waterfall.png' });
 });

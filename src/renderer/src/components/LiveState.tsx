@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { LiveKey, LiveStateView } from '../../../shared/live-state';
 import { useSelect, useStore } from '../state/store';
 import { runStore, studioApi } from '../state/studio';
 import { liveStateStore } from '../state/ui';
 import { RedisConnections } from './RedisConnections';
+import { usePoll } from './useLoad';
 
 /** How often the panel reads Redis again while it is open and a pipeline runs. */
 const EVERY_MS = 1000;
@@ -132,27 +133,9 @@ function View({ v }: { v: LiveStateView }) {
 export function LiveStatePanel() {
   const open = useStore(liveStateStore);
   const phase = useSelect(runStore, (s) => s.status.phase);
-  const [views, setViews] = useState<LiveStateView[]>();
-  const [error, setError] = useState<string>();
   const [connections, setConnections] = useState(false);
   const running = phase === 'running';
-  useEffect(() => {
-    if (!open || !running) return;
-    let current = true;
-    const read = () =>
-      studioApi()
-        .liveState()
-        .then(
-          (v) => current && (setViews(v), setError(undefined)),
-          (err: Error) => current && setError(err.message),
-        );
-    void read();
-    const timer = setInterval(read, EVERY_MS);
-    return () => {
-      current = false;
-      clearInterval(timer);
-    };
-  }, [open, running]);
+  const { value: views, error } = usePoll<LiveStateView[]>(() => studioApi().liveState(), EVERY_MS, open && running);
   if (!open) return null;
   return (
     <aside className="live-state" aria-label="live state">

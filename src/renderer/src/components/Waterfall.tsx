@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
+import { usePoll } from './useLoad';
 import type { PipelineDocument } from '../../../shared/document';
 import type { LatencyTrace } from '../../../shared/metrics';
 import { useSelect, useStore } from '../state/store';
@@ -55,25 +56,9 @@ export function Waterfall() {
 function WaterfallView() {
   const doc = useSelect(documentStore, (s) => s.doc);
   const phase = useSelect(runStore, (s) => s.status.phase);
-  const [traces, setTraces] = useState<LatencyTrace[]>([]);
   const [picked, setPicked] = useState<number>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let current = true;
-    const read = () =>
-      studioApi()
-        .latencyTraces()
-        .then(
-          (t) => current && (setTraces(t), setError(undefined)),
-          (err: Error) => current && setError(err.message),
-        );
-    void read();
-    const timer = phase === 'running' ? setInterval(read, 2000) : undefined;
-    return () => {
-      current = false;
-      clearInterval(timer);
-    };
-  }, [phase]);
+  // Read again every 2 s while the pipeline runs; once (the last run's) otherwise.
+  const { value: traces = [], error } = usePoll<LatencyTrace[]>(() => studioApi().latencyTraces(), phase === 'running' ? 2000 : undefined);
   // By default the newest trace that was acknowledged and went furthest.
   const complete = traces.filter((t) => t.ackMs !== undefined);
   const widest = Math.max(0, ...complete.map((t) => t.stages.length));

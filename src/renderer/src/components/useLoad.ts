@@ -18,3 +18,28 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): { value?: T
   }, [key]);
   return { value: state.value, error: state.error, loading: state.key !== key, reload: useCallback(() => setAsked((n) => n + 1), []) };
 }
+
+/**
+ * A value read from the engine now and again every `everyMs` while `active` (once when `everyMs` is undefined);
+ * the last value stays when reading stops.
+ */
+export function usePoll<T>(load: () => Promise<T>, everyMs: number | undefined, active = true): { value?: T; error?: string } {
+  const [state, setState] = useState<{ value?: T; error?: string }>({});
+  useEffect(() => {
+    if (!active) return;
+    let current = true;
+    const read = () =>
+      load().then(
+        (value) => current && setState({ value }),
+        (err: Error) => current && setState((s) => ({ ...s, error: err.message })),
+      );
+    void read();
+    const timer = everyMs === undefined ? undefined : setInterval(read, everyMs);
+    return () => {
+      current = false;
+      clearInterval(timer);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [everyMs, active]);
+  return state;
+}
