@@ -1,4 +1,4 @@
-import { memo, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RunSummary } from '../../../shared/history';
 import type { MetricsTick } from '../../../shared/metrics';
@@ -66,8 +66,11 @@ function mergePoints(a: Record<string, number>[], b: Record<string, number>[]): 
   return [...byT.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p);
 }
 
-const DashChart = memo(function DashChart({ title, unit, ring, version, series, seconds, refs, compare, log, max }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: { y: number; label: string; colour: string }[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number }) {
+const DashChart = memo(function DashChart({ title, unit, ring, version: latest, series, seconds, refs, compare, log, max }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: { y: number; label: string; colour: string }[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number }) {
   const card = useRef<HTMLElement>(null);
+  // A new point redraws the charts at a lower priority, one after the other, in between what the user does (a
+  // recharts redraw of a dozen lines is tens of milliseconds; seven at once was one long task).
+  const version = useDeferredValue(latest);
   const points = useMemo(() => {
     void version; // recomputed when a point arrives (the ring changes in place)
     const a = ring.points(series, seconds);
