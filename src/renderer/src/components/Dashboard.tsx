@@ -1,4 +1,4 @@
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RunSummary } from '../../../shared/history';
 import type { MetricsTick } from '../../../shared/metrics';
@@ -66,8 +66,16 @@ function mergePoints(a: Record<string, number>[], b: Record<string, number>[]): 
   return [...byT.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p);
 }
 
-const DashChart = memo(function DashChart({ title, unit, ring, version: latest, series, seconds, refs, compare, log, max }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: { y: number; label: string; colour: string }[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number }) {
+const DashChart = memo(function DashChart({ title, unit, ring, version: latest, series, seconds, refs, compare, log, max, onVisible }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: { y: number; label: string; colour: string }[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number; onVisible?: (title: string, visible: boolean) => void }) {
   const card = useRef<HTMLElement>(null);
+  // Say when the chart scrolls in or out of view: one out of view is not redrawn (its version stands still).
+  useEffect(() => {
+    const el = card.current;
+    if (!el || !onVisible) return;
+    const io = new IntersectionObserver(([e]) => onVisible(title, e!.isIntersecting));
+    io.observe(el);
+    return () => io.disconnect();
+  }, [title, onVisible]);
   // A new point redraws the charts at a lower priority, one after the other, in between what the user does (a
   // recharts redraw of a dozen lines is tens of milliseconds; seven at once was one long task).
   const version = useDeferredValue(latest);
@@ -189,6 +197,19 @@ function DashboardView() {
   const other = useKeptRun(compareId || undefined, sources);
   const ring = shown === 'live' ? live.ring : kept.ring;
   const version = shown === 'live' ? (frozen ?? live.version) : 1;
+  const seriesCount = ring?.seriesCount ?? 0;
+  // Charts scrolled out of view keep the version they were last drawn at.
+  const [outOfView, setOutOfView] = useState<Record<string, number>>({});
+  const onVisible = useCallback((title: string, visible: boolean) => {
+    setOutOfView((o) => {
+      if (visible === !(title in o)) return o;
+      const next = { ...o };
+      if (visible) delete next[title];
+      else next[title] = liveDashboardStore.get().version;
+      return next;
+    });
+  }, []);
+  const at = (title: string) => (shown === 'live' ? Math.min(outOfView[title] ?? version, version) : version);
   const span = shown === 'live' ? seconds : Infinity;
 
   const idsKey = (selected.size > 0 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes)
@@ -212,9 +233,9 @@ function DashboardView() {
       kbps: nodes('kbps', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `kbps:${id}`, name: id, colour: colour(i) })),
       drop: nodes('dropPct', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `dropPct:${id}`, name: id, colour: colour(i) })),
     };
-    // (`version`: series appear as the run goes, e.g. a Kafka source's lag after its first read.)
+    // (`seriesCount`: series appear as the run goes, e.g. a Kafka source's lag after its first read.)
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [ring, version, ids, doc]);
+  }, [ring, seriesCount, ids, doc]);
   const compare = useMemo(() => (other.ring ? { ring: other.ring, series: s.rate.map((x) => ({ ...x, name: `${x.name} (compared)`, dashed: true })) } : undefined), [other.ring, s.rate]);
   const table = useMemo(() => (kept.ring && other.ring ? { a: averages(kept.ring, ids), b: averages(other.ring, ids) } : undefined), [kept.ring, other.ring, ids]);
 
@@ -273,13 +294,13 @@ function DashboardView() {
       {selected.size === 0 && doc.nodes.length > MAX_LINES && <p className="hint">Showing the first {MAX_LINES} nodes: select nodes on the canvas to choose.</p>}
       {ring && ring.length > 0 && (
         <div className="dash-grid">
-          <DashChart title="Throughput" unit="records/s" ring={ring} version={version} series={s.rate} seconds={span} compare={compare} log />
-          <DashChart title="Processing time" unit="ms per record" ring={ring} version={version} series={s.latency} seconds={span} />
-          <DashChart title="Queue fill" unit="%" ring={ring} version={version} series={s.fill} seconds={span} max={100} refs={[{ y: 60, label: '60 %', colour: '#f5a524' }, { y: 85, label: '85 %', colour: '#f31260' }]} />
-          {s.behind.length > 0 && <DashChart title="Kafka consumer lag" unit="s behind live" ring={ring} version={version} series={s.behind} seconds={span} />}
-          {s.fps.length > 0 && <DashChart title="Video frame rate" unit="fps" ring={ring} version={version} series={s.fps} seconds={span} />}
-          {s.kbps.length > 0 && <DashChart title="Video bitrate" unit="kb/s" ring={ring} version={version} series={s.kbps} seconds={span} />}
-          {s.drop.length > 0 && <DashChart title="Dropped frames" unit="%" ring={ring} version={version} series={s.drop} seconds={span} refs={[{ y: 1, label: 'warn 1 %', colour: '#f5a524' }, { y: 5, label: 'error 5 %', colour: '#f31260' }]} />}
+          <DashChart title="Throughput" unit="records/s" ring={ring} version={at('Throughput')} onVisible={onVisible} series={s.rate} seconds={span} compare={compare} log />
+          <DashChart title="Processing time" unit="ms per record" ring={ring} version={at('Processing time')} onVisible={onVisible} series={s.latency} seconds={span} />
+          <DashChart title="Queue fill" unit="%" ring={ring} version={at('Queue fill')} onVisible={onVisible} series={s.fill} seconds={span} max={100} refs={[{ y: 60, label: '60 %', colour: '#f5a524' }, { y: 85, label: '85 %', colour: '#f31260' }]} />
+          {s.behind.length > 0 && <DashChart title="Kafka consumer lag" unit="s behind live" ring={ring} version={at('Kafka consumer lag')} onVisible={onVisible} series={s.behind} seconds={span} />}
+          {s.fps.length > 0 && <DashChart title="Video frame rate" unit="fps" ring={ring} version={at('Video frame rate')} onVisible={onVisible} series={s.fps} seconds={span} />}
+          {s.kbps.length > 0 && <DashChart title="Video bitrate" unit="kb/s" ring={ring} version={at('Video bitrate')} onVisible={onVisible} series={s.kbps} seconds={span} />}
+          {s.drop.length > 0 && <DashChart title="Dropped frames" unit="%" ring={ring} version={at('Dropped frames')} onVisible={onVisible} series={s.drop} seconds={span} refs={[{ y: 1, label: 'warn 1 %', colour: '#f5a524' }, { y: 5, label: 'error 5 %', colour: '#f31260' }]} />}
         </div>
       )}
       {table && (

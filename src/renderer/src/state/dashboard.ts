@@ -42,6 +42,11 @@ export class SeriesRing {
     return this.length ? this.times[(this.next - 1 + this.capacity) % this.capacity] : undefined;
   }
 
+  /** How many series there are (they appear as a run goes: a Kafka source's lag after its first read). */
+  get seriesCount(): number {
+    return this.series.size;
+  }
+
   has(key: string): boolean {
     return this.series.has(key);
   }
