@@ -306,5 +306,3 @@ class HdfsFile implements ArchiveFile {
 
   abandon(): void {}
 }
-
-export type { WebHdfsTarget };

@@ -11,12 +11,12 @@ import { parsePortType } from '../../shared/ports';
 import { compileExpression, type CompiledExpression } from '../expression';
 import { WireTap, type TapChunk } from './tap';
 import type { Trace } from './trace';
-
-/** Latency traces kept per flow. */
-const KEEP_TRACES = 30;
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
 import './v8-tuning';
+
+/** Latency traces kept per flow. */
+const KEEP_TRACES = 30;
 
 export interface FlowEvents extends RunnerEvents {
   onMetrics(tick: MetricsTick): void;

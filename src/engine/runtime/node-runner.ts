@@ -92,7 +92,7 @@ export class NodeRunner {
   /** Output ports wired straight into a chained downstream runner (no queue); the queue object only counts. */
   private readonly chained = new Map<string, { runner: NodeRunner; port: string; counter: BatchQueue }>();
   /** Watchers of the wires leaving each output port. */
-  readonly taps = new Map<string, Set<WireTap>>();
+  private readonly taps = new Map<string, Set<WireTap>>();
   private tapCount = 0;
   /** Per output port: the fused chain it feeds (null: none), built on first use. */
   private readonly fusions = new Map<string, Fusion | null>();

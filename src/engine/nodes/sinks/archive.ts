@@ -78,7 +78,9 @@ interface OpenFile {
   port: string;
   folder: string;
   name: string;
+  /** Its temporary and final paths on the target. */
   temp: string;
+  final: string;
   file: ArchiveFile;
   openedAt: number;
   records: number;
@@ -88,6 +90,9 @@ interface OpenFile {
   pendingSize: number;
   waiters: Set<Waiter>;
 }
+
+/** An open file's key: its input port and folder. */
+const fileKey = (port: string, folder: string) => `${port}\u0000${folder}`;
 
 /** The fMP4 init segment (`ftyp` box first). */
 const isInit = (b: Uint8Array) => b.length >= 8 && b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70;
@@ -131,7 +136,7 @@ class ArchiveSink {
   }
 
   private keyOf(f: OpenFile): string {
-    return `${f.port}\u0000${f.folder}`;
+    return fileKey(f.port, f.folder);
   }
 
   /** Run `fn` after everything queued before it; a failure stops the node (the next batch or the finish throws it). */
@@ -179,7 +184,7 @@ class ArchiveSink {
   private openFile(port: string, folder: string): OpenFile | undefined {
     const last = this.last;
     if (last && last.folder === folder && last.port === port) return last;
-    const f = this.open.get(`${port}\u0000${folder}`);
+    const f = this.open.get(fileKey(port, folder));
     if (f) this.last = f;
     return f;
   }
@@ -188,8 +193,9 @@ class ArchiveSink {
     const name = `${this.cfg.prefix}-${this.stamp}-${pad(++this.seq, 5)}.${ext}`;
     const rel = folder ? `${folder.replace(/^\/+|\/+$/g, '')}/` : '';
     const temp = this.target.path(`${rel}.${name}.inprogress`);
+    const final = this.target.path(`${rel}${name}`);
     const file = await this.retrying(() => this.target.create(temp));
-    const f: OpenFile = { port, folder, name, temp, file, openedAt: Date.now(), records: 0, text: '', chunks: [], pendingSize: 0, waiters: new Set() };
+    const f: OpenFile = { port, folder, name, temp, final, file, openedAt: Date.now(), records: 0, text: '', chunks: [], pendingSize: 0, waiters: new Set() };
     this.open.set(this.keyOf(f), f);
     if (port === 'bytes' && this.init) {
       f.chunks.push(this.init);
@@ -213,8 +219,7 @@ class ArchiveSink {
   private async roll(f: OpenFile): Promise<void> {
     await this.flush(f);
     await this.retrying(() => f.file.finish());
-    const final = this.target.path(`${f.folder ? `${f.folder.replace(/^\/+|\/+$/g, '')}/` : ''}${f.name}`);
-    await this.retrying(() => this.target.rename(f.temp, final));
+    await this.retrying(() => this.target.rename(f.temp, f.final));
     this.open.delete(this.keyOf(f));
     if (this.last === f) this.last = undefined;
     this.ctx.count('files');
