@@ -2,6 +2,9 @@
  * Latency traces: one source batch a second followed through the flow — received, finished, sent on at every node it
  * reaches (windows included, whose results carry it on) — until everything derived from it is acknowledged.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { sleep, startFlow, wired } from './helpers';
 
@@ -52,5 +55,47 @@ describe('latency traces', () => {
     expect(w.outMs!).toBeGreaterThan(w.doneMs!);
     // Acknowledged once the window's result was written.
     expect(t.ackMs!).toBeGreaterThanOrEqual(at.get('board')!.doneMs!);
+  });
+
+  it('follow video fragments from the capture of their first frame, through the encoder, to the archive that acknowledges them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sluice-trace-'));
+    try {
+      const d = wired(
+        'traced-video',
+        [
+          { id: 'cam', type: 'test-pattern', config: { width: 320, height: 180, rate: 30, frames: 150, realtime: true } },
+          { id: 'enc', type: 'encoder', config: { codec: 'h264', device: 'cpu', gopFrames: 15 } },
+          { id: 'pack', type: 'packager', config: { format: 'cmaf' } },
+          { id: 'archive', type: 'archive', config: { target: dir, path: 'video', rollIntervalMs: 1000 } },
+        ],
+        ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>archive.bytes'],
+      );
+      const { flow, errors } = await startFlow(d);
+      await flow.done;
+      expect(errors).toEqual([]);
+      const traces = flow.latencyTraces().filter((t) => t.captured);
+      // Five seconds of video in real time: about a trace a second, each from the packager, captured by the test
+      // pattern and encoded by the encoder in the group's one process.
+      expect(traces.length).toBeGreaterThanOrEqual(3);
+      for (const t of traces) {
+        expect(t.source).toBe('pack');
+        expect(t.captured!.by).toEqual(['cam', 'enc']);
+        // From capture to the fragment out of ffmpeg: at least the fragment's frames after the first (15 frames at
+        // 30 fps make 0.5 s), and not seconds more.
+        expect(t.eventAgeMs!).toBeGreaterThan(200);
+        expect(t.eventAgeMs!).toBeLessThan(3000);
+        expect(t.stages.map((s) => s.node)).toEqual(['pack', 'archive']);
+        expect(t.ackMs).toBeGreaterThanOrEqual(t.stages[1]!.doneMs!);
+      }
+      // The frames' media times advance with the wall clock (the source runs in real time): the capture times are
+      // the frames' own, not the moment the fragment was read.
+      const [a, b] = [traces[0]!, traces.at(-1)!];
+      const media = b.captured!.frameTime - a.captured!.frameTime;
+      const wall = (b.startedAt - a.startedAt) / 1000;
+      expect(media).toBeGreaterThan(0);
+      expect(Math.abs(media - wall)).toBeLessThan(0.6);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -37,6 +37,11 @@ export interface NodeContext {
    */
   emitTracked(port: string, batch: Rec[], acknowledged: () => void): Promise<void> | void;
   /**
+   * A source's `emit` of records that carry no event time of their own (video fragments): `capturedAt` is when what
+   * they hold was captured (ms since the epoch), which the latency waterfall measures from.
+   */
+  emitCaptured(port: string, batch: Rec[], capturedAt: number): Promise<void> | void;
+  /**
    * Keep the batch being processed unacknowledged until `release()`: for a node that keeps records past `process`
    * (a window, until its result is acknowledged) or writes them asynchronously (a sink, until the write is done).
    */

@@ -97,8 +97,13 @@ export interface LatencyTrace {
   source: string;
   /** Wall-clock time the source sent it. */
   startedAt: number;
-  /** How old its first record's event time was when the source sent it. */
+  /** How old its first record's event time was when the source sent it (video: since its first frame was captured). */
   eventAgeMs?: number;
+  /**
+   * Video fragments out of a media group: the nodes that captured and encoded them inside the group's ffmpeg process
+   * (capture first), and the media time of the first frame (s since the process started).
+   */
+  captured?: { by: string[]; frameTime: number };
   stages: { node: string; inMs?: number; doneMs?: number; outMs?: number }[];
   /** Not yet acknowledged while absent (a window may hold it until its watermark passes). */
   ackMs?: number;

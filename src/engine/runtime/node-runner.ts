@@ -131,6 +131,7 @@ export class NodeRunner {
       media: options.media,
       emit: (port, batch, releases) => this.emit(port, batch, releases),
       emitTracked: (port, batch, acknowledged) => this.emit(port, batch, undefined, acknowledged),
+      emitCaptured: (port, batch, capturedAt) => this.emit(port, batch, undefined, undefined, capturedAt),
       hold: () => this.current?.hold() ?? NO_HOLD,
       emitEach: (port, from, count, produce) => this.emitEach(port, from, count, produce),
       error: (message, record) => this.reportError(message, record),
@@ -192,10 +193,10 @@ export class NodeRunner {
    * sent with `releases` (a window's results), gets a ticket of its own, whose completion acknowledges the source's
    * records or releases the holds.
    */
-  private emit(port: string, batch: Rec[], releases?: Hold[], acknowledged?: () => void): Promise<void> | void {
+  private emit(port: string, batch: Rec[], releases?: Hold[], acknowledged?: () => void, capturedAt?: number): Promise<void> | void {
     if (!this.isSource && !releases) return this.send(port, batch, this.current);
     const n = batch.length;
-    const trace = releases ? tracedHold(releases) : this.traceDue() ? this.startTrace(batch) : undefined;
+    const trace = releases ? tracedHold(releases) : this.traceDue() ? this.startTrace(batch, capturedAt) : undefined;
     const own = new Ticket(() => {
       if (this.isSource) this.stats.acknowledged += n;
       if (releases) for (const h of releases) h.release();
@@ -226,10 +227,13 @@ export class NodeRunner {
     return this.isSource && !!this.options.onTrace && performance.now() - this.lastTraceAt >= TRACE_EVERY_MS;
   }
 
-  private startTrace(batch: Rec[]): Trace {
+  private startTrace(batch: Rec[], capturedAt?: number): Trace {
     this.lastTraceAt = performance.now();
-    const ts = (batch[0] as { ts?: unknown } | undefined)?.ts;
-    const trace = new Trace(++NodeRunner.traces, this.id, typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined);
+    const ts = capturedAt ?? (batch[0] as { ts?: unknown } | undefined)?.ts;
+    // Video out of a media group: the frames were captured and encoded inside its one ffmpeg process.
+    const media = this.options.media;
+    const captured = capturedAt !== undefined && media ? { by: [media.video.id, media.encoder.id], frameTime: (capturedAt - media.startedAt) / 1000 } : undefined;
+    const trace = new Trace(++NodeRunner.traces, this.id, typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined, captured);
     trace.mark(this.id, 'outMs');
     this.options.onTrace!(trace);
     return trace;

@@ -20,6 +20,8 @@ export class Trace {
     readonly source: string,
     /** The event time of the batch's first record, when it has one (ms since the epoch). */
     readonly eventTime: number | undefined,
+    /** Video: the media group's nodes that captured and encoded the frames, and the first frame's media time (s). */
+    readonly captured?: { by: string[]; frameTime: number },
   ) {}
 
   /** A node received the batch (`in`), finished with it (`done`) or sent what it made of it (`out`): the first time counts. */
@@ -39,6 +41,7 @@ export class Trace {
       source: this.source,
       startedAt: this.startedAt,
       ...(this.eventTime !== undefined ? { eventAgeMs: Math.max(0, this.startedAt - this.eventTime) } : {}),
+      ...(this.captured ? { captured: this.captured } : {}),
       stages: [...this.marks].map(([node, m]) => ({ node, ...m })).sort((a, b) => (a.inMs ?? -1) - (b.inMs ?? -1)),
       ...(this.ackMs !== undefined ? { ackMs: this.ackMs } : {}),
     };

@@ -34,7 +34,13 @@ export default defineNode({
       async run() {
         if (!group) throw new Error('a packager must be fed by an encoder');
         const out: Uint8Array[] = [];
-        const split = new Fmp4Splitter((part) => out.push(part.data));
+        // When the first frame of the batch was captured: the process's start plus its media time (what the
+        // burned-in clock shows), for the latency waterfall.
+        let firstFrame: number | undefined;
+        const split = new Fmp4Splitter((part) => {
+          out.push(part.data);
+          if (part.kind === 'fragment' && firstFrame === undefined) firstFrame = part.time;
+        });
         let rest = new Uint8Array(0);
         for await (const chunk of group.packagerStream(ctx.nodeId)) {
           if (cfg.format === 'cmaf') split.push(chunk);
@@ -46,7 +52,8 @@ export default defineNode({
           }
           if (out.length === 0) continue;
           const batch = out.splice(0).map(bytesItem);
-          const wait = ctx.emit('out', batch);
+          const wait = firstFrame === undefined ? ctx.emit('out', batch) : ctx.emitCaptured('out', batch, group.startedAt + firstFrame * 1000);
+          firstFrame = undefined;
           if (wait) await wait;
         }
       },

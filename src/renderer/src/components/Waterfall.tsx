@@ -76,7 +76,8 @@ function WaterfallView() {
           <select value={trace?.id ?? ''} onChange={(e) => setPicked(Number(e.target.value))} aria-label="batch followed">
             {[...traces].reverse().map((t) => (
               <option key={t.id} value={t.id}>
-                #{t.id} from {t.source} at {new Date(t.startedAt).toLocaleTimeString('en-GB', { hour12: false })} · {t.stages.length} nodes · {t.ackMs === undefined ? 'not yet acknowledged' : `acknowledged after ${ms(t.ackMs)}`}
+                #{t.id} from {t.source} at {new Date(t.startedAt).toLocaleTimeString('en-GB', { hour12: false })}
+                {t.captured ? ` · video frame at ${t.captured.frameTime.toFixed(3)} s` : ''} · {t.stages.length} nodes · {t.ackMs === undefined ? 'not yet acknowledged' : `acknowledged after ${ms(t.ackMs)}`}
               </option>
             ))}
           </select>
@@ -92,7 +93,7 @@ function WaterfallView() {
         <>
           <p className="hint">
             One batch from <strong>{trace.source}</strong>, followed through every node it reached. Times from when the source sent it; bars to scale.{' '}
-            <span className="wf-key wf-wait">wire</span> <span className="wf-key wf-work">processing</span> <span className="wf-key wf-held">held by a window</span> <span className="wf-key wf-event">event time to the source</span>
+            <span className="wf-key wf-wait">wire</span> <span className="wf-key wf-work">processing</span> <span className="wf-key wf-held">held by a window</span> <span className="wf-key wf-event">{trace.captured ? 'capture and encoding (one ffmpeg process)' : 'event time to the source'}</span>
           </p>
           <table className="wf-table" aria-label="waterfall">
             <thead>
@@ -107,14 +108,22 @@ function WaterfallView() {
             </thead>
             <tbody>
               {trace.eventAgeMs !== undefined && (
-                <tr aria-label="stage event time">
-                  <td>event time → {trace.source}</td>
+                <tr aria-label={trace.captured ? 'stage capture' : 'stage event time'}>
+                  <td>
+                    {trace.captured ? (
+                      <span title="one ffmpeg process: its frames are not seen between these nodes">
+                        captured by {trace.captured.by[0]} → encoded by {trace.captured.by[1]} → {trace.source}
+                      </span>
+                    ) : (
+                      <>event time → {trace.source}</>
+                    )}
+                  </td>
                   <td className="num" />
                   <td className="num">{ms(trace.eventAgeMs)}</td>
                   <td className="num" />
                   <td className="num">{ms(-trace.eventAgeMs)}</td>
                   <td className="wf-track">
-                    <Bar span={[-trace.eventAgeMs, 0]} from={from} to={to} kind="event" label="event time to the source" />
+                    <Bar span={[-trace.eventAgeMs, 0]} from={from} to={to} kind="event" label={trace.captured ? 'from capture to the fragment out of ffmpeg' : 'event time to the source'} />
                   </td>
                 </tr>
               )}
