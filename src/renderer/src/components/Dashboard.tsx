@@ -1,11 +1,12 @@
-import { memo, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from 'recharts';
 import type { RunSummary } from '../../../shared/history';
 import type { MetricsTick } from '../../../shared/metrics';
 import { liveDashboardStore, ringFromTicks, toCsv, type SeriesRing } from '../state/dashboard';
 import { downloadText } from '../state/files';
 import { useSelect, useStore } from '../state/store';
 import { documentStore, runStore, studioApi } from '../state/studio';
+import { useInTurn, useSizeInTurn } from '../state/stagger';
 import { dashboardStore, selectionStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
 
@@ -22,6 +23,16 @@ interface Series {
   colour: string;
   dashed?: boolean;
 }
+
+// Props that stay the same from one redraw to the next (a new object each time makes recharts update its store).
+const MARGIN = { top: 6, right: 14, bottom: 0, left: 0 };
+const X_DOMAIN = ['dataMin', 'dataMax'];
+const TOOLTIP_STYLE = { background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 };
+const secondsTick = (v: number) => `${Math.round(v)}s`;
+const secondsLabel = (v: unknown) => `${String(v)} s`;
+const mark = (y: number, label: string, colour: string) => ({ y, label, colour, text: { value: label, fill: colour, fontSize: 10, position: 'insideTopRight' as const } });
+const FILL_MARKS = [mark(60, '60 %', '#f5a524'), mark(85, '85 %', '#f31260')];
+const DROP_MARKS = [mark(1, 'warn 1 %', '#f5a524'), mark(5, 'error 5 %', '#f31260')];
 
 const fileName = (title: string, ext: string) => `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ext}`;
 
@@ -66,7 +77,7 @@ function mergePoints(a: Record<string, number>[], b: Record<string, number>[]): 
   return [...byT.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p);
 }
 
-const DashChart = memo(function DashChart({ title, unit, ring, version: latest, series, seconds, refs, compare, log, max, onVisible }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: { y: number; label: string; colour: string }[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number; onVisible?: (title: string, visible: boolean) => void }) {
+const DashChart = memo(function DashChart({ title, unit, ring, version: latest, series, seconds, refs, compare, log, max, onVisible }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: ReturnType<typeof mark>[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number; onVisible?: (title: string, visible: boolean) => void }) {
   const card = useRef<HTMLElement>(null);
   // Say when the chart scrolls in or out of view: one out of view is not redrawn (its version stands still).
   useEffect(() => {
@@ -76,15 +87,37 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
     io.observe(el);
     return () => io.disconnect();
   }, [title, onVisible]);
-  // A new point redraws the charts at a lower priority, one after the other, in between what the user does (a
-  // recharts redraw of a dozen lines is tens of milliseconds; seven at once was one long task).
-  const version = useDeferredValue(latest);
+  // The charts are drawn one at a time, each in a task of its own, in between what the user does (a recharts
+  // redraw of a dozen lines is tens of milliseconds; seven at once was one long task) — the first time too.
+  const version = useInTurn(latest, -1);
+  // Sized by hand rather than by recharts' ResponsiveContainer, whose resize observers redraw every chart in one task.
+  const box = useRef<HTMLDivElement>(null);
+  const size = useSizeInTurn(box);
   const points = useMemo(() => {
-    void version; // recomputed when a point arrives (the ring changes in place)
+    if (version < 0) return [];
     const a = ring.points(series, seconds);
     return compare ? mergePoints(a, compare.ring.points(compare.series, seconds)) : a;
   }, [ring, version, series, seconds, compare]);
-  const all = compare ? [...series, ...compare.series] : series;
+  const all = useMemo(() => (compare ? [...series, ...compare.series] : series), [series, compare]);
+  // The chart's parts are the same elements from one point to the next, so that React leaves them be and recharts
+  // redraws only what the new data changes (new elements re-run every part's effects and their store updates).
+  const parts = useMemo(() => {
+    const valueOf = (v: unknown) => `${Number(v).toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`;
+    return (
+      <>
+        <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
+        <XAxis dataKey="t" type="number" domain={X_DOMAIN} tickFormatter={secondsTick} stroke="#7d8da1" fontSize={11} />
+        <YAxis scale={log ? 'symlog' : 'auto'} domain={max === undefined ? undefined : [0, max]} tickFormatter={compact} stroke="#7d8da1" fontSize={11} width={46} />
+        <Tooltip contentStyle={TOOLTIP_STYLE} formatter={valueOf} labelFormatter={secondsLabel} />
+        {refs?.map((r) => (
+          <ReferenceLine key={r.label} y={r.y} ifOverflow="extendDomain" stroke={r.colour} strokeDasharray="4 4" label={r.text} />
+        ))}
+        {all.map((s) => (
+          <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
+        ))}
+      </>
+    );
+  }, [all, unit, log, max, refs]);
   const names = all.map((s) => s.name);
   return (
     <section className="dash-card" aria-label={title} ref={card}>
@@ -100,24 +133,31 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
           PNG
         </button>
       </header>
-      <div className="dash-chart">
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={points} margin={{ top: 6, right: 14, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" domain={['dataMin', 'dataMax']} tickFormatter={(v: number) => `${Math.round(v)}s`} stroke="#7d8da1" fontSize={11} />
-            <YAxis scale={log ? 'symlog' : 'auto'} domain={max === undefined ? undefined : [0, max]} tickFormatter={(v: number) => compact(v)} stroke="#7d8da1" fontSize={11} width={46} />
-            <Tooltip contentStyle={{ background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 }} formatter={(v) => `${Number(v).toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`} labelFormatter={(v) => `${String(v)} s`} />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
-            {refs?.map((r) => (
-              <ReferenceLine key={r.label} y={r.y} ifOverflow="extendDomain" stroke={r.colour} strokeDasharray="4 4" label={{ value: r.label, fill: r.colour, fontSize: 10, position: 'insideTopRight' }} />
-            ))}
-            {all.map((s) => (
-              <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
-            ))}
+      <div className="dash-chart" ref={box}>
+        {version >= 0 && size && (
+          <LineChart width={size.width} height={size.height} data={points} margin={MARGIN}>
+            {parts}
           </LineChart>
-        </ResponsiveContainer>
+        )}
       </div>
+      <ChartLegend series={all} />
     </section>
+  );
+});
+
+/** The series of a chart, drawn once (not with every new point, as recharts' own legend is). */
+const ChartLegend = memo(function ChartLegend({ series }: { series: Series[] }) {
+  return (
+    <ul className="dash-legend" aria-label="series">
+      {series.map((s) => (
+        <li key={s.name} style={{ color: s.colour }}>
+          <svg width="14" height="6" aria-hidden="true">
+            <line x1="0" y1="3" x2="14" y2="3" stroke={s.colour} strokeWidth="2" strokeDasharray={s.dashed ? '4 2' : undefined} />
+          </svg>
+          {s.name}
+        </li>
+      ))}
+    </ul>
   );
 });
 
@@ -239,7 +279,16 @@ function DashboardView() {
   const compare = useMemo(() => (other.ring ? { ring: other.ring, series: s.rate.map((x) => ({ ...x, name: `${x.name} (compared)`, dashed: true })) } : undefined), [other.ring, s.rate]);
   const table = useMemo(() => (kept.ring && other.ring ? { a: averages(kept.ring, ids), b: averages(other.ring, ids) } : undefined), [kept.ring, other.ring, ids]);
 
-  const thisRun = (r: RunSummary) => `${r.pipeline} · ${when(r.startedAt)} · ${duration(r.durationMs)} · ${r.phase === 'idle' ? (r.message ?? 'ended') : r.phase}`;
+  // (Made when the list changes, not with every new point: dates in words are slow to format.)
+  const runOptions = useMemo(
+    () =>
+      runs.map((r) => (
+        <option key={r.runId} value={r.runId}>
+          {`${r.pipeline} · ${when(r.startedAt)} · ${duration(r.durationMs)} · ${r.phase === 'idle' ? (r.message ?? 'ended') : r.phase}`}
+        </option>
+      )),
+    [runs],
+  );
   return (
     <section className="dashboard" role="dialog" aria-label="Dashboard">
       <header className="row">
@@ -248,11 +297,7 @@ function DashboardView() {
           run{' '}
           <select value={shown} onChange={(e) => setShown(e.target.value)} aria-label="run shown">
             <option value="live">this run (live)</option>
-            {runs.map((r) => (
-              <option key={r.runId} value={r.runId}>
-                {thisRun(r)}
-              </option>
-            ))}
+            {runOptions}
           </select>
         </label>
         {shown !== 'live' && (
@@ -260,13 +305,7 @@ function DashboardView() {
             compare with{' '}
             <select value={compareId} onChange={(e) => setCompareId(e.target.value)} aria-label="run compared">
               <option value="">—</option>
-              {runs
-                .filter((r) => r.runId !== shown)
-                .map((r) => (
-                  <option key={r.runId} value={r.runId}>
-                    {thisRun(r)}
-                  </option>
-                ))}
+              {runOptions.filter((o) => o.key !== shown)}
             </select>
           </label>
         )}
@@ -296,11 +335,11 @@ function DashboardView() {
         <div className="dash-grid">
           <DashChart title="Throughput" unit="records/s" ring={ring} version={at('Throughput')} onVisible={onVisible} series={s.rate} seconds={span} compare={compare} log />
           <DashChart title="Processing time" unit="ms per record" ring={ring} version={at('Processing time')} onVisible={onVisible} series={s.latency} seconds={span} />
-          <DashChart title="Queue fill" unit="%" ring={ring} version={at('Queue fill')} onVisible={onVisible} series={s.fill} seconds={span} max={100} refs={[{ y: 60, label: '60 %', colour: '#f5a524' }, { y: 85, label: '85 %', colour: '#f31260' }]} />
+          <DashChart title="Queue fill" unit="%" ring={ring} version={at('Queue fill')} onVisible={onVisible} series={s.fill} seconds={span} max={100} refs={FILL_MARKS} />
           {s.behind.length > 0 && <DashChart title="Kafka consumer lag" unit="s behind live" ring={ring} version={at('Kafka consumer lag')} onVisible={onVisible} series={s.behind} seconds={span} />}
           {s.fps.length > 0 && <DashChart title="Video frame rate" unit="fps" ring={ring} version={at('Video frame rate')} onVisible={onVisible} series={s.fps} seconds={span} />}
           {s.kbps.length > 0 && <DashChart title="Video bitrate" unit="kb/s" ring={ring} version={at('Video bitrate')} onVisible={onVisible} series={s.kbps} seconds={span} />}
-          {s.drop.length > 0 && <DashChart title="Dropped frames" unit="%" ring={ring} version={at('Dropped frames')} onVisible={onVisible} series={s.drop} seconds={span} refs={[{ y: 1, label: 'warn 1 %', colour: '#f5a524' }, { y: 5, label: 'error 5 %', colour: '#f31260' }]} />}
+          {s.drop.length > 0 && <DashChart title="Dropped frames" unit="%" ring={ring} version={at('Dropped frames')} onVisible={onVisible} series={s.drop} seconds={span} refs={DROP_MARKS} />}
         </div>
       )}
       {table && (
