@@ -36,6 +36,11 @@ if (values.why) process.stdout.write(`${values.why}\n`);
 process.stdout.write(`Sluice studio (web host) on ${host.origin}\nOpen: ${host.url}\n`);
 
 const shutdown = async (): Promise<void> => {
+  // A stop that cannot finish (a sink retrying a target that is away) does not keep the host alive.
+  setTimeout(() => {
+    process.stderr.write('the run did not stop within 15 s: exiting anyway\n');
+    process.exit(1);
+  }, 15_000).unref();
   await service.stop();
   await host.close();
   process.exit(0);
