@@ -16,6 +16,7 @@ const RANGES = [
   { label: '15 min', seconds: 900 },
 ] as const;
 const MAX_LINES = 12;
+const NO_SERIES: Series[] = [];
 
 interface Series {
   key: string;
@@ -90,15 +91,17 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
   // The charts are drawn one at a time, each in a task of its own, in between what the user does (a recharts
   // redraw of a dozen lines is tens of milliseconds; seven at once was one long task) — the first time too.
   const version = useInTurn(latest, -1);
-  // Sized by hand rather than by recharts' ResponsiveContainer, whose resize observers redraw every chart in one task.
-  const box = useRef<HTMLDivElement>(null);
-  const size = useSizeInTurn(box);
   const points = useMemo(() => {
     if (version < 0) return [];
     const a = ring.points(series, seconds);
     return compare ? mergePoints(a, compare.ring.points(compare.series, seconds)) : a;
   }, [ring, version, series, seconds, compare]);
+  // Sized by hand rather than by recharts' ResponsiveContainer, whose resize observers redraw every chart in one task.
+  const box = useRef<HTMLDivElement>(null);
+  const size = useSizeInTurn(box);
   const all = useMemo(() => (compare ? [...series, ...compare.series] : series), [series, compare]);
+  // The lines join the chart in a turn of their own: a chart's first draw with a dozen lines was one long task.
+  const lines = useInTurn(size ? all : NO_SERIES, NO_SERIES);
   // The chart's parts are the same elements from one point to the next, so that React leaves them be and recharts
   // redraws only what the new data changes (new elements re-run every part's effects and their store updates).
   const parts = useMemo(() => {
@@ -112,12 +115,12 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
         {refs?.map((r) => (
           <ReferenceLine key={r.label} y={r.y} ifOverflow="extendDomain" stroke={r.colour} strokeDasharray="4 4" label={r.text} />
         ))}
-        {all.map((s) => (
+        {lines.map((s) => (
           <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
         ))}
       </>
     );
-  }, [all, unit, log, max, refs]);
+  }, [lines, unit, log, max, refs]);
   const names = all.map((s) => s.name);
   return (
     <section className="dash-card" aria-label={title} ref={card}>
