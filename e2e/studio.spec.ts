@@ -30,6 +30,15 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
   }
   for (const id of nodeIds) await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toHaveAttribute('data-state', 'running');
 
+  // With nothing selected, the pipeline's video plays in the inspector: the camera's picture through the encoder.
+  const video = page.getByLabel('pipeline video').locator('video');
+  await expect(page.getByLabel('pipeline video')).toContainText('Video of h264');
+  const playing = () => video.evaluate((v: HTMLVideoElement) => ({ time: v.currentTime, width: v.videoWidth }));
+  await expect.poll(async () => (await playing()).width, { timeout: 15_000 }).toBe(640);
+  const t0 = (await playing()).time;
+  await expect.poll(async () => (await playing()).time, { timeout: 10_000 }).toBeGreaterThan(t0 + 1);
+  await expect(page.getByLabel('pipeline video').locator('.preview-latency')).toHaveText(/^\d+ ms behind capture$/);
+
   // The chart draws one line per node, up to its 12 (a legend of more is unreadable).
   const chart = page.getByRole('region', { name: 'records per second chart' });
   await expect(chart.locator('path.recharts-line-curve')).toHaveCount(12);

@@ -8,6 +8,7 @@ import { useSelect, useStore } from '../state/store';
 import { documentStore, runStore, studioApi } from '../state/studio';
 import { useInTurn, useSizeInTurn } from '../state/stagger';
 import { dashboardStore, selectionStore } from '../state/ui';
+import { ChartLegend, type LegendEntry } from './ChartLegend';
 import { compact, SERIES_COLOURS } from './format';
 
 const RANGES = [
@@ -18,11 +19,8 @@ const RANGES = [
 const MAX_LINES = 12;
 const NO_SERIES: Series[] = [];
 
-interface Series {
+interface Series extends LegendEntry {
   key: string;
-  name: string;
-  colour: string;
-  dashed?: boolean;
 }
 
 // Props that stay the same from one redraw to the next (a new object each time makes recharts update its store).
@@ -145,22 +143,6 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
       </div>
       <ChartLegend series={all} />
     </section>
-  );
-});
-
-/** The series of a chart, drawn once (not with every new point, as recharts' own legend is). */
-const ChartLegend = memo(function ChartLegend({ series }: { series: Series[] }) {
-  return (
-    <ul className="dash-legend" aria-label="series">
-      {series.map((s) => (
-        <li key={s.name} style={{ color: s.colour }}>
-          <svg width="14" height="6" aria-hidden="true">
-            <line x1="0" y1="3" x2="14" y2="3" stroke={s.colour} strokeWidth="2" strokeDasharray={s.dashed ? '4 2' : undefined} />
-          </svg>
-          {s.name}
-        </li>
-      ))}
-    </ul>
   );
 });
 

@@ -331,6 +331,9 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
 
 function DocumentInspector() {
   const doc = useSelect(documentStore, (s) => s.doc);
+  const running = useSelect(runStore, (s) => s.status.phase === 'running');
+  // While it runs, the pipeline's video plays here (its first encoder's), with nothing to select first.
+  const encoder = running ? doc.nodes.find((n) => n.type === 'encoder') : undefined;
   return (
     <>
       <h2>Pipeline</h2>
@@ -345,6 +348,14 @@ function DocumentInspector() {
       <p className="hint">
         {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
       </p>
+      {encoder && (
+        <div aria-label="pipeline video">
+          <p className="hint">
+            Video of <strong>{encoder.id}</strong> (select a wire to watch another):
+          </p>
+          <Preview target={encoder.id} />
+        </div>
+      )}
     </>
   );
 }

@@ -1,11 +1,19 @@
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import { memo, useDeferredValue } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { memo, useMemo } from 'react';
+import { ChartLegend } from './ChartLegend';
+import { useInTurn } from '../state/stagger';
 import { documentStore, metricsStore, type MetricsState, type RatePoint } from '../state/studio';
 import { useSelect, useThrottled } from '../state/store';
 import { selectionStore, viewMovingStore } from '../state/ui';
 import { compact, SERIES_COLOURS } from './format';
 
 const MAX_LINES = 12;
+const MARGIN = { top: 4, right: 12, bottom: 0, left: 0 };
+const X_DOMAIN = ['dataMin', 'dataMax'];
+const TOOLTIP_STYLE = { background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 };
+const secondsTick = (v: number) => `${v.toFixed(0)}s`;
+const secondsLabel = (v: unknown) => `${String(v)} s`;
+const rateOf = (v: unknown) => compact(Number(v));
 /** Points per line: one every second over the minute kept. */
 const CHART_POINTS = 60;
 const NO_POINTS: RatePoint[] = [];
@@ -15,12 +23,12 @@ const REDRAW_MS = 1000;
 
 /**
  * Records per second for every node over the last minute; no animation, bounded history. The chart is redrawn
- * once a second, from a deferred copy of the metrics, and not while the canvas is being panned or zoomed (it
+ * once a second, in a task of its own (as the dashboard's charts are), and not while the canvas is being panned or zoomed (it
  * catches up when the gesture ends): a recharts redraw is tens of milliseconds, most of it synchronous, and it
  * would take frames from the gesture.
  */
 export function RateChart() {
-  const metrics = useDeferredValue(useThrottled(metricsStore, REDRAW_MS, viewMovingStore));
+  const metrics = useInTurn(useThrottled(metricsStore, REDRAW_MS, viewMovingStore));
   return <RateChartView metrics={metrics} />;
 }
 
@@ -30,29 +38,39 @@ const RateChartView = memo(function RateChartView({ metrics }: { metrics: Metric
   const doc = useSelect(documentStore, (s) => s.doc);
   const selected = useSelect(selectionStore, (s) => s.nodes);
   // One line per node, up to a dozen: the selected nodes when there are several, else the first ones.
-  const ids = (selected.size > 1 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes).slice(0, MAX_LINES).map((n) => n.id);
+  const idsKey = (selected.size > 1 ? doc.nodes.filter((n) => selected.has(n.id)) : doc.nodes)
+    .slice(0, MAX_LINES)
+    .map((n) => n.id)
+    .join('\n');
+  const ids = useMemo(() => (idsKey ? idsKey.split('\n') : []), [idsKey]);
+  const series = useMemo(() => ids.map((id, i) => ({ name: id, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! })), [ids]);
+  // The same elements from one redraw to the next: React leaves them be, recharts redraws what the data changes.
+  const parts = useMemo(
+    () => (
+      <>
+        <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
+        <XAxis dataKey="t" type="number" allowDecimals={false} domain={X_DOMAIN} tickFormatter={secondsTick} stroke="#7d8da1" fontSize={11} />
+        <YAxis scale="symlog" tickFormatter={compact} stroke="#7d8da1" fontSize={11} width={44} />
+        <Tooltip contentStyle={TOOLTIP_STYLE} formatter={rateOf} labelFormatter={secondsLabel} />
+        {series.map((s) => (
+          <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+        ))}
+      </>
+    ),
+    [series],
+  );
   const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids, CHART_POINTS) : NO_POINTS;
   return (
     <section className="panel chart" aria-label="records per second chart">
       <h2>Records/s per node{doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}</h2>
       <div className="chart-box">
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={history} margin={{ top: 4, right: 12, bottom: 0, left: 0 }}>
-            <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
-            <XAxis dataKey="t" type="number" allowDecimals={false} domain={["dataMin", "dataMax"]} tickFormatter={(v: number) => `${v.toFixed(0)}s`} stroke="#7d8da1" fontSize={11} />
-            <YAxis scale="symlog" tickFormatter={(v: number) => compact(v)} stroke="#7d8da1" fontSize={11} width={44} />
-            <Tooltip
-              contentStyle={{ background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 }}
-              formatter={(v) => compact(Number(v))}
-              labelFormatter={(v) => `${String(v)} s`}
-            />
-            <Legend wrapperStyle={{ fontSize: 11 }} />
-            {ids.map((id, i) => (
-              <Line key={id} dataKey={id} name={id} stroke={SERIES_COLOURS[i % SERIES_COLOURS.length]} dot={false} strokeWidth={1.5} isAnimationActive={false} />
-            ))}
+          <LineChart data={history} margin={MARGIN}>
+            {parts}
           </LineChart>
         </ResponsiveContainer>
       </div>
+      <ChartLegend series={series} />
     </section>
   );
 });

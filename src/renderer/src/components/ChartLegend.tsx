@@ -1,0 +1,24 @@
+import { memo } from 'react';
+
+export interface LegendEntry {
+  name: string;
+  colour: string;
+  dashed?: boolean;
+}
+
+/** The series of a chart, drawn once (not with every new point, as recharts' own legend is). */
+export const ChartLegend = memo(function ChartLegend({ series }: { series: readonly LegendEntry[] }) {
+  return (
+    <ul className="dash-legend" aria-label="series">
+      {series.map((s) => (
+        <li key={s.name} style={{ color: s.colour }}>
+          <svg width="14" height="6" aria-hidden="true">
+            <line x1="0" y1="3" x2="14" y2="3" stroke={s.colour} strokeWidth="2" strokeDasharray={s.dashed ? '4 2' : undefined} />
+          </svg>
+          {s.name}
+        </li>
+      ))}
+    </ul>
+  );
+});
+
