@@ -39,6 +39,15 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
   await expect.poll(async () => (await playing()).time, { timeout: 10_000 }).toBeGreaterThan(t0 + 1);
   await expect(page.getByLabel('pipeline video').locator('.preview-latency')).toHaveText(/^\d+ ms behind capture$/);
 
+  // Beside it, the room's gift leaderboard from Redis: five rows, best first, and it moves (the scores grow).
+  const board = page.getByLabel('pipeline leaderboard');
+  await expect(board).toContainText('top-gifters');
+  const scores = async () => (await board.locator('.score').allTextContents()).map((t) => Number(t.replace(/,/g, '')));
+  await expect.poll(async () => (await scores()).length, { timeout: 15_000 }).toBe(5);
+  const first = await scores();
+  expect([...first].sort((a, b) => b - a)).toEqual(first);
+  await expect.poll(async () => (await scores()).reduce((a, b) => a + b, 0), { timeout: 10_000 }).toBeGreaterThan(first.reduce((a, b) => a + b, 0));
+
   // The chart draws one line per node, up to its 12 (a legend of more is unreadable).
   const chart = page.getByRole('region', { name: 'records per second chart' });
   await expect(chart.locator('path.recharts-line-curve')).toHaveCount(12);

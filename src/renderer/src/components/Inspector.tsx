@@ -4,6 +4,7 @@ import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../..
 import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
 import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
+import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
 import { CaptureDevices } from './CaptureDevices';
@@ -356,6 +357,7 @@ function DocumentInspector() {
           <Preview target={encoder.id} />
         </div>
       )}
+      {running && <PipelineLeaderboard />}
     </>
   );
 }

@@ -129,6 +129,28 @@ function View({ v }: { v: LiveStateView }) {
   );
 }
 
+/**
+ * The running pipeline's first leaderboard in Redis (the demo's top gifters), its top five, read every second: shown
+ * with the pipeline's video while nothing is selected.
+ */
+export function PipelineLeaderboard() {
+  const { value: views } = usePoll<LiveStateView[]>(() => studioApi().liveState(), EVERY_MS);
+  const view = views?.find((v) => v.mode === 'leaderboard' && v.keys.some((k) => k.kind === 'leaderboard'));
+  const board = view?.keys.find((k): k is Extract<LiveKey, { kind: 'leaderboard' }> => k.kind === 'leaderboard');
+  if (!view || !board) return null;
+  return (
+    <section className="live-node pipeline-board" aria-label="pipeline leaderboard">
+      <header>
+        <strong>{view.nodeId}</strong>{' '}
+        <span className="muted">
+          {board.key} · top 5 of {board.size} · Redis {view.profile} (Live state shows all)
+        </span>
+      </header>
+      <Leaderboard k={{ ...board, top: board.top.slice(0, 5) }} />
+    </section>
+  );
+}
+
 /** What the running pipeline keeps in Redis, as the room's users would see it, read again every second. */
 export function LiveStatePanel() {
   const open = useStore(liveStateStore);
