@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { validateValue } from '../src/engine/load';
 import { WebHdfsTestDouble } from './support/webhdfs-test-double';
-import { sleep, startFlow, wired } from './helpers';
+import { sleep, startFlow, wired, videoToArchive } from './helpers';
 
 const START = 1_800_000_000_000; // 2027-01-15T08:00:00Z
 /** One event a second of event time: 8000 events span three hours (08, 09, 10). */
@@ -122,16 +122,7 @@ describe('archive to a local folder', () => {
 
   it('archives a packager’s fMP4 as files that each start with the init segment and play alone', async () => {
     const dir = tmp();
-    const d = wired(
-      'video archive',
-      [
-        { id: 'cam', type: 'test-pattern', config: { width: 320, height: 180, rate: 30, frames: 120, realtime: true } },
-        { id: 'enc', type: 'encoder', config: { codec: 'h264', device: 'cpu', gopFrames: 15 } },
-        { id: 'pack', type: 'packager', config: { format: 'cmaf' } },
-        { id: 'archive', type: 'archive', config: { target: dir, path: 'video', rollIntervalMs: 1000 } },
-      ],
-      ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>archive.bytes'],
-    );
+    const d = videoToArchive('video archive', dir, 120);
     const { flow, errors } = await startFlow(d);
     await flow.done;
     expect(errors).toEqual([]);

@@ -77,3 +77,17 @@ export function wired(name: string, nodes: WiredNode[], wires: string[]): Pipeli
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A test pattern (320×180, 30 fps, in real time) → H.264 (a keyframe every 15) → CMAF packager → archive into `dir`, a file a second. */
+export function videoToArchive(name: string, dir: string, frames: number): PipelineDocument {
+  return wired(
+    name,
+    [
+      { id: 'cam', type: 'test-pattern', config: { width: 320, height: 180, rate: 30, frames, realtime: true } },
+      { id: 'enc', type: 'encoder', config: { codec: 'h264', device: 'cpu', gopFrames: 15 } },
+      { id: 'pack', type: 'packager', config: { format: 'cmaf' } },
+      { id: 'archive', type: 'archive', config: { target: dir, path: 'video', rollIntervalMs: 1000 } },
+    ],
+    ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>archive.bytes'],
+  );
+}

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sleep, startFlow, wired } from './helpers';
+import { sleep, startFlow, wired, videoToArchive } from './helpers';
 
 describe('latency traces', () => {
   it('follow a batch through operators and a window to the sinks, in order, until it is acknowledged', async () => {
@@ -60,16 +60,7 @@ describe('latency traces', () => {
   it('follow video fragments from the capture of their first frame, through the encoder, to the archive that acknowledges them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-trace-'));
     try {
-      const d = wired(
-        'traced-video',
-        [
-          { id: 'cam', type: 'test-pattern', config: { width: 320, height: 180, rate: 30, frames: 150, realtime: true } },
-          { id: 'enc', type: 'encoder', config: { codec: 'h264', device: 'cpu', gopFrames: 15 } },
-          { id: 'pack', type: 'packager', config: { format: 'cmaf' } },
-          { id: 'archive', type: 'archive', config: { target: dir, path: 'video', rollIntervalMs: 1000 } },
-        ],
-        ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>archive.bytes'],
-      );
+      const d = videoToArchive('traced-video', dir, 150);
       const { flow, errors } = await startFlow(d);
       await flow.done;
       expect(errors).toEqual([]);
