@@ -1,4 +1,9 @@
+/** What the studio's recharts charts share: styles and formatters made once (recharts updates its store when a prop is a new object), and a legend of our own. */
 import { memo } from 'react';
+
+export const X_DOMAIN = ['dataMin', 'dataMax'];
+export const TOOLTIP_STYLE = { background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 };
+export const secondsLabel = (v: unknown) => `${String(v)} s`;
 
 export interface LegendEntry {
   name: string;
