@@ -71,6 +71,15 @@ async function describeFile(dir: string, rel: string): Promise<WorkspaceFile> {
 /** How long node state changes are gathered before they are sent as one run state event. */
 const NODE_STATES_MS = 50;
 
+/** Run `fn`; what it throws reaches the studio as a StudioError with `code`, in its own words. */
+function asStudioError<T>(code: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new StudioError((err as Error).message, code);
+  }
+}
+
 export class StudioService implements StudioMethods, StudioStreamServers {
   readonly events = new EventHub<StudioEvents>();
   private flow: Flow | undefined;
@@ -113,21 +122,15 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async kafkaSaveProfile(name: string, profile: KafkaProfileSettings) {
-    try {
-      saveProfile(name, profile);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'invalid');
-    }
+    asStudioError('invalid', () => saveProfile(name, profile));
     return listProfiles();
   }
 
   async kafkaDeleteProfile(name: string) {
-    try {
+    asStudioError('not-found', () => {
       deleteProfile(name);
       secretStore()?.delete(name);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'not-found');
-    }
+    });
     return listProfiles();
   }
 
@@ -135,12 +138,10 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     const store = secretStore();
     if (!store) throw new StudioError(`this host keeps no secrets: set ${secretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`, 'unsupported');
     if (!readProfiles()[name]) throw new StudioError(`no Kafka connection profile "${name}"`, 'not-found');
-    try {
+    asStudioError('unsupported', () => {
       if (secret === null) store.delete(name);
       else store.set(name, secret);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'unsupported');
-    }
+    });
     return listProfiles();
   }
 
@@ -424,29 +425,17 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async redisSaveProfile(name: string, profile: RedisProfileSettings) {
-    try {
-      saveRedisProfile(name, profile);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'invalid');
-    }
+    asStudioError('invalid', () => saveRedisProfile(name, profile));
     return listRedisProfiles();
   }
 
   async redisDeleteProfile(name: string) {
-    try {
-      deleteRedisProfile(name);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'not-found');
-    }
+    asStudioError('not-found', () => deleteRedisProfile(name));
     return listRedisProfiles();
   }
 
   async redisSetSecret(name: string, secret: string | null) {
-    try {
-      setRedisSecret(name, secret);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'unsupported');
-    }
+    asStudioError('unsupported', () => setRedisSecret(name, secret));
     return listRedisProfiles();
   }
 
@@ -489,12 +478,9 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async runMetrics(runId: string) {
-    if (!this.options.history) throw new StudioError('this host keeps no run history', 'unsupported');
-    try {
-      return this.options.history.read(runId);
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'not-found');
-    }
+    const history = this.options.history;
+    if (!history) throw new StudioError('this host keeps no run history', 'unsupported');
+    return asStudioError('not-found', () => history.read(runId));
   }
 
   async liveState(): Promise<LiveStateView[]> {

@@ -8,7 +8,7 @@ import { useSelect, useStore } from '../state/store';
 import { documentStore, runStore, studioApi } from '../state/studio';
 import { useInTurn, useSizeInTurn } from '../state/stagger';
 import { dashboardStore, selectionStore } from '../state/ui';
-import { ChartLegend, secondsLabel, TOOLTIP_STYLE, X_DOMAIN, type LegendEntry } from './chart';
+import { ChartLegend, secondsLabel, secondsTick, TOOLTIP_STYLE, X_DOMAIN, type LegendEntry } from './chart';
 import { compact, SERIES_COLOURS } from './format';
 
 const RANGES = [
@@ -25,7 +25,6 @@ interface Series extends LegendEntry {
 
 // Props that stay the same from one redraw to the next (a new object each time makes recharts update its store).
 const MARGIN = { top: 6, right: 14, bottom: 0, left: 0 };
-const secondsTick = (v: number) => `${Math.round(v)}s`;
 const mark = (y: number, label: string, colour: string) => ({ y, label, colour, text: { value: label, fill: colour, fontSize: 10, position: 'insideTopRight' as const } });
 const FILL_MARKS = [mark(60, '60 %', '#f5a524'), mark(85, '85 %', '#f31260')];
 const DROP_MARKS = [mark(1, 'warn 1 %', '#f5a524'), mark(5, 'error 5 %', '#f31260')];

@@ -1,6 +1,6 @@
 import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { memo, useMemo } from 'react';
-import { ChartLegend, secondsLabel, TOOLTIP_STYLE, X_DOMAIN } from './chart';
+import { ChartLegend, secondsLabel, secondsTick, TOOLTIP_STYLE, X_DOMAIN } from './chart';
 import { useInTurn } from '../state/stagger';
 import { documentStore, metricsStore, type MetricsState, type RatePoint } from '../state/studio';
 import { useSelect, useThrottled } from '../state/store';
@@ -9,7 +9,6 @@ import { compact, SERIES_COLOURS } from './format';
 
 const MAX_LINES = 12;
 const MARGIN = { top: 4, right: 12, bottom: 0, left: 0 };
-const secondsTick = (v: number) => `${v.toFixed(0)}s`;
 const rateOf = (v: unknown) => compact(Number(v));
 /** Points per line: one every second over the minute kept. */
 const CHART_POINTS = 60;

@@ -4,6 +4,7 @@ import { memo } from 'react';
 export const X_DOMAIN = ['dataMin', 'dataMax'];
 export const TOOLTIP_STYLE = { background: '#1a212b', border: '1px solid #2c3644', fontSize: 12 };
 export const secondsLabel = (v: unknown) => `${String(v)} s`;
+export const secondsTick = (v: number) => `${Math.round(v)}s`;
 
 export interface LegendEntry {
   name: string;
