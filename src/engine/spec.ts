@@ -10,6 +10,7 @@ import type { PreviewTap } from './media/preview';
 import type { Hold } from './runtime/ticket';
 import type { KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
 import type { LiveStateView } from '../shared/live-state';
+import type { WorkerContext } from './runtime/worker';
 
 export type { Hold };
 
@@ -77,6 +78,11 @@ export interface NodeContext {
    * connection is being made again; then `running`.
    */
   status(state: 'restarting' | 'reconnecting' | 'running'): void;
+  /**
+   * Set when the run is a member of Kafka consumer groups (`sluice run --worker`): which partitions this member
+   * holds, and where keyed state is checkpointed so that another member can take a partition over.
+   */
+  readonly worker?: WorkerContext;
 }
 
 /**

@@ -13,6 +13,7 @@ import { WireTap, type TapChunk } from './tap';
 import type { Trace } from './trace';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
+import type { WorkerContext } from './worker';
 import './v8-tuning';
 
 /** Latency traces kept per flow. */
@@ -32,6 +33,8 @@ export interface FlowOptions {
   chaining?: boolean;
   /** Fuse chained per-record operators with the source feeding them into one generated loop (default true). */
   fusion?: boolean;
+  /** Run as a member of Kafka consumer groups, with keyed state checkpointed per partition (`sluice run --worker`). */
+  worker?: WorkerContext;
 }
 
 /**
@@ -129,6 +132,7 @@ export class Flow {
           },
           fusion: options.fusion !== false,
           media: media.get(n.id),
+          worker: options.worker,
           deadLetter: (nodeId, error, record) => this.deadLetter(nodeId, error, record),
         }),
       );

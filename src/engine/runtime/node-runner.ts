@@ -7,6 +7,7 @@ import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './f
 import type { WireTap } from './tap';
 import { Trace, TRACE_EVERY_MS } from './trace';
 import { NO_HOLD, Ticket, type Hold } from './ticket';
+import type { WorkerContext } from './worker';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
@@ -76,6 +77,8 @@ export interface RunnerOptions {
   media?: MediaGroup;
   /** Where a record a node reports with its error goes (a Kafka source's dead-letter topic), if anywhere. */
   deadLetter?: (nodeId: string, error: string, record: Rec) => Promise<void> | undefined;
+  /** The run is a member of Kafka consumer groups: see `NodeContext.worker`. */
+  worker?: WorkerContext;
 }
 
 export class NodeRunner {
@@ -129,6 +132,7 @@ export class NodeRunner {
       signal: this.signal,
       exclusiveInput: options.exclusiveInput ?? false,
       media: options.media,
+      worker: options.worker,
       emit: (port, batch, releases) => this.emit(port, batch, releases),
       emitTracked: (port, batch, acknowledged) => this.emit(port, batch, undefined, acknowledged),
       emitCaptured: (port, batch, capturedAt) => this.emit(port, batch, undefined, undefined, capturedAt),

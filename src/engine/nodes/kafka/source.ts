@@ -13,6 +13,7 @@ import { deadLetterHeaders, headersOf, profileField, watchConnection } from './c
 import type { IHeaders } from '../../kafka/client';
 import { Fmp4Splitter } from '../../media/fmp4';
 import { PreviewTap } from '../../media/preview';
+import { KAFKA_FIELD } from '../../runtime/worker';
 
 const config = z.strictObject({
   profile: profileField,
@@ -34,8 +35,7 @@ const config = z.strictObject({
 
 export type KafkaSourceConfig = z.output<typeof config>;
 
-/** What a record carries about where it came from, under this field. */
-export const KAFKA_FIELD = '_kafka';
+export { KAFKA_FIELD };
 
 export default defineNode({
   type: 'kafka-source',

@@ -11,7 +11,7 @@ export default expressionOperator({
   type: MAP,
   title: 'Map',
   description:
-    'Turns each record into a new one with a JSONata expression (an object). Records whose result has no value are dropped and counted.',
+    'Turns each record into a new one with a JSONata expression (an object). Records whose result has no value are dropped and counted. Where a record was read from Kafka, its _kafka field (where it came from) goes on with the new one unless the expression sets it, as a record’s timestamp travels with it in Flink.',
   output: 'The new records.',
   config: z.strictObject({
     expression: expressionField(
@@ -23,6 +23,7 @@ export default expressionOperator({
   step: (cfg, ctx) => ({
     code: (x) => `if (v === undefined) { ${x}.drop(); continue; }
 if (typeof v !== 'object' || v === null || isArray(v)) { ${x}.notObject(v, r); continue; }
+if (r._kafka !== undefined && v._kafka === undefined) v._kafka = r._kafka;
 r = v;`,
     values: {
       drop: () => ctx.drop(1),

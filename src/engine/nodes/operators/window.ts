@@ -5,10 +5,18 @@
  * [start, end) fires when the watermark reaches `end`; it is kept `allowedLatenessMs` longer, and a record that
  * arrives in that time updates it and fires it again. A record whose every window has been purged is late: it is
  * counted and sent to the `late` port. When the input ends, every open window fires.
+ *
+ * Records read from Kafka (they carry `_kafka`) have windows and a watermark per partition (`scope: partition`).
+ * In a worker run (`sluice run --worker`) that state is checkpointed per partition to the workers' store; the
+ * records' acknowledgements are released once a checkpoint holding them is saved (and every result emitted before
+ * it has been acknowledged), so the source commits past records still in open windows; a worker that receives the
+ * partition restores the state and skips the records before its offset. A stopping worker saves its windows
+ * instead of firing them: the next owner goes on with them.
  */
 import { z } from 'zod';
 import { defineNode, type Hold, type Rec } from '../../spec';
 import { recordIn } from './common';
+import { KAFKA_FIELD, type KafkaOrigin, type StateKey } from '../../runtime/worker';
 
 export const WINDOW = 'window';
 
@@ -34,6 +42,12 @@ const config = z
     keyField: z.string().min(1).default('key').describe('The field holding the key (set by key-by); records without it share one window.'),
     watermarkDelayMs: z.number().int().min(0).default(0).describe('How far out of order events may arrive before the watermark passes them.').meta({ unit: 'ms' }),
     allowedLatenessMs: z.number().int().min(0).default(0).describe('How long a fired window is kept for late records, which update and re-fire it.').meta({ unit: 'ms' }),
+    scope: z
+      .enum(['partition', 'all'])
+      .default('partition')
+      .describe(
+        'partition: records read from Kafka keep their windows and watermark per partition they came from (as Kafka Streams keeps state per task), so the results are the same however many workers share the consumer group, and a worker that takes a partition over restores its state; all: one set of windows for every record (a key spread over partitions gets one result, but the pipeline cannot run as several workers).',
+      ),
     aggregates: z
       .array(aggregate)
       .min(1)
@@ -74,6 +88,16 @@ interface WindowSlot {
   /** The input batch the last hold was taken for (one hold per slot and batch). */
   heldFor: number;
 }
+
+/** A partition's windows as checkpointed (JSON: infinities as null). */
+interface SavedWindows {
+  maxTs: number | null;
+  watermark: number | null;
+  slots: { start: number; fired: boolean; panes: [string, SavedAgg[]][] }[];
+}
+type SavedAgg = [count: number, sum: number, min: number | null, max: number | null, top?: [string, number][]];
+
+const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 const newAgg = (a: Aggregate): AggState => ({
   count: 0,
@@ -141,134 +165,375 @@ export default defineNode({
     const size = cfg.sizeMs;
     const slide = cfg.kind === 'sliding' ? cfg.slideMs! : size;
     const aggs = cfg.aggregates;
-    const slots = new Map<number, WindowSlot>();
-    /** Window starts in ascending order: the next to fire and to purge are at the front. */
-    let order: number[] = [];
-    let maxTs = -Infinity;
-    let watermark = -Infinity;
-    let nextDue = Infinity;
-    /** The slot the previous record went to: records in event-time order mostly share it. */
-    let lastSlot: WindowSlot | undefined;
+    const adders = aggs.map(adderFor);
+    const { timeField, keyField, allowedLatenessMs } = cfg;
     /** Input batches processed: slots take one hold per batch. */
     let batchNo = 0;
 
-    const slotFor = (start: number): WindowSlot => {
-      let slot = slots.get(start);
-      if (!slot) {
-        slot = { start, end: start + size, fired: false, panes: new Map(), holds: [], heldFor: -1 };
-        slots.set(start, slot);
-        if (order.length === 0 || start > order[order.length - 1]!) order.push(start);
-        else {
-          let lo = 0;
-          let hi = order.length;
-          while (lo < hi) {
-            const mid = (lo + hi) >> 1;
-            if (order[mid]! < start) lo = mid + 1;
-            else hi = mid;
+    /**
+     * One set of windows with its watermark: the records of one Kafka partition, or all records (scope: all, or
+     * records not read from Kafka). `holdSlots`: each slot keeps the holds of its records until its result is
+     * acknowledged; a worker's windows instead give them up at checkpoints.
+     */
+    const newWindows = (holdSlots: boolean) => {
+      const slots = new Map<number, WindowSlot>();
+      /** Window starts in ascending order: the next to fire and to purge are at the front. */
+      let order: number[] = [];
+      let maxTs = -Infinity;
+      let watermark = -Infinity;
+      let nextDue = Infinity;
+      /** The slot the previous record went to: records in event-time order mostly share it. */
+      let lastSlot: WindowSlot | undefined;
+
+      const slotFor = (start: number): WindowSlot => {
+        let slot = slots.get(start);
+        if (!slot) {
+          slot = { start, end: start + size, fired: false, panes: new Map(), holds: [], heldFor: -1 };
+          slots.set(start, slot);
+          if (order.length === 0 || start > order[order.length - 1]!) order.push(start);
+          else {
+            let lo = 0;
+            let hi = order.length;
+            while (lo < hi) {
+              const mid = (lo + hi) >> 1;
+              if (order[mid]! < start) lo = mid + 1;
+              else hi = mid;
+            }
+            order.splice(lo, 0, start);
           }
-          order.splice(lo, 0, start);
+          if (slot.end < nextDue) nextDue = slot.end;
         }
-        if (slot.end < nextDue) nextDue = slot.end;
-      }
-      return slot;
-    };
+        return slot;
+      };
 
-    /** Results of the slot (of only `panes` when given) into `out`; its holds go with them, to be released once
-     * the results are acknowledged downstream. */
-    const emitSlot = (slot: WindowSlot, out: Rec[], releases: Hold[], panes: Iterable<Pane> = slot.panes.values()): void => {
-      for (const pane of panes) {
-        const rec: Rec = { [cfg.keyField]: pane.key, windowStart: slot.start, windowEnd: slot.end, [cfg.timeField]: slot.end - 1 };
-        for (let a = 0; a < aggs.length; a++) rec[aggs[a]!.as] = result(pane.aggs[a]!, aggs[a]!);
-        out.push(rec);
-      }
-      for (const h of slot.holds) releases.push(h);
-      slot.holds = [];
-    };
+      /** Results of the slot (of only `panes` when given) into `out`; its holds go with them, to be released once
+       * the results are acknowledged downstream. */
+      const emitSlot = (slot: WindowSlot, out: Rec[], releases: Hold[], panes: Iterable<Pane> = slot.panes.values()): void => {
+        for (const pane of panes) {
+          const rec: Rec = { [keyField]: pane.key, windowStart: slot.start, windowEnd: slot.end, [timeField]: slot.end - 1 };
+          for (let a = 0; a < aggs.length; a++) rec[aggs[a]!.as] = result(pane.aggs[a]!, aggs[a]!);
+          out.push(rec);
+        }
+        for (const h of slot.holds) releases.push(h);
+        slot.holds = [];
+      };
 
-    /** Fire windows the watermark has passed, and purge those past their lateness (always a prefix of `order`). */
-    const advance = (out: Rec[], releases: Hold[]): void => {
-      nextDue = Infinity;
-      let purged = 0;
-      for (let i = 0; i < order.length; i++) {
-        const slot = slots.get(order[i]!)!;
-        if (!slot.fired) {
-          if (slot.end > watermark) {
-            nextDue = Math.min(nextDue, slot.end);
-            continue;
+      /** Fire windows the watermark has passed, and purge those past their lateness (always a prefix of `order`). */
+      const advance = (out: Rec[], releases: Hold[]): void => {
+        nextDue = Infinity;
+        let purged = 0;
+        for (let i = 0; i < order.length; i++) {
+          const slot = slots.get(order[i]!)!;
+          if (!slot.fired) {
+            if (slot.end > watermark) {
+              nextDue = Math.min(nextDue, slot.end);
+              continue;
+            }
+            slot.fired = true;
+            emitSlot(slot, out, releases);
           }
-          slot.fired = true;
-          emitSlot(slot, out, releases);
+          const purgeAt = slot.end + allowedLatenessMs;
+          if (purgeAt <= watermark && purged === i) {
+            slots.delete(slot.start);
+            if (slot === lastSlot) lastSlot = undefined;
+            purged++;
+          } else nextDue = Math.min(nextDue, purgeAt);
         }
-        const purgeAt = slot.end + cfg.allowedLatenessMs;
-        if (purgeAt <= watermark && purged === i) {
-          slots.delete(slot.start);
-          if (slot === lastSlot) lastSlot = undefined;
-          purged++;
-        } else nextDue = Math.min(nextDue, purgeAt);
-      }
-      if (purged) order = order.slice(purged);
+        if (purged) order = order.slice(purged);
+      };
+
+      return {
+        /** Records `batch[from]` .. `batch[to - 1]` into their windows. */
+        add(batch: Rec[], from: number, to: number, out: Rec[], late: Rec[], releases: Hold[]): void {
+          for (let i = from; i < to; i++) {
+            const r = batch[i]!;
+            const ts = r[timeField];
+            if (typeof ts !== 'number' || !Number.isFinite(ts)) {
+              ctx.error(`record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`, r);
+              continue;
+            }
+            const k = r[keyField];
+            const key = typeof k === 'string' ? k : k === undefined ? '' : String(k);
+            let placed = false;
+            // The windows containing ts, newest first (no array per record).
+            for (let start = Math.floor(ts / slide) * slide; start > ts - size; start -= slide) {
+              if (start + size + allowedLatenessMs <= watermark) continue; // purged: too late for this window
+              const slot = lastSlot !== undefined && lastSlot.start === start ? lastSlot : slotFor(start);
+              lastSlot = slot;
+              if (holdSlots && slot.heldFor !== batchNo) {
+                slot.heldFor = batchNo;
+                slot.holds.push(ctx.hold());
+              }
+              let pane = slot.panes.get(key);
+              if (!pane) slot.panes.set(key, (pane = { key, aggs: aggs.map(newAgg) }));
+              for (let a = 0; a < adders.length; a++) adders[a]!(pane.aggs[a]!, r);
+              placed = true;
+              if (slot.fired || slot.end <= watermark) {
+                // A record for a window the watermark has already passed: fire (again) with the updated result.
+                slot.fired = true;
+                emitSlot(slot, out, releases, [pane]);
+              }
+            }
+            if (!placed) {
+              late.push(r);
+              continue;
+            }
+            if (ts > maxTs) {
+              maxTs = ts;
+              watermark = maxTs - cfg.watermarkDelayMs;
+              if (watermark >= nextDue) advance(out, releases);
+            }
+          }
+        },
+        /** The input has ended: every open window fires. */
+        fireAll(out: Rec[], releases: Hold[]): void {
+          watermark = Infinity;
+          advance(out, releases);
+        },
+        save(): SavedWindows {
+          return {
+            maxTs: finite(maxTs),
+            watermark: finite(watermark),
+            slots: order.map((start) => {
+              const slot = slots.get(start)!;
+              return {
+                start,
+                fired: slot.fired,
+                panes: [...slot.panes.values()].map((p) => [p.key, p.aggs.map((g): SavedAgg => (g.top ? [g.count, g.sum, finite(g.min), finite(g.max), [...g.top]] : [g.count, g.sum, finite(g.min), finite(g.max)]))]),
+              };
+            }),
+          };
+        },
+        restore(saved: SavedWindows): void {
+          maxTs = saved.maxTs ?? -Infinity;
+          watermark = saved.watermark ?? -Infinity;
+          nextDue = Infinity;
+          for (const s of saved.slots) {
+            const slot = slotFor(s.start);
+            slot.fired = s.fired;
+            for (const [key, saves] of s.panes) {
+              const paneAggs = saves.map(([count, sum, min, max, top]): AggState => ({ count, sum, min: min ?? Infinity, max: max ?? -Infinity, top: top ? new Map(top) : undefined }));
+              slot.panes.set(key, { key, aggs: paneAggs });
+            }
+          }
+          nextDue = Infinity;
+          for (const start of order) {
+            const slot = slots.get(start)!;
+            nextDue = Math.min(nextDue, slot.fired ? slot.end + allowedLatenessMs : slot.end);
+          }
+        },
+      };
+    };
+    type Windows = ReturnType<typeof newWindows>;
+
+    /** Send a batch's results and late records. */
+    const send = (out: Rec[], late: Rec[], releases: Hold[]): Promise<void> | void => {
+      if (late.length === 0) return out.length ? ctx.emit('out', out, releases) : undefined;
+      ctx.count('late', late.length);
+      const a = out.length ? ctx.emit('out', out, releases) : undefined;
+      const b = ctx.emit('late', late);
+      return a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b);
     };
 
-    const adders = aggs.map(adderFor);
-    const { timeField, keyField, allowedLatenessMs } = cfg;
+    const worker = cfg.scope === 'partition' ? ctx.worker : undefined;
+    if (!worker) {
+      /** scope: all — one set of windows; scope: partition — one per Kafka partition, plus one for the rest. */
+      const shared = newWindows(true);
+      const byPartition = new Map<string, Windows>();
+      const windowsOf = (origin: KafkaOrigin | undefined): Windows => {
+        if (!origin) return shared;
+        const k = `${origin.topic}\u0000${origin.partition}`;
+        let w = byPartition.get(k);
+        if (!w) byPartition.set(k, (w = newWindows(true)));
+        return w;
+      };
+      return {
+        process(_port, batch) {
+          const out: Rec[] = [];
+          const late: Rec[] = [];
+          const releases: Hold[] = [];
+          batchNo++;
+          if (cfg.scope === 'all') shared.add(batch, 0, batch.length, out, late, releases);
+          else {
+            // Runs of records from one partition (a Kafka source's batch is one partition; other records share one set).
+            for (let i = 0; i < batch.length; ) {
+              const origin = batch[i]![KAFKA_FIELD] as KafkaOrigin | undefined;
+              let j = i + 1;
+              while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
+              windowsOf(origin).add(batch, i, j, out, late, releases);
+              i = j;
+            }
+          }
+          return send(out, late, releases);
+        },
+        finish() {
+          const out: Rec[] = [];
+          const releases: Hold[] = [];
+          shared.fireAll(out, releases);
+          for (const w of byPartition.values()) w.fireAll(out, releases);
+          return ctx.emit('out', out, releases);
+        },
+      };
+    }
+
+    // A worker: windows per partition this member holds, checkpointed to the workers' store.
+    interface Part {
+      key: StateKey;
+      windows: Windows;
+      /** The assignment that gave us the partition (a later one that gives it again means someone else had it). */
+      generation: number;
+      /** The claim's fencing token. */
+      token: number;
+      /** The next offset not in the state: replayed records before it are skipped. */
+      upTo: number;
+      dirty: boolean;
+    }
+    const parts = new Map<string, Part>();
+    /** Holds of the records added since the last checkpoint began: released once it is saved. */
+    let pendingHolds: Hold[] = [];
+    /** Results emitted and not yet acknowledged downstream: a checkpoint waits for those emitted before it. */
+    const unacked = new Set<Promise<void>>();
+    const resultHold = (): Hold => {
+      let done!: () => void;
+      const p = new Promise<void>((r) => (done = r));
+      unacked.add(p);
+      return {
+        release: () => {
+          unacked.delete(p);
+          done();
+        },
+      };
+    };
+    let failing = false;
+    const trouble = (what: string, err: unknown) => {
+      if (!failing) void ctx.error(`${what}: ${(err as Error).message} (retrying; records stay unacknowledged meanwhile)`);
+      failing = true;
+      ctx.status('reconnecting');
+    };
+    const recovered = () => {
+      if (failing) ctx.status('running');
+      failing = false;
+    };
+    const claim = async (origin: KafkaOrigin, owner: { group: string; generation: number }): Promise<void> => {
+      const key: StateKey = { group: owner.group, node: ctx.nodeId, topic: origin.topic, partition: origin.partition };
+      for (let wait = 200; ; wait = Math.min(wait * 2, 5000)) {
+        try {
+          const { token, saved } = await worker.store.claim(key);
+          const windows = newWindows(false);
+          if (saved) windows.restore(saved.state as SavedWindows);
+          parts.set(`${origin.topic}\u0000${origin.partition}`, { key, windows, generation: owner.generation, token, upTo: saved?.upTo ?? 0, dirty: false });
+          recovered();
+          return;
+        } catch (err) {
+          trouble(`could not restore the state of ${origin.topic}/${origin.partition}`, err);
+          await new Promise((r) => setTimeout(r, wait));
+        }
+      }
+    };
+    const unsubscribe = worker.onRevoked((revoked) => {
+      for (const r of revoked) parts.delete(`${r.topic}\u0000${r.partition}`);
+    });
+
+    let saving: Promise<void> | undefined;
+    const checkpoint = (): Promise<void> => {
+      saving ??= (async () => {
+        const holds = pendingHolds;
+        pendingHolds = [];
+        const results = [...unacked];
+        const taken: Part[] = [];
+        const entries = [];
+        for (const p of parts.values()) {
+          if (!p.dirty) continue;
+          p.dirty = false;
+          taken.push(p);
+          entries.push({ key: p.key, token: p.token, snapshot: { upTo: p.upTo, state: p.windows.save() } });
+        }
+        if (!holds.length && !entries.length) return;
+        // Every result that left before this state was taken must be downstream first: the state says it fired.
+        await Promise.all(results);
+        try {
+          const fenced = await worker.store.save(entries);
+          for (const f of fenced) {
+            // Another worker claimed the partition since (we missed a rebalance): its state is theirs.
+            parts.delete(`${f.topic}\u0000${f.partition}`);
+            ctx.count('fenced');
+          }
+          recovered();
+        } catch (err) {
+          pendingHolds = holds.concat(pendingHolds);
+          for (const p of taken) p.dirty = true;
+          trouble('could not save a checkpoint', err);
+          return;
+        }
+        for (const h of holds) h.release();
+      })().finally(() => (saving = undefined));
+      return saving;
+    };
+    const timer = setInterval(() => void checkpoint(), worker.checkpointIntervalMs);
+
+    /** Add one partition's run of records, those the state does not have yet. */
+    const apply = (batch: Rec[], from: number, to: number, out: Rec[], late: Rec[], releases: Hold[]): boolean => {
+      const origin = batch[from]![KAFKA_FIELD] as KafkaOrigin;
+      const part = parts.get(`${origin.topic}\u0000${origin.partition}`);
+      if (!part) return false;
+      let i = from;
+      while (i < to && (batch[i]![KAFKA_FIELD] as KafkaOrigin).offset < part.upTo) i++;
+      if (i === to) return false;
+      part.windows.add(batch, i, to, out, late, releases);
+      part.upTo = (batch[to - 1]![KAFKA_FIELD] as KafkaOrigin).offset + 1;
+      part.dirty = true;
+      return true;
+    };
+
     return {
       process(_port, batch) {
-        const out: Rec[] = [];
-        const late: Rec[] = [];
-        const releases: Hold[] = [];
         batchNo++;
-        for (let i = 0; i < batch.length; i++) {
-          const r = batch[i]!;
-          const ts = r[timeField];
-          if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-            ctx.error(`record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`, r);
-            continue;
-          }
-          const k = r[keyField];
-          const key = typeof k === 'string' ? k : k === undefined ? '' : String(k);
-          let placed = false;
-          // The windows containing ts, newest first (no array per record).
-          for (let start = Math.floor(ts / slide) * slide; start > ts - size; start -= slide) {
-            if (start + size + allowedLatenessMs <= watermark) continue; // purged: too late for this window
-            const slot = lastSlot !== undefined && lastSlot.start === start ? lastSlot : slotFor(start);
-            lastSlot = slot;
-            if (slot.heldFor !== batchNo) {
-              slot.heldFor = batchNo;
-              slot.holds.push(ctx.hold());
-            }
-            let pane = slot.panes.get(key);
-            if (!pane) slot.panes.set(key, (pane = { key, aggs: aggs.map(newAgg) }));
-            for (let a = 0; a < adders.length; a++) adders[a]!(pane.aggs[a]!, r);
-            placed = true;
-            if (slot.fired || slot.end <= watermark) {
-              // A record for a window the watermark has already passed: fire (again) with the updated result.
-              slot.fired = true;
-              emitSlot(slot, out, releases, [pane]);
+        const hold = ctx.hold();
+        const runs: [number, number][] = [];
+        const claims: Promise<void>[] = [];
+        for (let i = 0; i < batch.length; ) {
+          const origin = batch[i]![KAFKA_FIELD] as KafkaOrigin | undefined;
+          let j = i + 1;
+          while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
+          if (!origin || typeof origin.offset !== 'number') {
+            for (let k = i; k < j; k++) void ctx.error(`record has no ${KAFKA_FIELD} {topic, partition, offset}: a worker keeps window state per Kafka partition, so the records must come from a Kafka source (a map must keep ${KAFKA_FIELD})`, batch[k]);
+          } else {
+            const owner = worker.owner(origin.topic, origin.partition);
+            if (!owner) ctx.count('revoked', j - i); // another member's now: it reads them again from the last commit
+            else {
+              const part = parts.get(`${origin.topic}\u0000${origin.partition}`);
+              if (!part || part.generation !== owner.generation) claims.push(claim(origin, owner));
+              runs.push([i, j]);
             }
           }
-          if (!placed) {
-            late.push(r);
-            continue;
-          }
-          if (ts > maxTs) {
-            maxTs = ts;
-            watermark = maxTs - cfg.watermarkDelayMs;
-            if (watermark >= nextDue) advance(out, releases);
-          }
+          i = j;
         }
-        if (late.length === 0) return out.length ? ctx.emit('out', out, releases) : undefined;
-        ctx.count('late', late.length);
-        const a = out.length ? ctx.emit('out', out, releases) : undefined;
-        const b = ctx.emit('late', late);
-        return a && b ? Promise.all([a, b]).then(() => undefined) : (a ?? b);
+        const go = (): Promise<void> | void => {
+          const out: Rec[] = [];
+          const late: Rec[] = [];
+          let applied = false;
+          for (const [i, j] of runs) applied = apply(batch, i, j, out, late, []) || applied;
+          // The records are in the state now: their acknowledgement waits for the checkpoint that saves it.
+          if (applied) pendingHolds.push(hold);
+          else hold.release();
+          return send(out, late, out.length ? [resultHold()] : []);
+        };
+        return claims.length ? Promise.all(claims).then(go) : go();
       },
-      finish() {
-        watermark = Infinity;
-        const out: Rec[] = [];
-        const releases: Hold[] = [];
-        advance(out, releases);
-        return ctx.emit('out', out, releases);
+      async finish() {
+        // Stopping: the open windows are saved, not fired — whoever holds the partitions next goes on with them.
+        await saving;
+        await checkpoint();
+      },
+      close() {
+        clearInterval(timer);
+        unsubscribe();
       },
     };
   },
 });
+
+/** Whether two records' origins are the same partition (or both not from Kafka). */
+function samePartition(a: KafkaOrigin | undefined, b: KafkaOrigin | undefined): boolean {
+  return a === undefined ? b === undefined : b !== undefined && a.partition === b.partition && a.topic === b.topic;
+}
