@@ -14,6 +14,12 @@ import { defaultWorkspace, findPackageRoot } from '../engine/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
 import { PrometheusExporter } from '../engine/prometheus';
+import type { PipelineDocument } from '../shared/document';
+import { locateIssues } from '../engine/load';
+import { redisConnection } from '../engine/redis/profiles';
+import { RedisCheckpointStore } from '../engine/redis/checkpoints';
+import { WorkerContext } from '../engine/runtime/worker';
+import { KAFKA_SOURCE, splitForWorkers, stateProfile, workerIssues, WorkerReporter } from '../engine/workers';
 
 const root = findPackageRoot(import.meta.dirname);
 
@@ -43,7 +49,53 @@ async function validateCommand(file: string, opts: { json?: boolean }): Promise<
   return result.ok ? 0 : 1;
 }
 
-async function runCommand(file: string, opts: { duration?: number; metrics?: string; metricsPort?: number; metricsHost?: string }): Promise<number> {
+interface RunOptions {
+  duration?: number;
+  metrics?: string;
+  metricsPort?: number;
+  metricsHost?: string;
+  worker?: boolean;
+  ingest?: boolean;
+  state?: string;
+  checkpointInterval?: number;
+}
+
+/** A worker's part of the pipeline, its state store and its reporter; or why it cannot run. */
+async function workerSetUp(file: string, text: string, doc: PipelineDocument, opts: RunOptions): Promise<{ doc: PipelineDocument; context: WorkerContext; reporter: WorkerReporter; quit: () => void } | string> {
+  const { worker, rest } = splitForWorkers(doc);
+  const issues = workerIssues(doc, worker);
+  if (issues.length) {
+    locateIssues(text, issues);
+    return [...issues.map((i) => formatIssue(i, file)), `${file}: cannot run as a worker (${issues.length} problem(s))`].join('\n');
+  }
+  const profile = stateProfile(worker, opts.state);
+  if (profile instanceof Error) return profile.message;
+  let connection: Awaited<ReturnType<typeof redisConnection>>;
+  try {
+    connection = await redisConnection(profile);
+  } catch (err) {
+    return `--state: ${(err as Error).message}`;
+  }
+  const { redis, url, hint } = connection;
+  let reason: Error | undefined;
+  redis.on('error', (e: Error) => (reason = e));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    return `--state: could not connect to Redis profile "${profile}" (${url}): ${(reason ?? (err as Error)).message}${hint}`;
+  }
+  const store = new RedisCheckpointStore(redis);
+  const context = new WorkerContext(store, opts.checkpointInterval);
+  const reporter = new WorkerReporter(worker, context, store, (m) => process.stderr.write(`${m}\n`));
+  const left = rest.nodes.map((n) => n.id);
+  process.stdout.write(
+    `worker: ${worker.nodes.length} node(s) of "${doc.name}" as a member of consumer group(s) ${[...new Set(worker.nodes.filter((n) => n.type === KAFKA_SOURCE).map((n) => `"${String(n.config.group ?? 'sluice')}"`))].join(', ')}; state in Redis profile "${profile}" (${url.replace(/\/\/[^@/]*@/, '//')})${left.length ? `; not run here (sluice run --ingest): ${left.join(', ')}` : ''}\n`,
+  );
+  return { doc: worker, context, reporter, quit: () => void redis.quit().catch(() => redis.disconnect()) };
+}
+
+async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const text = await readText(file);
   const loaded = loadDocumentText(text);
   if (!loaded.ok || !loaded.doc) {
@@ -51,13 +103,36 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
     process.stderr.write(`${file}: ${loaded.issues.length} problem(s); not running\n`);
     return 1;
   }
-  const { api, close } = localApi();
+  let doc = loaded.doc;
+  if (opts.worker && opts.ingest) {
+    process.stderr.write('--worker and --ingest are the two parts of a pipeline: give one of them\n');
+    return 1;
+  }
+  let worker: Exclude<Awaited<ReturnType<typeof workerSetUp>>, string> | undefined;
+  if (opts.worker) {
+    const set = await workerSetUp(file, text, doc, opts);
+    if (typeof set === 'string') {
+      process.stderr.write(`${set}\n`);
+      return 1;
+    }
+    worker = set;
+    doc = set.doc;
+  } else if (opts.ingest) {
+    const { worker: w, rest } = splitForWorkers(doc);
+    if (!rest.nodes.length) {
+      process.stderr.write(`${file}: every node is downstream of a Kafka source: nothing to ingest (run it with --worker)\n`);
+      return 1;
+    }
+    process.stdout.write(`ingest: ${rest.nodes.length} node(s) of "${doc.name}"${w.nodes.length ? `; left to the workers (sluice run --worker): ${w.nodes.map((n) => n.id).join(', ')}` : ''}\n`);
+    doc = rest;
+  }
+  const { api, close } = createLocalApi({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), preview: false, worker: worker?.context });
   const types = new Map((await api.listNodeTypes()).map((t) => [t.type, t]));
-  const typesByNode = new Map(loaded.doc.nodes.map((n) => [n.id, types.get(n.type)!]));
+  const typesByNode = new Map(doc.nodes.map((n) => [n.id, types.get(n.type)!]));
   const metricsOut = opts.metrics ? createWriteStream(opts.metrics) : undefined;
   let prometheus: PrometheusExporter | undefined;
   if (opts.metricsPort !== undefined) {
-    prometheus = new PrometheusExporter(loaded.doc);
+    prometheus = new PrometheusExporter(doc);
     try {
       const port = await prometheus.listen(opts.metricsPort, opts.metricsHost);
       process.stdout.write(`Prometheus metrics: http://${opts.metricsHost ?? '127.0.0.1'}:${port}/metrics\n`);
@@ -73,6 +148,7 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   api.on('metrics', (tick) => {
     metricsOut?.write(JSON.stringify(tick) + '\n');
     prometheus?.update(tick);
+    worker?.reporter.metrics(tick);
     last = tick;
     // Ticks drift by a few ms: a line is due once about a second (within half a tick) has passed.
     if (tick.elapsedMs - printed.elapsedMs >= 1000 - METRICS_INTERVAL_MS / 2) {
@@ -88,12 +164,14 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   api.on('runState', (s) => {
     if (started && (s.phase === 'idle' || s.phase === 'failed')) finished();
   });
-  await api.run(loaded.doc);
+  await api.run(doc);
   started = true;
+  worker?.reporter.start();
   if ((await api.status()).phase !== 'running') finished();
 
   const stop = async (why: string): Promise<void> => {
-    process.stdout.write(`${why}: stopping (draining queues, flushing sinks)\n`);
+    process.stdout.write(`${why}: stopping (${worker ? 'no more fetching; draining queues, flushing sinks, saving window state, committing, then leaving the group' : 'draining queues, flushing sinks'})\n`);
+    await worker?.reporter.stopping();
     await api.stop();
   };
   const onSignal = (sig: string) => void stop(`received ${sig}`);
@@ -106,6 +184,10 @@ async function runCommand(file: string, opts: { duration?: number; metrics?: str
   if (last) process.stdout.write(`totals: ${summaryLine(last, undefined, typesByNode)}\n`);
   if (metricsOut) await new Promise<void>((r) => metricsOut.end(() => r()));
   await prometheus?.close();
+  if (worker) {
+    await worker.reporter.stop();
+    worker.quit();
+  }
   process.stdout.write(`run ${status.phase === 'failed' ? 'failed' : 'ended'}: ${status.message ?? ''}\n`);
   close();
   // A run whose nodes ended in error did not do its work: say so to scripts and CI.
@@ -165,6 +247,12 @@ const seconds = (v: string): number => {
   return n;
 };
 
+const milliseconds = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 10 || n > 600_000) throw new InvalidArgumentError('expected a whole number of milliseconds, 10 to 600000');
+  return n;
+};
+
 const portNumber = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
@@ -193,6 +281,10 @@ program
   .option('--metrics <out.ndjson>', 'write every metrics tick as a line of JSON')
   .option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port)', portNumber)
   .option('--metrics-host <address>', 'the address to serve them on (default 127.0.0.1; 0.0.0.0 for a scraper elsewhere)')
+  .option('--worker', 'run the part downstream of Kafka sources as a member of their consumer groups: start it N times, here or on other hosts, and Kafka splits the partitions; window state is checkpointed per partition')
+  .option('--ingest', 'run the other part (capture, encoders, generators and what writes them to Kafka), once, beside the workers')
+  .option('--state <redis-profile>', 'with --worker: the Redis profile every worker shares for window state and reports (default: the one the pipeline’s Redis sinks use)')
+  .option('--checkpoint-interval <ms>', 'with --worker: how often window state is saved (offsets are committed only after)', milliseconds, 200)
   .action(async (file: string, opts) => {
     const code = await runCommand(file, opts);
     // The run is over: leave now, whatever a client library still keeps going (a Kafka client whose brokers are

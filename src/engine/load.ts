@@ -262,6 +262,22 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
   return { ok: true, issues, doc, pipeline };
 }
 
+function placeIssues(locations: Parameters<typeof locate>[0], issues: ValidationIssue[]): void {
+  for (const issue of issues) {
+    const at: SourceLocation | undefined = locate(locations, issue.pointer);
+    if (at) Object.assign(issue, at);
+  }
+}
+
+/** Give issues found beyond validation (pointers into a document read from `text`) their line and column. */
+export function locateIssues(text: string, issues: ValidationIssue[]): void {
+  try {
+    placeIssues(parseJsonWithLocations(text).locations, issues);
+  } catch {
+    // Not JSON: nothing to place them in.
+  }
+}
+
 /** Parse and validate a document's text. Issues carry the line and column they point at. */
 export function loadDocumentText(text: string, registry: NodeRegistry = builtinRegistry): LoadResult {
   let parsed;
@@ -274,10 +290,7 @@ export function loadDocumentText(text: string, registry: NodeRegistry = builtinR
     throw err;
   }
   const result = validateValue(parsed.value, registry);
-  for (const issue of result.issues) {
-    const at: SourceLocation | undefined = locate(parsed.locations, issue.pointer);
-    if (at) Object.assign(issue, at);
-  }
+  placeIssues(parsed.locations, result.issues);
   if (!result.doc && typeof parsed.value === 'object' && parsed.value !== null) {
     const v = parsed.value as Partial<PipelineDocument>;
     if (Array.isArray(v.nodes) && Array.isArray(v.edges)) result.doc = v as PipelineDocument;

@@ -6,6 +6,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type MediaCommand, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
+import type { WorkerContext } from './runtime/worker';
 import type { LiveStateView } from '../shared/live-state';
 import type { RunHistory, RunRecorder } from './history';
 import type { RedisProfileSettings } from '../shared/redis';
@@ -38,6 +39,8 @@ export interface StudioServiceOptions {
   fileDialogs?: FileDialogs;
   /** Media groups write a preview stream the studio can watch (default true; the headless CLI turns it off). */
   preview?: boolean;
+  /** Runs are members of Kafka consumer groups, keyed state checkpointed per partition (`sluice run --worker`). */
+  worker?: WorkerContext;
   /** Where every run's metrics are kept (the hosts give it; without, runs are not kept). */
   history?: RunHistory;
 }
@@ -334,7 +337,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
           this.events.emit('metrics', tick);
         },
       },
-      { metricsIntervalMs: this.options.metricsIntervalMs, preview: this.options.preview ?? true },
+      { metricsIntervalMs: this.options.metricsIntervalMs, preview: this.options.preview ?? true, worker: this.options.worker },
     );
     let recorder: RunRecorder | undefined;
     try {

@@ -7,7 +7,8 @@ import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Prod
 import type { KafkaProfile } from './profiles';
 
 export type { Admin, Consumer, Producer };
-export type { EachBatchPayload, IHeaders, Message } from 'kafkajs';
+export type { EachBatchPayload, IHeaders, Message, PartitionAssigner } from 'kafkajs';
+export { AssignerProtocol } from 'kafkajs';
 
 /** Reconnects back off exponentially from 300 ms up to 30 s between tries, without end (a node shows `reconnecting`). */
 const RETRY = { initialRetryTime: 300, maxRetryTime: 30_000, retries: Number.MAX_SAFE_INTEGER, factor: 0.2, multiplier: 2 };

@@ -25,6 +25,11 @@ export class OffsetTracker {
     this.next.set(k, Math.max(this.next.get(k) ?? 0, last + 1));
   }
 
+  /** One past the highest offset emitted from a partition since this member got it (undefined: none yet). */
+  nextOffset(topic: string, partition: number): number | undefined {
+    return this.next.get(OffsetTracker.key(topic, partition));
+  }
+
   acknowledged(topic: string, partition: number, first: number): void {
     this.pending.get(OffsetTracker.key(topic, partition))?.delete(first);
   }

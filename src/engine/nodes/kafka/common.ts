@@ -42,7 +42,7 @@ export function watchConnection(consumer: Consumer, ctx: NodeContext): void {
   consumer.on(consumer.events.CRASH, (e) => {
     lost = true;
     ctx.status('reconnecting');
-    ctx.error(`lost the brokers: ${e.payload.error.message}; ${e.payload.restart ? 'reconnecting' : 'not retrying'}`);
+    ctx.error(`lost the brokers: ${e.payload.error.message}; ${e.payload.restart ? 'reconnecting' : 'starting the consumer again'}`);
   });
   consumer.on(consumer.events.REQUEST_TIMEOUT, () => {
     lost = true;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { bytesItem, defineNode, type Rec } from '../../spec';
 import { kafkaClient, kafkaError, PartitionReader, type Consumer, type EachBatchPayload, type Producer } from '../../kafka/client';
 import { OffsetTracker } from '../../kafka/offsets';
+import { stickyAssigner } from '../../kafka/sticky';
 import { resolveProfile } from '../../kafka/profiles';
 import { deadLetterHeaders, headersOf, profileField, watchConnection } from './common';
 import type { IHeaders } from '../../kafka/client';
@@ -67,6 +68,8 @@ export default defineNode({
     const tracker = new OffsetTracker();
     /** The topics this member has partitions of (to pause them when stopping). */
     let assigned = new Set<string>();
+    /** The partitions this member holds (topic → partitions): it asks to keep them at the next rebalance. */
+    let holding: Record<string, number[]> = {};
     const lag = new Map<string, number>();
     const newestTime = new Map<string, number>();
     const read = (m: EachBatchPayload['batch']['messages'][number], topic: string, partition: number): Rec | Uint8Array | Error => {
@@ -84,6 +87,7 @@ export default defineNode({
       }
     };
     const video = cfg.format === 'fmp4' ? new VideoReassembly(cfg.stream) : undefined;
+    const subscription = { topics: [...cfg.topics, ...(cfg.pattern ? [new RegExp(cfg.pattern)] : [])] as (string | RegExp)[], fromBeginning: cfg.start === 'earliest' };
     /** Set once reading has stopped: ends the periodic commits (the last one is made in close). */
     let stopCommitting: (() => void) | undefined;
     const commit = async () => {
@@ -99,7 +103,7 @@ export default defineNode({
       async open() {
         const profile = await resolveProfile(cfg.profile);
         const kafka = kafkaClient(profile);
-        consumer = kafka.consumer({ groupId: cfg.group, allowAutoTopicCreation: true, maxWaitTimeInMs: 100, sessionTimeout: cfg.sessionTimeoutMs, heartbeatInterval: Math.min(3000, cfg.sessionTimeoutMs / 3) });
+        consumer = kafka.consumer({ partitionAssigners: [stickyAssigner(() => holding)], groupId: cfg.group, allowAutoTopicCreation: true, maxWaitTimeInMs: 100, sessionTimeout: cfg.sessionTimeoutMs, heartbeatInterval: Math.min(3000, cfg.sessionTimeoutMs / 3) });
         watchConnection(consumer, ctx);
         await consumer.connect();
         if (cfg.start === 'timestamp') {
@@ -123,8 +127,7 @@ export default defineNode({
           deadLetters = kafka.producer({ allowAutoTopicCreation: true });
           await deadLetters.connect();
         }
-        const topics: (string | RegExp)[] = [...cfg.topics, ...(cfg.pattern ? [new RegExp(cfg.pattern)] : [])];
-        await consumer.subscribe({ topics, fromBeginning: cfg.start === 'earliest' });
+        await consumer.subscribe(subscription);
       },
       async run() {
         const c = consumer!;
@@ -134,6 +137,9 @@ export default defineNode({
         c.on(c.events.GROUP_JOIN, (e) => {
           tracker.keepOnly(e.payload.memberAssignment);
           assigned = new Set(Object.keys(e.payload.memberAssignment));
+          holding = e.payload.memberAssignment;
+          // A worker: the partitions this member holds now (state of those taken away is the new owner's).
+          ctx.worker?.assigned(ctx.nodeId, cfg.group, e.payload.memberId, e.payload.memberAssignment);
         });
         if (startAt.size) {
           // Each partition this member gets starts at the offset of the time asked for.
@@ -146,11 +152,24 @@ export default defineNode({
             }
           });
         }
-        await c.run({
+        const options: Parameters<Consumer['run']>[0] = {
           autoCommit: false,
           eachBatchAutoResolve: false,
           eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
             const { topic, partition } = batch;
+            // After a rebalance kafkajs reads every partition again from its last commit. For one this member kept,
+            // what it already emitted is in flight here (it will be acknowledged and committed, or read again by the
+            // next owner if this process dies): skip it rather than handle it twice.
+            const seen = tracker.nextOffset(topic, partition);
+            if (seen !== undefined && batch.messages.length && Number(batch.messages[0]!.offset) < seen) {
+              const skip = batch.messages.findIndex((m) => Number(m.offset) >= seen);
+              const last = batch.messages.at(-1)!.offset;
+              batch.messages.splice(0, skip < 0 ? batch.messages.length : skip);
+              if (!batch.messages.length) {
+                resolveOffset(last);
+                return;
+              }
+            }
             // In chunks of at most batchSize records: a stop waits for no more than one chunk beyond the queues, and
             // what is not emitted when it comes is read again next time (never committed, so not lost).
             for (let from = 0; from < batch.messages.length; from += cfg.batchSize) {
@@ -188,7 +207,29 @@ export default defineNode({
             const newest = Number(batch.messages.at(-1)?.timestamp);
             if (Number.isFinite(newest)) newestTime.set(`${topic}/${partition}`, newest);
           },
+        };
+        // kafkajs gives up on a consumer after an error it deems not retriable (a broker's INVALID_REQUEST in the
+        // middle of a rebalance, an authorization failure...). A stream keeps going: start it again, backing off.
+        let backoff = 1000;
+        c.on(c.events.GROUP_JOIN, () => (backoff = 1000));
+        c.on(c.events.CRASH, (e) => {
+          if (e.payload.restart || ctx.signal.aborted) return;
+          const again = async () => {
+            if (ctx.signal.aborted) return;
+            try {
+              await c.connect();
+              await c.subscribe(subscription);
+              await c.run(options);
+            } catch (err) {
+              ctx.error(`could not start reading again: ${kafkaError(err)}; trying again in ${Math.round(backoff / 1000)} s`);
+              setTimeout(() => void again(), backoff);
+              backoff = Math.min(backoff * 2, 30_000);
+            }
+          };
+          setTimeout(() => void again(), backoff);
+          backoff = Math.min(backoff * 2, 30_000);
         });
+        await c.run(options);
         await stopped;
         // Stop reading; returning closes this node's outputs, so that the nodes downstream finish (windows fire
         // what they hold) — and `close` commits what they acknowledge.
