@@ -43,6 +43,7 @@ const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
   redisSetSecret: z.tuple([z.string().min(1).max(64), z.string().min(1).max(4096).nullable()]),
   redisTestConnection: z.tuple([z.string().min(1).max(128)]),
   liveState: none,
+  groupWorkers: z.tuple([z.string().min(1).max(128), z.string().min(1).max(255)]),
   runHistory: none,
   latencyTraces: none,
   runMetrics: z.tuple([z.string().regex(/^[0-9a-f-]{36}$/, 'a run id')]),

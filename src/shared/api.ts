@@ -6,6 +6,7 @@ import type { LatencyTrace, MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
 import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
 import type { NodeTypeInfo } from './spec';
+import type { GroupWorkersView } from './workers';
 import type { LiveStateView } from './live-state';
 import type { RunSummary } from './history';
 import type { RedisProfileInfo, RedisProfileSettings } from './redis';
@@ -140,6 +141,11 @@ export interface StudioMethods {
   runMetrics(runId: string): Promise<{ run: RunSummary; ticks: MetricsTick[] }>;
   /** What the running pipeline's Redis sinks keep in Redis now: counters, leaderboards, streams (empty when nothing runs). */
   liveState(): Promise<LiveStateView[]>;
+  /**
+   * The workers of a consumer group (`sluice run --worker`), as they report themselves to the Redis profile they
+   * share: members, the partitions each holds, the lag of each, how long ago each was heard from.
+   */
+  groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView>;
 }
 
 export interface MediaCommand {
@@ -257,6 +263,7 @@ export const STUDIO_METHODS = [
   'redisSetSecret',
   'redisTestConnection',
   'liveState',
+  'groupWorkers',
   'runHistory',
   'latencyTraces',
   'runMetrics',

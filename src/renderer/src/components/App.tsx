@@ -15,6 +15,7 @@ import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { TopicBrowser } from './TopicBrowser';
 import { LiveStatePanel } from './LiveState';
+import { WorkersPanel } from './Workers';
 import { Dashboard } from './Dashboard';
 import { Waterfall } from './Waterfall';
 
@@ -31,6 +32,7 @@ export function App() {
             <Canvas />
             <TopicBrowser />
             <LiveStatePanel />
+            <WorkersPanel />
             <Dashboard />
             <Waterfall />
             <ProblemsPanel />

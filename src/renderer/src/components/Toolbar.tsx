@@ -3,7 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
-import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore } from '../state/ui';
+import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore, workersStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 
@@ -19,6 +19,7 @@ export function Toolbar() {
   const locked = useSelect(runStore, isLocked);
   const topicsOpen = useStore(topicBrowserStore);
   const liveOpen = useStore(liveStateStore);
+  const workersOpen = useStore(workersStore);
   const dashOpen = useStore(dashboardStore);
   const waterfallOpen = useStore(waterfallStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
@@ -91,6 +92,9 @@ export function Toolbar() {
       </button>
       <button type="button" onClick={() => liveStateStore.set(!liveStateStore.get())} aria-pressed={liveOpen} title="What the running pipeline keeps in Redis: counters, leaderboards, streams">
         Live state
+      </button>
+      <button type="button" onClick={() => workersStore.set(!workersStore.get())} aria-pressed={workersOpen} title="The workers of a consumer group (sluice run --worker): partitions each holds, lag, records/s">
+        Workers
       </button>
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
         {dirty && (
