@@ -59,7 +59,7 @@ describe('web host', () => {
     ws.send(JSON.stringify({ t: 'call', id: 1, method: 'constructor', args: [] }));
     expect(await next(ws)).toEqual({ t: 'error', id: 1, error: { code: 'bad-message', message: 'unknown method "constructor"' } });
     ws.send(JSON.stringify({ t: 'call', id: 2, method: 'openPipeline', args: [7] }));
-    expect(await next(ws)).toEqual({ t: 'error', id: 2, error: { code: 'bad-args', message: 'openPipeline: argument 1 expected string, received number' } });
+    expect(await next(ws)).toEqual({ t: 'error', id: 2, error: { code: 'bad-args', message: 'openPipeline: argument 1: expected string, received number' } });
     ws.send(JSON.stringify({ t: 'call', id: 3, method: 'status', args: [] }));
     expect(await next(ws)).toEqual({ t: 'result', id: 3, value: { phase: 'idle', nodeStates: {} } });
     ws.close();

@@ -54,7 +54,7 @@ describe('StudioApi over the in-memory transport', () => {
 
   it('arguments are checked on the engine side, and the workspace cannot be escaped', async () => {
     const { api } = local();
-    await expect((api.validate as (x: unknown) => Promise<unknown>)(42)).rejects.toThrow('validate: argument 1 expected string, received number');
+    await expect((api.validate as (x: unknown) => Promise<unknown>)(42)).rejects.toThrow('validate: argument 1: expected string, received number');
     await expect(api.openPipeline('../../etc/passwd.json')).rejects.toThrow(/is not a \.json file inside the workspace folder/);
     await expect(api.peek('nope')).rejects.toThrow('no node "nope" in the current or last run');
     await expect(api.savePipeline('x.json', { version: 1, name: 'x', nodes: 'many' } as never)).rejects.toThrow(

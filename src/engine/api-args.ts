@@ -53,8 +53,14 @@ const ARGS: { [K in keyof StudioMethods | StudioStreamName]: z.ZodType } = {
 };
 
 export const validateApiArgs: ArgsValidator = (method, args) => {
-  const r = ARGS[method].safeParse(args);
+  const schema = ARGS[method];
+  // How many arguments the method takes: said in words, not as the tuple schema's complaint.
+  const items = (schema as z.ZodTuple).def.items;
+  if (args.length !== items.length) return `takes ${items.length} argument${items.length === 1 ? '' : 's'}, got ${args.length}`;
+  const r = schema.safeParse(args);
   if (r.success) return undefined;
   const i = r.error.issues[0]!;
-  return `argument ${i.path.length ? Number(i.path[0]) + 1 : ''} ${i.message.replace(/^Invalid input: /, '')}`.replace('  ', ' ');
+  const [arg, ...inner] = i.path;
+  const where = `argument ${Number(arg) + 1}${inner.length ? ` at ${inner.map(String).join('.')}` : ''}`;
+  return `${where}: ${i.message.replace(/^Invalid input: /, '')}`;
 };

@@ -56,7 +56,13 @@ export function parseJsonWithLocations(text: string): ParsedJson {
       const c = text[i];
       if (c === '"') {
         i++;
-        return JSON.parse(text.slice(start, i)) as string;
+        try {
+          return JSON.parse(text.slice(start, i)) as string;
+        } catch {
+          // A bad escape (\x, \u12): said at the string, with its line and column.
+          i = start;
+          return fail('Bad escape in a string (after a backslash: " \\ / b f n r t, or u and four hex digits)');
+        }
       }
       if (c === '\\') i++;
       else if (c === '\n' || c === '\r') fail('Unterminated string (a line break inside quotes)');
