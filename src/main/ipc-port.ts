@@ -1,22 +1,8 @@
 /**
- * The Electron IPC transport: a `MessagePortLike` for one window, accepting messages from its main frame only.
+ * The one module of the main process that touches Electron's IPC object: the studio window's port over it.
  */
-import { ipcMain, type BrowserWindow, type IpcMainEvent } from 'electron';
-import { IPC_CHANNEL, type MessagePortLike } from '../shared/rpc';
+import { ipcMain, type BrowserWindow } from 'electron';
+import type { MessagePortLike } from '../shared/rpc';
+import { windowPort } from './window-port';
 
-export function windowPort(win: BrowserWindow): MessagePortLike {
-  return {
-    send(message) {
-      if (!win.isDestroyed()) win.webContents.send(IPC_CHANNEL, message);
-    },
-    onMessage(listener) {
-      const fn = (event: IpcMainEvent, message: unknown) => {
-        // Every message must come from this window's own top frame, never from a subframe or another window.
-        if (event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) return;
-        if (typeof message === 'string') listener(message);
-      };
-      ipcMain.on(IPC_CHANNEL, fn);
-      return () => ipcMain.off(IPC_CHANNEL, fn);
-    },
-  };
-}
+export const studioPort = (win: BrowserWindow): MessagePortLike => windowPort(win, ipcMain);

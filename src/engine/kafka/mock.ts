@@ -16,6 +16,9 @@ const SOURCE = join(ROOT, 'native', 'kafka-mock.c');
 /** The helper, built from source when it is missing and a C compiler with librdkafka's headers is here. */
 export function mockBinary(): string {
   if (existsSync(BINARY)) return BINARY;
+  // The packaged desktop app carries it among its resources (electron-builder.json).
+  const packaged = (process as { resourcesPath?: string }).resourcesPath;
+  if (packaged && existsSync(join(packaged, 'bin', 'kafka-mock'))) return join(packaged, 'bin', 'kafka-mock');
   mkdirSync(join(ROOT, 'build'), { recursive: true });
   const cc = spawnSync('cc', ['-O2', '-o', BINARY, SOURCE, '-lrdkafka'], { encoding: 'utf8' });
   if (cc.status !== 0 || !existsSync(BINARY)) {
