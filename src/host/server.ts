@@ -40,7 +40,7 @@ export function contentSecurityPolicy(port: number): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     "img-src 'self' data: blob:",
     // The preview's <video> plays a MediaSource through a blob: URL.
     "media-src blob:",
