@@ -260,3 +260,49 @@ describe('the sticky assigner', () => {
     expect(after.get('b')!.t).toEqual([2, 3]);
   });
 });
+
+describe('what keeps a pipeline from running as workers', () => {
+  const run = (doc: PipelineDocument, ...args: string[]) => {
+    const file = join(dir, `${doc.name}.json`);
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', ...args, file], { env: { ...process.env, SLUICE_SETTINGS: join(dir, 'settings.json') }, encoding: 'utf8', timeout: 60_000 });
+    return { code: r.status, err: r.stderr, out: r.stdout, file };
+  };
+
+  it('the embedded cluster and redis-server, a window over all partitions: refused, each naming the file, line, node and field', () => {
+    const doc = wired(
+      'local-only',
+      [
+        { id: 'read', type: 'kafka-source', config: { topics: ['t'] } },
+        { id: 'w', type: 'window', config: { scope: 'all' } },
+        { id: 'count', type: 'redis', config: { mode: 'counter', key: '"n"' } },
+      ],
+      ['read.out>w.in', 'w.out>count.in'],
+    );
+    const r = run(doc, '--worker');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`${r.file}:`);
+    expect(r.err).toMatch(/:\d+:\d+ \/nodes\/0\/config\/profile node "read": profile "local" is the development cluster embedded in one Sluice process/);
+    expect(r.err).toMatch(/\/nodes\/1\/config\/scope node "w": scope "all" keeps one set of windows/);
+    expect(r.err).toMatch(/\/nodes\/2\/config\/profile node "count": profile "local" is a redis-server embedded in one Sluice process/);
+    expect(r.err).toMatch(/cannot run as a worker \(3 problem\(s\)\)/);
+  });
+
+  it('no Kafka source, no state store named, a state store away: said in words, exit 1', () => {
+    const noSource = run(wired('no-source', [{ id: 'room', type: 'live-room', config: { limit: 10 } }, { id: 'out', type: 'debug' }], ['room.out>out.in']), '--worker');
+    expect(noSource.code).toBe(1);
+    expect(noSource.err).toMatch(/there is no Kafka source: workers share the partitions of a Kafka consumer group/);
+    const source = (group: string) => wired(group, [{ id: 'read', type: 'kafka-source', config: { profile: 'shared', topics: ['room-events'], group } }, { id: 'out', type: 'debug' }], ['read.out>out.in']);
+    const noState = run(source('no-state'), '--worker');
+    expect(noState.code).toBe(1);
+    expect(noState.err).toMatch(/--state: name the Redis profile that keeps the workers' state/);
+    const unknown = run(source('unknown-state'), '--worker', '--state', 'nowhere');
+    expect(unknown.err).toMatch(/--state: no Redis connection profile "nowhere"/);
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')), redis: { profiles: { shared: { url: server.url }, away: { url: 'redis://127.0.0.1:1' } } } }));
+    const away = run(source('state-away'), '--worker', '--state', 'away');
+    expect(away.code).toBe(1);
+    expect(away.err).toMatch(/--state: could not connect to Redis profile "away" \(redis:\/\/127\.0\.0\.1:1\): connect ECONNREFUSED/);
+    const both = run(source('both'), '--worker', '--ingest');
+    expect(both.err).toMatch(/--worker and --ingest are the two parts of a pipeline: give one of them/);
+  });
+});
