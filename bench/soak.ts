@@ -5,12 +5,14 @@
  * `npm run bench:soak` writes docs/soak.png.
  *
  *   node --import tsx bench/soak.ts [--minutes 30] [--every 10] [--out docs/soak.png]
+ *   node --import tsx bench/soak.ts --samples <samples.ndjson>   (the trend and plot of a run already sampled)
  *
- * The embedded Kafka cluster (librdkafka's mock, a separate process) keeps every message in memory with no
- * retention, so its memory grows with the run by design; it is sampled and shown apart from Sluice's.
+ * Each sample is appended to samples.ndjson in the run's folder as it is taken, so a run cut short keeps them.
+ *
+ * The embedded Kafka cluster (librdkafka's mock) is a process of its own: it is sampled and shown apart from Sluice's.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -63,43 +65,50 @@ const metric = (text: string, name: string): number => {
   return sum;
 };
 
-const port = await freePort();
-const cwd = mkdtempSync(join(tmpdir(), 'sluice-soak-'));
-const child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--metrics-port', String(port), '--duration', String(minutes * 60 + 5)], {
-  cwd,
-  env: { ...process.env, SLUICE_SETTINGS: join(cwd, 'settings.json') },
-  stdio: ['ignore', 'ignore', 'inherit'],
-});
-const pid = child.pid!;
-process.on('exit', () => child.kill('SIGKILL'));
-console.log(`soak: the live-room demo for ${minutes} min (pid ${pid}, metrics on :${port}, archive under ${cwd}), a sample every ${everySec} s`);
-
 const samples: Sample[] = [];
-const started = Date.now();
-await new Promise((r) => setTimeout(r, 5000));
-while (Date.now() - started < minutes * 60_000 && child.exitCode === null) {
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-    const cluster = childrenOf(pid).find((c) => commandOf(c).includes('kafka-mock'));
-    const s: Sample = {
-      t: Math.round((Date.now() - started) / 1000),
-      rssMb: rssOf(pid),
-      heapMb: metric(text, 'sluice_nodejs_heap_size_used_bytes') / 2 ** 20,
-      handles: metric(text, 'sluice_nodejs_active_handles_total'),
-      fds: readdirSync(`/proc/${pid}/fd`).length,
-      acknowledged: metric(text, 'sluice_source_acknowledged_total'),
-      clusterRssMb: cluster ? rssOf(cluster) : NaN,
-    };
-    samples.push(s);
-    console.log(`${String(s.t).padStart(5)} s  rss ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  handles ${s.handles}  fds ${s.fds}  acknowledged ${s.acknowledged}  (dev Kafka cluster ${s.clusterRssMb.toFixed(0)} MB)`);
-  } catch (err) {
-    console.log(`sample failed: ${(err as Error).message}`);
+const given = arg('samples', '');
+if (given) {
+  samples.push(...readFileSync(given, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample));
+} else {
+  const port = await freePort();
+  const cwd = mkdtempSync(join(tmpdir(), 'sluice-soak-'));
+  const child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--metrics-port', String(port)], {
+    cwd,
+    env: { ...process.env, SLUICE_SETTINGS: join(cwd, 'settings.json') },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((r) => child.once('exit', r));
+  const pid = child.pid!;
+  process.on('exit', () => child.kill('SIGKILL'));
+  const file = join(cwd, 'samples.ndjson');
+  console.log(`soak: the live-room demo for ${minutes} min (pid ${pid}, metrics on :${port}, archive under ${cwd}), a sample every ${everySec} s into ${file}`);
+  const started = Date.now();
+  await new Promise((r) => setTimeout(r, 5000));
+  while (Date.now() - started < minutes * 60_000 && child.exitCode === null) {
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const cluster = childrenOf(pid).find((c) => commandOf(c).includes('kafka-mock'));
+      const s: Sample = {
+        t: Math.round((Date.now() - started) / 1000),
+        rssMb: rssOf(pid),
+        heapMb: metric(text, 'sluice_nodejs_heap_size_used_bytes') / 2 ** 20,
+        handles: metric(text, 'sluice_nodejs_active_handles_total'),
+        fds: readdirSync(`/proc/${pid}/fd`).length,
+        acknowledged: metric(text, 'sluice_source_acknowledged_total'),
+        clusterRssMb: cluster ? rssOf(cluster) : NaN,
+      };
+      samples.push(s);
+      appendFileSync(file, JSON.stringify(s) + '\n');
+      console.log(`${String(s.t).padStart(5)} s  rss ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  handles ${s.handles}  fds ${s.fds}  acknowledged ${s.acknowledged}  (dev Kafka cluster ${s.clusterRssMb.toFixed(0)} MB)`);
+    } catch (err) {
+      console.log(`sample failed: ${(err as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, everySec * 1000));
   }
-  await new Promise((r) => setTimeout(r, everySec * 1000));
+  if (child.exitCode !== null) console.log(`the run ended by itself (exit ${child.exitCode}) before the soak was over`);
+  child.kill('SIGTERM');
+  await exited;
 }
-child.kill('SIGTERM');
-await new Promise((r) => child.once('exit', r));
-writeFileSync(join(cwd, 'samples.json'), JSON.stringify(samples));
 
 /** Least-squares slope of y over t, per hour, from the samples after the first `warm` seconds. */
 const slope = (key: keyof Sample, warm = 120): number => {
@@ -117,7 +126,8 @@ const first = samples.filter((s) => s.t >= 120 && s.t < 120 + span);
 const last = samples.filter((s) => s.t >= samples.at(-1)!.t - span);
 const summary = (key: keyof Sample, unit: string) =>
   `${key}: ${median(first.map((s) => s[key])).toFixed(1)} → ${median(last.map((s) => s[key])).toFixed(1)} ${unit} (medians of the first and last ${Math.round(span / 60)} min after a 2-min warm-up), trend ${slope(key).toFixed(2)} ${unit}/h`;
-const lines = [summary('rssMb', 'MB'), summary('heapMb', 'MB'), summary('handles', ''), summary('fds', ''), `acknowledged: ${samples.at(-1)?.acknowledged ?? 0} records, every node downstream done with them`, summary('clusterRssMb', 'MB') + ' (the dev Kafka cluster keeps every message)'];
+const short = (key: keyof Sample, label: string, unit: string) => `${label} ${median(first.map((s) => s[key])).toFixed(0)} → ${median(last.map((s) => s[key])).toFixed(0)}${unit} (trend ${slope(key) >= 0 ? '+' : ''}${slope(key).toFixed(1)}${unit}/h)`;
+const lines = [summary('rssMb', 'MB'), summary('heapMb', 'MB'), summary('handles', ''), summary('fds', ''), `acknowledged: ${samples.at(-1)?.acknowledged ?? 0} records, every node downstream done with them`, summary('clusterRssMb', 'MB') + ' (the embedded dev Kafka cluster, a process of its own)'];
 for (const l of lines) console.log(l);
 
 // The plot: an SVG per series group, drawn in Chromium and saved as PNG.
@@ -137,16 +147,16 @@ const chart = (title: string, series: { key: keyof Sample; label: string; colour
 };
 const html = `<!doctype html><html><body style="margin:0;padding:16px 20px;background:#0f141b;color:#d8e1ea;font:13px system-ui,sans-serif;width:${W + 40}px">
 <h1 style="font-size:17px;margin:0 0 4px">Sluice soak: the live-room demo headless for ${Math.round((samples.at(-1)?.t ?? 0) / 60)} min, sampled every ${everySec} s</h1>
-<div style="color:#9aa7b4">${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · camera → h264 → Kafka, 4,000 room events/s → Kafka → windows, Redis, archive · ${lines.slice(0, 4).join(' · ')}</div>
+<div style="color:#9aa7b4">camera → h264 → Kafka; 4,000 room events/s → Kafka → windows, Redis, archive: ${(samples.at(-1)?.acknowledged ?? 0).toLocaleString('en-US')} records acknowledged. Medians of the first and last ${Math.round(span / 60)} min after a 2-min warm-up: ${short('rssMb', 'RSS', ' MB')} · ${short('heapMb', 'heap used', ' MB')} · ${short('handles', 'handles', '')} · ${short('fds', 'fds', '')}</div>
 <style>h2{font-size:14px;margin:14px 0 2px}</style>
 ${chart('Sluice process memory', [{ key: 'rssMb', label: 'resident (RSS)', colour: '#5aa9ff' }, { key: 'heapMb', label: 'JS heap used', colour: '#8fd18f' }], 'MB')}
 ${chart('Sluice process handles', [{ key: 'handles', label: 'active handles (Node)', colour: '#f0b35a' }, { key: 'fds', label: 'open file descriptors', colour: '#d98cf0' }], 'count')}
-${chart('The embedded dev Kafka cluster (a separate process; keeps every message, no retention)', [{ key: 'clusterRssMb', label: 'kafka-mock RSS', colour: '#9aa7b4' }], 'MB')}
+${chart('The embedded development Kafka cluster (librdkafka’s mock, a process of its own)', [{ key: 'clusterRssMb', label: 'kafka-mock RSS', colour: '#9aa7b4' }], 'MB')}
 </body></html>`;
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 const page = await browser.newPage({ viewport: { width: W + 40, height: 900 } });
 await page.setContent(html);
 await page.screenshot({ path: out, fullPage: true });
 await browser.close();
-console.log(`plot: ${out}; samples: ${join(cwd, 'samples.json')}`);
+console.log(`plot: ${out}`);
 process.exit(0);
