@@ -16,7 +16,7 @@ import { summaryLine } from './summary';
 import { PrometheusExporter } from '../engine/prometheus';
 import type { PipelineDocument } from '../shared/document';
 import { locateIssues } from '../engine/load';
-import { redisConnection } from '../engine/redis/profiles';
+import { connectRedis } from '../engine/redis/profiles';
 import { RedisCheckpointStore } from '../engine/redis/checkpoints';
 import { WorkerContext } from '../engine/runtime/worker';
 import { KAFKA_SOURCE, splitForWorkers, stateProfile, workerIssues, WorkerReporter } from '../engine/workers';
@@ -70,21 +70,13 @@ async function workerSetUp(file: string, text: string, doc: PipelineDocument, op
   }
   const profile = stateProfile(worker, opts.state);
   if (profile instanceof Error) return profile.message;
-  let connection: Awaited<ReturnType<typeof redisConnection>>;
+  let connection: Awaited<ReturnType<typeof connectRedis>>;
   try {
-    connection = await redisConnection(profile);
+    connection = await connectRedis(profile);
   } catch (err) {
     return `--state: ${(err as Error).message}`;
   }
-  const { redis, url, hint } = connection;
-  let reason: Error | undefined;
-  redis.on('error', (e: Error) => (reason = e));
-  try {
-    await redis.connect();
-  } catch (err) {
-    redis.disconnect();
-    return `--state: could not connect to Redis profile "${profile}" (${url}): ${(reason ?? (err as Error)).message}${hint}`;
-  }
+  const { redis, url } = connection;
   const store = new RedisCheckpointStore(redis);
   const context = new WorkerContext(store, opts.checkpointInterval);
   const reporter = new WorkerReporter(worker, context, store, (m) => process.stderr.write(`${m}\n`));

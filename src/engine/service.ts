@@ -12,7 +12,7 @@ import type { GroupWorkersView } from '../shared/workers';
 import { readWorkerReports } from './redis/checkpoints';
 import type { RunHistory, RunRecorder } from './history';
 import type { RedisProfileSettings } from '../shared/redis';
-import { deleteRedisProfile, listRedisProfiles, redisConnection, saveRedisProfile, setRedisSecret, testRedisConnection } from './redis/profiles';
+import { connectRedis, deleteRedisProfile, listRedisProfiles, saveRedisProfile, setRedisSecret, testRedisConnection } from './redis/profiles';
 import type { StudioStreamServers } from '../shared/api';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
@@ -489,26 +489,18 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView> {
-    let connection: Awaited<ReturnType<typeof redisConnection>>;
+    let redis: Awaited<ReturnType<typeof connectRedis>>['redis'];
     try {
-      connection = await redisConnection(redisProfile, { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 });
+      ({ redis } = await connectRedis(redisProfile, { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 }));
     } catch (err) {
-      throw new StudioError((err as Error).message, 'not-found');
+      throw new StudioError((err as Error).message, 'unreachable');
     }
-    {
-      const { redis, url, hint } = connection;
-      let reason: Error | undefined;
-      redis.on('error', (e: Error) => (reason = e));
-      try {
-        await redis.connect().catch((err: unknown) => {
-          throw new StudioError(`could not connect to Redis profile "${redisProfile}" (${url}): ${(reason ?? (err as Error)).message}${hint}`, 'unreachable');
-        });
-        const now = Date.now();
-        const workers = (await readWorkerReports(redis, group)).map((w) => ({ ...w, ageMs: Math.max(0, now - w.updatedAt) }));
-        return { group, profile: redisProfile, workers };
-      } finally {
-        redis.disconnect();
-      }
+    try {
+      const now = Date.now();
+      const workers = (await readWorkerReports(redis, group)).map((w) => ({ ...w, ageMs: Math.max(0, now - w.updatedAt) }));
+      return { group, profile: redisProfile, workers };
+    } finally {
+      redis.disconnect();
     }
   }
 

@@ -77,6 +77,23 @@ export async function redisConnection(name: string, options: RedisOptions = {}):
   return { url: p.url, hint, redis: new Redis(p.url, { ...options, ...(tls ? { tls } : {}), username: p.username, password, lazyConnect: true }) };
 }
 
+/**
+ * Connect with a profile, or fail in words: the profile, its URL and the reason (ECONNREFUSED, ...) rather than
+ * ioredis's "Connection is closed". Errors after connecting are the caller's to watch.
+ */
+export async function connectRedis(name: string, options: RedisOptions = {}): Promise<{ redis: Redis; url: string }> {
+  const { redis, url, hint } = await redisConnection(name, options);
+  let reason: Error | undefined;
+  redis.on('error', (e: Error) => (reason = e));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw new Error(`could not connect to Redis profile "${name}" (${url}): ${(reason ?? (err as Error)).message}${hint}`);
+  }
+  return { redis, url };
+}
+
 /** Connect with a profile and say what worked or what failed, in words. */
 export async function testRedisConnection(name: string): Promise<ConnectionTest> {
   let url = '';

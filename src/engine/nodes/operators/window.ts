@@ -342,7 +342,7 @@ export default defineNode({
       const byPartition = new Map<string, Windows>();
       const windowsOf = (origin: KafkaOrigin | undefined): Windows => {
         if (!origin) return shared;
-        const k = `${origin.topic}\u0000${origin.partition}`;
+        const k = partKey(origin);
         let w = byPartition.get(k);
         if (!w) byPartition.set(k, (w = newWindows(true)));
         return w;
@@ -355,14 +355,7 @@ export default defineNode({
           batchNo++;
           if (cfg.scope === 'all') shared.add(batch, 0, batch.length, out, late, releases);
           else {
-            // Runs of records from one partition (a Kafka source's batch is one partition; other records share one set).
-            for (let i = 0; i < batch.length; ) {
-              const origin = batch[i]![KAFKA_FIELD] as KafkaOrigin | undefined;
-              let j = i + 1;
-              while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
-              windowsOf(origin).add(batch, i, j, out, late, releases);
-              i = j;
-            }
+            forEachPartitionRun(batch, (origin, i, j) => windowsOf(origin).add(batch, i, j, out, late, releases));
           }
           return send(out, late, releases);
         },
@@ -421,7 +414,7 @@ export default defineNode({
           const { token, saved } = await worker.store.claim(key);
           const windows = newWindows(false);
           if (saved) windows.restore(saved.state as SavedWindows);
-          parts.set(`${origin.topic}\u0000${origin.partition}`, { key, windows, generation: owner.generation, token, upTo: saved?.upTo ?? 0, dirty: false });
+          parts.set(partKey(origin), { key, windows, generation: owner.generation, token, upTo: saved?.upTo ?? 0, dirty: false });
           recovered();
           return;
         } catch (err) {
@@ -431,7 +424,7 @@ export default defineNode({
       }
     };
     const unsubscribe = worker.onRevoked((revoked) => {
-      for (const r of revoked) parts.delete(`${r.topic}\u0000${r.partition}`);
+      for (const r of revoked) parts.delete(partKey(r));
     });
 
     let saving: Promise<void> | undefined;
@@ -455,7 +448,7 @@ export default defineNode({
           const fenced = await worker.store.save(entries);
           for (const f of fenced) {
             // Another worker claimed the partition since (we missed a rebalance): its state is theirs.
-            parts.delete(`${f.topic}\u0000${f.partition}`);
+            parts.delete(partKey(f));
             ctx.count('fenced');
           }
           recovered();
@@ -474,7 +467,7 @@ export default defineNode({
     /** Add one partition's run of records, those the state does not have yet. */
     const apply = (batch: Rec[], from: number, to: number, out: Rec[], late: Rec[], releases: Hold[]): boolean => {
       const origin = batch[from]![KAFKA_FIELD] as KafkaOrigin;
-      const part = parts.get(`${origin.topic}\u0000${origin.partition}`);
+      const part = parts.get(partKey(origin));
       if (!part) return false;
       let i = from;
       while (i < to && (batch[i]![KAFKA_FIELD] as KafkaOrigin).offset < part.upTo) i++;
@@ -491,23 +484,17 @@ export default defineNode({
         const hold = ctx.hold();
         const runs: [number, number][] = [];
         const claims: Promise<void>[] = [];
-        for (let i = 0; i < batch.length; ) {
-          const origin = batch[i]![KAFKA_FIELD] as KafkaOrigin | undefined;
-          let j = i + 1;
-          while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
+        forEachPartitionRun(batch, (origin, i, j) => {
           if (!origin || typeof origin.offset !== 'number') {
             for (let k = i; k < j; k++) void ctx.error(`record has no ${KAFKA_FIELD} {topic, partition, offset}: a worker keeps window state per Kafka partition, so the records must come from a Kafka source (a map must keep ${KAFKA_FIELD})`, batch[k]);
-          } else {
-            const owner = worker.owner(origin.topic, origin.partition);
-            if (!owner) ctx.count('revoked', j - i); // another member's now: it reads them again from the last commit
-            else {
-              const part = parts.get(`${origin.topic}\u0000${origin.partition}`);
-              if (!part || part.generation !== owner.generation) claims.push(claim(origin, owner));
-              runs.push([i, j]);
-            }
+            return;
           }
-          i = j;
-        }
+          const owner = worker.owner(origin.topic, origin.partition);
+          if (!owner) return ctx.count('revoked', j - i); // another member's now: it reads them again from the last commit
+          const part = parts.get(partKey(origin));
+          if (!part || part.generation !== owner.generation) claims.push(claim(origin, owner));
+          runs.push([i, j]);
+        });
         const go = (): Promise<void> | void => {
           const out: Rec[] = [];
           const late: Rec[] = [];
@@ -536,4 +523,20 @@ export default defineNode({
 /** Whether two records' origins are the same partition (or both not from Kafka). */
 function samePartition(a: KafkaOrigin | undefined, b: KafkaOrigin | undefined): boolean {
   return a === undefined ? b === undefined : b !== undefined && a.partition === b.partition && a.topic === b.topic;
+}
+
+const partKey = (o: { topic: string; partition: number }): string => `${o.topic}\u0000${o.partition}`;
+
+/**
+ * Call `fn` for each run of records from one partition, `batch[i]` .. `batch[j - 1]` (a Kafka source's batch is one
+ * partition; records not read from Kafka make runs with no origin).
+ */
+function forEachPartitionRun(batch: Rec[], fn: (origin: KafkaOrigin | undefined, i: number, j: number) => void): void {
+  for (let i = 0; i < batch.length; ) {
+    const origin = batch[i]![KAFKA_FIELD] as KafkaOrigin | undefined;
+    let j = i + 1;
+    while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
+    fn(origin, i, j);
+    i = j;
+  }
 }
