@@ -535,7 +535,9 @@ function forEachPartitionRun(batch: Rec[], fn: (origin: KafkaOrigin | undefined,
   for (let i = 0; i < batch.length; ) {
     const origin = batch[i]![KAFKA_FIELD] as KafkaOrigin | undefined;
     let j = i + 1;
-    while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
+    // (Records not read from Kafka, the common case outside Kafka pipelines, without a call per record.)
+    if (origin === undefined) while (j < batch.length && batch[j]![KAFKA_FIELD] === undefined) j++;
+    else while (j < batch.length && samePartition(origin, batch[j]![KAFKA_FIELD] as KafkaOrigin | undefined)) j++;
     fn(origin, i, j);
     i = j;
   }
