@@ -306,3 +306,22 @@ describe('what keeps a pipeline from running as workers', () => {
     expect(both.err).toMatch(/--worker and --ingest are the two parts of a pipeline: give one of them/);
   });
 });
+
+describe('the workers’ state store in Redis', () => {
+  it('a claim fences the one before it: its saves are refused, the new owner’s go through, and a claim returns what was saved', async () => {
+    const { RedisCheckpointStore } = await import('../src/engine/redis/checkpoints');
+    const store = new RedisCheckpointStore(redis);
+    const key = { group: 'fence', node: 'w', topic: 't', partition: 3 };
+    const first = await store.claim(key);
+    expect(first.saved).toBeUndefined();
+    expect(await store.save([{ key, token: first.token, snapshot: { upTo: 10, state: { a: 1 } } }])).toEqual([]);
+    // Another worker takes the partition over (a rebalance the first one missed).
+    const second = await store.claim(key);
+    expect(second.token).toBeGreaterThan(first.token);
+    expect(second.saved).toEqual({ upTo: 10, state: { a: 1 } });
+    // The first one's late save is refused; the state stays the new owner's.
+    expect(await store.save([{ key, token: first.token, snapshot: { upTo: 12, state: { a: 'stale' } } }])).toEqual([key]);
+    expect(await store.save([{ key, token: second.token, snapshot: { upTo: 15, state: { a: 2 } } }])).toEqual([]);
+    expect((await store.claim(key)).saved).toEqual({ upTo: 15, state: { a: 2 } });
+  });
+});
