@@ -9,6 +9,7 @@
  *   up <broker id>                 bring it back
  *   topic <name> <partitions>      create a topic
  *   rtt <broker id> <ms>           add round-trip latency to a broker
+ *   fail <api key> <error> <n>     answer the next n requests of that API (e.g. 14 SyncGroup) with that error code
  * It exits when stdin closes, so it never outlives the process that started it.
  *
  * Build: cc -O2 -o kafka-mock kafka-mock.c -lrdkafka   (Debian: librdkafka-dev)
@@ -40,12 +41,17 @@ int main(int argc, char **argv) {
   char line[1024];
   while (fgets(line, sizeof line, stdin)) {
     char cmd[32] = "", name[512] = "";
-    int a = 0, b = 0;
+    int a = 0, b = 0, c = 0;
     rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
     if (sscanf(line, "down %d", &a) == 1) err = rd_kafka_mock_broker_set_down(mc, a);
     else if (sscanf(line, "up %d", &a) == 1) err = rd_kafka_mock_broker_set_up(mc, a);
     else if (sscanf(line, "rtt %d %d", &a, &b) == 2) err = rd_kafka_mock_broker_set_rtt(mc, a, b);
     else if (sscanf(line, "topic %511s %d", name, &a) == 2) err = rd_kafka_mock_topic_create(mc, name, a, 1);
+    else if (sscanf(line, "fail %d %d %d", &a, &b, &c) == 3 && c > 0 && c <= 64) {
+      rd_kafka_resp_err_t errors[64];
+      for (int i = 0; i < c; i++) errors[i] = (rd_kafka_resp_err_t)b;
+      rd_kafka_mock_push_request_errors_array(mc, (int16_t)a, (size_t)c, errors);
+    }
     else {
       sscanf(line, "%31s", cmd);
       printf("error unknown command \"%s\"\n", cmd);

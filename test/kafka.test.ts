@@ -414,6 +414,25 @@ describe('broker loss', () => {
   }, 90_000);
 });
 
+describe('a consumer kafkajs gives up on', () => {
+  it('a broker error kafkajs deems not retriable (INVALID_REQUEST to SyncGroup): the source says so, starts reading again by itself, and reads everything', async () => {
+    await cluster.createTopic('restarts', 2);
+    const producer = kafkaClient(profile()).producer();
+    await producer.connect();
+    await producer.send({ topic: 'restarts', messages: Array.from({ length: 500 }, (_, i) => ({ key: `k${i % 7}`, value: JSON.stringify({ seq: i }) })) });
+    await producer.disconnect();
+    // The group's first SyncGroup is answered INVALID_REQUEST (42): kafkajs crashes the consumer and does not restart it.
+    await cluster.failRequests(14, 42, 1);
+    const { flow, errors, ticks } = await startFlow(doc([{ id: 'in', type: 'kafka-source', config: { topics: ['restarts'], group: 'restarts' } }, { id: 'out', type: 'debug' }], ['in.out>out.in']), 100);
+    try {
+      await until(() => ticks.at(-1)?.nodes.out?.recordsIn === 500, 30_000);
+      expect(errors).toContainEqual({ nodeId: 'in', message: expect.stringMatching(/^lost the brokers: .*; starting the consumer again$/) });
+    } finally {
+      await flow.stop();
+    }
+  }, 60_000);
+});
+
 describe('a runner killed outright', () => {
   it('SIGKILL after the sink wrote but before the source committed: the restarted run reads again from the last commit, nothing is lost', async () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');

@@ -4,7 +4,7 @@
  * persisted, no SASL/TLS, no CreateTopics API (topics auto-create, or `createTopic`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findPackageRoot } from '../paths';
@@ -15,13 +15,17 @@ const SOURCE = join(ROOT, 'native', 'kafka-mock.c');
 
 /** The helper, built from source when it is missing and a C compiler with librdkafka's headers is here. */
 export function mockBinary(): string {
-  if (existsSync(BINARY)) return BINARY;
+  const built = existsSync(BINARY);
+  if (built && (!existsSync(SOURCE) || statSync(SOURCE).mtimeMs <= statSync(BINARY).mtimeMs)) return BINARY;
   // The packaged desktop app carries it among its resources (electron-builder.json).
   const packaged = (process as { resourcesPath?: string }).resourcesPath;
   if (packaged && existsSync(join(packaged, 'bin', 'kafka-mock'))) return join(packaged, 'bin', 'kafka-mock');
+  // Missing, or older than its source: built (into a file of its own, then renamed, as test workers may race).
   mkdirSync(join(ROOT, 'build'), { recursive: true });
-  const cc = spawnSync('cc', ['-O2', '-o', BINARY, SOURCE, '-lrdkafka'], { encoding: 'utf8' });
-  if (cc.status !== 0 || !existsSync(BINARY)) {
+  const temp = `${BINARY}.${process.pid}`;
+  const cc = spawnSync('cc', ['-O2', '-o', temp, SOURCE, '-lrdkafka'], { encoding: 'utf8' });
+  if (cc.status === 0 && existsSync(temp)) renameSync(temp, BINARY);
+  else if (!built) {
     throw new Error(`the local Kafka cluster needs librdkafka's mock cluster, built at set-up: run scripts/setup.sh (Debian: apt install gcc librdkafka-dev)${cc.stderr ? ` — ${cc.stderr.trim().split('\n')[0]}` : ''}`);
   }
   return BINARY;
@@ -73,6 +77,11 @@ export class MockCluster {
 
   up(id: number): Promise<void> {
     return this.command(`up ${id}`);
+  }
+
+  /** Answer the next `count` requests of a Kafka API (by its key: 14 is SyncGroup) with `error` (a Kafka error code). */
+  failRequests(apiKey: number, error: number, count = 1): Promise<void> {
+    return this.command(`fail ${apiKey} ${error} ${count}`);
   }
 
   createTopic(name: string, partitions: number): Promise<void> {
