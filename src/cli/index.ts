@@ -163,7 +163,8 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
 
   const stop = async (why: string): Promise<void> => {
     process.stdout.write(`${why}: stopping (${worker ? 'no more fetching; draining queues, flushing sinks, saving window state, committing, then leaving the group' : 'draining queues, flushing sinks'})\n`);
-    await worker?.reporter.stopping();
+    // (The report is a courtesy to the studio: a Redis that does not answer does not hold the stop up.)
+    if (worker) await Promise.race([worker.reporter.stopping(), new Promise((r) => setTimeout(r, 1000))]);
     await api.stop();
   };
   const onSignal = (sig: string) => void stop(`received ${sig}`);
