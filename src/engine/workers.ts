@@ -151,6 +151,8 @@ export class WorkerReporter {
   /** Left the group: the report goes. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
-    for (const m of this.context.assignments()) await this.store.leave(m.group, m.memberId).catch(() => undefined);
+    // (At most 2 s: a Redis that does not answer does not keep the process from ending; the report then ages out.)
+    const leave = Promise.all(this.context.assignments().map((m) => this.store.leave(m.group, m.memberId).catch(() => undefined)));
+    await Promise.race([leave, new Promise((r) => setTimeout(r, 2000))]);
   }
 }
