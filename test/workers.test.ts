@@ -302,6 +302,9 @@ describe('what keeps a pipeline from running as workers', () => {
     const away = run(source('state-away'), '--worker', '--state', 'away');
     expect(away.code).toBe(1);
     expect(away.err).toMatch(/--state: could not connect to Redis profile "away" \(redis:\/\/127\.0\.0\.1:1\): connect ECONNREFUSED/);
+    const ingestLocal = run(wired('ingest-local', [{ id: 'room', type: 'live-room', config: { limit: 10 } }, { id: 'events', type: 'kafka-sink', config: { topic: 't' } }, { id: 'read', type: 'kafka-source', config: { profile: 'shared', topics: ['t'] } }, { id: 'out', type: 'debug' }], ['room.out>events.in', 'read.out>out.in']), '--ingest');
+    expect(ingestLocal.code).toBe(1);
+    expect(ingestLocal.err).toMatch(/:\d+:\d+ \/nodes\/1\/config\/profile node "events": profile "local" is the development cluster embedded in this one process: the workers could not read what it writes/);
     const both = run(source('both'), '--worker', '--ingest');
     expect(both.err).toMatch(/--worker and --ingest are the two parts of a pipeline: give one of them/);
   });

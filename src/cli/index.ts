@@ -19,7 +19,7 @@ import { locateIssues } from '../engine/load';
 import { connectRedis } from '../engine/redis/profiles';
 import { RedisCheckpointStore } from '../engine/redis/checkpoints';
 import { WorkerContext } from '../engine/runtime/worker';
-import { KAFKA_SOURCE, splitForWorkers, stateProfile, workerIssues, WorkerReporter } from '../engine/workers';
+import { ingestIssues, KAFKA_SOURCE, splitForWorkers, stateProfile, workerIssues, WorkerReporter } from '../engine/workers';
 
 const root = findPackageRoot(import.meta.dirname);
 
@@ -113,6 +113,13 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     const { worker: w, rest } = splitForWorkers(doc);
     if (!rest.nodes.length) {
       process.stderr.write(`${file}: every node is downstream of a Kafka source: nothing to ingest (run it with --worker)\n`);
+      return 1;
+    }
+    const issues = ingestIssues(doc, rest);
+    if (issues.length) {
+      locateIssues(text, issues);
+      for (const i of issues) process.stderr.write(formatIssue(i, file) + '\n');
+      process.stderr.write(`${file}: cannot run as the ingest part (${issues.length} problem(s))\n`);
       return 1;
     }
     process.stdout.write(`ingest: ${rest.nodes.length} node(s) of "${doc.name}"${w.nodes.length ? `; left to the workers (sluice run --worker): ${w.nodes.map((n) => n.id).join(', ')}` : ''}\n`);

@@ -69,6 +69,21 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
   return issues;
 }
 
+/**
+ * What keeps the ingest part from feeding workers in other processes: a Kafka node on the embedded `local` cluster,
+ * which lives inside this one process.
+ */
+export function ingestIssues(doc: PipelineDocument, rest: PipelineDocument): ValidationIssue[] {
+  return rest.nodes
+    .filter((n) => n.type.startsWith('kafka-') && ((n.config.profile as string | undefined) ?? LOCAL_PROFILE) === LOCAL_PROFILE)
+    .map((n) => ({
+      code: 'config' as const,
+      pointer: `/nodes/${doc.nodes.findIndex((m) => m.id === n.id)}/config/profile`,
+      nodeId: n.id,
+      message: 'profile "local" is the development cluster embedded in this one process: the workers could not read what it writes, so name a connection profile from the settings',
+    }));
+}
+
 /** The Redis profile the workers keep their state in: the one given, else the one the pipeline's Redis sinks use. */
 export function stateProfile(worker: PipelineDocument, given: string | undefined): string | Error {
   if (given) return given;

@@ -423,6 +423,10 @@ export default defineNode({
         }
       }
     };
+    // A partition taken away: its state is the new owner's. (Batches of it still queued here are dropped as not
+    // owned; were it given back before they arrive, they would be applied after its state was claimed again — from
+    // the offset the saved state holds, but possibly ahead of the records the new fetch replays: kafkajs's eager
+    // protocol has no hook to drain before rejoining.)
     const unsubscribe = worker.onRevoked((revoked) => {
       for (const r of revoked) parts.delete(partKey(r));
     });
