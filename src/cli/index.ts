@@ -5,7 +5,7 @@ import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { StudioError, type StudioApi } from '../shared/api';
-import { formatIssue } from '../shared/validation';
+import { formatIssue, type ValidationIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
 import { loadDocumentText } from '../engine/load';
 import { chooseEncoder, encoderProbe } from '../engine/media/encoders';
@@ -60,13 +60,18 @@ interface RunOptions {
   checkpointInterval?: number;
 }
 
+/** Problems found beyond validation, each at its line, and why the file cannot run as `what`. */
+function refusal(file: string, text: string, issues: ValidationIssue[], what: string): string {
+  locateIssues(text, issues);
+  return [...issues.map((i) => formatIssue(i, file)), `${file}: cannot run as ${what} (${issues.length} problem(s))`].join('\n');
+}
+
 /** A worker's part of the pipeline, its state store and its reporter; or why it cannot run. */
 async function workerSetUp(file: string, text: string, doc: PipelineDocument, opts: RunOptions): Promise<{ doc: PipelineDocument; context: WorkerContext; reporter: WorkerReporter; quit: () => void } | string> {
   const { worker, rest } = splitForWorkers(doc);
   const issues = workerIssues(doc, worker);
   if (issues.length) {
-    locateIssues(text, issues);
-    return [...issues.map((i) => formatIssue(i, file)), `${file}: cannot run as a worker (${issues.length} problem(s))`].join('\n');
+    return refusal(file, text, issues, 'a worker');
   }
   const profile = stateProfile(worker, opts.state);
   if (profile instanceof Error) return profile.message;
@@ -117,9 +122,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     }
     const issues = ingestIssues(doc, rest);
     if (issues.length) {
-      locateIssues(text, issues);
-      for (const i of issues) process.stderr.write(formatIssue(i, file) + '\n');
-      process.stderr.write(`${file}: cannot run as the ingest part (${issues.length} problem(s))\n`);
+      process.stderr.write(`${refusal(file, text, issues, 'the ingest part')}\n`);
       return 1;
     }
     process.stdout.write(`ingest: ${rest.nodes.length} node(s) of "${doc.name}"${w.nodes.length ? `; left to the workers (sluice run --worker): ${w.nodes.map((n) => n.id).join(', ')}` : ''}\n`);

@@ -16,6 +16,12 @@ import type { WorkerContext } from './runtime/worker';
 
 export const KAFKA_SOURCE = 'kafka-source';
 
+type DocNode = PipelineDocument['nodes'][number];
+/** The connection profile a Kafka or Redis node names (its default: the embedded one). */
+const profileOf = (n: DocNode): string => (n.config.profile as string | undefined) ?? LOCAL_PROFILE;
+/** A pointer at a node's config field in the whole document (the CLI gives it a line). */
+const fieldPointer = (doc: PipelineDocument, id: string, field: string): string => `/nodes/${doc.nodes.findIndex((n) => n.id === id)}/config/${field}`;
+
 /** The document cut in two: the nodes downstream of Kafka sources (with them) and the rest, each with its wires. */
 export function splitForWorkers(doc: PipelineDocument): { worker: PipelineDocument; rest: PipelineDocument } {
   const inWorker = new Set(doc.nodes.filter((n) => n.type === KAFKA_SOURCE).map((n) => n.id));
@@ -42,17 +48,15 @@ export function splitForWorkers(doc: PipelineDocument): { worker: PipelineDocume
  */
 export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const pointer = (id: string, field: string) => `/nodes/${doc.nodes.findIndex((n) => n.id === id)}/config/${field}`;
   const sources = worker.nodes.filter((n) => n.type === KAFKA_SOURCE);
   if (!sources.length) {
     issues.push({ code: 'structure', pointer: '/nodes', message: 'there is no Kafka source: workers share the partitions of a Kafka consumer group, so a worker pipeline must read a topic (kafka-source)' });
   }
   for (const n of sources) {
-    const profile = (n.config.profile as string | undefined) ?? LOCAL_PROFILE;
-    if (profile === LOCAL_PROFILE) {
+    if (profileOf(n) === LOCAL_PROFILE) {
       issues.push({
         code: 'config',
-        pointer: pointer(n.id, 'profile'),
+        pointer: fieldPointer(doc, n.id, 'profile'),
         nodeId: n.id,
         message: `profile "local" is the development cluster embedded in one Sluice process: workers must share a Kafka cluster, so name a connection profile from the settings`,
       });
@@ -60,10 +64,10 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
   }
   for (const n of worker.nodes) {
     if (n.type === 'window' && n.config.scope === 'all') {
-      issues.push({ code: 'config', pointer: pointer(n.id, 'scope'), nodeId: n.id, message: 'scope "all" keeps one set of windows for every partition, which one worker cannot share with another: use scope "partition" (key the topic by what the window groups by)' });
+      issues.push({ code: 'config', pointer: fieldPointer(doc, n.id, 'scope'), nodeId: n.id, message: 'scope "all" keeps one set of windows for every partition, which one worker cannot share with another: use scope "partition" (key the topic by what the window groups by)' });
     }
-    if (n.type === 'redis' && ((n.config.profile as string | undefined) ?? LOCAL_PROFILE) === LOCAL_PROFILE) {
-      issues.push({ code: 'config', pointer: pointer(n.id, 'profile'), nodeId: n.id, message: 'profile "local" is a redis-server embedded in one Sluice process: workers must write to a shared Redis, so name a Redis profile from the settings' });
+    if (n.type === 'redis' && profileOf(n) === LOCAL_PROFILE) {
+      issues.push({ code: 'config', pointer: fieldPointer(doc, n.id, 'profile'), nodeId: n.id, message: 'profile "local" is a redis-server embedded in one Sluice process: workers must write to a shared Redis, so name a Redis profile from the settings' });
     }
   }
   return issues;
@@ -75,10 +79,10 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
  */
 export function ingestIssues(doc: PipelineDocument, rest: PipelineDocument): ValidationIssue[] {
   return rest.nodes
-    .filter((n) => n.type.startsWith('kafka-') && ((n.config.profile as string | undefined) ?? LOCAL_PROFILE) === LOCAL_PROFILE)
+    .filter((n) => n.type.startsWith('kafka-') && profileOf(n) === LOCAL_PROFILE)
     .map((n) => ({
       code: 'config' as const,
-      pointer: `/nodes/${doc.nodes.findIndex((m) => m.id === n.id)}/config/profile`,
+      pointer: fieldPointer(doc, n.id, 'profile'),
       nodeId: n.id,
       message: 'profile "local" is the development cluster embedded in this one process: the workers could not read what it writes, so name a connection profile from the settings',
     }));
@@ -87,7 +91,7 @@ export function ingestIssues(doc: PipelineDocument, rest: PipelineDocument): Val
 /** The Redis profile the workers keep their state in: the one given, else the one the pipeline's Redis sinks use. */
 export function stateProfile(worker: PipelineDocument, given: string | undefined): string | Error {
   if (given) return given;
-  const used = new Set(worker.nodes.filter((n) => n.type === 'redis').map((n) => (n.config.profile as string | undefined) ?? LOCAL_PROFILE));
+  const used = new Set(worker.nodes.filter((n) => n.type === 'redis').map(profileOf));
   used.delete(LOCAL_PROFILE);
   if (used.size === 1) return [...used][0]!;
   return new Error(
