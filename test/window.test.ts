@@ -30,17 +30,22 @@ interface WindowCase {
 }
 
 /**
- * The reference: Flink's semantics written plainly, one event at a time, with none of the engine's code.
- * Watermark = highest event time so far − delay; a window [s, s+size) is gone once s+size+lateness ≤ watermark.
+ * The reference: Flink's semantics written plainly, one event at a time, with none of the engine's code. The source
+ * sends its watermark after each batch: the newest event time it has made (every event, not only the gifts the
+ * filter keeps — in Flink the watermark is made at the source); the window's watermark is that minus its delay. A
+ * window [s, s+size) is gone once s+size+lateness ≤ watermark.
  */
 function reference(events: Ev[], c: WindowCase) {
   const slide = c.slideMs ?? c.sizeMs;
-  let maxTs = -Infinity;
+  let clock = -Infinity;
+  let newest = -Infinity;
   const windows = new Map<string, { key: string; start: number; coins: number; gifts: number; max: number; top: Map<string, number> }>();
   const late: number[] = [];
-  for (const e of events) {
-    if (e.type !== 'gift') continue;
-    const wm = maxTs - c.watermarkDelayMs;
+  events.forEach((e, i) => {
+    if (i % SOURCE.batchSize === 0) clock = newest; // the source's watermark, sent behind the previous batch
+    newest = Math.max(newest, e.ts);
+    if (e.type !== 'gift') return;
+    const wm = clock - c.watermarkDelayMs;
     const starts: number[] = [];
     for (let s = e.ts - (((e.ts % slide) + slide) % slide); s + c.sizeMs > e.ts; s -= slide) starts.push(s);
     const open = starts.filter((s) => s + c.sizeMs + c.allowedLatenessMs > wm);
@@ -54,8 +59,7 @@ function reference(events: Ev[], c: WindowCase) {
       w.top.set(e.user, (w.top.get(e.user) ?? 0) + e.coins!);
       windows.set(id, w);
     }
-    if (open.length) maxTs = Math.max(maxTs, e.ts);
-  }
+  });
   const results = new Map(
     [...windows].map(([id, w]) => {
       const top = [...w.top].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);

@@ -8,11 +8,12 @@ import type { MediaGroup, MediaRole, OutputPlace } from './media/group';
 import type { MediaInput, MediaOutput } from './media/command';
 import type { PreviewTap } from './media/preview';
 import type { Hold } from './runtime/ticket';
-import type { KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
+import type { EventTimeMetrics, KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
 import type { LiveStateView } from '../shared/live-state';
 import type { WorkerContext } from './runtime/worker';
+import type { Watermark } from './runtime/watermark';
 
-export type { Hold };
+export type { Hold, Watermark };
 
 /** A record travelling on a `record` port: a plain JSON object. */
 export type Rec = Record<string, unknown>;
@@ -83,6 +84,17 @@ export interface NodeContext {
    * holds, and where keyed state is checkpointed so that another member can take a partition over.
    */
   readonly worker?: WorkerContext;
+  /**
+   * Every source upstream of this node sends its event-time clock with its records (watermarks, see
+   * runtime/watermark.ts): the node's `onWatermark` is called as the clock moves. When false (a source upstream
+   * knows no event time), a window keeps a watermark of its own from the records it sees.
+   */
+  readonly eventTime: boolean;
+  /**
+   * A source that declares `eventTime`: its clock — the largest event time it has seen (Kafka: the minimum over the
+   * partitions it reads, idle ones aside) — sent behind the batches it has emitted.
+   */
+  watermark(mark: Watermark): Promise<void> | void;
 }
 
 /**
@@ -130,6 +142,12 @@ export interface NodeInstance {
   kafkaMetrics?(): KafkaNodeMetrics | undefined;
   /** A Redis sink: what it keeps in Redis now, read from Redis, for the live-state panel. */
   liveState?(): Promise<Omit<LiveStateView, 'nodeId'>>;
+  /** The event-time clock of the node's inputs moved (only where `ctx.eventTime`): a window fires what it passes. */
+  onWatermark?(mark: Watermark): Promise<void> | void;
+  /** A window: how far behind its input's clock the watermark it sends on is (its bounded out-of-orderness). */
+  readonly watermarkDelayMs?: number;
+  /** Watermark figures for the metrics tick (windows, sources that send watermarks). */
+  eventTimeMetrics?(): EventTimeMetrics | undefined;
 }
 
 /** Reports a problem with one config field during lint, e.g. an expression that does not compile. */
@@ -148,6 +166,8 @@ export interface NodeSpec<S extends z.ZodObject = z.ZodObject> extends NodeTypeB
   mediaHooks?: { input?(config: z.output<S>, startMs: number): MediaInput; output?(config: z.output<S>, place: OutputPlace): MediaOutput };
   /** The node keeps references to records after emitting them, so downstream must not change them in place. */
   keepsEmitted?: boolean;
+  /** A source that sends watermarks with its records (`ctx.watermark`): the nodes downstream run on its clock. */
+  eventTime?: boolean;
   /** Checks beyond the schema (expressions compile, fields agree). */
   lint?(config: z.output<S>, report: LintReport): void;
   create(config: z.output<S>, ctx: NodeContext): NodeInstance;

@@ -40,6 +40,26 @@ export interface KafkaNodeMetrics {
   behindSec?: number;
 }
 
+/**
+ * Event time (watermarks) at a window or a source that sends them. Times are ms since the epoch; absent until known.
+ */
+export interface EventTimeMetrics {
+  /** The node's watermark: a window's is its input's clock minus its delay; a source's, the clock it sends. */
+  watermark?: number;
+  /** The newest event time the node has seen. */
+  newest?: number;
+  /** How far the watermark trails the newest event, ms. */
+  trailMs?: number;
+  /** What holds the watermark back, e.g. `read room-events/2` (the slowest partition that is not idle). */
+  heldBy?: string;
+  /** Idle partitions upstream: they do not hold the watermark back until they have records again. */
+  idle?: string[];
+  /** A Kafka source: each partition's clock (`topic/partition` → largest event time seen, and whether it is idle). */
+  partitions?: Record<string, { time?: number; idle: boolean }>;
+  /** A source's idle timeout (ms; 0: partitions never go idle). */
+  idleTimeoutMs?: number;
+}
+
 export interface NodeMetrics {
   state: NodeState;
   /** Records per second over the last tick. */
@@ -66,6 +86,8 @@ export interface NodeMetrics {
   /** Media nodes: the figures of their ffmpeg process. */
   media?: MediaNodeMetrics;
   kafka?: KafkaNodeMetrics;
+  /** Windows and sources that send watermarks. */
+  eventTime?: EventTimeMetrics;
 }
 
 export interface EdgeMetrics {

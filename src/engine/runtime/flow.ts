@@ -73,6 +73,20 @@ export function exclusiveInputNodes(pipeline: ResolvedPipeline): Set<string> {
   return exclusive;
 }
 
+/**
+ * The nodes that run on event time sent by their sources (see watermark.ts): a source that declares `eventTime`,
+ * and a node whose every input comes from such nodes. Elsewhere a window keeps a watermark of its own.
+ */
+export function clockedNodes(pipeline: ResolvedPipeline): Set<string> {
+  const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
+  const clocked = new Set<string>();
+  for (const id of pipeline.order) {
+    const into = pipeline.doc.edges.filter((e) => e.to.node === id);
+    if (into.length ? into.every((e) => clocked.has(e.from.node)) : spec.get(id)?.eventTime) clocked.add(id);
+  }
+  return clocked;
+}
+
 export class Flow {
   readonly runId = randomUUID();
   readonly runners = new Map<string, NodeRunner>();
@@ -117,6 +131,7 @@ export class Flow {
       outs.set(e.from.port, [...(outs.get(e.from.port) ?? []), q]);
     }
     const exclusive = exclusiveInputNodes(pipeline);
+    const clocked = clockedNodes(pipeline);
     const media = findMediaGroups(pipeline, { preview: options.preview });
     this.mediaGroups = media;
     for (const n of pipeline.nodes) {
@@ -133,6 +148,7 @@ export class Flow {
           fusion: options.fusion !== false,
           media: media.get(n.id),
           worker: options.worker,
+          clocked: clocked.has(n.id),
           deadLetter: (nodeId, error, record) => this.deadLetter(nodeId, error, record),
         }),
       );

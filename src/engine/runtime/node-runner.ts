@@ -14,6 +14,7 @@ import type { BatchQueue } from './queue';
 import { MEDIA_KINDS, type MediaGroup } from '../media/group';
 import { parsePortType } from '../../shared/ports';
 import { yieldToEventLoop } from './yield';
+import { InputClocks, type Watermark } from './watermark';
 
 /** One batch in this many is timed for a node's processing-time quantiles (two clock reads per timed batch). */
 const TIMED_EVERY = 8;
@@ -79,6 +80,8 @@ export interface RunnerOptions {
   deadLetter?: (nodeId: string, error: string, record: Rec) => Promise<void> | undefined;
   /** The run is a member of Kafka consumer groups: see `NodeContext.worker`. */
   worker?: WorkerContext;
+  /** Every source upstream sends watermarks: see `NodeContext.eventTime`. */
+  clocked?: boolean;
 }
 
 export class NodeRunner {
@@ -111,6 +114,11 @@ export class NodeRunner {
   /** Set on a chained runner: resolves when the runner feeding it has finished. */
   private upstreamFinished: Promise<void> | undefined;
   private signalUpstreamFinished: (() => void) | undefined;
+  /** The event-time clocks of the input wires (one for a chained runner: the runner feeding it). */
+  private readonly clocks: InputClocks;
+  /** A source's sends still waiting for queue room: a watermark sent meanwhile waits for them (never overtakes). */
+  private outBusy = 0;
+  private deferredMark: Watermark | undefined;
 
   constructor(
     readonly id: string,
@@ -127,12 +135,15 @@ export class NodeRunner {
     // Media inputs carry nothing through Node (the group's ffmpeg process does): a node with only those is a source.
     this.isSource = spec.inputs.every((p) => MEDIA_KINDS.has(parsePortType(p.type)?.kind ?? ''));
     for (const { queue } of inputs) queue.onReady = () => this.wakeUp();
+    this.clocks = new InputClocks(inputs.length);
     this.ctx = {
       nodeId: this.id,
       signal: this.signal,
       exclusiveInput: options.exclusiveInput ?? false,
       media: options.media,
       worker: options.worker,
+      eventTime: options.clocked ?? false,
+      watermark: (mark) => this.emitMark(mark),
       emit: (port, batch, releases) => this.emit(port, batch, releases),
       emitTracked: (port, batch, acknowledged) => this.emit(port, batch, undefined, acknowledged),
       emitCaptured: (port, batch, capturedAt) => this.emit(port, batch, undefined, undefined, capturedAt),
@@ -208,7 +219,66 @@ export class NodeRunner {
       acknowledged?.();
     });
     own.trace = trace;
-    return this.sendAndRelease(port, batch, own);
+    const sent = this.sendAndRelease(port, batch, own);
+    return sent && this.isSource ? this.busyUntil(sent) : sent;
+  }
+
+  /** A source's send that waits for queue room: watermarks sent meanwhile are held until it is through. */
+  private busyUntil(sent: Promise<void>): Promise<void> {
+    this.outBusy++;
+    return sent.finally(() => {
+      if (--this.outBusy !== 0 || !this.deferredMark) return;
+      const mark = this.deferredMark;
+      this.deferredMark = undefined;
+      void this.emitMark(mark);
+    });
+  }
+
+  /** A source's watermark, sent behind every batch it has sent (see watermark.ts). */
+  private emitMark(mark: Watermark): Promise<void> | void {
+    if (this.outBusy > 0) {
+      this.deferredMark = mark;
+      return;
+    }
+    const sent = this.sendMark(mark);
+    return sent && this.busyUntil(sent);
+  }
+
+  /** Send a watermark down every wire leaving this node, behind what was sent before it. */
+  private sendMark(mark: Watermark): Promise<void> | void {
+    let waits: Promise<void>[] | undefined;
+    for (const link of this.chained.values()) {
+      const w = link.runner.receiveMark(0, mark);
+      if (w) (waits ??= []).push(w);
+    }
+    for (const qs of this.outputs.values()) for (const q of qs) q.pushMark(mark);
+    if (waits) return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+  }
+
+  /**
+   * A watermark arrived on input `index`. When the node's clock moves, the node sees it first (a window fires what
+   * it passes), then it goes on downstream — a window's as its own watermark, its delay taken off.
+   */
+  receiveMark(index: number, mark: Watermark): Promise<void> | void {
+    const next = this.clocks.update(index, mark);
+    if (!next) return;
+    const inst = this.instance;
+    const delay = inst?.watermarkDelayMs ?? 0;
+    const onward = delay ? { ...next, time: next.time - delay } : next;
+    let r: Promise<void> | void = undefined;
+    try {
+      r = this.failed || !this.ctx.eventTime ? undefined : inst?.onWatermark?.(next);
+    } catch (err) {
+      this.fail(err);
+    }
+    if (!r) return this.sendMark(onward);
+    return r.then(
+      () => this.sendMark(onward),
+      (err: unknown) => {
+        this.fail(err);
+        return this.sendMark(onward);
+      },
+    );
   }
 
   private sendAndRelease(port: string, batch: Rec[], own: Ticket): Promise<void> | void {
@@ -326,7 +396,10 @@ export class NodeRunner {
     if (count <= 0) return;
     const fusion = this.fusionFor(port);
     // (While a wire is watched, records go batch by batch, past every wire, where the watch sees them.)
-    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed) && !this.options.taps?.active && !this.traceDue()) return this.runFused(port, fusion, from, count, produce);
+    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed) && !this.options.taps?.active && !this.traceDue()) {
+      const sent = this.runFused(port, fusion, from, count, produce);
+      return sent && this.busyUntil(sent);
+    }
     return this.emit(port, (this.fillBatch ??= fill())(produce, from, count));
   }
 
@@ -461,10 +534,11 @@ export class NodeRunner {
     w?.();
   }
 
-  private nextInput(): { port: string; batch: Rec[]; size: number; ticket: Ticket | undefined } | undefined {
-    for (const input of this.inputs) {
+  private nextInput(): { index: number; port: string; batch: Rec[]; size: number; ticket: Ticket | undefined; mark?: Watermark } | undefined {
+    for (let index = 0; index < this.inputs.length; index++) {
+      const input = this.inputs[index]!;
       const item = input.queue.shift();
-      if (item) return { port: input.port, ...item };
+      if (item) return { index, port: input.port, ...item };
     }
     return undefined;
   }
@@ -523,7 +597,7 @@ export class NodeRunner {
         await new Promise<void>((r) => (this.wake = r));
         continue;
       }
-      const r = this.handle(item.port, item.batch, item.size, item.ticket);
+      const r = item.mark ? this.receiveMark(item.index, item.mark) : this.handle(item.port, item.batch, item.size, item.ticket);
       if (r) await r;
       // Let timers and I/O run between long stretches of synchronous work.
       if (++sinceYield >= 64) {
@@ -558,6 +632,8 @@ export class NodeRunner {
     if (media) m.media = media;
     const kafka = this.instance?.kafkaMetrics?.();
     if (kafka) m.kafka = kafka;
+    const eventTime = this.instance?.eventTimeMetrics?.();
+    if (eventTime) m.eventTime = eventTime;
     return m;
   }
 }

@@ -5,12 +5,18 @@
 import type { OverflowPolicy } from '../../shared/document';
 import type { Rec } from '../spec';
 import type { Ticket } from './ticket';
+import type { Watermark } from './watermark';
+
+/** The batch slot of a watermark in the queue: no records. */
+const NO_RECORDS: Rec[] = [];
 
 export class BatchQueue {
   /** Taken slots are cleared, so a consumed batch is not kept alive until the array is compacted. */
   private batches: (Rec[] | undefined)[] = [];
   private sizes: number[] = [];
   private tickets: (Ticket | undefined)[] = [];
+  /** Watermarks travel in order with the batches (see watermark.ts); a slot holds a batch or a mark. */
+  private marks: (Watermark | undefined)[] = [];
   private head = 0;
   /** Records held. */
   length = 0;
@@ -55,6 +61,7 @@ export class BatchQueue {
     this.batches.push(batch);
     this.sizes.push(size);
     this.tickets.push(ticket);
+    this.marks.push(undefined);
     this.length += batch.length;
     this.bytes += size;
     this.accepted += batch.length;
@@ -62,21 +69,42 @@ export class BatchQueue {
     this.onReady();
   }
 
-  /** Take the oldest batch, or undefined when empty. */
-  shift(): { batch: Rec[]; size: number; ticket: Ticket | undefined } | undefined {
+  /**
+   * Queue a watermark behind what is queued. Never waits: it holds no records, and its producer has waited for the
+   * batches before it. A mark still queued behind no batch is replaced by the newer one (marks only move forward).
+   */
+  pushMark(mark: Watermark): void {
+    if (this.closed) return;
+    const last = this.batches.length - 1;
+    if (last >= this.head && this.marks[last] !== undefined) this.marks[last] = mark;
+    else {
+      this.batches.push(NO_RECORDS);
+      this.sizes.push(0);
+      this.tickets.push(undefined);
+      this.marks.push(mark);
+    }
+    this.onReady();
+  }
+
+  /** Take the oldest batch (or watermark), or undefined when empty. */
+  shift(): { batch: Rec[]; size: number; ticket: Ticket | undefined; mark?: Watermark } | undefined {
     if (this.head >= this.batches.length) return undefined;
     const batch = this.batches[this.head]!;
     const size = this.sizes[this.head]!;
     const ticket = this.tickets[this.head];
+    const mark = this.marks[this.head];
     this.batches[this.head] = undefined;
     this.tickets[this.head] = undefined;
+    this.marks[this.head] = undefined;
     this.head++;
     if (this.head > 1024 && this.head * 2 > this.batches.length) {
       this.batches = this.batches.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
       this.tickets = this.tickets.slice(this.head);
+      this.marks = this.marks.slice(this.head);
       this.head = 0;
     }
+    if (mark) return { batch, size, ticket, mark };
     this.length -= batch.length;
     this.bytes -= size;
     if (!this.full) {

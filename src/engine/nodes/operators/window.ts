@@ -1,20 +1,28 @@
 /**
  * `window`: tumbling or sliding windows on event time, with watermarks and allowed lateness (Flink's model).
  *
- * The watermark is the largest event time seen minus `watermarkDelayMs` (bounded out-of-orderness). A window
- * [start, end) fires when the watermark reaches `end`; it is kept `allowedLatenessMs` longer, and a record that
- * arrives in that time updates it and fires it again. A record whose every window has been purged is late: it is
- * counted and sent to the `late` port. When the input ends, every open window fires.
+ * The watermark is the event-time clock of the window's input minus `watermarkDelayMs` (bounded out-of-orderness).
+ * The clock comes from the sources, in order with the records (runtime/watermark.ts): a Kafka source keeps the
+ * largest event time seen per partition and sends the minimum over its partitions that are not idle; a node fed by
+ * several wires takes the minimum over them. So a partition read behind the others holds the watermark back instead
+ * of having its records counted late, exactly as Flink's per-partition watermarks do. (Where a source upstream sends
+ * no clock, the window keeps its own: the largest event time it has seen.) A window [start, end) fires when the
+ * watermark reaches `end`; it is kept `allowedLatenessMs` longer, and a record that arrives in that time updates it
+ * and fires it again. A record whose every window has been purged is late: it is counted and sent to the `late`
+ * port. When the input ends, every open window fires. The window sends its watermark on to the nodes after it.
  *
- * Records read from Kafka (they carry `_kafka`) have windows and a watermark per partition (`scope: partition`).
- * In a worker run (`sluice run --worker`) that state is checkpointed per partition to the workers' store; the
+ * `scope: all` (the default) gives one result per key and window, whatever partitions the key's records came from.
+ * `scope: partition` keeps windows and a watermark per Kafka partition the records came from (`_kafka`): one result
+ * per key, window and partition — for keys that live on one partition (the topic keyed by the window's key), and
+ * what consumer-group workers need. In a worker run (`sluice run --worker`) that state is checkpointed per partition to the workers' store; the
  * records' acknowledgements are released once a checkpoint holding them is saved (and every result emitted before
  * it has been acknowledged), so the source commits past records still in open windows; a worker that receives the
  * partition restores the state and skips the records before its offset. A stopping worker saves its windows
  * instead of firing them: the next owner goes on with them.
  */
 import { z } from 'zod';
-import { defineNode, type Hold, type Rec } from '../../spec';
+import { defineNode, type Hold, type Rec, type Watermark } from '../../spec';
+import type { EventTimeMetrics } from '../../../shared/metrics';
 import { recordIn } from './common';
 import { KAFKA_FIELD, type KafkaOrigin, type StateKey } from '../../runtime/worker';
 
@@ -43,10 +51,10 @@ const config = z
     watermarkDelayMs: z.number().int().min(0).default(0).describe('How far out of order events may arrive before the watermark passes them.').meta({ unit: 'ms' }),
     allowedLatenessMs: z.number().int().min(0).default(0).describe('How long a fired window is kept for late records, which update and re-fire it.').meta({ unit: 'ms' }),
     scope: z
-      .enum(['partition', 'all'])
-      .default('partition')
+      .enum(['all', 'partition'])
+      .default('all')
       .describe(
-        'partition: records read from Kafka keep their windows and watermark per partition they came from (as Kafka Streams keeps state per task), so the results are the same however many workers share the consumer group, and a worker that takes a partition over restores its state; all: one set of windows for every record (a key spread over partitions gets one result, but the pipeline cannot run as several workers).',
+        'all: one result per key and window, whatever Kafka partitions the key’s records arrive on; the watermark is the minimum over the partitions (idle ones aside), as in Flink. partition: windows and watermark per Kafka partition the records came from — results are PER PARTITION (a key whose records are on several partitions gets one partial result from each); right only when the topic is keyed by the window’s key, and needed to run as consumer-group workers (sluice run --worker).',
       ),
     aggregates: z
       .array(aggregate)
@@ -173,9 +181,10 @@ export default defineNode({
     /**
      * One set of windows with its watermark: the records of one Kafka partition, or all records (scope: all, or
      * records not read from Kafka). `holdSlots`: each slot keeps the holds of its records until its result is
-     * acknowledged; a worker's windows instead give them up at checkpoints.
+     * acknowledged; a worker's windows instead give them up at checkpoints. `clocked`: the watermark moves with
+     * the input's event-time clock (`advanceTo`), not with the records.
      */
-    const newWindows = (holdSlots: boolean) => {
+    const newWindows = (holdSlots: boolean, clocked: boolean) => {
       const slots = new Map<number, WindowSlot>();
       /** Window starts in ascending order: the next to fire and to purge are at the front. */
       let order: number[] = [];
@@ -280,11 +289,21 @@ export default defineNode({
             }
             if (ts > maxTs) {
               maxTs = ts;
+              if (clocked) continue;
               watermark = maxTs - cfg.watermarkDelayMs;
               if (watermark >= nextDue) advance(out, releases);
             }
           }
         },
+        /** The input's clock moved: the watermark follows it, `watermarkDelayMs` behind. */
+        advanceTo(clock: number, out: Rec[], releases: Hold[]): void {
+          const w = clock - cfg.watermarkDelayMs;
+          if (w <= watermark) return;
+          watermark = w;
+          if (watermark >= nextDue) advance(out, releases);
+        },
+        /** The watermark and the newest event time seen (for the metrics). */
+        times: () => ({ watermark, newest: maxTs }),
         /** The input has ended: every open window fires. */
         fireAll(out: Rec[], releases: Hold[]): void {
           watermark = Infinity;
@@ -338,16 +357,31 @@ export default defineNode({
     const worker = cfg.scope === 'partition' ? ctx.worker : undefined;
     if (!worker) {
       /** scope: all — one set of windows; scope: partition — one per Kafka partition, plus one for the rest. */
-      const shared = newWindows(true);
+      const clocked = ctx.eventTime && cfg.scope === 'all';
+      const shared = newWindows(true, clocked);
       const byPartition = new Map<string, Windows>();
       const windowsOf = (origin: KafkaOrigin | undefined): Windows => {
         if (!origin) return shared;
         const k = partKey(origin);
         let w = byPartition.get(k);
-        if (!w) byPartition.set(k, (w = newWindows(true)));
+        if (!w) byPartition.set(k, (w = newWindows(true, false)));
         return w;
       };
+      /** The input's last clock (what holds it, which partitions are idle), for the metrics. */
+      let clock: Watermark | undefined;
       return {
+        watermarkDelayMs: cfg.watermarkDelayMs,
+        onWatermark: clocked
+          ? (mark) => {
+              clock = mark;
+              const out: Rec[] = [];
+              const releases: Hold[] = [];
+              shared.advanceTo(mark.time, out, releases);
+              if (out.length) return ctx.emit('out', out, releases);
+              for (const h of releases) h.release();
+            }
+          : undefined,
+        eventTimeMetrics: () => windowTimes(cfg.scope === 'all' ? [['', shared]] : [...byPartition], clock),
         process(_port, batch) {
           const out: Rec[] = [];
           const late: Rec[] = [];
@@ -412,7 +446,7 @@ export default defineNode({
       for (let wait = 200; ; wait = Math.min(wait * 2, 5000)) {
         try {
           const { token, saved } = await worker.store.claim(key);
-          const windows = newWindows(false);
+          const windows = newWindows(false, false);
           if (saved) windows.restore(saved.state as SavedWindows);
           parts.set(partKey(origin), { key, windows, generation: owner.generation, token, upTo: saved?.upTo ?? 0, dirty: false });
           recovered();
@@ -483,6 +517,7 @@ export default defineNode({
     };
 
     return {
+      eventTimeMetrics: () => windowTimes([...parts].map(([k, p]) => [k, p.windows]), undefined),
       process(_port, batch) {
         batchNo++;
         const hold = ctx.hold();
@@ -545,4 +580,30 @@ function forEachPartitionRun(batch: Rec[], fn: (origin: KafkaOrigin | undefined,
     fn(origin, i, j);
     i = j;
   }
+}
+
+const known = (t: number): number | undefined => (Number.isFinite(t) ? t : undefined);
+
+/**
+ * The window's watermark figures: of its one set of windows, or of the partitions' (the lowest watermark, the
+ * newest event), with what holds the input's clock back and which partitions upstream are idle.
+ */
+function windowTimes(sets: [string, { times(): { watermark: number; newest: number } }][], clock: Watermark | undefined): EventTimeMetrics | undefined {
+  let watermark = Infinity;
+  let newest = -Infinity;
+  let lowest: string | undefined;
+  for (const [k, w] of sets) {
+    const t = w.times();
+    if (t.watermark < watermark) [watermark, lowest] = [t.watermark, k];
+    if (t.newest > newest) newest = t.newest;
+  }
+  if (!sets.length) return undefined;
+  const m: EventTimeMetrics = {};
+  if (known(watermark) !== undefined) m.watermark = watermark;
+  if (known(newest) !== undefined) m.newest = newest;
+  if (m.watermark !== undefined && m.newest !== undefined) m.trailMs = Math.max(0, m.newest - m.watermark);
+  const heldBy = clock?.heldBy ?? (lowest ? lowest.replace('\u0000', '/') : undefined);
+  if (heldBy) m.heldBy = heldBy;
+  if (clock?.idleParts?.length) m.idle = [...clock.idleParts];
+  return m;
 }
