@@ -15,6 +15,7 @@ import type { IHeaders } from '../../kafka/client';
 import { Fmp4Splitter } from '../../media/fmp4';
 import { PreviewTap } from '../../media/preview';
 import { KAFKA_FIELD } from '../../runtime/worker';
+import { PartitionClocks } from '../../kafka/partition-clocks';
 
 const config = z.strictObject({
   profile: profileField,
@@ -32,6 +33,19 @@ const config = z.strictObject({
   batchSize: z.number().int().min(1).max(100_000).default(500).describe('Records passed on at a time at most (a stop waits for one such batch beyond the queues).').meta({ unit: 'records' }),
   sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(10_000).describe('A member not heard from this long is taken out of the group and its partitions given to the others (a crashed runner’s too).').meta({ unit: 'ms' }),
   commitIntervalMs: z.number().int().min(10).max(60_000).default(200).describe('How often acknowledged offsets are committed.').meta({ unit: 'ms' }),
+  timeField: z
+    .string()
+    .min(1)
+    .default('ts')
+    .describe('The field holding each record’s event time (ms since the epoch), from which the watermarks are made; a record without one (and string or bytes values) counts with the Kafka record’s timestamp.'),
+  idleTimeoutMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(3_600_000)
+    .default(5000)
+    .describe('A partition with no records for this long is idle: it stops holding the watermark back until it has records again (Flink’s withIdleness). 0: never idle — an empty partition then holds every window back.')
+    .meta({ unit: 'ms' }),
 });
 
 export type KafkaSourceConfig = z.output<typeof config>;
@@ -42,13 +56,15 @@ export default defineNode({
   type: 'kafka-source',
   category: 'kafka',
   title: 'Kafka source',
-  description: 'Reads Kafka topics as a consumer group member, at least once: offsets are committed only after every sink downstream has the records.',
+  description:
+    'Reads Kafka topics as a consumer group member, at least once: offsets are committed only after every sink downstream has the records. Sends watermarks as Flink’s Kafka source does: the largest event time per partition, the minimum over the partitions that are not idle.',
   inputs: [],
   outputs: [
     { name: 'out', type: 'record', description: 'json: the value, with _kafka {topic, partition, offset, key, headers, timestamp}; string: {value, _kafka}.' },
     { name: 'bytes', type: 'bytes', description: 'bytes: each value as it is.' },
   ],
   config,
+  eventTime: true,
   lint(cfg, report) {
     if (cfg.topics.length === 0 && !cfg.pattern) report('topics', 'name at least one topic, or a pattern');
     if (cfg.pattern) {
@@ -72,6 +88,17 @@ export default defineNode({
     let holding: Record<string, number[]> = {};
     const lag = new Map<string, number>();
     const newestTime = new Map<string, number>();
+    const clocks = new PartitionClocks(ctx.nodeId, cfg.idleTimeoutMs);
+    /** Send the source's clock when it moved (behind the batches sent: the runner keeps the order). */
+    const sendClock = (): Promise<void> | void => {
+      const mark = clocks.take();
+      if (mark) return ctx.watermark(mark);
+    };
+    /** The event time of a record read: its time field, else the Kafka record's timestamp. */
+    const eventTime = (r: Rec | undefined, m: { timestamp: string }): number => {
+      const t = r?.[cfg.timeField];
+      return typeof t === 'number' && Number.isFinite(t) ? t : Number(m.timestamp);
+    };
     const read = (m: EachBatchPayload['batch']['messages'][number], topic: string, partition: number): Rec | Uint8Array | Error => {
       const meta = { topic, partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, headers: headersOf(m.headers), timestamp: Number(m.timestamp) };
       if (cfg.format === 'bytes') return m.value ?? new Uint8Array(0);
@@ -132,9 +159,18 @@ export default defineNode({
       async run() {
         const c = consumer!;
         const timer = setInterval(() => void commit(), cfg.commitIntervalMs);
+        // Partitions with no records for the idle timeout stop holding the watermark back.
+        const idleTimer =
+          cfg.idleTimeoutMs > 0
+            ? setInterval(() => {
+                if (clocks.checkIdle()) void sendClock();
+              }, Math.min(1000, Math.max(20, cfg.idleTimeoutMs / 5)))
+            : undefined;
         const stopped = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
         // A rebalance took partitions away: what is in flight from them is the new owner's to read again (from the last commit).
         c.on(c.events.GROUP_JOIN, (e) => {
+          clocks.assign(e.payload.memberAssignment);
+          void sendClock();
           tracker.keepOnly(e.payload.memberAssignment);
           assigned = new Set(Object.keys(e.payload.memberAssignment));
           holding = e.payload.memberAssignment;
@@ -179,14 +215,18 @@ export default defineNode({
               const last = Number(messages.at(-1)!.offset);
               const records: Rec[] = [];
               const bad: { message: (typeof messages)[number]; error: string }[] = [];
+              let newest = -Infinity;
               if (video) for (const m of messages) records.push(...video.take(m).map(bytesItem));
               else {
                 for (const m of messages) {
                   const r = read(m, topic, partition);
                   if (r instanceof Error) bad.push({ message: m, error: r.message });
                   else records.push(r instanceof Uint8Array ? bytesItem(r) : r);
+                  const t = eventTime(r instanceof Error || r instanceof Uint8Array ? undefined : r, m);
+                  if (t > newest) newest = t;
                 }
               }
+              if (video) for (const m of messages) newest = Math.max(newest, Number(m.timestamp));
               tracker.emitted(topic, partition, first, last);
               // The unreadable go to the dead-letter topic first: the chunk counts as handled only once they are there.
               if (bad.length) {
@@ -198,7 +238,15 @@ export default defineNode({
               const done = () => tracker.acknowledged(topic, partition, first);
               const port = cfg.format === 'bytes' || video ? 'bytes' : 'out';
               const wait = records.length ? ctx.emitTracked(port, records, done) : done();
-              if (wait) await wait;
+              if (wait) {
+                clocks.blocked(); // waiting for room downstream is not idleness
+                await wait;
+                clocks.unblocked();
+              }
+              // The partition's clock moves behind its records.
+              clocks.seen(topic, partition, newest);
+              const sent = sendClock();
+              if (sent) await sent;
               resolveOffset(messages.at(-1)!.offset);
               await heartbeat();
             }
@@ -234,6 +282,7 @@ export default defineNode({
         // Stop reading; returning closes this node's outputs, so that the nodes downstream finish (windows fire
         // what they hold) — and `close` commits what they acknowledge.
         c.pause([...assigned].map((topic) => ({ topic })));
+        clearInterval(idleTimer);
         stopCommitting = () => clearInterval(timer);
       },
       async close() {
@@ -273,6 +322,7 @@ export default defineNode({
         for (const [tp, n] of lag) if (n > 0) behind = Math.max(behind, (now - (newestTime.get(tp) ?? now)) / 1000);
         return { lag: Object.fromEntries(lag), behindSec: Math.round(behind * 10) / 10 };
       },
+      eventTimeMetrics: () => clocks.metrics(),
       preview: video?.preview,
     };
   },
