@@ -4,6 +4,7 @@ import { loadDocumentText, validateValue } from '../src/engine/load';
 import { allNodeSpecs, createRegistry } from '../src/engine/registry';
 import { defineNode, type NodeSpec } from '../src/engine/spec';
 import { fixture } from './helpers';
+import { formatIssue } from '../src/shared/validation';
 
 const brief = (text: string) =>
   loadDocumentText(text).issues.map((i) => ({ code: i.code, pointer: i.pointer, message: i.message, node: i.nodeId ?? i.edgeId, line: i.line }));
@@ -131,5 +132,57 @@ describe('validation reports every problem, each with its place', () => {
     const r = loadDocumentText(fixture('../../resources/pipelines/live-room.json'));
     expect(r.issues).toEqual([]);
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('a window with scope "partition" warns when its results may be partial', () => {
+  const doc = (scope: string | undefined, key: string, sinkKey: string | undefined) =>
+    JSON.stringify(
+      {
+        version: 1,
+        name: 'scope',
+        nodes: [
+          { id: 'room', type: 'live-room', position: { x: 0, y: 0 }, config: {} },
+          { id: 'events', type: 'kafka-sink', position: { x: 0, y: 0 }, config: { topic: 'room-events', ...(sinkKey ? { key: sinkKey } : {}) } },
+          { id: 'read', type: 'kafka-source', position: { x: 0, y: 0 }, config: { topics: ['room-events'] } },
+          { id: 'by', type: 'key-by', position: { x: 0, y: 0 }, config: { key } },
+          { id: 'win', type: 'window', position: { x: 0, y: 0 }, config: scope ? { scope } : {} },
+        ],
+        edges: [
+          { id: 'a', from: { node: 'room', port: 'out' }, to: { node: 'events', port: 'in' } },
+          { id: 'b', from: { node: 'read', port: 'out' }, to: { node: 'by', port: 'in' } },
+          { id: 'c', from: { node: 'by', port: 'out' }, to: { node: 'win', port: 'in' } },
+        ],
+      },
+      null,
+      2,
+    );
+
+  it('keyed by something that is not the message key: a warning naming the window, the field and its line; the pipeline still runs', () => {
+    const r = loadDocumentText(doc('partition', 'user', 'room'));
+    expect(r.ok).toBe(true);
+    expect(r.pipeline).toBeDefined();
+    expect(r.issues).toEqual([
+      {
+        code: 'config',
+        severity: 'warning',
+        pointer: '/nodes/4/config/scope',
+        nodeId: 'win',
+        line: expect.any(Number),
+        column: expect.any(Number),
+        message:
+          'scope "partition": results are per Kafka partition, and key-by "by" keys by `user`, which is not known to be the message key of "room-events" (no kafka-sink in this pipeline writes it with key `user`; `_kafka.key` is the message key): a key whose records are on several partitions gets a partial result from each. Use scope "all" for one result per key, or key the topic by the window\'s key',
+      },
+    ]);
+    expect(formatIssue(r.issues[0]!, 'p.json')).toMatch(/^p\.json:\d+:\d+ warning: \/nodes\/4\/config\/scope node "win": scope "partition": results are per Kafka partition/);
+    // The topic written unkeyed: the same warning.
+    expect(loadDocumentText(doc('partition', 'room', undefined)).issues).toHaveLength(1);
+  });
+
+  it('no warning when the key is the message key, or with the default scope (one result per key)', () => {
+    expect(loadDocumentText(doc('partition', 'room', 'room')).issues).toEqual([]);
+    expect(loadDocumentText(doc('partition', '_kafka.key', undefined)).issues).toEqual([]);
+    expect(loadDocumentText(doc(undefined, 'user', 'room')).issues).toEqual([]);
+    expect(loadDocumentText(doc('all', 'user', undefined)).issues).toEqual([]);
   });
 });

@@ -41,8 +41,10 @@ async function validateCommand(file: string, opts: { json?: boolean }): Promise<
   const result = await api.validate(text);
   close();
   if (opts.json) process.stdout.write(JSON.stringify({ file, ...result }, null, 2) + '\n');
-  else if (result.ok) process.stdout.write(`${file}: valid\n`);
-  else {
+  else if (result.ok) {
+    for (const issue of result.issues) process.stderr.write(formatIssue(issue, file) + '\n');
+    process.stdout.write(`${file}: valid${result.issues.length ? ` (${result.issues.length} warning(s))` : ''}\n`);
+  } else {
     for (const issue of result.issues) process.stderr.write(formatIssue(issue, file) + '\n');
     process.stderr.write(`${file}: ${result.issues.length} problem(s)\n`);
   }
@@ -100,6 +102,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     process.stderr.write(`${file}: ${loaded.issues.length} problem(s); not running\n`);
     return 1;
   }
+  for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n'); // warnings
   let doc = loaded.doc;
   if (opts.worker && opts.ingest) {
     process.stderr.write('--worker and --ingest are the two parts of a pipeline: give one of them\n');

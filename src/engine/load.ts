@@ -10,6 +10,7 @@ import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './docume
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from './json-source';
 import { builtinRegistry, type NodeRegistry } from './registry';
 import { mediaGroupProblems } from './media/group';
+import { partitionScopeWarnings } from './partition-scope';
 import type { NodeSpec } from './spec';
 
 export interface ResolvedNode {
@@ -259,6 +260,8 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
     issues.push({ code: 'media-group', pointer: ptr('nodes', docNodes.findIndex((n) => n.id === p.nodeId)), nodeId: p.nodeId, message: p.message });
   }
   if (issues.length) return { ok: false, issues };
+  // Warnings: the pipeline runs, but what it computes may not be what its author means.
+  issues.push(...partitionScopeWarnings(pipeline));
   return { ok: true, issues, doc, pipeline };
 }
 

@@ -63,8 +63,13 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
     }
   }
   for (const n of worker.nodes) {
-    if (n.type === 'window' && n.config.scope === 'all') {
-      issues.push({ code: 'config', pointer: fieldPointer(doc, n.id, 'scope'), nodeId: n.id, message: 'scope "all" keeps one set of windows for every partition, which one worker cannot share with another: use scope "partition" (key the topic by what the window groups by)' });
+    if (n.type === 'window' && (n.config.scope ?? 'all') === 'all') {
+      issues.push({
+        code: 'config',
+        pointer: fieldPointer(doc, n.id, 'scope'),
+        nodeId: n.id,
+        message: `scope "all"${n.config.scope ? '' : ' (the default)'} keeps one set of windows for every partition, which one worker cannot share with another: set scope "partition" — results per partition, so key the topic by what the window groups by`,
+      });
     }
     if (n.type === 'redis' && profileOf(n) === LOCAL_PROFILE) {
       issues.push({ code: 'config', pointer: fieldPointer(doc, n.id, 'profile'), nodeId: n.id, message: 'profile "local" is a redis-server embedded in one Sluice process: workers must write to a shared Redis, so name a Redis profile from the settings' });

@@ -26,7 +26,12 @@ export interface ValidationIssue {
   /** 1-based line and column in the file, where known. */
   line?: number;
   column?: number;
+  /** A warning: worth reading, but the pipeline can run (absent: an error, which keeps it from running). */
+  severity?: 'warning';
 }
+
+/** Whether an issue keeps the pipeline from running (warnings do not). */
+export const isError = (issue: ValidationIssue): boolean => issue.severity !== 'warning';
 
 export interface ValidationResult {
   ok: boolean;
@@ -39,5 +44,5 @@ export function formatIssue(issue: ValidationIssue, file?: string): string {
     .filter(Boolean)
     .join(':');
   const subject = issue.nodeId ? ` node "${issue.nodeId}"` : issue.edgeId ? ` edge "${issue.edgeId}"` : '';
-  return `${where ? where + ' ' : ''}${issue.pointer || '/'}${subject}: ${issue.message}`;
+  return `${where ? where + ' ' : ''}${issue.severity === 'warning' ? 'warning: ' : ''}${issue.pointer || '/'}${subject}: ${issue.message}`;
 }

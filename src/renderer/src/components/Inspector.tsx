@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { SourcePartitions, WindowEventTime } from './EventTime';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, type PipelineEdge, type PipelineNode } from '../../../shared/document';
 import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../../../shared/edit/commands';
 import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
@@ -8,7 +9,7 @@ import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
 import { CaptureDevices } from './CaptureDevices';
-import type { ValidationIssue } from '../../../shared/validation';
+import { isError, type ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, metricsStore, runStore } from '../state/studio';
@@ -32,6 +33,7 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
   // Structured fields are edited as JSON; text that does not parse yet stays local, with its own error.
   const [draft, setDraft] = useState<{ text: string; error: string } | undefined>();
   const error = draft?.error || issues.map((i) => i.message).join('; ');
+  const onlyWarnings = !draft?.error && issues.length > 0 && !issues.some(isError);
   const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
   const placeholder = field.default !== undefined ? `default: ${show(field.default)}` : field.required ? 'required' : '';
   let control;
@@ -126,7 +128,7 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
     );
   }
   return (
-    <div className={`field${error ? ' invalid' : ''}`}>
+    <div className={`field${error ? (onlyWarnings ? ' warned' : ' invalid') : ''}`}>
       <label htmlFor={id}>
         {field.name}
         {field.required && <span className="req" title="required"> *</span>}
@@ -138,8 +140,8 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
         {field.default !== undefined && <span className="default"> Default: {show(field.default)}.</span>}
       </div>
       {error && (
-        <div id={`${id}-error`} className="error" role="alert">
-          {error}
+        <div id={`${id}-error`} className={onlyWarnings ? 'warning' : 'error'} role="alert">
+          {onlyWarnings ? `⚠ ${error}` : error}
         </div>
       )}
     </div>
@@ -216,7 +218,8 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {(node.type === 'encoder' || carriesKafkaVideo(node)) && <Preview target={node.id} />}
       {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && <CaptureDevices node={node} />}
-      {node.type === 'kafka-source' && <PartitionLag nodeId={node.id} />}
+      {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
+      {node.type === 'window' && <WindowEventTime node={node} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );
@@ -239,33 +242,6 @@ function QueueLimit(p: { id: string; unit: string; value: number | undefined; mi
 
 /** A Kafka source reading video (fMP4 published by a Kafka sink with a stream): the studio can watch it. */
 const carriesKafkaVideo = (node: PipelineNode | undefined): boolean => node?.type === 'kafka-source' && node.config.format === 'fmp4';
-
-/** A running Kafka source's consumer lag, partition by partition. */
-function PartitionLag({ nodeId }: { nodeId: string }) {
-  const lag = useSelect(metricsStore, (m) => {
-    const l = m.latest?.nodes[nodeId]?.kafka?.lag;
-    return l ? JSON.stringify(Object.entries(l).sort(([a], [b]) => a.localeCompare(b, undefined, { numeric: true }))) : undefined;
-  });
-  if (!lag) return null;
-  return (
-    <table className="partition-lag" aria-label="consumer lag per partition">
-      <thead>
-        <tr>
-          <th>partition</th>
-          <th>lag</th>
-        </tr>
-      </thead>
-      <tbody>
-        {(JSON.parse(lag) as [string, number][]).map(([p, n]) => (
-          <tr key={p}>
-            <td>{p}</td>
-            <td>{n}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
-}
 
 /** The type of a node's port in the open document ('?' when unknown). */
 function usePortType(): (nodeId: string, port: string, dir: 'inputs' | 'outputs') => string {

@@ -11,6 +11,8 @@ import { unlocked } from '../state/commands';
 import { metricsStore, runStore } from '../state/studio';
 import { notify, select, wireStore, type WireStart } from '../state/ui';
 import { compact, count, mediaFigures, portColour } from './format';
+import { isError } from '../../../shared/validation';
+import { span, watermarkSummary } from './EventTime';
 
 export interface PipelineNodeData extends Record<string, unknown> {
   nodeId: string;
@@ -110,6 +112,12 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
     const l = m.latest?.runId === runId ? m.latest.nodes[id]?.kafka?.lag : undefined;
     return l && Object.values(l).reduce((n, x) => n + x, 0);
   });
+  // A window (or a source sending watermarks): how far its watermark trails the newest event.
+  const wm = useSelect(metricsStore, (m) => {
+    const e = m.latest?.runId === runId ? m.latest.nodes[id]?.eventTime : undefined;
+    return e && (e.trailMs !== undefined || e.heldBy) && !e.partitions ? `${e.trailMs === undefined ? 'none' : `−${span(e.trailMs)}`}|${watermarkSummary(e)}` : undefined;
+  });
+  const [wmText, wmTitle] = wm?.split('|') ?? [];
   return (
     <>
       <span className={`node-rate${dropLevel && dropLevel !== 'ok' ? ` drop-${dropLevel}` : ''}`} data-testid={`rate-${id}`}>
@@ -118,6 +126,11 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
       {lag !== undefined && (
         <span className="node-lag" data-testid={`lag-${id}`} title="Consumer lag: records not yet read, over its partitions">
           lag {compact(lag)}
+        </span>
+      )}
+      {wmText && (
+        <span className="node-watermark" data-testid={`watermark-${id}`} title={wmTitle}>
+          wm {wmText}
         </span>
       )}
       {errors > 0 && (
@@ -144,7 +157,8 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
   const detail = useNodeDetail(id);
   const lastError = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message));
-  const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id).length);
+  const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id && isError(i)).length);
+  const warnings = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id && !isError(i)).length);
   const { inputs, outputs } = data.ports;
   const rows = Math.max(inputs.length, outputs.length, 1);
   // An input and an output share a row: wide enough for both labels (name and type), about 6.5 px a character.
@@ -152,7 +166,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const minWidth = Math.max(170, Math.round((label(inputs) + label(outputs)) * 6.5 + 48));
   return (
     <div
-      className={`node node-${data.info?.category ?? 'unknown'} state-${state}${selected ? ' selected' : ''}${problems ? ' has-problems' : ''}${detail ? '' : ' overview'}`}
+      className={`node node-${data.info?.category ?? 'unknown'} state-${state}${selected ? ' selected' : ''}${problems ? ' has-problems' : warnings ? ' has-warnings' : ''}${detail ? '' : ' overview'}`}
       role="group"
       aria-label={`node ${id}`}
       data-state={state}

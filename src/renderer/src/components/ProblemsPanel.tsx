@@ -1,5 +1,5 @@
 import { useReactFlow } from '@xyflow/react';
-import type { ValidationIssue } from '../../../shared/validation';
+import { isError, type ValidationIssue } from '../../../shared/validation';
 import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { focusField, select } from '../state/ui';
@@ -20,6 +20,7 @@ function target(issue: ValidationIssue): { nodeId?: string; field?: string; edge
 /** Every problem of the document, live; clicking one selects its node (focusing the field) or wire. */
 export function ProblemsPanel() {
   const issues = useSelect(documentStore, (s) => s.issues);
+  const errors = issues.filter(isError).length;
   const empty = useSelect(documentStore, (s) => s.doc.nodes.length === 0);
   const flow = useReactFlow();
   const open = (issue: ValidationIssue) => {
@@ -35,7 +36,7 @@ export function ProblemsPanel() {
   return (
     <section className="problems" aria-label="problems">
       <h2>
-        Problems <span className={`count ${issues.length ? 'bad' : 'ok'}`}>{issues.length}</span>
+        Problems <span className={`count ${errors ? 'bad' : issues.length ? 'warn' : 'ok'}`}>{issues.length}</span>
       </h2>
       {issues.length === 0 ? (
         <p className="hint">{empty ? 'Nothing to run yet: add nodes from the palette.' : 'No problems: the pipeline can run.'}</p>
@@ -46,8 +47,8 @@ export function ProblemsPanel() {
             const where = t.nodeId ? `${t.nodeId}${t.field ? ` · ${t.field}` : ''}` : t.edgeId ? `wire ${t.edgeId}` : issue.pointer || 'pipeline';
             return (
               <li key={i}>
-                <button type="button" className="problem" onClick={() => open(issue)} aria-label={`${where}: ${issue.message}`}>
-                  <span className="where">{where}</span>
+                <button type="button" className={`problem${isError(issue) ? '' : ' warning'}`} onClick={() => open(issue)} aria-label={`${isError(issue) ? '' : 'warning: '}${where}: ${issue.message}`}>
+                  <span className="where">{isError(issue) ? where : `⚠ ${where}`}</span>
                   <span className="what">{issue.message}</span>
                 </button>
               </li>

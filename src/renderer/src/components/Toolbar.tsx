@@ -6,12 +6,14 @@ import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSave
 import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore, workersStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
+import { isError } from '../../../shared/validation';
 
 export function Toolbar() {
   const doc = useSelect(documentStore, (s) => s.doc);
   const saved = useSelect(documentStore, (s) => s.saved);
   const path = useSelect(documentStore, (s) => s.path);
   const issues = useSelect(documentStore, (s) => s.issues);
+  const errors = issues.filter(isError).length;
   const validated = useSelect(documentStore, (s) => s.validated);
   const canUndo = useSelect(documentStore, (s) => s.history.past.length > 0);
   const canRedo = useSelect(documentStore, (s) => s.history.future.length > 0);
@@ -105,14 +107,14 @@ export function Toolbar() {
         {doc.name}
         <span className="doc-path">{path ? ` — ${path}` : ' — not saved'}</span>
       </span>
-      <span className={`issues ${issues.length ? 'bad' : 'ok'}`} data-testid="issue-count">
-        {!validated ? 'checking…' : issues.length ? `${issues.length} problem(s)` : 'valid'}
+      <span className={`issues ${errors ? 'bad' : issues.length ? 'warn' : 'ok'}`} data-testid="issue-count">
+        {!validated ? 'checking…' : errors ? `${errors} problem(s)` : issues.length ? `valid · ${issues.length} warning(s)` : 'valid'}
       </span>
       <div className="spacer" />
       <span className={`phase phase-${status.phase}`} aria-label="run state" role="status">
         {status.phase}
       </span>
-      <button type="button" className="run" onClick={() => void runPipeline()} disabled={locked || issues.length > 0 || !validated || doc.nodes.length === 0}>
+      <button type="button" className="run" onClick={() => void runPipeline()} disabled={locked || errors > 0 || !validated || doc.nodes.length === 0}>
         ▶ Run
       </button>
       <button type="button" className="stop" onClick={() => void stopPipeline()} disabled={status.phase !== 'running'}>

@@ -3,7 +3,8 @@ import { usePoll } from './useLoad';
 import type { PipelineDocument } from '../../../shared/document';
 import type { LatencyTrace } from '../../../shared/metrics';
 import { useSelect, useStore } from '../state/store';
-import { documentStore, runStore, studioApi } from '../state/studio';
+import { documentStore, metricsStore, runStore, studioApi } from '../state/studio';
+import { watermarkSummary } from './EventTime';
 import { waterfallStore } from '../state/ui';
 
 const ms = (v: number) => {
@@ -151,8 +152,33 @@ function WaterfallView() {
               </tr>
             </tbody>
           </table>
+          <WatermarkNotes nodes={rows.map((r) => r.node)} />
         </>
       )}
     </section>
+  );
+}
+
+/** Why a window held the batch: where its watermark stands now, behind the newest event. */
+function WatermarkNotes({ nodes }: { nodes: string[] }) {
+  const notes = useSelect(metricsStore, (m) =>
+    nodes
+      .map((n) => [n, m.latest?.nodes[n]?.eventTime] as const)
+      .filter(([, e]) => e && !e.partitions)
+      .map(([n, e]) => `${n}\u0000${watermarkSummary(e!)}`)
+      .join('\n'),
+  );
+  if (!notes) return null;
+  return (
+    <ul className="wf-watermarks" aria-label="watermarks">
+      {notes.split('\n').map((line) => {
+        const [node, text] = line.split('\u0000') as [string, string];
+        return (
+          <li key={node} data-testid={`wf-watermark-${node}`}>
+            <strong>{node}</strong>: {text}. A window holds a batch until its watermark passes the end of the batch’s windows.
+          </li>
+        );
+      })}
+    </ul>
   );
 }

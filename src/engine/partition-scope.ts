@@ -1,0 +1,78 @@
+/**
+ * A window with `scope: partition` gives one result per key, window and Kafka partition. That is one result per key
+ * only where every record of a key is on one partition: the topic is keyed by what the window groups by. Warn when
+ * that is not known to hold, so partial sums are never a silent surprise.
+ */
+import type { ValidationIssue } from '../shared/validation';
+import type { ResolvedNode, ResolvedPipeline } from './load';
+
+const cfg = (n: ResolvedNode): Record<string, unknown> => n.config as Record<string, unknown>;
+const same = (a: unknown, b: unknown): boolean => typeof a === 'string' && typeof b === 'string' && a.trim() === b.trim();
+
+/** The key-by nodes setting `field` nearest upstream of `id` on each path, and the Kafka sources upstream. */
+function upstream(pipeline: ResolvedPipeline, id: string, field: string): { keyBys: ResolvedNode[]; sources: ResolvedNode[]; unkeyed: boolean } {
+  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  const keyBys = new Set<ResolvedNode>();
+  const sources = new Set<ResolvedNode>();
+  let unkeyed = false;
+  const seen = new Set<string>();
+  const walk = (at: string, keyed: boolean): void => {
+    const visit = `${at}\u0000${keyed}`;
+    if (seen.has(visit)) return;
+    seen.add(visit);
+    for (const e of pipeline.doc.edges.filter((x) => x.to.node === at)) {
+      const n = byId.get(e.from.node);
+      if (!n) continue;
+      let k = keyed;
+      if (!k && n.spec.type === 'key-by' && cfg(n).field === field) {
+        keyBys.add(n);
+        k = true;
+      }
+      if (n.spec.type === 'kafka-source') {
+        sources.add(n);
+        if (!k) unkeyed = true;
+      }
+      walk(n.id, k);
+    }
+  };
+  walk(id, false);
+  return { keyBys: [...keyBys], sources: [...sources], unkeyed };
+}
+
+/** Whether a key-by's key is the Kafka message key of every topic the sources read. */
+function keyIsMessageKey(pipeline: ResolvedPipeline, key: string, sources: ResolvedNode[]): { ok: boolean; topics: string[] } {
+  if (same(key, '_kafka.key')) return { ok: true, topics: [] };
+  const topics = sources.flatMap((s) => (cfg(s).topics as string[] | undefined) ?? []);
+  const patterned = sources.some((s) => cfg(s).pattern);
+  const writers = pipeline.nodes.filter((n) => n.spec.type === 'kafka-sink');
+  const ok = !patterned && topics.length > 0 && topics.every((t) => writers.some((w) => cfg(w).topic === t && same(cfg(w).key, key)));
+  return { ok, topics };
+}
+
+export function partitionScopeWarnings(pipeline: ResolvedPipeline): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const n of pipeline.nodes) {
+    if (n.spec.type !== 'window' || cfg(n).scope !== 'partition') continue;
+    const keyField = String(cfg(n).keyField ?? 'key');
+    const { keyBys, sources, unkeyed } = upstream(pipeline, n.id, keyField);
+    if (!sources.length) continue; // no Kafka records: one set of windows, nothing per partition
+    const warn = (why: string) =>
+      issues.push({
+        code: 'config',
+        severity: 'warning',
+        pointer: `/nodes/${pipeline.doc.nodes.findIndex((d) => d.id === n.id)}/config/scope`,
+        nodeId: n.id,
+        message: `scope "partition": results are per Kafka partition, and ${why}: a key whose records are on several partitions gets a partial result from each. Use scope "all" for one result per key, or key the topic by the window's key`,
+      });
+    if (unkeyed) warn(`nothing upstream keys the records into "${keyField}" (add a key-by)`);
+    for (const k of keyBys) {
+      const key = String(cfg(k).key);
+      const { ok, topics } = keyIsMessageKey(pipeline, key, sources);
+      if (!ok) {
+        const list = topics.map((t) => `"${t}"`).join(', ') || 'the topics read';
+        warn(`key-by "${k.id}" keys by \`${key}\`, which is not known to be the message key of ${list} (no kafka-sink in this pipeline writes ${topics.length > 1 ? 'them' : 'it'} with key \`${key}\`; \`_kafka.key\` is the message key)`);
+      }
+    }
+  }
+  return issues;
+}
