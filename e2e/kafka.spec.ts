@@ -37,7 +37,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   // The source node shows its consumer lag as it falls behind; its inspector, partition by partition.
   await expect(page.getByTestId('lag-read')).toHaveText(/^lag [1-9][\d.]*k?$/, { timeout: 20_000 });
   await page.getByRole('group', { name: 'node read', exact: true }).click();
-  await expect(page.getByRole('table', { name: 'consumer lag per partition' }).getByRole('row').filter({ hasText: /^browser-events\/\d/ })).not.toHaveCount(0);
+  await expect(page.getByRole('table', { name: 'partitions: consumer lag and event time' }).getByRole('row').filter({ hasText: /^browser-events\/\d/ })).not.toHaveCount(0);
 
   await page.getByRole('button', { name: 'Topics' }).click();
   const browser = page.getByRole('dialog', { name: 'Kafka topics' });
