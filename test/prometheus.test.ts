@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { freePort } from '../src/engine/redis/local';
 import { ROOT, sleep } from './helpers';
 
@@ -37,7 +37,7 @@ describe('Prometheus metrics of a headless run', () => {
     const port = await freePort();
     // (From a folder of its own: the demo archives its events under ./archive.)
     const cwd = mkdtempSync(join(tmpdir(), 'sluice-prom-'));
-    const child = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '5', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    const child = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '20', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
     try {
@@ -65,6 +65,25 @@ describe('Prometheus metrics of a headless run', () => {
       expect(capacity.metrics).toHaveLength(19);
       expect(second.get('sluice_edge_backpressure_ratio')!.type).toBe('GAUGE');
       expect(second.get('sluice_process_resident_memory_bytes')).toBeDefined();
+      // Event time: the Kafka source's partitions (idle or not: they hold the watermark back only while active).
+      await vi.waitFor(
+        async () => {
+          const idle = (await scrape(port)).get('sluice_kafka_partition_idle')!.metrics.filter((m) => m.labels!.node === 'read' && m.labels!.topic === 'room-events');
+          expect(idle.map((m) => m.labels!.partition).sort()).toEqual(['0', '1', '2', '3']);
+          expect(idle.every((m) => m.value === '0' || m.value === '1')).toBe(true);
+        },
+        { timeout: 10_000, interval: 250 },
+      );
+      const watermark = await vi.waitFor(
+        async () => {
+          const w = value((await scrape(port)).get('sluice_watermark_seconds'), { node: 'coins-per-second' });
+          expect(w).toBeGreaterThan(0);
+          return w;
+        },
+        { timeout: 10_000, interval: 250 },
+      );
+      // The demo's events are made now: the window's watermark is seconds behind the wall clock, not minutes.
+      expect(Date.now() / 1000 - watermark).toBeLessThan(30);
       expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 
       // A second run on the same port says so and exits 1.

@@ -50,6 +50,9 @@ export class PrometheusExporter {
       bitrate: gauge('sluice_media_bitrate_bits_per_second', 'Bitrate of the encoded video.', node),
       behind: gauge('sluice_kafka_consumer_behind_seconds', 'How far behind live a Kafka source is: the age of the newest record it handled while more wait.', node),
       lag: gauge('sluice_kafka_consumer_lag_records', 'Records a Kafka source is behind the partition’s end.', [...node, 'topic', 'partition']),
+      watermark: gauge('sluice_watermark_seconds', 'A window’s (or a source’s) event-time watermark, seconds since the epoch.', node),
+      watermarkTrail: gauge('sluice_watermark_trail_seconds', 'How far a window’s watermark trails the newest event it has seen.', node),
+      idle: gauge('sluice_kafka_partition_idle', 'A Kafka source’s partition: 1 while idle (not holding the watermark back).', [...node, 'topic', 'partition']),
       queue: gauge('sluice_edge_queue_records', 'Records waiting on a wire.', edge),
       capacity: gauge('sluice_edge_queue_capacity_records', 'How many records may wait on a wire.', edge),
       queueBytes: gauge('sluice_edge_queue_bytes', 'Bytes (approximate) waiting on a wire.', edge),
@@ -96,10 +99,12 @@ export class PrometheusExporter {
         if (m.media.bitrateKbps !== undefined) g.bitrate.set(labels, m.media.bitrateKbps * 1000);
       }
       if (m.kafka?.behindSec !== undefined) g.behind.set(labels, m.kafka.behindSec);
-      for (const [tp, lag] of Object.entries(m.kafka?.lag ?? {})) {
-        const cut = tp.lastIndexOf('/');
-        g.lag.set({ ...labels, topic: tp.slice(0, cut), partition: tp.slice(cut + 1) }, lag);
-      }
+      const part = (tp: string) => ({ ...labels, topic: tp.slice(0, tp.lastIndexOf('/')), partition: tp.slice(tp.lastIndexOf('/') + 1) });
+      for (const [tp, lag] of Object.entries(m.kafka?.lag ?? {})) g.lag.set(part(tp), lag);
+      const et = m.eventTime;
+      if (et?.watermark !== undefined) g.watermark.set(labels, et.watermark / 1000);
+      if (et?.trailMs !== undefined) g.watermarkTrail.set(labels, et.trailMs / 1000);
+      for (const [tp, c] of Object.entries(et?.partitions ?? {})) g.idle.set(part(tp), c.idle ? 1 : 0);
     }
     for (const [id, e] of Object.entries(tick.edges)) {
       const labels = this.edgeLabels.get(id);

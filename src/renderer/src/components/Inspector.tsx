@@ -12,7 +12,7 @@ import { CaptureDevices } from './CaptureDevices';
 import { isError, type ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
-import { isLocked, metricsStore, runStore } from '../state/studio';
+import { isLocked, runStore } from '../state/studio';
 import { focusStore, select, selectionStore } from '../state/ui';
 import { deleteSelection, duplicateSelection } from '../state/commands';
 
