@@ -48,6 +48,7 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
   await expect(panel.getByTestId('watermark-trail')).toHaveText(/^\d+(\.\d)? (ms|s)$/);
   await expect(panel.getByTestId('watermark-held-by')).toHaveText(/^read wm-events\/\d$/);
   await expect(panel.getByTestId('idle-partitions')).toHaveText(/^read wm-events\/\d(, read wm-events\/\d)*$/, { timeout: 20_000 });
+  await page.screenshot({ path: '.tmp/watermarks-window.png' });
 
   // The source: each partition's lag, event-time clock and state — the ones without records idle.
   await node(page, 'read').click();

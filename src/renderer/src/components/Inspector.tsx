@@ -212,14 +212,14 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
         </p>
       ))}
       <LastError nodeId={node.id} />
+      {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
+      {node.type === 'window' && <WindowEventTime node={node} />}
       <NodeIdField node={node} />
       {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {(node.type === 'encoder' || carriesKafkaVideo(node)) && <Preview target={node.id} />}
       {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && <CaptureDevices node={node} />}
-      {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
-      {node.type === 'window' && <WindowEventTime node={node} />}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );
