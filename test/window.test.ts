@@ -31,19 +31,19 @@ interface WindowCase {
 
 /**
  * The reference: Flink's semantics written plainly, one event at a time, with none of the engine's code. The source
- * sends its watermark after each batch: the newest event time it has made (every event, not only the gifts the
- * filter keeps — in Flink the watermark is made at the source); the window's watermark is that minus its delay. A
- * window [s, s+size) is gone once s+size+lateness ≤ watermark.
+ * sends its clock after each batch of `batchSize` events: event i is made at startTime + i / rate (and dated up to
+ * jitterMs earlier), so after i events its clock is startTime + (i − 1) / rate, whatever the filter after it keeps
+ * (in Flink the watermark is made at the source). The window's watermark is that minus its delay. A window
+ * [s, s+size) is gone once s+size+lateness ≤ watermark.
  */
 function reference(events: Ev[], c: WindowCase) {
   const slide = c.slideMs ?? c.sizeMs;
   let clock = -Infinity;
-  let newest = -Infinity;
   const windows = new Map<string, { key: string; start: number; coins: number; gifts: number; max: number; top: Map<string, number> }>();
   const late: number[] = [];
   events.forEach((e, i) => {
-    if (i % SOURCE.batchSize === 0) clock = newest; // the source's watermark, sent behind the previous batch
-    newest = Math.max(newest, e.ts);
+    // The source's watermark, sent behind the previous batch.
+    if (i > 0 && i % SOURCE.batchSize === 0) clock = SOURCE.startTime + Math.floor((i - 1) * (1000 / SOURCE.rate));
     if (e.type !== 'gift') return;
     const wm = clock - c.watermarkDelayMs;
     const starts: number[] = [];

@@ -197,6 +197,10 @@ export class NodeRunner {
     this.setState('starting');
     try {
       this.instance = this.spec.create(this.config as never, this.ctx);
+      // A node that neither reacts to watermarks nor sends anything on is not sent them (a sink's queue would wake
+      // its consumer for nothing).
+      const wantsMarks = !!this.instance.onWatermark || this.chained.size > 0 || [...this.outputs.values()].some((qs) => qs.length > 0);
+      for (const { queue } of this.inputs) queue.wantsMarks = wantsMarks;
       await this.instance.open?.();
     } catch (err) {
       this.fail(err);
@@ -244,15 +248,24 @@ export class NodeRunner {
     return sent && this.busyUntil(sent);
   }
 
+  /** Where this node's watermarks go: chained runners, and the queues whose consumers want them (known once open). */
+  private markTargets: { links: NodeRunner[]; queues: BatchQueue[] } | undefined;
+
+  private targets(): { links: NodeRunner[]; queues: BatchQueue[] } {
+    return (this.markTargets ??= {
+      links: [...this.chained.values()].map((l) => l.runner),
+      queues: [...this.outputs.values()].flat().filter((q) => q.wantsMarks),
+    });
+  }
+
   /** Send a watermark down every wire leaving this node, behind what was sent before it. */
   private sendMark(mark: Watermark): Promise<void> | void {
-    let waits: Promise<void>[] | undefined;
-    for (const link of this.chained.values()) {
-      const w = link.runner.receiveMark(0, mark);
-      if (w) (waits ??= []).push(w);
-    }
-    for (const qs of this.outputs.values()) for (const q of qs) q.pushMark(mark);
-    if (waits) return waits.length === 1 ? waits[0] : Promise.all(waits).then(() => undefined);
+    const t = this.targets();
+    for (let i = 0; i < t.queues.length; i++) t.queues[i]!.pushMark(mark);
+    if (t.links.length === 0) return;
+    if (t.links.length === 1) return t.links[0]!.receiveMark(0, mark);
+    const waits = t.links.map((r) => r.receiveMark(0, mark)).filter((w): w is Promise<void> => !!w);
+    if (waits.length) return Promise.all(waits).then(() => undefined);
   }
 
   /**
@@ -264,7 +277,7 @@ export class NodeRunner {
     if (!next) return;
     const inst = this.instance;
     const delay = inst?.watermarkDelayMs ?? 0;
-    const onward = delay ? { ...next, time: next.time - delay } : next;
+    const onward = delay && (this.targets().links.length || this.targets().queues.length) ? { ...next, time: next.time - delay } : next;
     let r: Promise<void> | void = undefined;
     try {
       r = this.failed || !this.ctx.eventTime ? undefined : inst?.onWatermark?.(next);

@@ -27,6 +27,8 @@ export class BatchQueue {
   accepted = 0;
   /** Records discarded by a `drop` policy since the start. */
   dropped = 0;
+  /** The consumer has a use for watermarks (a window, or a node with outputs); a plain sink has none. */
+  wantsMarks = true;
   /** Called when data arrives or the queue closes (the consumer's wake-up). */
   onReady: () => void = () => undefined;
 
@@ -74,7 +76,7 @@ export class BatchQueue {
    * batches before it. A mark still queued behind no batch is replaced by the newer one (marks only move forward).
    */
   pushMark(mark: Watermark): void {
-    if (this.closed) return;
+    if (this.closed || !this.wantsMarks) return;
     const last = this.batches.length - 1;
     if (last >= this.head && this.marks[last] !== undefined) this.marks[last] = mark;
     else {

@@ -295,13 +295,14 @@ export default defineNode({
             }
           }
         },
-        /** The input's clock moved: the watermark follows it, `watermarkDelayMs` behind. */
-        advanceTo(clock: number, out: Rec[], releases: Hold[]): void {
+        /** The input's clock moved: the watermark follows it, `watermarkDelayMs` behind; true when windows are due. */
+        advanceTo(clock: number): boolean {
           const w = clock - cfg.watermarkDelayMs;
-          if (w <= watermark) return;
-          watermark = w;
-          if (watermark >= nextDue) advance(out, releases);
+          if (w > watermark) watermark = w;
+          return watermark >= nextDue;
         },
+        /** Fire and purge what the watermark has passed. */
+        advance,
         /** The watermark and the newest event time seen (for the metrics). */
         times: () => ({ watermark, newest: maxTs }),
         /** The input has ended: every open window fires. */
@@ -374,9 +375,10 @@ export default defineNode({
         onWatermark: clocked
           ? (mark) => {
               clock = mark;
+              if (!shared.advanceTo(mark.time)) return;
               const out: Rec[] = [];
               const releases: Hold[] = [];
-              shared.advanceTo(mark.time, out, releases);
+              shared.advance(out, releases);
               if (out.length) return ctx.emit('out', out, releases);
               for (const h of releases) h.release();
             }
