@@ -117,6 +117,8 @@ export default defineNode({
     const subscription = { topics: [...cfg.topics, ...(cfg.pattern ? [new RegExp(cfg.pattern)] : [])] as (string | RegExp)[], fromBeginning: cfg.start === 'earliest' };
     /** Set once reading has stopped: ends the periodic commits (the last one is made in close). */
     let stopCommitting: (() => void) | undefined;
+    /** Marks partitions idle (when idleTimeoutMs > 0), from the start of reading to the stop. */
+    let idleTimer: NodeJS.Timeout | undefined;
     const commit = async () => {
       const offsets = tracker.takeCommits();
       if (!offsets.length || !consumer) return;
@@ -160,7 +162,7 @@ export default defineNode({
         const c = consumer!;
         const timer = setInterval(() => void commit(), cfg.commitIntervalMs);
         // Partitions with no records for the idle timeout stop holding the watermark back.
-        const idleTimer =
+        idleTimer =
           cfg.idleTimeoutMs > 0
             ? setInterval(() => {
                 if (clocks.checkIdle()) void sendClock();
@@ -286,6 +288,7 @@ export default defineNode({
         stopCommitting = () => clearInterval(timer);
       },
       async close() {
+        clearInterval(idleTimer);
         // Let what was read be handled downstream (a bounded wait), commit it while still a member of the group (a
         // consumer that has left cannot commit), then leave.
         if (stopCommitting) {
