@@ -8,10 +8,10 @@
  * wire from the source): in Flink too the results depend on where watermarks fall between records, and the test
  * checks the watermark values themselves against its own per-partition minimum.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { kafkaClient } from '../src/engine/kafka/client';
-import { localCluster, type KafkaProfile } from '../src/engine/kafka/profiles';
-import type { MockCluster } from '../src/engine/kafka/mock';
+import type { KafkaProfile } from '../src/engine/kafka/profiles';
+import { localKafka } from './kafka-fixture';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
 import { builtinRegistry, createRegistry } from '../src/engine/registry';
 import { validateValue } from '../src/engine/load';
@@ -21,15 +21,8 @@ import type { MetricsTick } from '../src/shared/metrics';
 import { startFlow, wired, type WiredNode } from './helpers';
 import { z } from 'zod';
 
-let cluster: MockCluster;
-const profile = (): KafkaProfile => ({ name: 'local', local: true, brokers: cluster.brokers, clientId: 'test' });
-
-beforeAll(async () => {
-  cluster = await localCluster();
-});
-afterAll(async () => {
-  await cluster.stop();
-});
+const kafka = localKafka();
+const profile = (): KafkaProfile => kafka.profile();
 
 type Ev = { id: number; ts: number; room: string; type: string; coins?: number; user: string };
 
@@ -165,7 +158,7 @@ const inPartition = (p: number | number[], from: number, to: number) => EVENTS.s
 describe('windows over Kafka partitions read at uneven speeds (Flink’s per-partition watermarks)', () => {
   it('give exactly the windows and late records of the reference, one result per key, for tumbling and sliding windows with allowed lateness', async () => {
     const topic = 'uneven-gifts';
-    await cluster.createTopic(topic, PARTITIONS);
+    await kafka.cluster.createTopic(topic, PARTITIONS);
     const log: Entry[] = [];
     const registry = createRegistry([...builtinRegistry.all(), recorderSpec(log)]);
     const nodes: WiredNode[] = [
@@ -254,7 +247,7 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
 
   it('a partition that goes quiet holds the watermark until the idle timeout, then stops holding it back', async () => {
     const topic = 'quiet-partition';
-    await cluster.createTopic(topic, PARTITIONS);
+    await kafka.cluster.createTopic(topic, PARTITIONS);
     const IDLE_MS = 4000;
     const d = wired(
       'idle',

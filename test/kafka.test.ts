@@ -3,29 +3,21 @@
  * SASL/TLS, no CreateTopics — topics are made through its helper), with kcat as an independent client.
  */
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/kafka/client';
-import type { MockCluster } from '../src/engine/kafka/mock';
 import { OffsetTracker } from '../src/engine/kafka/offsets';
-import { localCluster, type KafkaProfile } from '../src/engine/kafka/profiles';
+import type { KafkaProfile } from '../src/engine/kafka/profiles';
+import { localKafka } from './kafka-fixture';
 import type { PipelineDocument } from '../src/shared/document';
 import { sleep, startFlow, wired, type WiredNode } from './helpers';
 
-let cluster: MockCluster;
-const profile = (): KafkaProfile => ({ name: 'local', local: true, brokers: cluster.brokers, clientId: 'test' });
-
-beforeAll(async () => {
-  // The `local` profile's cluster, which the nodes connect to; the tests reach it directly too.
-  cluster = await localCluster();
-});
-afterAll(async () => {
-  await cluster.stop();
-});
+const kafka = localKafka();
+const profile = (): KafkaProfile => kafka.profile();
 
 const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('kafka', nodes, wires);
 
 const kcat = (args: string[], input?: string) => {
-  const r = spawnSync('kcat', ['-b', cluster.bootstrap, ...args], { input, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync('kcat', ['-b', kafka.cluster.bootstrap, ...args], { input, encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) throw new Error(`kcat ${args.join(' ')}: ${r.stderr}`);
   return r.stdout;
 };
@@ -59,7 +51,7 @@ async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Prom
 
 describe('Kafka source and sink with an independent client (kcat)', () => {
   it('reads what kcat produced and writes what kcat reads: keys, headers and values byte-exact', async () => {
-    await cluster.createTopic('chat-in', 2);
+    await kafka.cluster.createTopic('chat-in', 2);
     const lines = Array.from({ length: 50 }, (_, i) => `room-${i % 3}\t${JSON.stringify({ seq: i, text: `héllo ${i}`, room: `room-${i % 3}` })}`);
     kcat(['-P', '-t', 'chat-in', '-K', '\t', '-H', 'origin=kcat'], lines.join('\n') + '\n');
     const d = doc(
@@ -105,9 +97,9 @@ describe('Kafka source and sink with an independent client (kcat)', () => {
 
 describe('poison records', () => {
   it('go to the dead-letter topic with headers naming the node, the error and where they came from; the rest flow', async () => {
-    await cluster.createTopic('gifts', 1);
+    await kafka.cluster.createTopic('gifts', 1);
     // (One partition, so that the dead letters read back in the order they were written.)
-    await cluster.createTopic('gifts-dlq', 1);
+    await kafka.cluster.createTopic('gifts-dlq', 1);
     kcat(['-P', '-t', 'gifts'], ['{"coins":1}', 'not json {', '{"coins":2}', '{"coins":3'].join('\n') + '\n');
     const d = doc(
       [
@@ -133,9 +125,9 @@ describe('poison records', () => {
 
 describe('records a node downstream cannot handle', () => {
   it('an expression error in an operator and a record a sink cannot send go to the source’s dead-letter topic, naming the node; all is committed', async () => {
-    await cluster.createTopic('tips', 1);
-    await cluster.createTopic('tips-out', 1);
-    await cluster.createTopic('tips-dlq', 1);
+    await kafka.cluster.createTopic('tips', 1);
+    await kafka.cluster.createTopic('tips-out', 1);
+    await kafka.cluster.createTopic('tips-dlq', 1);
     kcat(['-P', '-t', 'tips', '-K', '|'], ['a|{"coins":"5"}', 'b|{"coins":"abc"}', 'c|{"coins":"7","p":"x"}', 'd|{"coins":"9"}'].join('\n') + '\n');
     const d = doc(
       [
@@ -166,7 +158,7 @@ describe('records a node downstream cannot handle', () => {
 
 describe('at least once through a window', () => {
   it('a batch of records is committed only when every window it fed has written its result', async () => {
-    await cluster.createTopic('likes-ts', 1);
+    await kafka.cluster.createTopic('likes-ts', 1);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     const t0 = 1_800_000_000_000;
@@ -207,7 +199,7 @@ describe('at least once through the archive', () => {
     const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    await cluster.createTopic('to-archive', 1);
+    await kafka.cluster.createTopic('to-archive', 1);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     const send = (from: number, n: number) => producer.send({ topic: 'to-archive', messages: Array.from({ length: n }, (_, k) => ({ value: JSON.stringify({ n: from + k, ts: 1_800_000_000_000 }) })) });
@@ -247,7 +239,7 @@ describe('where a source starts', () => {
   // (The mock cluster answers a ListOffsets by time with the partition's end, as a broker without a time index would;
   // the source checks the answer against the records' timestamps and finds the offset itself.)
   it('start: timestamp reads from the first record at or after that time; latest only what comes after it joined', async () => {
-    await cluster.createTopic('history', 1);
+    await kafka.cluster.createTopic('history', 1);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     const t0 = Date.now() - 60_000;
@@ -269,7 +261,7 @@ describe('where a source starts', () => {
 
 describe('consumer groups', () => {
   it('two members of one group split the partitions: both get some, and together they read every record', async () => {
-    await cluster.createTopic('likes', 4);
+    await kafka.cluster.createTopic('likes', 4);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     await producer.send({ topic: 'likes', messages: Array.from({ length: 400 }, (_, i) => ({ key: `u${i}`, value: JSON.stringify({ i }) })) });
@@ -416,13 +408,13 @@ describe('broker loss', () => {
 
 describe('a consumer kafkajs gives up on', () => {
   it('a broker error kafkajs deems not retriable (INVALID_REQUEST to SyncGroup): the source says so, starts reading again by itself, and reads everything', async () => {
-    await cluster.createTopic('restarts', 2);
+    await kafka.cluster.createTopic('restarts', 2);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     await producer.send({ topic: 'restarts', messages: Array.from({ length: 500 }, (_, i) => ({ key: `k${i % 7}`, value: JSON.stringify({ seq: i }) })) });
     await producer.disconnect();
     // The group's first SyncGroup is answered INVALID_REQUEST (42): kafkajs crashes the consumer and does not restart it.
-    await cluster.failRequests(14, 42, 1);
+    await kafka.cluster.failRequests(14, 42, 1);
     const { flow, errors, ticks } = await startFlow(doc([{ id: 'in', type: 'kafka-source', config: { topics: ['restarts'], group: 'restarts' } }, { id: 'out', type: 'debug' }], ['in.out>out.in']), 100);
     try {
       await until(() => ticks.at(-1)?.nodes.out?.recordsIn === 500, 30_000);
@@ -441,8 +433,8 @@ describe('a runner killed outright', () => {
     const { spawn } = await import('node:child_process');
     const { ROOT } = await import('./helpers');
     const dir = mkdtempSync(join(tmpdir(), 'sluice-kill-'));
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ kafka: { profiles: { ext: { brokers: cluster.brokers } } } }));
-    await cluster.createTopic('orders', 2);
+    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ kafka: { profiles: { ext: { brokers: kafka.cluster.brokers } } } }));
+    await kafka.cluster.createTopic('orders', 2);
     const N = 2000;
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
@@ -500,7 +492,7 @@ describe('the topic browser, through the studio API', () => {
     const { ROOT } = await import('./helpers');
     const { api, close } = createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')) });
     try {
-      await cluster.createTopic('browse', 2);
+      await kafka.cluster.createTopic('browse', 2);
       const producer = kafkaClient(profile()).producer();
       await producer.connect();
       // Partition 0: ten JSON events a minute apart in event time (message timestamps), then one binary value.
@@ -510,7 +502,7 @@ describe('the topic browser, through the studio API', () => {
 
       expect(await api.kafkaProfiles()).toContainEqual({ name: 'local', brokers: [], local: true, tls: false });
       const test = await api.kafkaTestConnection('local');
-      expect(test).toMatchObject({ ok: true, brokers: cluster.brokers });
+      expect(test).toMatchObject({ ok: true, brokers: kafka.cluster.brokers });
       expect((await api.kafkaTestConnection('nowhere')).message).toMatch(/^could not connect with profile "nowhere": no Kafka connection profile "nowhere"/);
 
       const topics = await api.kafkaTopics('local');
@@ -570,7 +562,7 @@ describe('video over Kafka', () => {
     const { tmpdir } = await import('node:os');
     const { ffprobe } = await import('../src/engine/media/ffmpeg');
     const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-video-'));
-    await cluster.createTopic('live-video', 1);
+    await kafka.cluster.createTopic('live-video', 1);
     const publisher = doc(
       [
         { id: 'cam', type: 'test-pattern', config: { width: 320, height: 240, rate: 30 } },
