@@ -30,6 +30,18 @@ describe('sluice CLI', () => {
     expect(JSON.parse(j.stdout).issues).toHaveLength(12);
   });
 
+  it('validate: a warning (results per partition keyed by something else) is printed with its place; the file is valid, exit 0', () => {
+    const demo = JSON.parse(readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8')) as { nodes: { id: string; config: Record<string, unknown> }[] };
+    demo.nodes.find((n) => n.id === 'coins-per-second')!.config.scope = 'partition';
+    demo.nodes.find((n) => n.id === 'gifts-by-room')!.config.key = 'user';
+    const file = join(tmp(), 'partial.json');
+    writeFileSync(file, JSON.stringify(demo, null, 2));
+    const r = sluice('validate', file);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`${file}: valid (1 warning(s))\n`);
+    expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+ warning: /nodes/10/config/scope node "coins-per-second": scope "partition": results are per Kafka partition, and key-by "gifts-by-room" keys by \`user\``));
+  });
+
   it('validate: a missing file is a clear error', () => {
     const r = sluice('validate', '/nonexistent/p.json');
     expect(r.status).toBe(2);
