@@ -277,14 +277,13 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
     // Partitions 0 and 1 go on (a record each every 100 ms, 25 ms of event time apart); partition 2 goes quiet at
     // 2.99 s of event time.
     let k = 0;
-    let ticking = true;
-    const ticker = (async () => {
-      while (ticking) {
-        await send([ev(300 + k, 0, t0 + 3000 + k * 25), ev(301 + k, 1, t0 + 3000 + k * 25)]);
-        k += 2;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    })();
+    let sending = Promise.resolve();
+    // A producer at ten records a second per partition: the pace of the traffic, not a wait.
+    const ticker = setInterval(() => {
+      const at = k;
+      sending = sending.then(() => send([ev(300 + at, 0, t0 + 3000 + at * 25), ev(301 + at, 1, t0 + 3000 + at * 25)]));
+      k += 2;
+    }, 100);
     try {
       await vi.waitFor(() => expect(read.stats.recordsOut).toBeGreaterThan(310), { timeout: 20_000, interval: 50 });
       const now = run.flow.tick();
@@ -307,8 +306,8 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
       await vi.waitFor(() => expect(run.flow.tick().nodes.read!.eventTime!.partitions![`${topic}/2`]!.idle).toBe(false), { timeout: 20_000, interval: 50 });
       expect(run.flow.tick().nodes.win!.eventTime!.idle).toBeUndefined();
     } finally {
-      ticking = false;
-      await ticker;
+      clearInterval(ticker);
+      await sending;
     }
     await run.flow.stop();
     expect(run.errors).toEqual([]);
