@@ -14,11 +14,11 @@
  * `scope: all` (the default) gives one result per key and window, whatever partitions the key's records came from.
  * `scope: partition` keeps windows and a watermark per Kafka partition the records came from (`_kafka`): one result
  * per key, window and partition — for keys that live on one partition (the topic keyed by the window's key), and
- * what consumer-group workers need. In a worker run (`sluice run --worker`) that state is checkpointed per partition to the workers' store; the
- * records' acknowledgements are released once a checkpoint holding them is saved (and every result emitted before
- * it has been acknowledged), so the source commits past records still in open windows; a worker that receives the
- * partition restores the state and skips the records before its offset. A stopping worker saves its windows
- * instead of firing them: the next owner goes on with them.
+ * what consumer-group workers need. In a worker run (`sluice run --worker`) that state is checkpointed per
+ * partition to the workers' store; the records' acknowledgements are released once a checkpoint holding them is
+ * saved (and every result emitted before it has been acknowledged), so the source commits past records still in
+ * open windows; a worker that receives the partition restores the state and skips the records before its offset. A
+ * stopping worker saves its windows instead of firing them: the next owner goes on with them.
  */
 import { z } from 'zod';
 import { defineNode, type Hold, type Rec, type Watermark } from '../../spec';
@@ -584,8 +584,6 @@ function forEachPartitionRun(batch: Rec[], fn: (origin: KafkaOrigin | undefined,
   }
 }
 
-const known = (t: number): number | undefined => (Number.isFinite(t) ? t : undefined);
-
 /**
  * The window's watermark figures: of its one set of windows, or of the partitions' (the lowest watermark, the
  * newest event), with what holds the input's clock back and which partitions upstream are idle.
@@ -601,8 +599,8 @@ function windowTimes(sets: [string, { times(): { watermark: number; newest: numb
   }
   if (!sets.length) return undefined;
   const m: EventTimeMetrics = {};
-  if (known(watermark) !== undefined) m.watermark = watermark;
-  if (known(newest) !== undefined) m.newest = newest;
+  if (Number.isFinite(watermark)) m.watermark = watermark;
+  if (Number.isFinite(newest)) m.newest = newest;
   if (m.watermark !== undefined && m.newest !== undefined) m.trailMs = Math.max(0, m.newest - m.watermark);
   const heldBy = clock?.heldBy ?? (lowest ? lowest.replace('\u0000', '/') : undefined);
   if (heldBy) m.heldBy = heldBy;
