@@ -186,3 +186,41 @@ describe('a window with scope "partition" warns when its results may be partial'
     expect(loadDocumentText(doc('all', 'user', undefined)).issues).toEqual([]);
   });
 });
+
+describe('a window reading event time from another field than its Kafka source makes watermarks from', () => {
+  const doc = (sourceTime: string | undefined, windowTime: string | undefined, withMap: boolean) =>
+    JSON.stringify({
+      version: 1,
+      name: 'time fields',
+      nodes: [
+        { id: 'read', type: 'kafka-source', position: { x: 0, y: 0 }, config: { topics: ['t'], ...(sourceTime ? { timeField: sourceTime } : {}) } },
+        ...(withMap ? [{ id: 'shape', type: 'map', position: { x: 0, y: 0 }, config: { expression: '{"at": time, "n": 1}' } }] : []),
+        { id: 'win', type: 'window', position: { x: 0, y: 0 }, config: windowTime ? { timeField: windowTime } : {} },
+      ],
+      edges: withMap
+        ? [
+            { id: 'a', from: { node: 'read', port: 'out' }, to: { node: 'shape', port: 'in' } },
+            { id: 'b', from: { node: 'shape', port: 'out' }, to: { node: 'win', port: 'in' } },
+          ]
+        : [{ id: 'a', from: { node: 'read', port: 'out' }, to: { node: 'win', port: 'in' } }],
+    });
+
+  it('warns, naming both fields and the field to set; the pipeline still runs', () => {
+    const r = loadDocumentText(doc(undefined, 'time', false));
+    expect(r.ok).toBe(true);
+    expect(r.issues.map((i) => ({ severity: i.severity, pointer: i.pointer, nodeId: i.nodeId, message: i.message }))).toEqual([
+      {
+        severity: 'warning',
+        pointer: '/nodes/1/config/timeField',
+        nodeId: 'win',
+        message: 'the window reads event time from "time", but Kafka source "read" makes its watermark from "ts": set the source\'s timeField to "time", or the watermark runs on other times than the windows',
+      },
+    ]);
+  });
+
+  it('is quiet when they agree, or when a map between them may set the field', () => {
+    expect(loadDocumentText(doc('time', 'time', false)).issues).toEqual([]);
+    expect(loadDocumentText(doc(undefined, undefined, false)).issues).toEqual([]);
+    expect(loadDocumentText(doc(undefined, 'at', true)).issues).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@ import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './docume
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from './json-source';
 import { builtinRegistry, type NodeRegistry } from './registry';
 import { mediaGroupProblems } from './media/group';
-import { partitionScopeWarnings } from './partition-scope';
+import { eventTimeWarnings } from './event-time-lint';
 import type { NodeSpec } from './spec';
 
 export interface ResolvedNode {
@@ -261,7 +261,7 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
   }
   if (issues.length) return { ok: false, issues };
   // Warnings: the pipeline runs, but what it computes may not be what its author means.
-  issues.push(...partitionScopeWarnings(pipeline));
+  issues.push(...eventTimeWarnings(pipeline));
   return { ok: true, issues, doc, pipeline };
 }
 

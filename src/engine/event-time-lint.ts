@@ -1,7 +1,11 @@
 /**
- * A window with `scope: partition` gives one result per key, window and Kafka partition. That is one result per key
- * only where every record of a key is on one partition: the topic is keyed by what the window groups by. Warn when
- * that is not known to hold, so partial sums are never a silent surprise.
+ * Warnings about event time, where a pipeline runs but would compute something its author does not mean:
+ * - A window with `scope: partition` gives one result per key, window and Kafka partition. That is one result per
+ *   key only where every record of a key is on one partition: the topic is keyed by what the window groups by. Warn
+ *   when that is not known to hold, so partial sums are never a silent surprise.
+ * - A Kafka source makes its watermark from its `timeField`; a window reads event time from its own. Where nothing
+ *   between them could move the time (no `map`), the two must name the same field, or the watermark runs on other
+ *   times than the windows (records without the field count with their Kafka timestamp).
  */
 import type { ValidationIssue } from '../shared/validation';
 import type { ResolvedNode, ResolvedPipeline } from './load';
@@ -49,7 +53,53 @@ function keyIsMessageKey(pipeline: ResolvedPipeline, key: string, sources: Resol
   return { ok, topics };
 }
 
-export function partitionScopeWarnings(pipeline: ResolvedPipeline): ValidationIssue[] {
+const pointer = (pipeline: ResolvedPipeline, id: string, field: string): string => `/nodes/${pipeline.doc.nodes.findIndex((d) => d.id === id)}/config/${field}`;
+
+/** The Kafka sources upstream of `id` reached without passing a `map` (which could set the time field). */
+function unmappedSources(pipeline: ResolvedPipeline, id: string): ResolvedNode[] {
+  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  const found = new Set<ResolvedNode>();
+  const seen = new Set<string>();
+  const walk = (at: string): void => {
+    if (seen.has(at)) return;
+    seen.add(at);
+    for (const e of pipeline.doc.edges.filter((x) => x.to.node === at)) {
+      const n = byId.get(e.from.node);
+      if (!n || n.spec.type === 'map') continue;
+      if (n.spec.type === 'kafka-source') found.add(n);
+      walk(n.id);
+    }
+  };
+  walk(id);
+  return [...found];
+}
+
+function timeFieldWarnings(pipeline: ResolvedPipeline): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  for (const n of pipeline.nodes) {
+    if (n.spec.type !== 'window') continue;
+    const field = String(cfg(n).timeField ?? 'ts');
+    for (const s of unmappedSources(pipeline, n.id)) {
+      const theirs = String(cfg(s).timeField ?? 'ts');
+      if (theirs === field) continue;
+      issues.push({
+        code: 'config',
+        severity: 'warning',
+        pointer: pointer(pipeline, n.id, 'timeField'),
+        nodeId: n.id,
+        message: `the window reads event time from "${field}", but Kafka source "${s.id}" makes its watermark from "${theirs}": set the source's timeField to "${field}", or the watermark runs on other times than the windows`,
+      });
+    }
+  }
+  return issues;
+}
+
+/** Every event-time warning of a resolved pipeline. */
+export function eventTimeWarnings(pipeline: ResolvedPipeline): ValidationIssue[] {
+  return [...partitionScopeWarnings(pipeline), ...timeFieldWarnings(pipeline)];
+}
+
+function partitionScopeWarnings(pipeline: ResolvedPipeline): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   for (const n of pipeline.nodes) {
     if (n.spec.type !== 'window' || cfg(n).scope !== 'partition') continue;
@@ -60,7 +110,7 @@ export function partitionScopeWarnings(pipeline: ResolvedPipeline): ValidationIs
       issues.push({
         code: 'config',
         severity: 'warning',
-        pointer: `/nodes/${pipeline.doc.nodes.findIndex((d) => d.id === n.id)}/config/scope`,
+        pointer: pointer(pipeline, n.id, 'scope'),
         nodeId: n.id,
         message: `scope "partition": results are per Kafka partition, and ${why}: a key whose records are on several partitions gets a partial result from each. Use scope "all" for one result per key, or key the topic by the window's key`,
       });
