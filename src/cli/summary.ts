@@ -7,9 +7,18 @@ import type { NodeTypeInfo } from '../shared/spec';
 const si = (n: number): string =>
   n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(1);
 
+/** A window's watermark in a few words: how far it trails the newest event, or what it still waits for. */
+function watermarkPart(id: string, e: NonNullable<MetricsTick['nodes'][string]['eventTime']>): string {
+  const idle = e.idle?.length ? `, ${e.idle.length} idle partition(s)` : '';
+  if (e.watermark === undefined) return `${id} no watermark yet${e.heldBy ? ` (waiting for ${e.heldBy}${idle})` : ''}`;
+  const trail = e.trailMs === undefined ? '' : ` −${e.trailMs < 10_000 ? `${Math.round(e.trailMs)} ms` : `${(e.trailMs / 1000).toFixed(0)} s`}`;
+  return `${id} wm${trail}${e.heldBy || idle ? ` (held by ${e.heldBy ?? '—'}${idle})` : ''}`;
+}
+
 /**
- * Sources' output and sinks' input rates since `prev` (counted, not sampled, so bursty windows average out),
- * errors, the fullest queue and the worst back pressure of the last tick. Without `prev`, totals since the start.
+ * Sources' output and sinks' input rates since `prev` (counted, not sampled, so bursty windows average out), each
+ * window's watermark, errors, the fullest queue and the worst back pressure of the last tick. Without `prev`,
+ * totals since the start.
  */
 export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, typesByNode: Map<string, NodeTypeInfo>): string {
   const secs = Math.max((tick.elapsedMs - (prev?.elapsedMs ?? 0)) / 1000, 1e-3);
@@ -27,6 +36,7 @@ export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, ty
         parts.push(`${id} ${d.frames} frames ${d.fps.toFixed(0)} fps ${d.bitrateKbps === undefined ? '' : `${si(d.bitrateKbps)} kbit/s `}${d.speed.toFixed(2)}× ${d.encoder ?? ''}${d.dropped ? ` dropped ${d.dropped} (${d.dropLevel})` : ''}`.trimEnd());
     } else if (info?.inputs.length === 0) parts.push(`${id}→${fmt(m.recordsOut, p?.recordsOut)}`);
     else if (info?.outputs.length === 0) parts.push(`${id}←${fmt(m.recordsIn, p?.recordsIn)}`);
+    if (m.eventTime && !m.eventTime.partitions) parts.push(watermarkPart(id, m.eventTime));
     if (m.state === 'error') parts.push(`${id} ERROR`);
   }
   let fullest = '';
