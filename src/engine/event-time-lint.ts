@@ -13,33 +13,42 @@ import type { ResolvedNode, ResolvedPipeline } from './load';
 const cfg = (n: ResolvedNode): Record<string, unknown> => n.config as Record<string, unknown>;
 const same = (a: unknown, b: unknown): boolean => typeof a === 'string' && typeof b === 'string' && a.trim() === b.trim();
 
+/**
+ * Visit every node upstream of `id`, on every path, carrying a state along the path: `step` gives the state past a
+ * node, or undefined to go no further that way. Each node is visited once per state.
+ */
+function walkUpstream<S extends string | boolean>(pipeline: ResolvedPipeline, id: string, start: S, step: (n: ResolvedNode, s: S) => S | undefined): void {
+  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const walk = (at: string, state: S): void => {
+    for (const e of pipeline.doc.edges) {
+      const n = e.to.node === at ? byId.get(e.from.node) : undefined;
+      const visit = n && `${n.id}\u0000${String(state)}`;
+      if (!n || seen.has(visit!)) continue;
+      seen.add(visit!);
+      const next = step(n, state);
+      if (next !== undefined) walk(n.id, next);
+    }
+  };
+  walk(id, start);
+}
+
 /** The key-by nodes setting `field` nearest upstream of `id` on each path, and the Kafka sources upstream. */
 function upstream(pipeline: ResolvedPipeline, id: string, field: string): { keyBys: ResolvedNode[]; sources: ResolvedNode[]; unkeyed: boolean } {
-  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
   const keyBys = new Set<ResolvedNode>();
   const sources = new Set<ResolvedNode>();
   let unkeyed = false;
-  const seen = new Set<string>();
-  const walk = (at: string, keyed: boolean): void => {
-    const visit = `${at}\u0000${keyed}`;
-    if (seen.has(visit)) return;
-    seen.add(visit);
-    for (const e of pipeline.doc.edges.filter((x) => x.to.node === at)) {
-      const n = byId.get(e.from.node);
-      if (!n) continue;
-      let k = keyed;
-      if (!k && n.spec.type === 'key-by' && cfg(n).field === field) {
-        keyBys.add(n);
-        k = true;
-      }
-      if (n.spec.type === 'kafka-source') {
-        sources.add(n);
-        if (!k) unkeyed = true;
-      }
-      walk(n.id, k);
+  walkUpstream<boolean>(pipeline, id, false, (n, keyed) => {
+    if (!keyed && n.spec.type === 'key-by' && cfg(n).field === field) {
+      keyBys.add(n);
+      keyed = true;
     }
-  };
-  walk(id, false);
+    if (n.spec.type === 'kafka-source') {
+      sources.add(n);
+      if (!keyed) unkeyed = true;
+    }
+    return keyed;
+  });
   return { keyBys: [...keyBys], sources: [...sources], unkeyed };
 }
 
@@ -57,20 +66,12 @@ const pointer = (pipeline: ResolvedPipeline, id: string, field: string): string 
 
 /** The Kafka sources upstream of `id` reached without passing a `map` (which could set the time field). */
 function unmappedSources(pipeline: ResolvedPipeline, id: string): ResolvedNode[] {
-  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
   const found = new Set<ResolvedNode>();
-  const seen = new Set<string>();
-  const walk = (at: string): void => {
-    if (seen.has(at)) return;
-    seen.add(at);
-    for (const e of pipeline.doc.edges.filter((x) => x.to.node === at)) {
-      const n = byId.get(e.from.node);
-      if (!n || n.spec.type === 'map') continue;
-      if (n.spec.type === 'kafka-source') found.add(n);
-      walk(n.id);
-    }
-  };
-  walk(id);
+  walkUpstream<boolean>(pipeline, id, true, (n) => {
+    if (n.spec.type === 'map') return undefined;
+    if (n.spec.type === 'kafka-source') found.add(n);
+    return true;
+  });
   return [...found];
 }
 

@@ -96,10 +96,9 @@ export class PartitionClocks {
       if (c.idle) idleParts.push(`${this.nodeId} ${c.label}`);
       else if (!min || c.time < min.time) min = c;
     }
-    const time = Math.max(this.sent.time, min ? min.time : this.sent.time);
-    const mark: Watermark = { time, idle: this.parts.size > 0 && !min };
     return {
-      ...mark,
+      time: Math.max(this.sent.time, min ? min.time : this.sent.time),
+      idle: this.parts.size > 0 && !min,
       ...(min ? { heldBy: `${this.nodeId} ${min.label}` } : {}),
       ...(idleParts.length ? { idleParts } : {}),
     };

@@ -277,7 +277,8 @@ export class NodeRunner {
     if (!next) return;
     const inst = this.instance;
     const delay = inst?.watermarkDelayMs ?? 0;
-    const onward = delay && (this.targets().links.length || this.targets().queues.length) ? { ...next, time: next.time - delay } : next;
+    const targets = this.targets();
+    const onward = delay && (targets.links.length || targets.queues.length) ? { ...next, time: next.time - delay } : next;
     let r: Promise<void> | void = undefined;
     try {
       r = this.failed || !this.ctx.eventTime ? undefined : inst?.onWatermark?.(next);
