@@ -17,7 +17,10 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(import.meta.dirname, 'src/renderer'),
-    build: { minify: process.env.SLUICE_NO_MINIFY ? false : undefined, rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') } },
+    build: {
+      minify: process.env.SLUICE_NO_MINIFY ? false : undefined,
+      rollupOptions: { input: resolve(import.meta.dirname, 'src/renderer/index.html') },
+    },
     plugins: [react()],
   },
 });

@@ -6,9 +6,26 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const NODE_BUILTINS = ['node:*'];
-const BARE_BUILTINS = ['fs', 'fs/promises', 'path', 'os', 'http', 'https', 'net', 'child_process', 'crypto', 'stream', 'events', 'util', 'worker_threads'];
+const BARE_BUILTINS = [
+  'fs',
+  'fs/promises',
+  'path',
+  'os',
+  'http',
+  'https',
+  'net',
+  'child_process',
+  'crypto',
+  'stream',
+  'events',
+  'util',
+  'worker_threads',
+];
 const layer = (message, groups, bare = []) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: groups, message }], paths: bare.map((name) => ({ name, message })) }],
+  'no-restricted-imports': [
+    'error',
+    { patterns: [{ group: groups, message }], paths: bare.map((name) => ({ name, message })) },
+  ],
 });
 
 export default tseslint.config(
@@ -24,15 +41,40 @@ export default tseslint.config(
   },
   {
     files: ['src/shared/**'],
-    rules: layer('Bad layering: src/shared is pure contracts; it imports nothing of ours, and no Node, DOM, Electron or React.', [
-      '**/engine/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/host/**', '**/cli/**', 'electron', 'react', 'react-dom', ...NODE_BUILTINS,
-    ], BARE_BUILTINS),
+    rules: layer(
+      'Bad layering: src/shared is pure contracts; it imports nothing of ours, and no Node, DOM, Electron or React.',
+      [
+        '**/engine/**',
+        '**/main/**',
+        '**/preload/**',
+        '**/renderer/**',
+        '**/host/**',
+        '**/cli/**',
+        'electron',
+        'react',
+        'react-dom',
+        ...NODE_BUILTINS,
+      ],
+      BARE_BUILTINS,
+    ),
   },
   {
     files: ['src/engine/**'],
-    rules: layer('Bad layering: the engine runs anywhere Node does; it never imports Electron, React, the renderer or its adapters.', [
-      '**/main/**', '**/preload/**', '**/renderer/**', '**/host/**', '**/cli/**', 'electron', 'react', 'react-dom', '@xyflow/*', 'recharts',
-    ]),
+    rules: layer(
+      'Bad layering: the engine runs anywhere Node does; it never imports Electron, React, the renderer or its adapters.',
+      [
+        '**/main/**',
+        '**/preload/**',
+        '**/renderer/**',
+        '**/host/**',
+        '**/cli/**',
+        'electron',
+        'react',
+        'react-dom',
+        '@xyflow/*',
+        'recharts',
+      ],
+    ),
   },
   {
     files: ['src/renderer/**'],
@@ -40,15 +82,22 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      ...layer('Bad layering: the renderer talks to the engine only through StudioApi (src/shared); no engine, Node or Electron.', [
-        '**/engine/**', '**/main/**', '**/preload/**', '**/host/**', '**/cli/**', 'electron', 'ws', ...NODE_BUILTINS,
-      ], BARE_BUILTINS),
+      ...layer(
+        'Bad layering: the renderer talks to the engine only through StudioApi (src/shared); no engine, Node or Electron.',
+        ['**/engine/**', '**/main/**', '**/preload/**', '**/host/**', '**/cli/**', 'electron', 'ws', ...NODE_BUILTINS],
+        BARE_BUILTINS,
+      ),
     },
   },
   {
     files: ['src/host/**', 'src/cli/**'],
     rules: layer('Bad layering: the web host and the CLI never import Electron, the renderer or each other.', [
-      'electron', '**/main/**', '**/preload/**', '**/renderer/**', 'react', 'react-dom',
+      'electron',
+      '**/main/**',
+      '**/preload/**',
+      '**/renderer/**',
+      'react',
+      'react-dom',
     ]),
   },
   {
@@ -59,8 +108,19 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Use the typed port in src/main/ipc-port.ts.' }],
-          patterns: [{ group: ['**/renderer/**', '**/host/**', '**/cli/**', 'react'], message: 'Bad layering: main hosts the engine; it never imports the renderer or the other adapters.' }],
+          paths: [
+            {
+              name: 'electron',
+              importNames: ['ipcMain', 'ipcRenderer'],
+              message: 'Use the typed port in src/main/ipc-port.ts.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['**/renderer/**', '**/host/**', '**/cli/**', 'react'],
+              message: 'Bad layering: main hosts the engine; it never imports the renderer or the other adapters.',
+            },
+          ],
         },
       ],
     },

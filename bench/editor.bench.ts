@@ -31,7 +31,13 @@ interface Phase {
 async function measure(page: Page, act: () => Promise<void>, frames = false): Promise<Phase> {
   await page.evaluate((countFrames) => {
     // (A property, not a named local: the TypeScript loader would wrap a named function in a helper the page lacks.)
-    const w = window as unknown as { __from: number; __frames: number; __counting: boolean; __phase: number; __tick: (phase: number) => void };
+    const w = window as unknown as {
+      __from: number;
+      __frames: number;
+      __counting: boolean;
+      __phase: number;
+      __tick: (phase: number) => void;
+    };
     w.__from = performance.now();
     w.__frames = 0;
     w.__counting = countFrames;
@@ -46,7 +52,12 @@ async function measure(page: Page, act: () => Promise<void>, frames = false): Pr
   }, frames);
   await act();
   return page.evaluate(() => {
-    const w = window as unknown as { __from: number; __frames: number; __counting: boolean; __long: { start: number; dur: number }[] };
+    const w = window as unknown as {
+      __from: number;
+      __frames: number;
+      __counting: boolean;
+      __long: { start: number; dur: number }[];
+    };
     w.__counting = false;
     const secs = (performance.now() - w.__from) / 1000;
     const tasks = w.__long.filter((t) => t.start >= w.__from);
@@ -62,7 +73,9 @@ async function measure(page: Page, act: () => Promise<void>, frames = false): Pr
 function heapAfterGc(page: Page): Promise<number> {
   return page.evaluate(() => {
     (window as unknown as { gc?: () => void }).gc?.();
-    return Math.round(((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576);
+    return Math.round(
+      ((performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0) / 1048576,
+    );
   });
 }
 
@@ -90,8 +103,12 @@ async function main(): Promise<void> {
       await page.getByRole('button', { name: 'Open…' }).click();
       const t0 = Date.now();
       await page.getByRole('button', { name: 'Open large.json', exact: true }).click();
-      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n, doc.nodes.length, { timeout: 60_000 });
-      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n, doc.edges.length, { timeout: 60_000 });
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__node').length === n, doc.nodes.length, {
+        timeout: 60_000,
+      });
+      await page.waitForFunction((n) => document.querySelectorAll('.react-flow__edge').length === n, doc.edges.length, {
+        timeout: 60_000,
+      });
       openMs = Date.now() - t0;
       await page.waitForTimeout(500);
     });
@@ -114,9 +131,14 @@ async function main(): Promise<void> {
     await cdp?.send('Profiler.enable');
     await cdp?.send('Profiler.start');
     // SLUICE_BENCH_TRACE=file.json: a Chrome trace of panning and zooming (open in chrome://tracing or Perfetto).
-    if (process.env.SLUICE_BENCH_TRACE && !process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'] });
+    if (process.env.SLUICE_BENCH_TRACE && !process.env.SLUICE_BENCH_TRACE_CLOSE)
+      await browser.startTracing(page, {
+        path: process.env.SLUICE_BENCH_TRACE,
+        categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline'],
+      });
     /** Where the view is: the canvas viewport's translation. */
-    const viewport = () => page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform));
+    const viewport = () =>
+      page.evaluate(() => new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform));
     const beforePan = await viewport();
     let panMoved = 0;
     const pan = await measure(
@@ -151,14 +173,26 @@ async function main(): Promise<void> {
     // Close up: zoomed in on a group of nodes until its wires show live figures, refreshed at 4 Hz.
     const target = (await page.locator('.react-flow__node[data-id="by-room-2"]').boundingBox())!;
     await page.mouse.move(target.x + target.width / 2, target.y + target.height / 2);
-    for (let i = 0; i < 40 && (await page.evaluate(() => document.querySelectorAll('[data-testid^="edge-rate-"]').length)) === 0; i++) {
+    for (
+      let i = 0;
+      i < 40 && (await page.evaluate(() => document.querySelectorAll('[data-testid^="edge-rate-"]').length)) === 0;
+      i++
+    ) {
       await page.mouse.wheel(0, -120);
       await page.waitForTimeout(60);
     }
     await page.waitForTimeout(600);
     const closeLabels = await page.evaluate(() => document.querySelectorAll('[data-testid^="edge-rate-"]').length);
     const closeNodes = await page.evaluate(() => document.querySelectorAll('.node:not(.overview)').length);
-    if (process.env.SLUICE_BENCH_TRACE_CLOSE) await browser.startTracing(page, { path: process.env.SLUICE_BENCH_TRACE, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', ...(process.env.SLUICE_BENCH_TRACE_MORE ? ['cc', 'toplevel', 'blink', 'v8', 'scheduler'] : [])] });
+    if (process.env.SLUICE_BENCH_TRACE_CLOSE)
+      await browser.startTracing(page, {
+        path: process.env.SLUICE_BENCH_TRACE,
+        categories: [
+          'devtools.timeline',
+          'disabled-by-default-devtools.timeline',
+          ...(process.env.SLUICE_BENCH_TRACE_MORE ? ['cc', 'toplevel', 'blink', 'v8', 'scheduler'] : []),
+        ],
+      });
     const close = await measure(page, () => page.waitForTimeout(PHASE_MS));
     const closePan = await measure(
       page,
@@ -176,8 +210,10 @@ async function main(): Promise<void> {
       true,
     );
     if (process.env.SLUICE_BENCH_TRACE) await browser.stopTracing();
-    if (Math.abs(panMoved - 300) > 30) throw new Error(`panning did not move the view with the pointer (moved ${panMoved} px of 300)`);
-    if (cdp) writeFileSync(process.env.SLUICE_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+    if (Math.abs(panMoved - 300) > 30)
+      throw new Error(`panning did not move the view with the pointer (moved ${panMoved} px of 300)`);
+    if (cdp)
+      writeFileSync(process.env.SLUICE_BENCH_PROFILE!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
     let stopMs = 0;
     const stopping = await measure(page, async () => {
       const t0 = Date.now();

@@ -13,7 +13,9 @@ import { validateValue } from '../src/engine/load';
 import { Flow } from '../src/engine/runtime/flow';
 import { runNodeRed } from './node-red-case';
 
-const { values } = parseArgs({ options: { case: { type: 'string' }, records: { type: 'string' }, quick: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { case: { type: 'string' }, records: { type: 'string' }, quick: { type: 'boolean', default: false } },
+});
 
 const SOURCE: LiveRoomConfig = {
   rooms: 100,
@@ -41,7 +43,12 @@ interface CaseResult {
 }
 
 function pipeline(records: number): PipelineDocument {
-  const n = (id: string, type: string, config: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, config });
+  const n = (id: string, type: string, config: Record<string, unknown>) => ({
+    id,
+    type,
+    position: { x: 0, y: 0 },
+    config,
+  });
   return {
     version: 1,
     name: 'bench',
@@ -50,7 +57,11 @@ function pipeline(records: number): PipelineDocument {
       n('gifts', 'filter', { expression: "type = 'gift'" }),
       n('value', 'map', { expression: '$merge([$, {"value": coins * 100}])' }),
       n('by-room', 'key-by', { key: 'room' }),
-      n('sum', 'window', { sizeMs: 1000, watermarkDelayMs: WATERMARK_DELAY, aggregates: [{ op: 'sum', field: 'value', as: 'value' }] }),
+      n('sum', 'window', {
+        sizeMs: 1000,
+        watermarkDelayMs: WATERMARK_DELAY,
+        aggregates: [{ op: 'sum', field: 'value', as: 'value' }],
+      }),
       n('out', 'debug', { keep: 100_000 }),
     ],
     edges: ['room>gifts', 'gifts>value', 'value>by-room', 'by-room>sum', 'sum>out'].map((p, i) => {
@@ -62,7 +73,11 @@ function pipeline(records: number): PipelineDocument {
 
 async function runEngine(records: number, metrics = true): Promise<Omit<CaseResult, 'peakRssMb'>> {
   const resolved = validateValue(pipeline(records)).pipeline!;
-  const flow = new Flow(resolved, { onMetrics: () => undefined, onError: (id, m) => console.error(id, m), onState: () => undefined }, { metrics });
+  const flow = new Flow(
+    resolved,
+    { onMetrics: () => undefined, onError: (id, m) => console.error(id, m), onState: () => undefined },
+    { metrics },
+  );
   const t0 = performance.now();
   await flow.start();
   await flow.done;
@@ -71,7 +86,14 @@ async function runEngine(records: number, metrics = true): Promise<Omit<CaseResu
   const checksum = results.reduce((a, r) => a + r.value, 0);
   const windows = results.length;
   const seconds = (performance.now() - t0) / 1000;
-  return { name: metrics ? 'engine' : 'engine, no metrics', records, seconds, recordsPerSec: records / seconds, checksum, windows };
+  return {
+    name: metrics ? 'engine' : 'engine, no metrics',
+    records,
+    seconds,
+    recordsPerSec: records / seconds,
+    checksum,
+    windows,
+  };
 }
 
 /**
@@ -125,24 +147,49 @@ function runLoop(records: number, batched = false): Omit<CaseResult, 'peakRssMb'
   }
   fire(Infinity);
   const seconds = (performance.now() - t0) / 1000;
-  return { name: batched ? 'loop, batched' : 'hand-written loop', records, seconds, recordsPerSec: records / seconds, checksum, windows };
+  return {
+    name: batched ? 'loop, batched' : 'hand-written loop',
+    records,
+    seconds,
+    recordsPerSec: records / seconds,
+    checksum,
+    windows,
+  };
 }
 
 async function runNodeRedCase(records: number): Promise<Omit<CaseResult, 'peakRssMb'>> {
   const r = await runNodeRed(SOURCE, WATERMARK_DELAY, records);
-  return { name: 'Node-RED 4', records, seconds: r.seconds, recordsPerSec: records / r.seconds, checksum: r.checksum, windows: r.windows };
+  return {
+    name: 'Node-RED 4',
+    records,
+    seconds: r.seconds,
+    recordsPerSec: records / r.seconds,
+    checksum: r.checksum,
+    windows: r.windows,
+  };
 }
 
 async function child(which: string, records: number): Promise<void> {
-  const r = which === 'engine' ? await runEngine(records) : which === 'engine-no-metrics' ? await runEngine(records, false) : which === 'node-red' ? await runNodeRedCase(records) : runLoop(records, which === 'loop-batched');
+  const r =
+    which === 'engine'
+      ? await runEngine(records)
+      : which === 'engine-no-metrics'
+        ? await runEngine(records, false)
+        : which === 'node-red'
+          ? await runNodeRedCase(records)
+          : runLoop(records, which === 'loop-batched');
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   process.stdout.write(JSON.stringify({ ...r, peakRssMb }) + '\n');
 }
 
 function spawnCase(which: string, records: number, nodeFlags: string[] = []): CaseResult {
-  const p = spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', import.meta.filename, '--case', which, '--records', String(records)], {
-    encoding: 'utf8',
-  });
+  const p = spawnSync(
+    process.execPath,
+    [...nodeFlags, '--import', 'tsx', import.meta.filename, '--case', which, '--records', String(records)],
+    {
+      encoding: 'utf8',
+    },
+  );
   if (p.status !== 0) throw new Error(`bench case ${which} failed:\n${p.stderr}`);
   return JSON.parse(p.stdout.trim().split('\n').at(-1)!) as CaseResult;
 }
@@ -169,7 +216,9 @@ if (values.case) {
   process.stdout.write(
     `Sluice engine benchmark — records: engine ${engineRecords.toLocaleString()}, loop ${loopRecords.toLocaleString()}, Node-RED ${nodeRedRecords.toLocaleString()}; median of ${runs} runs each, interleaved\n`,
   );
-  process.stdout.write('pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug; metrics and back pressure on\n\n');
+  process.stdout.write(
+    'pipeline: live-room → filter → map → key-by → window(1 s tumbling, sum) → debug; metrics and back pressure on\n\n',
+  );
   const all: Record<string, CaseResult[]> = { engine: [], 'engine-no-metrics': [], loop: [], 'loop-batched': [] };
   for (let i = 0; i < runs; i++) {
     all.engine!.push(spawnCase('engine', engineRecords));
@@ -196,14 +245,25 @@ if (values.case) {
   }
   if (runs > 1) {
     const spread = (rs: CaseResult[]) => rs.map((r) => fmt(r.recordsPerSec)).join(', ');
-    process.stdout.write(`runs: engine ${spread(all.engine!)}; loop ${spread(all.loop!)}; batched loop ${spread(all['loop-batched']!)}\n`);
+    process.stdout.write(
+      `runs: engine ${spread(all.engine!)}; loop ${spread(all.loop!)}; batched loop ${spread(all['loop-batched']!)}\n`,
+    );
   }
   const wrong = checks.filter(([r, ref]) => r.checksum !== ref.checksum || r.windows !== ref.windows);
-  for (const [r, ref] of wrong) process.stdout.write(`MISMATCH ${r.name}: ${r.checksum}/${r.windows} windows, loop ${ref.checksum}/${ref.windows}\n`);
+  for (const [r, ref] of wrong)
+    process.stdout.write(
+      `MISMATCH ${r.name}: ${r.checksum}/${r.windows} windows, loop ${ref.checksum}/${ref.windows}\n`,
+    );
   process.stdout.write(`\nresults identical: ${wrong.length === 0 ? 'yes' : 'NO'}\n`);
-  process.stdout.write(`ratio engine / hand-written loop: ${(engine.recordsPerSec / loop.recordsPerSec).toFixed(3)}× (goal ≥ 0.67×)\n`);
-  process.stdout.write(`(for reference) engine / the loop with events held in batches: ${(engine.recordsPerSec / batchedLoop.recordsPerSec).toFixed(3)}×\n`);
-  process.stdout.write(`ratio engine / Node-RED: ${(engine.recordsPerSec / nodeRed.recordsPerSec).toFixed(1)}× (goal ≥ 20×)\n`);
+  process.stdout.write(
+    `ratio engine / hand-written loop: ${(engine.recordsPerSec / loop.recordsPerSec).toFixed(3)}× (goal ≥ 0.67×)\n`,
+  );
+  process.stdout.write(
+    `(for reference) engine / the loop with events held in batches: ${(engine.recordsPerSec / batchedLoop.recordsPerSec).toFixed(3)}×\n`,
+  );
+  process.stdout.write(
+    `ratio engine / Node-RED: ${(engine.recordsPerSec / nodeRed.recordsPerSec).toFixed(1)}× (goal ≥ 20×)\n`,
+  );
   // What metrics cost, measured apart: a run of 10 M records is under a second here and varies by ±25 %, most of it
   // V8 sizing its young generation differently run to run (GC from 10 % to 26 % of the time in profiles of the same
   // run). So: longer runs, both sides with the same fixed young generation (--max-semi-space-size=32), in pairs
@@ -217,14 +277,20 @@ if (values.case) {
     const b = spawnCase(second!, costRecords, SEMI_SPACE);
     const [withM, without] = first === 'engine' ? [a, b] : [b, a];
     if (withM.checksum !== without.checksum || withM.windows !== without.windows) {
-      process.stdout.write(`MISMATCH with / without metrics: ${withM.checksum}/${withM.windows} vs ${without.checksum}/${without.windows}\n`);
+      process.stdout.write(
+        `MISMATCH with / without metrics: ${withM.checksum}/${withM.windows} vs ${without.checksum}/${without.windows}\n`,
+      );
       process.exitCode = 1;
     }
     ratios.push(withM.recordsPerSec / without.recordsPerSec);
   }
   const sortedRatios = [...ratios].sort((x, y) => x - y);
-  process.stdout.write(`metrics cost (${pairs} pair(s) of ${costRecords.toLocaleString()}-record runs, alternating which goes first, both with ${SEMI_SPACE.join(' ')}): with / without, per pair ${ratios.map((r) => r.toFixed(3)).join(', ')}\n`);
-  process.stdout.write(`metrics cost: engine with metrics / without: median ${sortedRatios[Math.floor(sortedRatios.length / 2)]!.toFixed(3)}× (goal ≥ 0.95×: metrics add under 5 %; the runs above: ${(engine.recordsPerSec / bare.recordsPerSec).toFixed(3)}×)\n`);
+  process.stdout.write(
+    `metrics cost (${pairs} pair(s) of ${costRecords.toLocaleString()}-record runs, alternating which goes first, both with ${SEMI_SPACE.join(' ')}): with / without, per pair ${ratios.map((r) => r.toFixed(3)).join(', ')}\n`,
+  );
+  process.stdout.write(
+    `metrics cost: engine with metrics / without: median ${sortedRatios[Math.floor(sortedRatios.length / 2)]!.toFixed(3)}× (goal ≥ 0.95×: metrics add under 5 %; the runs above: ${(engine.recordsPerSec / bare.recordsPerSec).toFixed(3)}×)\n`,
+  );
   process.stdout.write(`engine on one core: ${fmt(engine.recordsPerSec)} records/s (goal ≥ 1 M)\n`);
   if (wrong.length) process.exitCode = 1;
 }

@@ -23,7 +23,11 @@ export function largePipeline(groups: number): PipelineDocument {
     n('likes-by-room', 'key-by', 3, 1, { key: 'room' });
     n('likes-board', 'debug', 5, 1, { keep: 10 });
     const e = (from: string, port: string, to: string) =>
-      edges.push({ id: `e${edges.length + 1}`, from: { node: `${from}-${g}`, port }, to: { node: `${to}-${g}`, port: 'in' } });
+      edges.push({
+        id: `e${edges.length + 1}`,
+        from: { node: `${from}-${g}`, port },
+        to: { node: `${to}-${g}`, port: 'in' },
+      });
     e('room', 'out', 'gifts');
     e('gifts', 'out', 'coins');
     e('coins', 'out', 'by-room');
@@ -39,4 +43,3 @@ export function largePipeline(groups: number): PipelineDocument {
   }
   return { version: 1, name: `Scale test (${nodes.length} nodes)`, nodes, edges };
 }
-

@@ -29,8 +29,18 @@ function pipeline(path: string): PipelineDocument {
     version: 1,
     name: 'media bench',
     nodes: [
-      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: WIDTH, height: HEIGHT, rate: 30, frames: FRAMES, timestamp: false, realtime: false } },
-      { id: 'h264', type: 'encoder', position: { x: 1, y: 0 }, config: { codec: 'h264', device: 'cpu', preset: 'veryfast', crf: 23, lowLatency: false } },
+      {
+        id: 'camera',
+        type: 'test-pattern',
+        position: { x: 0, y: 0 },
+        config: { width: WIDTH, height: HEIGHT, rate: 30, frames: FRAMES, timestamp: false, realtime: false },
+      },
+      {
+        id: 'h264',
+        type: 'encoder',
+        position: { x: 1, y: 0 },
+        config: { codec: 'h264', device: 'cpu', preset: 'veryfast', crf: 23, lowLatency: false },
+      },
       { id: 'file', type: 'media-file', position: { x: 2, y: 0 }, config: { path } },
     ],
     edges: [
@@ -47,7 +57,8 @@ const resolved = (doc: PipelineDocument) => {
 };
 
 /** The command as a person would run it: Sluice's without the progress pipe Sluice reads its metrics from. */
-const byHandArgs = (args: string[]) => args.filter((a, i) => !(a === '-progress' || args[i - 1] === '-progress' || a === '-nostats'));
+const byHandArgs = (args: string[]) =>
+  args.filter((a, i) => !(a === '-progress' || args[i - 1] === '-progress' || a === '-nostats'));
 
 async function timeByHand(args: string[]): Promise<number> {
   const t0 = performance.now();

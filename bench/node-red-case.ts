@@ -10,12 +10,34 @@ import RED from 'node-red';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
 
 // Node-RED takes a node without x and y for a config node.
-const fn = (id: string, name: string, func: string, wires: string[]) => ({ id, type: 'function', z: 'tab', name, func, outputs: 1, x: 100, y: 100, wires: [wires] });
+const fn = (id: string, name: string, func: string, wires: string[]) => ({
+  id,
+  type: 'function',
+  z: 'tab',
+  name,
+  func,
+  outputs: 1,
+  x: 100,
+  y: 100,
+  wires: [wires],
+});
 
 function flows(watermarkDelay: number) {
   return [
     { id: 'tab', type: 'tab', label: 'bench' },
-    { id: 'start', type: 'inject', z: 'tab', name: 'start', props: [], repeat: '', once: true, onceDelay: 0.1, x: 0, y: 0, wires: [['gen']] },
+    {
+      id: 'start',
+      type: 'inject',
+      z: 'tab',
+      name: 'start',
+      props: [],
+      repeat: '',
+      once: true,
+      onceDelay: 0.1,
+      x: 0,
+      y: 0,
+      wires: [['gen']],
+    },
     fn(
       'gen',
       'generate',
@@ -31,7 +53,12 @@ function flows(watermarkDelay: number) {
       ['filter'],
     ),
     fn('filter', 'filter', `return msg.end || msg.payload.type === 'gift' ? msg : null;`, ['map']),
-    fn('map', 'map', `if (!msg.end) msg.payload = Object.assign({}, msg.payload, { value: msg.payload.coins * 100 }); return msg;`, ['key']),
+    fn(
+      'map',
+      'map',
+      `if (!msg.end) msg.payload = Object.assign({}, msg.payload, { value: msg.payload.coins * 100 }); return msg;`,
+      ['key'],
+    ),
     fn('key', 'key-by', `if (!msg.end) msg.payload.key = msg.payload.room; return msg;`, ['window']),
     fn(
       'window',
@@ -88,7 +115,8 @@ export async function runNodeRed(source: LiveRoomConfig, watermarkDelay: number,
       // setImmediate, which the function sandbox lacks: setTimeout would cap the generator at ~1 ms a chunk.
       soon: (f: () => void) => setImmediate(f),
       started: () => (t0 = performance.now()),
-      done: (s: { windows: number; checksum: number }) => resolveDone({ ...s, seconds: (performance.now() - t0) / 1000 }),
+      done: (s: { windows: number; checksum: number }) =>
+        resolveDone({ ...s, seconds: (performance.now() - t0) / 1000 }),
     },
   });
   await RED.start();

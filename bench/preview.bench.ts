@@ -40,9 +40,19 @@ async function main(): Promise<void> {
       version: 1,
       name: 'Preview latency',
       nodes: [
-        { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: WIDTH, height: HEIGHT, rate: 30, clockCode: true } },
+        {
+          id: 'camera',
+          type: 'test-pattern',
+          position: { x: 0, y: 0 },
+          config: { width: WIDTH, height: HEIGHT, rate: 30, clockCode: true },
+        },
         { id: 'h264', type: 'encoder', position: { x: 320, y: 0 }, config: { device: 'cpu', preset: 'veryfast' } },
-        { id: 'recording', type: 'media-file', position: { x: 640, y: 0 }, config: { path: join(workspace, 'live.mp4') } },
+        {
+          id: 'recording',
+          type: 'media-file',
+          position: { x: 640, y: 0 },
+          config: { path: join(workspace, 'live.mp4') },
+        },
       ],
       edges: [
         { id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'h264', port: 'in' } },
@@ -56,11 +66,18 @@ async function main(): Promise<void> {
     await page.goto(studio.url);
     await page.getByRole('group', { name: 'node room', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Open…' }).click();
-    await page.getByRole('dialog', { name: 'Open pipeline' }).getByRole('button', { name: 'Open live.json', exact: true }).click();
+    await page
+      .getByRole('dialog', { name: 'Open pipeline' })
+      .getByRole('button', { name: 'Open live.json', exact: true })
+      .click();
     await page.getByRole('group', { name: 'node h264', exact: true }).click();
     await page.getByRole('button', { name: 'Run' }).click();
     const video = page.getByRole('region', { name: 'preview' }).locator('video');
-    await page.waitForFunction(() => (document.querySelector('.preview video') as HTMLVideoElement | null)?.videoWidth, undefined, { timeout: 30_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('.preview video') as HTMLVideoElement | null)?.videoWidth,
+      undefined,
+      { timeout: 30_000 },
+    );
     await page.waitForTimeout(WARMUP_MS);
     const samples: Samples = await video.evaluate(
       (v: HTMLVideoElement, { code, ms }) =>
@@ -101,7 +118,8 @@ async function main(): Promise<void> {
     );
     const version = studio.browser.version();
     await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
-    const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
+    const q = (xs: number[], p: number) =>
+      [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? NaN;
     const f = (n: number) => `${Math.round(n)} ms`;
     const b = samples.burned;
     const diffs = b.map((x, i) => Math.abs(x - (samples.studio[i] ?? x)));

@@ -26,7 +26,15 @@ const REDIS_EVENTS = values.quick ? 20_000 : 300_000;
 const ARCHIVE_EVENTS = values.quick ? 50_000 : 1_500_000;
 const BATCH = 500;
 const START = 1_800_000_000_000;
-const room = (limit: number) => ({ seed: 3, limit, rooms: 50, users: 5000, paced: false, startTime: START, batchSize: BATCH });
+const room = (limit: number) => ({
+  seed: 3,
+  limit,
+  rooms: 50,
+  users: 5000,
+  paced: false,
+  startTime: START,
+  batchSize: BATCH,
+});
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
@@ -48,7 +56,11 @@ async function runPipeline(d: PipelineDocument): Promise<number> {
   const r = validateValue(d);
   if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
   const errors: string[] = [];
-  const flow = new Flow(r.pipeline, { onMetrics: () => undefined, onError: (_n, m) => errors.push(m), onState: () => undefined }, { metricsIntervalMs: 1000 });
+  const flow = new Flow(
+    r.pipeline,
+    { onMetrics: () => undefined, onError: (_n, m) => errors.push(m), onState: () => undefined },
+    { metricsIntervalMs: 1000 },
+  );
   const t0 = performance.now();
   await flow.start();
   await flow.done;
@@ -99,7 +111,9 @@ async function redisBench(): Promise<{ sluice: number; raw: number }> {
   await server.stop();
   const raw = (REDIS_EVENTS / median(times.raw)) * 1000;
   const sluice = (REDIS_EVENTS / median(times.sluice)) * 1000;
-  console.log(`Redis sink — ${REDIS_EVENTS} events, HINCRBY room:<room> <type> 1, a pipeline per batch of ${BATCH}, median of ${RUNS}`);
+  console.log(
+    `Redis sink — ${REDIS_EVENTS} events, HINCRBY room:<room> <type> 1, a pipeline per batch of ${BATCH}, median of ${RUNS}`,
+  );
   console.log(`raw ioredis pipeline:  ${rate(raw)} commands/s`);
   console.log(`Sluice redis sink:     ${rate(sluice)} commands/s`);
   console.log(`results identical: ${same ? 'yes' : 'NO'}`);
@@ -128,9 +142,14 @@ async function archiveBench(): Promise<void> {
     sizes.raw = statSync(rawPath).size;
     rmSync(rawPath);
     const target = join(dir, `sluice-${i}`);
-    times.sluice.push(await runPipeline(doc({ type: 'archive', config: { target: `file://${target}`, path: '', rollBytes: 2 ** 30 } }, ARCHIVE_EVENTS)));
+    times.sluice.push(
+      await runPipeline(
+        doc({ type: 'archive', config: { target: `file://${target}`, path: '', rollBytes: 2 ** 30 } }, ARCHIVE_EVENTS),
+      ),
+    );
     const files = readdirSync(target);
-    if (files.length !== 1 || files[0]!.startsWith('.')) throw new Error(`expected one finished file, found ${files.join(', ')}`);
+    if (files.length !== 1 || files[0]!.startsWith('.'))
+      throw new Error(`expected one finished file, found ${files.join(', ')}`);
     sizes.sluice = statSync(join(target, files[0]!)).size;
     rmSync(target, { recursive: true });
   }
@@ -138,7 +157,9 @@ async function archiveBench(): Promise<void> {
   const mb = (bytes: number, ms: number) => bytes / 2 ** 20 / (ms / 1000);
   const raw = mb(sizes.raw, median(times.raw));
   const sluice = mb(sizes.sluice, median(times.sluice));
-  console.log(`Archive sink — ${ARCHIVE_EVENTS} events as JSON lines (${(sizes.raw / 2 ** 20).toFixed(1)} MiB) to a local file, median of ${RUNS}`);
+  console.log(
+    `Archive sink — ${ARCHIVE_EVENTS} events as JSON lines (${(sizes.raw / 2 ** 20).toFixed(1)} MiB) to a local file, median of ${RUNS}`,
+  );
   console.log(`fs.createWriteStream:  ${raw.toFixed(1)} MB/s`);
   console.log(`Sluice archive sink:   ${sluice.toFixed(1)} MB/s (temporary name, fsync, rename)`);
   console.log(`same bytes: ${sizes.raw === sizes.sluice ? 'yes' : `NO (${sizes.raw} vs ${sizes.sluice})`}`);

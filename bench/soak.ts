@@ -61,27 +61,46 @@ const commandOf = (pid: number): string => {
 };
 const metric = (text: string, name: string): number => {
   let sum = 0;
-  for (const line of text.split('\n')) if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{')) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  for (const line of text.split('\n'))
+    if (line.startsWith(name) && (line[name.length] === ' ' || line[name.length] === '{'))
+      sum += Number(line.slice(line.lastIndexOf(' ') + 1));
   return sum;
 };
 
 const samples: Sample[] = [];
 const given = arg('samples', '');
 if (given) {
-  samples.push(...readFileSync(given, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Sample));
+  samples.push(
+    ...readFileSync(given, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Sample),
+  );
 } else {
   const port = await freePort();
   const cwd = mkdtempSync(join(tmpdir(), 'sluice-soak-'));
-  const child = spawn(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--metrics-port', String(port)], {
-    cwd,
-    env: { ...process.env, SLUICE_SETTINGS: join(cwd, 'settings.json') },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, 'bin', 'sluice.js'),
+      'run',
+      join(ROOT, 'resources/pipelines/live-room.json'),
+      '--metrics-port',
+      String(port),
+    ],
+    {
+      cwd,
+      env: { ...process.env, SLUICE_SETTINGS: join(cwd, 'settings.json') },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const exited = new Promise((r) => child.once('exit', r));
   const pid = child.pid!;
   process.on('exit', () => child.kill('SIGKILL'));
   const file = join(cwd, 'samples.ndjson');
-  console.log(`soak: the live-room demo for ${minutes} min (pid ${pid}, metrics on :${port}, archive under ${cwd}), a sample every ${everySec} s into ${file}`);
+  console.log(
+    `soak: the live-room demo for ${minutes} min (pid ${pid}, metrics on :${port}, archive under ${cwd}), a sample every ${everySec} s into ${file}`,
+  );
   const started = Date.now();
   await new Promise((r) => setTimeout(r, 5000));
   while (Date.now() - started < minutes * 60_000 && child.exitCode === null) {
@@ -99,7 +118,9 @@ if (given) {
       };
       samples.push(s);
       appendFileSync(file, JSON.stringify(s) + '\n');
-      console.log(`${String(s.t).padStart(5)} s  rss ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  handles ${s.handles}  fds ${s.fds}  acknowledged ${s.acknowledged}  (dev Kafka cluster ${s.clusterRssMb.toFixed(0)} MB)`);
+      console.log(
+        `${String(s.t).padStart(5)} s  rss ${s.rssMb.toFixed(1)} MB  heap ${s.heapMb.toFixed(1)} MB  handles ${s.handles}  fds ${s.fds}  acknowledged ${s.acknowledged}  (dev Kafka cluster ${s.clusterRssMb.toFixed(0)} MB)`,
+      );
     } catch (err) {
       console.log(`sample failed: ${(err as Error).message}`);
     }
@@ -126,8 +147,16 @@ const first = samples.filter((s) => s.t >= 120 && s.t < 120 + span);
 const last = samples.filter((s) => s.t >= samples.at(-1)!.t - span);
 const summary = (key: keyof Sample, unit: string) =>
   `${key}: ${median(first.map((s) => s[key])).toFixed(1)} → ${median(last.map((s) => s[key])).toFixed(1)} ${unit} (medians of the first and last ${Math.round(span / 60)} min after a 2-min warm-up), trend ${slope(key).toFixed(2)} ${unit}/h`;
-const short = (key: keyof Sample, label: string, unit: string) => `${label} ${median(first.map((s) => s[key])).toFixed(0)} → ${median(last.map((s) => s[key])).toFixed(0)}${unit} (trend ${slope(key) >= 0 ? '+' : ''}${slope(key).toFixed(1)}${unit}/h)`;
-const lines = [summary('rssMb', 'MB'), summary('heapMb', 'MB'), summary('handles', ''), summary('fds', ''), `acknowledged: ${samples.at(-1)?.acknowledged ?? 0} records, every node downstream done with them`, summary('clusterRssMb', 'MB') + ' (the embedded dev Kafka cluster, a process of its own)'];
+const short = (key: keyof Sample, label: string, unit: string) =>
+  `${label} ${median(first.map((s) => s[key])).toFixed(0)} → ${median(last.map((s) => s[key])).toFixed(0)}${unit} (trend ${slope(key) >= 0 ? '+' : ''}${slope(key).toFixed(1)}${unit}/h)`;
+const lines = [
+  summary('rssMb', 'MB'),
+  summary('heapMb', 'MB'),
+  summary('handles', ''),
+  summary('fds', ''),
+  `acknowledged: ${samples.at(-1)?.acknowledged ?? 0} records, every node downstream done with them`,
+  summary('clusterRssMb', 'MB') + ' (the embedded dev Kafka cluster, a process of its own)',
+];
 for (const l of lines) console.log(l);
 
 // The plot: an SVG per series group, drawn in Chromium and saved as PNG.
@@ -138,10 +167,23 @@ const chart = (title: string, series: { key: keyof Sample; label: string; colour
   const tMax = Math.max(60, samples.at(-1)?.t ?? 60);
   const x = (t: number) => 60 + (t / tMax) * (W - 80);
   const y = (v: number) => H - 30 - (v / max) * (H - 60);
-  const grid = [0, 0.25, 0.5, 0.75, 1].map((f) => `<line x1="60" x2="${W - 20}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="#2a3442"/><text x="54" y="${y(max * f) + 4}" text-anchor="end">${(max * f).toFixed(max > 20 ? 0 : 1)}</text>`).join('');
-  const ticks = Array.from({ length: Math.floor(tMax / 300) + 1 }, (_, i) => i * 300).map((t) => `<text x="${x(t)}" y="${H - 10}" text-anchor="middle">${t / 60} min</text>`).join('');
+  const grid = [0, 0.25, 0.5, 0.75, 1]
+    .map(
+      (f) =>
+        `<line x1="60" x2="${W - 20}" y1="${y(max * f)}" y2="${y(max * f)}" stroke="#2a3442"/><text x="54" y="${y(max * f) + 4}" text-anchor="end">${(max * f).toFixed(max > 20 ? 0 : 1)}</text>`,
+    )
+    .join('');
+  const ticks = Array.from({ length: Math.floor(tMax / 300) + 1 }, (_, i) => i * 300)
+    .map((t) => `<text x="${x(t)}" y="${H - 10}" text-anchor="middle">${t / 60} min</text>`)
+    .join('');
   const lines = series
-    .map((s, i) => `<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${samples.filter((p) => Number.isFinite(p[s.key])).map((p) => `${x(p.t).toFixed(1)},${y(p[s.key]).toFixed(1)}`).join(' ')}"/><text x="${70 + i * 260}" y="18" fill="${s.colour}">— ${s.label}</text>`)
+    .map(
+      (s, i) =>
+        `<polyline fill="none" stroke="${s.colour}" stroke-width="2" points="${samples
+          .filter((p) => Number.isFinite(p[s.key]))
+          .map((p) => `${x(p.t).toFixed(1)},${y(p[s.key]).toFixed(1)}`)
+          .join(' ')}"/><text x="${70 + i * 260}" y="18" fill="${s.colour}">— ${s.label}</text>`,
+    )
     .join('');
   return `<h2>${title}</h2><svg width="${W}" height="${H}" font-size="12" fill="#9aa7b4">${grid}${ticks}${lines}<text x="12" y="${H / 2}" transform="rotate(-90 12 ${H / 2})" text-anchor="middle">${unit}</text></svg>`;
 };
@@ -149,11 +191,35 @@ const html = `<!doctype html><html><body style="margin:0;padding:16px 20px;backg
 <h1 style="font-size:17px;margin:0 0 4px">Sluice soak: the live-room demo headless for ${Math.round((samples.at(-1)?.t ?? 0) / 60)} min, sampled every ${everySec} s</h1>
 <div style="color:#9aa7b4">camera → h264 → Kafka; 4,000 room events/s → Kafka → windows, Redis, archive: ${(samples.at(-1)?.acknowledged ?? 0).toLocaleString('en-US')} records acknowledged. Medians of the first and last ${Math.round(span / 60)} min after a 2-min warm-up: ${short('rssMb', 'RSS', ' MB')} · ${short('heapMb', 'heap used', ' MB')} · ${short('handles', 'handles', '')} · ${short('fds', 'fds', '')}</div>
 <style>h2{font-size:14px;margin:14px 0 2px}</style>
-${chart('Sluice process memory', [{ key: 'rssMb', label: 'resident (RSS)', colour: '#5aa9ff' }, { key: 'heapMb', label: 'JS heap used', colour: '#8fd18f' }], 'MB')}
-${chart('Sluice process handles', [{ key: 'handles', label: 'active handles (Node)', colour: '#f0b35a' }, { key: 'fds', label: 'open file descriptors', colour: '#d98cf0' }], 'count')}
+${chart(
+  'Sluice process memory',
+  [
+    { key: 'rssMb', label: 'resident (RSS)', colour: '#5aa9ff' },
+    { key: 'heapMb', label: 'JS heap used', colour: '#8fd18f' },
+  ],
+  'MB',
+)}
+${chart(
+  'Sluice process handles',
+  [
+    { key: 'handles', label: 'active handles (Node)', colour: '#f0b35a' },
+    { key: 'fds', label: 'open file descriptors', colour: '#d98cf0' },
+  ],
+  'count',
+)}
 ${chart('The embedded development Kafka cluster (librdkafka’s mock, a process of its own)', [{ key: 'clusterRssMb', label: 'kafka-mock RSS', colour: '#9aa7b4' }], 'MB')}
 </body></html>`;
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
 const page = await browser.newPage({ viewport: { width: W + 40, height: 900 } });
 await page.setContent(html);
 await page.screenshot({ path: out, fullPage: true });

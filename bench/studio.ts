@@ -42,7 +42,15 @@ export async function startStudio(workspace: string, chromiumArgs: string[] = []
   const { url, child } = await startHost(workspace);
   const browser = await chromium.launch({
     executablePath: process.env.SLUICE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...chromiumArgs],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      ...chromiumArgs,
+    ],
   });
   return {
     url,

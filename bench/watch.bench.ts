@@ -35,7 +35,13 @@ async function heapAfterGc(page: Page): Promise<number> {
     const from = performance.now();
     (window as unknown as { gc?: () => void }).gc?.();
     const to = performance.now();
-    return [from, to, Math.round(((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 2 ** 20) * 10) / 10];
+    return [
+      from,
+      to,
+      Math.round(
+        ((performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 2 ** 20) * 10,
+      ) / 10,
+    ];
   });
   collections.push([from, to]);
   return mb;
@@ -55,7 +61,10 @@ try {
   });
   await page.goto(studio.url);
   await page.getByRole('button', { name: 'Open…' }).click();
-  await page.getByRole('dialog', { name: 'Open pipeline' }).getByRole('button', { name: 'Open watch.json', exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Open pipeline' })
+    .getByRole('button', { name: 'Open watch.json', exact: true })
+    .click();
   await page.getByTestId('doc-title').getByText('watch.json').waitFor();
   await page.getByRole('button', { name: 'Run' }).click();
   await page.getByRole('status', { name: 'run state' }).getByText('running').waitFor({ timeout: 60_000 });
@@ -85,20 +94,25 @@ try {
   const opening = tasks.filter(([at]) => at >= dashboardAt && at < dashboardAt + 1500);
   const canvas = tasks.filter(([at]) => at < dashboardAt);
   const charts = tasks.filter(([at]) => at >= dashboardAt + 1500);
-  const describe = (ts: [number, number][]) => `${ts.length}${ts.length ? ` (longest ${Math.max(...ts.map(([, d]) => d))} ms)` : ''}`;
+  const describe = (ts: [number, number][]) =>
+    `${ts.length}${ts.length ? ` (longest ${Math.max(...ts.map(([, d]) => d))} ms)` : ''}`;
   void t0;
   const nodes = await page.locator('table[aria-label="Node metrics"] tbody tr').count();
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await page.getByRole('status', { name: 'run state' }).getByText('idle').waitFor({ timeout: 60_000 });
 
   // Flat while the dashboard is open: from its first sample after opening to the last.
-  const open = heap.filter((h) => h.t * 1000 >= (dashboardAt - t0) + 1500);
+  const open = heap.filter((h) => h.t * 1000 >= dashboardAt - t0 + 1500);
   const first = open[0] ?? heap[0]!;
   const last = heap.at(-1)!;
   const flat = last.mb <= first.mb * 1.1 + 5;
-  console.log(`Sluice watch benchmark — ${doc.nodes.length} nodes, ${doc.edges.length} wires, metrics at 4 Hz, ${seconds} s (canvas, then dashboard), Chromium 1440×900`);
+  console.log(
+    `Sluice watch benchmark — ${doc.nodes.length} nodes, ${doc.edges.length} wires, metrics at 4 Hz, ${seconds} s (canvas, then dashboard), Chromium 1440×900`,
+  );
   console.log(`nodes in the table: ${nodes}`);
-  console.log(`main-thread tasks over 50 ms — canvas, metrics arriving: ${describe(canvas)}; opening the dashboard: ${describe(opening)}; dashboard open, charts redrawn each second: ${describe(charts)} (goal: none while metrics arrive)`);
+  console.log(
+    `main-thread tasks over 50 ms — canvas, metrics arriving: ${describe(canvas)}; opening the dashboard: ${describe(opening)}; dashboard open, charts redrawn each second: ${describe(charts)} (goal: none while metrics arrive)`,
+  );
   console.log(`(${all.length - tasks.length} long task(s) were the benchmark's own forced collections, not counted)`);
   console.log(`page JS heap after GC, MB: ${heap.map((h) => `${h.t}s ${h.mb}`).join(', ')}`);
   console.log(`memory flat: ${flat ? 'yes' : 'NO'} (${first.mb} MB at ${first.t} s → ${last.mb} MB at ${last.t} s)`);

@@ -9,13 +9,23 @@ import { inspector, openFile, stopLeftoverRun } from './helpers';
 
 test.afterEach(stopLeftoverRun);
 
-test('a slowed sink turns its wires red back to the source; clicking a node’s errors shows the message and the record', async ({ page }) => {
+test('a slowed sink turns its wires red back to the source; clicking a node’s errors shows the message and the record', async ({
+  page,
+}) => {
   const doc = {
     version: 1,
     name: 'Slow sink',
     nodes: [
       { id: 'room', type: 'live-room', position: { x: 0, y: 0 }, config: { rate: 3000 } },
-      { id: 'price', type: 'map', position: { x: 260, y: 0 }, config: { expression: 'id % 100 = 7 ? $error("cannot price event " & $string(id)) : {"id": id, "type": type, "user": user}' } },
+      {
+        id: 'price',
+        type: 'map',
+        position: { x: 260, y: 0 },
+        config: {
+          expression:
+            'id % 100 = 7 ? $error("cannot price event " & $string(id)) : {"id": id, "type": type, "user": user}',
+        },
+      },
       { id: 'slow', type: 'debug', position: { x: 520, y: 0 }, config: { maxRecordsPerSecond: 300 } },
       { id: 'fast', type: 'debug', position: { x: 260, y: 160 }, config: {} },
     ],
@@ -47,7 +57,10 @@ test('a slowed sink turns its wires red back to the source; clicking a node’s 
   const last = inspector(page).getByRole('region', { name: 'last error' });
   await expect(last).toContainText(/cannot price event \d*07/);
   // (Read at once: the last error changes while the run goes on.)
-  const [message, recordText] = await last.evaluate((el) => [el.querySelector('p.error')!.textContent!, el.querySelector('pre')!.textContent!]);
+  const [message, recordText] = await last.evaluate((el) => [
+    el.querySelector('p.error')!.textContent!,
+    el.querySelector('pre')!.textContent!,
+  ]);
   const record = JSON.parse(recordText) as { id: number; type: string };
   expect(record.id % 100).toBe(7);
   expect(message).toContain(`cannot price event ${record.id} `);

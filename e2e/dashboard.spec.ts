@@ -13,7 +13,9 @@ async function download(page: Page, click: () => Promise<void>): Promise<{ name:
   return { name: d.suggestedFilename(), data: readFileSync((await d.path())!) };
 }
 
-test('the dashboard charts the running demo, exports CSV and PNG, pauses, and reopens and compares kept runs', async ({ page }) => {
+test('the dashboard charts the running demo, exports CSV and PNG, pauses, and reopens and compares kept runs', async ({
+  page,
+}) => {
   await page.goto(process.env.SLUICE_URL!);
   await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Run' }).click();
@@ -49,12 +51,20 @@ test('the dashboard charts the running demo, exports CSV and PNG, pauses, and re
 
   // Paused, the charts stand still while the run goes on; the ranges switch.
   await dash.getByRole('button', { name: 'Pause' }).click();
-  const still = (await download(page, () => throughput.getByRole('button', { name: 'Throughput: export CSV' }).click())).data.toString();
+  const still = (
+    await download(page, () => throughput.getByRole('button', { name: 'Throughput: export CSV' }).click())
+  ).data.toString();
   await page.waitForTimeout(2500);
-  expect((await download(page, () => throughput.getByRole('button', { name: 'Throughput: export CSV' }).click())).data.toString()).toBe(still);
+  expect(
+    (
+      await download(page, () => throughput.getByRole('button', { name: 'Throughput: export CSV' }).click())
+    ).data.toString(),
+  ).toBe(still);
   await dash.getByRole('button', { name: 'Resume' }).click();
   await dash.getByRole('group', { name: 'time range' }).getByRole('button', { name: '5 min', exact: true }).click();
-  await expect(dash.getByRole('group', { name: 'time range' }).getByRole('button', { name: '5 min', exact: true })).toHaveAttribute('aria-pressed', 'true');
+  await expect(
+    dash.getByRole('group', { name: 'time range' }).getByRole('button', { name: '5 min', exact: true }),
+  ).toHaveAttribute('aria-pressed', 'true');
   await page.screenshot({ path: '.tmp/dashboard.png' });
 
   // Two runs kept: this one, and a short second one.

@@ -14,11 +14,11 @@ test.afterEach(stopLeftoverRun);
 const workspace = () => process.env.SLUICE_WORKSPACE!;
 const saved = (name: string) => readFileSync(join(workspace(), name), 'utf8');
 
-
-
 /** Drag a node type from the palette onto the canvas at (x, y) of the pane. */
 async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
-  await page.getByRole('button', { name: new RegExp(`^Add .* \\(${type}\\)$`) }).dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
+  await page
+    .getByRole('button', { name: new RegExp(`^Add .* \\(${type}\\)$`) })
+    .dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
 }
 
 /** Where an element is once it has stopped moving (the view may still be animating to fit). */
@@ -80,7 +80,9 @@ async function buildLiveRoom(page: Page): Promise<void> {
   await expect(page.getByTestId('issue-count')).toHaveText('valid');
 }
 
-test('from an empty canvas: build the live-room pipeline, save, reload, open, run, and see records arrive', async ({ page }) => {
+test('from an empty canvas: build the live-room pipeline, save, reload, open, run, and see records arrive', async ({
+  page,
+}) => {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(e.message));
   await openEmpty(page);
@@ -89,7 +91,8 @@ test('from an empty canvas: build the live-room pipeline, save, reload, open, ru
   await expect(page.getByRole('banner').getByRole('button', { name: 'Run' })).toBeDisabled();
   // The palette lists every category and finds types by search.
   const palette = page.getByRole('navigation', { name: 'node palette' });
-  for (const c of ['Sources', 'Media', 'Kafka', 'Operators', 'Sinks']) await expect(palette.getByRole('region', { name: c })).toBeVisible();
+  for (const c of ['Sources', 'Media', 'Kafka', 'Operators', 'Sinks'])
+    await expect(palette.getByRole('region', { name: c })).toBeVisible();
   await palette.getByLabel('Search node types').fill('tumbling');
   await expect(palette.getByRole('button', { name: /^Add / })).toHaveCount(1);
   await palette.getByLabel('Search node types').fill('');
@@ -104,7 +107,10 @@ test('from an empty canvas: build the live-room pipeline, save, reload, open, ru
   await expect(page.getByLabel('unsaved changes')).toBeVisible();
   expect(await page.title()).toMatch(/^● /);
   await saveAs(page, 'journey.json');
-  const file = JSON.parse(saved('journey.json')) as { nodes: { id: string; config: Record<string, unknown> }[]; edges: unknown[] };
+  const file = JSON.parse(saved('journey.json')) as {
+    nodes: { id: string; config: Record<string, unknown> }[];
+    edges: unknown[];
+  };
   expect(file.nodes.map((n) => n.id)).toEqual(['live-room', 'filter', 'key-by', 'window', 'debug']);
   expect(file.nodes[1]!.config).toEqual({ expression: "type = 'gift'" });
   expect(file.edges).toHaveLength(4);
@@ -139,7 +145,10 @@ test('from an empty canvas: build the live-room pipeline, save, reload, open, ru
   await page.mouse.up();
   await node(page, 'debug').click();
 
-  await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText('"windowStart"', { timeout: 15_000 });
+  await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText(
+    '"windowStart"',
+    { timeout: 15_000 },
+  );
   await page.screenshot({ path: 'test-results/editor-built-running.png' });
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
@@ -167,7 +176,9 @@ test('a wrong wire is refused with its reason, and valid targets light up while 
   await drawWire(page, 'window output out (record)', 'filter input in (record)', async () => {
     await expect(page.getByRole('tooltip')).toContainText('would close a cycle');
   });
-  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected: this wire would close a cycle (filter → key-by → window → filter)');
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText(
+    'Not connected: this wire would close a cycle (filter → key-by → window → filter)',
+  );
   await expect(page.locator('.react-flow__edge')).toHaveCount(4);
 
   // Bytes into a record input: refused by the port types, with the fix.
@@ -179,7 +190,9 @@ test('a wrong wire is refused with its reason, and valid targets light up while 
     await expect(node(page, 'debug').locator('.port.in')).toHaveClass(/target-bad/);
     await expect(page.getByRole('tooltip')).toContainText('bytes cannot feed a record input');
   });
-  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected: bytes cannot feed a record input: add a parser that turns bytes into records first');
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText(
+    'Not connected: bytes cannot feed a record input: add a parser that turns bytes into records first',
+  );
   await expect(page.locator('.react-flow__edge')).toHaveCount(5);
   await page.screenshot({ path: 'test-results/editor-refused-wire.png' });
 });
@@ -211,7 +224,9 @@ test('undo and redo restore exactly the previous documents', async ({ page }) =>
   expect(saved('undo-b2.json')).toBe(saved('undo-b.json'));
 });
 
-test('a document with several problems lists them all; clicking one focuses the node and its field', async ({ page }) => {
+test('a document with several problems lists them all; clicking one focuses the node and its field', async ({
+  page,
+}) => {
   const broken = {
     version: 1,
     name: 'Broken',
@@ -284,7 +299,10 @@ test('copy and paste keep config and give new ids, also into another open pipeli
   await node(other, 'key-by').click();
   await expect(inspector(other).getByLabel('key', { exact: false }).first()).toHaveValue('room');
   await saveAs(other, 'pasted.json');
-  const file = JSON.parse(saved('pasted.json')) as { nodes: { id: string; config: unknown }[]; edges: { from: { node: string }; to: { node: string } }[] };
+  const file = JSON.parse(saved('pasted.json')) as {
+    nodes: { id: string; config: unknown }[];
+    edges: { from: { node: string }; to: { node: string } }[];
+  };
   expect(file.nodes.map((n) => [n.id, n.config])).toEqual([
     ['filter', { expression: "type = 'gift'" }],
     ['key-by', { key: 'room' }],
@@ -315,7 +333,9 @@ test('wires can be drawn from the keyboard, with the same checks', async ({ page
   await expect(page.locator('.react-flow__edge')).toHaveCount(5);
 });
 
-test('box select, move and delete; import and export; unsaved changes are confirmed; recent files reopen', async ({ page }) => {
+test('box select, move and delete; import and export; unsaved changes are confirmed; recent files reopen', async ({
+  page,
+}) => {
   await openEmpty(page);
   await buildLiveRoom(page);
   await saveAs(page, 'files.json');
@@ -348,7 +368,9 @@ test('box select, move and delete; import and export; unsaved changes are confir
     const now = moved.nodes.find((n) => n.id === id)!.position;
     expect(now.y - was.y).toBeGreaterThan(60);
   }
-  expect(moved.nodes.find((n) => n.id === 'window')!.position).toEqual(before.nodes.find((n) => n.id === 'window')!.position);
+  expect(moved.nodes.find((n) => n.id === 'window')!.position).toEqual(
+    before.nodes.find((n) => n.id === 'window')!.position,
+  );
   await page.keyboard.press('Delete');
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(3);
   await page.keyboard.press('Control+z');
@@ -375,14 +397,24 @@ test('box select, move and delete; import and export; unsaved changes are confir
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
 
   // Import reads a file from this computer; it opens as not saved yet.
-  await page.getByLabel('Import pipeline file').setInputFiles({ name: 'imported.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
+  await page
+    .getByLabel('Import pipeline file')
+    .setInputFiles({ name: 'imported.json', mimeType: 'application/json', buffer: Buffer.from(exported) });
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
   await expect(page.getByTestId('doc-title')).toContainText('not saved');
   // A file that is not a pipeline is refused with its line.
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await page.getByRole('dialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();
-  await page.getByLabel('Import pipeline file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "version": 1,\n  "nodes": [\n') });
-  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('bad.json cannot be opened in the editor: line 4');
+  await page
+    .getByLabel('Import pipeline file')
+    .setInputFiles({
+      name: 'bad.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from('{\n  "version": 1,\n  "nodes": [\n'),
+    });
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText(
+    'bad.json cannot be opened in the editor: line 4',
+  );
 
   // Recent files are listed in the Open dialog and reopen.
   await page.getByRole('button', { name: 'Open…' }).click();
@@ -392,7 +424,9 @@ test('box select, move and delete; import and export; unsaved changes are confir
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(5);
 });
 
-test('the minimap draws every node and moves the view to where it is clicked or dragged; its wheel zooms', async ({ page }) => {
+test('the minimap draws every node and moves the view to where it is clicked or dragged; its wheel zooms', async ({
+  page,
+}) => {
   await page.goto(url());
   await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
   const minimap = page.getByRole('img', { name: /^minimap/ });
@@ -457,11 +491,16 @@ test('a large pipeline opens whole and framed: every node and wire is drawn, all
   await expect(page.getByRole('region', { name: 'problems' })).toContainText('No problems');
 });
 
-test('while the canvas is being panned the rate chart holds still, and it catches up when the pan ends', async ({ page }) => {
+test('while the canvas is being panned the rate chart holds still, and it catches up when the pan ends', async ({
+  page,
+}) => {
   await page.goto(url());
   await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
   await page.getByRole('banner').getByRole('button', { name: 'Run' }).click();
-  const line = page.getByRole('region', { name: 'records per second chart' }).locator('path.recharts-line-curve').first();
+  const line = page
+    .getByRole('region', { name: 'records per second chart' })
+    .locator('path.recharts-line-curve')
+    .first();
   const drawn = () => line.getAttribute('d');
   // The chart moves on once a second while the run goes.
   const first = await drawn();
@@ -488,4 +527,3 @@ test('while the canvas is being panned the rate chart holds still, and it catche
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
 });
-

@@ -34,7 +34,10 @@ export const inspector = (page: Page): Locator => page.getByRole('region', { nam
 /** Open a pipeline file of the workspace with the Open dialog. */
 export async function openFile(page: Page, name: string): Promise<void> {
   await page.getByRole('button', { name: 'Open…' }).click();
-  await page.getByRole('dialog', { name: 'Open pipeline' }).getByRole('button', { name: `Open ${name}`, exact: true }).click();
+  await page
+    .getByRole('dialog', { name: 'Open pipeline' })
+    .getByRole('button', { name: `Open ${name}`, exact: true })
+    .click();
   await expect(page.getByTestId('doc-title')).toContainText(name);
 }
 

@@ -32,7 +32,9 @@ function cameraToFile(file: string, encoder: Record<string, unknown> = {}, patte
   return out;
 }
 
-test('an encoder says which encoder it gets on this machine and why, with every candidate and ffmpeg’s reasons', async ({ page }) => {
+test('an encoder says which encoder it gets on this machine and why, with every candidate and ffmpeg’s reasons', async ({
+  page,
+}) => {
   await openEmpty(page);
   await page.getByRole('button', { name: 'Add Encoder (encoder)' }).dblclick();
   const chain = page.getByRole('region', { name: 'encoder on this machine' });
@@ -42,7 +44,8 @@ test('an encoder says which encoder it gets on this machine and why, with every 
   expect(names).toEqual(['h264_nvenc', 'h264_qsv', 'h264_vaapi', 'h264_videotoolbox', 'h264_amf', 'libx264']);
   // Whatever the machine: the software encoder works; every candidate that fails says why, in ffmpeg's words.
   await expect(chain.getByRole('listitem', { name: 'libx264 works' })).toBeVisible();
-  for (const failed of await chain.getByRole('listitem', { name: / fails$/ }).all()) await expect(failed.locator('.reason')).toHaveText(/\w{4,}/);
+  for (const failed of await chain.getByRole('listitem', { name: / fails$/ }).all())
+    await expect(failed.locator('.reason')).toHaveText(/\w{4,}/);
   const gpuWorks = (await chain.getByRole('listitem', { name: /^h264_\w+ works$/ }).count()) > 0;
   const choice = chain.getByTestId('encoder-choice');
   const badge = node(page, 'encoder').getByTestId('encoder-badge');
@@ -56,7 +59,14 @@ test('an encoder says which encoder it gets on this machine and why, with every 
   }
   // H.265 has its own chain; the output port's type follows the codec.
   await inspector(page).getByLabel('codec').selectOption('hevc');
-  await expect(candidates.locator('code')).toHaveText(['hevc_nvenc', 'hevc_qsv', 'hevc_vaapi', 'hevc_videotoolbox', 'hevc_amf', 'libx265']);
+  await expect(candidates.locator('code')).toHaveText([
+    'hevc_nvenc',
+    'hevc_qsv',
+    'hevc_vaapi',
+    'hevc_videotoolbox',
+    'hevc_amf',
+    'libx265',
+  ]);
   await expect(handle(page, 'encoder output out (video/encoded(hevc))')).toBeVisible();
 });
 
@@ -75,7 +85,10 @@ test('a media node shows the exact ffmpeg command of its fused group, and export
   await expect(command).toContainText('-g 60 -keyint_min 60');
   await expect(command).toContainText(out);
   await expect(section).toContainText('One process for “camera”, “h264”, “recording”');
-  const [download] = await Promise.all([page.waitForEvent('download'), section.getByRole('button', { name: 'Export as script' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    section.getByRole('button', { name: 'Export as script' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('recording-ffmpeg.sh');
   const text = readFileSync(await download.path(), 'utf8');
   expect(text.startsWith('#!/bin/sh\n')).toBe(true);
@@ -87,7 +100,8 @@ test('a media node shows the exact ffmpeg command of its fused group, and export
   await node(page, 'camera').click();
   await section.getByRole('button', { name: 'Show ffmpeg command' }).click();
   const gpuWorks = (await page.getByTestId('encoder-badge').textContent())?.includes('GPU');
-  if (!gpuWorks) await expect(section.getByRole('alert')).toContainText('no GPU encoder for h264 works on this machine');
+  if (!gpuWorks)
+    await expect(section.getByRole('alert')).toContainText('no GPU encoder for h264 works on this machine');
 });
 
 /** Open a workspace file and run it. */
@@ -100,9 +114,17 @@ async function openAndRun(page: Page, file: string): Promise<void> {
 }
 
 /** The video element's playback position, size and readiness. */
-const playback = (video: Locator) => video.evaluate((v: HTMLVideoElement) => ({ time: v.currentTime, width: v.videoWidth, height: v.videoHeight, ready: v.readyState }));
+const playback = (video: Locator) =>
+  video.evaluate((v: HTMLVideoElement) => ({
+    time: v.currentTime,
+    width: v.videoWidth,
+    height: v.videoHeight,
+    ready: v.readyState,
+  }));
 
-test('selecting an encoded wire while running plays it live in the inspector, with its latency behind capture', async ({ page }) => {
+test('selecting an encoded wire while running plays it live in the inspector, with its latency behind capture', async ({
+  page,
+}) => {
   cameraToFile('preview.json');
   await openAndRun(page, 'preview.json');
   await page.getByTestId('rf__edge-e2').click();
@@ -128,7 +150,9 @@ test('an H.265 wire is previewed through an H.264 proxy, and says so', async ({ 
   await openAndRun(page, 'preview-hevc.json');
   await node(page, 'h264').click();
   const preview = inspector(page).getByRole('region', { name: 'preview' });
-  await expect(preview.locator('.preview-proxy')).toHaveText('Shown as an H.264 proxy of the H.265 stream (browsers here cannot play H.265).');
+  await expect(preview.locator('.preview-proxy')).toHaveText(
+    'Shown as an H.264 proxy of the H.265 stream (browsers here cannot play H.265).',
+  );
   await expect(preview.locator('.preview-codec')).toHaveText(/^avc1\./);
   await expect.poll(async () => (await playback(preview.locator('video'))).width, { timeout: 15_000 }).toBe(640);
   // The proxy is small: 360 lines high.
@@ -145,7 +169,9 @@ test('a wire that carries no video has no preview; a record wire keeps its queue
   await expect(inspector(page).getByLabel('Overflow policy')).toHaveCount(0);
 });
 
-test('a camera node lists the cameras this machine has (or says it has none) and uses one in a click', async ({ page }) => {
+test('a camera node lists the cameras this machine has (or says it has none) and uses one in a click', async ({
+  page,
+}) => {
   await openEmpty(page);
   await page.getByRole('button', { name: 'Add Camera (camera)' }).dblclick();
   const devices = inspector(page).getByRole('region', { name: 'capture devices' });
@@ -154,7 +180,10 @@ test('a camera node lists the cameras this machine has (or says it has none) and
   await expect(listed.or(devices.getByText('No V4L2 camera found on this machine'))).not.toHaveCount(0);
   if ((await listed.count()) > 0) {
     const device = await listed.first().locator('code').textContent();
-    await listed.first().getByRole('button', { name: `Use ${device}` }).click();
+    await listed
+      .first()
+      .getByRole('button', { name: `Use ${device}` })
+      .click();
     await expect(inspector(page).getByLabel('device')).toHaveValue(device!);
   }
   // A screen node offers the engine's X display, if it has one.

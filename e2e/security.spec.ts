@@ -7,7 +7,8 @@ import { expect, test, chromium, type Page } from '@playwright/test';
 
 const studio = () => new URL(process.env.SLUICE_URL!);
 const token = () => new URLSearchParams(studio().hash.slice(1)).get('token')!;
-const apiUrl = (host: string, withToken: boolean) => `ws://${host}/api${withToken ? `?token=${encodeURIComponent(token())}` : ''}`;
+const apiUrl = (host: string, withToken: boolean) =>
+  `ws://${host}/api${withToken ? `?token=${encodeURIComponent(token())}` : ''}`;
 
 /** From the page: open a WebSocket to `url`, send a call, and say what happened (opened? an answer? how it closed). */
 function tryApi(page: Page, url: string): Promise<{ opened: boolean; answer: string | null; closeCode: number }> {
@@ -36,13 +37,19 @@ let evil: Server;
 let evilOrigin: string;
 test.beforeAll(async () => {
   // Another site on this machine: any page the user happens to open.
-  evil = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><title>another site</title><p>nothing to see</p>'));
+  evil = createServer((_req, res) =>
+    res
+      .writeHead(200, { 'Content-Type': 'text/html' })
+      .end('<!doctype html><title>another site</title><p>nothing to see</p>'),
+  );
   await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
   evilOrigin = `http://127.0.0.1:${(evil.address() as { port: number }).port}`;
 });
 test.afterAll(() => new Promise<void>((r) => evil.close(() => r())));
 
-test('the engine answers the studio’s own page with the token, and refuses the same page without it', async ({ page }) => {
+test('the engine answers the studio’s own page with the token, and refuses the same page without it', async ({
+  page,
+}) => {
   await page.goto(process.env.SLUICE_URL!);
   await expect(page.getByTestId('connection')).toHaveText('engine connected');
   const ok = await tryApi(page, apiUrl(studio().host, true));
@@ -55,13 +62,24 @@ test('the engine answers the studio’s own page with the token, and refuses the
   await expect(page.getByTestId('connection')).not.toHaveText('engine connected', { timeout: 5000 });
 });
 
-test('a page of another origin that has the token is refused (Origin check), and cannot read the studio’s files', async ({ page }) => {
+test('a page of another origin that has the token is refused (Origin check), and cannot read the studio’s files', async ({
+  page,
+}) => {
   await page.goto(evilOrigin);
   await expect(page).toHaveTitle('another site');
   const stolen = await tryApi(page, apiUrl(studio().host, true));
   expect(stolen).toMatchObject({ opened: false, answer: null, closeCode: 1006 });
   // Reading the studio's page across origins: blocked by the browser (no CORS), and marked same-origin only.
-  const read = await page.evaluate((u) => fetch(u).then((r) => r.text()).then(() => 'read', (e: Error) => `blocked: ${e.name}`), `${studio().origin}/`);
+  const read = await page.evaluate(
+    (u) =>
+      fetch(u)
+        .then((r) => r.text())
+        .then(
+          () => 'read',
+          (e: Error) => `blocked: ${e.name}`,
+        ),
+    `${studio().origin}/`,
+  );
   expect(read).toBe('blocked: TypeError');
 });
 
@@ -69,7 +87,15 @@ test('a DNS-rebinding name that resolves to 127.0.0.1 is refused by the Host che
   // A browser of its own whose resolver sends rebind.test to this machine, as a rebinding attacker's DNS would.
   const browser = await chromium.launch({
     executablePath: process.env.SLUICE_CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--host-resolver-rules=MAP rebind.test 127.0.0.1'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--host-resolver-rules=MAP rebind.test 127.0.0.1',
+    ],
   });
   try {
     const page = await browser.newPage();

@@ -15,7 +15,9 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
   await expect(page.locator('.toolbar')).toContainText('Live room');
   await expect(page.locator('.toolbar')).toContainText('valid');
 
-  const nodeIds = await page.locator('table[aria-label="Node metrics"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')!));
+  const nodeIds = await page
+    .locator('table[aria-label="Node metrics"] tbody tr')
+    .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-node')!));
   expect(nodeIds).toHaveLength(22);
   for (const id of nodeIds) await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toBeVisible();
 
@@ -25,10 +27,14 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
   // Within seconds every node shows a non-zero rate, on the canvas and in the table (windows fire once a second;
   // the Kafka source joins its group first): records/s, or frames/s for the camera branch's media nodes.
   for (const id of nodeIds) {
-    await expect(page.getByTestId(`rate-${id}`)).toHaveText(/^((?!0 )[\d.]+k? rec\/s|[1-9]\d* fps( · [\d.]+ [kM]b\/s)?)$/, { timeout: 20_000 });
+    await expect(page.getByTestId(`rate-${id}`)).toHaveText(
+      /^((?!0 )[\d.]+k? rec\/s|[1-9]\d* fps( · [\d.]+ [kM]b\/s)?)$/,
+      { timeout: 20_000 },
+    );
     await expect(page.getByTestId(`table-rate-${id}`)).not.toHaveText(/^(—|0)$/, { timeout: 15_000 });
   }
-  for (const id of nodeIds) await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toHaveAttribute('data-state', 'running');
+  for (const id of nodeIds)
+    await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toHaveAttribute('data-state', 'running');
 
   // With nothing selected, the pipeline's video plays in the inspector: the camera's picture through the encoder.
   const video = page.getByLabel('pipeline video').locator('video');
@@ -46,7 +52,9 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
   await expect.poll(async () => (await scores()).length, { timeout: 15_000 }).toBe(5);
   const first = await scores();
   expect([...first].sort((a, b) => b - a)).toEqual(first);
-  await expect.poll(async () => (await scores()).reduce((a, b) => a + b, 0), { timeout: 10_000 }).toBeGreaterThan(first.reduce((a, b) => a + b, 0));
+  await expect
+    .poll(async () => (await scores()).reduce((a, b) => a + b, 0), { timeout: 10_000 })
+    .toBeGreaterThan(first.reduce((a, b) => a + b, 0));
 
   // The chart draws one line per node, up to its 12 (a legend of more is unreadable).
   const chart = page.getByRole('region', { name: 'records per second chart' });
@@ -54,14 +62,17 @@ test('the studio loads the demo, runs it with live rates on every node, and stop
 
   // A debug sink shows the window results it keeps.
   await page.locator('tr[data-node="leaderboard"]').click();
-  await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText('"topGifters"');
+  await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText(
+    '"topGifters"',
+  );
 
   await page.screenshot({ path: 'test-results/studio-running.png' });
 
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle');
   await expect(page.getByTestId('run-phase')).toContainText('stopped');
-  for (const id of nodeIds) await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toHaveAttribute('data-state', 'stopped');
+  for (const id of nodeIds)
+    await expect(page.getByRole('group', { name: `node ${id}`, exact: true })).toHaveAttribute('data-state', 'stopped');
   await expect(page.getByRole('button', { name: 'Run' })).toBeEnabled();
   expect(problems).toEqual([]);
 });

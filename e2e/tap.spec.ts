@@ -17,12 +17,17 @@ test('selecting a wire of the running demo shows the records passing it, filtere
   const tap = inspector(page).getByRole('region', { name: 'watch the wire' });
   const list = tap.getByRole('list', { name: 'sampled records' });
   await expect(list.getByRole('listitem').first()).toContainText('"room": "room-', { timeout: 15_000 });
-  await expect(tap.getByRole('status', { name: 'tap counts' })).toHaveText(/^[\d,]+ passed since watching · up to 20\/s shown$/);
+  await expect(tap.getByRole('status', { name: 'tap counts' })).toHaveText(
+    /^[\d,]+ passed since watching · up to 20\/s shown$/,
+  );
 
   // Filtered by the engine: only gifts, and the counts say how many matched.
   await tap.getByLabel('tap filter').fill("type = 'gift' and coins >= 50");
   await tap.getByLabel('tap filter').press('Enter');
-  await expect(tap.getByRole('status', { name: 'tap counts' })).toHaveText(/^[\d,]+ passed, [\d,]+ matched since watching · up to 20\/s shown$/, { timeout: 10_000 });
+  await expect(tap.getByRole('status', { name: 'tap counts' })).toHaveText(
+    /^[\d,]+ passed, [\d,]+ matched since watching · up to 20\/s shown$/,
+    { timeout: 10_000 },
+  );
   await expect(list.getByRole('listitem').first()).toContainText('"type": "gift"', { timeout: 15_000 });
   const shown = await list.locator('pre').allTextContents();
   for (const text of shown) {

@@ -10,7 +10,9 @@ import { inspector, node, openFile, stopLeftoverRun } from './helpers';
 
 test.afterEach(stopLeftoverRun);
 
-test('a window over Kafka shows its watermark, held back by a partition, with the idle ones named; a partial scope warns', async ({ page }) => {
+test('a window over Kafka shows its watermark, held back by a partition, with the idle ones named; a partial scope warns', async ({
+  page,
+}) => {
   // Two rooms keyed into a topic of four partitions: at most two partitions have records, the others go idle.
   const doc = {
     version: 1,
@@ -18,7 +20,12 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
     nodes: [
       { id: 'room', type: 'live-room', position: { x: 0, y: 0 }, config: { rate: 400, rooms: 2, jitterMs: 300 } },
       { id: 'events', type: 'kafka-sink', position: { x: 250, y: 0 }, config: { topic: 'wm-events', key: 'room' } },
-      { id: 'read', type: 'kafka-source', position: { x: 0, y: 200 }, config: { topics: ['wm-events'], group: 'wm', start: 'latest', idleTimeoutMs: 1500 } },
+      {
+        id: 'read',
+        type: 'kafka-source',
+        position: { x: 0, y: 200 },
+        config: { topics: ['wm-events'], group: 'wm', start: 'latest', idleTimeoutMs: 1500 },
+      },
       { id: 'by-user', type: 'key-by', position: { x: 250, y: 200 }, config: { key: 'user' } },
       { id: 'win', type: 'window', position: { x: 500, y: 200 }, config: { sizeMs: 1000, watermarkDelayMs: 500 } },
       { id: 'counts', type: 'debug', position: { x: 750, y: 200 }, config: {} },
@@ -43,11 +50,15 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
   // The window's inspector: its watermark, what holds it back, the idle partitions; one result per key.
   await node(page, 'win').click();
   const panel = inspector(page).getByRole('region', { name: 'event time' });
-  await expect(panel.getByTestId('window-scope')).toContainText('One result per key and window, whatever Kafka partitions');
+  await expect(panel.getByTestId('window-scope')).toContainText(
+    'One result per key and window, whatever Kafka partitions',
+  );
   await expect(panel.getByTestId('watermark')).toHaveText(/^\d\d:\d\d:\d\d\.\d{3}$/);
   await expect(panel.getByTestId('watermark-trail')).toHaveText(/^\d+(\.\d)? (ms|s)$/);
   await expect(panel.getByTestId('watermark-held-by')).toHaveText(/^read wm-events\/\d$/);
-  await expect(panel.getByTestId('idle-partitions')).toHaveText(/^read wm-events\/\d(, read wm-events\/\d)*$/, { timeout: 20_000 });
+  await expect(panel.getByTestId('idle-partitions')).toHaveText(/^read wm-events\/\d(, read wm-events\/\d)*$/, {
+    timeout: 20_000,
+  });
   await page.screenshot({ path: '.tmp/watermarks-window.png' });
 
   // The source: each partition's lag, event-time clock and state — the ones without records idle.
@@ -55,13 +66,18 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
   const parts = inspector(page).getByRole('table', { name: 'partitions: consumer lag and event time' });
   await expect(parts.getByRole('row').filter({ hasText: /^wm-events\/\d.*active$/ })).not.toHaveCount(0);
   await expect(parts.getByRole('row').filter({ hasText: /^wm-events\/\d.*idle$/ })).not.toHaveCount(0);
-  await expect(inspector(page).getByTestId('source-watermark')).toContainText('A partition with no records for 1.5 s is idle');
+  await expect(inspector(page).getByTestId('source-watermark')).toContainText(
+    'A partition with no records for 1.5 s is idle',
+  );
   await page.screenshot({ path: '.tmp/watermarks.png' });
 
   // The waterfall says where the window's watermark stands (why it held the batch).
   await page.getByRole('button', { name: 'Latency' }).click();
   const fall = page.getByRole('dialog', { name: 'Latency waterfall' });
-  await expect(fall.getByTestId('wf-watermark-win')).toContainText(/win: watermark \d\d:\d\d:\d\d\.\d{3}, \d+(\.\d)? (ms|s) behind the newest event; held back by read wm-events\/\d/, { timeout: 20_000 });
+  await expect(fall.getByTestId('wf-watermark-win')).toContainText(
+    /win: watermark \d\d:\d\d:\d\d\.\d{3}, \d+(\.\d)? (ms|s) behind the newest event; held back by read wm-events\/\d/,
+    { timeout: 20_000 },
+  );
   await fall.getByRole('button', { name: 'Close the waterfall' }).click();
 
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
@@ -72,7 +88,11 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
   await inspector(page).getByLabel('scope').selectOption('partition');
   await expect(page.getByTestId('issue-count')).toHaveText('valid · 1 warning(s)');
   await expect(inspector(page).getByTestId('window-scope')).toContainText('Results are per Kafka partition');
-  const problem = page.getByRole('region', { name: 'problems' }).getByRole('button', { name: /^warning: win · scope: scope "partition": results are per Kafka partition, and key-by "by-user" keys by `user`/ });
+  const problem = page
+    .getByRole('region', { name: 'problems' })
+    .getByRole('button', {
+      name: /^warning: win · scope: scope "partition": results are per Kafka partition, and key-by "by-user" keys by `user`/,
+    });
   await expect(problem).toBeVisible();
   await expect(page.getByRole('banner').getByRole('button', { name: 'Run' })).toBeEnabled();
 });

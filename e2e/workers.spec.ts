@@ -21,8 +21,13 @@ test.beforeAll(async () => {
   redis = await localRedis();
   // The profiles the workers and the studio share (the host reads the settings file on each use).
   const file = process.env.SLUICE_SETTINGS!;
-  const settings = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, Record<string, unknown>>>) : {};
-  settings.kafka = { ...settings.kafka, profiles: { ...settings.kafka?.profiles, workers: { brokers: cluster.brokers } } };
+  const settings = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, Record<string, Record<string, unknown>>>)
+    : {};
+  settings.kafka = {
+    ...settings.kafka,
+    profiles: { ...settings.kafka?.profiles, workers: { brokers: cluster.brokers } },
+  };
   settings.redis = { ...settings.redis, profiles: { ...settings.redis?.profiles, workers: { url: redis.url } } };
   writeFileSync(file, JSON.stringify(settings));
 });
@@ -32,16 +37,33 @@ test.afterAll(async () => {
   await cluster.stop();
 });
 
-test('the workers panel shows each worker of a group with its partitions and lag; a killed one goes silent and the other takes its partitions', async ({ page }) => {
+test('the workers panel shows each worker of a group with its partitions and lag; a killed one goes silent and the other takes its partitions', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   const doc = {
     version: 1,
     name: 'Room workers',
     nodes: [
       { id: 'room', type: 'live-room', position: { x: 0, y: 0 }, config: { rate: 300, rooms: 8 } },
-      { id: 'events', type: 'kafka-sink', position: { x: 280, y: 0 }, config: { profile: 'workers', topic: 'studio-room', key: 'room' } },
-      { id: 'read', type: 'kafka-source', position: { x: 0, y: 160 }, config: { profile: 'workers', topics: ['studio-room'], group: 'studio-workers', sessionTimeoutMs: 6000 } },
-      { id: 'likes', type: 'redis', position: { x: 280, y: 160 }, config: { profile: 'workers', mode: 'counter', key: '"studio:likes:" & room' } },
+      {
+        id: 'events',
+        type: 'kafka-sink',
+        position: { x: 280, y: 0 },
+        config: { profile: 'workers', topic: 'studio-room', key: 'room' },
+      },
+      {
+        id: 'read',
+        type: 'kafka-source',
+        position: { x: 0, y: 160 },
+        config: { profile: 'workers', topics: ['studio-room'], group: 'studio-workers', sessionTimeoutMs: 6000 },
+      },
+      {
+        id: 'likes',
+        type: 'redis',
+        position: { x: 280, y: 160 },
+        config: { profile: 'workers', mode: 'counter', key: '"studio:likes:" & room' },
+      },
     ],
     edges: [
       { id: 'e1', from: { node: 'room', port: 'out' }, to: { node: 'events', port: 'in' } },
@@ -51,7 +73,10 @@ test('the workers panel shows each worker of a group with its partitions and lag
   const path = join(process.env.SLUICE_WORKSPACE!, 'room-workers.json');
   writeFileSync(path, JSON.stringify(doc));
   const sluice = (...args: string[]) => {
-    const c = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'sluice.js'), 'run', ...args, path], { env: process.env, stdio: 'ignore' });
+    const c = spawn(process.execPath, [join(import.meta.dirname, '..', 'bin', 'sluice.js'), 'run', ...args, path], {
+      env: process.env,
+      stdio: 'ignore',
+    });
     children.push(c);
     return c;
   };
@@ -69,9 +94,18 @@ test('the workers panel shows each worker of a group with its partitions and lag
   await expect(rows).toHaveCount(2, { timeout: 60_000 });
   // Two partitions each, every one with its lag; both reading.
   await expect(async () => {
-    for (const row of await rows.all()) await expect(row.getByRole('list', { name: 'partitions held' }).getByRole('listitem').filter({ hasText: /^studio-room\/\d / })).toHaveCount(2, { timeout: 500 });
+    for (const row of await rows.all())
+      await expect(
+        row
+          .getByRole('list', { name: 'partitions held' })
+          .getByRole('listitem')
+          .filter({ hasText: /^studio-room\/\d / }),
+      ).toHaveCount(2, { timeout: 500 });
   }).toPass({ timeout: 30_000 });
-  await expect(panel.getByRole('status', { name: 'group summary' })).toContainText(/2 workers · 4 partitions held · lag \d+ records · [1-9]\d* records\/s/, { timeout: 20_000 });
+  await expect(panel.getByRole('status', { name: 'group summary' })).toContainText(
+    /2 workers · 4 partitions held · lag \d+ records · [1-9]\d* records\/s/,
+    { timeout: 20_000 },
+  );
 
   // One is killed outright: it falls silent; once its session times out, the other holds all four partitions.
   const victim = rows.filter({ hasText: `pid ${second.pid}` });
@@ -80,7 +114,14 @@ test('the workers panel shows each worker of a group with its partitions and lag
   await expect(victim.getByText('silent', { exact: true })).toBeVisible({ timeout: 10_000 });
   await expect(panel.getByRole('status', { name: 'group summary' })).toContainText(/^1 worker \(\+1 silent\)/);
   const survivor = rows.filter({ hasText: `pid ${first.pid}` });
-  await expect(survivor.getByRole('list', { name: 'partitions held' }).getByRole('listitem').filter({ hasText: /^studio-room\/\d / })).toHaveCount(4, { timeout: 40_000 });
-  await expect(panel.getByRole('status', { name: 'group summary' })).toContainText(/^1 worker \(\+1 silent\) · 4 partitions held/);
+  await expect(
+    survivor
+      .getByRole('list', { name: 'partitions held' })
+      .getByRole('listitem')
+      .filter({ hasText: /^studio-room\/\d / }),
+  ).toHaveCount(4, { timeout: 40_000 });
+  await expect(panel.getByRole('status', { name: 'group summary' })).toContainText(
+    /^1 worker \(\+1 silent\) · 4 partitions held/,
+  );
   await page.screenshot({ path: join(import.meta.dirname, '..', 'test-results', 'workers-panel.png') });
 });

@@ -20,20 +20,33 @@ let failed = false;
 // 1. The override: the package installed as webhdfs's `request` is @cypress/request.
 const requestPackage = (() => {
   try {
-    return JSON.parse(readFileSync(createRequire(join(root, 'node_modules/webhdfs/package.json')).resolve('request/package.json'), 'utf8')) as { name: string; version: string };
+    return JSON.parse(
+      readFileSync(
+        createRequire(join(root, 'node_modules/webhdfs/package.json')).resolve('request/package.json'),
+        'utf8',
+      ),
+    ) as { name: string; version: string };
   } catch (err) {
     return { name: `not found (${(err as Error).message.split('\n')[0]})`, version: '' };
   }
 })();
-if (requestPackage.name === '@cypress/request') console.log(`webhdfs's request is @cypress/request ${requestPackage.version} (the override is in place)`);
+if (requestPackage.name === '@cypress/request')
+  console.log(`webhdfs's request is @cypress/request ${requestPackage.version} (the override is in place)`);
 else {
-  console.error(`the request override is not in place: webhdfs's request is ${requestPackage.name} ${requestPackage.version} (expected @cypress/request; see "overrides" in package.json)`);
+  console.error(
+    `the request override is not in place: webhdfs's request is ${requestPackage.name} ${requestPackage.version} (expected @cypress/request; see "overrides" in package.json)`,
+  );
   failed = true;
 }
 
 // 2. The audit.
 const audit = npm(['audit', '--omit=dev', '--json']);
-let report: { vulnerabilities?: Record<string, { severity: string; via: unknown[] }>; metadata?: { vulnerabilities?: Record<string, number> }; error?: { code?: string; summary?: string }; message?: string } = {};
+let report: {
+  vulnerabilities?: Record<string, { severity: string; via: unknown[] }>;
+  metadata?: { vulnerabilities?: Record<string, number> };
+  error?: { code?: string; summary?: string };
+  message?: string;
+} = {};
 try {
   report = JSON.parse(audit.stdout || '{}') as typeof report;
 } catch {
@@ -41,13 +54,29 @@ try {
 }
 if (report.metadata?.vulnerabilities) {
   const v = report.metadata.vulnerabilities;
-  console.log(`npm audit --omit=dev: ${Object.entries(v).map(([k, n]) => `${n} ${k}`).join(', ')}`);
-  const serious = Object.entries(report.vulnerabilities ?? {}).filter(([, x]) => x.severity === 'high' || x.severity === 'critical');
+  console.log(
+    `npm audit --omit=dev: ${Object.entries(v)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ')}`,
+  );
+  const serious = Object.entries(report.vulnerabilities ?? {}).filter(
+    ([, x]) => x.severity === 'high' || x.severity === 'critical',
+  );
   for (const [name, x] of serious) console.error(`  ${x.severity}: ${name}`);
   if (serious.length) failed = true;
 } else {
-  const why = [report.error?.summary, report.message, audit.stderr.split('\n').find((l) => /405|audit/i.test(l))?.replace(/^npm (warn|error) /, '')].find((w) => w?.trim()) ?? 'no report';
-  console.warn(`npm audit --omit=dev could not run here: ${why}. NOT CHECKED on this machine${process.argv.includes('--require') ? '' : ' (pass --require to fail instead)'}.`);
+  const why =
+    [
+      report.error?.summary,
+      report.message,
+      audit.stderr
+        .split('\n')
+        .find((l) => /405|audit/i.test(l))
+        ?.replace(/^npm (warn|error) /, ''),
+    ].find((w) => w?.trim()) ?? 'no report';
+  console.warn(
+    `npm audit --omit=dev could not run here: ${why}. NOT CHECKED on this machine${process.argv.includes('--require') ? '' : ' (pass --require to fail instead)'}.`,
+  );
   if (process.argv.includes('--require')) failed = true;
 }
 process.exit(failed ? 1 : 0);

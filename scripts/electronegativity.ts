@@ -16,13 +16,24 @@ const i = process.argv.indexOf('--out');
 const out = join(root, i > 0 ? process.argv[i + 1]! : '.tmp/electronegativity.sarif');
 mkdirSync(dirname(out), { recursive: true });
 rmSync(out, { force: true });
-const electron = (JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+const electron = (
+  JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+).version;
 const run = ((runner as unknown as { default?: typeof runner }).default ?? runner) as typeof runner;
 // The app's own code: the main process, the preload and the studio page (the engine it hosts is plain Node).
 // AvailableSecurityFixesGlobalCheck is left out: it asks GitHub for Electron's releases (no network in CI); the
 // Electron version is kept current by npm audit and the lockfile instead.
 const input = join(root, 'src');
-const result = await run({ input, output: out, isSarif: true, customScan: [], excludeFromScan: ['AvailableSecurityFixesGlobalCheck'], isRelative: true, electronVersionOverride: electron, parserPlugins: [] });
+const result = await run({
+  input,
+  output: out,
+  isSarif: true,
+  customScan: [],
+  excludeFromScan: ['AvailableSecurityFixesGlobalCheck'],
+  isRelative: true,
+  electronVersionOverride: electron,
+  parserPlugins: [],
+});
 
 interface SarifResult {
   ruleId: string;
@@ -57,13 +68,19 @@ const results = sarif.runs.flatMap((r) => r.results);
 const severity = (r: SarifResult) => String(r.properties?.severity);
 const counts = new Map<string, number>();
 for (const r of results) counts.set(severity(r), (counts.get(severity(r)) ?? 0) + 1);
-console.log(`electronegativity ${'(Electron ' + electron + ')'} over ${input}: ${results.length} finding(s)${results.length ? ` — ${[...counts].map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ')}` : ''}; SARIF in ${out}`);
+console.log(
+  `electronegativity ${'(Electron ' + electron + ')'} over ${input}: ${results.length} finding(s)${results.length ? ` — ${[...counts].map(([s, n]) => `${n} ${s.toLowerCase()}`).join(', ')}` : ''}; SARIF in ${out}`,
+);
 for (const r of results) {
   const at = r.locations?.[0]?.physicalLocation;
-  console.log(`  ${severity(r).padEnd(13)} ${r.ruleId}  ${at?.artifactLocation?.uri ?? ''}:${at?.region?.startLine ?? ''}  ${r.message.text.split('\n')[0]}`);
+  console.log(
+    `  ${severity(r).padEnd(13)} ${r.ruleId}  ${at?.artifactLocation?.uri ?? ''}:${at?.region?.startLine ?? ''}  ${r.message.text.split('\n')[0]}`,
+  );
 }
 const high = results.filter((r) => severity(r) === 'HIGH' || severity(r) === 'UNKNOWN');
 if (high.length) {
-  console.error(`electronegativity: ${high.length} high-severity (or unknown) finding(s): fix them, or say on the line why the check does not apply (eng-disable)`);
+  console.error(
+    `electronegativity: ${high.length} high-severity (or unknown) finding(s): fix them, or say on the line why the check does not apply (eng-disable)`,
+  );
   process.exit(1);
 }

@@ -16,19 +16,39 @@ describe('acknowledgements (at-least-once bookkeeping)', () => {
   it('every record is acknowledged at the end of a run, fused, chained or not, with interpreted records and errors', async () => {
     const doc = (out: string) =>
       chain('acks', [
-        { id: 'src', type: 'live-room', config: { paced: false, limit: 30_000, seed: 4, jitterMs: 300, startTime: START, batchSize: 200 } },
-        { id: 'keep', type: 'filter', config: { expression: "type != 'chat' and $number(id % 40 = 0 ? '0x1' : '1') = 1" } },
+        {
+          id: 'src',
+          type: 'live-room',
+          config: { paced: false, limit: 30_000, seed: 4, jitterMs: 300, startTime: START, batchSize: 200 },
+        },
+        {
+          id: 'keep',
+          type: 'filter',
+          config: { expression: "type != 'chat' and $number(id % 40 = 0 ? '0x1' : '1') = 1" },
+        },
         { id: 'value', type: 'map', config: { expression: 'id % 97 = 0 ? "oops" : $merge([$, {"v": 1}])' } },
         { id: 'by-room', type: 'key-by', config: { key: 'room' } },
-        { id: 'sum', type: 'window', config: { sizeMs: 500, watermarkDelayMs: 200, aggregates: [{ op: 'sum', field: 'v', as: 'v' }] } },
+        {
+          id: 'sum',
+          type: 'window',
+          config: { sizeMs: 500, watermarkDelayMs: 200, aggregates: [{ op: 'sum', field: 'v', as: 'v' }] },
+        },
         { id: 'out', type: 'file', config: { path: out } },
       ]);
     for (const options of [{}, { fusion: false }, { chaining: false }]) {
-      const flow = new Flow(resolve(doc(join(tmp(), 'out.jsonl'))), { onMetrics: () => undefined, onError: () => undefined, onState: () => undefined }, options);
+      const flow = new Flow(
+        resolve(doc(join(tmp(), 'out.jsonl'))),
+        { onMetrics: () => undefined, onError: () => undefined, onState: () => undefined },
+        options,
+      );
       await flow.start();
       await flow.done;
       const src = flow.tick().nodes.src!;
-      expect([JSON.stringify(options), src.recordsOut, src.acknowledged]).toEqual([JSON.stringify(options), 30_000, 30_000]);
+      expect([JSON.stringify(options), src.recordsOut, src.acknowledged]).toEqual([
+        JSON.stringify(options),
+        30_000,
+        30_000,
+      ]);
     }
   });
 

@@ -31,11 +31,20 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-archive-'));
 
 /** All files under a folder, as paths relative to it. */
 function walk(root: string, dir = ''): string[] {
-  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(root, join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(join(root, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? walk(root, join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 const archiveDoc = (config: Record<string, unknown>, room: Record<string, unknown> = ROOM) =>
-  wired('archive', [{ id: 'room', type: 'live-room', config: room }, { id: 'archive', type: 'archive', config }], ['room.out>archive.in']);
+  wired(
+    'archive',
+    [
+      { id: 'room', type: 'live-room', config: room },
+      { id: 'archive', type: 'archive', config },
+    ],
+    ['room.out>archive.in'],
+  );
 
 describe('archive to a local folder', () => {
   it('rolls by record count into event-time folders; every file complete, named in order, no temporary file left', async () => {
@@ -68,7 +77,9 @@ describe('archive to a local folder', () => {
   it('rolls by size: each file is closed at the first write past rollBytes', async () => {
     const dir = tmp();
     const room = { ...ROOM, limit: 5000, rate: 1000 };
-    const { flow, errors } = await startFlow(archiveDoc({ target: dir, path: '', rollBytes: 100_000, flushBytes: 10_000 }, room));
+    const { flow, errors } = await startFlow(
+      archiveDoc({ target: dir, path: '', rollBytes: 100_000, flushBytes: 10_000 }, room),
+    );
     await flow.done;
     expect(errors).toEqual([]);
     const files = walk(dir).sort();
@@ -85,20 +96,30 @@ describe('archive to a local folder', () => {
   it('gzip: files are .jsonl.gz and decompress to the same lines', async () => {
     const dir = tmp();
     const room = { ...ROOM, limit: 3000, rate: 1000 };
-    const { flow, errors } = await startFlow(archiveDoc({ target: `file://${dir}`, path: 'chat', gzip: true, rollRecords: 1200, flushBytes: 20_000 }, room));
+    const { flow, errors } = await startFlow(
+      archiveDoc({ target: `file://${dir}`, path: 'chat', gzip: true, rollRecords: 1200, flushBytes: 20_000 }, room),
+    );
     await flow.done;
     expect(errors).toEqual([]);
     const files = walk(dir).sort();
     expect(files).toHaveLength(3);
     for (const f of files) expect(f).toMatch(/^chat\/part-.*\.jsonl\.gz$/);
-    const lines = files.flatMap((f) => gunzipSync(readFileSync(join(dir, f))).toString().split('\n').slice(0, -1));
+    const lines = files.flatMap((f) =>
+      gunzipSync(readFileSync(join(dir, f)))
+        .toString()
+        .split('\n')
+        .slice(0, -1),
+    );
     expect(lines).toEqual(reference(room));
   });
 
   it('acknowledges records only once their file is renamed', async () => {
     const dir = tmp();
     const room = { ...ROOM, limit: 0, rate: 2000, paced: true };
-    const { flow, ticks } = await startFlow(archiveDoc({ target: `file://${dir}`, path: '', rollIntervalMs: 1500, flushBytes: 1000 }, room), 100);
+    const { flow, ticks } = await startFlow(
+      archiveDoc({ target: `file://${dir}`, path: '', rollIntervalMs: 1500, flushBytes: 1000 }, room),
+      100,
+    );
     await sleep(1000);
     // Written to the temporary file (flushed in 1 kB chunks) but not acknowledged: the file has not rolled.
     const before = ticks.at(-1)!.nodes.room!;
@@ -131,7 +152,20 @@ describe('archive to a local folder', () => {
     let frames = 0;
     for (const f of files) {
       expect(f).toMatch(/^video\/part-.*\.mp4$/);
-      const out = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,nb_read_frames', '-of', 'csv=p=0', join(dir, f)]).toString().trim();
+      const out = execFileSync('ffprobe', [
+        '-v',
+        'error',
+        '-count_frames',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=codec_name,nb_read_frames',
+        '-of',
+        'csv=p=0',
+        join(dir, f),
+      ])
+        .toString()
+        .trim();
       const [codec, n] = out.split(',');
       expect(codec).toBe('h264');
       frames += Number(n);
@@ -157,28 +191,49 @@ describe('archive to WebHDFS (protocol test double)', () => {
   });
 
   const lines = (paths: string[]) => paths.flatMap((p) => hdfs.read(p)!.toString().split('\n').slice(0, -1));
-  const finalFiles = (dir: string) => hdfs.list(dir).filter((n) => !n.startsWith('.')).sort().map((n) => `${dir}/${n}`);
+  const finalFiles = (dir: string) =>
+    hdfs
+      .list(dir)
+      .filter((n) => !n.startsWith('.'))
+      .sort()
+      .map((n) => `${dir}/${n}`);
 
   it('the double speaks WebHDFS as the webhdfs package expects: every operation, and RemoteException errors', async () => {
     const c = webhdfs.createClient({ host: '127.0.0.1', port: hdfs.port, path: '/webhdfs/v1', user: 'tester' });
-    const call = <T>(f: (cb: (e: Error | null | undefined, v?: T) => void) => void) => new Promise<T>((res, rej) => f((e, v) => (e ? rej(e) : res(v as T))));
+    const call = <T>(f: (cb: (e: Error | null | undefined, v?: T) => void) => void) =>
+      new Promise<T>((res, rej) => f((e, v) => (e ? rej(e) : res(v as T))));
     await call((cb) => c.mkdir('/a/b', null, cb));
     await call((cb) => c.writeFile('/a/b/f.txt', Buffer.from('hello '), false, {}, cb));
     await call((cb) => c.writeFile('/a/b/f.txt', Buffer.from('world'), true, {}, cb));
     expect((await call<Buffer>((cb) => c.readFile('/a/b/f.txt', cb))).toString()).toBe('hello world');
-    expect(await call<{ length: number; type: string }>((cb) => c.stat('/a/b/f.txt', cb))).toMatchObject({ length: 11, type: 'FILE' });
+    expect(await call<{ length: number; type: string }>((cb) => c.stat('/a/b/f.txt', cb))).toMatchObject({
+      length: 11,
+      type: 'FILE',
+    });
     await call((cb) => c.rename('/a/b/f.txt', '/a/g.txt', cb));
-    expect((await call<{ pathSuffix: string; type: string }[]>((cb) => c.readdir('/a', cb))).map((s) => [s.pathSuffix, s.type])).toEqual([['b', 'DIRECTORY'], ['g.txt', 'FILE']]);
+    expect(
+      (await call<{ pathSuffix: string; type: string }[]>((cb) => c.readdir('/a', cb))).map((s) => [
+        s.pathSuffix,
+        s.type,
+      ]),
+    ).toEqual([
+      ['b', 'DIRECTORY'],
+      ['g.txt', 'FILE'],
+    ]);
     await call((cb) => c.unlink('/a/g.txt', false, cb));
     expect(hdfs.read('/a/g.txt')).toBeUndefined();
     await expect(call((cb) => c.stat('/a/g.txt', cb))).rejects.toThrow('File does not exist: /a/g.txt');
-    await expect(call((cb) => c.writeFile('/nowhere.txt', Buffer.from('x'), true, {}, cb))).rejects.toThrow('File does not exist: /nowhere.txt');
+    await expect(call((cb) => c.writeFile('/nowhere.txt', Buffer.from('x'), true, {}, cb))).rejects.toThrow(
+      'File does not exist: /nowhere.txt',
+    );
     expect(hdfs.log).toContain('CREATE /a/b/f.txt (datanode)');
     expect(hdfs.log).toContain('APPEND /a/b/f.txt (datanode)');
   });
 
   it('writes the same files as to a folder, through CREATE (two-step), APPEND, RENAME', async () => {
-    const { flow, errors } = await startFlow(archiveDoc({ target: `${hdfs.url}/archive/room`, rollRecords: 1000, flushBytes: 50_000 }));
+    const { flow, errors } = await startFlow(
+      archiveDoc({ target: `${hdfs.url}/archive/room`, rollRecords: 1000, flushBytes: 50_000 }),
+    );
     await flow.done;
     expect(errors).toEqual([]);
     const hours = ['08', '09', '10'].map((h) => `/archive/room/2027/01/15/${h}`);
@@ -195,10 +250,13 @@ describe('archive to WebHDFS (protocol test double)', () => {
 
   it('a reader listing mid-write never sees a partial file under its final name', async () => {
     const room = { ...ROOM, limit: 0, rate: 4000, paced: true, startTime: 0 };
-    const { flow } = await startFlow(archiveDoc({ target: `${hdfs.url}/live`, path: '', rollRecords: 500, flushBytes: 8000 }, room));
+    const { flow } = await startFlow(
+      archiveDoc({ target: `${hdfs.url}/live`, path: '', rollRecords: 500, flushBytes: 8000 }, room),
+    );
     // An independent reader: the webhdfs package's own LISTSTATUS and OPEN, over HTTP, while the sink writes.
     const reader = webhdfs.createClient({ host: '127.0.0.1', port: hdfs.port, path: '/webhdfs/v1', user: 'reader' });
-    const list = () => new Promise<{ pathSuffix: string }[]>((res, rej) => reader.readdir('/live', (e, v) => (e ? rej(e) : res(v!))));
+    const list = () =>
+      new Promise<{ pathSuffix: string }[]>((res, rej) => reader.readdir('/live', (e, v) => (e ? rej(e) : res(v!))));
     const open = (p: string) => new Promise<Buffer>((res, rej) => reader.readFile(p, (e, v) => (e ? rej(e) : res(v!))));
     const checked = new Set<string>();
     let sawTemp = false;
@@ -230,7 +288,13 @@ describe('archive to WebHDFS (protocol test double)', () => {
     hdfs.inject({ op: 'RENAME', kind: '500' });
     hdfs.inject({ op: 'GETFILESTATUS', kind: 'drop-before' });
     const room = { ...ROOM, limit: 6000, rate: 1000 };
-    const { flow, errors, ticks } = await startFlow(archiveDoc({ target: `${hdfs.url}/faults`, path: '', rollRecords: 1000, flushBytes: 20_000, timeoutMs: 500 }, room), 100);
+    const { flow, errors, ticks } = await startFlow(
+      archiveDoc(
+        { target: `${hdfs.url}/faults`, path: '', rollRecords: 1000, flushBytes: 20_000, timeoutMs: 500 },
+        room,
+      ),
+      100,
+    );
     await flow.done;
     expect(hdfs.faultsLeft).toBe(0);
     const files = finalFiles('/faults');
@@ -239,7 +303,9 @@ describe('archive to WebHDFS (protocol test double)', () => {
     expect(hdfs.list('/faults').filter((n) => n.startsWith('.'))).toEqual([]);
     // Each fault was shown on the node with what went wrong, and the node came back to running.
     const shown = errors.filter((e) => e.nodeId === 'archive').map((e) => e.message);
-    expect(shown.some((m) => /WebHDFS APPEND .*IOException: injected fault.*HTTP 500.*trying again/.test(m))).toBe(true);
+    expect(shown.some((m) => /WebHDFS APPEND .*IOException: injected fault.*HTTP 500.*trying again/.test(m))).toBe(
+      true,
+    );
     expect(shown.some((m) => /WebHDFS CREATE .*HTTP 500/.test(m))).toBe(true);
     expect(shown.some((m) => /WebHDFS APPEND .*(socket hang up|ECONNRESET)/.test(m))).toBe(true);
     expect(shown.some((m) => /WebHDFS APPEND .*(ETIMEDOUT|ESOCKETTIMEDOUT)/.test(m))).toBe(true);
@@ -252,10 +318,18 @@ describe('archive to WebHDFS (protocol test double)', () => {
   it('a refusal (AccessControlException) stops the node with the server’s words; nothing is acknowledged', async () => {
     hdfs.deny('/locked');
     const room = { ...ROOM, limit: 500, rate: 1000 };
-    const { flow, errors, ticks } = await startFlow(archiveDoc({ target: `${hdfs.url}/locked/room`, path: '' }, room), 100);
+    const { flow, errors, ticks } = await startFlow(
+      archiveDoc({ target: `${hdfs.url}/locked/room`, path: '' }, room),
+      100,
+    );
     await flow.done;
-    const shown = errors.filter((e) => e.nodeId === 'archive').map((e) => e.message).join('\n');
-    expect(shown).toMatch(/WebHDFS MKDIRS \/locked\/room: AccessControlException: Permission denied: user=sluice, access=WRITE, inode="\/locked\/room".*\(HTTP 403\)/);
+    const shown = errors
+      .filter((e) => e.nodeId === 'archive')
+      .map((e) => e.message)
+      .join('\n');
+    expect(shown).toMatch(
+      /WebHDFS MKDIRS \/locked\/room: AccessControlException: Permission denied: user=sluice, access=WRITE, inode="\/locked\/room".*\(HTTP 403\)/,
+    );
     expect(ticks.at(-1)!.nodes.archive!.state).toBe('error');
     expect(ticks.at(-1)!.nodes.room!.acknowledged).toBe(0);
   });
@@ -264,9 +338,14 @@ describe('archive to WebHDFS (protocol test double)', () => {
     const port = hdfs.port;
     await hdfs.stop();
     const room = { ...ROOM, limit: 2000, rate: 1000 };
-    const { flow, errors, states } = await startFlow(archiveDoc({ target: `webhdfs://127.0.0.1:${port}/late`, path: '', rollRecords: 1000 }, room), 100);
+    const { flow, errors, states } = await startFlow(
+      archiveDoc({ target: `webhdfs://127.0.0.1:${port}/late`, path: '', rollRecords: 1000 }, room),
+      100,
+    );
     await sleep(1500);
-    expect(errors.some((e) => /ECONNREFUSED.*is the NameNode at webhdfs:\/\/127\.0\.0\.1:\d+\/late up\?/.test(e.message))).toBe(true);
+    expect(
+      errors.some((e) => /ECONNREFUSED.*is the NameNode at webhdfs:\/\/127\.0\.0\.1:\d+\/late up\?/.test(e.message)),
+    ).toBe(true);
     expect(states).toContainEqual({ nodeId: 'archive', state: 'reconnecting' });
     hdfs = await new WebHdfsTestDouble().start(port);
     await flow.done;

@@ -32,7 +32,8 @@ describe('back pressure', () => {
     expect(sourceRate).toBeGreaterThan(SINK_RATE * 0.8);
     expect(sourceRate).toBeLessThan(SINK_RATE * 1.2);
 
-    for (const t of run.ticks) for (const e of Object.values(t.edges)) expect(e.length).toBeLessThanOrEqual(CAPACITY + BATCH);
+    for (const t of run.ticks)
+      for (const e of Object.values(t.edges)) expect(e.length).toBeLessThanOrEqual(CAPACITY + BATCH);
     // The queue into the slow sink is full most of the time: that is the back pressure the studio shows.
     const late = run.ticks.filter((t) => t.elapsedMs > 1000);
     const avgFull = late.reduce((a, t) => a + t.edges.e2!.fullFraction, 0) / late.length;

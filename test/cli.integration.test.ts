@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { chain, ROOT } from './helpers';
 
 const BIN = join(ROOT, 'bin', 'sluice.js');
-const sluice = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
+const sluice = (...args: string[]) =>
+  spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
 const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-cli-'));
 
 describe('sluice CLI', () => {
@@ -31,7 +32,9 @@ describe('sluice CLI', () => {
   });
 
   it('validate: a warning (results per partition keyed by something else) is printed with its place; the file is valid, exit 0', () => {
-    const demo = JSON.parse(readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8')) as { nodes: { id: string; config: Record<string, unknown> }[] };
+    const demo = JSON.parse(readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8')) as {
+      nodes: { id: string; config: Record<string, unknown> }[];
+    };
     demo.nodes.find((n) => n.id === 'coins-per-second')!.config.scope = 'partition';
     demo.nodes.find((n) => n.id === 'gifts-by-room')!.config.key = 'user';
     const file = join(tmp(), 'partial.json');
@@ -39,7 +42,11 @@ describe('sluice CLI', () => {
     const r = sluice('validate', file);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`${file}: valid (1 warning(s))\n`);
-    expect(r.stderr).toMatch(new RegExp(`^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+ warning: /nodes/10/config/scope node "coins-per-second": scope "partition": results are per Kafka partition, and key-by "gifts-by-room" keys by \`user\``));
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^${file.replace(/[.]/g, '\\.')}:\\d+:\\d+ warning: /nodes/10/config/scope node "coins-per-second": scope "partition": results are per Kafka partition, and key-by "gifts-by-room" keys by \`user\``,
+      ),
+    );
   });
 
   it('validate: a missing file is a clear error', () => {
@@ -52,14 +59,21 @@ describe('sluice CLI', () => {
     const dir = tmp();
     const metrics = join(dir, 'm.ndjson');
     // (From a folder of its own: the demo archives its events under ./archive.)
-    const r = spawnSync(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '2.2', '--metrics', metrics], { encoding: 'utf8', timeout: 60_000, cwd: dir });
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '2.2', '--metrics', metrics],
+      { encoding: 'utf8', timeout: 60_000, cwd: dir },
+    );
     expect(r.status).toBe(0);
     const summaries = r.stdout.split('\n').filter((l) => /^\d+s \| camera \d+ frames .* \| room→/.test(l));
     expect(summaries.length).toBeGreaterThanOrEqual(2);
     expect(summaries[1]).toMatch(/room→(3\.[5-9]\d*k|4\.[0-4]\d*k|[34]\d{3})\/s/);
     expect(r.stdout).toMatch(/ran 2\.2s: stopping \(draining queues, flushing sinks\)/);
     expect(r.stdout).toMatch(/run ended: stopped/);
-    const ticks = readFileSync(metrics, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const ticks = readFileSync(metrics, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(ticks.length).toBeGreaterThanOrEqual(8);
     expect(Object.keys(ticks[0].nodes)).toContain('coins-per-second');
   });
@@ -68,9 +82,19 @@ describe('sluice CLI', () => {
     const dir = tmp();
     const out = join(dir, 'out.jsonl');
     const file = join(dir, 'p.json');
-    writeFileSync(file, JSON.stringify(chain('to file', [{ id: 'src', type: 'live-room', config: { rate: 10000 } }, { id: 'sink', type: 'file', config: { path: out } }])));
+    writeFileSync(
+      file,
+      JSON.stringify(
+        chain('to file', [
+          { id: 'src', type: 'live-room', config: { rate: 10000 } },
+          { id: 'sink', type: 'file', config: { path: out } },
+        ]),
+      ),
+    );
     const metrics = join(dir, 'm.ndjson');
-    const child = spawn(process.execPath, [BIN, 'run', file, '--metrics', metrics], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'run', file, '--metrics', metrics], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += String(d)));
     await new Promise<void>((resolve) => {
@@ -95,12 +119,26 @@ describe('sluice CLI', () => {
   });
 
   it('devices: lists what this machine can capture, saying where it looked when it found none', () => {
-    const r = spawnSync(process.execPath, [BIN, 'devices'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DISPLAY: ':42' } });
+    const r = spawnSync(process.execPath, [BIN, 'devices'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DISPLAY: ':42' },
+    });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^cameras:\n {2}(\/dev\/video\d+ {2}.+|none \(no V4L2 device in \/sys\/class\/video4linux\))$/m);
+    expect(r.stdout).toMatch(
+      /^cameras:\n {2}(\/dev\/video\d+ {2}.+|none \(no V4L2 device in \/sys\/class\/video4linux\))$/m,
+    );
     expect(r.stdout).toMatch(/^screens:\n {2}:42 {2}X display :42$/m);
-    expect(r.stdout).toMatch(/^microphones:\n {2}(alsa hw:\d+,\d+ {2}.+|none \(no ALSA capture device in \/proc\/asound\/pcm\))$/m);
-    const j = JSON.parse(spawnSync(process.execPath, [BIN, 'devices', '--json'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, DISPLAY: ':42' } }).stdout);
+    expect(r.stdout).toMatch(
+      /^microphones:\n {2}(alsa hw:\d+,\d+ {2}.+|none \(no ALSA capture device in \/proc\/asound\/pcm\))$/m,
+    );
+    const j = JSON.parse(
+      spawnSync(process.execPath, [BIN, 'devices', '--json'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, DISPLAY: ':42' },
+      }).stdout,
+    );
     expect(j.screens).toEqual([{ display: ':42', name: 'X display :42' }]);
   });
 
@@ -111,7 +149,29 @@ describe('sluice CLI', () => {
     expect(r.stdout).toMatch(/^ {4}out late: record$/m);
     expect(r.stdout).toMatch(/^ {4}sizeMs: integer \[ms\] = 1000 — Window length\.$/m);
     const j = JSON.parse(sluice('nodes', '--json').stdout);
-    expect(j.map((t: { type: string }) => t.type)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis', 'archive']);
+    expect(j.map((t: { type: string }) => t.type)).toEqual([
+      'live-room',
+      'test-pattern',
+      'media-file-source',
+      'camera',
+      'screen',
+      'microphone',
+      'encoder',
+      'packager',
+      'kafka-source',
+      'kafka-sink',
+      'filter',
+      'map',
+      'key-by',
+      'window',
+      'serialize',
+      'debug',
+      'file',
+      'media-file',
+      'hls',
+      'redis',
+      'archive',
+    ]);
   });
 });
 
@@ -121,17 +181,33 @@ describe('sluice encoders', () => {
     const r = spawnSync(process.execPath, [BIN, 'encoders'], { encoding: 'utf8', timeout: 60_000, env });
     expect(r.status).toBe(0);
     const h264 = r.stdout.split('hevc:')[0]!;
-    expect(h264.match(/^ {2}[✓✗] (\S+)/gm)!.map((l) => l.slice(4))).toEqual(['h264_nvenc', 'h264_qsv', 'h264_vaapi', 'h264_videotoolbox', 'h264_amf', 'libx264']);
+    expect(h264.match(/^ {2}[✓✗] (\S+)/gm)!.map((l) => l.slice(4))).toEqual([
+      'h264_nvenc',
+      'h264_qsv',
+      'h264_vaapi',
+      'h264_videotoolbox',
+      'h264_amf',
+      'libx264',
+    ]);
     expect(h264).toMatch(/^ {2}✓ libx264 +software$/m);
     expect(h264).toMatch(/^ {2}device cpu → libx264 \(software\)$/m);
     // Run again: the same answer, from the cache, as JSON.
     const j = spawnSync(process.execPath, [BIN, 'encoders', '--json'], { encoding: 'utf8', timeout: 60_000, env });
-    expect(JSON.parse(j.stdout)).toMatchObject({ cached: true, codecs: { hevc: { trials: expect.arrayContaining([expect.objectContaining({ encoder: 'libx265', ok: true })]) } } });
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      cached: true,
+      codecs: { hevc: { trials: expect.arrayContaining([expect.objectContaining({ encoder: 'libx265', ok: true })]) } },
+    });
   });
 
   it('without ffmpeg: one clear message, exit 2', () => {
-    const r = spawnSync(process.execPath, [BIN, 'encoders'], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLUICE_FFMPEG: '/nonexistent/ffmpeg' } });
+    const r = spawnSync(process.execPath, [BIN, 'encoders'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, SLUICE_FFMPEG: '/nonexistent/ffmpeg' },
+    });
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('sluice: ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n');
+    expect(r.stderr).toBe(
+      'sluice: ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n',
+    );
   });
 });

@@ -7,16 +7,34 @@ import { throttled } from '../src/renderer/src/state/store';
 type View = Parameters<typeof inDetail>[0];
 
 /** A canvas 1000 × 600 pixels with nodes 100 × 50 at the given flow positions. */
-function view(transform: [number, number, number], nodes: Record<string, [number, number]>, edges: [string, string][] = []): View {
+function view(
+  transform: [number, number, number],
+  nodes: Record<string, [number, number]>,
+  edges: [string, string][] = [],
+): View {
   const nodeLookup = new Map(
-    Object.entries(nodes).map(([id, [x, y]]) => [id, { id, measured: { width: 100, height: 50 }, internals: { positionAbsolute: { x, y } } }]),
+    Object.entries(nodes).map(([id, [x, y]]) => [
+      id,
+      { id, measured: { width: 100, height: 50 }, internals: { positionAbsolute: { x, y } } },
+    ]),
   ) as unknown as ReactFlowState['nodeLookup'];
-  return { transform, width: 1000, height: 600, nodeLookup, edges: edges.map(([source, target]) => ({ id: `${source}-${target}`, source, target })) };
+  return {
+    transform,
+    width: 1000,
+    height: 600,
+    nodeLookup,
+    edges: edges.map(([source, target]) => ({ id: `${source}-${target}`, source, target })),
+  };
 }
 
 describe('which nodes and wires are drawn in detail', () => {
   it('takes the nodes on screen at a readable zoom, and none when zoomed out', () => {
-    const nodes = { on: [100, 100] as [number, number], edge: [950, 580] as [number, number], off: [2000, 100] as [number, number], above: [100, -60] as [number, number] };
+    const nodes = {
+      on: [100, 100] as [number, number],
+      edge: [950, 580] as [number, number],
+      off: [2000, 100] as [number, number],
+      above: [100, -60] as [number, number],
+    };
     expect([...inDetail(view([0, 0, 1], nodes)).nodes.keys()].sort()).toEqual(['edge', 'on']);
     // Panned left by 1,500 pixels: the far node comes into view, the others leave it.
     expect([...inDetail(view([-1500, 0, 1], nodes)).nodes.keys()]).toEqual(['off']);
@@ -26,8 +44,17 @@ describe('which nodes and wires are drawn in detail', () => {
   });
 
   it('takes a wire that crosses the screen even when both its ends are off it', () => {
-    const nodes = { left: [-500, 100] as [number, number], right: [1500, 100] as [number, number], far: [3000, 100] as [number, number] };
-    const r = inDetail(view([0, 0, 1], nodes, [['left', 'right'], ['right', 'far']]));
+    const nodes = {
+      left: [-500, 100] as [number, number],
+      right: [1500, 100] as [number, number],
+      far: [3000, 100] as [number, number],
+    };
+    const r = inDetail(
+      view([0, 0, 1], nodes, [
+        ['left', 'right'],
+        ['right', 'far'],
+      ]),
+    );
     expect(r.nodes.size).toBe(0);
     expect([...r.edges.keys()]).toEqual(['left-right']);
   });

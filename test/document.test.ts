@@ -68,7 +68,31 @@ describe('the pipeline file is readable and diffable', () => {
     const published = JSON.parse(readFileSync(join(ROOT, 'resources/schema/pipeline.v1.json'), 'utf8'));
     const generated = pipelineJsonSchema();
     expect(published).toEqual(JSON.parse(JSON.stringify(generated)));
-    const variants = (generated.properties as { nodes: { items: { oneOf: { properties: { type: { const: string } } }[] } } }).nodes.items.oneOf;
-    expect(variants.map((v) => v.properties.type.const)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis', 'archive']);
+    const variants = (
+      generated.properties as { nodes: { items: { oneOf: { properties: { type: { const: string } } }[] } } }
+    ).nodes.items.oneOf;
+    expect(variants.map((v) => v.properties.type.const)).toEqual([
+      'live-room',
+      'test-pattern',
+      'media-file-source',
+      'camera',
+      'screen',
+      'microphone',
+      'encoder',
+      'packager',
+      'kafka-source',
+      'kafka-sink',
+      'filter',
+      'map',
+      'key-by',
+      'window',
+      'serialize',
+      'debug',
+      'file',
+      'media-file',
+      'hls',
+      'redis',
+      'archive',
+    ]);
   });
 });

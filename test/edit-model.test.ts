@@ -35,7 +35,8 @@ function mustConnect(doc: PipelineDocument, from: string, to: string): PipelineD
 /** live-room → filter → key-by → window → debug, built with the commands the editor uses. */
 function liveRoom(): PipelineDocument {
   let doc = newDocument('Built');
-  for (const [i, t] of ['live-room', 'filter', 'key-by', 'window', 'debug'].entries()) doc = addNode(doc, t, { x: i * 200, y: 0 }).doc;
+  for (const [i, t] of ['live-room', 'filter', 'key-by', 'window', 'debug'].entries())
+    doc = addNode(doc, t, { x: i * 200, y: 0 }).doc;
   doc = setConfigField(doc, 'filter', 'expression', "type = 'gift'");
   doc = setConfigField(doc, 'key-by', 'key', 'room');
   doc = setConfigField(doc, 'window', 'aggregates', [{ op: 'sum', field: 'coins', as: 'coins' }]);
@@ -74,7 +75,11 @@ describe('document commands', () => {
   });
 
   it('judge a wire by the types this node has: an encoder’s output codec comes from its config or default', () => {
-    const preview: NodeTypeInfo = { ...types.get('debug')!, type: 'preview', inputs: [{ name: 'in', type: 'video/encoded(h264)', description: '' }] };
+    const preview: NodeTypeInfo = {
+      ...types.get('debug')!,
+      type: 'preview',
+      inputs: [{ name: 'in', type: 'video/encoded(h264)', description: '' }],
+    };
     const encoder: NodeTypeInfo = {
       ...types.get('map')!,
       type: 'encoder',
@@ -88,26 +93,46 @@ describe('document commands', () => {
     const wire = () => checkConnection(doc, t2, { node: 'encoder', port: 'out' }, { node: 'preview', port: 'in' });
     expect(wire()).toEqual({ ok: true, fromType: 'video/encoded(h264)', toType: 'video/encoded(h264)' });
     doc = setConfigField(doc, 'encoder', 'codec', 'hevc');
-    expect(wire()).toEqual({ ok: false, reason: 'video/encoded(hevc) cannot feed a video/encoded(h264) input: re-encode to h264 first' });
+    expect(wire()).toEqual({
+      ok: false,
+      reason: 'video/encoded(hevc) cannot feed a video/encoded(h264) input: re-encode to h264 first',
+    });
   });
 
   it('refuse a wire with the reason: wrong port type, self, duplicate, cycle', () => {
     const doc = liveRoom();
-    const video: NodeTypeInfo = { ...types.get('debug')!, type: 'preview', inputs: [{ name: 'in', type: 'video/encoded(h264)', description: '' }] };
+    const video: NodeTypeInfo = {
+      ...types.get('debug')!,
+      type: 'preview',
+      inputs: [{ name: 'in', type: 'video/encoded(h264)', description: '' }],
+    };
     const withPreview = addNode(doc, 'preview', { x: 0, y: 300 }).doc;
     const t2 = new Map(types).set('preview', video);
     expect(checkConnection(withPreview, t2, { node: 'window', port: 'out' }, { node: 'preview', port: 'in' })).toEqual({
       ok: false,
       reason: 'record cannot feed a video/encoded(h264) input: records cannot become video',
     });
-    expect(checkConnection(doc, types, { node: 'filter', port: 'out' }, { node: 'filter', port: 'in' })).toMatchObject({ ok: false, reason: expect.stringMatching(/cannot feed itself/) });
-    expect(checkConnection(doc, types, { node: 'filter', port: 'out' }, { node: 'key-by', port: 'in' })).toMatchObject({ ok: false, reason: expect.stringMatching(/already feeds/) });
+    expect(checkConnection(doc, types, { node: 'filter', port: 'out' }, { node: 'filter', port: 'in' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/cannot feed itself/),
+    });
+    expect(checkConnection(doc, types, { node: 'filter', port: 'out' }, { node: 'key-by', port: 'in' })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/already feeds/),
+    });
     expect(checkConnection(doc, types, { node: 'window', port: 'out' }, { node: 'filter', port: 'in' })).toEqual({
       ok: false,
       reason: 'this wire would close a cycle (filter → key-by → window → filter): a pipeline must flow one way',
     });
-    expect(checkConnection(doc, types, { node: 'window', port: 'nope' }, { node: 'debug', port: 'in' })).toMatchObject({ ok: false, reason: '"window" has no output "nope"' });
-    expect(checkConnection(doc, types, { node: 'window', port: 'late' }, { node: 'debug', port: 'in' })).toEqual({ ok: true, fromType: 'record', toType: 'record' });
+    expect(checkConnection(doc, types, { node: 'window', port: 'nope' }, { node: 'debug', port: 'in' })).toMatchObject({
+      ok: false,
+      reason: '"window" has no output "nope"',
+    });
+    expect(checkConnection(doc, types, { node: 'window', port: 'late' }, { node: 'debug', port: 'in' })).toEqual({
+      ok: true,
+      fromType: 'record',
+      toType: 'record',
+    });
     const refused = connect(doc, types, { node: 'window', port: 'out' }, { node: 'filter', port: 'in' });
     expect(refused).toHaveProperty('refused');
   });
@@ -115,9 +140,14 @@ describe('document commands', () => {
   it('rename a node and every edge that names it; refuse a taken or malformed id', () => {
     const r = renameNode(liveRoom(), 'filter', 'gifts');
     if (!('doc' in r)) throw new Error(r.refused);
-    expect(r.doc.edges.slice(0, 2).map((e) => `${e.from.node}->${e.to.node}`)).toEqual(['live-room->gifts', 'gifts->key-by']);
+    expect(r.doc.edges.slice(0, 2).map((e) => `${e.from.node}->${e.to.node}`)).toEqual([
+      'live-room->gifts',
+      'gifts->key-by',
+    ]);
     expect(renameNode(liveRoom(), 'filter', 'debug')).toEqual({ refused: 'another node is already called "debug"' });
-    expect(renameNode(liveRoom(), 'filter', 'a b')).toMatchObject({ refused: expect.stringMatching(/not a valid node id/) });
+    expect(renameNode(liveRoom(), 'filter', 'a b')).toMatchObject({
+      refused: expect.stringMatching(/not a valid node id/),
+    });
   });
 
   it('set and clear config fields and queue settings without touching other nodes', () => {
@@ -129,7 +159,11 @@ describe('document commands', () => {
     expect(setConfigField(doc, 'filter', 'expression', "type = 'gift'")).toBe(doc);
     const q = setEdgeQueue(doc, 'e2', { maxRecords: 50, overflow: 'drop' });
     expect(q.edges[1]!.queue).toEqual({ maxRecords: 50, overflow: 'drop' });
-    expect(setEdgeQueue(q, 'e2', {}).edges[1]).toEqual({ id: 'e2', from: { node: 'filter', port: 'out' }, to: { node: 'key-by', port: 'in' } });
+    expect(setEdgeQueue(q, 'e2', {}).edges[1]).toEqual({
+      id: 'e2',
+      from: { node: 'filter', port: 'out' },
+      to: { node: 'key-by', port: 'in' },
+    });
   });
 
   it('copy and paste keep config and edges among the copied nodes, with new ids, also into another document', () => {
@@ -141,7 +175,11 @@ describe('document commands', () => {
     const pasted = same.doc.nodes.find((n) => n.id === 'filter-2')!;
     expect(pasted.config).toEqual({ expression: "type = 'gift'" });
     expect(pasted.position).toEqual({ x: 240, y: 40 });
-    expect(same.doc.edges.at(-1)).toEqual({ id: 'e5', from: { node: 'filter-2', port: 'out' }, to: { node: 'key-by-2', port: 'in' } });
+    expect(same.doc.edges.at(-1)).toEqual({
+      id: 'e5',
+      from: { node: 'filter-2', port: 'out' },
+      to: { node: 'key-by-2', port: 'in' },
+    });
     // Pasting into another (empty) document keeps the original ids where free.
     const other = pasteFragment(newDocument('Other'), frag, { x: 0, y: 0 });
     expect(other.ids).toEqual(['filter', 'key-by', 'debug']);
@@ -181,7 +219,8 @@ describe('the undo stack', () => {
   it('typing into one field is one step; a new edit clears redo; no-op edits record nothing', () => {
     let h = startHistory(liveRoom());
     const before = h.present;
-    for (const text of ['t', 'ty', 'typ', 'type']) h = record(h, setConfigField(h.present, 'filter', 'expression', text), 'filter/expression');
+    for (const text of ['t', 'ty', 'typ', 'type'])
+      h = record(h, setConfigField(h.present, 'filter', 'expression', text), 'filter/expression');
     expect(h.past).toHaveLength(1);
     h = seal(h);
     h = record(h, setConfigField(h.present, 'filter', 'expression', 'x'), 'filter/expression');

@@ -26,7 +26,9 @@ describe('engine lifecycle and errors', () => {
     expect(t.nodes.cast!.state).toBe('stopped');
     expect(run.errors[0]).toEqual({
       nodeId: 'cast',
-      message: expect.stringMatching(/^expression ".*" failed: Unable to cast value to a number: "room-\d" at position \d+/),
+      message: expect.stringMatching(
+        /^expression ".*" failed: Unable to cast value to a number: "room-\d" at position \d+/,
+      ),
     });
   });
 
@@ -39,7 +41,12 @@ describe('engine lifecycle and errors', () => {
       name: 'one broken sink',
       nodes: [
         { id: 'src', type: 'live-room', position: { x: 0, y: 0 }, config: { paced: false, limit: 20_000 } },
-        { id: 'broken', type: 'file', position: { x: 1, y: 0 }, config: { path: join(dir, 'not-a-folder', 'out.jsonl') } },
+        {
+          id: 'broken',
+          type: 'file',
+          position: { x: 1, y: 0 },
+          config: { path: join(dir, 'not-a-folder', 'out.jsonl') },
+        },
         { id: 'good', type: 'file', position: { x: 1, y: 1 }, config: { path: join(dir, 'good.jsonl') } },
       ],
       edges: [

@@ -2,7 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { BAIL, compileExpression } from '../src/engine/expression';
 import { prng } from '../src/engine/random';
 
-const FIELDS = ['type', 'room', 'user', 'coins', 'count', 'ts', 'text', 'flag', 'nested', 'missing', 'nothing', 'list', 'neg', 'zero', 'empty', 'numstr'];
+const FIELDS = [
+  'type',
+  'room',
+  'user',
+  'coins',
+  'count',
+  'ts',
+  'text',
+  'flag',
+  'nested',
+  'missing',
+  'nothing',
+  'list',
+  'neg',
+  'zero',
+  'empty',
+  'numstr',
+];
 
 /** Records with every kind of value a field can hold, and fields that are missing. */
 function record(rnd: () => number, i: number): Record<string, unknown> {
@@ -28,7 +45,7 @@ function record(rnd: () => number, i: number): Record<string, unknown> {
 
 /** Random expressions over a grammar covering the compiled subset and some things outside it. */
 function expression(rnd: () => number, depth = 0): string {
-  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
   const leaf = () =>
     pick([
       () => pick(FIELDS),
@@ -53,7 +70,8 @@ function expression(rnd: () => number, depth = 0): string {
     () => `[${sub()}, ${sub()}]`,
     () => `$merge([$, {"v": ${sub()}}])`,
     () => `$merge([${sub()}, ${sub()}])`,
-    () => `$${pick(['lowercase', 'uppercase', 'length', 'string', 'number', 'exists', 'boolean', 'not', 'abs', 'floor', 'ceil'])}(${sub()})`,
+    () =>
+      `$${pick(['lowercase', 'uppercase', 'length', 'string', 'number', 'exists', 'boolean', 'not', 'abs', 'floor', 'ceil'])}(${sub()})`,
     // Outside the subset: these must fall back to the interpreter and still agree.
     () => `$sum(${pick(['list', '[1,2]', 'coins'])})`,
     () => `list[0]`,
@@ -143,19 +161,29 @@ describe('compiled JSONata equals the interpreter', () => {
         cases++;
         if (got.fast) fast++;
         const same = want.ok && got.ok ? want.value === got.value : !want.ok && !got.ok && want.message === got.message;
-        if (!same && mismatches.length < 10) mismatches.push(`${source} on ${JSON.stringify(r)}: interpreter ${JSON.stringify(want)}, compiled ${JSON.stringify(got)}`);
+        if (!same && mismatches.length < 10)
+          mismatches.push(
+            `${source} on ${JSON.stringify(r)}: interpreter ${JSON.stringify(want)}, compiled ${JSON.stringify(got)}`,
+          );
       }
     }
     expect(mismatches).toEqual([]);
     expect(cases).toBeGreaterThan(50_000);
     // The test must exercise the compiler, not just the fallback.
-    console.log(`differential: ${cases} cases, ${compiledExpressions} of ${sources.length} expressions compiled, ${((fast / cases) * 100).toFixed(0)}% of evaluations on the compiled path`);
+    console.log(
+      `differential: ${cases} cases, ${compiledExpressions} of ${sources.length} expressions compiled, ${((fast / cases) * 100).toFixed(0)}% of evaluations on the compiled path`,
+    );
     expect(compiledExpressions).toBeGreaterThan(1000);
     expect(fast / cases).toBeGreaterThan(0.25);
   }, 120_000);
 
   it('the pipeline expressions of the demo and the benchmark compile', () => {
-    for (const s of ["type = 'gift'", '$merge([$, {"value": coins * 100}])', 'room', '{"room": room, "user": user, "ts": ts, "coins": coins}']) {
+    for (const s of [
+      "type = 'gift'",
+      '$merge([$, {"value": coins * 100}])',
+      'room',
+      '{"room": room, "user": user, "ts": ts, "coins": coins}',
+    ]) {
       expect(compileExpression(s).compiled).toBe(true);
     }
     expect(compileExpression('$sum(list)').compiled).toBe(false);

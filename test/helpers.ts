@@ -41,7 +41,11 @@ export async function startFlow(doc: PipelineDocument, intervalMs = 250, options
 }
 
 /** A small linear document: nodes in order, each wired `out` → `in` to the next. */
-export function chain(name: string, nodes: { id: string; type: string; config?: Record<string, unknown> }[], queue?: PipelineDocument['edges'][number]['queue']): PipelineDocument {
+export function chain(
+  name: string,
+  nodes: { id: string; type: string; config?: Record<string, unknown> }[],
+  queue?: PipelineDocument['edges'][number]['queue'],
+): PipelineDocument {
   return {
     version: 1,
     name,

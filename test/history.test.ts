@@ -11,12 +11,24 @@ import { StudioService } from '../src/engine/service';
 import { ROOT, sleep, wired } from './helpers';
 
 const doc = (name: string, limit = 0) =>
-  wired(name, [{ id: 'room', type: 'live-room', config: { rate: 1000, limit } }, { id: 'likes', type: 'filter', config: { expression: "type = 'like'" } }, { id: 'keep', type: 'debug' }], ['room.out>likes.in', 'likes.out>keep.in']);
+  wired(
+    name,
+    [
+      { id: 'room', type: 'live-room', config: { rate: 1000, limit } },
+      { id: 'likes', type: 'filter', config: { expression: "type = 'like'" } },
+      { id: 'keep', type: 'debug' },
+    ],
+    ['room.out>likes.in', 'likes.out>keep.in'],
+  );
 
 describe('run history', () => {
   it('keeps each run’s metrics a second apart with how it ended; the newest N runs only; reads back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-history-'));
-    const service = new StudioService({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')), history: new RunHistory(dir, 3) });
+    const service = new StudioService({
+      resourcesDir: join(ROOT, 'resources'),
+      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+      history: new RunHistory(dir, 3),
+    });
     const ids: string[] = [];
     // Stopped by the user.
     ids.push((await service.run(doc('first'))).runId!);
@@ -35,7 +47,8 @@ describe('run history', () => {
     // About a tick a second, plus the last one (the totals).
     expect(first.ticks.length).toBeGreaterThanOrEqual(3);
     expect(first.ticks.length).toBeLessThanOrEqual(5);
-    for (let i = 1; i < first.ticks.length - 1; i++) expect(first.ticks[i]!.elapsedMs - first.ticks[i - 1]!.elapsedMs).toBeGreaterThanOrEqual(850);
+    for (let i = 1; i < first.ticks.length - 1; i++)
+      expect(first.ticks[i]!.elapsedMs - first.ticks[i - 1]!.elapsedMs).toBeGreaterThanOrEqual(850);
     expect(first.ticks.at(-1)!.nodes.room!.recordsOut).toBeGreaterThan(2000);
     expect(first.run.durationMs).toBe(first.ticks.at(-1)!.elapsedMs);
     const second = await service.runMetrics(ids[1]!);
@@ -56,7 +69,13 @@ describe('run history', () => {
     const history = new RunHistory(dir);
     const id = '0b6b2f7e-1a4c-4c59-9e7e-3c1f2b7a9d10';
     const tick = { runId: id, seq: 0, time: 1, elapsedMs: 1000, nodes: { a: { recordsOut: 5 } }, edges: {} };
-    writeFileSync(join(dir, `${id}.ndjson`), JSON.stringify({ kind: 'run', runId: id, pipeline: 'p', startedAt: 1, nodes: ['a'], edges: [] }) + '\n' + JSON.stringify({ kind: 'tick', tick }) + '\n');
+    writeFileSync(
+      join(dir, `${id}.ndjson`),
+      JSON.stringify({ kind: 'run', runId: id, pipeline: 'p', startedAt: 1, nodes: ['a'], edges: [] }) +
+        '\n' +
+        JSON.stringify({ kind: 'tick', tick }) +
+        '\n',
+    );
     appendFileSync(join(dir, `${id}.ndjson`), '{"kind":"tick","tick":{"runI');
     const r = history.read(id);
     expect(r.run).toMatchObject({ phase: 'cut short', durationMs: 1000, points: 1 });

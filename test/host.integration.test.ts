@@ -11,7 +11,10 @@ let host: WebHost;
 beforeAll(async () => {
   const staticDir = mkdtempSync(join(tmpdir(), 'sluice-static-'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
-  const service = new StudioService({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')) });
+  const service = new StudioService({
+    resourcesDir: join(ROOT, 'resources'),
+    workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+  });
   host = await startWebHost({ service, staticDir });
 });
 afterAll(() => host.close());
@@ -55,11 +58,23 @@ describe('web host', () => {
   it('answers a malformed message with an error and keeps the connection up', async () => {
     const ws = (await connect(`${api()}?token=${host.token}`, { Origin: host.origin })) as WebSocket;
     ws.send('{not json');
-    expect(await next(ws)).toEqual({ t: 'error', id: null, error: expect.objectContaining({ code: 'bad-message', message: expect.stringMatching(/^malformed message/) }) });
+    expect(await next(ws)).toEqual({
+      t: 'error',
+      id: null,
+      error: expect.objectContaining({ code: 'bad-message', message: expect.stringMatching(/^malformed message/) }),
+    });
     ws.send(JSON.stringify({ t: 'call', id: 1, method: 'constructor', args: [] }));
-    expect(await next(ws)).toEqual({ t: 'error', id: 1, error: { code: 'bad-message', message: 'unknown method "constructor"' } });
+    expect(await next(ws)).toEqual({
+      t: 'error',
+      id: 1,
+      error: { code: 'bad-message', message: 'unknown method "constructor"' },
+    });
     ws.send(JSON.stringify({ t: 'call', id: 2, method: 'openPipeline', args: [7] }));
-    expect(await next(ws)).toEqual({ t: 'error', id: 2, error: { code: 'bad-args', message: 'openPipeline: argument 1: expected string, received number' } });
+    expect(await next(ws)).toEqual({
+      t: 'error',
+      id: 2,
+      error: { code: 'bad-args', message: 'openPipeline: argument 1: expected string, received number' },
+    });
     ws.send(JSON.stringify({ t: 'call', id: 3, method: 'status', args: [] }));
     expect(await next(ws)).toEqual({ t: 'result', id: 3, value: { phase: 'idle', nodeStates: {} } });
     ws.close();

@@ -48,7 +48,11 @@ async function produce(topic: string, events: Ev[]): Promise<void> {
   try {
     for (let i = 0; i < events.length; i += 500) {
       const chunk = events.slice(i, i + 500);
-      await producer.send({ topic, acks: -1, messages: chunk.map((e) => ({ partition: e.id % PARTITIONS, key: e.room, value: JSON.stringify(e) })) });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: chunk.map((e) => ({ partition: e.id % PARTITIONS, key: e.room, value: JSON.stringify(e) })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -70,7 +74,12 @@ function recorderSpec(log: Entry[]): NodeSpec {
     config: z.strictObject({}),
     create: () => ({
       process(_port: string, batch: Rec[]) {
-        log.push({ records: batch.map((r) => ({ ...(r as unknown as Ev), partition: (r._kafka as { partition: number }).partition })) });
+        log.push({
+          records: batch.map((r) => ({
+            ...(r as unknown as Ev),
+            partition: (r._kafka as { partition: number }).partition,
+          })),
+        });
       },
       onWatermark(mark) {
         log.push({ mark: mark.time });
@@ -129,7 +138,8 @@ function reference(log: Entry[], c: WindowCase) {
       if (e.type === 'gift') {
         const open = windowsOf(e.ts).filter((s) => s + c.sizeMs + c.allowedLatenessMs > clock - c.watermarkDelayMs);
         if (!open.length) late.push(e.id);
-        if (windowsOf(e.ts).every((s) => s + c.sizeMs + c.allowedLatenessMs <= globalMax - c.watermarkDelayMs)) lateWithOneWatermark++;
+        if (windowsOf(e.ts).every((s) => s + c.sizeMs + c.allowedLatenessMs <= globalMax - c.watermarkDelayMs))
+          lateWithOneWatermark++;
         for (const s of open) {
           const id = `${e.room}@${s}`;
           const w = windows.get(id) ?? { coins: 0, gifts: 0, top: new Map<string, number>() };
@@ -145,7 +155,14 @@ function reference(log: Entry[], c: WindowCase) {
   const results = new Map<string, Final>(
     [...windows].map(([id, w]) => [
       id,
-      { coins: w.coins, gifts: w.gifts, top: [...w.top].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3).map(([user, coins]) => ({ user, coins })) },
+      {
+        coins: w.coins,
+        gifts: w.gifts,
+        top: [...w.top]
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+          .slice(0, 3)
+          .map(([user, coins]) => ({ user, coins })),
+      },
     ]),
   );
   return { results, late, lateWithOneWatermark, marks };
@@ -153,7 +170,8 @@ function reference(log: Entry[], c: WindowCase) {
 
 const gen = liveRoomGenerator(ROOM, ROOM.startTime);
 const EVENTS: Ev[] = Array.from({ length: ROOM.limit }, (_, i) => gen(i) as unknown as Ev);
-const inPartition = (p: number | number[], from: number, to: number) => EVENTS.slice(from, to).filter((e) => ([] as number[]).concat(p).includes(e.id % PARTITIONS));
+const inPartition = (p: number | number[], from: number, to: number) =>
+  EVENTS.slice(from, to).filter((e) => ([] as number[]).concat(p).includes(e.id % PARTITIONS));
 
 describe('windows over Kafka partitions read at uneven speeds (Flink’s per-partition watermarks)', () => {
   it('give exactly the windows and late records of the reference, one result per key, for tumbling and sliding windows with allowed lateness', async () => {
@@ -162,7 +180,11 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
     const log: Entry[] = [];
     const registry = createRegistry([...builtinRegistry.all(), recorderSpec(log)]);
     const nodes: WiredNode[] = [
-      { id: 'read', type: 'kafka-source', config: { topics: [topic], group: 'uneven', start: 'earliest', idleTimeoutMs: 0 } },
+      {
+        id: 'read',
+        type: 'kafka-source',
+        config: { topics: [topic], group: 'uneven', start: 'earliest', idleTimeoutMs: 0 },
+      },
       { id: 'seen', type: 'recorder' },
       { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
       { id: 'by-room', type: 'key-by', config: { key: 'room' } },
@@ -187,15 +209,25 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
         { id: `${c.id}-late`, type: 'debug', config: { keep: 100_000 } },
       ]),
     ];
-    const wires = ['read.out>seen.in', 'read.out>gifts.in', 'gifts.out>by-room.in', ...CASES.flatMap((c) => [`by-room.out>${c.id}.in`, `${c.id}.out>${c.id}-out.in`, `${c.id}.late>${c.id}-late.in`])];
+    const wires = [
+      'read.out>seen.in',
+      'read.out>gifts.in',
+      'gifts.out>by-room.in',
+      ...CASES.flatMap((c) => [`by-room.out>${c.id}.in`, `${c.id}.out>${c.id}-out.in`, `${c.id}.late>${c.id}-late.in`]),
+    ];
     const resolved = validateValue(wired('uneven', nodes, wires), registry);
     expect(resolved.issues).toEqual([]);
     const ticks: MetricsTick[] = [];
     const errors: string[] = [];
-    const flow = new Flow(resolved.pipeline!, { onMetrics: (t) => ticks.push(t), onError: (id, m) => errors.push(`${id}: ${m}`), onState: () => undefined }, { metricsIntervalMs: 100 });
+    const flow = new Flow(
+      resolved.pipeline!,
+      { onMetrics: (t) => ticks.push(t), onError: (id, m) => errors.push(`${id}: ${m}`), onState: () => undefined },
+      { metricsIntervalMs: 100 },
+    );
     await flow.start();
     const read = flow.runners.get('read')!;
-    const consumed = async (n: number) => vi.waitFor(() => expect(read.stats.recordsOut).toBe(n), { timeout: 30_000, interval: 50 });
+    const consumed = async (n: number) =>
+      vi.waitFor(() => expect(read.stats.recordsOut).toBe(n), { timeout: 30_000, interval: 50 });
 
     // All three partitions to 4 s of event time; then partitions 1 and 2 run on to 12 s while partition 0 waits;
     // then partition 0 catches up; then all three to the end.
@@ -226,7 +258,11 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
       for (const r of flow.peek(`${c.id}-out`) as Rec[]) {
         expect(r.windowEnd).toBe((r.windowStart as number) + c.sizeMs);
         // The last result for a key and window is its final value (late firings update earlier ones).
-        final.set(`${r.key as string}@${r.windowStart as number}`, { coins: r.coins as number, gifts: r.gifts as number, top: r.top as Final['top'] });
+        final.set(`${r.key as string}@${r.windowStart as number}`, {
+          coins: r.coins as number,
+          gifts: r.gifts as number,
+          top: r.top as Final['top'],
+        });
       }
       expect(final.size, c.id).toBe(ref.results.size);
       expect(Object.fromEntries(final), c.id).toEqual(Object.fromEntries(ref.results));
@@ -236,7 +272,9 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
       // One watermark over every partition (the old rule) would have dropped partition 0's catch-up as late.
       expect(ref.lateWithOneWatermark, c.id).toBeGreaterThan(ref.late.length + 1000);
       expect(ref.late.length, c.id).toBeGreaterThan(0); // (records out of order past the delay within a partition)
-      console.log(`${c.id}: ${final.size} windows, ${ref.late.length} late (one watermark over all partitions: ${ref.lateWithOneWatermark} late)`);
+      console.log(
+        `${c.id}: ${final.size} windows, ${ref.late.length} late (one watermark over all partitions: ${ref.lateWithOneWatermark} late)`,
+      );
     }
     // One result per key and window (no lateness: each fires once), though every room's records were on all three
     // partitions.
@@ -252,7 +290,11 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
     const d = wired(
       'idle',
       [
-        { id: 'read', type: 'kafka-source', config: { topics: [topic], group: 'idle', start: 'earliest', idleTimeoutMs: IDLE_MS } },
+        {
+          id: 'read',
+          type: 'kafka-source',
+          config: { topics: [topic], group: 'idle', start: 'earliest', idleTimeoutMs: IDLE_MS },
+        },
         { id: 'by-room', type: 'key-by', config: { key: 'room' } },
         { id: 'win', type: 'window', config: { sizeMs: 1000, watermarkDelayMs: 0 } },
         { id: 'out', type: 'debug', config: { keep: 10_000 } },
@@ -262,11 +304,22 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
     const run = await startFlow(d, 100);
     const read = run.flow.runners.get('read')!;
     const t0 = ROOM.startTime;
-    const ev = (i: number, partition: number, ts: number): Ev & { p: number } => ({ id: i, p: partition, ts, room: 'room-0', type: 'like', user: 'u' });
+    const ev = (i: number, partition: number, ts: number): Ev & { p: number } => ({
+      id: i,
+      p: partition,
+      ts,
+      room: 'room-0',
+      type: 'like',
+      user: 'u',
+    });
     const send = async (events: (Ev & { p: number })[]) => {
       const producer = kafkaClient(profile()).producer();
       await producer.connect();
-      await producer.send({ topic, acks: -1, messages: events.map((e) => ({ partition: e.p, value: JSON.stringify(e) })) });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: events.map((e) => ({ partition: e.p, value: JSON.stringify(e) })),
+      });
       await producer.disconnect();
     };
     // Every partition to 3 s of event time.
@@ -292,7 +345,10 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
       expect(early.watermark).toBe(t0 + 2990);
       expect(now.nodes.read!.eventTime!.partitions![`${topic}/2`]!.idle).toBe(false);
       // After the idle timeout partition 2 stops holding it: the watermark moves on with partitions 0 and 1.
-      await vi.waitFor(() => expect(run.flow.tick().nodes.win!.eventTime!.watermark).toBeGreaterThan(t0 + 3000), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(() => expect(run.flow.tick().nodes.win!.eventTime!.watermark).toBeGreaterThan(t0 + 3000), {
+        timeout: 20_000,
+        interval: 50,
+      });
       // (Partition 2's last record was read after phase1: it cannot have gone idle sooner than this.)
       expect(Date.now() - phase1).toBeGreaterThanOrEqual(IDLE_MS);
       const idle = run.flow.tick();
@@ -300,10 +356,16 @@ describe('windows over Kafka partitions read at uneven speeds (Flink’s per-par
       expect(idle.nodes.win!.eventTime!.idle).toEqual([`read ${topic}/2`]);
       expect(idle.nodes.win!.eventTime!.heldBy).toMatch(new RegExp(`^read ${topic}/[01]$`));
       // Windows past partition 2's last event fire on partitions 0 and 1 alone.
-      await vi.waitFor(() => expect((run.flow.peek('out') as Rec[]).some((r) => r.windowStart === t0 + 3000)).toBe(true), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(
+        () => expect((run.flow.peek('out') as Rec[]).some((r) => r.windowStart === t0 + 3000)).toBe(true),
+        { timeout: 20_000, interval: 50 },
+      );
       // Partition 2 has records again: it is no longer idle.
       await send([ev(100_000, 2, t0 + 3000 + (k + 40) * 25)]);
-      await vi.waitFor(() => expect(run.flow.tick().nodes.read!.eventTime!.partitions![`${topic}/2`]!.idle).toBe(false), { timeout: 20_000, interval: 50 });
+      await vi.waitFor(
+        () => expect(run.flow.tick().nodes.read!.eventTime!.partitions![`${topic}/2`]!.idle).toBe(false),
+        { timeout: 20_000, interval: 50 },
+      );
       expect(run.flow.tick().nodes.win!.eventTime!.idle).toBeUndefined();
     } finally {
       clearInterval(ticker);

@@ -23,7 +23,9 @@ const kcat = (args: string[], input?: string) => {
 };
 
 /** Every message of a topic, read by kcat from the start. */
-function readAll(topic: string): { key: string | null; payload: string | null; headers?: string[]; partition: number; offset: number }[] {
+function readAll(
+  topic: string,
+): { key: string | null; payload: string | null; headers?: string[]; partition: number; offset: number }[] {
   return kcat(['-C', '-t', topic, '-e', '-J', '-q'])
     .split('\n')
     .filter(Boolean)
@@ -52,13 +54,26 @@ async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Prom
 describe('Kafka source and sink with an independent client (kcat)', () => {
   it('reads what kcat produced and writes what kcat reads: keys, headers and values byte-exact', async () => {
     await kafka.cluster.createTopic('chat-in', 2);
-    const lines = Array.from({ length: 50 }, (_, i) => `room-${i % 3}\t${JSON.stringify({ seq: i, text: `héllo ${i}`, room: `room-${i % 3}` })}`);
+    const lines = Array.from(
+      { length: 50 },
+      (_, i) => `room-${i % 3}\t${JSON.stringify({ seq: i, text: `héllo ${i}`, room: `room-${i % 3}` })}`,
+    );
     kcat(['-P', '-t', 'chat-in', '-K', '\t', '-H', 'origin=kcat'], lines.join('\n') + '\n');
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['chat-in'], group: 'interop' } },
-        { id: 'shout', type: 'map', config: { expression: '$merge([$, {"text": $uppercase(text), "from": _kafka.headers.origin, "key": _kafka.key}])' } },
-        { id: 'out', type: 'kafka-sink', config: { topic: 'chat-out', key: 'room', headers: { seq: 'seq', origin: '"sluice"' } } },
+        {
+          id: 'shout',
+          type: 'map',
+          config: {
+            expression: '$merge([$, {"text": $uppercase(text), "from": _kafka.headers.origin, "key": _kafka.key}])',
+          },
+        },
+        {
+          id: 'out',
+          type: 'kafka-sink',
+          config: { topic: 'chat-out', key: 'room', headers: { seq: 'seq', origin: '"sluice"' } },
+        },
       ],
       ['in.out>shout.in', 'shout.out>out.in'],
     );
@@ -71,7 +86,9 @@ describe('Kafka source and sink with an independent client (kcat)', () => {
     out.forEach((m, i) => {
       expect(m.key).toBe(`room-${i % 3}`);
       // The value is exactly the JSON of the record (its _kafka field left out), byte for byte.
-      expect(m.payload).toBe(JSON.stringify({ seq: i, text: `HÉLLO ${i}`, room: `room-${i % 3}`, from: 'kcat', key: `room-${i % 3}` }));
+      expect(m.payload).toBe(
+        JSON.stringify({ seq: i, text: `HÉLLO ${i}`, room: `room-${i % 3}`, from: 'kcat', key: `room-${i % 3}` }),
+      );
       expect(m.headers).toEqual(['seq', String(i), 'origin', 'sluice']);
     });
     // Everything read was written, so everything was committed.
@@ -91,7 +108,11 @@ describe('Kafka source and sink with an independent client (kcat)', () => {
     const { flow } = await startFlow(d);
     await until(() => readAll('raw-out').length >= 3);
     await flow.stop();
-    expect(readAll('raw-out').map((m) => m.payload ?? '').sort()).toEqual([...values].sort());
+    expect(
+      readAll('raw-out')
+        .map((m) => m.payload ?? '')
+        .sort(),
+    ).toEqual([...values].sort());
   });
 });
 
@@ -103,7 +124,11 @@ describe('poison records', () => {
     kcat(['-P', '-t', 'gifts'], ['{"coins":1}', 'not json {', '{"coins":2}', '{"coins":3'].join('\n') + '\n');
     const d = doc(
       [
-        { id: 'in', type: 'kafka-source', config: { topics: ['gifts'], group: 'poison', deadLetterTopic: 'gifts-dlq' } },
+        {
+          id: 'in',
+          type: 'kafka-source',
+          config: { topics: ['gifts'], group: 'poison', deadLetterTopic: 'gifts-dlq' },
+        },
         { id: 'keep', type: 'debug' },
       ],
       ['in.out>keep.in'],
@@ -115,9 +140,17 @@ describe('poison records', () => {
     const dlq = readAll('gifts-dlq');
     expect(dlq.map((m) => m.payload)).toEqual(['not json {', '{"coins":3']);
     const h = Object.fromEntries(dlq[0]!.headers!.flatMap((v, i, a) => (i % 2 ? [] : [[v, a[i + 1]]])));
-    expect(h).toMatchObject({ 'sluice-node': 'in', 'sluice-topic': 'gifts', 'sluice-partition': '0', 'sluice-offset': '1' });
+    expect(h).toMatchObject({
+      'sluice-node': 'in',
+      'sluice-topic': 'gifts',
+      'sluice-partition': '0',
+      'sluice-offset': '1',
+    });
     expect(h['sluice-error']).toMatch(/^not JSON \(/);
-    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^gifts\/0@1: not JSON/), expect.stringMatching(/^gifts\/0@3: not JSON/)]);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^gifts\/0@1: not JSON/),
+      expect.stringMatching(/^gifts\/0@3: not JSON/),
+    ]);
     // The poison records count as handled: all four offsets are committed.
     expect(await committed('poison', 'gifts')).toBe(4);
   });
@@ -128,7 +161,10 @@ describe('records a node downstream cannot handle', () => {
     await kafka.cluster.createTopic('tips', 1);
     await kafka.cluster.createTopic('tips-out', 1);
     await kafka.cluster.createTopic('tips-dlq', 1);
-    kcat(['-P', '-t', 'tips', '-K', '|'], ['a|{"coins":"5"}', 'b|{"coins":"abc"}', 'c|{"coins":"7","p":"x"}', 'd|{"coins":"9"}'].join('\n') + '\n');
+    kcat(
+      ['-P', '-t', 'tips', '-K', '|'],
+      ['a|{"coins":"5"}', 'b|{"coins":"abc"}', 'c|{"coins":"7","p":"x"}', 'd|{"coins":"9"}'].join('\n') + '\n',
+    );
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['tips'], group: 'tips', deadLetterTopic: 'tips-dlq' } },
@@ -144,14 +180,27 @@ describe('records a node downstream cannot handle', () => {
     expect(readAll('tips-out').map((m) => JSON.parse(m.payload!).coins)).toEqual([5, 9]);
     // (Dead letters from two nodes are written independently: in the order of the records they came from, here.)
     const dlq = readAll('tips-dlq')
-      .map((m) => ({ key: m.key, value: m.payload, h: Object.fromEntries(m.headers!.flatMap((x, i, a) => (i % 2 ? [] : [[x, a[i + 1]]]))) as Record<string, string> }))
+      .map((m) => ({
+        key: m.key,
+        value: m.payload,
+        h: Object.fromEntries(m.headers!.flatMap((x, i, a) => (i % 2 ? [] : [[x, a[i + 1]]]))) as Record<
+          string,
+          string
+        >,
+      }))
       .sort((x, y) => Number(x.h['sluice-offset']) - Number(y.h['sluice-offset']));
     expect(dlq).toHaveLength(2);
-    expect(dlq[0]).toMatchObject({ key: 'b', value: '{"coins":"abc"}', h: { 'sluice-node': 'count', 'sluice-topic': 'tips', 'sluice-partition': '0', 'sluice-offset': '1' } });
+    expect(dlq[0]).toMatchObject({
+      key: 'b',
+      value: '{"coins":"abc"}',
+      h: { 'sluice-node': 'count', 'sluice-topic': 'tips', 'sluice-partition': '0', 'sluice-offset': '1' },
+    });
     expect(dlq[0]!.h['sluice-error']).toMatch(/^expression ".*" failed: /);
     expect(dlq[1]).toMatchObject({ key: 'c', h: { 'sluice-node': 'out', 'sluice-offset': '2' } });
     expect(JSON.parse(dlq[1]!.value!)).toEqual({ coins: 7, p: 'x' });
-    expect(dlq[1]!.h['sluice-error']).toBe('partition expression "$exists(p) ? p : 0" gave "x", not a partition number');
+    expect(dlq[1]!.h['sluice-error']).toBe(
+      'partition expression "$exists(p) ? p : 0" gave "x", not a partition number',
+    );
     expect(errors.map((e) => e.nodeId)).toEqual(['count', 'out']);
   });
 });
@@ -162,11 +211,21 @@ describe('at least once through a window', () => {
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     const t0 = 1_800_000_000_000;
-    const send = (from: number, n: number) => producer.send({ topic: 'likes-ts', messages: Array.from({ length: n }, (_, k) => ({ value: JSON.stringify({ ts: t0 + (from + k) * 100, count: 1 }) })) });
+    const send = (from: number, n: number) =>
+      producer.send({
+        topic: 'likes-ts',
+        messages: Array.from({ length: n }, (_, k) => ({
+          value: JSON.stringify({ ts: t0 + (from + k) * 100, count: 1 }),
+        })),
+      });
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['likes-ts'], group: 'windowed', commitIntervalMs: 50 } },
-        { id: 'perSecond', type: 'window', config: { sizeMs: 1000, aggregates: [{ op: 'sum', field: 'count', as: 'likes' }] } },
+        {
+          id: 'perSecond',
+          type: 'window',
+          config: { sizeMs: 1000, aggregates: [{ op: 'sum', field: 'count', as: 'likes' }] },
+        },
         { id: 'out', type: 'kafka-sink', config: { topic: 'likes-per-second' } },
       ],
       ['in.out>perSecond.in', 'perSecond.out>out.in'],
@@ -202,7 +261,13 @@ describe('at least once through the archive', () => {
     await kafka.cluster.createTopic('to-archive', 1);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
-    const send = (from: number, n: number) => producer.send({ topic: 'to-archive', messages: Array.from({ length: n }, (_, k) => ({ value: JSON.stringify({ n: from + k, ts: 1_800_000_000_000 }) })) });
+    const send = (from: number, n: number) =>
+      producer.send({
+        topic: 'to-archive',
+        messages: Array.from({ length: n }, (_, k) => ({
+          value: JSON.stringify({ n: from + k, ts: 1_800_000_000_000 }),
+        })),
+      });
     const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-archive-'));
     const d = doc(
       [
@@ -243,8 +308,21 @@ describe('where a source starts', () => {
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
     const t0 = Date.now() - 60_000;
-    await producer.send({ topic: 'history', messages: Array.from({ length: 10 }, (_, i) => ({ value: JSON.stringify({ i }), timestamp: String(t0 + i * 1000) })) });
-    const source = (group: string, config: Record<string, unknown>) => doc([{ id: 'in', type: 'kafka-source', config: { topics: ['history'], group, ...config } }, { id: 'keep', type: 'debug' }], ['in.out>keep.in']);
+    await producer.send({
+      topic: 'history',
+      messages: Array.from({ length: 10 }, (_, i) => ({
+        value: JSON.stringify({ i }),
+        timestamp: String(t0 + i * 1000),
+      })),
+    });
+    const source = (group: string, config: Record<string, unknown>) =>
+      doc(
+        [
+          { id: 'in', type: 'kafka-source', config: { topics: ['history'], group, ...config } },
+          { id: 'keep', type: 'debug' },
+        ],
+        ['in.out>keep.in'],
+      );
     const fromTime = await startFlow(source('from-time', { start: 'timestamp', startTimestamp: t0 + 5000 }));
     const latest = await startFlow(source('from-now', { start: 'latest' }));
     await until(() => (fromTime.flow.peek('keep') ?? []).length >= 5);
@@ -264,19 +342,36 @@ describe('consumer groups', () => {
     await kafka.cluster.createTopic('likes', 4);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
-    await producer.send({ topic: 'likes', messages: Array.from({ length: 400 }, (_, i) => ({ key: `u${i}`, value: JSON.stringify({ i }) })) });
-    const member = () => doc([{ id: 'in', type: 'kafka-source', config: { topics: ['likes'], group: 'pair' } }, { id: 'keep', type: 'debug', config: { keep: 1000 } }], ['in.out>keep.in']);
+    await producer.send({
+      topic: 'likes',
+      messages: Array.from({ length: 400 }, (_, i) => ({ key: `u${i}`, value: JSON.stringify({ i }) })),
+    });
+    const member = () =>
+      doc(
+        [
+          { id: 'in', type: 'kafka-source', config: { topics: ['likes'], group: 'pair' } },
+          { id: 'keep', type: 'debug', config: { keep: 1000 } },
+        ],
+        ['in.out>keep.in'],
+      );
     const a = await startFlow(member());
     const b = await startFlow(member());
-    const got = () => [...(a.flow.peek('keep') as { i: number; _kafka: { partition: number } }[]), ...(b.flow.peek('keep') as { i: number; _kafka: { partition: number } }[])];
+    const got = () => [
+      ...(a.flow.peek('keep') as { i: number; _kafka: { partition: number } }[]),
+      ...(b.flow.peek('keep') as { i: number; _kafka: { partition: number } }[]),
+    ];
     // More is produced once both are in the group, so that both get some.
     await sleep(3000);
-    await producer.send({ topic: 'likes', messages: Array.from({ length: 400 }, (_, i) => ({ key: `v${i}`, value: JSON.stringify({ i: 400 + i }) })) });
+    await producer.send({
+      topic: 'likes',
+      messages: Array.from({ length: 400 }, (_, i) => ({ key: `v${i}`, value: JSON.stringify({ i: 400 + i }) })),
+    });
     await until(() => new Set(got().map((r) => r.i)).size >= 800, 30_000);
     await a.flow.stop();
     await b.flow.stop();
     await producer.disconnect();
-    const partitionsOf = (f: typeof a) => new Set((f.flow.peek('keep') as { _kafka: { partition: number } }[]).map((r) => r._kafka.partition));
+    const partitionsOf = (f: typeof a) =>
+      new Set((f.flow.peek('keep') as { _kafka: { partition: number } }[]).map((r) => r._kafka.partition));
     expect(partitionsOf(b).size).toBeGreaterThan(0);
     // After the rebalance the partitions are split; all 800 records were read.
     expect(new Set(got().map((r) => r.i)).size).toBe(800);
@@ -314,7 +409,11 @@ describe('secrets in pipeline files', () => {
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['t'], password: 'hunter2' } },
-        { id: 'out', type: 'kafka-sink', config: { topic: 'u', headers: { origin: '"https://bob:s3cret@example.com/x"' } } },
+        {
+          id: 'out',
+          type: 'kafka-sink',
+          config: { topic: 'u', headers: { origin: '"https://bob:s3cret@example.com/x"' } },
+        },
         { id: 'file', type: 'file', config: { path: '/tmp/x', note: '-----BEGIN RSA PRIVATE KEY-----' } },
       ],
       ['in.out>out.in'],
@@ -326,7 +425,7 @@ describe('secrets in pipeline files', () => {
       ['file', '/nodes/2/config/note'],
     ]);
     expect(issues[0]!.message).toBe(
-      "secrets are never kept in pipeline files, and this looks like one (a field named \"password\"): keep it in a connection profile (the app's settings) and its secret in the secret store or SLUICE_SECRET_<PROFILE>",
+      'secrets are never kept in pipeline files, and this looks like one (a field named "password"): keep it in a connection profile (the app\'s settings) and its secret in the secret store or SLUICE_SECRET_<PROFILE>',
     );
     expect(issues[1]!.message).toContain('(a URL with a user name and password)');
   });
@@ -339,14 +438,35 @@ describe('connection profiles', () => {
     const { tmpdir } = await import('node:os');
     const { resolveProfile, secretVariable } = await import('../src/engine/kafka/profiles');
     const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
-    writeFileSync(settings, JSON.stringify({ kafka: { profiles: { 'prod-eu': { brokers: ['kafka1:9092', 'kafka2:9092'], sasl: { mechanism: 'scram-sha-512', username: 'sluice' } } } } }));
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        kafka: {
+          profiles: {
+            'prod-eu': {
+              brokers: ['kafka1:9092', 'kafka2:9092'],
+              sasl: { mechanism: 'scram-sha-512', username: 'sluice' },
+            },
+          },
+        },
+      }),
+    );
     const before = process.env.SLUICE_SETTINGS;
     process.env.SLUICE_SETTINGS = settings;
     try {
       expect(secretVariable('prod-eu')).toBe('SLUICE_SECRET_PROD_EU');
-      await expect(resolveProfile('prod-eu', {})).rejects.toThrow('profile "prod-eu" uses SASL scram-sha-512 as "sluice": set its password in SLUICE_SECRET_PROD_EU');
-      expect(await resolveProfile('prod-eu', { SLUICE_SECRET_PROD_EU: 'pw' })).toMatchObject({ name: 'prod-eu', brokers: ['kafka1:9092', 'kafka2:9092'], password: 'pw', local: false });
-      await expect(resolveProfile('staging', {})).rejects.toThrow(`no Kafka connection profile "staging" (profiles: "local", "prod-eu"; they are kept in ${settings})`);
+      await expect(resolveProfile('prod-eu', {})).rejects.toThrow(
+        'profile "prod-eu" uses SASL scram-sha-512 as "sluice": set its password in SLUICE_SECRET_PROD_EU',
+      );
+      expect(await resolveProfile('prod-eu', { SLUICE_SECRET_PROD_EU: 'pw' })).toMatchObject({
+        name: 'prod-eu',
+        brokers: ['kafka1:9092', 'kafka2:9092'],
+        password: 'pw',
+        local: false,
+      });
+      await expect(resolveProfile('staging', {})).rejects.toThrow(
+        `no Kafka connection profile "staging" (profiles: "local", "prod-eu"; they are kept in ${settings})`,
+      );
       writeFileSync(settings, JSON.stringify({ kafka: { profiles: { bad: { brokers: ['no-port'] } } } }));
       await expect(resolveProfile('bad', {})).rejects.toThrow(`${settings}: kafka.profiles.bad.brokers.0: `);
     } finally {
@@ -389,11 +509,20 @@ describe('broker loss', () => {
       for (const b of [1, 2, 3]) await trio.up(b);
       await until(() => flow.runners.get('room')!.state === 'stopped', 60_000);
       await flow.done;
-      expect(states.filter((s) => s.nodeId === 'out').map((s) => s.state)).toEqual(expect.arrayContaining(['reconnecting', 'running', 'stopped']));
+      expect(states.filter((s) => s.nodeId === 'out').map((s) => s.state)).toEqual(
+        expect.arrayContaining(['reconnecting', 'running', 'stopped']),
+      );
       expect(errors.filter((e) => e.nodeId === 'out' && /could not write/.test(e.message))).toEqual([]);
       // Every event is in the topic: read back with kcat from the other cluster's brokers.
-      const r = spawnSync('kcat', ['-b', trio.bootstrap, '-C', '-t', 'seq', '-e', '-q', '-f', '%s\n'], { encoding: 'utf8', timeout: 30_000, maxBuffer: 64 * 1024 * 1024 });
-      const ids = r.stdout.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: number }).id);
+      const r = spawnSync('kcat', ['-b', trio.bootstrap, '-C', '-t', 'seq', '-e', '-q', '-f', '%s\n'], {
+        encoding: 'utf8',
+        timeout: 30_000,
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      const ids = r.stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { id: number }).id);
       const missing = Array.from({ length: N }, (_, i) => i).filter((i) => !ids.includes(i));
       expect(missing).toEqual([]);
       // Retries after a lost connection may write a record twice (at least once); say how many.
@@ -411,14 +540,29 @@ describe('a consumer kafkajs gives up on', () => {
     await kafka.cluster.createTopic('restarts', 2);
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
-    await producer.send({ topic: 'restarts', messages: Array.from({ length: 500 }, (_, i) => ({ key: `k${i % 7}`, value: JSON.stringify({ seq: i }) })) });
+    await producer.send({
+      topic: 'restarts',
+      messages: Array.from({ length: 500 }, (_, i) => ({ key: `k${i % 7}`, value: JSON.stringify({ seq: i }) })),
+    });
     await producer.disconnect();
     // The group's first SyncGroup is answered INVALID_REQUEST (42): kafkajs crashes the consumer and does not restart it.
     await kafka.cluster.failRequests(14, 42, 1);
-    const { flow, errors, ticks } = await startFlow(doc([{ id: 'in', type: 'kafka-source', config: { topics: ['restarts'], group: 'restarts' } }, { id: 'out', type: 'debug' }], ['in.out>out.in']), 100);
+    const { flow, errors, ticks } = await startFlow(
+      doc(
+        [
+          { id: 'in', type: 'kafka-source', config: { topics: ['restarts'], group: 'restarts' } },
+          { id: 'out', type: 'debug' },
+        ],
+        ['in.out>out.in'],
+      ),
+      100,
+    );
     try {
       await until(() => ticks.at(-1)?.nodes.out?.recordsIn === 500, 30_000);
-      expect(errors).toContainEqual({ nodeId: 'in', message: expect.stringMatching(/^lost the brokers: .*; starting the consumer again$/) });
+      expect(errors).toContainEqual({
+        nodeId: 'in',
+        message: expect.stringMatching(/^lost the brokers: .*; starting the consumer again$/),
+      });
     } finally {
       await flow.stop();
     }
@@ -433,12 +577,18 @@ describe('a runner killed outright', () => {
     const { spawn } = await import('node:child_process');
     const { ROOT } = await import('./helpers');
     const dir = mkdtempSync(join(tmpdir(), 'sluice-kill-'));
-    writeFileSync(join(dir, 'settings.json'), JSON.stringify({ kafka: { profiles: { ext: { brokers: kafka.cluster.brokers } } } }));
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ kafka: { profiles: { ext: { brokers: kafka.cluster.brokers } } } }),
+    );
     await kafka.cluster.createTopic('orders', 2);
     const N = 2000;
     const producer = kafkaClient(profile()).producer();
     await producer.connect();
-    await producer.send({ topic: 'orders', messages: Array.from({ length: N }, (_, i) => ({ key: `k${i % 10}`, value: JSON.stringify({ seq: i }) })) });
+    await producer.send({
+      topic: 'orders',
+      messages: Array.from({ length: N }, (_, i) => ({ key: `k${i % 10}`, value: JSON.stringify({ seq: i }) })),
+    });
     await producer.disconnect();
     const pipeline = (commitIntervalMs: number) => {
       const file = join(dir, `p-${commitIntervalMs}.json`);
@@ -448,14 +598,27 @@ describe('a runner killed outright', () => {
           doc(
             [
               // (The killed member stays in the group until its session times out: the shortest there is, to be quick.)
-              { id: 'in', type: 'kafka-source', config: { profile: 'ext', topics: ['orders'], group: 'killed', commitIntervalMs, sessionTimeoutMs: 6000 } },
+              {
+                id: 'in',
+                type: 'kafka-source',
+                config: {
+                  profile: 'ext',
+                  topics: ['orders'],
+                  group: 'killed',
+                  commitIntervalMs,
+                  sessionTimeoutMs: 6000,
+                },
+              },
               { id: 'out', type: 'kafka-sink', config: { profile: 'ext', topic: 'orders-copy' } },
             ],
             ['in.out>out.in'],
           ),
         ),
       );
-      return spawn(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', file], { env: { ...process.env, SLUICE_SETTINGS: join(dir, 'settings.json') }, stdio: ['ignore', 'ignore', 'inherit'] });
+      return spawn(process.execPath, [join(ROOT, 'bin', 'sluice.js'), 'run', file], {
+        env: { ...process.env, SLUICE_SETTINGS: join(dir, 'settings.json') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
     };
     const copied = () => readAll('orders-copy').map((m) => (JSON.parse(m.payload!) as { seq: number }).seq);
     // First run: commits are a minute apart, so none has happened when the sink has written everything.
@@ -475,10 +638,13 @@ describe('a runner killed outright', () => {
       expect(await new Promise((r) => stopping.once('exit', r))).toBe(0);
       const seqs = copied();
       expect(new Set(seqs).size).toBe(N);
-      console.log(`killed runner: ${seqs.length} messages written for ${N} records (${seqs.length - N} duplicates, none lost)`);
+      console.log(
+        `killed runner: ${seqs.length} messages written for ${N} records (${seqs.length - N} duplicates, none lost)`,
+      );
     } finally {
       // A runner left by a failed assertion must not outlive the test.
-      for (const child of [first, second]) if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const child of [first, second])
+        if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   }, 90_000);
 });
@@ -490,20 +656,37 @@ describe('the topic browser, through the studio API', () => {
     const { tmpdir } = await import('node:os');
     const { createLocalApi } = await import('../src/engine/local-api');
     const { ROOT } = await import('./helpers');
-    const { api, close } = createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')) });
+    const { api, close } = createLocalApi({
+      resourcesDir: join(ROOT, 'resources'),
+      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+    });
     try {
       await kafka.cluster.createTopic('browse', 2);
       const producer = kafkaClient(profile()).producer();
       await producer.connect();
       // Partition 0: ten JSON events a minute apart in event time (message timestamps), then one binary value.
       const t0 = Date.now() - 20 * 60_000;
-      await producer.send({ topic: 'browse', messages: Array.from({ length: 10 }, (_, i) => ({ partition: 0, key: `u${i}`, value: JSON.stringify({ i, likes: i * 2 }), timestamp: String(t0 + i * 60_000), headers: { source: 'test' } })) });
-      await producer.send({ topic: 'browse', messages: [{ partition: 0, value: Buffer.from([0xff, 0xfe, 0x00, 0x01]), timestamp: String(t0 + 10 * 60_000) }] });
+      await producer.send({
+        topic: 'browse',
+        messages: Array.from({ length: 10 }, (_, i) => ({
+          partition: 0,
+          key: `u${i}`,
+          value: JSON.stringify({ i, likes: i * 2 }),
+          timestamp: String(t0 + i * 60_000),
+          headers: { source: 'test' },
+        })),
+      });
+      await producer.send({
+        topic: 'browse',
+        messages: [{ partition: 0, value: Buffer.from([0xff, 0xfe, 0x00, 0x01]), timestamp: String(t0 + 10 * 60_000) }],
+      });
 
       expect(await api.kafkaProfiles()).toContainEqual({ name: 'local', brokers: [], local: true, tls: false });
       const test = await api.kafkaTestConnection('local');
       expect(test).toMatchObject({ ok: true, brokers: kafka.cluster.brokers });
-      expect((await api.kafkaTestConnection('nowhere')).message).toMatch(/^could not connect with profile "nowhere": no Kafka connection profile "nowhere"/);
+      expect((await api.kafkaTestConnection('nowhere')).message).toMatch(
+        /^could not connect with profile "nowhere": no Kafka connection profile "nowhere"/,
+      );
 
       const topics = await api.kafkaTopics('local');
       expect(topics.find((t) => t.name === 'browse')).toEqual({
@@ -517,15 +700,30 @@ describe('the topic browser, through the studio API', () => {
 
       const last = await api.kafkaSample('local', 'browse', 0, 3);
       expect(last.map((m) => m.offset)).toEqual([8, 9, 10]);
-      expect(last[0]).toMatchObject({ key: 'u8', encoding: 'json', value: '{\n  "i": 8,\n  "likes": 16\n}', headers: { source: 'test' }, timestamp: t0 + 8 * 60_000 });
-      expect(last[2]).toMatchObject({ encoding: 'base64', value: Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64'), key: null });
+      expect(last[0]).toMatchObject({
+        key: 'u8',
+        encoding: 'json',
+        value: '{\n  "i": 8,\n  "likes": 16\n}',
+        headers: { source: 'test' },
+        timestamp: t0 + 8 * 60_000,
+      });
+      expect(last[2]).toMatchObject({
+        encoding: 'base64',
+        value: Buffer.from([0xff, 0xfe, 0x00, 0x01]).toString('base64'),
+        key: null,
+      });
       await expect(api.kafkaSample('local', 'browse', -1, 3)).rejects.toThrow('kafkaSample: argument 3');
 
       // Live tail: only what arrives after it starts.
       const tailed: number[] = [];
-      const stop = api.stream('kafkaTail', ['local', 'browse', 0], (ms) => tailed.push(...ms.map((m) => JSON.parse(m.value!).n as number)));
+      const stop = api.stream('kafkaTail', ['local', 'browse', 0], (ms) =>
+        tailed.push(...ms.map((m) => JSON.parse(m.value!).n as number)),
+      );
       await sleep(700);
-      await producer.send({ topic: 'browse', messages: [1, 2, 3].map((n) => ({ partition: 0, value: JSON.stringify({ n }) })) });
+      await producer.send({
+        topic: 'browse',
+        messages: [1, 2, 3].map((n) => ({ partition: 0, value: JSON.stringify({ n }) })),
+      });
       await until(() => tailed.length >= 3);
       stop();
       expect(tailed).toEqual([1, 2, 3]);
@@ -574,7 +772,11 @@ describe('video over Kafka', () => {
     );
     const viewer = doc(
       [
-        { id: 'watch', type: 'kafka-source', config: { topics: ['live-video'], group: 'viewer', start: 'latest', format: 'fmp4', stream: 'cam1' } },
+        {
+          id: 'watch',
+          type: 'kafka-source',
+          config: { topics: ['live-video'], group: 'viewer', start: 'latest', format: 'fmp4', stream: 'cam1' },
+        },
         { id: 'file', type: 'file', config: { path: join(dir, 'watched.mp4') } },
       ],
       ['watch.bytes>file.bytes'],
@@ -583,7 +785,9 @@ describe('video over Kafka', () => {
     await sleep(1500);
     const b = await startFlow(viewer);
     const parts: string[] = [];
-    b.flow.runners.get('watch')!.instance!.preview!.watch({ send: (p) => parts.push(p.kind === 'fragment' ? (p.keyframe ? 'K' : 'f') : p.kind) });
+    b.flow.runners
+      .get('watch')!
+      .instance!.preview!.watch({ send: (p) => parts.push(p.kind === 'fragment' ? (p.keyframe ? 'K' : 'f') : p.kind) });
     // (Generous: with other tests encoding video beside it, the two-core machine runs this slowly.)
     await until(() => parts.filter((p) => p === 'K').length >= 3, 50_000);
     await b.flow.stop();
@@ -596,13 +800,21 @@ describe('video over Kafka', () => {
     expect(Number(v.nb_read_frames)).toBeGreaterThanOrEqual(30);
     // On the topic: key = stream id; parts split into 4 KiB messages; the init segment repeated before keyframes.
     const all = readAll('live-video');
-    const headers = all.map((m) => Object.fromEntries(m.headers!.flatMap((x, i, h) => (i % 2 ? [] : [[x, h[i + 1]]]))) as Record<string, string>);
+    const headers = all.map(
+      (m) =>
+        Object.fromEntries(m.headers!.flatMap((x, i, h) => (i % 2 ? [] : [[x, h[i + 1]]]))) as Record<string, string>,
+    );
     expect(new Set(all.map((m) => m.key))).toEqual(new Set(['cam1']));
     expect(headers.some((h) => h['sluice-chunk'] !== '1/1')).toBe(true);
     const sizes = kcat(['-C', '-t', 'live-video', '-e', '-q', '-f', '%S\n']).split('\n').filter(Boolean).map(Number);
     expect(Math.max(...sizes)).toBe(4096);
     expect(headers.filter((h) => h['sluice-kind'] === 'init' && h['sluice-repeat'] === '1').length).toBeGreaterThan(2);
-    expect(headers[0]).toMatchObject({ 'sluice-stream': 'cam1', 'sluice-seq': '0', 'sluice-kind': 'init', 'sluice-codec': expect.stringMatching(/^avc1\./) });
+    expect(headers[0]).toMatchObject({
+      'sluice-stream': 'cam1',
+      'sluice-seq': '0',
+      'sluice-kind': 'init',
+      'sluice-codec': expect.stringMatching(/^avc1\./),
+    });
   }, 90_000);
 });
 
@@ -621,10 +833,15 @@ describe('secrets of connection profiles', () => {
     process.env.SLUICE_SETTINGS = join(dir, 'settings.json');
     const { api, close } = createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: dir });
     try {
-      await api.kafkaSaveProfile('prod', { brokers: ['kafka1:9093'], sasl: { mechanism: 'scram-sha-256', username: 'sluice' } });
+      await api.kafkaSaveProfile('prod', {
+        brokers: ['kafka1:9093'],
+        sasl: { mechanism: 'scram-sha-256', username: 'sluice' },
+      });
       // Web host and CLI: no store; the environment is where the password goes, and that is said.
       expect((await api.hostInfo()).secretStore).toBe('environment');
-      await expect(api.kafkaSetSecret('prod', 'hunter2')).rejects.toThrow('this host keeps no secrets: set SLUICE_SECRET_PROD in its environment');
+      await expect(api.kafkaSetSecret('prod', 'hunter2')).rejects.toThrow(
+        'this host keeps no secrets: set SLUICE_SECRET_PROD in its environment',
+      );
       // The desktop app's store: Electron's safeStorage there (it cannot run here); the same file format with an
       // AES-256-GCM key held in memory standing in for the system's key.
       const key = randomBytes(32);
@@ -646,7 +863,11 @@ describe('secrets of connection profiles', () => {
       );
       expect((await api.hostInfo()).secretStore).toBe('system');
       const profiles = await api.kafkaSetSecret('prod', 'hunter2');
-      expect(profiles.find((p) => p.name === 'prod')!.secret).toEqual({ variable: 'SLUICE_SECRET_PROD', set: true, store: 'system' });
+      expect(profiles.find((p) => p.name === 'prod')!.secret).toEqual({
+        variable: 'SLUICE_SECRET_PROD',
+        set: true,
+        store: 'system',
+      });
       expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).not.toContain('hunter2');
       expect(readFileSync(join(dir, 'settings.json'), 'utf8')).not.toContain('hunter2');
       expect((await resolveProfile('prod', {})).password).toBe('hunter2');

@@ -19,8 +19,16 @@ process.env.SLUICE_CACHE ??= mkdtempSync(join(tmpdir(), 'sluice-cache-'));
 
 const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('media', nodes, wires);
 
-const pattern = (config: Record<string, unknown> = {}): WiredNode => ({ id: 'cam', type: 'test-pattern', config: { width: 320, height: 240, realtime: false, ...config } });
-const encoder = (config: Record<string, unknown> = {}): WiredNode => ({ id: 'enc', type: 'encoder', config: { device: 'cpu', gopFrames: 30, ...config } });
+const pattern = (config: Record<string, unknown> = {}): WiredNode => ({
+  id: 'cam',
+  type: 'test-pattern',
+  config: { width: 320, height: 240, realtime: false, ...config },
+});
+const encoder = (config: Record<string, unknown> = {}): WiredNode => ({
+  id: 'enc',
+  type: 'encoder',
+  config: { device: 'cpu', gopFrames: 30, ...config },
+});
 
 async function runToEnd(d: PipelineDocument, options = {}) {
   const rec = await startFlow(d, 250, options);
@@ -28,7 +36,8 @@ async function runToEnd(d: PipelineDocument, options = {}) {
   return rec;
 }
 
-const frameCount = async (path: string) => Number((await ffprobe(path, { frames: true })).streams.find((s) => s.codec_type === 'video')!.nb_read_frames);
+const frameCount = async (path: string) =>
+  Number((await ffprobe(path, { frames: true })).streams.find((s) => s.codec_type === 'video')!.nb_read_frames);
 
 /** ffmpeg processes whose command line mentions `marker` (a path unique to a test). */
 const ffmpegsWith = (marker: string) =>
@@ -73,7 +82,12 @@ describe('several outputs from one encode (tee)', () => {
 
   it('an MPEG-TS packager emits whole 188-byte packets', async () => {
     const d = doc(
-      [pattern({ frames: 30 }), encoder(), { id: 'pack', type: 'packager', config: { format: 'mpegts' } }, { id: 'out', type: 'file', config: { path: join(dir, 'packaged.ts') } }],
+      [
+        pattern({ frames: 30 }),
+        encoder(),
+        { id: 'pack', type: 'packager', config: { format: 'mpegts' } },
+        { id: 'out', type: 'file', config: { path: join(dir, 'packaged.ts') } },
+      ],
       ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>out.bytes'],
     );
     const { errors } = await runToEnd(d);
@@ -86,9 +100,33 @@ describe('several outputs from one encode (tee)', () => {
 describe('media file source', () => {
   it('re-encodes a file ffmpeg reads: frames, size and sound carried over', async () => {
     const src = join(dir, 'source.mkv');
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=256x144:rate=25', '-f', 'lavfi', '-i', 'sine', '-t', '2', '-c:v', 'libx264', '-c:a', 'aac', '-shortest', '-y', src]);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=256x144:rate=25',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine',
+      '-t',
+      '2',
+      '-c:v',
+      'libx264',
+      '-c:a',
+      'aac',
+      '-shortest',
+      '-y',
+      src,
+    ]);
     const d = doc(
-      [{ id: 'cam', type: 'media-file-source', config: { path: src, realtime: false, rate: 25 } }, encoder({ codec: 'hevc' }), { id: 'rec', type: 'media-file', config: { path: join(dir, 'from-file.mkv') } }],
+      [
+        { id: 'cam', type: 'media-file-source', config: { path: src, realtime: false, rate: 25 } },
+        encoder({ codec: 'hevc' }),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'from-file.mkv') } },
+      ],
       ['cam.video>enc.in', 'enc.out>rec.in'],
     );
     const { errors } = await runToEnd(d);
@@ -96,14 +134,37 @@ describe('media file source', () => {
     const probe = await ffprobe(join(dir, 'from-file.mkv'), { frames: true });
     const v = probe.streams.find((s) => s.codec_type === 'video')!;
     expect(v).toMatchObject({ codec_name: 'hevc', width: 256, height: 144, nb_read_frames: '50' });
-    expect((await ffprobe(join(dir, 'from-file.mkv'))).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'hevc']);
+    expect((await ffprobe(join(dir, 'from-file.mkv'))).streams.map((s) => s.codec_name).sort()).toEqual([
+      'aac',
+      'hevc',
+    ]);
   });
 
   it('loops a file endlessly when asked, until the run stops', async () => {
     const src = join(dir, 'short.mp4');
-    execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30', '-frames:v', '15', '-c:v', 'libx264', '-y', src]);
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x120:rate=30',
+      '-frames:v',
+      '15',
+      '-c:v',
+      'libx264',
+      '-y',
+      src,
+    ]);
     const path = join(dir, 'looped.mp4');
-    const d = doc([{ id: 'cam', type: 'media-file-source', config: { path: src, loop: true } }, encoder(), { id: 'rec', type: 'media-file', config: { path } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+    const d = doc(
+      [
+        { id: 'cam', type: 'media-file-source', config: { path: src, loop: true } },
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path } },
+      ],
+      ['cam.video>enc.in', 'enc.out>rec.in'],
+    );
     const { flow, errors } = await startFlow(d);
     await sleep(2000);
     await flow.stop();
@@ -116,7 +177,11 @@ describe('media file source', () => {
     const bad = join(dir, 'corrupt-input.mp4');
     writeFileSync(bad, Buffer.concat([Buffer.from('\x00\x00\x00\x18ftypisom'), Buffer.alloc(4096, 0x5a)]));
     const d = doc(
-      [{ id: 'cam', type: 'media-file-source', config: { path: bad } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } }],
+      [
+        { id: 'cam', type: 'media-file-source', config: { path: bad } },
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } },
+      ],
       ['cam.video>enc.in', 'enc.out>rec.in'],
     );
     const t0 = Date.now();
@@ -124,7 +189,9 @@ describe('media file source', () => {
     expect(Date.now() - t0).toBeLessThan(15_000);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ nodeId: 'cam' });
-    expect(errors[0]!.message).toMatch(/^ffmpeg exited with code \d+: .*corrupt-input\.mp4: (Invalid data found when processing input|.*moov atom not found)/);
+    expect(errors[0]!.message).toMatch(
+      /^ffmpeg exited with code \d+: .*corrupt-input\.mp4: (Invalid data found when processing input|.*moov atom not found)/,
+    );
     // Not restarted: it never encoded a frame, and the same input would fail again.
     expect(errors[0]!.message).not.toMatch(/restart/);
     expect(flow.runners.get('cam')!.state).toBe('error');
@@ -133,7 +200,11 @@ describe('media file source', () => {
 
   it('a missing file is refused when the run starts, naming the path', async () => {
     const d = doc(
-      [{ id: 'cam', type: 'media-file-source', config: { path: join(dir, 'no-such.mp4') } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } }],
+      [
+        { id: 'cam', type: 'media-file-source', config: { path: join(dir, 'no-such.mp4') } },
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } },
+      ],
       ['cam.video>enc.in', 'enc.out>rec.in'],
     );
     const { errors } = await runToEnd(d);
@@ -146,7 +217,9 @@ describe('capture sources', () => {
   let display = '';
   beforeAll(async () => {
     // Xvfb picks a free display number itself and writes it on fd 3 (no clash with another X server here).
-    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'ignore', 'ignore', 'pipe'] });
+    xvfb = spawn('Xvfb', ['-displayfd', '3', '-screen', '0', '640x480x24', '-nolisten', 'tcp'], {
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
+    });
     display = await new Promise<string>((resolve, reject) => {
       let out = '';
       (xvfb!.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
@@ -163,7 +236,11 @@ describe('capture sources', () => {
   it('screen: an area of a real X display (Xvfb) at the rate asked, for the time asked', async () => {
     const path = join(dir, 'screen.mp4');
     const d = doc(
-      [{ id: 'cam', type: 'screen', config: { display, x: 10, y: 20, width: 320, height: 240, rate: 10 } }, encoder({ gopFrames: 10 }), { id: 'rec', type: 'media-file', config: { path } }],
+      [
+        { id: 'cam', type: 'screen', config: { display, x: 10, y: 20, width: 320, height: 240, rate: 10 } },
+        encoder({ gopFrames: 10 }),
+        { id: 'rec', type: 'media-file', config: { path } },
+      ],
       ['cam.video>enc.in', 'enc.out>rec.in'],
     );
     const { flow, errors } = await startFlow(d);
@@ -179,7 +256,12 @@ describe('capture sources', () => {
   it('microphone: ALSA capture (the null device) wired into the encoder’s audio input becomes the AAC track', async () => {
     const path = join(dir, 'with-mic.mkv');
     const d = doc(
-      [pattern({ frames: 30, realtime: true }), { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } }, encoder(), { id: 'rec', type: 'media-file', config: { path } }],
+      [
+        pattern({ frames: 30, realtime: true }),
+        { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } },
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path } },
+      ],
       ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
     );
     const { errors, states, flow } = await runToEnd(d);
@@ -193,7 +275,12 @@ describe('capture sources', () => {
 
   it('microphone: a device that cannot be opened is the process’s error, in ffmpeg’s words', async () => {
     const d = doc(
-      [pattern({ frames: 30 }), { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'hw:9,9' } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mkv') } }],
+      [
+        pattern({ frames: 30 }),
+        { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'hw:9,9' } },
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mkv') } },
+      ],
       ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
     );
     const { errors } = await runToEnd(d);
@@ -203,19 +290,33 @@ describe('capture sources', () => {
 
   it('camera: a device that does not exist is an error at start that lists the cameras found; the rest of the group ends too', async () => {
     const d = doc(
-      [{ id: 'cam', type: 'camera', config: { device: '/dev/video97' } }, { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } }, encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } }],
+      [
+        { id: 'cam', type: 'camera', config: { device: '/dev/video97' } },
+        { id: 'mic', type: 'microphone', config: { format: 'alsa', device: 'null' } },
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'never.mp4') } },
+      ],
       ['cam.video>enc.in', 'mic.audio>enc.audio', 'enc.out>rec.in'],
     );
     const { errors } = await runToEnd(d);
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.message).toMatch(/^no camera at \/dev\/video97: (cameras here: \/dev\/video\d+ .*|this machine has no V4L2 camera \(\/sys\/class\/video4linux is empty\))$/);
+    expect(errors[0]!.message).toMatch(
+      /^no camera at \/dev\/video97: (cameras here: \/dev\/video\d+ .*|this machine has no V4L2 camera \(\/sys\/class\/video4linux is empty\))$/,
+    );
   });
 });
 
 describe('a crash of the ffmpeg process', () => {
   it('is reported with ffmpeg’s exit, the members show restarting, and it restarts with backoff into a new file; no ffmpeg is left', async () => {
     const path = join(dir, 'crash-test.mp4');
-    const d = doc([pattern({ realtime: true, rate: 30 }), encoder({ restarts: 2, restartBackoffMs: 300 }), { id: 'rec', type: 'media-file', config: { path } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+    const d = doc(
+      [
+        pattern({ realtime: true, rate: 30 }),
+        encoder({ restarts: 2, restartBackoffMs: 300 }),
+        { id: 'rec', type: 'media-file', config: { path } },
+      ],
+      ['cam.video>enc.in', 'enc.out>rec.in'],
+    );
     const { flow, errors, states } = await startFlow(d);
     const group = flow.mediaGroups.get('cam')!;
     // Past the first keyframe interval (30 frames), so that a fragment is in the file.
@@ -228,7 +329,12 @@ describe('a crash of the ffmpeg process', () => {
     for (let i = 0; i < 100 && errors.length === 0; i++) await sleep(50);
     expect(errors[0]).toMatchObject({ nodeId: 'cam' });
     expect(errors[0]!.message).toBe('ffmpeg was killed (SIGKILL); restarting in 0.3 s (restart 1 of 2)');
-    expect(states).toEqual(expect.arrayContaining([{ nodeId: 'enc', state: 'restarting' }, { nodeId: 'rec', state: 'restarting' }]));
+    expect(states).toEqual(
+      expect.arrayContaining([
+        { nodeId: 'enc', state: 'restarting' },
+        { nodeId: 'rec', state: 'restarting' },
+      ]),
+    );
     for (let i = 0; i < 100 && !(group.pid && group.pid !== first); i++) await sleep(50);
     await waitFrames();
     expect(flow.runners.get('rec')!.state).toBe('running');
@@ -241,7 +347,14 @@ describe('a crash of the ffmpeg process', () => {
   });
 
   it('after the restarts allowed, the node ends in error with the count', async () => {
-    const d = doc([pattern({ realtime: true }), encoder({ restarts: 1, restartBackoffMs: 100 }), { id: 'rec', type: 'media-file', config: { path: join(dir, 'crash-twice.mp4') } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+    const d = doc(
+      [
+        pattern({ realtime: true }),
+        encoder({ restarts: 1, restartBackoffMs: 100 }),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'crash-twice.mp4') } },
+      ],
+      ['cam.video>enc.in', 'enc.out>rec.in'],
+    );
     const { flow, errors } = await startFlow(d);
     const group = flow.mediaGroups.get('cam')!;
     for (let n = 0; n < 2; n++) {
@@ -250,14 +363,24 @@ describe('a crash of the ffmpeg process', () => {
       for (let i = 0; i < 100 && group.pid; i++) await sleep(20);
     }
     await flow.done;
-    expect(errors.map((e) => e.message)).toEqual(['ffmpeg was killed (SIGKILL); restarting in 0.1 s (restart 1 of 1)', 'ffmpeg was killed (SIGKILL) (after 1 restart, the most allowed)']);
+    expect(errors.map((e) => e.message)).toEqual([
+      'ffmpeg was killed (SIGKILL); restarting in 0.1 s (restart 1 of 1)',
+      'ffmpeg was killed (SIGKILL) (after 1 restart, the most allowed)',
+    ]);
     expect(flow.runners.get('cam')!.state).toBe('error');
   });
 });
 
 describe('the preview stream', () => {
   it('fMP4 parts from the running group: an H.264 init segment (video only) with the codec string, then fragments from a keyframe on', async () => {
-    const d = doc([pattern({ realtime: true, width: 320, height: 240, audio: true }), encoder(), { id: 'rec', type: 'media-file', config: { path: join(dir, 'previewed.mp4') } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+    const d = doc(
+      [
+        pattern({ realtime: true, width: 320, height: 240, audio: true }),
+        encoder(),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'previewed.mp4') } },
+      ],
+      ['cam.video>enc.in', 'enc.out>rec.in'],
+    );
     const { flow } = await startFlow(d, 250, { preview: true });
     const parts: PreviewPart[] = [];
     const group = flow.mediaGroups.get('rec')!;
@@ -269,8 +392,15 @@ describe('the preview stream', () => {
     expect(init).toMatchObject({ kind: 'init', width: 320, height: 240, proxy: undefined });
     expect((init as { codec: string }).codec).toMatch(/^avc1\.[0-9a-f]{6}$/);
     // One track, the video, though the recording has sound too: a player is given what its codec string says.
-    expect(Buffer.from((init as { data: Uint8Array }).data).toString('latin1').split('trak').length - 1).toBe(1);
-    expect((await ffprobe(join(dir, 'previewed.mp4'))).streams.map((s) => s.codec_name).sort()).toEqual(['aac', 'h264']);
+    expect(
+      Buffer.from((init as { data: Uint8Array }).data)
+        .toString('latin1')
+        .split('trak').length - 1,
+    ).toBe(1);
+    expect((await ffprobe(join(dir, 'previewed.mp4'))).streams.map((s) => s.codec_name).sort()).toEqual([
+      'aac',
+      'h264',
+    ]);
     expect(first).toMatchObject({ kind: 'fragment', keyframe: true });
     // A fragment per frame, about 30 a second.
     expect(rest.length).toBeGreaterThan(20);
@@ -288,13 +418,25 @@ describe('the preview stream', () => {
   });
 
   it('an H.265 wire is previewed through a labelled H.264 proxy', async () => {
-    const d = doc([pattern({ realtime: true, width: 640, height: 480 }), encoder({ codec: 'hevc' }), { id: 'rec', type: 'media-file', config: { path: join(dir, 'previewed.mkv') } }], ['cam.video>enc.in', 'enc.out>rec.in']);
+    const d = doc(
+      [
+        pattern({ realtime: true, width: 640, height: 480 }),
+        encoder({ codec: 'hevc' }),
+        { id: 'rec', type: 'media-file', config: { path: join(dir, 'previewed.mkv') } },
+      ],
+      ['cam.video>enc.in', 'enc.out>rec.in'],
+    );
     const { flow } = await startFlow(d, 250, { preview: true });
     const parts: PreviewPart[] = [];
     flow.mediaGroups.get('enc')!.preview.watch({ send: (p) => parts.push(p) });
     for (let i = 0; i < 100 && parts.length < 3; i++) await sleep(50);
     await flow.stop();
-    expect(parts[0]).toMatchObject({ kind: 'init', width: 480, height: 360, proxy: 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)' });
+    expect(parts[0]).toMatchObject({
+      kind: 'init',
+      width: 480,
+      height: 360,
+      proxy: 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)',
+    });
     expect((parts[0] as { codec: string }).codec).toMatch(/^avc1\./);
     expect((await ffprobe(join(dir, 'previewed.mkv'))).streams[0]!.codec_name).toBe('hevc');
   });
@@ -305,12 +447,19 @@ describe('capture devices', () => {
     const { mkdirSync } = await import('node:fs');
     const { listMediaDevices } = await import('../src/engine/media/devices');
     const root = mkdtempSync(join(tmpdir(), 'sluice-root-')) + '/';
-    for (const [n, name] of [['video0', 'HD Pro Webcam C920'], ['video1', 'HD Pro Webcam C920'], ['vbi0', 'not a camera']]) {
+    for (const [n, name] of [
+      ['video0', 'HD Pro Webcam C920'],
+      ['video1', 'HD Pro Webcam C920'],
+      ['vbi0', 'not a camera'],
+    ]) {
       mkdirSync(`${root}sys/class/video4linux/${n}`, { recursive: true });
       writeFileSync(`${root}sys/class/video4linux/${n}/name`, `${name}\n`);
     }
     mkdirSync(`${root}proc/asound`, { recursive: true });
-    writeFileSync(`${root}proc/asound/pcm`, '00-00: ALC3246 Analog : ALC3246 Analog : playback 1 : capture 1\n00-03: HDMI 0 : HDMI 0 : playback 1\n01-00: USB Audio : USB Audio : capture 1\n');
+    writeFileSync(
+      `${root}proc/asound/pcm`,
+      '00-00: ALC3246 Analog : ALC3246 Analog : playback 1 : capture 1\n00-03: HDMI 0 : HDMI 0 : playback 1\n01-00: USB Audio : USB Audio : capture 1\n',
+    );
     const display = process.env.DISPLAY;
     process.env.DISPLAY = ':7';
     try {
@@ -335,7 +484,27 @@ describe('capture devices', () => {
 
 describe('fragmented MP4 splitting', () => {
   it('finds the init segment and each fragment with its keyframe flag and time, however the bytes are cut', () => {
-    const bytes = execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=10', '-frames:v', '25', '-c:v', 'libx264', '-g', '10', '-tune', 'zerolatency', '-f', 'mp4', '-movflags', '+frag_keyframe+empty_moov+default_base_moof+frag_every_frame', 'pipe:1']);
+    const bytes = execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x120:rate=10',
+      '-frames:v',
+      '25',
+      '-c:v',
+      'libx264',
+      '-g',
+      '10',
+      '-tune',
+      'zerolatency',
+      '-f',
+      'mp4',
+      '-movflags',
+      '+frag_keyframe+empty_moov+default_base_moof+frag_every_frame',
+      'pipe:1',
+    ]);
     for (const cut of [1, 7, 4096, bytes.length]) {
       const parts: Fmp4Part[] = [];
       const s = new Fmp4Splitter((p) => parts.push(p));

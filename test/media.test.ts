@@ -3,15 +3,37 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chainCommand, containerOf, type EncoderConfig, type MediaChain, type TestPatternConfig } from '../src/engine/media/command';
+import {
+  chainCommand,
+  containerOf,
+  type EncoderConfig,
+  type MediaChain,
+  type TestPatternConfig,
+} from '../src/engine/media/command';
 import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { dropLevel, MediaProcess, ProgressParser, type MediaProgress } from '../src/engine/media/runner';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-media-'));
 const cache = mkdtempSync(join(tmpdir(), 'sluice-cache-'));
-const pattern = (over: Partial<TestPatternConfig> = {}): TestPatternConfig => ({ width: 320, height: 240, rate: 30, timestamp: true, audio: false, realtime: false, ...over });
-const encoder = (over: Partial<EncoderConfig> = {}): EncoderConfig => ({ codec: 'h264', device: 'auto', preset: 'veryfast', rateControl: 'crf', crf: 23, bitrateKbps: 800, ...over });
+const pattern = (over: Partial<TestPatternConfig> = {}): TestPatternConfig => ({
+  width: 320,
+  height: 240,
+  rate: 30,
+  timestamp: true,
+  audio: false,
+  realtime: false,
+  ...over,
+});
+const encoder = (over: Partial<EncoderConfig> = {}): EncoderConfig => ({
+  codec: 'h264',
+  device: 'auto',
+  preset: 'veryfast',
+  rateControl: 'crf',
+  crf: 23,
+  bitrateKbps: 800,
+  ...over,
+});
 
 /** The encoder the probe picks for `enc`, as a running pipeline would. */
 async function chain(source: TestPatternConfig, enc: EncoderConfig, path: string): Promise<MediaChain> {
@@ -44,7 +66,9 @@ const alive = (pid: number) => {
 describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', () => {
   it('H.264 in MP4: codec, profile, size, frame count, keyframe interval, duration', async () => {
     const path = join(dir, 'h264.mp4');
-    const { exit, reports } = await run(await chain(pattern({ frames: 90 }), encoder({ gopFrames: 30, profile: 'high' }), path));
+    const { exit, reports } = await run(
+      await chain(pattern({ frames: 90 }), encoder({ gopFrames: 30, profile: 'high' }), path),
+    );
     expect(exit.code).toBe(0);
     const probe = await ffprobe(path, { frames: true });
     const v = probe.streams.find((s) => s.codec_type === 'video')!;
@@ -58,7 +82,15 @@ describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', 
 
   it('H.265 in Matroska at a constant bitrate, scaled and at a new frame rate', async () => {
     const path = join(dir, 'hevc.mkv');
-    const enc = encoder({ codec: 'hevc', rateControl: 'cbr', bitrateKbps: 400, width: 256, height: 144, rate: 15, gopFrames: 15 });
+    const enc = encoder({
+      codec: 'hevc',
+      rateControl: 'cbr',
+      bitrateKbps: 400,
+      width: 256,
+      height: 144,
+      rate: 15,
+      gopFrames: 15,
+    });
     const { exit } = await run(await chain(pattern({ duration: 2 }), enc, path));
     expect(exit).toMatchObject({ code: 0, stderrTail: [] });
     const probe = await ffprobe(path, { frames: true });
@@ -82,14 +114,20 @@ describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', 
   it('stop ends a live (real-time, endless) chain: the file is playable and no ffmpeg is left', async () => {
     const path = join(dir, 'live.mp4');
     const reports: MediaProgress[] = [];
-    const p = new MediaProcess(chainCommand(await chain(pattern({ realtime: true }), encoder({ gopFrames: 15 }), path)), { onProgress: (r) => reports.push(r) });
+    const p = new MediaProcess(
+      chainCommand(await chain(pattern({ realtime: true }), encoder({ gopFrames: 15 }), path)),
+      { onProgress: (r) => reports.push(r) },
+    );
     await new Promise((r) => setTimeout(r, 2000));
     expect(reports.length).toBeGreaterThan(0);
     const exit = await p.stop();
     expect(exit.stopped).toBe(true);
     expect(alive(p.child.pid!)).toBe(false);
     // No process of that group is left (the listing, not only the pid we know).
-    const group = execFileSync('ps', ['-eo', 'pgid=,pid=,comm=']).toString().split('\n').filter((l) => l.trim().split(/\s+/)[0] === String(p.child.pid));
+    const group = execFileSync('ps', ['-eo', 'pgid=,pid=,comm='])
+      .toString()
+      .split('\n')
+      .filter((l) => l.trim().split(/\s+/)[0] === String(p.child.pid));
     expect(group).toEqual([]);
     const frames = Number((await ffprobe(path, { frames: true })).streams[0]!.nb_read_frames);
     // Paced at 30 fps for about two seconds.
@@ -112,12 +150,20 @@ describe('the burned-in clock', () => {
     const { readClockCode } = await import('../src/shared/clock-code');
     const path = join(dir, 'clock.mp4');
     const startMs = Date.UTC(2026, 10, 27, 23, 59, 59, 123);
-    const c = await chain(pattern({ width: 640, height: 360, frames: 40, clockCode: true }), encoder({ crf: 30 }), path);
+    const c = await chain(
+      pattern({ width: 640, height: 360, frames: 40, clockCode: true }),
+      encoder({ crf: 30 }),
+      path,
+    );
     const p = new MediaProcess(chainCommand(c, startMs));
     expect((await p.exited).code).toBe(0);
     const code = clockCodeLayout(640, 360)!;
     // Decoded to grey, frame by frame: every frame's code is the start time of day plus its time (ms), on past midnight.
-    const grey = execFileSync('ffmpeg', ['-loglevel', 'error', '-i', path, '-vf', 'format=gray', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
+    const grey = execFileSync(
+      'ffmpeg',
+      ['-loglevel', 'error', '-i', path, '-vf', 'format=gray', '-f', 'rawvideo', 'pipe:1'],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
     const frame = 640 * 360;
     const read = Array.from({ length: 40 }, (_, n) => readClockCode((x, y) => grey[n * frame + y * 640 + x]!, code));
     const due = Array.from({ length: 40 }, (_, n) => Math.floor(1000 * (n / 30) + (startMs % 86_400_000)));
@@ -131,12 +177,33 @@ describe('progress reports', () => {
   it('are read from ffmpeg’s key=value stream, split anywhere', () => {
     const out: MediaProgress[] = [];
     const p = new ProgressParser((r) => out.push(r));
-    const text = 'frame=42\nfps=29.97\nbitrate= 812.3kbits/s\ntotal_size=102400\nout_time_us=1400000\ndup_frames=1\ndrop_frames=2\nspeed=1.01x\nprogress=continue\nframe=60\nbitrate=N/A\nprogress=end\n';
+    const text =
+      'frame=42\nfps=29.97\nbitrate= 812.3kbits/s\ntotal_size=102400\nout_time_us=1400000\ndup_frames=1\ndrop_frames=2\nspeed=1.01x\nprogress=continue\nframe=60\nbitrate=N/A\nprogress=end\n';
     for (let i = 0; i < text.length; i += 7) p.push(text.slice(i, i + 7));
     expect(out).toEqual([
-      { frame: 42, fps: 29.97, bitrateKbps: 812.3, totalSize: 102400, outTimeMs: 1400, dupFrames: 1, dropFrames: 2, speed: 1.01, end: false },
+      {
+        frame: 42,
+        fps: 29.97,
+        bitrateKbps: 812.3,
+        totalSize: 102400,
+        outTimeMs: 1400,
+        dupFrames: 1,
+        dropFrames: 2,
+        speed: 1.01,
+        end: false,
+      },
       // No bitrate line (or N/A, as with several outputs): none is made up.
-      { frame: 60, fps: 0, bitrateKbps: undefined, totalSize: 0, outTimeMs: 0, dupFrames: 0, dropFrames: 0, speed: 0, end: true },
+      {
+        frame: 60,
+        fps: 0,
+        bitrateKbps: undefined,
+        totalSize: 0,
+        outTimeMs: 0,
+        dupFrames: 0,
+        dropFrames: 0,
+        speed: 0,
+        end: true,
+      },
     ]);
   });
 
@@ -151,7 +218,11 @@ describe('progress reports', () => {
 describe('when Sluice itself is killed', () => {
   it('SIGKILL of the Sluice process leaves no ffmpeg behind (process listing)', async () => {
     const { spawn } = await import('node:child_process');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'fixtures/media/live-chain.ts'), join(dir, 'orphan.mp4')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'fixtures/media/live-chain.ts'), join(dir, 'orphan.mp4')],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const pid = await new Promise<number>((resolve) => {
       let out = '';
       child.stdout!.on('data', (d) => {
@@ -162,7 +233,11 @@ describe('when Sluice itself is killed', () => {
     });
     expect(alive(pid)).toBe(true);
     child.kill('SIGKILL');
-    const listed = () => execFileSync('ps', ['-eo', 'pid=,comm=']).toString().split('\n').some((l) => l.trim().startsWith(`${pid} `));
+    const listed = () =>
+      execFileSync('ps', ['-eo', 'pid=,comm='])
+        .toString()
+        .split('\n')
+        .some((l) => l.trim().startsWith(`${pid} `));
     for (let i = 0; i < 50 && listed(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(listed()).toBe(false);
   });
@@ -174,7 +249,12 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
     version: 1,
     name: 'video',
     nodes: [
-      { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 320, height: 240, frames: 60, realtime: false } },
+      {
+        id: 'camera',
+        type: 'test-pattern',
+        position: { x: 0, y: 0 },
+        config: { width: 320, height: 240, frames: 60, realtime: false },
+      },
       { id: 'enc', type: 'encoder', position: { x: 240, y: 0 }, config: encoderConfig },
       { id: 'recording', type: 'media-file', position: { x: 480, y: 0 }, config: { path } },
     ],
@@ -188,7 +268,11 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
     const { spawnSync } = await import('node:child_process');
     const file = join(dir, `p-${Math.random().toString(36).slice(2)}.json`);
     writeFileSync(file, JSON.stringify(doc));
-    return spawnSync(process.execPath, [BIN, 'run', file], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, SLUICE_CACHE: cache, ...env } });
+    return spawnSync(process.execPath, [BIN, 'run', file], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, SLUICE_CACHE: cache, ...env },
+    });
   };
 
   it('runs to the end of the pattern and writes the file ffprobe expects; the summary shows frames and the encoder', async () => {
@@ -203,8 +287,13 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
   });
 
   it('ffmpeg missing: one clear message, on the encoder, and the run exits with 1', async () => {
-    const r = await runCli(pipeline({}, join(dir, 'no-ffmpeg.mp4')), { SLUICE_FFMPEG: '/nonexistent/ffmpeg', SLUICE_CACHE: mkdtempSync(join(tmpdir(), 'sluice-cache-')) });
-    expect(r.stderr).toBe('error in node "enc" (1 so far): ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n');
+    const r = await runCli(pipeline({}, join(dir, 'no-ffmpeg.mp4')), {
+      SLUICE_FFMPEG: '/nonexistent/ffmpeg',
+      SLUICE_CACHE: mkdtempSync(join(tmpdir(), 'sluice-cache-')),
+    });
+    expect(r.stderr).toBe(
+      'error in node "enc" (1 so far): ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n',
+    );
     expect(r.stdout).toMatch(/^run ended: finished; node\(s\) in error: enc$/m);
     expect(r.status).toBe(1);
   });
@@ -219,7 +308,9 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
       expect(existsSync(path)).toBe(true);
       return;
     }
-    expect(r.stderr).toMatch(/^error in node "enc" \(1 so far\): no GPU encoder for h264 works on this machine \(h264_nvenc: .+\); set device to auto to fall back to software, or cpu$/m);
+    expect(r.stderr).toMatch(
+      /^error in node "enc" \(1 so far\): no GPU encoder for h264 works on this machine \(h264_nvenc: .+\); set device to auto to fall back to software, or cpu$/m,
+    );
     expect(r.stdout).toMatch(/node\(s\) in error: .*enc/);
     expect(existsSync(path)).toBe(false);
   });
@@ -243,13 +334,15 @@ describe('validation of media nodes', () => {
         code: 'media-group',
         pointer: '/nodes/0',
         nodeId: 'camera',
-        message: 'media nodes "camera", "enc" run as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers: wire in a media sink or packager',
+        message:
+          'media nodes "camera", "enc" run as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers: wire in a media sink or packager',
       },
       {
         code: 'media-group',
         pointer: '/nodes/2',
         nodeId: 'rec',
-        message: 'media node "rec" runs as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers: wire in a video source, an encoder',
+        message:
+          'media node "rec" runs as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers: wire in a video source, an encoder',
       },
     ]);
     doc.edges.push({ id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'rec', port: 'in' } });
@@ -260,12 +353,20 @@ describe('validation of media nodes', () => {
 describe('the command of a media group, for "Show ffmpeg command"', () => {
   it('is the exact command the run would use, for any member; refused with the reason otherwise', async () => {
     const { StudioService } = await import('../src/engine/service');
-    const service = new StudioService({ resourcesDir: join(import.meta.dirname, '..', 'resources'), workspaceDir: dir });
+    const service = new StudioService({
+      resourcesDir: join(import.meta.dirname, '..', 'resources'),
+      workspaceDir: dir,
+    });
     const doc = {
       version: 1,
       name: 'cmd',
       nodes: [
-        { id: 'camera', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 320, height: 240, frames: 30, realtime: false } },
+        {
+          id: 'camera',
+          type: 'test-pattern',
+          position: { x: 0, y: 0 },
+          config: { width: 320, height: 240, frames: 30, realtime: false },
+        },
         { id: 'enc', type: 'encoder', position: { x: 1, y: 0 }, config: { codec: 'hevc', device: 'cpu' } },
         { id: 'rec', type: 'media-file', position: { x: 2, y: 0 }, config: { path: join(dir, 'cmd.mkv') } },
         { id: 'room', type: 'live-room', position: { x: 0, y: 1 }, config: {} },

@@ -16,9 +16,15 @@ describe('the packaging configuration', () => {
     const config = await load();
     await expect(validateConfiguration(config, new DebugLogger(false))).resolves.toBeUndefined();
     // (Its validator coerces types, so a misspelt key is what it refuses: a fuse that would silently stay on.)
-    await expect(validateConfiguration({ ...config, electronFuses: { runAsNodes: false } } as never, new DebugLogger(false))).rejects.toThrow(/configuration\.electronFuses/);
-    await expect(validateConfiguration({ ...config, nsis: { oneClik: true } } as never, new DebugLogger(false))).rejects.toThrow(/configuration\.nsis/);
-    await expect(validateConfiguration({ ...config, asar: 'yes' } as never, new DebugLogger(false))).rejects.toThrow(/configuration\.asar/);
+    await expect(
+      validateConfiguration({ ...config, electronFuses: { runAsNodes: false } } as never, new DebugLogger(false)),
+    ).rejects.toThrow(/configuration\.electronFuses/);
+    await expect(
+      validateConfiguration({ ...config, nsis: { oneClik: true } } as never, new DebugLogger(false)),
+    ).rejects.toThrow(/configuration\.nsis/);
+    await expect(validateConfiguration({ ...config, asar: 'yes' } as never, new DebugLogger(false))).rejects.toThrow(
+      /configuration\.asar/,
+    );
   });
 
   it('builds AppImage and deb for Linux, dmg for macOS, an NSIS installer for Windows', async () => {
@@ -49,8 +55,12 @@ describe('the packaging configuration', () => {
     const c = await load();
     const main = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { main: string }).main;
     expect(main).toBe('out/main/index.js');
-    const files = (c.files as ({ filter?: string[] } | string)[]).flatMap((f) => (typeof f === 'string' ? [f] : (f.filter ?? [])));
+    const files = (c.files as ({ filter?: string[] } | string)[]).flatMap((f) =>
+      typeof f === 'string' ? [f] : (f.filter ?? []),
+    );
     expect(files).toEqual(expect.arrayContaining(['out/**', 'package.json']));
-    expect(c.extraResources).toEqual(expect.arrayContaining([expect.objectContaining({ from: 'resources', to: 'resources' })]));
+    expect(c.extraResources).toEqual(
+      expect.arrayContaining([expect.objectContaining({ from: 'resources', to: 'resources' })]),
+    );
   });
 });

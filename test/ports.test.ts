@@ -10,13 +10,22 @@ describe('port types: one rule decides what may feed what', () => {
   });
 
   it('refuses mismatches in words that say what to add', () => {
-    expect(canFeed('video/raw', 'record')).toEqual({ ok: false, reason: 'video/raw cannot feed a record input: add an encoder and a packager first' });
+    expect(canFeed('video/raw', 'record')).toEqual({
+      ok: false,
+      reason: 'video/raw cannot feed a record input: add an encoder and a packager first',
+    });
     expect(canFeed('video/encoded(hevc)', 'video/encoded(h264)')).toEqual({
       ok: false,
       reason: 'video/encoded(hevc) cannot feed a video/encoded(h264) input: re-encode to h264 first',
     });
-    expect(canFeed('bytes', 'record')).toEqual({ ok: false, reason: 'bytes cannot feed a record input: add a parser that turns bytes into records first' });
-    expect(canFeed('audio/raw', 'video/raw')).toEqual({ ok: false, reason: 'audio/raw cannot feed a video/raw input: these kinds of data do not mix' });
+    expect(canFeed('bytes', 'record')).toEqual({
+      ok: false,
+      reason: 'bytes cannot feed a record input: add a parser that turns bytes into records first',
+    });
+    expect(canFeed('audio/raw', 'video/raw')).toEqual({
+      ok: false,
+      reason: 'audio/raw cannot feed a video/raw input: these kinds of data do not mix',
+    });
   });
 
   it('rejects unknown port types', () => {

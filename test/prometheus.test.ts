@@ -37,7 +37,19 @@ describe('Prometheus metrics of a headless run', () => {
     const port = await freePort();
     // (From a folder of its own: the demo archives its events under ./archive.)
     const cwd = mkdtempSync(join(tmpdir(), 'sluice-prom-'));
-    const child = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '20', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        join(ROOT, 'resources/pipelines/live-room.json'),
+        '--duration',
+        '20',
+        '--metrics-port',
+        String(port),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], cwd },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
     try {
@@ -51,9 +63,14 @@ describe('Prometheus metrics of a headless run', () => {
       const recordsOut = second.get('sluice_node_records_out_total')!;
       expect(recordsOut.type).toBe('COUNTER');
       const room = { pipeline: 'Live room', node: 'room', type: 'live-room' };
-      expect(value(second.get('sluice_node_records_out_total'), room)).toBeGreaterThan(value(first.get('sluice_node_records_out_total'), room));
+      expect(value(second.get('sluice_node_records_out_total'), room)).toBeGreaterThan(
+        value(first.get('sluice_node_records_out_total'), room),
+      );
       // About 4000 events a second.
-      expect(value(second.get('sluice_node_records_out_total'), room) - value(first.get('sluice_node_records_out_total'), room)).toBeGreaterThan(2000);
+      expect(
+        value(second.get('sluice_node_records_out_total'), room) -
+          value(first.get('sluice_node_records_out_total'), room),
+      ).toBeGreaterThan(2000);
       expect(value(second.get('sluice_node_state'), { node: 'coins-per-second', state: 'running' })).toBe(1);
       // The camera branch: its encoder's frames per second.
       expect(value(second.get('sluice_media_fps'), { node: 'camera' })).toBeGreaterThan(10);
@@ -68,7 +85,9 @@ describe('Prometheus metrics of a headless run', () => {
       // Event time: the Kafka source's partitions (idle or not: they hold the watermark back only while active).
       await vi.waitFor(
         async () => {
-          const idle = (await scrape(port)).get('sluice_kafka_partition_idle')!.metrics.filter((m) => m.labels!.node === 'read' && m.labels!.topic === 'room-events');
+          const idle = (await scrape(port))
+            .get('sluice_kafka_partition_idle')!
+            .metrics.filter((m) => m.labels!.node === 'read' && m.labels!.topic === 'room-events');
           expect(idle.map((m) => m.labels!.partition).sort()).toEqual(['0', '1', '2', '3']);
           expect(idle.every((m) => m.value === '0' || m.value === '1')).toBe(true);
         },
@@ -87,7 +106,19 @@ describe('Prometheus metrics of a headless run', () => {
       expect((await fetch(`http://127.0.0.1:${port}/other`)).status).toBe(404);
 
       // A second run on the same port says so and exits 1.
-      const busy = spawn(process.execPath, [BIN, 'run', join(ROOT, 'resources/pipelines/live-room.json'), '--duration', '1', '--metrics-port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'], cwd });
+      const busy = spawn(
+        process.execPath,
+        [
+          BIN,
+          'run',
+          join(ROOT, 'resources/pipelines/live-room.json'),
+          '--duration',
+          '1',
+          '--metrics-port',
+          String(port),
+        ],
+        { stdio: ['ignore', 'pipe', 'pipe'], cwd },
+      );
       let err = '';
       busy.stderr.on('data', (d: Buffer) => (err += String(d)));
       const code = await new Promise<number | null>((r) => busy.once('exit', r));

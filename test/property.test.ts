@@ -38,13 +38,19 @@ function paths(v: unknown, at: (string | number)[] = []): (string | number)[][] 
   return out;
 }
 
-type Mutation = { kind: 'set'; value: unknown } | { kind: 'delete' } | { kind: 'rename'; to: string } | { kind: 'duplicate' };
+type Mutation =
+  | { kind: 'set'; value: unknown }
+  | { kind: 'delete' }
+  | { kind: 'rename'; to: string }
+  | { kind: 'duplicate' };
 
 /** Apply one mutation at a path of a copy of `doc`. */
 function mutate(doc: unknown, path: (string | number)[], m: Mutation): unknown {
   const copy = structuredClone(doc);
   if (path.length === 0) return m.kind === 'set' ? m.value : copy;
-  const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], copy) as Record<string | number, unknown> | unknown[];
+  const parent = path.slice(0, -1).reduce<unknown>((o, k) => (o as Record<string | number, unknown>)[k], copy) as
+    | Record<string | number, unknown>
+    | unknown[];
   const key = path.at(-1)!;
   if (m.kind === 'set') (parent as Record<string | number, unknown>)[key] = m.value;
   else if (m.kind === 'delete') {
@@ -69,11 +75,17 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 describe('the document loader, on random and mutated input', () => {
   it('any text: never throws; a verdict, and each problem with its line, column and place', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300 }), json.map((v) => JSON.stringify(v))), (text) => {
-        const r = loadDocumentText(text);
-        expect(r.ok).toBe(r.issues.length === 0);
-        expectPlaced(r.issues);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300 }),
+          json.map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const r = loadDocumentText(text);
+          expect(r.ok).toBe(r.issues.length === 0);
+          expectPlaced(r.issues);
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -98,12 +110,18 @@ describe('the document loader, on random and mutated input', () => {
 
   it('the demo pipeline cut short or with a character changed: a syntax error with its line and column, or problems placed', () => {
     fc.assert(
-      fc.property(fc.nat(demoText.length - 1), fc.oneof(fc.constant(''), fc.string({ minLength: 1, maxLength: 2 })), fc.boolean(), (at, insert, cut) => {
-        const text = cut ? demoText.slice(0, at) : demoText.slice(0, at) + insert + demoText.slice(at + 1);
-        const r = loadDocumentText(text);
-        expectPlaced(r.issues);
-        if (r.issues[0]?.code === 'json-syntax') expect(r.issues[0].line).toBeLessThanOrEqual(text.split('\n').length + 1);
-      }),
+      fc.property(
+        fc.nat(demoText.length - 1),
+        fc.oneof(fc.constant(''), fc.string({ minLength: 1, maxLength: 2 })),
+        fc.boolean(),
+        (at, insert, cut) => {
+          const text = cut ? demoText.slice(0, at) : demoText.slice(0, at) + insert + demoText.slice(at + 1);
+          const r = loadDocumentText(text);
+          expectPlaced(r.issues);
+          if (r.issues[0]?.code === 'json-syntax')
+            expect(r.issues[0].line).toBeLessThanOrEqual(text.split('\n').length + 1);
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -136,7 +154,11 @@ describe('every API message handler, on random and mutated messages', () => {
   let detach: () => void;
   beforeAll(() => {
     process.env.SLUICE_SETTINGS = join(mkdtempSync(join(tmpdir(), 'sluice-prop-settings-')), 'settings.json');
-    service = new StudioService({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-prop-ws-')), preview: false });
+    service = new StudioService({
+      resourcesDir: join(ROOT, 'resources'),
+      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-prop-ws-')),
+      preview: false,
+    });
     const listeners = new Set<(m: string) => void>();
     const port: MessagePortLike = {
       send: (m) => replies.push(m),
@@ -168,14 +190,20 @@ describe('every API message handler, on random and mutated messages', () => {
 
   it('any text as a message: an error reply that says it is malformed or unknown; the connection answers the next call', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ maxLength: 200 }), json.map((v) => JSON.stringify(v))), async (raw) => {
-        const got = await exchange(raw);
-        for (const r of got) {
-          if (r.t !== 'error' && r.t !== 'end') continue;
-          const message = r.t === 'error' ? (r.error as { message: string }).message : String(r.error);
-          expect(message).toMatch(/malformed|unknown|args|argument|already open|streams/);
-        }
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ maxLength: 200 }),
+          json.map((v) => JSON.stringify(v)),
+        ),
+        async (raw) => {
+          const got = await exchange(raw);
+          for (const r of got) {
+            if (r.t !== 'error' && r.t !== 'end') continue;
+            const message = r.t === 'error' ? (r.error as { message: string }).message : String(r.error);
+            expect(message).toMatch(/malformed|unknown|args|argument|already open|streams/);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
     const ok = await exchange(JSON.stringify({ t: 'call', id: 1, method: 'listNodeTypes', args: [] }));
@@ -184,31 +212,58 @@ describe('every API message handler, on random and mutated messages', () => {
 
   it('every method with random arguments: one reply with the call’s id; refused arguments name the method and which argument', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...methods, ...reaching), fc.oneof(fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }), fc.anything({ maxDepth: 2 })), fc.nat(1_000_000), async (method, args, id) => {
-        if (reaching.has(method) && validateApiArgs(method as never, Array.isArray(args) ? args : [args]) === undefined) return;
-        const got = await exchange(JSON.stringify({ t: 'call', id, method, args }));
-        const reply = got.find((r) => r.id === id);
-        expect(reply, `${method}(${JSON.stringify(args)}) answered`).toBeDefined();
-        if (reply!.t === 'error') {
-          const e = reply!.error as { message: string; code: string };
-          expect(e.message.length).toBeGreaterThan(0);
-          if (e.code === 'bad-args') expect(e.message).toMatch(new RegExp(`^${method}: (args must be an array|takes \\d+ arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$`));
-        } else expect(reply!.t).toBe('result');
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...methods, ...reaching),
+        fc.oneof(fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }), fc.anything({ maxDepth: 2 })),
+        fc.nat(1_000_000),
+        async (method, args, id) => {
+          if (
+            reaching.has(method) &&
+            validateApiArgs(method as never, Array.isArray(args) ? args : [args]) === undefined
+          )
+            return;
+          const got = await exchange(JSON.stringify({ t: 'call', id, method, args }));
+          const reply = got.find((r) => r.id === id);
+          expect(reply, `${method}(${JSON.stringify(args)}) answered`).toBeDefined();
+          if (reply!.t === 'error') {
+            const e = reply!.error as { message: string; code: string };
+            expect(e.message.length).toBeGreaterThan(0);
+            if (e.code === 'bad-args')
+              expect(e.message).toMatch(
+                new RegExp(
+                  `^${method}: (args must be an array|takes \\d+ arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$`,
+                ),
+              );
+          } else expect(reply!.t).toBe('result');
+        },
+      ),
       { numRuns: 400 },
     );
     await service.stop();
-    expect((await exchange(JSON.stringify({ t: 'call', id: 2, method: 'status', args: [] })))[0]).toMatchObject({ t: 'result', id: 2 });
+    expect((await exchange(JSON.stringify({ t: 'call', id: 2, method: 'status', args: [] })))[0]).toMatchObject({
+      t: 'result',
+      id: 2,
+    });
   }, 120_000);
 
   it('every stream with random arguments: refused in words, or opened and closed again', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...STUDIO_STREAMS), fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }), fc.nat(1_000_000), async (stream, args, id) => {
-        const got = await exchange(JSON.stringify({ t: 'open', id, stream, args }));
-        const end = got.find((r) => r.t === 'end' && r.id === id);
-        if (end) expect(String(end.error)).toMatch(new RegExp(`^${stream}: (takes \\d+ arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$|no |not |nothing|cannot|unknown`));
-        await exchange(JSON.stringify({ t: 'close', id }));
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...STUDIO_STREAMS),
+        fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }),
+        fc.nat(1_000_000),
+        async (stream, args, id) => {
+          const got = await exchange(JSON.stringify({ t: 'open', id, stream, args }));
+          const end = got.find((r) => r.t === 'end' && r.id === id);
+          if (end)
+            expect(String(end.error)).toMatch(
+              new RegExp(
+                `^${stream}: (takes \\d+ arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$|no |not |nothing|cannot|unknown`,
+              ),
+            );
+          await exchange(JSON.stringify({ t: 'close', id }));
+        },
+      ),
       { numRuns: 60 },
     );
   });

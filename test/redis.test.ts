@@ -11,7 +11,12 @@ import { localRedis, type LocalRedis } from '../src/engine/redis/local';
 import { ROOT, sleep, startFlow, wired } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
 import type { LiveStateView } from '../src/shared/live-state';
-import { deleteRedisProfile, listRedisProfiles, saveRedisProfile, testRedisConnection } from '../src/engine/redis/profiles';
+import {
+  deleteRedisProfile,
+  listRedisProfiles,
+  saveRedisProfile,
+  testRedisConnection,
+} from '../src/engine/redis/profiles';
 
 let server: LocalRedis;
 /** The test's own connection (quiet while the server is away on purpose). */
@@ -32,7 +37,15 @@ describe('Redis sink', () => {
     // The demo pipeline as shipped — room → Kafka → operators → Redis — its room seeded and bounded, read from the
     // topic's start by a group of its own; without the camera branch (video is not what this test is about).
     const demo = JSON.parse(readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8')) as PipelineDocument;
-    const room = { seed: 7, limit: 20_000, rooms: 6, users: 300, paced: false, jitterMs: 800, startTime: 1_800_000_000_000 };
+    const room = {
+      seed: 7,
+      limit: 20_000,
+      rooms: 6,
+      users: 300,
+      paced: false,
+      jitterMs: 800,
+      startTime: 1_800_000_000_000,
+    };
     demo.nodes.find((n) => n.id === 'room')!.config = room;
     Object.assign(demo.nodes.find((n) => n.id === 'read')!.config, { start: 'earliest', group: 'redis-reference' });
     const video = new Set(['camera', 'h264', 'chunks', 'video-topic']);
@@ -98,7 +111,10 @@ describe('Redis sink', () => {
     await flow.done;
     expect(Number(await redis.get('hits:a'))).toBe(100);
     expect(errors).toHaveLength(100);
-    expect(errors[0]).toEqual({ nodeId: 'hits', message: 'Redis refused counter on {"k":"b"}: WRONGTYPE Operation against a key holding the wrong kind of value' });
+    expect(errors[0]).toEqual({
+      nodeId: 'hits',
+      message: 'Redis refused counter on {"k":"b"}: WRONGTYPE Operation against a key holding the wrong kind of value',
+    });
     expect(await redis.lrange('hits:b', 0, -1)).toEqual(['a list, not a counter']);
   });
 });
@@ -114,12 +130,28 @@ describe('Redis live state (what the studio panel shows)', () => {
         { id: 'likes', type: 'redis', config: { mode: 'counter', key: '"likes:" & room' } },
         { id: 'types', type: 'redis', config: { mode: 'counter', key: '"per-type"', field: 'type' } },
         { id: 'top', type: 'redis', config: { mode: 'leaderboard', key: '"top"', member: 'user', by: 'id' } },
-        { id: 'chat', type: 'redis', config: { mode: 'stream', key: '"chat"', value: '{"user": user, "id": id}', maxLen: 100_000 } },
+        {
+          id: 'chat',
+          type: 'redis',
+          config: { mode: 'stream', key: '"chat"', value: '{"user": user, "id": id}', maxLen: 100_000 },
+        },
         { id: 'news', type: 'redis', config: { mode: 'publish', key: '"news"', value: '$string(id)' } },
         { id: 'idle', type: 'live-room', config: { rate: 1 } },
         { id: 'none', type: 'filter', config: { expression: 'false' } },
       ],
-      ['room.out>likes.in', 'room.out>types.in', 'room.out>top.in', 'room.out>chat.in', 'room.out>news.in', 'idle.out>none.in', 'none.out>likes.in', 'none.out>types.in', 'none.out>top.in', 'none.out>chat.in', 'none.out>news.in'],
+      [
+        'room.out>likes.in',
+        'room.out>types.in',
+        'room.out>top.in',
+        'room.out>chat.in',
+        'room.out>news.in',
+        'idle.out>none.in',
+        'none.out>likes.in',
+        'none.out>types.in',
+        'none.out>top.in',
+        'none.out>chat.in',
+        'none.out>news.in',
+      ],
     );
     const { flow, ticks } = await startFlow(d, 50);
     // The flow stays open (the idle source never ends): wait until every sink has had the 3000 records, then look.
@@ -149,8 +181,25 @@ describe('Redis live state (what the studio panel shows)', () => {
     expect(top.size).toBe(await redis.zcard('top'));
     const chat = views.get('chat')!.keys[0] as { length: number; entries: { fields: Record<string, string> }[] };
     expect(chat.length).toBe(3000);
-    expect(chat.entries.map((e) => e.fields.id)).toEqual(['2999', '2998', '2997', '2996', '2995', '2994', '2993', '2992', '2991', '2990']);
-    expect(views.get('news')!.keys).toEqual([{ kind: 'messages', key: 'news', messages: ['2999', '2998', '2997', '2996', '2995', '2994', '2993', '2992', '2991', '2990'] }]);
+    expect(chat.entries.map((e) => e.fields.id)).toEqual([
+      '2999',
+      '2998',
+      '2997',
+      '2996',
+      '2995',
+      '2994',
+      '2993',
+      '2992',
+      '2991',
+      '2990',
+    ]);
+    expect(views.get('news')!.keys).toEqual([
+      {
+        kind: 'messages',
+        key: 'news',
+        messages: ['2999', '2998', '2997', '2996', '2995', '2994', '2993', '2992', '2991', '2990'],
+      },
+    ]);
   });
 });
 
@@ -195,7 +244,9 @@ describe('Redis away', () => {
     // Every record counted: none lost (a pipeline lost on its way is sent again, so a few may count twice).
     const count = Number(await redis.get('beats'));
     expect(count).toBeGreaterThanOrEqual(limit);
-    console.log(`Redis away 10 s: source emitted ${queued} more records while away (queue capacity ${capacity}); heap grew at most ${growthMb.toFixed(1)} MiB; ${count} increments for ${limit} records (${count - limit} counted twice)`);
+    console.log(
+      `Redis away 10 s: source emitted ${queued} more records while away (queue capacity ${capacity}); heap grew at most ${growthMb.toFixed(1)} MiB; ${count} increments for ${limit} records (${count - limit} counted twice)`,
+    );
   }, 90_000);
 });
 
@@ -211,7 +262,14 @@ describe('Redis connection profiles', () => {
     await redis.config('SET', 'requirepass', 's3cret');
     await redis.auth('s3cret');
     const run = async (profile: string) => {
-      const d = wired('profile', [{ id: 'room', type: 'live-room', config: { limit: 50, paced: false } }, { id: 'n', type: 'redis', config: { profile, mode: 'counter', key: '"by-profile"' } }], ['room.out>n.in']);
+      const d = wired(
+        'profile',
+        [
+          { id: 'room', type: 'live-room', config: { limit: 50, paced: false } },
+          { id: 'n', type: 'redis', config: { profile, mode: 'counter', key: '"by-profile"' } },
+        ],
+        ['room.out>n.in'],
+      );
       const r = await startFlow(d);
       await r.flow.done;
       return r.errors.map((e) => e.message);
@@ -221,17 +279,34 @@ describe('Redis connection profiles', () => {
       expect(await run('cache')).toEqual([]);
       expect(Number(await redis.get('by-profile'))).toBe(50);
       delete process.env.SLUICE_SECRET_REDIS_CACHE;
-      expect((await run('cache'))[0]).toMatch(new RegExp(`^cannot use Redis with profile "cache" \\(${server.url}\\): .+; if it needs a password, set SLUICE_SECRET_REDIS_CACHE or keep it in the secret store$`));
-      expect(await run('nowhere')).toEqual([`no Redis connection profile "nowhere" (profiles: "local", "cache"; they are kept in ${settings})`]);
+      expect((await run('cache'))[0]).toMatch(
+        new RegExp(
+          `^cannot use Redis with profile "cache" \\(${server.url}\\): .+; if it needs a password, set SLUICE_SECRET_REDIS_CACHE or keep it in the secret store$`,
+        ),
+      );
+      expect(await run('nowhere')).toEqual([
+        `no Redis connection profile "nowhere" (profiles: "local", "cache"; they are kept in ${settings})`,
+      ]);
 
       // Kept and checked as the studio does it: a URL with a password is refused naming the field; the test says what worked.
-      expect(() => saveRedisProfile('leaky', { url: 'redis://:hunter2@127.0.0.1:6379' })).toThrow(/^profile "leaky": url: redis:\/\/host:port or rediss:\/\/host:port \(TLS\), optionally \/db; the password comes from the secret store$/);
+      expect(() => saveRedisProfile('leaky', { url: 'redis://:hunter2@127.0.0.1:6379' })).toThrow(
+        /^profile "leaky": url: redis:\/\/host:port or rediss:\/\/host:port \(TLS\), optionally \/db; the password comes from the secret store$/,
+      );
       saveRedisProfile('nobody', { url: 'redis://127.0.0.1:1' });
-      expect(listRedisProfiles().map((p) => [p.name, p.url, p.secret?.variable])).toEqual([['local', '', undefined], ['cache', server.url, 'SLUICE_SECRET_REDIS_CACHE'], ['nobody', 'redis://127.0.0.1:1', 'SLUICE_SECRET_REDIS_NOBODY']]);
-      expect((await testRedisConnection('nobody')).message).toMatch(/^could not connect with profile "nobody" \(redis:\/\/127\.0\.0\.1:1\): .*ECONNREFUSED.*; if it needs a password, set SLUICE_SECRET_REDIS_NOBODY or keep it in the secret store$/);
+      expect(listRedisProfiles().map((p) => [p.name, p.url, p.secret?.variable])).toEqual([
+        ['local', '', undefined],
+        ['cache', server.url, 'SLUICE_SECRET_REDIS_CACHE'],
+        ['nobody', 'redis://127.0.0.1:1', 'SLUICE_SECRET_REDIS_NOBODY'],
+      ]);
+      expect((await testRedisConnection('nobody')).message).toMatch(
+        /^could not connect with profile "nobody" \(redis:\/\/127\.0\.0\.1:1\): .*ECONNREFUSED.*; if it needs a password, set SLUICE_SECRET_REDIS_NOBODY or keep it in the secret store$/,
+      );
       process.env.SLUICE_SECRET_REDIS_CACHE = 's3cret';
       const ok = await testRedisConnection('cache');
-      expect(ok).toMatchObject({ ok: true, message: expect.stringMatching(/^connected: Redis \d+\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/) });
+      expect(ok).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/^connected: Redis \d+\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/),
+      });
       deleteRedisProfile('nobody');
       expect(listRedisProfiles().map((p) => p.name)).toEqual(['local', 'cache']);
     } finally {
@@ -252,30 +327,119 @@ describe('Redis over TLS (rediss://)', () => {
     // A certificate authority of the test's own, and a server certificate it signed for 127.0.0.1.
     const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-tls-'));
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Sluice test CA', '-keyout', 'ca.key', '-out', 'ca.pem');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', 'server.key', '-out', 'server.csr');
+    ssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=Sluice test CA',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+    );
+    ssl(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+    );
     writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    ssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'san.ext', '-out', 'server.pem');
+    ssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+      '-out',
+      'server.pem',
+    );
     const port = await freePort();
-    const tlsServer = spawn('redis-server', ['--port', '0', '--tls-port', String(port), '--bind', '127.0.0.1', '--save', '', '--tls-cert-file', join(dir, 'server.pem'), '--tls-key-file', join(dir, 'server.key'), '--tls-ca-cert-file', join(dir, 'ca.pem'), '--tls-auth-clients', 'no', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const tlsServer = spawn(
+      'redis-server',
+      [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--tls-cert-file',
+        join(dir, 'server.pem'),
+        '--tls-key-file',
+        join(dir, 'server.key'),
+        '--tls-ca-cert-file',
+        join(dir, 'ca.pem'),
+        '--tls-auth-clients',
+        'no',
+        '--dir',
+        dir,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise<void>((resolve) => {
       let out = '';
-      tlsServer.stdout!.on('data', (d: Buffer) => (out += String(d)) && /Ready to accept connections/.test(out) && resolve());
+      tlsServer.stdout!.on(
+        'data',
+        (d: Buffer) => (out += String(d)) && /Ready to accept connections/.test(out) && resolve(),
+      );
     });
     const settings = join(dir, 'settings.json');
-    writeFileSync(settings, JSON.stringify({ redis: { profiles: { secure: { url: `rediss://127.0.0.1:${port}`, tls: { caFile: join(dir, 'ca.pem') } }, unsure: { url: `rediss://127.0.0.1:${port}` } } } }));
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        redis: {
+          profiles: {
+            secure: { url: `rediss://127.0.0.1:${port}`, tls: { caFile: join(dir, 'ca.pem') } },
+            unsure: { url: `rediss://127.0.0.1:${port}` },
+          },
+        },
+      }),
+    );
     const before = process.env.SLUICE_SETTINGS;
     process.env.SLUICE_SETTINGS = settings;
     try {
-      expect(await testRedisConnection('secure')).toMatchObject({ ok: true, message: expect.stringMatching(/^connected: Redis 7\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/) });
-      const d = wired('tls', [{ id: 'room', type: 'live-room', config: { limit: 300, paced: false } }, { id: 'n', type: 'redis', config: { profile: 'secure', mode: 'counter', key: '"over-tls"' } }], ['room.out>n.in']);
+      expect(await testRedisConnection('secure')).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/^connected: Redis 7\.\d+\.\d+ \(standalone\) at 127\.0\.0\.1:\d+$/),
+      });
+      const d = wired(
+        'tls',
+        [
+          { id: 'room', type: 'live-room', config: { limit: 300, paced: false } },
+          { id: 'n', type: 'redis', config: { profile: 'secure', mode: 'counter', key: '"over-tls"' } },
+        ],
+        ['room.out>n.in'],
+      );
       const { flow, errors } = await startFlow(d);
       await flow.done;
       expect(errors).toEqual([]);
       const check = new Redis(`rediss://127.0.0.1:${port}`, { tls: { ca: readFileSync(join(dir, 'ca.pem')) } });
       expect(Number(await check.get('over-tls'))).toBe(300);
       check.disconnect();
-      expect((await testRedisConnection('unsure')).message).toMatch(/^could not connect with profile "unsure" \(rediss:\/\/127\.0\.0\.1:\d+\): self[- ]signed certificate in certificate chain/);
+      expect((await testRedisConnection('unsure')).message).toMatch(
+        /^could not connect with profile "unsure" \(rediss:\/\/127\.0\.0\.1:\d+\): self[- ]signed certificate in certificate chain/,
+      );
     } finally {
       if (before === undefined) delete process.env.SLUICE_SETTINGS;
       else process.env.SLUICE_SETTINGS = before;

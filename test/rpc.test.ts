@@ -6,16 +6,45 @@ import { StudioError, type RunStatus } from '../src/shared/api';
 import { createLocalApi } from '../src/engine/local-api';
 import { chain, ROOT, sleep } from './helpers';
 
-const local = () => createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')), metricsIntervalMs: 100 });
+const local = () =>
+  createLocalApi({
+    resourcesDir: join(ROOT, 'resources'),
+    workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+    metricsIntervalMs: 100,
+  });
 
 describe('StudioApi over the in-memory transport', () => {
   it('lists node types derived from their specs', async () => {
     const { api } = local();
     const types = await api.listNodeTypes();
-    expect(types.map((t) => t.type)).toEqual(['live-room', 'test-pattern', 'media-file-source', 'camera', 'screen', 'microphone', 'encoder', 'packager', 'kafka-source', 'kafka-sink', 'filter', 'map', 'key-by', 'window', 'serialize', 'debug', 'file', 'media-file', 'hls', 'redis', 'archive']);
+    expect(types.map((t) => t.type)).toEqual([
+      'live-room',
+      'test-pattern',
+      'media-file-source',
+      'camera',
+      'screen',
+      'microphone',
+      'encoder',
+      'packager',
+      'kafka-source',
+      'kafka-sink',
+      'filter',
+      'map',
+      'key-by',
+      'window',
+      'serialize',
+      'debug',
+      'file',
+      'media-file',
+      'hls',
+      'redis',
+      'archive',
+    ]);
     const win = types.find((t) => t.type === 'window')!;
     expect(win.outputs.map((p) => `${p.name}:${p.type}`)).toEqual(['out:record', 'late:record']);
-    expect(win.fields.find((f) => f.name === 'sizeMs')).toEqual(expect.objectContaining({ default: 1000, unit: 'ms', required: false }));
+    expect(win.fields.find((f) => f.name === 'sizeMs')).toEqual(
+      expect.objectContaining({ default: 1000, unit: 'ms', required: false }),
+    );
   });
 
   it('runs, streams metrics and states, replays the last state to a late subscriber, and stops', async () => {
@@ -29,12 +58,21 @@ describe('StudioApi over the in-memory transport', () => {
       ]),
     );
     expect(started.phase).toBe('running');
-    await expect(api.run(chain('again', [{ id: 'x', type: 'live-room' }]))).rejects.toThrow(/already running \(rpc\); stop it first/);
+    await expect(api.run(chain('again', [{ id: 'x', type: 'live-room' }]))).rejects.toThrow(
+      /already running \(rpc\); stop it first/,
+    );
     await sleep(500);
     const late: RunStatus[] = [];
     api.on('runState', (s) => late.push(s));
     await sleep(20);
-    expect(late[0]).toEqual(expect.objectContaining({ phase: 'running', pipelineName: 'rpc', nodeStates: { src: 'running', sink: 'running' }, chainedEdges: [] }));
+    expect(late[0]).toEqual(
+      expect.objectContaining({
+        phase: 'running',
+        pipelineName: 'rpc',
+        nodeStates: { src: 'running', sink: 'running' },
+        chainedEdges: [],
+      }),
+    );
     expect(ticks.length).toBeGreaterThanOrEqual(3);
     expect(await api.peek('sink')).toHaveLength(5);
     const stopped = await api.stop();
@@ -48,14 +86,23 @@ describe('StudioApi over the in-memory transport', () => {
     expect(err).toBeInstanceOf(StudioError);
     expect((err as StudioError).code).toBe('invalid');
     expect((err as StudioError).issues).toEqual([
-      { code: 'config', pointer: '/nodes/0/config/expression', nodeId: 'f', message: '"expression" is required (string)' },
+      {
+        code: 'config',
+        pointer: '/nodes/0/config/expression',
+        nodeId: 'f',
+        message: '"expression" is required (string)',
+      },
     ]);
   });
 
   it('arguments are checked on the engine side, and the workspace cannot be escaped', async () => {
     const { api } = local();
-    await expect((api.validate as (x: unknown) => Promise<unknown>)(42)).rejects.toThrow('validate: argument 1: expected string, received number');
-    await expect(api.openPipeline('../../etc/passwd.json')).rejects.toThrow(/is not a \.json file inside the workspace folder/);
+    await expect((api.validate as (x: unknown) => Promise<unknown>)(42)).rejects.toThrow(
+      'validate: argument 1: expected string, received number',
+    );
+    await expect(api.openPipeline('../../etc/passwd.json')).rejects.toThrow(
+      /is not a \.json file inside the workspace folder/,
+    );
     await expect(api.peek('nope')).rejects.toThrow('no node "nope" in the current or last run');
     await expect(api.savePipeline('x.json', { version: 1, name: 'x', nodes: 'many' } as never)).rejects.toThrow(
       'not a pipeline document: /nodes "nodes": expected array, received string',
@@ -83,7 +130,9 @@ describe('StudioApi over the in-memory transport', () => {
       ['rooms/b.json', 'Second'],
       ['a.json', 'First'],
     ]);
-    await expect(api.setWorkspace('relative/dir')).rejects.toThrow('the workspace folder must be an absolute path; got "relative/dir"');
+    await expect(api.setWorkspace('relative/dir')).rejects.toThrow(
+      'the workspace folder must be an absolute path; got "relative/dir"',
+    );
     const other = join(mkdtempSync(join(tmpdir(), 'sluice-ws2-')), 'nested');
     const moved = await api.setWorkspace(other);
     expect(moved).toEqual({ dir: other, files: [] });
@@ -94,8 +143,14 @@ describe('StudioApi over the in-memory transport', () => {
 
   it('the web host has no system dialogs and says so; the desktop app opens and saves where the user chose', async () => {
     const web = local();
-    expect(await web.api.hostInfo()).toEqual({ nativeDialogs: false, workspaceDir: expect.any(String), secretStore: 'environment' });
-    await expect(web.api.openWithDialog()).rejects.toThrow('system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs');
+    expect(await web.api.hostInfo()).toEqual({
+      nativeDialogs: false,
+      workspaceDir: expect.any(String),
+      secretStore: 'environment',
+    });
+    await expect(web.api.openWithDialog()).rejects.toThrow(
+      'system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs',
+    );
 
     // The system dialogs (Electron's, in the desktop app) cannot open here; this stands in for the user's choice.
     const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-elsewhere-'));
@@ -121,7 +176,9 @@ describe('StudioApi over the in-memory transport', () => {
     const opened = await desk.openWithDialog();
     expect(opened?.document?.name).toBe('Again');
     expect(opened?.path).toBe(join(elsewhere, 'mine.json'));
-    await expect(desk.openPipeline(join(elsewhere, 'other.json'))).rejects.toThrow(/is not a \.json file inside the workspace folder/);
+    await expect(desk.openPipeline(join(elsewhere, 'other.json'))).rejects.toThrow(
+      /is not a \.json file inside the workspace folder/,
+    );
     answer = undefined;
     expect(await desk.openWithDialog()).toBeNull();
     expect(await desk.saveWithDialog(demo, 'x.json')).toBeNull();

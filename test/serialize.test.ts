@@ -40,7 +40,11 @@ describe('serialize → file (bytes)', () => {
         chain('csv', [
           { id: 'src', type: 'live-room', config: { limit: 2000, paced: false } },
           { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
-          { id: 'note', type: 'map', config: { expression: '{"room": room, "coins": coins, "note": "a, \\"b\\"\\nc"}' } },
+          {
+            id: 'note',
+            type: 'map',
+            config: { expression: '{"room": room, "coins": coins, "note": "a, \\"b\\"\\nc"}' },
+          },
           { id: 'ser', type: 'serialize', config: { format: 'csv', fields: ['room', 'coins', 'note', 'absent'] } },
           { id: 'out', type: 'file', config: { path } },
         ]),
@@ -65,7 +69,11 @@ describe('serialize → file (bytes)', () => {
     ]);
     const r = loadDocumentText(serializeDocument(doc));
     expect(r.issues).toEqual([
-      expect.objectContaining({ code: 'port-type', edgeId: 'e2', message: 'bytes cannot feed a record input: add a parser that turns bytes into records first' }),
+      expect.objectContaining({
+        code: 'port-type',
+        edgeId: 'e2',
+        message: 'bytes cannot feed a record input: add a parser that turns bytes into records first',
+      }),
     ]);
   });
 

@@ -9,7 +9,10 @@ import { ROOT } from './helpers';
 
 describe('run state events', () => {
   it('a 500-node pipeline starts and stops with its node states sent in a few events, all of them right', async () => {
-    const service = new StudioService({ resourcesDir: join(ROOT, 'resources'), workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')) });
+    const service = new StudioService({
+      resourcesDir: join(ROOT, 'resources'),
+      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+    });
     const doc = largePipeline(50);
     const seen: RunStatus[] = [];
     service.events.on('runState', (s) => seen.push(s));

@@ -8,25 +8,55 @@ import type { MetricsTick, NodeMetrics } from '../src/shared/metrics';
 import { builtinRegistry } from '../src/engine/registry';
 import { describeNode } from '../src/engine/spec';
 
-const node = (extra: Partial<NodeMetrics>): NodeMetrics => ({ state: 'running', recordsInPerSec: 0, recordsOutPerSec: 0, bytesInPerSec: 0, bytesOutPerSec: 0, recordsIn: 0, recordsOut: 0, errors: 0, dropped: 0, p50Ms: 0, p99Ms: 0, ...extra });
-const types = new Map(['read', 'win', 'other'].map((id) => [id, describeNode(builtinRegistry.get(id === 'read' ? 'kafka-source' : 'window')!)]));
+const node = (extra: Partial<NodeMetrics>): NodeMetrics => ({
+  state: 'running',
+  recordsInPerSec: 0,
+  recordsOutPerSec: 0,
+  bytesInPerSec: 0,
+  bytesOutPerSec: 0,
+  recordsIn: 0,
+  recordsOut: 0,
+  errors: 0,
+  dropped: 0,
+  p50Ms: 0,
+  p99Ms: 0,
+  ...extra,
+});
+const types = new Map(
+  ['read', 'win', 'other'].map((id) => [
+    id,
+    describeNode(builtinRegistry.get(id === 'read' ? 'kafka-source' : 'window')!),
+  ]),
+);
 const tick = (win: NodeMetrics['eventTime'], other?: NodeMetrics['eventTime']): MetricsTick => ({
   runId: 'r',
   seq: 1,
   time: 0,
   elapsedMs: 3000,
-  nodes: { read: node({ recordsOut: 30, eventTime: { watermark: 1, partitions: { 't/0': { idle: false } } } }), win: node({ eventTime: win }), ...(other ? { other: node({ eventTime: other }) } : {}) },
+  nodes: {
+    read: node({ recordsOut: 30, eventTime: { watermark: 1, partitions: { 't/0': { idle: false } } } }),
+    win: node({ eventTime: win }),
+    ...(other ? { other: node({ eventTime: other }) } : {}),
+  },
   edges: {},
 });
 
 describe('the run summary', () => {
   it('gives each window’s watermark trail and what holds it back, not the sources’ partitions', () => {
-    const line = summaryLine(tick({ watermark: 10_000, newest: 10_462, trailMs: 462, heldBy: 'read t/0', idle: ['read t/1'] }), undefined, types);
+    const line = summaryLine(
+      tick({ watermark: 10_000, newest: 10_462, trailMs: 462, heldBy: 'read t/0', idle: ['read t/1'] }),
+      undefined,
+      types,
+    );
     expect(line).toBe('3s | read→30.0 | win wm −462 ms (held by read t/0, 1 idle partition(s)) | errors 0');
   });
 
   it('says what a window without a watermark waits for', () => {
-    const line = summaryLine(tick({ heldBy: 'read t/2' }, { watermark: 5, newest: 60_005, trailMs: 60_000 }), undefined, types);
+    const line = summaryLine(
+      tick({ heldBy: 'read t/2' }, { watermark: 5, newest: 60_005, trailMs: 60_000 }),
+      undefined,
+      types,
+    );
     expect(line).toBe('3s | read→30.0 | win no watermark yet (waiting for read t/2) | other wm −60 s | errors 0');
   });
 });

@@ -81,7 +81,9 @@ describe('watching a wire', () => {
       ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>keep.bytes'],
     );
     const v = await startFlow(video);
-    expect(() => v.flow.tap('e1', '', 10, () => undefined)).toThrow('wire "e1" carries video/raw inside the group\'s ffmpeg process: watch an encoded wire with the preview');
+    expect(() => v.flow.tap('e1', '', 10, () => undefined)).toThrow(
+      'wire "e1" carries video/raw inside the group\'s ffmpeg process: watch an encoded wire with the preview',
+    );
     // A bytes wire shows each chunk's size and first bytes.
     const chunks: TapChunk[] = [];
     const close = v.flow.tap('e3', '', 10, (c) => chunks.push(c));

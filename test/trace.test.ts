@@ -16,17 +16,28 @@ describe('latency traces', () => {
         { id: 'room', type: 'live-room', config: { rate: 2000, seed: 2 } },
         { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
         { id: 'byRoom', type: 'key-by', config: { key: 'room' } },
-        { id: 'perSecond', type: 'window', config: { sizeMs: 500, aggregates: [{ op: 'sum', field: 'coins', as: 'coins' }] } },
+        {
+          id: 'perSecond',
+          type: 'window',
+          config: { sizeMs: 500, aggregates: [{ op: 'sum', field: 'coins', as: 'coins' }] },
+        },
         { id: 'board', type: 'debug', config: {} },
         { id: 'all', type: 'debug', config: {} },
       ],
-      ['room.out>gifts.in', 'gifts.out>byRoom.in', 'byRoom.out>perSecond.in', 'perSecond.out>board.in', 'room.out>all.in'],
+      [
+        'room.out>gifts.in',
+        'gifts.out>byRoom.in',
+        'byRoom.out>perSecond.in',
+        'perSecond.out>board.in',
+        'room.out>all.in',
+      ],
     );
     const { flow } = await startFlow(d);
     const t0 = Date.now();
     // (A batch with no gift in it stops at the filter; the first one with a gift goes all the way, and is
     // acknowledged once the window's result is written.)
-    const reached = () => flow.latencyTraces().find((x) => x.ackMs !== undefined && x.stages.some((s) => s.node === 'board'));
+    const reached = () =>
+      flow.latencyTraces().find((x) => x.ackMs !== undefined && x.stages.some((s) => s.node === 'board'));
     while (!reached() && Date.now() - t0 < 20_000) await sleep(100);
     await sleep(1500);
     const traces = flow.latencyTraces();

@@ -14,11 +14,24 @@ describe('a node’s event-time clock over several input wires', () => {
     expect(c.update(0, { time: 1000, idle: false, heldBy: 'a p0' })).toBeUndefined(); // input 1 has no clock yet: still none
     expect(c.mark.time).toBe(-Infinity);
     expect(c.update(1, { time: 400, idle: false, heldBy: 'b p3' })).toEqual({ time: 400, idle: false, heldBy: 'b p3' });
-    expect(c.update(1, { time: 1500, idle: false, heldBy: 'b p3' })).toEqual({ time: 1000, idle: false, heldBy: 'a p0' });
+    expect(c.update(1, { time: 1500, idle: false, heldBy: 'b p3' })).toEqual({
+      time: 1000,
+      idle: false,
+      heldBy: 'a p0',
+    });
     // Input 0 goes idle: input 1 alone holds the clock; the idle partitions are carried on.
-    expect(c.update(0, { time: 1000, idle: true, idleParts: ['a p0'] })).toEqual({ time: 1500, idle: false, heldBy: 'b p3', idleParts: ['a p0'] });
+    expect(c.update(0, { time: 1000, idle: true, idleParts: ['a p0'] })).toEqual({
+      time: 1500,
+      idle: false,
+      heldBy: 'b p3',
+      idleParts: ['a p0'],
+    });
     // Input 0 comes back behind: the clock does not go back.
-    expect(c.update(0, { time: 1200, idle: false, heldBy: 'a p0' })).toEqual({ time: 1500, idle: false, heldBy: 'a p0' });
+    expect(c.update(0, { time: 1200, idle: false, heldBy: 'a p0' })).toEqual({
+      time: 1500,
+      idle: false,
+      heldBy: 'a p0',
+    });
     // Both idle: the node is idle where it was.
     c.update(0, { time: 1200, idle: true });
     expect(c.update(1, { time: 1500, idle: true })).toEqual({ time: 1500, idle: true });
@@ -26,7 +39,17 @@ describe('a node’s event-time clock over several input wires', () => {
 
   it('through the engine: a window fed by a source 5 s behind another counts none of its records late', async () => {
     const start = 1_700_000_000_000;
-    const room = (seed: number, startTime: number) => ({ rooms: 1, users: 10, rate: 1000, paced: false, limit: 20_000, seed, jitterMs: 0, startTime, batchSize: 100 });
+    const room = (seed: number, startTime: number) => ({
+      rooms: 1,
+      users: 10,
+      rate: 1000,
+      paced: false,
+      limit: 20_000,
+      seed,
+      jitterMs: 0,
+      startTime,
+      batchSize: 100,
+    });
     const d = wired(
       'two sources',
       [
@@ -42,7 +65,9 @@ describe('a node’s event-time clock over several input wires', () => {
     await run.flow.done;
     expect(run.flow.peek('late')).toEqual([]);
     // Every second of event time has all its events: 1,000 from each source where both ran.
-    const counts = new Map((run.flow.peek('out') as Rec[]).map((r) => [(r.windowStart as number) - start, r.n as number]));
+    const counts = new Map(
+      (run.flow.peek('out') as Rec[]).map((r) => [(r.windowStart as number) - start, r.n as number]),
+    );
     expect([...counts.values()].reduce((a, b) => a + b, 0)).toBe(40_000);
     expect(counts.get(0)).toBe(1000);
     expect(counts.get(6000)).toBe(2000);

@@ -22,7 +22,10 @@ describe('the Electron window is locked down', () => {
 describe('the window’s guards', () => {
   /** A stand-in for WebContents: its listeners and window-open handler, to call as Electron would. */
   function fakeContents() {
-    const listeners = new Map<string, (event: { preventDefault(): void; defaultPrevented?: boolean }, ...args: unknown[]) => void>();
+    const listeners = new Map<
+      string,
+      (event: { preventDefault(): void; defaultPrevented?: boolean }, ...args: unknown[]) => void
+    >();
     let openHandler: ((d: { url: string }) => { action: string }) | undefined;
     const contents = {
       on: (name: string, fn: never) => {
@@ -47,7 +50,14 @@ describe('the window’s guards', () => {
     expect(f.fire('will-navigate')).toBe(true);
     expect(f.fire('will-redirect')).toBe(true);
     expect(f.fire('will-attach-webview')).toBe(true);
-    for (const url of ['https://kafka.apache.org/documentation/', 'http://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'sluice://x', 'not a url']) {
+    for (const url of [
+      'https://kafka.apache.org/documentation/',
+      'http://example.com/',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'sluice://x',
+      'not a url',
+    ]) {
       expect(f.open(url)).toEqual({ action: 'deny' });
     }
     expect(opened).toEqual(['https://kafka.apache.org/documentation/']);
@@ -57,7 +67,10 @@ describe('the window’s guards', () => {
     const { denyPermissions } = await import('../src/main/window-options');
     let request: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
     let check: ((...a: unknown[]) => boolean) | undefined;
-    denyPermissions({ setPermissionRequestHandler: (fn: never) => (request = fn), setPermissionCheckHandler: (fn: never) => (check = fn) } as never);
+    denyPermissions({
+      setPermissionRequestHandler: (fn: never) => (request = fn),
+      setPermissionCheckHandler: (fn: never) => (check = fn),
+    } as never);
     for (const p of ['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal']) {
       let granted: boolean | undefined;
       request!({}, p, (ok) => (granted = ok));
@@ -67,7 +80,14 @@ describe('the window’s guards', () => {
   });
 
   it('turns off middle-click windows, navigation by drag and drop, and Node in subframes', () => {
-    expect(studioWindowOptions('/p').webPreferences).toEqual(expect.objectContaining({ disableBlinkFeatures: 'Auxclick', navigateOnDragDrop: false, nodeIntegrationInSubFrames: false, experimentalFeatures: false }));
+    expect(studioWindowOptions('/p').webPreferences).toEqual(
+      expect.objectContaining({
+        disableBlinkFeatures: 'Auxclick',
+        navigateOnDragDrop: false,
+        nodeIntegrationInSubFrames: false,
+        experimentalFeatures: false,
+      }),
+    );
   });
 });
 

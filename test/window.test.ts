@@ -6,7 +6,14 @@ import type { PipelineDocument } from '../src/shared/document';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
 import { startFlow } from './helpers';
 
-type Ev = Record<string, unknown> & { id: number; ts: number; room: string; type: string; coins?: number; user: string };
+type Ev = Record<string, unknown> & {
+  id: number;
+  ts: number;
+  room: string;
+  type: string;
+  coins?: number;
+  user: string;
+};
 
 const SOURCE: LiveRoomConfig = {
   rooms: 3,
@@ -39,7 +46,10 @@ interface WindowCase {
 function reference(events: Ev[], c: WindowCase) {
   const slide = c.slideMs ?? c.sizeMs;
   let clock = -Infinity;
-  const windows = new Map<string, { key: string; start: number; coins: number; gifts: number; max: number; top: Map<string, number> }>();
+  const windows = new Map<
+    string,
+    { key: string; start: number; coins: number; gifts: number; max: number; top: Map<string, number> }
+  >();
   const late: number[] = [];
   events.forEach((e, i) => {
     // The source's watermark, sent behind the previous batch.
@@ -70,7 +80,12 @@ function reference(events: Ev[], c: WindowCase) {
 }
 
 function pipeline(dir: string, c: WindowCase): PipelineDocument {
-  const node = (id: string, type: string, config: Record<string, unknown>) => ({ id, type, position: { x: 0, y: 0 }, config });
+  const node = (id: string, type: string, config: Record<string, unknown>) => ({
+    id,
+    type,
+    position: { x: 0, y: 0 },
+    config,
+  });
   return {
     version: 1,
     name: 'windows',
@@ -107,9 +122,18 @@ const lines = (path: string) =>
     .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const CASES: [string, WindowCase][] = [
-  ['tumbling 1 s, watermark 500 ms behind, no lateness', { kind: 'tumbling', sizeMs: 1000, watermarkDelayMs: 500, allowedLatenessMs: 0 }],
-  ['tumbling 1 s, watermark 200 ms behind, 700 ms allowed lateness', { kind: 'tumbling', sizeMs: 1000, watermarkDelayMs: 200, allowedLatenessMs: 700 }],
-  ['sliding 2 s every 500 ms, watermark 100 ms behind, 200 ms lateness', { kind: 'sliding', sizeMs: 2000, slideMs: 500, watermarkDelayMs: 100, allowedLatenessMs: 200 }],
+  [
+    'tumbling 1 s, watermark 500 ms behind, no lateness',
+    { kind: 'tumbling', sizeMs: 1000, watermarkDelayMs: 500, allowedLatenessMs: 0 },
+  ],
+  [
+    'tumbling 1 s, watermark 200 ms behind, 700 ms allowed lateness',
+    { kind: 'tumbling', sizeMs: 1000, watermarkDelayMs: 200, allowedLatenessMs: 700 },
+  ],
+  [
+    'sliding 2 s every 500 ms, watermark 100 ms behind, 200 ms lateness',
+    { kind: 'sliding', sizeMs: 2000, slideMs: 500, watermarkDelayMs: 100, allowedLatenessMs: 200 },
+  ],
 ];
 
 describe('event-time windows with watermarks', () => {
@@ -134,7 +158,12 @@ describe('event-time windows with watermarks', () => {
     for (const r of lines(join(dir, 'windows.jsonl'))) {
       expect(r.windowEnd).toBe((r.windowStart as number) + c.sizeMs);
       expect(r.ts).toBe((r.windowEnd as number) - 1);
-      final.set(`${r.key as string}@${r.windowStart as number}`, { coins: r.coins, gifts: r.gifts, max: r.max, top: r.top });
+      final.set(`${r.key as string}@${r.windowStart as number}`, {
+        coins: r.coins,
+        gifts: r.gifts,
+        max: r.max,
+        top: r.top,
+      });
     }
     expect(final.size).toBe(ref.results.size);
     expect(Object.fromEntries(final)).toEqual(Object.fromEntries(ref.results));

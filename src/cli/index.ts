@@ -19,7 +19,14 @@ import { locateIssues } from '../engine/load';
 import { connectRedis } from '../engine/redis/profiles';
 import { RedisCheckpointStore } from '../engine/redis/checkpoints';
 import { WorkerContext } from '../engine/runtime/worker';
-import { ingestIssues, KAFKA_SOURCE, splitForWorkers, stateProfile, workerIssues, WorkerReporter } from '../engine/workers';
+import {
+  ingestIssues,
+  KAFKA_SOURCE,
+  splitForWorkers,
+  stateProfile,
+  workerIssues,
+  WorkerReporter,
+} from '../engine/workers';
 
 const root = findPackageRoot(import.meta.dirname);
 
@@ -65,11 +72,19 @@ interface RunOptions {
 /** Problems found beyond validation, each at its line, and why the file cannot run as `what`. */
 function refusal(file: string, text: string, issues: ValidationIssue[], what: string): string {
   locateIssues(text, issues);
-  return [...issues.map((i) => formatIssue(i, file)), `${file}: cannot run as ${what} (${issues.length} problem(s))`].join('\n');
+  return [
+    ...issues.map((i) => formatIssue(i, file)),
+    `${file}: cannot run as ${what} (${issues.length} problem(s))`,
+  ].join('\n');
 }
 
 /** A worker's part of the pipeline, its state store and its reporter; or why it cannot run. */
-async function workerSetUp(file: string, text: string, doc: PipelineDocument, opts: RunOptions): Promise<{ doc: PipelineDocument; context: WorkerContext; reporter: WorkerReporter; quit: () => void } | string> {
+async function workerSetUp(
+  file: string,
+  text: string,
+  doc: PipelineDocument,
+  opts: RunOptions,
+): Promise<{ doc: PipelineDocument; context: WorkerContext; reporter: WorkerReporter; quit: () => void } | string> {
   const { worker, rest } = splitForWorkers(doc);
   const issues = workerIssues(doc, worker);
   if (issues.length) {
@@ -120,7 +135,9 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   } else if (opts.ingest) {
     const { worker: w, rest } = splitForWorkers(doc);
     if (!rest.nodes.length) {
-      process.stderr.write(`${file}: every node is downstream of a Kafka source: nothing to ingest (run it with --worker)\n`);
+      process.stderr.write(
+        `${file}: every node is downstream of a Kafka source: nothing to ingest (run it with --worker)\n`,
+      );
       return 1;
     }
     const issues = ingestIssues(doc, rest);
@@ -128,10 +145,17 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       process.stderr.write(`${refusal(file, text, issues, 'the ingest part')}\n`);
       return 1;
     }
-    process.stdout.write(`ingest: ${rest.nodes.length} node(s) of "${doc.name}"${w.nodes.length ? `; left to the workers (sluice run --worker): ${w.nodes.map((n) => n.id).join(', ')}` : ''}\n`);
+    process.stdout.write(
+      `ingest: ${rest.nodes.length} node(s) of "${doc.name}"${w.nodes.length ? `; left to the workers (sluice run --worker): ${w.nodes.map((n) => n.id).join(', ')}` : ''}\n`,
+    );
     doc = rest;
   }
-  const { api, close } = createLocalApi({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), preview: false, worker: worker?.context });
+  const { api, close } = createLocalApi({
+    resourcesDir: join(root, 'resources'),
+    workspaceDir: defaultWorkspace(),
+    preview: false,
+    worker: worker?.context,
+  });
   const types = new Map((await api.listNodeTypes()).map((t) => [t.type, t]));
   const typesByNode = new Map(doc.nodes.map((n) => [n.id, types.get(n.type)!]));
   const metricsOut = opts.metrics ? createWriteStream(opts.metrics) : undefined;
@@ -175,7 +199,9 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   if ((await api.status()).phase !== 'running') finished();
 
   const stop = async (why: string): Promise<void> => {
-    process.stdout.write(`${why}: stopping (${worker ? 'no more fetching; draining queues, flushing sinks, saving window state, committing, then leaving the group' : 'draining queues, flushing sinks'})\n`);
+    process.stdout.write(
+      `${why}: stopping (${worker ? 'no more fetching; draining queues, flushing sinks, saving window state, committing, then leaving the group' : 'draining queues, flushing sinks'})\n`,
+    );
     // (The report is a courtesy to the studio: a Redis that does not answer does not hold the stop up.)
     if (worker) await Promise.race([worker.reporter.stopping(), new Promise((r) => setTimeout(r, 1000))]);
     await api.stop();
@@ -235,7 +261,10 @@ async function encodersCommand(opts: { json?: boolean; refresh?: boolean }): Pro
     process.stdout.write(`${codec}:\n`);
     const trials = probe.codecs[codec].trials;
     const width = Math.max(...trials.map((t) => t.encoder.length));
-    for (const t of trials) process.stdout.write(`  ${t.ok ? '✓' : '✗'} ${t.encoder.padEnd(width)}  ${t.label}${t.ok ? '' : `: ${t.reason}`}\n`);
+    for (const t of trials)
+      process.stdout.write(
+        `  ${t.ok ? '✓' : '✗'} ${t.encoder.padEnd(width)}  ${t.label}${t.ok ? '' : `: ${t.reason}`}\n`,
+      );
     for (const device of ['auto', 'gpu', 'cpu'] as const) {
       const choice = chooseEncoder(probe, codec, device);
       const line = choice.encoder
@@ -255,7 +284,8 @@ const seconds = (v: string): number => {
 
 const milliseconds = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 10 || n > 600_000) throw new InvalidArgumentError('expected a whole number of milliseconds, 10 to 600000');
+  if (!Number.isInteger(n) || n < 10 || n > 600_000)
+    throw new InvalidArgumentError('expected a whole number of milliseconds, 10 to 600000');
   return n;
 };
 
@@ -285,12 +315,33 @@ program
   .description('run a pipeline headless, printing a summary each second; SIGINT/SIGTERM stop it cleanly')
   .option('--duration <seconds>', 'stop after this many seconds', seconds)
   .option('--metrics <out.ndjson>', 'write every metrics tick as a line of JSON')
-  .option('--metrics-port <port>', 'serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port)', portNumber)
-  .option('--metrics-host <address>', 'the address to serve them on (default 127.0.0.1; 0.0.0.0 for a scraper elsewhere)')
-  .option('--worker', 'run the part downstream of Kafka sources as a member of their consumer groups: start it N times, here or on other hosts, and Kafka splits the partitions; window state is checkpointed per partition')
-  .option('--ingest', 'run the other part (capture, encoders, generators and what writes them to Kafka), once, beside the workers')
-  .option('--state <redis-profile>', 'with --worker: the Redis profile every worker shares for window state and reports (default: the one the pipeline’s Redis sinks use)')
-  .option('--checkpoint-interval <ms>', 'with --worker: how often window state is saved (offsets are committed only after)', milliseconds, 200)
+  .option(
+    '--metrics-port <port>',
+    'serve Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port)',
+    portNumber,
+  )
+  .option(
+    '--metrics-host <address>',
+    'the address to serve them on (default 127.0.0.1; 0.0.0.0 for a scraper elsewhere)',
+  )
+  .option(
+    '--worker',
+    'run the part downstream of Kafka sources as a member of their consumer groups: start it N times, here or on other hosts, and Kafka splits the partitions; window state is checkpointed per partition',
+  )
+  .option(
+    '--ingest',
+    'run the other part (capture, encoders, generators and what writes them to Kafka), once, beside the workers',
+  )
+  .option(
+    '--state <redis-profile>',
+    'with --worker: the Redis profile every worker shares for window state and reports (default: the one the pipeline’s Redis sinks use)',
+  )
+  .option(
+    '--checkpoint-interval <ms>',
+    'with --worker: how often window state is saved (offsets are committed only after)',
+    milliseconds,
+    200,
+  )
   .action(async (file: string, opts) => {
     const code = await runCommand(file, opts);
     // The run is over: leave now, whatever a client library still keeps going (a Kafka client whose brokers are
@@ -306,7 +357,9 @@ program
 
 program
   .command('encoders')
-  .description('probe the H.264/H.265 encoders ffmpeg offers here (GPU first, then software) and say why each that fails does')
+  .description(
+    'probe the H.264/H.265 encoders ffmpeg offers here (GPU first, then software) and say why each that fails does',
+  )
   .option('--json', 'print the probe as JSON')
   .option('--refresh', 'probe again instead of using the cached result')
   .action(async (opts) => exit(await encodersCommand(opts)));
@@ -321,11 +374,24 @@ program
     close();
     if (opts.json) process.stdout.write(JSON.stringify(d, null, 2) + '\n');
     else {
-      const list = (title: string, items: string[], none: string) => `${title}:\n${items.length ? items.map((i) => `  ${i}\n`).join('') : `  ${none}\n`}`;
+      const list = (title: string, items: string[], none: string) =>
+        `${title}:\n${items.length ? items.map((i) => `  ${i}\n`).join('') : `  ${none}\n`}`;
       process.stdout.write(
-        list('cameras', d.cameras.map((c) => `${c.device}  ${c.name}`), 'none (no V4L2 device in /sys/class/video4linux)') +
-          list('screens', d.screens.map((s) => `${s.display}  ${s.name}`), 'none (DISPLAY is not set)') +
-          list('microphones', d.microphones.map((m) => `${m.format} ${m.device}  ${m.name}`), 'none (no ALSA capture device in /proc/asound/pcm)'),
+        list(
+          'cameras',
+          d.cameras.map((c) => `${c.device}  ${c.name}`),
+          'none (no V4L2 device in /sys/class/video4linux)',
+        ) +
+          list(
+            'screens',
+            d.screens.map((s) => `${s.display}  ${s.name}`),
+            'none (DISPLAY is not set)',
+          ) +
+          list(
+            'microphones',
+            d.microphones.map((m) => `${m.format} ${m.device}  ${m.name}`),
+            'none (no ALSA capture device in /proc/asound/pcm)',
+          ),
       );
     }
     exit(0);

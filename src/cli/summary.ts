@@ -5,13 +5,22 @@ import type { MetricsTick } from '../shared/metrics';
 import type { NodeTypeInfo } from '../shared/spec';
 
 const si = (n: number): string =>
-  n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : n >= 100 ? n.toFixed(0) : n.toFixed(1);
+  n >= 1e6
+    ? `${(n / 1e6).toFixed(2)}M`
+    : n >= 1e4
+      ? `${(n / 1e3).toFixed(1)}k`
+      : n >= 100
+        ? n.toFixed(0)
+        : n.toFixed(1);
 
 /** A window's watermark in a few words: how far it trails the newest event, or what it still waits for. */
 function watermarkPart(id: string, e: NonNullable<MetricsTick['nodes'][string]['eventTime']>): string {
   const idle = e.idle?.length ? `, ${e.idle.length} idle partition(s)` : '';
   if (e.watermark === undefined) return `${id} no watermark yet${e.heldBy ? ` (waiting for ${e.heldBy}${idle})` : ''}`;
-  const trail = e.trailMs === undefined ? '' : ` −${e.trailMs < 10_000 ? `${Math.round(e.trailMs)} ms` : `${(e.trailMs / 1000).toFixed(0)} s`}`;
+  const trail =
+    e.trailMs === undefined
+      ? ''
+      : ` −${e.trailMs < 10_000 ? `${Math.round(e.trailMs)} ms` : `${(e.trailMs / 1000).toFixed(0)} s`}`;
   return `${id} wm${trail}${e.heldBy || idle ? ` (held by ${e.heldBy ?? '—'}${idle})` : ''}`;
 }
 
@@ -20,7 +29,11 @@ function watermarkPart(id: string, e: NonNullable<MetricsTick['nodes'][string]['
  * window's watermark, errors, the fullest queue and the worst back pressure of the last tick. Without `prev`,
  * totals since the start.
  */
-export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, typesByNode: Map<string, NodeTypeInfo>): string {
+export function summaryLine(
+  tick: MetricsTick,
+  prev: MetricsTick | undefined,
+  typesByNode: Map<string, NodeTypeInfo>,
+): string {
   const secs = Math.max((tick.elapsedMs - (prev?.elapsedMs ?? 0)) / 1000, 1e-3);
   const fmt = (now: number, before: number | undefined) => (prev ? `${si((now - (before ?? 0)) / secs)}/s` : si(now));
   const parts: string[] = [`${(tick.elapsedMs / 1000).toFixed(0)}s`];
@@ -33,7 +46,9 @@ export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, ty
       // A media group's figures (frames, fps, bitrate, dropped frames: records do not apply), once, on its source.
       const d = m.media;
       if (info?.inputs.length === 0)
-        parts.push(`${id} ${d.frames} frames ${d.fps.toFixed(0)} fps ${d.bitrateKbps === undefined ? '' : `${si(d.bitrateKbps)} kbit/s `}${d.speed.toFixed(2)}× ${d.encoder ?? ''}${d.dropped ? ` dropped ${d.dropped} (${d.dropLevel})` : ''}`.trimEnd());
+        parts.push(
+          `${id} ${d.frames} frames ${d.fps.toFixed(0)} fps ${d.bitrateKbps === undefined ? '' : `${si(d.bitrateKbps)} kbit/s `}${d.speed.toFixed(2)}× ${d.encoder ?? ''}${d.dropped ? ` dropped ${d.dropped} (${d.dropLevel})` : ''}`.trimEnd(),
+        );
     } else if (info?.inputs.length === 0) parts.push(`${id}→${fmt(m.recordsOut, p?.recordsOut)}`);
     else if (info?.outputs.length === 0) parts.push(`${id}←${fmt(m.recordsIn, p?.recordsIn)}`);
     if (m.eventTime && !m.eventTime.partitions) parts.push(watermarkPart(id, m.eventTime));
@@ -48,6 +63,7 @@ export function summaryLine(tick: MetricsTick, prev: MetricsTick | undefined, ty
     pressure = Math.max(pressure, e.fullFraction);
   }
   parts.push(`errors ${errors}`);
-  if (fullest) parts.push(`fullest queue ${fullest} ${(fill * 100).toFixed(0)}%`, `back pressure ${(pressure * 100).toFixed(0)}%`);
+  if (fullest)
+    parts.push(`fullest queue ${fullest} ${(fill * 100).toFixed(0)}%`, `back pressure ${(pressure * 100).toFixed(0)}%`);
   return parts.join(' | ');
 }

@@ -56,7 +56,8 @@ export const validateApiArgs: ArgsValidator = (method, args) => {
   const schema = ARGS[method];
   // How many arguments the method takes: said in words, not as the tuple schema's complaint.
   const items = (schema as z.ZodTuple).def.items;
-  if (args.length !== items.length) return `takes ${items.length} argument${items.length === 1 ? '' : 's'}, got ${args.length}`;
+  if (args.length !== items.length)
+    return `takes ${items.length} argument${items.length === 1 ? '' : 's'}, got ${args.length}`;
   const r = schema.safeParse(args);
   if (r.success) return undefined;
   const i = r.error.issues[0]!;

@@ -11,7 +11,9 @@ export const idSchema = z
   .max(128)
   .regex(/^[A-Za-z0-9_.:-]+$/, 'an id may use letters, digits and _ . : - only');
 
-export const positionSchema = z.strictObject({ x: z.number(), y: z.number() }).describe('Where the node sits on the canvas.');
+export const positionSchema = z
+  .strictObject({ x: z.number(), y: z.number() })
+  .describe('Where the node sits on the canvas.');
 
 const portRef = z.strictObject({
   node: z.string().describe('The id of a node.'),
@@ -20,9 +22,18 @@ const portRef = z.strictObject({
 
 export const queueSchema = z
   .strictObject({
-    maxRecords: z.number().int().min(1).max(10_000_000).optional().describe('Queue capacity in records (default 1,000).'),
+    maxRecords: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000_000)
+      .optional()
+      .describe('Queue capacity in records (default 1,000).'),
     maxBytes: z.number().int().min(1024).optional().describe('Queue capacity in bytes (default 64 MB).'),
-    overflow: z.enum(['block', 'drop']).optional().describe('When full: block the producer (back pressure, default) or drop and count.'),
+    overflow: z
+      .enum(['block', 'drop'])
+      .optional()
+      .describe('When full: block the producer (back pressure, default) or drop and count.'),
   })
   .describe('The bounded queue on this edge.');
 

@@ -11,13 +11,19 @@ import type { ValidationIssue } from '../shared/validation';
 import type { ResolvedNode, ResolvedPipeline } from './load';
 
 const cfg = (n: ResolvedNode): Record<string, unknown> => n.config as Record<string, unknown>;
-const same = (a: unknown, b: unknown): boolean => typeof a === 'string' && typeof b === 'string' && a.trim() === b.trim();
+const same = (a: unknown, b: unknown): boolean =>
+  typeof a === 'string' && typeof b === 'string' && a.trim() === b.trim();
 
 /**
  * Visit every node upstream of `id`, on every path, carrying a state along the path: `step` gives the state past a
  * node, or undefined to go no further that way. Each node is visited once per state.
  */
-function walkUpstream<S extends string | boolean>(pipeline: ResolvedPipeline, id: string, start: S, step: (n: ResolvedNode, s: S) => S | undefined): void {
+function walkUpstream<S extends string | boolean>(
+  pipeline: ResolvedPipeline,
+  id: string,
+  start: S,
+  step: (n: ResolvedNode, s: S) => S | undefined,
+): void {
   const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
   const seen = new Set<string>();
   const walk = (at: string, state: S): void => {
@@ -34,7 +40,11 @@ function walkUpstream<S extends string | boolean>(pipeline: ResolvedPipeline, id
 }
 
 /** The key-by nodes setting `field` nearest upstream of `id` on each path, and the Kafka sources upstream. */
-function upstream(pipeline: ResolvedPipeline, id: string, field: string): { keyBys: ResolvedNode[]; sources: ResolvedNode[]; unkeyed: boolean } {
+function upstream(
+  pipeline: ResolvedPipeline,
+  id: string,
+  field: string,
+): { keyBys: ResolvedNode[]; sources: ResolvedNode[]; unkeyed: boolean } {
   const keyBys = new Set<ResolvedNode>();
   const sources = new Set<ResolvedNode>();
   let unkeyed = false;
@@ -53,16 +63,24 @@ function upstream(pipeline: ResolvedPipeline, id: string, field: string): { keyB
 }
 
 /** Whether a key-by's key is the Kafka message key of every topic the sources read. */
-function keyIsMessageKey(pipeline: ResolvedPipeline, key: string, sources: ResolvedNode[]): { ok: boolean; topics: string[] } {
+function keyIsMessageKey(
+  pipeline: ResolvedPipeline,
+  key: string,
+  sources: ResolvedNode[],
+): { ok: boolean; topics: string[] } {
   if (same(key, '_kafka.key')) return { ok: true, topics: [] };
   const topics = sources.flatMap((s) => (cfg(s).topics as string[] | undefined) ?? []);
   const patterned = sources.some((s) => cfg(s).pattern);
   const writers = pipeline.nodes.filter((n) => n.spec.type === 'kafka-sink');
-  const ok = !patterned && topics.length > 0 && topics.every((t) => writers.some((w) => cfg(w).topic === t && same(cfg(w).key, key)));
+  const ok =
+    !patterned &&
+    topics.length > 0 &&
+    topics.every((t) => writers.some((w) => cfg(w).topic === t && same(cfg(w).key, key)));
   return { ok, topics };
 }
 
-const pointer = (pipeline: ResolvedPipeline, id: string, field: string): string => `/nodes/${pipeline.doc.nodes.findIndex((d) => d.id === id)}/config/${field}`;
+const pointer = (pipeline: ResolvedPipeline, id: string, field: string): string =>
+  `/nodes/${pipeline.doc.nodes.findIndex((d) => d.id === id)}/config/${field}`;
 
 /** The Kafka sources upstream of `id` reached without passing a `map` (which could set the time field). */
 function unmappedSources(pipeline: ResolvedPipeline, id: string): ResolvedNode[] {
@@ -121,7 +139,9 @@ function partitionScopeWarnings(pipeline: ResolvedPipeline): ValidationIssue[] {
       const { ok, topics } = keyIsMessageKey(pipeline, key, sources);
       if (!ok) {
         const list = topics.map((t) => `"${t}"`).join(', ') || 'the topics read';
-        warn(`key-by "${k.id}" keys by \`${key}\`, which is not known to be the message key of ${list} (no kafka-sink in this pipeline writes ${topics.length > 1 ? 'them' : 'it'} with key \`${key}\`; \`_kafka.key\` is the message key)`);
+        warn(
+          `key-by "${k.id}" keys by \`${key}\`, which is not known to be the message key of ${list} (no kafka-sink in this pipeline writes ${topics.length > 1 ? 'them' : 'it'} with key \`${key}\`; \`_kafka.key\` is the message key)`,
+        );
       }
     }
   }

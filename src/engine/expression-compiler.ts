@@ -102,14 +102,38 @@ function inList(a: unknown, b: unknown): unknown {
 }
 
 /** Everything generated code may use, passed in as one argument: it names nothing else. */
-const HELPERS = { BAIL, jb: jsonataBoolean, str: toJsonataString, inList, isArray: Array.isArray, assign: Object.assign, F: FUNCTIONS };
-const HELPER_PRELUDE = 'const BAIL = H.BAIL, jb = H.jb, str = H.str, inList = H.inList, isArray = H.isArray, assign = H.assign, F = H.F;';
+const HELPERS = {
+  BAIL,
+  jb: jsonataBoolean,
+  str: toJsonataString,
+  inList,
+  isArray: Array.isArray,
+  assign: Object.assign,
+  F: FUNCTIONS,
+};
+const HELPER_PRELUDE =
+  'const BAIL = H.BAIL, jb = H.jb, str = H.str, inList = H.inList, isArray = H.isArray, assign = H.assign, F = H.F;';
 
 const ARITH = new Set(['+', '-', '*', '/', '%']);
 const COMPARE = new Set(['<', '<=', '>', '>=']);
 
 /** The tree properties the compiler understands; any other (predicates, grouping, focus, ...) means "not compiled". */
-const KNOWN_KEYS = new Set(['type', 'name', 'value', 'position', 'steps', 'lhs', 'rhs', 'expressions', 'expression', 'arguments', 'procedure', 'condition', 'then', 'else']);
+const KNOWN_KEYS = new Set([
+  'type',
+  'name',
+  'value',
+  'position',
+  'steps',
+  'lhs',
+  'rhs',
+  'expressions',
+  'expression',
+  'arguments',
+  'procedure',
+  'condition',
+  'then',
+  'else',
+]);
 const checkKeys = (node: Ast): void => {
   for (const k of Object.keys(node)) if (!KNOWN_KEYS.has(k)) no(`expression feature "${k}"`);
 };
@@ -298,20 +322,32 @@ class Writer {
       // Numbers compute; a missing operand gives nothing; anything else, or a result that is not finite, is the
       // interpreter's to report.
       const notNumber = (v: Val) => (isNum(v) ? 'false' : `(${v.code} !== undefined && typeof ${v.code} !== 'number')`);
-      this.line(`if (${numberTest(a)} && ${numberTest(b)}) { ${t} = ${x} ${op} ${y}; if (${t} - ${t} !== 0) return BAIL; }`);
+      this.line(
+        `if (${numberTest(a)} && ${numberTest(b)}) { ${t} = ${x} ${op} ${y}; if (${t} - ${t} !== 0) return BAIL; }`,
+      );
       this.line(`else if (${notNumber(a)} || ${notNumber(b)}) return BAIL;`);
       return { code: t, bail: false };
     }
     if (COMPARE.has(op)) {
-      const ok = (v: Val) => (v.literal ? (isNum(v) || isStr(v) ? 'true' : 'false') : `(${v.code} === undefined || typeof ${v.code} === 'string' || typeof ${v.code} === 'number')`);
-      this.line(`if ((${numberTest(a)} && ${numberTest(b)}) || (typeof ${x} === 'string' && typeof ${y} === 'string')) ${t} = ${x} ${op} ${y};`);
+      const ok = (v: Val) =>
+        v.literal
+          ? isNum(v) || isStr(v)
+            ? 'true'
+            : 'false'
+          : `(${v.code} === undefined || typeof ${v.code} === 'string' || typeof ${v.code} === 'number')`;
+      this.line(
+        `if ((${numberTest(a)} && ${numberTest(b)}) || (typeof ${x} === 'string' && typeof ${y} === 'string')) ${t} = ${x} ${op} ${y};`,
+      );
       this.line(`else if (!${ok(a)} || !${ok(b)}) return BAIL;`);
       this.line(`else if (${x} !== undefined && ${y} !== undefined) return BAIL;`);
       return { code: t, bail: false };
     }
     if (op === '=' || op === '!=') {
       const eq = op === '=';
-      const scalar = (v: Val) => (v.literal ? 'true' : `(${v.code} === null || (typeof ${v.code} !== 'object' && typeof ${v.code} !== 'function'))`);
+      const scalar = (v: Val) =>
+        v.literal
+          ? 'true'
+          : `(${v.code} === null || (typeof ${v.code} !== 'object' && typeof ${v.code} !== 'function'))`;
       // Missing on either side is false (for = and != alike); equal scalars are equal; objects and arrays are
       // the interpreter's (deep equality).
       this.line(`if (${x} === undefined || ${y} === undefined) ${t} = false;`);
@@ -323,7 +359,9 @@ class Writer {
       const asString = (v: Val): string => {
         if (isStr(v)) return v.code;
         const s = this.temp();
-        this.line(`const ${s} = typeof ${v.code} === 'string' ? ${v.code} : ${v.code} === undefined ? '' : str(${v.code});`);
+        this.line(
+          `const ${s} = typeof ${v.code} === 'string' ? ${v.code} : ${v.code} === undefined ? '' : str(${v.code});`,
+        );
         this.line(`if (${s} === BAIL) return BAIL;`);
         return s;
       };
@@ -413,10 +451,11 @@ let generated = 0;
  * `assign`, `F`) and `X`, the values the caller passes, and no other free name of ours.
  */
 export function generateFunction<T>(body: string, extra: Record<string, unknown> = {}): T {
-  const factory = new Function('H', 'X', `'use strict'; // sluice generated #${generated++}\n${HELPER_PRELUDE}\n${body}`) as (
-    h: typeof HELPERS,
-    x: Record<string, unknown>,
-  ) => T;
+  const factory = new Function(
+    'H',
+    'X',
+    `'use strict'; // sluice generated #${generated++}\n${HELPER_PRELUDE}\n${body}`,
+  ) as (h: typeof HELPERS, x: Record<string, unknown>) => T;
   return factory(HELPERS, extra);
 }
 

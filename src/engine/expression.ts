@@ -29,7 +29,8 @@ interface JsonataError {
 export function describeExpressionError(err: unknown, source: string): string {
   const e = (err ?? {}) as JsonataError;
   const at = typeof e.position === 'number' ? ` at position ${e.position}` : '';
-  const excerpt = typeof e.position === 'number' ? ` (near "${source.slice(Math.max(0, e.position - 10), e.position + 5)}")` : '';
+  const excerpt =
+    typeof e.position === 'number' ? ` (near "${source.slice(Math.max(0, e.position - 10), e.position + 5)}")` : '';
   return `${e.message ?? String(err)}${at}${excerpt}`;
 }
 

@@ -4,21 +4,35 @@
  * $XDG_STATE_HOME/sluice/runs (~/.local/state/sluice/runs). The newest `keep` runs are kept; older files are deleted
  * when a run starts. A run can be read back to be looked at again or compared with another.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, unlinkSync, type WriteStream } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  unlinkSync,
+  type WriteStream,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineDocument } from '../shared/document';
 import type { MetricsTick } from '../shared/metrics';
 import type { RunSummary } from '../shared/history';
 
-export const historyDir = (): string => process.env.SLUICE_HISTORY ?? join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'sluice', 'runs');
+export const historyDir = (): string =>
+  process.env.SLUICE_HISTORY ??
+  join(process.env.XDG_STATE_HOME ?? join(homedir(), '.local', 'state'), 'sluice', 'runs');
 
 /** A tick is written when this long has passed since the last one written. */
 const EVERY_MS = 1000;
 /** A run file stops growing here (a run of days); the end line is still written. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
-type Line = { kind: 'run'; runId: string; pipeline: string; startedAt: number; nodes: string[]; edges: string[] } | { kind: 'tick'; tick: MetricsTick } | { kind: 'end'; stoppedAt: number; phase: string; message?: string };
+type Line =
+  | { kind: 'run'; runId: string; pipeline: string; startedAt: number; nodes: string[]; edges: string[] }
+  | { kind: 'tick'; tick: MetricsTick }
+  | { kind: 'end'; stoppedAt: number; phase: string; message?: string };
 
 const RUN_ID = /^[0-9a-f-]{36}$/;
 
@@ -49,8 +63,14 @@ export class RunRecorder {
 
   end(phase: string, message?: string): Promise<void> {
     // The last tick, whatever its time: the run's totals.
-    if (this.last && this.last.elapsedMs !== this.lastAt && !this.truncated) this.write({ kind: 'tick', tick: this.last });
-    this.write({ kind: 'end', stoppedAt: Date.now(), phase, message: this.truncated ? `${message ?? ''} (metrics kept up to ${MAX_BYTES / 2 ** 20} MiB)`.trim() : message });
+    if (this.last && this.last.elapsedMs !== this.lastAt && !this.truncated)
+      this.write({ kind: 'tick', tick: this.last });
+    this.write({
+      kind: 'end',
+      stoppedAt: Date.now(),
+      phase,
+      message: this.truncated ? `${message ?? ''} (metrics kept up to ${MAX_BYTES / 2 ** 20} MiB)`.trim() : message,
+    });
     return new Promise((r) => this.out.end(() => r()));
   }
 }
@@ -69,7 +89,14 @@ export class RunHistory {
     const out = createWriteStream(join(this.dir, `${runId}.ndjson`), { mode: 0o600 });
     out.on('error', () => undefined); // a full disk must not stop the run
     const rec = new RunRecorder(out);
-    rec.write({ kind: 'run', runId, pipeline: doc.name, startedAt: Date.now(), nodes: doc.nodes.map((n) => n.id), edges: doc.edges.map((e) => e.id) });
+    rec.write({
+      kind: 'run',
+      runId,
+      pipeline: doc.name,
+      startedAt: Date.now(),
+      nodes: doc.nodes.map((n) => n.id),
+      edges: doc.edges.map((e) => e.id),
+    });
     return rec;
   }
 

@@ -3,7 +3,8 @@
  */
 
 /** A JSON object (not an array, not null). */
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** JSONata's `$boolean` casting: how a filter, `and`/`or` and `? :` decide whether a value means true. */
 export function jsonataBoolean(v: unknown): boolean {

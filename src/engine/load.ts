@@ -61,14 +61,22 @@ function nearestType(type: string, registry: NodeRegistry): string | undefined {
   return bestD <= Math.max(3, Math.floor(type.length / 2)) ? best : undefined;
 }
 
-function zodIssues(error: z.ZodError, base: string, extra: Partial<ValidationIssue>, code: ValidationIssue['code']): ValidationIssue[] {
+function zodIssues(
+  error: z.ZodError,
+  base: string,
+  extra: Partial<ValidationIssue>,
+  code: ValidationIssue['code'],
+): ValidationIssue[] {
   return error.issues.map((i) => {
     const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
-    const field = path.length ? `"${path.join('.')}"${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? ' ' : ': '}` : '';
+    const field = path.length
+      ? `"${path.join('.')}"${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? ' ' : ': '}`
+      : '';
     let message = i.message.replace(/^Invalid input: /, '');
     const missing = /^expected (.+), received undefined$/.exec(message);
     if (missing) message = `is required (${missing[1]})`;
-    if (i.code === 'unrecognized_keys') message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    if (i.code === 'unrecognized_keys')
+      message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
     return { code, pointer: base + ptr(...path), message: field + message, ...extra };
   });
 }
@@ -129,7 +137,12 @@ function parseEntry<T extends { id: string }>(
   }
   const { id } = parsed.data;
   if (seen.has(id)) {
-    issues.push({ code: 'duplicate-id', pointer: base + '/id', ...name(id), message: `duplicate ${kind} id "${id}" (also used by /${kind}s/${seen.get(id)})` });
+    issues.push({
+      code: 'duplicate-id',
+      pointer: base + '/id',
+      ...name(id),
+      message: `duplicate ${kind} id "${id}" (also used by /${kind}s/${seen.get(id)})`,
+    });
     return undefined;
   }
   seen.set(id, i);
@@ -140,7 +153,16 @@ function parseEntry<T extends { id: string }>(
 export function validateValue(value: unknown, registry: NodeRegistry = builtinRegistry): LoadResult {
   const issues: ValidationIssue[] = [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, issues: [{ code: 'structure', pointer: '', message: 'expected a JSON object with "version", "name", "nodes" and "edges"' }] };
+    return {
+      ok: false,
+      issues: [
+        {
+          code: 'structure',
+          pointer: '',
+          message: 'expected a JSON object with "version", "name", "nodes" and "edges"',
+        },
+      ],
+    };
   }
   const raw = value as Record<string, unknown>;
   if (typeof raw.version === 'number' && raw.version > PIPELINE_VERSION) {
@@ -152,7 +174,11 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
     return { ok: false, issues };
   }
   if (raw.version !== PIPELINE_VERSION) {
-    issues.push({ code: 'version', pointer: '/version', message: `expected "version": ${PIPELINE_VERSION}, found ${JSON.stringify(raw.version) ?? 'nothing'}` });
+    issues.push({
+      code: 'version',
+      pointer: '/version',
+      message: `expected "version": ${PIPELINE_VERSION}, found ${JSON.stringify(raw.version) ?? 'nothing'}`,
+    });
   }
   const env = documentEnvelopeSchema.safeParse(raw);
   if (!env.success) issues.push(...zodIssues(env.error, '', {}, 'structure').filter((i) => i.pointer !== '/version'));
@@ -193,7 +219,12 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
       return;
     }
     spec.lint?.(cfg.data, (field, message) =>
-      issues.push({ code: 'expression', pointer: base + ptr('config', field), nodeId: node.id, message: `"${field}": ${message}` }),
+      issues.push({
+        code: 'expression',
+        pointer: base + ptr('config', field),
+        nodeId: node.id,
+        message: `"${field}": ${message}`,
+      }),
     );
     nodes.push({ id: node.id, spec, config: cfg.data });
     docNodes.push(node);
@@ -216,7 +247,12 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
       if (!node) {
         // A node that exists but failed its own checks is already reported; only truly missing ones are named here.
         if (!seen.has(ref.node))
-          issues.push({ code: 'unknown-node', pointer: base + ptr(end, 'node'), edgeId: edge.id, message: `edge ${end} unknown node "${ref.node}"` });
+          issues.push({
+            code: 'unknown-node',
+            pointer: base + ptr(end, 'node'),
+            edgeId: edge.id,
+            message: `edge ${end} unknown node "${ref.node}"`,
+          });
         continue;
       }
       const ports = dir === 'output' ? node.spec.outputs : node.spec.inputs;
@@ -257,7 +293,15 @@ export function validateValue(value: unknown, registry: NodeRegistry = builtinRe
   const doc: PipelineDocument = { ...(env.data as unknown as PipelineDocument), nodes: docNodes, edges };
   const pipeline = { doc, nodes, order };
   for (const p of mediaGroupProblems(pipeline)) {
-    issues.push({ code: 'media-group', pointer: ptr('nodes', docNodes.findIndex((n) => n.id === p.nodeId)), nodeId: p.nodeId, message: p.message });
+    issues.push({
+      code: 'media-group',
+      pointer: ptr(
+        'nodes',
+        docNodes.findIndex((n) => n.id === p.nodeId),
+      ),
+      nodeId: p.nodeId,
+      message: p.message,
+    });
   }
   if (issues.length) return { ok: false, issues };
   // Warnings: the pipeline runs, but what it computes may not be what its author means.
@@ -288,7 +332,10 @@ export function loadDocumentText(text: string, registry: NodeRegistry = builtinR
     parsed = parseJsonWithLocations(text);
   } catch (err) {
     if (err instanceof JsonSyntaxError) {
-      return { ok: false, issues: [{ code: 'json-syntax', pointer: '', message: err.message, line: err.line, column: err.column }] };
+      return {
+        ok: false,
+        issues: [{ code: 'json-syntax', pointer: '', message: err.message, line: err.line, column: err.column }],
+      };
     }
     throw err;
   }

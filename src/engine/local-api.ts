@@ -7,7 +7,11 @@ import { connectApi, createMemoryPortPair, serveApi } from '../shared/rpc';
 import { validateApiArgs } from './api-args';
 import { StudioService, type StudioServiceOptions } from './service';
 
-export function createLocalApi(options: StudioServiceOptions): { api: StudioApi; service: StudioService; close: () => void } {
+export function createLocalApi(options: StudioServiceOptions): {
+  api: StudioApi;
+  service: StudioService;
+  close: () => void;
+} {
   const service = new StudioService(options);
   const [serverPort, clientPort] = createMemoryPortPair();
   const close = serveApi(serverPort, service, service.events, validateApiArgs, service);

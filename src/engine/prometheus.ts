@@ -8,7 +8,16 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PipelineDocument } from '../shared/document';
 import type { MetricsTick, NodeState } from '../shared/metrics';
 
-const STATES: NodeState[] = ['idle', 'starting', 'running', 'restarting', 'reconnecting', 'draining', 'stopped', 'error'];
+const STATES: NodeState[] = [
+  'idle',
+  'starting',
+  'running',
+  'restarting',
+  'reconnecting',
+  'draining',
+  'stopped',
+  'error',
+];
 
 export class PrometheusExporter {
   readonly registry = new Registry();
@@ -24,43 +33,91 @@ export class PrometheusExporter {
   constructor(doc: PipelineDocument) {
     const pipeline = doc.name;
     this.nodeLabels = new Map(doc.nodes.map((n) => [n.id, { pipeline, node: n.id, type: n.type }]));
-    this.edgeLabels = new Map(doc.edges.map((e) => [e.id, { pipeline, edge: e.id, from: `${e.from.node}.${e.from.port}`, to: `${e.to.node}.${e.to.port}` }]));
+    this.edgeLabels = new Map(
+      doc.edges.map((e) => [
+        e.id,
+        { pipeline, edge: e.id, from: `${e.from.node}.${e.from.port}`, to: `${e.to.node}.${e.to.port}` },
+      ]),
+    );
     const registers = [this.registry];
     const node = ['pipeline', 'node', 'type'] as const;
     const edge = ['pipeline', 'edge', 'from', 'to'] as const;
-    const counter = (name: string, help: string, labelNames: readonly string[]) => new Counter({ name, help, labelNames, registers });
-    const gauge = (name: string, help: string, labelNames: readonly string[]) => new Gauge({ name, help, labelNames, registers });
+    const counter = (name: string, help: string, labelNames: readonly string[]) =>
+      new Counter({ name, help, labelNames, registers });
+    const gauge = (name: string, help: string, labelNames: readonly string[]) =>
+      new Gauge({ name, help, labelNames, registers });
     this.counters = {
       recordsIn: counter('sluice_node_records_in_total', 'Records a node has taken in.', node),
       recordsOut: counter('sluice_node_records_out_total', 'Records a node has sent on.', node),
       errors: counter('sluice_node_errors_total', 'Record-level errors of a node.', node),
       dropped: counter('sluice_node_dropped_total', 'Records a node discarded by its own policy.', node),
-      acknowledged: counter('sluice_source_acknowledged_total', 'Records of a source that everything downstream has finished with (at least once).', node),
+      acknowledged: counter(
+        'sluice_source_acknowledged_total',
+        'Records of a source that everything downstream has finished with (at least once).',
+        node,
+      ),
       frames: counter('sluice_media_frames_total', 'Video frames a media node has encoded.', node),
       droppedFrames: counter('sluice_media_dropped_frames_total', 'Video frames dropped by a media group.', node),
       edgeDropped: counter('sluice_edge_dropped_total', 'Records a wire with the drop policy discarded.', edge),
     };
     this.gauges = {
       state: gauge('sluice_node_state', 'A node’s state: 1 for the state it is in.', [...node, 'state']),
-      bytesIn: gauge('sluice_node_bytes_in_per_second', 'Bytes (approximate, as JSON) a node took in per second over the last tick.', node),
-      bytesOut: gauge('sluice_node_bytes_out_per_second', 'Bytes (approximate, as JSON) a node sent on per second over the last tick.', node),
+      bytesIn: gauge(
+        'sluice_node_bytes_in_per_second',
+        'Bytes (approximate, as JSON) a node took in per second over the last tick.',
+        node,
+      ),
+      bytesOut: gauge(
+        'sluice_node_bytes_out_per_second',
+        'Bytes (approximate, as JSON) a node sent on per second over the last tick.',
+        node,
+      ),
       p50: gauge('sluice_node_processing_seconds_p50', 'Median processing time per record over the last tick.', node),
-      p99: gauge('sluice_node_processing_seconds_p99', '99th percentile processing time per record over the last tick.', node),
+      p99: gauge(
+        'sluice_node_processing_seconds_p99',
+        '99th percentile processing time per record over the last tick.',
+        node,
+      ),
       fps: gauge('sluice_media_fps', 'Frames per second of a media node.', node),
       bitrate: gauge('sluice_media_bitrate_bits_per_second', 'Bitrate of the encoded video.', node),
-      behind: gauge('sluice_kafka_consumer_behind_seconds', 'How far behind live a Kafka source is: the age of the newest record it handled while more wait.', node),
-      lag: gauge('sluice_kafka_consumer_lag_records', 'Records a Kafka source is behind the partition’s end.', [...node, 'topic', 'partition']),
-      watermark: gauge('sluice_watermark_seconds', 'A window’s (or a source’s) event-time watermark, seconds since the epoch.', node),
-      watermarkTrail: gauge('sluice_watermark_trail_seconds', 'How far a window’s watermark trails the newest event it has seen.', node),
-      idle: gauge('sluice_kafka_partition_idle', 'A Kafka source’s partition: 1 while idle (not holding the watermark back).', [...node, 'topic', 'partition']),
+      behind: gauge(
+        'sluice_kafka_consumer_behind_seconds',
+        'How far behind live a Kafka source is: the age of the newest record it handled while more wait.',
+        node,
+      ),
+      lag: gauge('sluice_kafka_consumer_lag_records', 'Records a Kafka source is behind the partition’s end.', [
+        ...node,
+        'topic',
+        'partition',
+      ]),
+      watermark: gauge(
+        'sluice_watermark_seconds',
+        'A window’s (or a source’s) event-time watermark, seconds since the epoch.',
+        node,
+      ),
+      watermarkTrail: gauge(
+        'sluice_watermark_trail_seconds',
+        'How far a window’s watermark trails the newest event it has seen.',
+        node,
+      ),
+      idle: gauge(
+        'sluice_kafka_partition_idle',
+        'A Kafka source’s partition: 1 while idle (not holding the watermark back).',
+        [...node, 'topic', 'partition'],
+      ),
       queue: gauge('sluice_edge_queue_records', 'Records waiting on a wire.', edge),
       capacity: gauge('sluice_edge_queue_capacity_records', 'How many records may wait on a wire.', edge),
       queueBytes: gauge('sluice_edge_queue_bytes', 'Bytes (approximate) waiting on a wire.', edge),
-      backpressure: gauge('sluice_edge_backpressure_ratio', 'Fraction of the last tick the wire’s queue was full (0 free, 1 fully back-pressured).', edge),
+      backpressure: gauge(
+        'sluice_edge_backpressure_ratio',
+        'Fraction of the last tick the wire’s queue was full (0 free, 1 fully back-pressured).',
+        edge,
+      ),
     };
     // Every series exists from the start (at 0), so that rates and absent-alerts see each node and wire.
     const c = this.counters;
-    for (const labels of this.nodeLabels.values()) for (const x of [c.recordsIn, c.recordsOut, c.errors, c.dropped, c.acknowledged]) x.inc(labels, 0);
+    for (const labels of this.nodeLabels.values())
+      for (const x of [c.recordsIn, c.recordsOut, c.errors, c.dropped, c.acknowledged]) x.inc(labels, 0);
     for (const labels of this.edgeLabels.values()) c.edgeDropped.inc(labels, 0);
     // process_resident_memory_bytes, process_cpu_seconds_total, nodejs_eventloop_lag_seconds, … under sluice_.
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
@@ -99,7 +156,11 @@ export class PrometheusExporter {
         if (m.media.bitrateKbps !== undefined) g.bitrate.set(labels, m.media.bitrateKbps * 1000);
       }
       if (m.kafka?.behindSec !== undefined) g.behind.set(labels, m.kafka.behindSec);
-      const part = (tp: string) => ({ ...labels, topic: tp.slice(0, tp.lastIndexOf('/')), partition: tp.slice(tp.lastIndexOf('/') + 1) });
+      const part = (tp: string) => ({
+        ...labels,
+        topic: tp.slice(0, tp.lastIndexOf('/')),
+        partition: tp.slice(tp.lastIndexOf('/') + 1),
+      });
       for (const [tp, lag] of Object.entries(m.kafka?.lag ?? {})) g.lag.set(part(tp), lag);
       const et = m.eventTime;
       if (et?.watermark !== undefined) g.watermark.set(labels, et.watermark / 1000);
@@ -130,7 +191,15 @@ export class PrometheusExporter {
       );
     });
     return new Promise((resolve, reject) => {
-      this.server!.once('error', (err: NodeJS.ErrnoException) => reject(new Error(err.code === 'EADDRINUSE' ? `--metrics-port ${port}: the port is in use` : `--metrics-port ${port}: ${err.message}`)));
+      this.server!.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          new Error(
+            err.code === 'EADDRINUSE'
+              ? `--metrics-port ${port}: the port is in use`
+              : `--metrics-port ${port}: ${err.message}`,
+          ),
+        ),
+      );
       this.server!.listen(port, host, () => resolve((this.server!.address() as { port: number }).port));
     });
   }

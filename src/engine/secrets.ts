@@ -26,7 +26,8 @@ export function findSecrets(value: unknown, pointer = ''): SecretFinding[] {
   if (value && typeof value === 'object') {
     return Object.entries(value).flatMap(([k, v]) => {
       const here = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      if (SECRET_KEY.test(k) && v !== '' && v !== null && v !== undefined && typeof v !== 'boolean') return [{ pointer: here, why: `a field named "${k}"` }];
+      if (SECRET_KEY.test(k) && v !== '' && v !== null && v !== undefined && typeof v !== 'boolean')
+        return [{ pointer: here, why: `a field named "${k}"` }];
       return findSecrets(v, here);
     });
   }

@@ -3,7 +3,18 @@
  */
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { StudioError, type NodeErrorEvent, type OpenedPipeline, type RunStatus, type HostInfo, type MediaCommand, type StudioEvents, type StudioMethods, type WorkspaceFile, type WorkspaceListing } from '../shared/api';
+import {
+  StudioError,
+  type NodeErrorEvent,
+  type OpenedPipeline,
+  type RunStatus,
+  type HostInfo,
+  type MediaCommand,
+  type StudioEvents,
+  type StudioMethods,
+  type WorkspaceFile,
+  type WorkspaceListing,
+} from '../shared/api';
 import { serializeDocument, type PipelineDocument } from '../shared/document';
 import { EventHub } from '../shared/events';
 import type { WorkerContext } from './runtime/worker';
@@ -12,7 +23,14 @@ import type { GroupWorkersView } from '../shared/workers';
 import { readWorkerReports } from './redis/checkpoints';
 import type { RunHistory, RunRecorder } from './history';
 import type { RedisProfileSettings } from '../shared/redis';
-import { connectRedis, deleteRedisProfile, listRedisProfiles, saveRedisProfile, setRedisSecret, testRedisConnection } from './redis/profiles';
+import {
+  connectRedis,
+  deleteRedisProfile,
+  listRedisProfiles,
+  saveRedisProfile,
+  setRedisSecret,
+  testRedisConnection,
+} from './redis/profiles';
 import type { StudioStreamServers } from '../shared/api';
 import type { NodeState } from '../shared/metrics';
 import { loadDocumentText, validateValue } from './load';
@@ -21,7 +39,14 @@ import { encoderProbe } from './media/encoders';
 import { ffmpegPath } from './media/ffmpeg';
 import { findMediaGroups } from './media/group';
 import { listMediaDevices } from './media/devices';
-import { consumerGroups, listProfiles, listTopics, sampleMessages, tailPartition, testConnection } from './kafka/browser';
+import {
+  consumerGroups,
+  listProfiles,
+  listTopics,
+  sampleMessages,
+  tailPartition,
+  testConnection,
+} from './kafka/browser';
 import { kafkaError } from './kafka/client';
 import { deleteProfile, readProfiles, saveProfile, secretVariable } from './kafka/profiles';
 import { secretStore } from './kafka/secrets';
@@ -109,7 +134,12 @@ export class StudioService implements StudioMethods, StudioStreamServers {
 
   async mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand> {
     const loaded = validateValue(doc);
-    if (!loaded.pipeline) throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them first`, 'invalid', loaded.issues);
+    if (!loaded.pipeline)
+      throw new StudioError(
+        `the pipeline has ${loaded.issues.length} problem(s); fix them first`,
+        'invalid',
+        loaded.issues,
+      );
     const group = findMediaGroups(loaded.pipeline).get(nodeId);
     if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
     const choice = await group.chooseEncoder();
@@ -141,7 +171,11 @@ export class StudioService implements StudioMethods, StudioStreamServers {
 
   async kafkaSetSecret(name: string, secret: string | null) {
     const store = secretStore();
-    if (!store) throw new StudioError(`this host keeps no secrets: set ${secretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`, 'unsupported');
+    if (!store)
+      throw new StudioError(
+        `this host keeps no secrets: set ${secretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`,
+        'unsupported',
+      );
     if (!readProfiles()[name]) throw new StudioError(`no Kafka connection profile "${name}"`, 'not-found');
     asStudioError('unsupported', () => {
       if (secret === null) store.delete(name);
@@ -173,8 +207,17 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   /** The `kafkaTail` stream. */
-  kafkaTail([profile, topic, partition]: [string, string, number], out: Parameters<StudioStreamServers['kafkaTail']>[1]): () => void {
-    return tailPartition(profile, topic, partition, (m) => out.send(m), (error) => out.end(error));
+  kafkaTail(
+    [profile, topic, partition]: [string, string, number],
+    out: Parameters<StudioStreamServers['kafkaTail']>[1],
+  ): () => void {
+    return tailPartition(
+      profile,
+      topic,
+      partition,
+      (m) => out.send(m),
+      (error) => out.end(error),
+    );
   }
 
   async listNodeTypes() {
@@ -191,7 +234,10 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      throw new StudioError(`cannot open ${shownPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, 'not-found');
+      throw new StudioError(
+        `cannot open ${shownPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+        'not-found',
+      );
     }
     const r = loadDocumentText(text);
     return { path: shownPath, text, document: r.doc, validation: { ok: r.ok, issues: r.issues } };
@@ -218,11 +264,19 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async hostInfo(): Promise<HostInfo> {
-    return { nativeDialogs: this.options.fileDialogs !== undefined, workspaceDir: resolve(this.workspaceDir), secretStore: secretStore() ? 'system' : 'environment' };
+    return {
+      nativeDialogs: this.options.fileDialogs !== undefined,
+      workspaceDir: resolve(this.workspaceDir),
+      secretStore: secretStore() ? 'system' : 'environment',
+    };
   }
 
   private dialogs(): FileDialogs {
-    if (!this.options.fileDialogs) throw new StudioError('system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs', 'unsupported');
+    if (!this.options.fileDialogs)
+      throw new StudioError(
+        'system file dialogs are only in the desktop app; use the workspace Open and Save as dialogs',
+        'unsupported',
+      );
     return this.options.fileDialogs;
   }
 
@@ -265,7 +319,8 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async setWorkspace(dir: string): Promise<WorkspaceListing> {
-    if (!isAbsolute(dir)) throw new StudioError(`the workspace folder must be an absolute path; got "${dir}"`, 'bad-path');
+    if (!isAbsolute(dir))
+      throw new StudioError(`the workspace folder must be an absolute path; got "${dir}"`, 'bad-path');
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
@@ -279,7 +334,12 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     const full = this.inWorkspace(path);
     // A document with problems in its nodes can be saved (work in progress); one that is not a document cannot.
     const broken = validateValue(doc).issues.filter((i) => i.code === 'structure' || i.code === 'version');
-    if (broken.length) throw new StudioError(`not a pipeline document: ${broken[0]!.pointer || '/'} ${broken[0]!.message}`, 'invalid', broken);
+    if (broken.length)
+      throw new StudioError(
+        `not a pipeline document: ${broken[0]!.pointer || '/'} ${broken[0]!.message}`,
+        'invalid',
+        broken,
+      );
     await mkdir(dirname(full), { recursive: true });
     await writeFile(full, serializeDocument(doc));
     return { path: full };
@@ -320,17 +380,30 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async run(doc: PipelineDocument) {
-    if (this.flow) throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
+    if (this.flow)
+      throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
     const loaded = validateValue(doc);
     if (!loaded.pipeline) {
-      throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them before running`, 'invalid', loaded.issues);
+      throw new StudioError(
+        `the pipeline has ${loaded.issues.length} problem(s); fix them before running`,
+        'invalid',
+        loaded.issues,
+      );
     }
     const nodeStates = Object.fromEntries(loaded.pipeline.nodes.map((n) => [n.id, 'idle' as const]));
     const flow = new Flow(
       loaded.pipeline,
       {
         onState: (nodeId, s) => this.nodeState(nodeId, s),
-        onError: (nodeId, message, count, record) => this.nodeError({ runId: flow.runId, nodeId, message, count, time: Date.now(), ...(record ? { record: recordText(record) } : {}) }),
+        onError: (nodeId, message, count, record) =>
+          this.nodeError({
+            runId: flow.runId,
+            nodeId,
+            message,
+            count,
+            time: Date.now(),
+            ...(record ? { record: recordText(record) } : {}),
+          }),
         onMetrics: (tick) => {
           recorder?.tick(tick);
           this.errorsThisTick.clear();
@@ -339,7 +412,11 @@ export class StudioService implements StudioMethods, StudioStreamServers {
           this.events.emit('metrics', tick);
         },
       },
-      { metricsIntervalMs: this.options.metricsIntervalMs, preview: this.options.preview ?? true, worker: this.options.worker },
+      {
+        metricsIntervalMs: this.options.metricsIntervalMs,
+        preview: this.options.preview ?? true,
+        worker: this.options.worker,
+      },
     );
     let recorder: RunRecorder | undefined;
     try {
@@ -348,7 +425,16 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       // The history folder cannot be written: the run goes on without being kept.
     }
     this.flow = this.lastFlow = flow;
-    this.setState({ phase: 'starting', runId: flow.runId, pipelineName: doc.name, startedAt: Date.now(), stoppedAt: undefined, message: undefined, nodeStates, chainedEdges: flow.chainedEdges });
+    this.setState({
+      phase: 'starting',
+      runId: flow.runId,
+      pipelineName: doc.name,
+      startedAt: Date.now(),
+      stoppedAt: undefined,
+      message: undefined,
+      nodeStates,
+      chainedEdges: flow.chainedEdges,
+    });
     await flow.start();
     this.setState({ phase: 'running' });
     void flow.done.then(() => {
@@ -356,7 +442,9 @@ export class StudioService implements StudioMethods, StudioStreamServers {
       this.flow = undefined;
       // Stopped by the user: `stop` says so once it is done.
       if (this.state.phase === 'stopping') return;
-      const failed = Object.entries({ ...this.state.nodeStates, ...this.pendingNodeStates }).filter(([, s]) => s === 'error').map(([id]) => id);
+      const failed = Object.entries({ ...this.state.nodeStates, ...this.pendingNodeStates })
+        .filter(([, s]) => s === 'error')
+        .map(([id]) => id);
       this.setState({
         phase: 'idle',
         stoppedAt: Date.now(),
@@ -390,7 +478,11 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     clearTimeout(timer);
     if (timedOut) {
       this.flow = undefined;
-      this.setState({ phase: 'failed', stoppedAt: Date.now(), message: `stop timed out after ${timeoutMs} ms: queues did not drain` });
+      this.setState({
+        phase: 'failed',
+        stoppedAt: Date.now(),
+        message: `stop timed out after ${timeoutMs} ms: queues did not drain`,
+      });
     } else {
       this.setState({ phase: 'idle', stoppedAt: Date.now(), message: 'stopped' });
     }
@@ -408,9 +500,19 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     const nodeId = edge ? edge.from.node : target;
     const group = flow.mediaGroups.get(nodeId);
     // A media group's encoded stream, or a node that carries video of its own (a Kafka source of fMP4 fragments).
-    const tap = group ? (group.options.preview ? group.preview : undefined) : flow.runners.get(nodeId)?.instance?.preview;
+    const tap = group
+      ? group.options.preview
+        ? group.preview
+        : undefined
+      : flow.runners.get(nodeId)?.instance?.preview;
     if (!tap) {
-      out.end(group ? 'this run has no preview stream' : edge || flow.runners.has(target) ? `"${target}" carries no video: preview an encoder's output wire` : `no wire or node "${target}" in the running pipeline`);
+      out.end(
+        group
+          ? 'this run has no preview stream'
+          : edge || flow.runners.has(target)
+            ? `"${target}" carries no video: preview an encoder's output wire`
+            : `no wire or node "${target}" in the running pipeline`,
+      );
       return () => undefined;
     }
     const b64 = (d: Uint8Array) => Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('base64');
@@ -418,7 +520,17 @@ export class StudioService implements StudioMethods, StudioStreamServers {
     return tap.watch({
       send: (part) => {
         if (part.kind === 'end') out.end();
-        else if (part.kind === 'init') out.send({ kind: 'init', codec: part.codec, width: part.width, height: part.height, proxy: part.proxy, startMs: tap.startMs, nodes, data: b64(part.data) });
+        else if (part.kind === 'init')
+          out.send({
+            kind: 'init',
+            codec: part.codec,
+            width: part.width,
+            height: part.height,
+            proxy: part.proxy,
+            startMs: tap.startMs,
+            nodes,
+            data: b64(part.data),
+          });
         else out.send({ kind: 'fragment', keyframe: part.keyframe, time: part.time, data: b64(part.data) });
       },
       congested: () => out.congested(),
@@ -449,7 +561,10 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   /** The `tap` stream: a sample of what passes a wire of the running pipeline. */
-  tap([edgeId, filter, perSecond]: [string, string, number], out: Parameters<StudioStreamServers['tap']>[1]): () => void {
+  tap(
+    [edgeId, filter, perSecond]: [string, string, number],
+    out: Parameters<StudioStreamServers['tap']>[1],
+  ): () => void {
     const flow = this.flow;
     if (!flow) {
       out.end('nothing is running: run the pipeline to watch a wire');
@@ -491,13 +606,20 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   async groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView> {
     let redis: Awaited<ReturnType<typeof connectRedis>>['redis'];
     try {
-      ({ redis } = await connectRedis(redisProfile, { maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 3000 }));
+      ({ redis } = await connectRedis(redisProfile, {
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 3000,
+      }));
     } catch (err) {
       throw new StudioError((err as Error).message, 'unreachable');
     }
     try {
       const now = Date.now();
-      const workers = (await readWorkerReports(redis, group)).map((w) => ({ ...w, ageMs: Math.max(0, now - w.updatedAt) }));
+      const workers = (await readWorkerReports(redis, group)).map((w) => ({
+        ...w,
+        ageMs: Math.max(0, now - w.updatedAt),
+      }));
       return { group, profile: redisProfile, workers };
     } finally {
       redis.disconnect();
@@ -513,7 +635,8 @@ export class StudioService implements StudioMethods, StudioStreamServers {
 
   async peek(nodeId: string) {
     const flow = this.flow ?? this.lastFlow;
-    if (!flow?.runners.has(nodeId)) throw new StudioError(`no node "${nodeId}" in the current or last run`, 'not-found');
+    if (!flow?.runners.has(nodeId))
+      throw new StudioError(`no node "${nodeId}" in the current or last run`, 'not-found');
     return flow.peek(nodeId) ?? [];
   }
 }

@@ -163,7 +163,10 @@ export interface NodeSpec<S extends z.ZodObject = z.ZodObject> extends NodeTypeB
   /** A media node: its role in the group of media nodes that runs as one ffmpeg process. */
   media?: MediaRole;
   /** A media source's ffmpeg input, a media sink's or packager's ffmpeg output. */
-  mediaHooks?: { input?(config: z.output<S>, startMs: number): MediaInput; output?(config: z.output<S>, place: OutputPlace): MediaOutput };
+  mediaHooks?: {
+    input?(config: z.output<S>, startMs: number): MediaInput;
+    output?(config: z.output<S>, place: OutputPlace): MediaOutput;
+  };
   /** The node keeps references to records after emitting them, so downstream must not change them in place. */
   keepsEmitted?: boolean;
   /** A source that sends watermarks with its records (`ctx.watermark`): the nodes downstream run on its clock. */
@@ -187,7 +190,8 @@ export function configJsonSchema(spec: NodeSpec): Record<string, unknown> {
 
 function typeName(s: Record<string, unknown>): string {
   if (Array.isArray(s.enum)) return 'enum';
-  if (typeof s.type === 'string') return s.type === 'array' && s.items ? `${typeName(s.items as Record<string, unknown>)}[]` : s.type;
+  if (typeof s.type === 'string')
+    return s.type === 'array' && s.items ? `${typeName(s.items as Record<string, unknown>)}[]` : s.type;
   if (Array.isArray(s.anyOf)) return (s.anyOf as Record<string, unknown>[]).map(typeName).join(' | ');
   return 'any';
 }

@@ -20,7 +20,8 @@ type DocNode = PipelineDocument['nodes'][number];
 /** The connection profile a Kafka or Redis node names (its default: the embedded one). */
 const profileOf = (n: DocNode): string => (n.config.profile as string | undefined) ?? LOCAL_PROFILE;
 /** A pointer at a node's config field in the whole document (the CLI gives it a line). */
-const fieldPointer = (doc: PipelineDocument, id: string, field: string): string => `/nodes/${doc.nodes.findIndex((n) => n.id === id)}/config/${field}`;
+const fieldPointer = (doc: PipelineDocument, id: string, field: string): string =>
+  `/nodes/${doc.nodes.findIndex((n) => n.id === id)}/config/${field}`;
 
 /** The document cut in two: the nodes downstream of Kafka sources (with them) and the rest, each with its wires. */
 export function splitForWorkers(doc: PipelineDocument): { worker: PipelineDocument; rest: PipelineDocument } {
@@ -50,7 +51,12 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
   const issues: ValidationIssue[] = [];
   const sources = worker.nodes.filter((n) => n.type === KAFKA_SOURCE);
   if (!sources.length) {
-    issues.push({ code: 'structure', pointer: '/nodes', message: 'there is no Kafka source: workers share the partitions of a Kafka consumer group, so a worker pipeline must read a topic (kafka-source)' });
+    issues.push({
+      code: 'structure',
+      pointer: '/nodes',
+      message:
+        'there is no Kafka source: workers share the partitions of a Kafka consumer group, so a worker pipeline must read a topic (kafka-source)',
+    });
   }
   for (const n of sources) {
     if (profileOf(n) === LOCAL_PROFILE) {
@@ -72,7 +78,13 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
       });
     }
     if (n.type === 'redis' && profileOf(n) === LOCAL_PROFILE) {
-      issues.push({ code: 'config', pointer: fieldPointer(doc, n.id, 'profile'), nodeId: n.id, message: 'profile "local" is a redis-server embedded in one Sluice process: workers must write to a shared Redis, so name a Redis profile from the settings' });
+      issues.push({
+        code: 'config',
+        pointer: fieldPointer(doc, n.id, 'profile'),
+        nodeId: n.id,
+        message:
+          'profile "local" is a redis-server embedded in one Sluice process: workers must write to a shared Redis, so name a Redis profile from the settings',
+      });
     }
   }
   return issues;
@@ -89,7 +101,8 @@ export function ingestIssues(doc: PipelineDocument, rest: PipelineDocument): Val
       code: 'config' as const,
       pointer: fieldPointer(doc, n.id, 'profile'),
       nodeId: n.id,
-      message: 'profile "local" is the development cluster embedded in this one process: the workers could not read what it writes, so name a connection profile from the settings',
+      message:
+        'profile "local" is the development cluster embedded in this one process: the workers could not read what it writes, so name a connection profile from the settings',
     }));
 }
 
@@ -100,7 +113,9 @@ export function stateProfile(worker: PipelineDocument, given: string | undefined
   used.delete(LOCAL_PROFILE);
   if (used.size === 1) return [...used][0]!;
   return new Error(
-    used.size ? `--state: the pipeline writes to several Redis profiles (${[...used].join(', ')}); name the one that keeps the workers' state` : `--state: name the Redis profile that keeps the workers' state (window checkpoints, and what each worker holds): a Redis every worker reaches`,
+    used.size
+      ? `--state: the pipeline writes to several Redis profiles (${[...used].join(', ')}); name the one that keeps the workers' state`
+      : `--state: name the Redis profile that keeps the workers' state (window checkpoints, and what each worker holds): a Redis every worker reaches`,
   );
 }
 
@@ -146,7 +161,9 @@ export class WorkerReporter {
         updatedAt: now,
         state: this.state,
         partitions: Object.entries(m.assignment)
-          .flatMap(([topic, ps]) => ps.map((partition) => ({ topic, partition, lag: lag[`${topic}/${partition}`] ?? null })))
+          .flatMap(([topic, ps]) =>
+            ps.map((partition) => ({ topic, partition, lag: lag[`${topic}/${partition}`] ?? null })),
+          )
           .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition)),
         recordsPerSec: this.rates.get(m.node) ?? 0,
         sessionTimeoutMs: Number(source?.config.sessionTimeoutMs ?? 10_000),
@@ -176,7 +193,9 @@ export class WorkerReporter {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     // (At most 2 s: a Redis that does not answer does not keep the process from ending; the report then ages out.)
-    const leave = Promise.all(this.context.assignments().map((m) => this.store.leave(m.group, m.memberId).catch(() => undefined)));
+    const leave = Promise.all(
+      this.context.assignments().map((m) => this.store.leave(m.group, m.memberId).catch(() => undefined)),
+    );
     await Promise.race([leave, new Promise((r) => setTimeout(r, 2000))]);
   }
 }

@@ -43,7 +43,7 @@ export function contentSecurityPolicy(port: number): string {
     "style-src 'self'",
     "img-src 'self' data: blob:",
     // The preview's <video> plays a MediaSource through a blob: URL.
-    "media-src blob:",
+    'media-src blob:',
     `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
     "object-src 'none'",
     "base-uri 'none'",
@@ -90,7 +90,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
-    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(/^([/\\])+/, '');
+    const rel = normalize(decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)).replace(
+      /^([/\\])+/,
+      '',
+    );
     const file = join(options.staticDir, rel);
     if (rel.startsWith('..') || !file.startsWith(options.staticDir + sep)) {
       res.writeHead(404, headers).end('not found');
@@ -99,7 +102,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     try {
       const body = await readFile(file);
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
-      const extra = type.startsWith('text/html') ? { 'Content-Security-Policy': contentSecurityPolicy(port), 'Cache-Control': 'no-store' } : {};
+      const extra = type.startsWith('text/html')
+        ? { 'Content-Security-Policy': contentSecurityPolicy(port), 'Cache-Control': 'no-store' }
+        : {};
       res.writeHead(200, { ...headers, ...extra, 'Content-Type': type }).end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, headers).end('not found');
@@ -119,7 +124,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin;
     // Browsers always send Origin on WebSockets; a foreign one is another site trying to reach the engine.
     if (origin !== undefined && !allowedOrigins().includes(origin)) return refuse(403, 'Forbidden: foreign Origin');
-    if (!sameSecret(url.searchParams.get('token') ?? '', token)) return refuse(401, 'Unauthorized: missing or wrong token');
+    if (!sameSecret(url.searchParams.get('token') ?? '', token))
+      return refuse(401, 'Unauthorized: missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => {
       const detach = serveApi(wsPort(ws), options.service, options.service.events, validateApiArgs, options.service);
       ws.on('close', detach);

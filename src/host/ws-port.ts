@@ -11,7 +11,14 @@ export function wsPort(socket: WebSocket): MessagePortLike {
     },
     backlog: () => socket.bufferedAmount,
     onMessage(listener) {
-      const fn = (data: Buffer | ArrayBuffer | Buffer[]) => listener(Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8'));
+      const fn = (data: Buffer | ArrayBuffer | Buffer[]) =>
+        listener(
+          Buffer.isBuffer(data)
+            ? data.toString('utf8')
+            : Array.isArray(data)
+              ? Buffer.concat(data).toString('utf8')
+              : Buffer.from(data).toString('utf8'),
+        );
       socket.on('message', fn);
       return () => socket.off('message', fn);
     },

@@ -19,7 +19,12 @@ const PIPELINE_FILTERS = [{ name: 'Sluice pipelines', extensions: ['json'] }];
 const fileDialogs: FileDialogs = {
   async chooseOpen(defaultPath) {
     const win = BrowserWindow.getFocusedWindow();
-    const options = { title: 'Open pipeline', defaultPath, filters: PIPELINE_FILTERS, properties: ['openFile' as const] };
+    const options = {
+      title: 'Open pipeline',
+      defaultPath,
+      filters: PIPELINE_FILTERS,
+      properties: ['openFile' as const],
+    };
     const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
     return r.canceled ? undefined : r.filePaths[0];
   },
@@ -40,7 +45,12 @@ setSecretStore(
   }),
 );
 
-const service = new StudioService({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), fileDialogs, history: new RunHistory() });
+const service = new StudioService({
+  resourcesDir: join(root, 'resources'),
+  workspaceDir: defaultWorkspace(),
+  fileDialogs,
+  history: new RunHistory(),
+});
 
 function createWindow(): void {
   // The options set contextIsolation, sandbox, no Node (test/window-options.test.ts); electronegativity cannot see

@@ -58,7 +58,9 @@ export function guardWebContents(contents: Guarded, openExternal: (url: string) 
 }
 
 /** The studio asks for no web permission (capture runs in ffmpeg, not the page): every request and check is refused. */
-export function denyPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+export function denyPermissions(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
 }

@@ -4,7 +4,14 @@
 import type { PipelineDocument } from './document';
 import type { LatencyTrace, MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
-import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from './kafka';
+import type {
+  BrowsedMessage,
+  ConnectionTest,
+  GroupInfo,
+  KafkaProfileInfo,
+  KafkaProfileSettings,
+  TopicInfo,
+} from './kafka';
 import type { NodeTypeInfo } from './spec';
 import type { GroupWorkersView } from './workers';
 import type { LiveStateView } from './live-state';
@@ -277,7 +284,12 @@ export type Unsubscribe = () => void;
 export interface StudioApi extends StudioMethods {
   on<K extends StudioEventName>(event: K, listener: (payload: StudioEvents[K]) => void): Unsubscribe;
   /** Open a stream; `onEnd` is called once when the server ends it (with the reason when it failed). Returns close. */
-  stream<K extends StudioStreamName>(name: K, args: StudioStreams[K]['args'], onChunk: (chunk: StudioStreams[K]['chunk']) => void, onEnd?: (error?: string) => void): Unsubscribe;
+  stream<K extends StudioStreamName>(
+    name: K,
+    args: StudioStreams[K]['args'],
+    onChunk: (chunk: StudioStreams[K]['chunk']) => void,
+    onEnd?: (error?: string) => void,
+  ): Unsubscribe;
 }
 
 /** An error that crossed the API, with the validation issues when it is about a document. */

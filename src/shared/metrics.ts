@@ -7,12 +7,21 @@ export const METRICS_INTERVAL_MS = 250;
  * A per-second rate as ticks carry it: whole numbers from 100 up, one decimal below. Seventeen-digit floats made
  * a large pipeline's tick big enough that every one landed in the browser's large-object space.
  */
-export const roundRate = (perSec: number): number => (perSec >= 100 ? Math.round(perSec) : Math.round(perSec * 10) / 10);
+export const roundRate = (perSec: number): number =>
+  perSec >= 100 ? Math.round(perSec) : Math.round(perSec * 10) / 10;
 
 /** Milliseconds to the microsecond, fractions to 0.1 %. */
 export const roundFine = (x: number): number => Math.round(x * 1000) / 1000;
 
-export type NodeState = 'idle' | 'starting' | 'running' | 'restarting' | 'reconnecting' | 'draining' | 'stopped' | 'error';
+export type NodeState =
+  | 'idle'
+  | 'starting'
+  | 'running'
+  | 'restarting'
+  | 'reconnecting'
+  | 'draining'
+  | 'stopped'
+  | 'error';
 
 /** A media node's figures, from its ffmpeg process's progress. */
 export interface MediaNodeMetrics {

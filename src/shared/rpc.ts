@@ -80,7 +80,10 @@ export function serveApi(
     if (problem) return send({ t: 'end', id, error: `${name}: ${problem}` });
     let ended = false;
     // (Each stream's arguments and chunks were checked by its own types where it is served; here they are opaque.)
-    const serve = streams[name] as (a: unknown[], out: { send(data: unknown): void; end(error?: string): void; congested(): boolean }) => () => void;
+    const serve = streams[name] as (
+      a: unknown[],
+      out: { send(data: unknown): void; end(error?: string): void; congested(): boolean },
+    ) => () => void;
     const close = serve.call(streams, args, {
       send: (data) => {
         if (!ended) send({ t: 'chunk', id, data });
@@ -137,7 +140,12 @@ export function serveApi(
       return;
     }
     if (msg.t !== 'call' || id === null) {
-      send(errorEnvelope(id, new StudioError('malformed message: expected {t:"call", id:number, method, args}', 'bad-message')));
+      send(
+        errorEnvelope(
+          id,
+          new StudioError('malformed message: expected {t:"call", id:number, method, args}', 'bad-message'),
+        ),
+      );
       return;
     }
     if (!isMethod(msg.method)) {

@@ -43,16 +43,23 @@ export interface NodeTypeInfo extends NodeTypeBasics {
 }
 
 /** A node's config with the defaults of the fields it leaves out (as the engine sees it once validated). */
-export function configWithDefaults(info: NodeTypeInfo | undefined, config: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+export function configWithDefaults(
+  info: NodeTypeInfo | undefined,
+  config: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const f of info?.fields ?? []) if (f.default !== undefined) out[f.name] = f.default;
   return { ...out, ...config };
 }
 
 /** A node's ports with their types as this node has them (config fields in a declared type filled in). */
-export function resolvePorts(info: NodeTypeInfo | undefined, config: Readonly<Record<string, unknown>> | undefined): { inputs: PortInfo[]; outputs: PortInfo[] } {
+export function resolvePorts(
+  info: NodeTypeInfo | undefined,
+  config: Readonly<Record<string, unknown>> | undefined,
+): { inputs: PortInfo[]; outputs: PortInfo[] } {
   if (!info) return { inputs: [], outputs: [] };
   const all = configWithDefaults(info, config);
-  const resolve = (ports: PortInfo[]) => (ports.some((p) => p.type.includes('{')) ? ports.map((p) => ({ ...p, type: portTypeFor(p.type, all) })) : ports);
+  const resolve = (ports: PortInfo[]) =>
+    ports.some((p) => p.type.includes('{')) ? ports.map((p) => ({ ...p, type: portTypeFor(p.type, all) })) : ports;
   return { inputs: resolve(info.inputs), outputs: resolve(info.outputs) };
 }

@@ -107,7 +107,9 @@ export class WebHdfsTestDouble {
   /** The names directly under a folder. */
   list(dir: string): string[] {
     const prefix = dir === '/' ? '/' : `${dir}/`;
-    return [...this.files.keys()].filter((p) => p.startsWith(prefix) && p !== dir && !p.slice(prefix.length).includes('/')).map((p) => p.slice(prefix.length));
+    return [...this.files.keys()]
+      .filter((p) => p.startsWith(prefix) && p !== dir && !p.slice(prefix.length).includes('/'))
+      .map((p) => p.slice(prefix.length));
   }
 
   private takeFault(op: string): Fault | undefined {
@@ -122,7 +124,8 @@ export class WebHdfsTestDouble {
     for (const part of parts) {
       p += `/${part}`;
       const e = this.files.get(p);
-      if (e?.type === 'FILE') throw new Remote(403, 'ParentNotDirectoryException', `Parent path is not a directory: ${p}`);
+      if (e?.type === 'FILE')
+        throw new Remote(403, 'ParentNotDirectoryException', `Parent path is not a directory: ${p}`);
       if (!e) this.files.set(p, { type: 'DIRECTORY', data: Buffer.alloc(0), mtime: Date.now() });
     }
   }
@@ -147,7 +150,11 @@ export class WebHdfsTestDouble {
 
   private checkWrite(path: string): void {
     if (this.denied.some((d) => path === d || path.startsWith(`${d}/`))) {
-      throw new Remote(403, 'AccessControlException', `Permission denied: user=sluice, access=WRITE, inode="${path}":hdfs:supergroup:drwxr-xr-x`);
+      throw new Remote(
+        403,
+        'AccessControlException',
+        `Permission denied: user=sluice, access=WRITE, inode="${path}":hdfs:supergroup:drwxr-xr-x`,
+      );
     }
   }
 
@@ -165,14 +172,16 @@ export class WebHdfsTestDouble {
     const twoStep = op === 'CREATE' || op === 'APPEND' || op === 'OPEN';
     const fault = twoStep && !datanode ? undefined : this.takeFault(op);
     const drop = (): void => void req.socket.destroy();
-    if (fault?.kind === '500') return sendJson(res, 500, remote(new Remote(500, 'IOException', `injected fault: ${op} ${path} failed`)));
+    if (fault?.kind === '500')
+      return sendJson(res, 500, remote(new Remote(500, 'IOException', `injected fault: ${op} ${path} failed`)));
     if (fault?.kind === 'drop-before') return drop();
 
     let status = 200;
     let answer: unknown = null;
     try {
       if (twoStep && !datanode) {
-        if (op === 'APPEND' && this.files.get(path)?.type !== 'FILE') throw new Remote(404, 'FileNotFoundException', `File does not exist: ${path}`);
+        if (op === 'APPEND' && this.files.get(path)?.type !== 'FILE')
+          throw new Remote(404, 'FileNotFoundException', `File does not exist: ${path}`);
         if (op !== 'OPEN') this.checkWrite(path);
         const location = new URL(url);
         location.searchParams.set('namenoderpcaddress', 'localhost:8020');
@@ -183,8 +192,10 @@ export class WebHdfsTestDouble {
         case 'CREATE': {
           this.checkWrite(path);
           const e = this.files.get(path);
-          if (e?.type === 'DIRECTORY') throw new Remote(403, 'FileAlreadyExistsException', `${path} already exists as a directory`);
-          if (e && url.searchParams.get('overwrite') !== 'true') throw new Remote(403, 'FileAlreadyExistsException', `${path} for client 127.0.0.1 already exists`);
+          if (e?.type === 'DIRECTORY')
+            throw new Remote(403, 'FileAlreadyExistsException', `${path} already exists as a directory`);
+          if (e && url.searchParams.get('overwrite') !== 'true')
+            throw new Remote(403, 'FileAlreadyExistsException', `${path} for client 127.0.0.1 already exists`);
           this.mkdirs(posix.dirname(path));
           const data = fault?.kind === 'partial' ? body.subarray(0, body.length >> 1) : body;
           this.files.set(path, { type: 'FILE', data, mtime: Date.now() });
@@ -206,7 +217,12 @@ export class WebHdfsTestDouble {
           const e = this.files.get(path);
           if (e?.type !== 'FILE') throw new Remote(404, 'FileNotFoundException', `File does not exist: ${path}`);
           const n = Number(url.searchParams.get('newlength'));
-          if (!Number.isInteger(n) || n < 0 || n > e.data.length) throw new Remote(400, 'IllegalArgumentException', `Cannot truncate to a larger file size. Current size: ${e.data.length}, truncate size: ${n}.`);
+          if (!Number.isInteger(n) || n < 0 || n > e.data.length)
+            throw new Remote(
+              400,
+              'IllegalArgumentException',
+              `Cannot truncate to a larger file size. Current size: ${e.data.length}, truncate size: ${n}.`,
+            );
           e.data = e.data.subarray(0, n);
           answer = { boolean: true };
           break;
@@ -223,7 +239,12 @@ export class WebHdfsTestDouble {
           break;
         case 'RENAME': {
           const dest = posix.normalize(url.searchParams.get('destination') ?? '');
-          if (!dest.startsWith('/')) throw new Remote(400, 'IllegalArgumentException', `Invalid value for webhdfs parameter "destination": ${dest} is not absolute`);
+          if (!dest.startsWith('/'))
+            throw new Remote(
+              400,
+              'IllegalArgumentException',
+              `Invalid value for webhdfs parameter "destination": ${dest} is not absolute`,
+            );
           this.checkWrite(dest);
           const e = this.files.get(path);
           const parent = this.files.get(posix.dirname(dest));
@@ -251,19 +272,30 @@ export class WebHdfsTestDouble {
           const e = this.files.get(path);
           if (!e) throw new Remote(404, 'FileNotFoundException', `File ${path} does not exist.`);
           const names = e.type === 'FILE' ? [''] : this.list(path).sort();
-          answer = { FileStatuses: { FileStatus: names.map((n) => this.status(n ? posix.join(path, n) : path, this.files.get(n ? posix.join(path, n) : path)!, n)) } };
+          answer = {
+            FileStatuses: {
+              FileStatus: names.map((n) =>
+                this.status(n ? posix.join(path, n) : path, this.files.get(n ? posix.join(path, n) : path)!, n),
+              ),
+            },
+          };
           break;
         }
         case 'DELETE': {
           this.checkWrite(path);
           const e = this.files.get(path);
-          if (e?.type === 'DIRECTORY' && this.list(path).length && url.searchParams.get('recursive') !== 'true') throw new Remote(403, 'PathIsNotEmptyDirectoryException', `${path} is non empty': Directory is not empty`);
+          if (e?.type === 'DIRECTORY' && this.list(path).length && url.searchParams.get('recursive') !== 'true')
+            throw new Remote(403, 'PathIsNotEmptyDirectoryException', `${path} is non empty': Directory is not empty`);
           for (const p of [...this.files.keys()]) if (p === path || p.startsWith(`${path}/`)) this.files.delete(p);
           answer = { boolean: !!e };
           break;
         }
         default:
-          throw new Remote(400, 'IllegalArgumentException', `Invalid value for webhdfs parameter "op": No enum constant ${op}`);
+          throw new Remote(
+            400,
+            'IllegalArgumentException',
+            `Invalid value for webhdfs parameter "op": No enum constant ${op}`,
+          );
       }
     } catch (err) {
       if (!(err instanceof Remote)) throw err;
@@ -279,7 +311,13 @@ export class WebHdfsTestDouble {
 }
 
 function remote(e: Remote) {
-  return { RemoteException: { exception: e.exception, javaClassName: JAVA[e.exception] ?? `org.apache.hadoop.fs.${e.exception}`, message: e.message } };
+  return {
+    RemoteException: {
+      exception: e.exception,
+      javaClassName: JAVA[e.exception] ?? `org.apache.hadoop.fs.${e.exception}`,
+      message: e.message,
+    },
+  };
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -58,11 +58,21 @@ export function parseTarget(url: string, options: { user?: string; timeoutMs: nu
   if (scheme === 'webhdfs' || scheme === 'swebhdfs') {
     const u = new URL(url);
     if (!u.hostname) throw new Error(`target "${url}" names no host: write webhdfs://namenode:9870/path`);
-    if (u.username || u.password) throw new Error(`target "${url}" carries credentials: give the user in the "user" field instead`);
+    if (u.username || u.password)
+      throw new Error(`target "${url}" carries credentials: give the user in the "user" field instead`);
     const port = u.port ? Number(u.port) : scheme === 'webhdfs' ? 9870 : 9871;
-    return new WebHdfsTarget(url, u.hostname, port, scheme === 'swebhdfs', decodeURIComponent(u.pathname).replace(/\/+$/, '') || '/', options);
+    return new WebHdfsTarget(
+      url,
+      u.hostname,
+      port,
+      scheme === 'swebhdfs',
+      decodeURIComponent(u.pathname).replace(/\/+$/, '') || '/',
+      options,
+    );
   }
-  throw new Error(`target "${url}" has scheme "${scheme}:": expected webhdfs://host:port/path, swebhdfs://…, or file:///path`);
+  throw new Error(
+    `target "${url}" has scheme "${scheme}:": expected webhdfs://host:port/path, swebhdfs://…, or file:///path`,
+  );
 }
 
 const joinPath = (root: string, relative: string) => `${root.replace(/\/+$/, '')}/${relative.replace(/^\/+/, '')}`;
@@ -91,7 +101,13 @@ class FileTarget implements ArchiveTarget {
 
   async rename(from: string, to: string): Promise<void> {
     // rename(2) replaces an existing file silently; a name taken is a refusal, as in HDFS.
-    if (await stat(to).then(() => true, () => false)) throw new ArchiveError(`cannot rename ${from} to ${to}: ${to} exists`, false);
+    if (
+      await stat(to).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new ArchiveError(`cannot rename ${from} to ${to}: ${to} exists`, false);
     await rename(from, to).catch((err: Error) => {
       throw new ArchiveError(`cannot rename ${from} to ${to}: ${err.message}`, false);
     });
@@ -121,7 +137,11 @@ class LocalFile implements ArchiveFile {
 
   async finish(): Promise<void> {
     this.check();
-    await new Promise<void>((res, rej) => this.out.end((err?: Error | null) => (err ? rej(new ArchiveError(`cannot write ${this.path}: ${err.message}`, false)) : res())));
+    await new Promise<void>((res, rej) =>
+      this.out.end((err?: Error | null) =>
+        err ? rej(new ArchiveError(`cannot write ${this.path}: ${err.message}`, false)) : res(),
+      ),
+    );
     // On the disk before it gets its final name: a crash after the rename must not leave a short file under it.
     const fh = await open(this.path, 'r+');
     try {
@@ -137,7 +157,14 @@ class LocalFile implements ArchiveFile {
 }
 
 /** The HDFS exceptions that say "ask again later" rather than "no". */
-const RETRIABLE_EXCEPTIONS = new Set(['RetriableException', 'StandbyException', 'SafeModeException', 'RecoveryInProgressException', 'AlreadyBeingCreatedException', 'LeaseExpiredException']);
+const RETRIABLE_EXCEPTIONS = new Set([
+  'RetriableException',
+  'StandbyException',
+  'SafeModeException',
+  'RecoveryInProgressException',
+  'AlreadyBeingCreatedException',
+  'LeaseExpiredException',
+]);
 
 /** Network failures where it cannot have. */
 const UNREACHED = /ECONNREFUSED|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EAI_AGAIN/;
@@ -161,7 +188,10 @@ class WebHdfsTarget implements ArchiveTarget {
     options: { user?: string; timeoutMs: number },
   ) {
     const user = options.user || process.env.HADOOP_USER_NAME || userInfo().username;
-    this.client = webhdfs.createClient({ host, port, path: '/webhdfs/v1', protocol: tls ? 'https' : 'http', user }, { timeout: options.timeoutMs });
+    this.client = webhdfs.createClient(
+      { host, port, path: '/webhdfs/v1', protocol: tls ? 'https' : 'http', user },
+      { timeout: options.timeoutMs },
+    );
     // The package keeps only a RemoteException's message and treats only some statuses as errors: keep the
     // exception's class and the status, and take every 4xx/5xx as an error.
     this.client._isError = (res) => res.statusCode >= 400;
@@ -178,7 +208,10 @@ class WebHdfsTarget implements ArchiveTarget {
       const status = statusCode ?? 0;
       if (remote) {
         const name = remote.exception ?? remote.javaClassName?.split('.').pop() ?? 'RemoteException';
-        return Object.assign(new Error(`${name}: ${remote.message ?? '(no message)'} (HTTP ${status})`), { status, exception: name });
+        return Object.assign(new Error(`${name}: ${remote.message ?? '(no message)'} (HTTP ${status})`), {
+          status,
+          exception: name,
+        });
       }
       if (status === 404) return Object.assign(new Error(`HTTP 404: is WebHDFS enabled at ${this.url}?`), { status });
       return Object.assign(new Error(`HTTP ${status || '(no status)'} with no RemoteException`), { status });
@@ -195,12 +228,17 @@ class WebHdfsTarget implements ArchiveTarget {
     const text = `WebHDFS ${op} ${path}: ${err.message}`;
     if (exception && RETRIABLE_EXCEPTIONS.has(exception)) return new ArchiveError(text, true, false);
     if (status !== undefined) return new ArchiveError(text, status >= 500 || status === 429, status >= 500);
-    if (UNREACHED.test(err.message) || UNREACHED.test(String((err as { code?: string }).code))) return new ArchiveError(`${text} (is the NameNode at ${this.url} up?)`, true, false);
+    if (UNREACHED.test(err.message) || UNREACHED.test(String((err as { code?: string }).code)))
+      return new ArchiveError(`${text} (is the NameNode at ${this.url} up?)`, true, false);
     // Anything else without an answer (connection dropped, timed out): it may have been done.
     return new ArchiveError(text, true, true);
   }
 
-  private call<T>(op: string, path: string, run: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  private call<T>(
+    op: string,
+    path: string,
+    run: (cb: (err: Error | null | undefined, value?: T) => void) => void,
+  ): Promise<T> {
     return new Promise<T>((res, rej) => {
       let done = false;
       run((err, value) => {
@@ -215,14 +253,18 @@ class WebHdfsTarget implements ArchiveTarget {
   /** A JSON operation whose answer the package's methods drop (RENAME's and TRUNCATE's boolean). */
   private booleanOp(method: string, op: string, path: string, params: Record<string, unknown>): Promise<boolean> {
     return this.call<boolean>(op.toUpperCase(), path, (cb) =>
-      this.client._sendRequest(method, this.client._getOperationEndpoint(op, path, params), (err, _res, body) => cb(err, (body as { boolean?: boolean } | undefined)?.boolean === true)),
+      this.client._sendRequest(method, this.client._getOperationEndpoint(op, path, params), (err, _res, body) =>
+        cb(err, (body as { boolean?: boolean } | undefined)?.boolean === true),
+      ),
     );
   }
 
   async create(path: string): Promise<ArchiveFile> {
     await this.call('MKDIRS', dirname(path), (cb) => this.client.mkdir(dirname(path), null, cb));
     // An empty file under the temporary name, replacing one a failed attempt left (the name is this run's own).
-    await this.call('CREATE', path, (cb) => this.client.writeFile(path, Buffer.alloc(0), false, { overwrite: true }, cb));
+    await this.call('CREATE', path, (cb) =>
+      this.client.writeFile(path, Buffer.alloc(0), false, { overwrite: true }, cb),
+    );
     return new HdfsFile(this, path);
   }
 
@@ -256,7 +298,8 @@ class WebHdfsTarget implements ArchiveTarget {
       if (source === undefined && dest !== undefined) return;
       throw new ArchiveError(err.message, true, false);
     }
-    if (!done) throw new ArchiveError(`WebHDFS RENAME ${from} to ${to}: refused (the name is taken, or ${from} is gone)`, false);
+    if (!done)
+      throw new ArchiveError(`WebHDFS RENAME ${from} to ${to}: refused (the name is taken, or ${from} is gone)`, false);
   }
 }
 
@@ -284,12 +327,17 @@ class HdfsFile implements ArchiveFile {
         this.unsure = false;
         return;
       }
-      if (now < this.length) throw new ArchiveError(`${this.path} is ${now} bytes long, shorter than the ${this.length} written to it`, false);
+      if (now < this.length)
+        throw new ArchiveError(
+          `${this.path} is ${now} bytes long, shorter than the ${this.length} written to it`,
+          false,
+        );
       if (now > this.length) {
         // Part of it landed: cut it back to what was written before, then send it whole.
         const cut = await this.target.truncate(this.path, this.length);
         const after = await this.target.length(this.path);
-        if (!cut || after !== this.length) throw new ArchiveError(`WebHDFS TRUNCATE ${this.path} to ${this.length} bytes has not completed yet`, true);
+        if (!cut || after !== this.length)
+          throw new ArchiveError(`WebHDFS TRUNCATE ${this.path} to ${this.length} bytes has not completed yet`, true);
       }
       this.unsure = false;
     }

@@ -29,7 +29,11 @@ declare module 'webhdfs' {
     readFile(path: string, callback: Callback<Buffer>): void;
     /* Internals (stable since 1.0) used for the operations the package has no method for, or whose answer it drops. */
     _getOperationEndpoint(op: string, path: string, params?: Record<string, unknown>): string;
-    _sendRequest(method: string, url: string, callback: (err: Error | null, res?: { statusCode: number }, body?: unknown) => void): void;
+    _sendRequest(
+      method: string,
+      url: string,
+      callback: (err: Error | null, res?: { statusCode: number }, body?: unknown) => void,
+    ): void;
     _parseError(body: unknown, strict: boolean, statusCode?: number): Error | undefined;
     _isError(res: { statusCode: number }): boolean;
   }

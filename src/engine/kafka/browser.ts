@@ -2,7 +2,14 @@
  * The topic browser's engine side: topics with their partitions and watermarks, the last messages of a partition,
  * a live tail, and consumer groups with their lag — in records and in seconds behind live.
  */
-import type { BrowsedMessage, ConnectionTest, GroupInfo, GroupPartitionLag, KafkaProfileInfo, TopicInfo } from '../../shared/kafka';
+import type {
+  BrowsedMessage,
+  ConnectionTest,
+  GroupInfo,
+  GroupPartitionLag,
+  KafkaProfileInfo,
+  TopicInfo,
+} from '../../shared/kafka';
 import { kafkaClient, kafkaError, PartitionReader, type FetchedMessage } from './client';
 import { LOCAL_PROFILE, readProfiles, resolveProfile, secretVariable } from './profiles';
 import { secretStore } from './secrets';
@@ -17,13 +24,23 @@ export function listProfiles(): KafkaProfileInfo[] {
       local: false,
       tls: !!p.tls,
       ...(p.sasl
-        ? { sasl: p.sasl, secret: { variable: secretVariable(name), set: !!(secretStore()?.get(name) ?? process.env[secretVariable(name)]), store: secretStore() ? ('system' as const) : ('environment' as const) } }
+        ? {
+            sasl: p.sasl,
+            secret: {
+              variable: secretVariable(name),
+              set: !!(secretStore()?.get(name) ?? process.env[secretVariable(name)]),
+              store: secretStore() ? ('system' as const) : ('environment' as const),
+            },
+          }
         : {}),
     })),
   ];
 }
 
-async function withAdmin<T>(profileName: string, fn: (admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>, kafka: ReturnType<typeof kafkaClient>) => Promise<T>): Promise<T> {
+async function withAdmin<T>(
+  profileName: string,
+  fn: (admin: ReturnType<ReturnType<typeof kafkaClient>['admin']>, kafka: ReturnType<typeof kafkaClient>) => Promise<T>,
+): Promise<T> {
   const profile = await resolveProfile(profileName);
   // Fail fast in the browser: a few tries, not the nodes' endless reconnecting.
   const kafka = kafkaClient(profile, 'sluice-browser', { retries: 2 });
@@ -42,7 +59,11 @@ export async function testConnection(profileName: string): Promise<ConnectionTes
     return await withAdmin(profileName, async (admin) => {
       const c = await admin.describeCluster();
       brokers = c.brokers.map((b) => `${b.host}:${b.port}`);
-      return { ok: true, brokers, message: `connected: ${c.brokers.length} broker(s), controller ${c.controller ?? 'unknown'}` };
+      return {
+        ok: true,
+        brokers,
+        message: `connected: ${c.brokers.length} broker(s), controller ${c.controller ?? 'unknown'}`,
+      };
     });
   } catch (err) {
     return { ok: false, brokers, message: `could not connect with profile "${profileName}": ${kafkaError(err)}` };
@@ -55,7 +76,9 @@ export async function listTopics(profileName: string): Promise<TopicInfo[]> {
     const out: TopicInfo[] = [];
     for (const name of names) {
       const offsets = await admin.fetchTopicOffsets(name);
-      const partitions = offsets.map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) })).sort((a, b) => a.partition - b.partition);
+      const partitions = offsets
+        .map((o) => ({ partition: o.partition, low: Number(o.low), high: Number(o.high) }))
+        .sort((a, b) => a.partition - b.partition);
       out.push({ name, partitions, messages: partitions.reduce((n, p) => n + p.high - p.low, 0) });
     }
     return out;
@@ -64,7 +87,8 @@ export async function listTopics(profileName: string): Promise<TopicInfo[]> {
 
 /** A message as the browser shows it: JSON pretty-printed, other UTF-8 text as it is, anything else in base64. */
 export function browsed(topic: string, partition: number, m: FetchedMessage): BrowsedMessage {
-  const text = (b: Buffer | string | undefined | null) => (b === null || b === undefined ? null : Buffer.isBuffer(b) ? b.toString('utf8') : String(b));
+  const text = (b: Buffer | string | undefined | null) =>
+    b === null || b === undefined ? null : Buffer.isBuffer(b) ? b.toString('utf8') : String(b);
   let value: string | null = null;
   let encoding: BrowsedMessage['encoding'] = 'text';
   if (m.value) {
@@ -83,11 +107,26 @@ export function browsed(topic: string, partition: number, m: FetchedMessage): Br
   }
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(m.headers)) headers[k] = text(Array.isArray(v) ? v[0] : v) ?? '';
-  return { topic, partition, offset: m.offset, timestamp: m.timestamp, key: text(m.key), value, encoding, headers, bytes: m.value?.length ?? 0 };
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    timestamp: m.timestamp,
+    key: text(m.key),
+    value,
+    encoding,
+    headers,
+    bytes: m.value?.length ?? 0,
+  };
 }
 
 /** The last `count` messages of a partition, oldest first. */
-export async function sampleMessages(profileName: string, topic: string, partition: number, count: number): Promise<BrowsedMessage[]> {
+export async function sampleMessages(
+  profileName: string,
+  topic: string,
+  partition: number,
+  count: number,
+): Promise<BrowsedMessage[]> {
   return withAdmin(profileName, async (admin, kafka) => {
     const o = (await admin.fetchTopicOffsets(topic)).find((x) => x.partition === partition);
     if (!o) throw new Error(`${topic} has no partition ${partition}`);
@@ -109,7 +148,12 @@ export async function sampleMessages(profileName: string, topic: string, partiti
 }
 
 /** The timestamp of the message at `offset` (or the next one there is). */
-async function timestampAt(reader: PartitionReader, topic: string, partition: number, offset: number): Promise<number | undefined> {
+async function timestampAt(
+  reader: PartitionReader,
+  topic: string,
+  partition: number,
+  offset: number,
+): Promise<number | undefined> {
   const { messages } = await reader.read(topic, partition, offset, 64 * 1024);
   return messages[0]?.timestamp;
 }
@@ -144,7 +188,10 @@ export async function consumerGroups(profileName: string, named: string[]): Prom
             const lag = Math.max(0, high - next);
             let secondsBehind = 0;
             if (lag > 0) {
-              const [from, newest] = [await timestampAt(reader, t.topic, p.partition, next), await timestampAt(reader, t.topic, p.partition, high - 1)];
+              const [from, newest] = [
+                await timestampAt(reader, t.topic, p.partition, next),
+                await timestampAt(reader, t.topic, p.partition, high - 1),
+              ];
               if (from !== undefined && newest !== undefined) secondsBehind = Math.max(0, (newest - from) / 1000);
             }
             partitions.push({ topic: t.topic, partition: p.partition, committed, high, lag, secondsBehind });
@@ -152,7 +199,12 @@ export async function consumerGroups(profileName: string, named: string[]): Prom
         }
         if (partitions.length === 0) continue;
         partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-        out.push({ group, partitions, lag: partitions.reduce((n, p) => n + p.lag, 0), secondsBehind: Math.max(0, ...partitions.map((p) => p.secondsBehind)) });
+        out.push({
+          group,
+          partitions,
+          lag: partitions.reduce((n, p) => n + p.lag, 0),
+          secondsBehind: Math.max(0, ...partitions.map((p) => p.secondsBehind)),
+        });
       }
       return out;
     } finally {
@@ -162,7 +214,13 @@ export async function consumerGroups(profileName: string, named: string[]): Prom
 }
 
 /** Follow a partition from its end: each new message as it arrives, until closed. */
-export function tailPartition(profileName: string, topic: string, partition: number, send: (m: BrowsedMessage[]) => void, end: (error?: string) => void): () => void {
+export function tailPartition(
+  profileName: string,
+  topic: string,
+  partition: number,
+  send: (m: BrowsedMessage[]) => void,
+  end: (error?: string) => void,
+): () => void {
   let closed = false;
   let reader: PartitionReader | undefined;
   void (async () => {

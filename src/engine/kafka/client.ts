@@ -11,12 +11,33 @@ export type { EachBatchPayload, IHeaders, Message, PartitionAssigner } from 'kaf
 export { AssignerProtocol } from 'kafkajs';
 
 /** Reconnects back off exponentially from 300 ms up to 30 s between tries, without end (a node shows `reconnecting`). */
-const RETRY = { initialRetryTime: 300, maxRetryTime: 30_000, retries: Number.MAX_SAFE_INTEGER, factor: 0.2, multiplier: 2 };
+const RETRY = {
+  initialRetryTime: 300,
+  maxRetryTime: 30_000,
+  retries: Number.MAX_SAFE_INTEGER,
+  factor: 0.2,
+  multiplier: 2,
+};
 
-export function kafkaClient(profile: KafkaProfile, clientId = profile.clientId, retry: Partial<typeof RETRY> = {}): Kafka {
-  const config: KafkaConfig = { clientId, brokers: profile.brokers, logLevel: logLevel.NOTHING, retry: { ...RETRY, ...retry }, connectionTimeout: 3000 };
+export function kafkaClient(
+  profile: KafkaProfile,
+  clientId = profile.clientId,
+  retry: Partial<typeof RETRY> = {},
+): Kafka {
+  const config: KafkaConfig = {
+    clientId,
+    brokers: profile.brokers,
+    logLevel: logLevel.NOTHING,
+    retry: { ...RETRY, ...retry },
+    connectionTimeout: 3000,
+  };
   if (profile.tls) config.ssl = profile.tls.caFile ? { ca: [readFileSync(profile.tls.caFile, 'utf8')] } : true;
-  if (profile.sasl) config.sasl = { mechanism: profile.sasl.mechanism, username: profile.sasl.username, password: profile.password ?? '' } as SASLOptions;
+  if (profile.sasl)
+    config.sasl = {
+      mechanism: profile.sasl.mechanism,
+      username: profile.sasl.username,
+      password: profile.password ?? '',
+    } as SASLOptions;
   return new Kafka(config);
 }
 
@@ -43,7 +64,25 @@ interface InternalCluster {
   refreshMetadata(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(q: { nodeId: string }): Promise<{
-    fetch(r: object): Promise<{ responses: { topicName: string; partitions: { partition: number; errorCode: number; highWatermark: string; messages: { offset: string; key: Buffer | null; value: Buffer | null; headers?: FetchedMessage['headers']; timestamp: string }[] }[] }[] }>;
+    fetch(
+      r: object,
+    ): Promise<{
+      responses: {
+        topicName: string;
+        partitions: {
+          partition: number;
+          errorCode: number;
+          highWatermark: string;
+          messages: {
+            offset: string;
+            key: Buffer | null;
+            value: Buffer | null;
+            headers?: FetchedMessage['headers'];
+            timestamp: string;
+          }[];
+        }[];
+      }[];
+    }>;
   }>;
 }
 
@@ -59,9 +98,16 @@ export class PartitionReader {
 
   private async open(topic: string): Promise<InternalCluster> {
     if (!this.cluster) {
-      const create = Object.getOwnPropertySymbols(this.kafka).find((s) => s.description === 'private:Kafka:createCluster');
-      if (!create) throw new Error('this kafkajs version keeps no cluster to read partitions through (the topic browser needs kafkajs 2.x)');
-      const cluster = (this.kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[create]!({ allowAutoTopicCreation: false });
+      const create = Object.getOwnPropertySymbols(this.kafka).find(
+        (s) => s.description === 'private:Kafka:createCluster',
+      );
+      if (!create)
+        throw new Error(
+          'this kafkajs version keeps no cluster to read partitions through (the topic browser needs kafkajs 2.x)',
+        );
+      const cluster = (this.kafka as unknown as Record<symbol, (o: object) => InternalCluster>)[create]!({
+        allowAutoTopicCreation: false,
+      });
       await cluster.connect();
       this.cluster = cluster;
     }
@@ -70,18 +116,35 @@ export class PartitionReader {
   }
 
   /** Messages of a partition from `offset` (at most about `maxBytes`), and the partition's high watermark. */
-  async read(topic: string, partition: number, offset: number, maxBytes = 1 << 20, maxWaitMs = 0): Promise<{ messages: FetchedMessage[]; high: number }> {
+  async read(
+    topic: string,
+    partition: number,
+    offset: number,
+    maxBytes = 1 << 20,
+    maxWaitMs = 0,
+  ): Promise<{ messages: FetchedMessage[]; high: number }> {
     const cluster = await this.open(topic);
     const leaders = cluster.findLeaderForPartitions(topic, [partition]);
     const leader = Object.keys(leaders)[0];
     if (leader === undefined) throw new Error(`${topic} has no partition ${partition} (or it has no leader now)`);
     const broker = await cluster.findBroker({ nodeId: leader });
-    const res = await broker.fetch({ maxWaitTime: maxWaitMs, minBytes: 1, maxBytes, topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }] });
+    const res = await broker.fetch({
+      maxWaitTime: maxWaitMs,
+      minBytes: 1,
+      maxBytes,
+      topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
+    });
     const p = res.responses[0]?.partitions[0];
     if (!p) return { messages: [], high: offset };
     const messages = p.messages
       .filter((m) => Number(m.offset) >= offset)
-      .map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value, headers: m.headers ?? {}, timestamp: Number(m.timestamp) }));
+      .map((m) => ({
+        offset: Number(m.offset),
+        key: m.key,
+        value: m.value,
+        headers: m.headers ?? {},
+        timestamp: Number(m.timestamp),
+      }));
     return { messages, high: Number(p.highWatermark) };
   }
 

@@ -26,7 +26,9 @@ export function mockBinary(): string {
   const cc = spawnSync('cc', ['-O2', '-o', temp, SOURCE, '-lrdkafka'], { encoding: 'utf8' });
   if (cc.status === 0 && existsSync(temp)) renameSync(temp, BINARY);
   else if (!built) {
-    throw new Error(`the local Kafka cluster needs librdkafka's mock cluster, built at set-up: run scripts/setup.sh (Debian: apt install gcc librdkafka-dev)${cc.stderr ? ` — ${cc.stderr.trim().split('\n')[0]}` : ''}`);
+    throw new Error(
+      `the local Kafka cluster needs librdkafka's mock cluster, built at set-up: run scripts/setup.sh (Debian: apt install gcc librdkafka-dev)${cc.stderr ? ` — ${cc.stderr.trim().split('\n')[0]}` : ''}`,
+    );
   }
   return BINARY;
 }
@@ -52,7 +54,9 @@ export class MockCluster {
     const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
     const first = await Promise.race([
       lines.next(),
-      new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`the local Kafka cluster exited (${code}) before it was ready`)))),
+      new Promise<never>((_, reject) =>
+        child.once('exit', (code) => reject(new Error(`the local Kafka cluster exited (${code}) before it was ready`))),
+      ),
     ]);
     const m = /^bootstrap (\S+)$/.exec(first.value ?? '');
     if (!m) throw new Error(`the local Kafka cluster said "${first.value}" instead of its address`);
@@ -65,7 +69,9 @@ export class MockCluster {
 
   private command(line: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.answers.push((answer) => (answer === 'ok' ? resolve() : reject(new Error(`kafka-mock ${line}: ${answer.replace(/^error /, '')}`))));
+      this.answers.push((answer) =>
+        answer === 'ok' ? resolve() : reject(new Error(`kafka-mock ${line}: ${answer.replace(/^error /, '')}`)),
+      );
       this.child.stdin!.write(`${line}\n`);
     });
   }

@@ -44,7 +44,12 @@ export interface KafkaProfile extends KafkaProfileSettings {
 
 export const redisProfileSchema = z.strictObject({
   /** redis:// or rediss:// (TLS); no password in it (validation and this schema refuse one). */
-  url: z.string().regex(/^rediss?:\/\/[^\s:@/]+(:\d+)?(\/\d+)?$/, 'redis://host:port or rediss://host:port (TLS), optionally /db; the password comes from the secret store'),
+  url: z
+    .string()
+    .regex(
+      /^rediss?:\/\/[^\s:@/]+(:\d+)?(\/\d+)?$/,
+      'redis://host:port or rediss://host:port (TLS), optionally /db; the password comes from the secret store',
+    ),
   username: z.string().min(1).optional(),
   tls: z
     .strictObject({
@@ -62,7 +67,9 @@ const settingsSchema = z.object({
 });
 
 /** The settings file: $SLUICE_SETTINGS, else $XDG_CONFIG_HOME/sluice/settings.json, else ~/.config/sluice/settings.json. */
-export const settingsPath = (): string => process.env.SLUICE_SETTINGS ?? join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sluice', 'settings.json');
+export const settingsPath = (): string =>
+  process.env.SLUICE_SETTINGS ??
+  join(process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'sluice', 'settings.json');
 
 /** The Redis profiles in the settings file (`redis.profiles`), by name. */
 export function readRedisProfiles(path = settingsPath()): Record<string, RedisProfileSettings> {
@@ -107,9 +114,17 @@ export function deleteProfile(name: string, path = settingsPath()): void {
 }
 
 /** Add or replace a profile of a section (`kafka`, `redis`) of the settings file. */
-export function saveSectionProfile(section: 'kafka' | 'redis', local: string, schema: z.ZodType, name: string, settings: unknown, path = settingsPath()): void {
+export function saveSectionProfile(
+  section: 'kafka' | 'redis',
+  local: string,
+  schema: z.ZodType,
+  name: string,
+  settings: unknown,
+  path = settingsPath(),
+): void {
   if (name === LOCAL_PROFILE) throw new Error(`"${LOCAL_PROFILE}" is ${local}; give this profile another name`);
-  if (!/^[\w.-]{1,64}$/.test(name)) throw new Error(`"${name}" is not a profile name: letters, digits, . _ - (up to 64)`);
+  if (!/^[\w.-]{1,64}$/.test(name))
+    throw new Error(`"${name}" is not a profile name: letters, digits, . _ - (up to 64)`);
   const parsed = schema.safeParse(settings);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
@@ -121,7 +136,12 @@ export function saveSectionProfile(section: 'kafka' | 'redis', local: string, sc
   writeSettings(path, all);
 }
 
-export function deleteSectionProfile(section: 'kafka' | 'redis', what: string, name: string, path = settingsPath()): void {
+export function deleteSectionProfile(
+  section: 'kafka' | 'redis',
+  what: string,
+  name: string,
+  path = settingsPath(),
+): void {
   const all = readSettings(path);
   const current = (all[section] ?? {}) as { profiles?: Record<string, unknown> };
   if (!current.profiles?.[name]) throw new Error(`no ${what} connection profile "${name}" in ${path}`);
@@ -137,7 +157,8 @@ function writeSettings(path: string, all: Record<string, unknown>): void {
 }
 
 /** The environment variable holding a profile's secret: SLUICE_SECRET_ and the name upper-cased, other characters as _. */
-export const secretVariable = (profile: string): string => `SLUICE_SECRET_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+export const secretVariable = (profile: string): string =>
+  `SLUICE_SECRET_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 let local: Promise<MockCluster> | undefined;
 
@@ -163,7 +184,9 @@ export async function resolveProfile(name: string, env: NodeJS.ProcessEnv = proc
   }
   const password = secretStore()?.get(name) ?? env[secretVariable(name)];
   if (p.sasl && !password) {
-    const where = secretStore() ? `save its password in the profile (kept in the system’s secret store) or set ${secretVariable(name)}` : `set its password in ${secretVariable(name)}`;
+    const where = secretStore()
+      ? `save its password in the profile (kept in the system’s secret store) or set ${secretVariable(name)}`
+      : `set its password in ${secretVariable(name)}`;
     throw new Error(`profile "${name}" uses SASL ${p.sasl.mechanism} as "${p.sasl.username}": ${where}`);
   }
   return { ...p, name, local: false, password };

@@ -45,7 +45,10 @@ export class EncryptedFileSecretStore implements SecretStore {
   }
 
   set(profile: string, secret: string): void {
-    if (!this.cipher.available()) throw new Error('the system’s secret store is not available (on Linux: a keyring such as GNOME Keyring or KWallet)');
+    if (!this.cipher.available())
+      throw new Error(
+        'the system’s secret store is not available (on Linux: a keyring such as GNOME Keyring or KWallet)',
+      );
     this.write({ ...this.read(), [profile]: this.cipher.encrypt(secret).toString('base64') });
   }
 

@@ -12,7 +12,10 @@ const VERSION = 0;
 type Assignment = Record<string, number[]>;
 
 /** The pure part: who gets what, from who holds what now. Exported for the tests. */
-export function stickyAssignment(members: { memberId: string; topics: string[]; owned: Assignment }[], partitions: { topic: string; partition: number }[]): Map<string, Assignment> {
+export function stickyAssignment(
+  members: { memberId: string; topics: string[]; owned: Assignment }[],
+  partitions: { topic: string; partition: number }[],
+): Map<string, Assignment> {
   const ids = members.map((m) => m.memberId).sort();
   const byId = new Map(members.map((m) => [m.memberId, m]));
   const held = new Map<string, { topic: string; partition: number }[]>(ids.map((id) => [id, []]));
@@ -77,12 +80,28 @@ export function stickyAssigner(holding: () => Assignment): PartitionAssigner {
         }
         return { memberId: m.memberId, topics: meta?.topics ?? topics, owned };
       });
-      const partitions = topics.flatMap((topic) => cluster.findTopicPartitionMetadata(topic).map((p) => ({ topic, partition: p.partitionId })));
+      const partitions = topics.flatMap((topic) =>
+        cluster.findTopicPartitionMetadata(topic).map((p) => ({ topic, partition: p.partitionId })),
+      );
       const result = stickyAssignment(decoded, partitions);
-      return [...result].map(([memberId, assignment]) => ({ memberId, memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: VERSION, assignment, userData: Buffer.alloc(0) }) }));
+      return [...result].map(([memberId, assignment]) => ({
+        memberId,
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: VERSION,
+          assignment,
+          userData: Buffer.alloc(0),
+        }),
+      }));
     },
     protocol({ topics }) {
-      return { name: NAME, metadata: AssignerProtocol.MemberMetadata.encode({ version: VERSION, topics, userData: Buffer.from(JSON.stringify(holding())) }) };
+      return {
+        name: NAME,
+        metadata: AssignerProtocol.MemberMetadata.encode({
+          version: VERSION,
+          topics,
+          userData: Buffer.from(JSON.stringify(holding())),
+        }),
+      };
     },
   });
 }

@@ -110,7 +110,9 @@ function clockCodeFilters(code: ClockCode, offsetMs: number): string[] {
   const { x, y, size, bits } = code;
   const boxes = [`drawbox=x=${x - 4}:y=${y - 4}:w=${bits * size + 8}:h=${size + 8}:color=black:t=fill`];
   for (let k = bits - 1; k >= 0; k--) {
-    boxes.push(`drawbox=x=${x + (bits - 1 - k) * size}:y=${y}:w=${size}:h=${size}:color=white:t=fill:enable='eq(mod(floor((1000*t+${offsetMs})/${2 ** k}),2),1)'`);
+    boxes.push(
+      `drawbox=x=${x + (bits - 1 - k) * size}:y=${y}:w=${size}:h=${size}:color=white:t=fill:enable='eq(mod(floor((1000*t+${offsetMs})/${2 ** k}),2),1)'`,
+    );
   }
   return boxes;
 }
@@ -133,7 +135,14 @@ export function testPatternInput(src: TestPatternConfig, startMs: number): Media
   const limits: string[] = [];
   if (src.frames !== undefined) limits.push('-frames:v', String(src.frames));
   if (src.duration !== undefined) limits.push('-t', String(src.duration));
-  return { args, inputs: src.audio ? 2 : 1, video: '0:v:0', audio: src.audio ? '1:a:0' : undefined, rate: src.rate, limits };
+  return {
+    args,
+    inputs: src.audio ? 2 : 1,
+    video: '0:v:0',
+    audio: src.audio ? '1:a:0' : undefined,
+    rate: src.rate,
+    limits,
+  };
 }
 
 export interface FileSourceConfig {
@@ -173,11 +182,56 @@ export interface ScreenConfig {
 export function screenInput(src: ScreenConfig, platform: NodeJS.Platform = process.platform): MediaInput {
   const size = ['-video_size', `${src.width}x${src.height}`];
   const base = { inputs: 1, video: '0:v:0', rate: src.rate, limits: [] };
-  if (src.format) return { ...base, args: ['-f', src.format, '-framerate', String(src.rate), ...size, '-i', src.input ?? ''] };
-  if (platform === 'darwin') return { ...base, args: ['-f', 'avfoundation', '-framerate', String(src.rate), '-capture_cursor', src.cursor ? '1' : '0', '-i', src.input ?? '1:none'] };
-  if (platform === 'win32') return { ...base, args: ['-f', 'gdigrab', '-framerate', String(src.rate), '-offset_x', String(src.x), '-offset_y', String(src.y), ...size, '-draw_mouse', src.cursor ? '1' : '0', '-i', 'desktop'] };
+  if (src.format)
+    return { ...base, args: ['-f', src.format, '-framerate', String(src.rate), ...size, '-i', src.input ?? ''] };
+  if (platform === 'darwin')
+    return {
+      ...base,
+      args: [
+        '-f',
+        'avfoundation',
+        '-framerate',
+        String(src.rate),
+        '-capture_cursor',
+        src.cursor ? '1' : '0',
+        '-i',
+        src.input ?? '1:none',
+      ],
+    };
+  if (platform === 'win32')
+    return {
+      ...base,
+      args: [
+        '-f',
+        'gdigrab',
+        '-framerate',
+        String(src.rate),
+        '-offset_x',
+        String(src.x),
+        '-offset_y',
+        String(src.y),
+        ...size,
+        '-draw_mouse',
+        src.cursor ? '1' : '0',
+        '-i',
+        'desktop',
+      ],
+    };
   const display = src.display || process.env.DISPLAY || ':0';
-  return { ...base, args: ['-f', 'x11grab', '-framerate', String(src.rate), ...size, '-draw_mouse', src.cursor ? '1' : '0', '-i', `${display}+${src.x},${src.y}`] };
+  return {
+    ...base,
+    args: [
+      '-f',
+      'x11grab',
+      '-framerate',
+      String(src.rate),
+      ...size,
+      '-draw_mouse',
+      src.cursor ? '1' : '0',
+      '-i',
+      `${display}+${src.x},${src.y}`,
+    ],
+  };
 }
 
 export interface CameraConfig {
@@ -193,7 +247,13 @@ export interface CameraConfig {
 export function cameraInput(src: CameraConfig, platform: NodeJS.Platform = process.platform): MediaInput {
   const format = src.format ?? (platform === 'darwin' ? 'avfoundation' : platform === 'win32' ? 'dshow' : 'v4l2');
   const device = format === 'dshow' && !src.device.startsWith('video=') ? `video=${src.device}` : src.device;
-  return { args: ['-f', format, '-framerate', String(src.rate), '-video_size', `${src.width}x${src.height}`, '-i', device], inputs: 1, video: '0:v:0', rate: src.rate, limits: [] };
+  return {
+    args: ['-f', format, '-framerate', String(src.rate), '-video_size', `${src.width}x${src.height}`, '-i', device],
+    inputs: 1,
+    video: '0:v:0',
+    rate: src.rate,
+    limits: [],
+  };
 }
 
 export interface MicrophoneConfig {
@@ -259,7 +319,14 @@ export function fileOutput(sink: MediaFileSinkConfig, attempt = 0): MediaOutput 
   switch (containerOf(sink)) {
     case 'mp4':
       // Each fragment reaches the file when it is cut, not when ffmpeg's write buffer is full.
-      return { format: 'mp4', options: [['movflags', FMP4], ['flush_packets', '1']], target };
+      return {
+        format: 'mp4',
+        options: [
+          ['movflags', FMP4],
+          ['flush_packets', '1'],
+        ],
+        target,
+      };
     case 'mkv':
       return { format: 'matroska', options: [], target };
     case 'ts':
@@ -386,7 +453,25 @@ export function groupCommand(g: GroupCommand): string[] {
   ];
   if (preview?.proxy) {
     const p = preview.proxy;
-    args.push('-map', video, '-vf', `scale=-2:${p.height}`, '-c:v', p.encoder, '-preset', 'ultrafast', '-tune', 'zerolatency', '-g', String(p.rate), '-pix_fmt', 'yuv420p', '-an', ...g.video.limits.filter((a) => a !== '-shortest'), ...outputArgs([preview.output]));
+    args.push(
+      '-map',
+      video,
+      '-vf',
+      `scale=-2:${p.height}`,
+      '-c:v',
+      p.encoder,
+      '-preset',
+      'ultrafast',
+      '-tune',
+      'zerolatency',
+      '-g',
+      String(p.rate),
+      '-pix_fmt',
+      'yuv420p',
+      '-an',
+      ...g.video.limits.filter((a) => a !== '-shortest'),
+      ...outputArgs([preview.output]),
+    );
   }
   return args;
 }
@@ -401,7 +486,12 @@ export interface MediaChain {
 
 /** The command of the simplest group: a test pattern, an encoder, a file. */
 export function chainCommand(chain: MediaChain, startMs = Date.now()): string[] {
-  return groupCommand({ video: testPatternInput(chain.source, startMs), encoder: chain.encoder, encoderName: chain.encoderName, outputs: [fileOutput(chain.sink)] });
+  return groupCommand({
+    video: testPatternInput(chain.source, startMs),
+    encoder: chain.encoder,
+    encoderName: chain.encoderName,
+    outputs: [fileOutput(chain.sink)],
+  });
 }
 
 /** A command as a POSIX shell line (for "Show ffmpeg command" and the exported script). */

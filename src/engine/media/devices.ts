@@ -30,5 +30,10 @@ export function listMediaDevices(root = '/'): MediaDevices {
     if (m) microphones.push({ format: 'alsa', device: `hw:${Number(m[1])},${Number(m[2])}`, name: m[3]! });
   }
   const display = process.env.DISPLAY;
-  return { platform: process.platform, cameras, microphones, screens: display ? [{ display, name: `X display ${display}` }] : [] };
+  return {
+    platform: process.platform,
+    cameras,
+    microphones,
+    screens: display ? [{ display, name: `X display ${display}` }] : [],
+  };
 }

@@ -16,7 +16,15 @@ import { join } from 'node:path';
 import type { CodecProbe, EncoderProbe, EncoderTrial, VideoCodec } from '../../shared/media';
 import { ffmpegPath, ffmpegVersion, listEncoders, runFfmpeg, telling } from './ffmpeg';
 
-export { chooseEncoder, type CodecProbe, type EncoderChoice, type EncoderDevice, type EncoderProbe, type EncoderTrial, type VideoCodec } from '../../shared/media';
+export {
+  chooseEncoder,
+  type CodecProbe,
+  type EncoderChoice,
+  type EncoderDevice,
+  type EncoderProbe,
+  type EncoderTrial,
+  type VideoCodec,
+} from '../../shared/media';
 
 interface Candidate {
   encoder: string;
@@ -51,7 +59,12 @@ function candidates(codec: VideoCodec): Candidate[] {
       hardware: true,
       precheck: () => (process.platform === 'darwin' ? undefined : 'VideoToolbox exists only on macOS'),
     },
-    { encoder: `${c}_amf`, label: 'AMD AMF', hardware: true, precheck: () => (process.platform === 'win32' ? undefined : 'AMF is used only on Windows') },
+    {
+      encoder: `${c}_amf`,
+      label: 'AMD AMF',
+      hardware: true,
+      precheck: () => (process.platform === 'win32' ? undefined : 'AMF is used only on Windows'),
+    },
     c === 'h264'
       ? { encoder: 'libx264', label: 'software', hardware: false }
       : { encoder: 'libx265', label: 'software', hardware: false, output: ['-x265-params', 'log-level=error'] },
@@ -64,7 +77,23 @@ async function trial(c: Candidate, offered: Set<string>): Promise<EncoderTrial> 
   if (!offered.has(c.encoder)) return { ...base, ok: false, reason: 'not in this ffmpeg build' };
   const skip = c.precheck?.();
   if (skip) return { ...base, ok: false, reason: skip };
-  const args = ['-loglevel', 'error', ...(c.before ?? []), '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=30', '-frames:v', '10', ...(c.output ?? []), '-c:v', c.encoder, '-f', 'null', '-'];
+  const args = [
+    '-loglevel',
+    'error',
+    ...(c.before ?? []),
+    '-f',
+    'lavfi',
+    '-i',
+    'testsrc2=size=320x240:rate=30',
+    '-frames:v',
+    '10',
+    ...(c.output ?? []),
+    '-c:v',
+    c.encoder,
+    '-f',
+    'null',
+    '-',
+  ];
   const r = await runFfmpeg(args, { timeoutMs: 20_000 });
   if (r.timedOut) return { ...base, ok: false, reason: 'the trial encode did not finish within 20 s' };
   if (r.code !== 0) return { ...base, ok: false, reason: telling(r.stderr) };
@@ -84,7 +113,8 @@ export async function probeEncoders(): Promise<EncoderProbe> {
 }
 
 /** Where probe results are kept: $SLUICE_CACHE, else $XDG_CACHE_HOME/sluice, else ~/.cache/sluice. */
-export const cacheDir = (): string => process.env.SLUICE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sluice');
+export const cacheDir = (): string =>
+  process.env.SLUICE_CACHE || join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'sluice');
 
 const cacheKey = (version: string) => `${hostname()} ${ffmpegPath()} ${version}`;
 
@@ -92,7 +122,9 @@ const cacheKey = (version: string) => `${hostname()} ${ffmpegPath()} ${version}`
  * The probe result for this machine and ffmpeg: from the cache when this ffmpeg version was probed here before
  * (unless `refresh`), else probed now and cached.
  */
-export async function encoderProbe(options: { refresh?: boolean; dir?: string } = {}): Promise<EncoderProbe & { cached: boolean }> {
+export async function encoderProbe(
+  options: { refresh?: boolean; dir?: string } = {},
+): Promise<EncoderProbe & { cached: boolean }> {
   const dir = options.dir ?? cacheDir();
   const file = join(dir, 'encoders.json');
   const version = await ffmpegVersion();

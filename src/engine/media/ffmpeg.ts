@@ -52,7 +52,11 @@ export interface RunResult {
  * Run a binary to completion with a time limit (then SIGKILL), collecting its output (bounded: the last
  * `maxOutput` characters of each stream). Rejects with FfmpegMissingError when the binary cannot be found.
  */
-export function runTool(binary: string, args: readonly string[], options: { timeoutMs?: number; maxOutput?: number } = {}): Promise<RunResult> {
+export function runTool(
+  binary: string,
+  args: readonly string[],
+  options: { timeoutMs?: number; maxOutput?: number } = {},
+): Promise<RunResult> {
   const { timeoutMs = 30_000, maxOutput = 64 * 1024 } = options;
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -77,8 +81,10 @@ export function runTool(binary: string, args: readonly string[], options: { time
   });
 }
 
-export const runFfmpeg = (args: readonly string[], options?: { timeoutMs?: number; maxOutput?: number }): Promise<RunResult> =>
-  runTool(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], options);
+export const runFfmpeg = (
+  args: readonly string[],
+  options?: { timeoutMs?: number; maxOutput?: number },
+): Promise<RunResult> => runTool(ffmpegPath(), ['-hide_banner', '-nostdin', ...args], options);
 
 /** ffmpeg's version line, e.g. "5.1.9-0+deb12u1". */
 export async function ffmpegVersion(): Promise<string> {
@@ -140,7 +146,14 @@ export interface ProbeResult {
 /** ffprobe's view of a media file; with `frames`, every video frame's key flag too (slow for long files). */
 export async function ffprobe(file: string, options: { frames?: boolean } = {}): Promise<ProbeResult> {
   const args = ['-v', 'error', '-of', 'json', '-show_format', '-show_streams'];
-  if (options.frames) args.push('-count_frames', '-select_streams', 'v:0', '-show_entries', 'frame=key_frame,pts_time,pict_type:stream:format');
+  if (options.frames)
+    args.push(
+      '-count_frames',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'frame=key_frame,pts_time,pict_type:stream:format',
+    );
   args.push(file);
   const r = await runTool(ffprobePath(), args, { timeoutMs: 60_000, maxOutput: 64 * 1024 * 1024 });
   if (r.code !== 0) throw new Error(`ffprobe could not read ${file}: ${telling(r.stderr)}`);

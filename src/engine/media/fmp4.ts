@@ -97,7 +97,8 @@ export function describeInit(init: Uint8Array): Omit<InitSegment, 'kind' | 'data
     const height = u16(init, entry.body + 26);
     const config = child(init, entry, entry.type.startsWith('avc') ? 'avcC' : 'hvcC', 78);
     let codec = entry.type;
-    if (config && entry.type.startsWith('avc')) codec = `${entry.type}.${hex2(init[config.body + 1]!)}${hex2(init[config.body + 2]!)}${hex2(init[config.body + 3]!)}`;
+    if (config && entry.type.startsWith('avc'))
+      codec = `${entry.type}.${hex2(init[config.body + 1]!)}${hex2(init[config.body + 2]!)}${hex2(init[config.body + 3]!)}`;
     else if (config) {
       // hvcC: general profile space/tier/idc, compatibility flags, constraint flags, level (RFC 6381 / ISO 14496-15 E.3).
       const p = init[config.body + 1]!;
@@ -166,7 +167,12 @@ export class Fmp4Splitter {
     joined.set(chunk, this.buffer.length);
     let used = 0;
     for (const box of boxes(joined)) {
-      this.take(joined.subarray(box.start, box.end), box.type, { ...box, start: 0, body: box.body - box.start, end: box.end - box.start });
+      this.take(joined.subarray(box.start, box.end), box.type, {
+        ...box,
+        start: 0,
+        body: box.body - box.start,
+        end: box.end - box.start,
+      });
       used = box.end;
     }
     this.buffer = joined.slice(used);
@@ -186,7 +192,13 @@ export class Fmp4Splitter {
       const { keyframe, ticks } = this.pendingMoof;
       this.pending = [];
       this.pendingMoof = undefined;
-      this.onPart({ kind: 'fragment', data, keyframe, time: this.timescale ? ticks / this.timescale : 0, mediaBytes: box.end - box.body });
+      this.onPart({
+        kind: 'fragment',
+        data,
+        keyframe,
+        time: this.timescale ? ticks / this.timescale : 0,
+        mediaBytes: box.end - box.body,
+      });
     }
   }
 }

@@ -146,11 +146,16 @@ export class MediaGroup {
 
   /** The ffmpeg arguments for the group, once the encoder has been chosen. Without `preview` (an export), as a person would run it. */
   command(startMs = Date.now(), attempt = 0, preview = this.options.preview ?? false): string[] {
-    if (!this.choice?.encoder) throw new Error(`encoder "${this.encoder.id}" has no working encoder: ${this.choice?.error ?? 'it did not open'}`);
+    if (!this.choice?.encoder)
+      throw new Error(
+        `encoder "${this.encoder.id}" has no working encoder: ${this.choice?.error ?? 'it did not open'}`,
+      );
     const hooks = (m: Member) => m.node.spec.mediaHooks ?? {};
     const input = (m: Member) => hooks(m).input!(m.node.config as never, startMs);
     let fd = FIRST_FD;
-    const outputs = this.outputs.map((m) => hooks(m).output!(m.node.config as never, { fd: m.node.spec.media === 'packager' ? fd++ : -1, attempt }));
+    const outputs = this.outputs.map((m) =>
+      hooks(m).output!(m.node.config as never, { fd: m.node.spec.media === 'packager' ? fd++ : -1, attempt }),
+    );
     const video = input(this.video);
     const hevc = this.encoderConfig.codec === 'hevc';
     const proxyEncoder = hevc ? 'libx264' : undefined;
@@ -160,7 +165,12 @@ export class MediaGroup {
       encoder: this.encoderConfig,
       encoderName: this.choice.encoder,
       outputs,
-      preview: preview ? { output: previewOutput(fd), proxy: proxyEncoder ? { encoder: proxyEncoder, height: 360, rate: video.rate } : undefined } : undefined,
+      preview: preview
+        ? {
+            output: previewOutput(fd),
+            proxy: proxyEncoder ? { encoder: proxyEncoder, height: 360, rate: video.rate } : undefined,
+          }
+        : undefined,
     });
   }
 
@@ -188,10 +198,16 @@ export class MediaGroup {
         const why = describeExit(exit);
         const ran = (this.progress?.frame ?? 0) > 0;
         if (!ran || this.restarts >= policy.restarts) {
-          throw new Error(ran && policy.restarts > 0 ? `${why} (after ${this.restarts} restart${this.restarts === 1 ? '' : 's'}, the most allowed)` : why);
+          throw new Error(
+            ran && policy.restarts > 0
+              ? `${why} (after ${this.restarts} restart${this.restarts === 1 ? '' : 's'}, the most allowed)`
+              : why,
+          );
         }
         this.restarts++;
-        ctx.error(`${why}; restarting in ${(backoff / 1000).toFixed(1)} s (restart ${this.restarts} of ${policy.restarts})`);
+        ctx.error(
+          `${why}; restarting in ${(backoff / 1000).toFixed(1)} s (restart ${this.restarts} of ${policy.restarts})`,
+        );
         for (const c of this.contexts.values()) c.status('restarting');
         await sleep(backoff, ctx.signal);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
@@ -219,13 +235,24 @@ export class MediaGroup {
     let i = 0;
     for (const [, channel] of this.channels) {
       const stream = proc.pipe(FIRST_FD + i++);
-      stream.on('data', (d: Buffer) => channel.push(d, () => stream.pause(), () => stream.resume()));
+      stream.on('data', (d: Buffer) =>
+        channel.push(
+          d,
+          () => stream.pause(),
+          () => stream.resume(),
+        ),
+      );
     }
     if (this.options.preview) {
       const stream = proc.pipe(FIRST_FD + i);
       const splitter = new Fmp4Splitter((part: Fmp4Part) => this.preview.push(part));
       stream.on('data', (d: Buffer) => splitter.push(d));
-      this.preview.restart(this.encoderConfig.codec === 'hevc' ? 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)' : undefined, this.startedAt);
+      this.preview.restart(
+        this.encoderConfig.codec === 'hevc'
+          ? 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)'
+          : undefined,
+        this.startedAt,
+      );
     }
     const stop = () => void proc.stop();
     signal.addEventListener('abort', stop, { once: true });
@@ -247,9 +274,22 @@ export class MediaGroup {
     const p = this.progress;
     const encoder = this.choice?.encoder;
     const restarts = this.restarts;
-    if (!p) return encoder ? { frames: 0, fps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts } : undefined;
+    if (!p)
+      return encoder
+        ? { frames: 0, fps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts }
+        : undefined;
     const bitrateKbps = p.bitrateKbps ?? this.preview.bitrateKbps();
-    return { frames: p.frame, fps: p.fps, ...(bitrateKbps === undefined ? {} : { bitrateKbps }), speed: p.speed, dropped: p.dropFrames, duplicated: p.dupFrames, dropLevel: dropLevel(p), encoder, restarts };
+    return {
+      frames: p.frame,
+      fps: p.fps,
+      ...(bitrateKbps === undefined ? {} : { bitrateKbps }),
+      speed: p.speed,
+      dropped: p.dropFrames,
+      duplicated: p.dupFrames,
+      dropLevel: dropLevel(p),
+      encoder,
+      restarts,
+    };
   }
 }
 
@@ -285,9 +325,13 @@ export function findMediaGroups(pipeline: ResolvedPipeline, options: GroupOption
 }
 
 /** What is wrong with the pipeline's media groups, for validation. */
-export const mediaGroupProblems = (pipeline: ResolvedPipeline): MediaGroupProblem[] => mediaGroups(pipeline, {}).problems;
+export const mediaGroupProblems = (pipeline: ResolvedPipeline): MediaGroupProblem[] =>
+  mediaGroups(pipeline, {}).problems;
 
-function mediaGroups(pipeline: ResolvedPipeline, options: GroupOptions): { groups: Map<string, MediaGroup>; problems: MediaGroupProblem[] } {
+function mediaGroups(
+  pipeline: ResolvedPipeline,
+  options: GroupOptions,
+): { groups: Map<string, MediaGroup>; problems: MediaGroupProblem[] } {
   const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
   const roleOf = (id: string): MediaRole | undefined => byId.get(id)?.spec.media;
   const parent = new Map<string, string>();
@@ -311,10 +355,27 @@ function mediaGroups(pipeline: ResolvedPipeline, options: GroupOptions): { group
   const problems: MediaGroupProblem[] = [];
   for (const members of components.values()) {
     const take = (...roles: MediaRole[]) => members.filter((id) => roles.includes(roleOf(id)!));
-    const [sources, audio, encoders, outputs] = [take('source'), take('audio'), take('encoder'), take('sink', 'packager')];
+    const [sources, audio, encoders, outputs] = [
+      take('source'),
+      take('audio'),
+      take('encoder'),
+      take('sink', 'packager'),
+    ];
     const names = members.map((m) => `"${m}"`).join(', ');
-    const missing = [sources.length === 0 && 'a video source', encoders.length === 0 && 'an encoder', outputs.length === 0 && 'a media sink or packager'].filter(Boolean).join(', ');
-    const extra = [sources.length > 1 && `${sources.length} video sources`, audio.length > 1 && `${audio.length} audio sources`, encoders.length > 1 && `${encoders.length} encoders`].filter(Boolean).join(', ');
+    const missing = [
+      sources.length === 0 && 'a video source',
+      encoders.length === 0 && 'an encoder',
+      outputs.length === 0 && 'a media sink or packager',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    const extra = [
+      sources.length > 1 && `${sources.length} video sources`,
+      audio.length > 1 && `${audio.length} audio sources`,
+      encoders.length > 1 && `${encoders.length} encoders`,
+    ]
+      .filter(Boolean)
+      .join(', ');
     if (missing || extra) {
       problems.push({
         nodeId: members[0]!,
@@ -323,7 +384,14 @@ function mediaGroups(pipeline: ResolvedPipeline, options: GroupOptions): { group
       continue;
     }
     const member = (id: string): Member => ({ id, node: byId.get(id)! });
-    const group = new MediaGroup(members, member(sources[0]!), audio[0] ? member(audio[0]) : undefined, member(encoders[0]!), outputs.map(member), options);
+    const group = new MediaGroup(
+      members,
+      member(sources[0]!),
+      audio[0] ? member(audio[0]) : undefined,
+      member(encoders[0]!),
+      outputs.map(member),
+      options,
+    );
     for (const id of members) groups.set(id, group);
   }
   return { groups, problems };

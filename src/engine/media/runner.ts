@@ -16,7 +16,8 @@ const SETPRIV = '/usr/bin/setpriv';
 function command(args: readonly string[]): [string, string[]] {
   const ffmpeg = resolveExecutable(ffmpegPath());
   // (Not found: spawned as it is, so that the spawn fails with ENOENT and says ffmpeg is missing.)
-  if (ffmpeg && process.platform === 'linux' && existsSync(SETPRIV)) return [SETPRIV, ['--pdeathsig', 'TERM', '--', ffmpeg, ...args]];
+  if (ffmpeg && process.platform === 'linux' && existsSync(SETPRIV))
+    return [SETPRIV, ['--pdeathsig', 'TERM', '--', ffmpeg, ...args]];
   return [ffmpegPath(), [...args]];
 }
 
@@ -72,7 +73,8 @@ export class ProgressParser {
       this.onReport({
         frame: num(f.frame),
         fps: num(f.fps),
-        bitrateKbps: f.bitrate === undefined || f.bitrate === 'N/A' ? undefined : num(f.bitrate.replace(/kbits\/s$/, '')),
+        bitrateKbps:
+          f.bitrate === undefined || f.bitrate === 'N/A' ? undefined : num(f.bitrate.replace(/kbits\/s$/, '')),
         totalSize: num(f.total_size),
         outTimeMs: num(f.out_time_us ?? f.out_time_ms) / 1000,
         dupFrames: num(f.dup_frames),
@@ -126,7 +128,9 @@ export class MediaProcess {
       if (this.stderrTail.length > STDERR_LINES) this.stderrTail = this.stderrTail.slice(-STDERR_LINES);
     });
     this.exited = new Promise((resolve, reject) => {
-      this.child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new FfmpegMissingError('ffmpeg') : err));
+      this.child.once('error', (err: NodeJS.ErrnoException) =>
+        reject(err.code === 'ENOENT' ? new FfmpegMissingError('ffmpeg') : err),
+      );
       this.child.once('close', (code, signal) => {
         if (partial.trim()) this.stderrTail.push(partial.trim());
         resolve({ code, signal, stderrTail: this.stderrTail.slice(-STDERR_LINES), stopped: this.stopping });

@@ -32,14 +32,26 @@ export class RedisCheckpointStore implements CheckpointStore {
   constructor(private readonly redis: Redis) {}
 
   async claim(key: StateKey): Promise<{ token: number; saved: PartitionSnapshot | undefined }> {
-    const [epoch, upTo, state] = (await this.redis.eval(CLAIM, 1, stateKey(key))) as [number, string | null, string | null];
-    return { token: Number(epoch), saved: upTo !== null && state !== null ? { upTo: Number(upTo), state: JSON.parse(state) as unknown } : undefined };
+    const [epoch, upTo, state] = (await this.redis.eval(CLAIM, 1, stateKey(key))) as [
+      number,
+      string | null,
+      string | null,
+    ];
+    return {
+      token: Number(epoch),
+      saved: upTo !== null && state !== null ? { upTo: Number(upTo), state: JSON.parse(state) as unknown } : undefined,
+    };
   }
 
   async save(entries: { key: StateKey; token: number; snapshot: PartitionSnapshot }[]): Promise<StateKey[]> {
     if (!entries.length) return [];
     const args = entries.flatMap((e) => [String(e.token), String(e.snapshot.upTo), JSON.stringify(e.snapshot.state)]);
-    const refused = (await this.redis.eval(SAVE, entries.length, ...entries.map((e) => stateKey(e.key)), ...args)) as number[];
+    const refused = (await this.redis.eval(
+      SAVE,
+      entries.length,
+      ...entries.map((e) => stateKey(e.key)),
+      ...args,
+    )) as number[];
     return refused.map((i) => entries[i - 1]!.key);
   }
 

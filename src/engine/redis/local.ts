@@ -40,9 +40,26 @@ export class LocalRedis {
   static async start(fixedPort?: number, dir?: string): Promise<LocalRedis> {
     const port = fixedPort ?? (await freePort());
     const folder = dir ?? mkdtempSync(join(tmpdir(), 'sluice-redis-'));
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--dir', folder];
+    const args = [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'yes',
+      '--dir',
+      folder,
+    ];
     const setpriv = process.platform === 'linux' && existsSync('/usr/bin/setpriv');
-    const child = spawn(setpriv ? '/usr/bin/setpriv' : 'redis-server', setpriv ? ['--pdeathsig', 'TERM', '--', 'redis-server', ...args] : args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      setpriv ? '/usr/bin/setpriv' : 'redis-server',
+      setpriv ? ['--pdeathsig', 'TERM', '--', 'redis-server', ...args] : args,
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     await new Promise<void>((resolve, reject) => {
       let out = '';
       const onData = (d: Buffer) => {
@@ -50,8 +67,18 @@ export class LocalRedis {
         if (/Ready to accept connections/.test(out)) resolve();
       };
       child.stdout!.on('data', onData);
-      child.once('error', (err: NodeJS.ErrnoException) => reject(err.code === 'ENOENT' ? new Error('redis-server was not found: install it (Debian/Ubuntu: apt install redis-server), or name a Redis profile') : err));
-      child.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before it was ready: ${out.trim().split('\n').at(-1) ?? ''}`)));
+      child.once('error', (err: NodeJS.ErrnoException) =>
+        reject(
+          err.code === 'ENOENT'
+            ? new Error(
+                'redis-server was not found: install it (Debian/Ubuntu: apt install redis-server), or name a Redis profile',
+              )
+            : err,
+        ),
+      );
+      child.once('exit', (code) =>
+        reject(new Error(`redis-server exited (${code}) before it was ready: ${out.trim().split('\n').at(-1) ?? ''}`)),
+      );
     });
     return new LocalRedis(child, port, folder);
   }

@@ -7,16 +7,25 @@ import { readFileSync } from 'node:fs';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { ConnectionTest } from '../../shared/kafka';
 import type { RedisProfileInfo } from '../../shared/redis';
-import { LOCAL_PROFILE, deleteSectionProfile, readRedisProfiles, redisProfileSchema, saveSectionProfile, settingsPath } from '../kafka/profiles';
+import {
+  LOCAL_PROFILE,
+  deleteSectionProfile,
+  readRedisProfiles,
+  redisProfileSchema,
+  saveSectionProfile,
+  settingsPath,
+} from '../kafka/profiles';
 import { secretStore } from '../kafka/secrets';
 import { localRedis } from './local';
 
 /** The key of a Redis profile's password in the secret store (apart from Kafka profiles of the same name). */
 export const redisSecretKey = (name: string): string => `redis:${name}`;
 /** The environment variable holding a Redis profile's password. */
-export const redisSecretVariable = (name: string): string => `SLUICE_SECRET_REDIS_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+export const redisSecretVariable = (name: string): string =>
+  `SLUICE_SECRET_REDIS_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
-const passwordOf = (name: string): string | undefined => secretStore()?.get(redisSecretKey(name)) ?? process.env[redisSecretVariable(name)];
+const passwordOf = (name: string): string | undefined =>
+  secretStore()?.get(redisSecretKey(name)) ?? process.env[redisSecretVariable(name)];
 
 export function listRedisProfiles(): RedisProfileInfo[] {
   const store = secretStore() ? ('system' as const) : ('environment' as const);
@@ -46,7 +55,10 @@ export function deleteRedisProfile(name: string): void {
 /** Keep (or forget, with null) a profile's password in the secret store. */
 export function setRedisSecret(name: string, secret: string | null): void {
   const store = secretStore();
-  if (!store) throw new Error(`this host keeps no secrets: set ${redisSecretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`);
+  if (!store)
+    throw new Error(
+      `this host keeps no secrets: set ${redisSecretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`,
+    );
   if (!readRedisProfiles()[name]) throw new Error(`no Redis connection profile "${name}"`);
   if (secret === null) store.delete(redisSecretKey(name));
   else store.set(redisSecretKey(name), secret);
@@ -56,14 +68,20 @@ export function setRedisSecret(name: string, secret: string | null): void {
  * Connect with a profile: the URL and options ready for ioredis (not yet connected). A failure to find the profile
  * or its CA file is said in words.
  */
-export async function redisConnection(name: string, options: RedisOptions = {}): Promise<{ url: string; redis: Redis; hint: string }> {
+export async function redisConnection(
+  name: string,
+  options: RedisOptions = {},
+): Promise<{ url: string; redis: Redis; hint: string }> {
   if (name === LOCAL_PROFILE) {
     const url = (await localRedis()).url;
     return { url, redis: new Redis(url, { ...options, lazyConnect: true }), hint: '' };
   }
   const profiles = readRedisProfiles();
   const p = profiles[name];
-  if (!p) throw new Error(`no Redis connection profile "${name}" (profiles: ${[LOCAL_PROFILE, ...Object.keys(profiles)].map((n) => `"${n}"`).join(', ')}; they are kept in ${settingsPath()})`);
+  if (!p)
+    throw new Error(
+      `no Redis connection profile "${name}" (profiles: ${[LOCAL_PROFILE, ...Object.keys(profiles)].map((n) => `"${n}"`).join(', ')}; they are kept in ${settingsPath()})`,
+    );
   let tls: RedisOptions['tls'];
   if (p.tls?.caFile) {
     try {
@@ -73,8 +91,14 @@ export async function redisConnection(name: string, options: RedisOptions = {}):
     }
   }
   const password = passwordOf(name);
-  const hint = password ? '' : `; if it needs a password, set ${redisSecretVariable(name)} or keep it in the secret store`;
-  return { url: p.url, hint, redis: new Redis(p.url, { ...options, ...(tls ? { tls } : {}), username: p.username, password, lazyConnect: true }) };
+  const hint = password
+    ? ''
+    : `; if it needs a password, set ${redisSecretVariable(name)} or keep it in the secret store`;
+  return {
+    url: p.url,
+    hint,
+    redis: new Redis(p.url, { ...options, ...(tls ? { tls } : {}), username: p.username, password, lazyConnect: true }),
+  };
 }
 
 /**
@@ -89,7 +113,9 @@ export async function connectRedis(name: string, options: RedisOptions = {}): Pr
     await redis.connect();
   } catch (err) {
     redis.disconnect();
-    throw new Error(`could not connect to Redis profile "${name}" (${url}): ${(reason ?? (err as Error)).message}${hint}`);
+    throw new Error(
+      `could not connect to Redis profile "${name}" (${url}): ${(reason ?? (err as Error)).message}${hint}`,
+    );
   }
   return { redis, url };
 }
@@ -108,9 +134,17 @@ export async function testRedisConnection(name: string): Promise<ConnectionTest>
       const info = await c.redis.info('server');
       const version = /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown';
       const mode = /redis_mode:(\S+)/.exec(info)?.[1] ?? 'standalone';
-      return { ok: true, brokers: [url], message: `connected: Redis ${version} (${mode}) at ${url.replace(/^rediss?:\/\//, '')}` };
+      return {
+        ok: true,
+        brokers: [url],
+        message: `connected: Redis ${version} (${mode}) at ${url.replace(/^rediss?:\/\//, '')}`,
+      };
     } catch (err) {
-      return { ok: false, brokers: [url], message: `could not connect with profile "${name}" (${url}): ${(reason ?? (err as Error)).message}${c.hint}` };
+      return {
+        ok: false,
+        brokers: [url],
+        message: `could not connect with profile "${name}" (${url}): ${(reason ?? (err as Error)).message}${c.hint}`,
+      };
     } finally {
       c.redis.disconnect();
     }

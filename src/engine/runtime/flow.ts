@@ -3,7 +3,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
-import { METRICS_INTERVAL_MS, roundFine, roundRate, type EdgeMetrics, type LatencyTrace, type MetricsTick, type NodeMetrics } from '../../shared/metrics';
+import {
+  METRICS_INTERVAL_MS,
+  roundFine,
+  roundRate,
+  type EdgeMetrics,
+  type LatencyTrace,
+  type MetricsTick,
+  type NodeMetrics,
+} from '../../shared/metrics';
 import type { ResolvedPipeline } from '../load';
 import type { Rec } from '../spec';
 import { findMediaGroups, MEDIA_KINDS, type MediaGroup } from '../media/group';
@@ -45,7 +53,8 @@ export interface FlowOptions {
 export function chainableEdges(pipeline: ResolvedPipeline): string[] {
   const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
   const edges = pipeline.doc.edges;
-  const fromPort = (e: (typeof edges)[number]) => edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length;
+  const fromPort = (e: (typeof edges)[number]) =>
+    edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length;
   const intoNode = (e: (typeof edges)[number]) => edges.filter((x) => x.to.node === e.to.node).length;
   return edges
     .filter((e) => spec.get(e.to.node)?.chainable && !e.queue && fromPort(e) === 1 && intoNode(e) === 1)
@@ -141,10 +150,13 @@ export class Flow {
           exclusiveInput: exclusive.has(n.id),
           taps: this.taps,
           timing: options.metrics !== false,
-          onTrace: options.metrics === false ? undefined : (t) => {
-            this.traces.push(t);
-            if (this.traces.length > KEEP_TRACES) this.traces.shift();
-          },
+          onTrace:
+            options.metrics === false
+              ? undefined
+              : (t) => {
+                  this.traces.push(t);
+                  if (this.traces.length > KEEP_TRACES) this.traces.shift();
+                },
           fusion: options.fusion !== false,
           media: media.get(n.id),
           worker: options.worker,
@@ -154,12 +166,18 @@ export class Flow {
       );
     }
     for (const e of pipeline.doc.edges) {
-      if (chained.has(e.id)) this.runners.get(e.from.node)!.chainTo(e.from.port, this.runners.get(e.to.node)!, e.to.port, this.queues.get(e.id)!);
+      if (chained.has(e.id))
+        this.runners
+          .get(e.from.node)!
+          .chainTo(e.from.port, this.runners.get(e.to.node)!, e.to.port, this.queues.get(e.id)!);
     }
     this.chainedEdges = [...chained];
     for (const id of chained) {
       const e = pipeline.doc.edges.find((x) => x.id === id)!;
-      this.chainedAfter.set(id, pipeline.doc.edges.filter((x) => x.from.node === e.to.node).map((x) => x.id));
+      this.chainedAfter.set(
+        id,
+        pipeline.doc.edges.filter((x) => x.from.node === e.to.node).map((x) => x.id),
+      );
     }
   }
 
@@ -216,7 +234,10 @@ export class Flow {
           seen.add(id);
           stack.push(...(into.get(id) ?? []));
         }
-        this.upstreamSources.set(n.id, [...seen].filter((id) => this.runners.get(id)?.spec.inputs.length === 0));
+        this.upstreamSources.set(
+          n.id,
+          [...seen].filter((id) => this.runners.get(id)?.spec.inputs.length === 0),
+        );
       }
     }
     for (const id of this.upstreamSources.get(nodeId) ?? []) {
@@ -240,7 +261,10 @@ export class Flow {
     if (!e) throw new Error(`no wire "${edgeId}" in the running pipeline`);
     const runner = this.runners.get(e.from.node)!;
     const kind = parsePortType(runner.spec.outputs.find((p) => p.name === e.from.port)?.type ?? '')?.kind ?? '';
-    if (MEDIA_KINDS.has(kind)) throw new Error(`wire "${edgeId}" carries ${kind} inside the group's ffmpeg process: watch an encoded wire with the preview`);
+    if (MEDIA_KINDS.has(kind))
+      throw new Error(
+        `wire "${edgeId}" carries ${kind} inside the group's ffmpeg process: watch an encoded wire with the preview`,
+      );
     let compiled: CompiledExpression | undefined;
     if (filter.trim()) {
       try {
@@ -269,7 +293,12 @@ export class Flow {
     for (const [id, r] of this.runners) {
       nodes[id] = r.snapshot(this.prevNodes.get(id), seconds);
       const s = r.stats;
-      this.prevNodes.set(id, { recordsIn: s.recordsIn, recordsOut: s.recordsOut, bytesIn: s.bytesIn, bytesOut: s.bytesOut });
+      this.prevNodes.set(id, {
+        recordsIn: s.recordsIn,
+        recordsOut: s.recordsOut,
+        bytesIn: s.bytesIn,
+        bytesOut: s.bytesOut,
+      });
     }
     const edges: Record<string, EdgeMetrics> = {};
     for (const [id, q] of this.queues) {

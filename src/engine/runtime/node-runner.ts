@@ -47,7 +47,6 @@ export class NodeCounters {
   readonly latency = new LatencySampler();
 }
 
-
 const isFailed = (s: { runner: NodeRunner }): boolean => s.runner.failed;
 
 /** A window's results go on with the trace of a batch they were computed from, if one was followed. */
@@ -186,11 +185,14 @@ export class NodeRunner {
       () => hold?.release(),
       (err: unknown) => {
         this.stats.errors++;
-        this.events.onError(this.id, `could not write to the dead-letter topic: ${(err as Error).message}`, this.stats.errors);
+        this.events.onError(
+          this.id,
+          `could not write to the dead-letter topic: ${(err as Error).message}`,
+          this.stats.errors,
+        );
       },
     );
   }
-
 
   /** Create and open the node instance; a failure puts the node in the error state. */
   async open(): Promise<void> {
@@ -199,7 +201,8 @@ export class NodeRunner {
       this.instance = this.spec.create(this.config as never, this.ctx);
       // A node that neither reacts to watermarks nor sends anything on is not sent them (a sink's queue would wake
       // its consumer for nothing).
-      const wantsMarks = !!this.instance.onWatermark || this.chained.size > 0 || [...this.outputs.values()].some((qs) => qs.length > 0);
+      const wantsMarks =
+        !!this.instance.onWatermark || this.chained.size > 0 || [...this.outputs.values()].some((qs) => qs.length > 0);
       for (const { queue } of this.inputs) queue.wantsMarks = wantsMarks;
       await this.instance.open?.();
     } catch (err) {
@@ -212,7 +215,13 @@ export class NodeRunner {
    * sent with `releases` (a window's results), gets a ticket of its own, whose completion acknowledges the source's
    * records or releases the holds.
    */
-  private emit(port: string, batch: Rec[], releases?: Hold[], acknowledged?: () => void, capturedAt?: number): Promise<void> | void {
+  private emit(
+    port: string,
+    batch: Rec[],
+    releases?: Hold[],
+    acknowledged?: () => void,
+    capturedAt?: number,
+  ): Promise<void> | void {
     if (!this.isSource && !releases) return this.send(port, batch, this.current);
     const n = batch.length;
     const trace = releases ? tracedHold(releases) : this.traceDue() ? this.startTrace(batch, capturedAt) : undefined;
@@ -278,7 +287,8 @@ export class NodeRunner {
     const inst = this.instance;
     const delay = inst?.watermarkDelayMs ?? 0;
     const targets = this.targets();
-    const onward = delay && (targets.links.length || targets.queues.length) ? { ...next, time: next.time - delay } : next;
+    const onward =
+      delay && (targets.links.length || targets.queues.length) ? { ...next, time: next.time - delay } : next;
     let r: Promise<void> | void = undefined;
     try {
       r = this.failed || !this.ctx.eventTime ? undefined : inst?.onWatermark?.(next);
@@ -320,8 +330,16 @@ export class NodeRunner {
     const ts = capturedAt ?? (batch[0] as { ts?: unknown } | undefined)?.ts;
     // Video out of a media group: the frames were captured and encoded inside its one ffmpeg process.
     const media = this.options.media;
-    const captured = capturedAt !== undefined && media ? { by: [media.video.id, media.encoder.id], frameTime: (capturedAt - media.startedAt) / 1000 } : undefined;
-    const trace = new Trace(++NodeRunner.traces, this.id, typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined, captured);
+    const captured =
+      capturedAt !== undefined && media
+        ? { by: [media.video.id, media.encoder.id], frameTime: (capturedAt - media.startedAt) / 1000 }
+        : undefined;
+    const trace = new Trace(
+      ++NodeRunner.traces,
+      this.id,
+      typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined,
+      captured,
+    );
     trace.mark(this.id, 'outMs');
     this.options.onTrace!(trace);
     return trace;
@@ -391,13 +409,24 @@ export class NodeRunner {
     for (let link = this.chained.get(port); link; link = link.runner.chained.get('out')) {
       const step = link.runner.instance?.step;
       if (!step) break;
-      stages.push({ runner: link.runner, port: link.port, counter: link.counter, step, sizer: link.runner.sizerFor('out') });
+      stages.push({
+        runner: link.runner,
+        port: link.port,
+        counter: link.counter,
+        step,
+        sizer: link.runner.sizerFor('out'),
+      });
       link.runner.timeEvery = 1;
     }
     f =
       stages.length === 0
         ? null
-        : { stages, sizer: this.sizerFor(port), loop: fusedLoop(stages.map((s) => s.step)), state: { at: -1, stage: 0, record: undefined, counts: stages.map(() => 0) } };
+        : {
+            stages,
+            sizer: this.sizerFor(port),
+            loop: fusedLoop(stages.map((s) => s.step)),
+            state: { at: -1, stage: 0, record: undefined, counts: stages.map(() => 0) },
+          };
     this.fusions.set(port, f);
     return f;
   }
@@ -410,7 +439,13 @@ export class NodeRunner {
     if (count <= 0) return;
     const fusion = this.fusionFor(port);
     // (While a wire is watched, records go batch by batch, past every wire, where the watch sees them.)
-    if (fusion && !this.sampleDue() && !fusion.stages.some(isFailed) && !this.options.taps?.active && !this.traceDue()) {
+    if (
+      fusion &&
+      !this.sampleDue() &&
+      !fusion.stages.some(isFailed) &&
+      !this.options.taps?.active &&
+      !this.traceDue()
+    ) {
       const sent = this.runFused(port, fusion, from, count, produce);
       return sent && this.busyUntil(sent);
     }
@@ -427,7 +462,13 @@ export class NodeRunner {
     return true;
   }
 
-  private runFused(port: string, fusion: Fusion, from: number, count: number, produce: (i: number) => Rec): Promise<void> | void {
+  private runFused(
+    port: string,
+    fusion: Fusion,
+    from: number,
+    count: number,
+    produce: (i: number) => Rec,
+  ): Promise<void> | void {
     const { stages, state } = fusion;
     const out: Rec[] = [];
     fusion.loop(produce, from, count, out, state);
@@ -447,7 +488,10 @@ export class NodeRunner {
       counter.accepted += entering;
       const processed = state.counts[j]!;
       runner.stats.recordsIn += processed;
-      runner.stats.bytesIn += stopped >= 0 && state.stage === j ? Math.round((enteringBytes * processed) / Math.max(entering, 1)) : enteringBytes;
+      runner.stats.bytesIn +=
+        stopped >= 0 && state.stage === j
+          ? Math.round((enteringBytes * processed) / Math.max(entering, 1))
+          : enteringBytes;
       if (j === last) break;
       entering = state.counts[j + 1]! + (stopped >= 0 && state.stage === j + 1 ? 1 : 0);
       enteringBytes = sizer.estimate(entering);
@@ -548,7 +592,9 @@ export class NodeRunner {
     w?.();
   }
 
-  private nextInput(): { index: number; port: string; batch: Rec[]; size: number; ticket: Ticket | undefined; mark?: Watermark } | undefined {
+  private nextInput():
+    | { index: number; port: string; batch: Rec[]; size: number; ticket: Ticket | undefined; mark?: Watermark }
+    | undefined {
     for (let index = 0; index < this.inputs.length; index++) {
       const input = this.inputs[index]!;
       const item = input.queue.shift();
@@ -611,7 +657,9 @@ export class NodeRunner {
         await new Promise<void>((r) => (this.wake = r));
         continue;
       }
-      const r = item.mark ? this.receiveMark(item.index, item.mark) : this.handle(item.port, item.batch, item.size, item.ticket);
+      const r = item.mark
+        ? this.receiveMark(item.index, item.mark)
+        : this.handle(item.port, item.batch, item.size, item.ticket);
       if (r) await r;
       // Let timers and I/O run between long stretches of synchronous work.
       if (++sinceYield >= 64) {

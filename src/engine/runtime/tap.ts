@@ -13,7 +13,10 @@ export type { TapChunk };
 const FLUSH_MS = 250;
 
 /** How a chunk of bytes on a `bytes` wire is shown. */
-const showBytes = (b: Uint8Array): Rec => ({ bytes: b.length, head: Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 32)).toString('hex') });
+const showBytes = (b: Uint8Array): Rec => ({
+  bytes: b.length,
+  head: Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 32)).toString('hex'),
+});
 
 export class WireTap {
   private seen = 0;

@@ -69,6 +69,11 @@ export class InputClocks {
       if (!min || m.time < min.time) min = m;
     }
     const time = Math.max(this.current.time, min ? min.time : this.current.time);
-    return { time, idle: !min, ...(min?.heldBy ? { heldBy: min.heldBy } : {}), ...(idleParts.length ? { idleParts } : {}) };
+    return {
+      time,
+      idle: !min,
+      ...(min?.heldBy ? { heldBy: min.heldBy } : {}),
+      ...(idleParts.length ? { idleParts } : {}),
+    };
   }
 }

@@ -79,7 +79,8 @@ export class WorkerContext {
     }
     this.generation++;
     for (const [t, ps] of Object.entries(assignment)) {
-      for (const p of ps) if (!this.owned.has(tp(t, p))) this.owned.set(tp(t, p), { group, generation: this.generation });
+      for (const p of ps)
+        if (!this.owned.has(tp(t, p))) this.owned.set(tp(t, p), { group, generation: this.generation });
     }
     this.members.set(node, { node, group, memberId, assignment, joinedAt: Date.now() });
     if (revoked.length) for (const l of this.revokedListeners) l(revoked);

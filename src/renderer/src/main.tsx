@@ -10,4 +10,6 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
-startStudio().catch((err: Error) => runStore.set((s) => ({ ...s, lastActionError: `could not load the studio: ${err.message}` })));
+startStudio().catch((err: Error) =>
+  runStore.set((s) => ({ ...s, lastActionError: `could not load the studio: ${err.message}` })),
+);

@@ -5,7 +5,15 @@
  * definition of what an edit does. Documents are never changed in place; unchanged nodes and edges keep their
  * identity (the canvas re-renders only what changed).
  */
-import { PIPELINE_VERSION, type EdgeQueueSettings, type PipelineDocument, type PipelineEdge, type PipelineNode, type PortRef, type Position } from '../document';
+import {
+  PIPELINE_VERSION,
+  type EdgeQueueSettings,
+  type PipelineDocument,
+  type PipelineEdge,
+  type PipelineNode,
+  type PortRef,
+  type Position,
+} from '../document';
 import { canFeed, portTypeFor } from '../ports';
 import { configWithDefaults, type NodeTypeInfo } from '../spec';
 
@@ -46,13 +54,21 @@ function edgeIdMaker(doc: PipelineDocument): () => string {
 const round = (p: Position): Position => ({ x: Math.round(p.x), y: Math.round(p.y) });
 
 /** Add a node of `type` at `position` with an empty config (every field at its default). */
-export function addNode(doc: PipelineDocument, type: string, position: Position): { doc: PipelineDocument; id: string } {
+export function addNode(
+  doc: PipelineDocument,
+  type: string,
+  position: Position,
+): { doc: PipelineDocument; id: string } {
   const id = uniqueNodeId(new Set(doc.nodes.map((n) => n.id)), type);
   return { doc: { ...doc, nodes: [...doc.nodes, { id, type, position: round(position), config: {} }] }, id };
 }
 
 /** Remove nodes (with every edge touching them) and edges. */
-export function removeElements(doc: PipelineDocument, nodeIds: Iterable<string>, edgeIds: Iterable<string> = []): PipelineDocument {
+export function removeElements(
+  doc: PipelineDocument,
+  nodeIds: Iterable<string>,
+  edgeIds: Iterable<string> = [],
+): PipelineDocument {
   const nodes = new Set(nodeIds);
   const edges = new Set(edgeIds);
   if (nodes.size === 0 && edges.size === 0) return doc;
@@ -100,16 +116,23 @@ export function setConfigField(doc: PipelineDocument, nodeId: string, field: str
 }
 
 /** Change a node's id, and every edge that names it. Returns a reason instead when the new id cannot be used. */
-export function renameNode(doc: PipelineDocument, from: string, to: string): { doc: PipelineDocument } | { refused: string } {
+export function renameNode(
+  doc: PipelineDocument,
+  from: string,
+  to: string,
+): { doc: PipelineDocument } | { refused: string } {
   if (from === to) return { doc };
-  if (!NODE_ID_RE.test(to)) return { refused: `"${to}" is not a valid node id: use 1 to 128 letters, digits and _ . : -` };
+  if (!NODE_ID_RE.test(to))
+    return { refused: `"${to}" is not a valid node id: use 1 to 128 letters, digits and _ . : -` };
   if (doc.nodes.some((n) => n.id === to)) return { refused: `another node is already called "${to}"` };
   const ref = (r: PortRef): PortRef => (r.node === from ? { ...r, node: to } : r);
   return {
     doc: {
       ...doc,
       nodes: doc.nodes.map((n) => (n.id === from ? { ...n, id: to } : n)),
-      edges: doc.edges.map((e) => (e.from.node === from || e.to.node === from ? { ...e, from: ref(e.from), to: ref(e.to) } : e)),
+      edges: doc.edges.map((e) =>
+        e.from.node === from || e.to.node === from ? { ...e, from: ref(e.from), to: ref(e.to) } : e,
+      ),
     },
   };
 }
@@ -128,7 +151,10 @@ export function setEdgeQueue(doc: PipelineDocument, edgeId: string, queue: EdgeQ
   };
 }
 
-export function setDocumentInfo(doc: PipelineDocument, info: { name?: string; description?: string }): PipelineDocument {
+export function setDocumentInfo(
+  doc: PipelineDocument,
+  info: { name?: string; description?: string },
+): PipelineDocument {
   const next = { ...doc, ...info };
   if (!next.description) delete next.description;
   return next;
@@ -177,7 +203,12 @@ export type ConnectionVerdict = { ok: true; fromType: string; toType: string } |
  * Decide whether an edge from output `from` to input `to` may be added: both ports exist, the types fit
  * (`canFeed`, the one rule the engine applies too), it is not already there, and it closes no cycle.
  */
-export function checkConnection(doc: PipelineDocument, types: NodeTypeIndex, from: PortRef, to: PortRef): ConnectionVerdict {
+export function checkConnection(
+  doc: PipelineDocument,
+  types: NodeTypeIndex,
+  from: PortRef,
+  to: PortRef,
+): ConnectionVerdict {
   const a = doc.nodes.find((n) => n.id === from.node);
   const b = doc.nodes.find((n) => n.id === to.node);
   if (!a || !b) return { ok: false, reason: `no node "${!a ? from.node : to.node}"` };
@@ -192,16 +223,29 @@ export function checkConnection(doc: PipelineDocument, types: NodeTypeIndex, fro
   const toType = portTypeFor(inp.type, configWithDefaults(infoB, b.config));
   const verdict = canFeed(fromType, toType);
   if (!verdict.ok) return { ok: false, reason: verdict.reason };
-  if (doc.edges.some((e) => e.from.node === from.node && e.from.port === from.port && e.to.node === to.node && e.to.port === to.port)) {
+  if (
+    doc.edges.some(
+      (e) => e.from.node === from.node && e.from.port === from.port && e.to.node === to.node && e.to.port === to.port,
+    )
+  ) {
     return { ok: false, reason: `"${a.id}.${from.port}" already feeds "${b.id}.${to.port}"` };
   }
   const loop = reaches(doc, b.id, a.id);
-  if (loop) return { ok: false, reason: `this wire would close a cycle (${[...loop, b.id].join(' → ')}): a pipeline must flow one way` };
+  if (loop)
+    return {
+      ok: false,
+      reason: `this wire would close a cycle (${[...loop, b.id].join(' → ')}): a pipeline must flow one way`,
+    };
   return { ok: true, fromType, toType };
 }
 
 /** Add an edge, if `checkConnection` allows it. */
-export function connect(doc: PipelineDocument, types: NodeTypeIndex, from: PortRef, to: PortRef): { doc: PipelineDocument; id: string } | { refused: string } {
+export function connect(
+  doc: PipelineDocument,
+  types: NodeTypeIndex,
+  from: PortRef,
+  to: PortRef,
+): { doc: PipelineDocument; id: string } | { refused: string } {
   const verdict = checkConnection(doc, types, from, to);
   if (!verdict.ok) return { refused: verdict.reason };
   const id = edgeIdMaker(doc)();
@@ -242,7 +286,11 @@ export function parseFragment(text: string): Fragment | undefined {
  * Paste a fragment: every node gets a new id (its old one, made unique), keeps its config, and moves by `offset`;
  * the edges among them are re-pointed at the new ids. Returns the new node ids.
  */
-export function pasteFragment(doc: PipelineDocument, fragment: Fragment, offset: Position): { doc: PipelineDocument; ids: string[] } {
+export function pasteFragment(
+  doc: PipelineDocument,
+  fragment: Fragment,
+  offset: Position,
+): { doc: PipelineDocument; ids: string[] } {
   const taken = new Set(doc.nodes.map((n) => n.id));
   const renamed = new Map<string, string>();
   const nodes = fragment.nodes.map((n) => {
@@ -254,6 +302,14 @@ export function pasteFragment(doc: PipelineDocument, fragment: Fragment, offset:
   const nextEdgeId = edgeIdMaker(doc);
   const edges = fragment.edges
     .filter((e) => renamed.has(e.from.node) && renamed.has(e.to.node))
-    .map((e) => ({ ...structuredClone(e), id: nextEdgeId(), from: { ...e.from, node: renamed.get(e.from.node)! }, to: { ...e.to, node: renamed.get(e.to.node)! } }));
-  return { doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] }, ids: nodes.map((n) => n.id) };
+    .map((e) => ({
+      ...structuredClone(e),
+      id: nextEdgeId(),
+      from: { ...e.from, node: renamed.get(e.from.node)! },
+      to: { ...e.to, node: renamed.get(e.to.node)! },
+    }));
+  return {
+    doc: { ...doc, nodes: [...doc.nodes, ...nodes], edges: [...doc.edges, ...edges] },
+    ids: nodes.map((n) => n.id),
+  };
 }

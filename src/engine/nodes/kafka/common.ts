@@ -11,7 +11,9 @@ export const profileField = z
   .string()
   .min(1)
   .default(LOCAL_PROFILE)
-  .describe('The connection profile (kept in the app’s settings, never in the pipeline): "local" is the development cluster Sluice starts itself.');
+  .describe(
+    'The connection profile (kept in the app’s settings, never in the pipeline): "local" is the development cluster Sluice starts itself.',
+  );
 
 /** Kafka headers as strings (values that are not UTF-8 text come as base64). */
 export function headersOf(headers: IHeaders | undefined): Record<string, string> {
@@ -25,7 +27,14 @@ export function headersOf(headers: IHeaders | undefined): Record<string, string>
 }
 
 /** The headers of a record sent to a dead-letter topic: who refused it, why, and where it came from. */
-export function deadLetterHeaders(nodeId: string, error: string, topic: string, partition: number, offset: string, original?: IHeaders): IHeaders {
+export function deadLetterHeaders(
+  nodeId: string,
+  error: string,
+  topic: string,
+  partition: number,
+  offset: string,
+  original?: IHeaders,
+): IHeaders {
   return {
     ...(original ?? {}),
     'sluice-node': nodeId,
@@ -42,7 +51,9 @@ export function watchConnection(consumer: Consumer, ctx: NodeContext): void {
   consumer.on(consumer.events.CRASH, (e) => {
     lost = true;
     ctx.status('reconnecting');
-    ctx.error(`lost the brokers: ${e.payload.error.message}; ${e.payload.restart ? 'reconnecting' : 'starting the consumer again'}`);
+    ctx.error(
+      `lost the brokers: ${e.payload.error.message}; ${e.payload.restart ? 'reconnecting' : 'starting the consumer again'}`,
+    );
   });
   consumer.on(consumer.events.REQUEST_TIMEOUT, () => {
     lost = true;

@@ -14,21 +14,63 @@ import { KAFKA_FIELD } from './source';
 
 const config = z.strictObject({
   profile: profileField,
-  topic: z.string().regex(/^[\w.-]+$/, 'a topic name: letters, digits, . _ -').describe('The topic to write to.'),
-  key: z.string().optional().describe('JSONata: the message key (e.g. room); empty: no key (partitions taken in turn).'),
+  topic: z
+    .string()
+    .regex(/^[\w.-]+$/, 'a topic name: letters, digits, . _ -')
+    .describe('The topic to write to.'),
+  key: z
+    .string()
+    .optional()
+    .describe('JSONata: the message key (e.g. room); empty: no key (partitions taken in turn).'),
   partition: z.string().optional().describe('JSONata: the partition number; empty: by the key’s hash.'),
-  headers: z.record(z.string().regex(/^[\w.-]+$/), z.string()).default({}).describe('Headers: name → JSONata expression giving its value.'),
-  acks: z.enum(['all', 'leader', 'none']).default('all').describe('all: every in-sync replica has it; leader: the leader has it; none: sent and not waited for (not at-least-once).'),
+  headers: z
+    .record(z.string().regex(/^[\w.-]+$/), z.string())
+    .default({})
+    .describe('Headers: name → JSONata expression giving its value.'),
+  acks: z
+    .enum(['all', 'leader', 'none'])
+    .default('all')
+    .describe(
+      'all: every in-sync replica has it; leader: the leader has it; none: sent and not waited for (not at-least-once).',
+    ),
   compression: z.enum(['none', 'gzip']).default('none').describe('Compress each batch.'),
-  batchSize: z.number().int().min(1).max(100_000).default(500).describe('Records per request at most.').meta({ unit: 'records' }),
-  lingerMs: z.number().int().min(0).max(10_000).default(5).describe('Wait this long for more records to fill a request.').meta({ unit: 'ms' }),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(500)
+    .describe('Records per request at most.')
+    .meta({ unit: 'records' }),
+  lingerMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(5)
+    .describe('Wait this long for more records to fill a request.')
+    .meta({ unit: 'ms' }),
   stream: z
     .string()
     .regex(/^[\w.-]+$/)
     .optional()
-    .describe('Video: the bytes are fMP4 parts from a packager, published as this stream (the message key), with headers for sequence, codec and init segments; the init segment is repeated before each keyframe so a viewer can join at any time.'),
-  maxMessageBytes: z.number().int().min(1024).max(100 * 1024 * 1024).default(900_000).describe('Video: parts larger than this are split into several messages (the broker’s message.max.bytes is about 1 MB by default).').meta({ unit: 'bytes' }),
-  keepKafkaField: z.boolean().default(false).describe('Write a record’s _kafka field (where it was read from) into the value too.'),
+    .describe(
+      'Video: the bytes are fMP4 parts from a packager, published as this stream (the message key), with headers for sequence, codec and init segments; the init segment is repeated before each keyframe so a viewer can join at any time.',
+    ),
+  maxMessageBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(100 * 1024 * 1024)
+    .default(900_000)
+    .describe(
+      'Video: parts larger than this are split into several messages (the broker’s message.max.bytes is about 1 MB by default).',
+    )
+    .meta({ unit: 'bytes' }),
+  keepKafkaField: z
+    .boolean()
+    .default(false)
+    .describe('Write a record’s _kafka field (where it was read from) into the value too.'),
 });
 
 /** Requests queued at most (sent one after the other); more wait (back pressure). */
@@ -38,12 +80,12 @@ const SLOW_MS = 2000;
 
 const ACKS = { all: -1, leader: 1, none: 0 } as const;
 
-
 export default defineNode({
   type: 'kafka-sink',
   category: 'kafka',
   title: 'Kafka sink',
-  description: 'Writes records (as JSON) or bytes to a Kafka topic; a record counts as handled once the brokers have it.',
+  description:
+    'Writes records (as JSON) or bytes to a Kafka topic; a record counts as handled once the brokers have it.',
   inputs: [
     { name: 'in', type: 'record', description: 'Records, written as JSON values.' },
     { name: 'bytes', type: 'bytes', description: 'Bytes, written as they are.' },
@@ -66,18 +108,35 @@ export default defineNode({
     let slow = 0;
 
     // Video: the stream's parts, numbered; the init segment kept to repeat it before each keyframe.
-    const video = cfg.stream ? { seq: 0, init: undefined as InitSegment | undefined, startMs: 0, splitter: undefined as Fmp4Splitter | undefined, parts: [] as Fmp4Part[] } : undefined;
+    const video = cfg.stream
+      ? {
+          seq: 0,
+          init: undefined as InitSegment | undefined,
+          startMs: 0,
+          splitter: undefined as Fmp4Splitter | undefined,
+          parts: [] as Fmp4Part[],
+        }
+      : undefined;
     if (video) video.splitter = new Fmp4Splitter((p) => video.parts.push(p));
     const videoMessages = (part: Fmp4Part, repeat = false): Message[] => {
       const seq = String(video!.seq++);
       const n = Math.max(1, Math.ceil(part.data.length / cfg.maxMessageBytes));
-      const base: Record<string, string> = { 'sluice-stream': cfg.stream!, 'sluice-seq': seq, 'sluice-kind': part.kind, 'sluice-codec': video!.init?.codec ?? '' };
+      const base: Record<string, string> = {
+        'sluice-stream': cfg.stream!,
+        'sluice-seq': seq,
+        'sluice-kind': part.kind,
+        'sluice-codec': video!.init?.codec ?? '',
+      };
       if (part.kind === 'init') base['sluice-start-ms'] = String(video!.startMs);
       if (repeat) base['sluice-repeat'] = '1';
       if (part.kind === 'fragment') base['sluice-keyframe'] = part.keyframe ? '1' : '0';
       return Array.from({ length: n }, (_, i) => ({
         key: cfg.stream!,
-        value: Buffer.from(part.data.buffer, part.data.byteOffset + i * cfg.maxMessageBytes, Math.min(cfg.maxMessageBytes, part.data.length - i * cfg.maxMessageBytes)),
+        value: Buffer.from(
+          part.data.buffer,
+          part.data.byteOffset + i * cfg.maxMessageBytes,
+          Math.min(cfg.maxMessageBytes, part.data.length - i * cfg.maxMessageBytes),
+        ),
         headers: { ...base, 'sluice-chunk': `${i + 1}/${n}` },
       }));
     };
@@ -112,7 +171,8 @@ export default defineNode({
       }
       if (partition) {
         const p = await evaluate(partition, r);
-        if (typeof p !== 'number' || !Number.isInteger(p) || p < 0) throw new Error(`partition expression "${cfg.partition}" gave ${JSON.stringify(p)}, not a partition number`);
+        if (typeof p !== 'number' || !Number.isInteger(p) || p < 0)
+          throw new Error(`partition expression "${cfg.partition}" gave ${JSON.stringify(p)}, not a partition number`);
         m.partition = p;
       }
       if (headers.length) {
@@ -144,7 +204,12 @@ export default defineNode({
             fired = true;
             if (++slow === 1) ctx.status('reconnecting');
           }, SLOW_MS);
-          return producer!.send({ topic: cfg.topic, messages, acks: ACKS[cfg.acks], compression: cfg.compression === 'gzip' ? 1 : 0 });
+          return producer!.send({
+            topic: cfg.topic,
+            messages,
+            acks: ACKS[cfg.acks],
+            compression: cfg.compression === 'gzip' ? 1 : 0,
+          });
         })
         .then(() => undefined)
         .finally(() => {
@@ -176,9 +241,12 @@ export default defineNode({
             // topic where there is one; without one the batch is not acknowledged (read again on the next run).
             async (err: unknown) => {
               const why = `the broker refused it: ${kafkaError(err)}`;
-              const written = recs.map((r) => (r ? ctx.error(`could not write to ${cfg.topic}: ${why}`, r) : undefined));
+              const written = recs.map((r) =>
+                r ? ctx.error(`could not write to ${cfg.topic}: ${why}`, r) : undefined,
+              );
               if (written.some((w) => !w)) {
-                if (recs.some((r) => !r)) ctx.error(`could not write ${recs.length} message(s) to ${cfg.topic}: ${why}`);
+                if (recs.some((r) => !r))
+                  ctx.error(`could not write ${recs.length} message(s) to ${cfg.topic}: ${why}`);
                 return false;
               }
               await Promise.all(written);
@@ -191,14 +259,22 @@ export default defineNode({
         if (ok.every(Boolean)) holds.forEach((h) => h.release());
       });
       if (inOrder) return all;
-      if (inFlight.size >= MAX_IN_FLIGHT) return Promise.race(inFlight).then(() => undefined, () => undefined);
+      if (inFlight.size >= MAX_IN_FLIGHT)
+        return Promise.race(inFlight).then(
+          () => undefined,
+          () => undefined,
+        );
     };
 
     return {
       async open() {
         const profile = await resolveProfile(cfg.profile);
         // Video: one request in flight, so that a retry cannot put a part after the next one.
-        producer = kafkaClient(profile).producer({ allowAutoTopicCreation: true, idempotent: false, ...(video ? { maxInFlightRequests: 1 } : {}) });
+        producer = kafkaClient(profile).producer({
+          allowAutoTopicCreation: true,
+          idempotent: false,
+          ...(video ? { maxInFlightRequests: 1 } : {}),
+        });
         await producer.connect();
       },
       async process(port, batch) {

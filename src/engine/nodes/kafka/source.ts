@@ -6,7 +6,14 @@
  */
 import { z } from 'zod';
 import { bytesItem, defineNode, type Rec } from '../../spec';
-import { kafkaClient, kafkaError, PartitionReader, type Consumer, type EachBatchPayload, type Producer } from '../../kafka/client';
+import {
+  kafkaClient,
+  kafkaError,
+  PartitionReader,
+  type Consumer,
+  type EachBatchPayload,
+  type Producer,
+} from '../../kafka/client';
 import { OffsetTracker } from '../../kafka/offsets';
 import { stickyAssigner } from '../../kafka/sticky';
 import { resolveProfile } from '../../kafka/profiles';
@@ -19,32 +26,85 @@ import { PartitionClocks } from '../../kafka/partition-clocks';
 
 const config = z.strictObject({
   profile: profileField,
-  topics: z.array(z.string().regex(/^[\w.-]+$/, 'a topic name: letters, digits, . _ -')).default([]).describe('The topics to read.'),
+  topics: z
+    .array(z.string().regex(/^[\w.-]+$/, 'a topic name: letters, digits, . _ -'))
+    .default([])
+    .describe('The topics to read.'),
   pattern: z.string().optional().describe('Or: a regular expression; every topic whose name matches is read.'),
-  group: z.string().min(1).default('sluice').describe('The consumer group: members of one group share the partitions; each group reads everything.'),
-  start: z.enum(['earliest', 'latest', 'timestamp']).default('earliest').describe('Where a group with no committed offset starts: the oldest record, new records only, or a time.'),
-  startTimestamp: z.number().int().min(0).optional().describe('For start: timestamp — the time to start from (ms since 1970).').meta({ unit: 'ms' }),
+  group: z
+    .string()
+    .min(1)
+    .default('sluice')
+    .describe('The consumer group: members of one group share the partitions; each group reads everything.'),
+  start: z
+    .enum(['earliest', 'latest', 'timestamp'])
+    .default('earliest')
+    .describe('Where a group with no committed offset starts: the oldest record, new records only, or a time.'),
+  startTimestamp: z
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .describe('For start: timestamp — the time to start from (ms since 1970).')
+    .meta({ unit: 'ms' }),
   format: z
     .enum(['json', 'string', 'bytes', 'fmp4'])
     .default('json')
-    .describe('json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port; fmp4: video published by a Kafka sink with a stream — whole fMP4 parts on the bytes port, from an init segment on, and a preview in the studio.'),
-  stream: z.string().regex(/^[\w.-]+$/).optional().describe('fmp4: the stream to read (its key), when the topic carries several.'),
-  deadLetterTopic: z.string().regex(/^[\w.-]+$/).optional().describe('Where records that cannot be read go (with headers saying why); empty: counted as errors and skipped.'),
-  batchSize: z.number().int().min(1).max(100_000).default(500).describe('Records passed on at a time at most (a stop waits for one such batch beyond the queues).').meta({ unit: 'records' }),
-  sessionTimeoutMs: z.number().int().min(6000).max(300_000).default(10_000).describe('A member not heard from this long is taken out of the group and its partitions given to the others (a crashed runner’s too).').meta({ unit: 'ms' }),
-  commitIntervalMs: z.number().int().min(10).max(60_000).default(200).describe('How often acknowledged offsets are committed.').meta({ unit: 'ms' }),
+    .describe(
+      'json: each value is a JSON object (the record); string: {value}; bytes: the value as bytes on the bytes port; fmp4: video published by a Kafka sink with a stream — whole fMP4 parts on the bytes port, from an init segment on, and a preview in the studio.',
+    ),
+  stream: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional()
+    .describe('fmp4: the stream to read (its key), when the topic carries several.'),
+  deadLetterTopic: z
+    .string()
+    .regex(/^[\w.-]+$/)
+    .optional()
+    .describe('Where records that cannot be read go (with headers saying why); empty: counted as errors and skipped.'),
+  batchSize: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .default(500)
+    .describe('Records passed on at a time at most (a stop waits for one such batch beyond the queues).')
+    .meta({ unit: 'records' }),
+  sessionTimeoutMs: z
+    .number()
+    .int()
+    .min(6000)
+    .max(300_000)
+    .default(10_000)
+    .describe(
+      'A member not heard from this long is taken out of the group and its partitions given to the others (a crashed runner’s too).',
+    )
+    .meta({ unit: 'ms' }),
+  commitIntervalMs: z
+    .number()
+    .int()
+    .min(10)
+    .max(60_000)
+    .default(200)
+    .describe('How often acknowledged offsets are committed.')
+    .meta({ unit: 'ms' }),
   timeField: z
     .string()
     .min(1)
     .default('ts')
-    .describe('The field holding each record’s event time (ms since the epoch), from which the watermarks are made; a record without one (and string or bytes values) counts with the Kafka record’s timestamp.'),
+    .describe(
+      'The field holding each record’s event time (ms since the epoch), from which the watermarks are made; a record without one (and string or bytes values) counts with the Kafka record’s timestamp.',
+    ),
   idleTimeoutMs: z
     .number()
     .int()
     .min(0)
     .max(3_600_000)
     .default(5000)
-    .describe('A partition with no records for this long is idle: it stops holding the watermark back until it has records again (Flink’s withIdleness). 0: never idle — an empty partition then holds every window back.')
+    .describe(
+      'A partition with no records for this long is idle: it stops holding the watermark back until it has records again (Flink’s withIdleness). 0: never idle — an empty partition then holds every window back.',
+    )
     .meta({ unit: 'ms' }),
 });
 
@@ -60,7 +120,12 @@ export default defineNode({
     'Reads Kafka topics as a consumer group member, at least once: offsets are committed only after every sink downstream has the records. Sends watermarks as Flink’s Kafka source does: the largest event time per partition, the minimum over the partitions that are not idle.',
   inputs: [],
   outputs: [
-    { name: 'out', type: 'record', description: 'json: the value, with _kafka {topic, partition, offset, key, headers, timestamp}; string: {value, _kafka}.' },
+    {
+      name: 'out',
+      type: 'record',
+      description:
+        'json: the value, with _kafka {topic, partition, offset, key, headers, timestamp}; string: {value, _kafka}.',
+    },
     { name: 'bytes', type: 'bytes', description: 'bytes: each value as it is.' },
   ],
   config,
@@ -74,7 +139,8 @@ export default defineNode({
         report('pattern', `not a regular expression: ${(err as Error).message}`);
       }
     }
-    if (cfg.start === 'timestamp' && cfg.startTimestamp === undefined) report('startTimestamp', 'start: timestamp needs the time to start from');
+    if (cfg.start === 'timestamp' && cfg.startTimestamp === undefined)
+      report('startTimestamp', 'start: timestamp needs the time to start from');
   },
   create(cfg, ctx) {
     let consumer: Consumer | undefined;
@@ -99,8 +165,19 @@ export default defineNode({
       const t = r?.[cfg.timeField];
       return typeof t === 'number' && Number.isFinite(t) ? t : Number(m.timestamp);
     };
-    const read = (m: EachBatchPayload['batch']['messages'][number], topic: string, partition: number): Rec | Uint8Array | Error => {
-      const meta = { topic, partition, offset: Number(m.offset), key: m.key?.toString('utf8') ?? null, headers: headersOf(m.headers), timestamp: Number(m.timestamp) };
+    const read = (
+      m: EachBatchPayload['batch']['messages'][number],
+      topic: string,
+      partition: number,
+    ): Rec | Uint8Array | Error => {
+      const meta = {
+        topic,
+        partition,
+        offset: Number(m.offset),
+        key: m.key?.toString('utf8') ?? null,
+        headers: headersOf(m.headers),
+        timestamp: Number(m.timestamp),
+      };
       if (cfg.format === 'bytes') return m.value ?? new Uint8Array(0);
       const text = m.value?.toString('utf8') ?? '';
       if (cfg.format === 'string') return { value: text, [KAFKA_FIELD]: meta };
@@ -114,7 +191,10 @@ export default defineNode({
       }
     };
     const video = cfg.format === 'fmp4' ? new VideoReassembly(cfg.stream) : undefined;
-    const subscription = { topics: [...cfg.topics, ...(cfg.pattern ? [new RegExp(cfg.pattern)] : [])] as (string | RegExp)[], fromBeginning: cfg.start === 'earliest' };
+    const subscription = {
+      topics: [...cfg.topics, ...(cfg.pattern ? [new RegExp(cfg.pattern)] : [])] as (string | RegExp)[],
+      fromBeginning: cfg.start === 'earliest',
+    };
     /** Set once reading has stopped: ends the periodic commits (the last one is made in close). */
     let stopCommitting: (() => void) | undefined;
     /** Marks partitions idle (when idleTimeoutMs > 0), from the start of reading to the stop. */
@@ -132,7 +212,14 @@ export default defineNode({
       async open() {
         const profile = await resolveProfile(cfg.profile);
         const kafka = kafkaClient(profile);
-        consumer = kafka.consumer({ partitionAssigners: [stickyAssigner(() => holding)], groupId: cfg.group, allowAutoTopicCreation: true, maxWaitTimeInMs: 100, sessionTimeout: cfg.sessionTimeoutMs, heartbeatInterval: Math.min(3000, cfg.sessionTimeoutMs / 3) });
+        consumer = kafka.consumer({
+          partitionAssigners: [stickyAssigner(() => holding)],
+          groupId: cfg.group,
+          allowAutoTopicCreation: true,
+          maxWaitTimeInMs: 100,
+          sessionTimeout: cfg.sessionTimeoutMs,
+          heartbeatInterval: Math.min(3000, cfg.sessionTimeoutMs / 3),
+        });
         watchConnection(consumer, ctx);
         await consumer.connect();
         if (cfg.start === 'timestamp') {
@@ -143,7 +230,14 @@ export default defineNode({
             for (const topic of cfg.topics) {
               const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
               for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, cfg.startTimestamp)) {
-                const offset = await offsetForTime(reader, topic, o.partition, cfg.startTimestamp!, lows.get(o.partition) ?? 0, Number(o.offset));
+                const offset = await offsetForTime(
+                  reader,
+                  topic,
+                  o.partition,
+                  cfg.startTimestamp!,
+                  lows.get(o.partition) ?? 0,
+                  Number(o.offset),
+                );
                 startAt.set(`${topic}/${o.partition}`, String(offset));
               }
             }
@@ -164,9 +258,12 @@ export default defineNode({
         // Partitions with no records for the idle timeout stop holding the watermark back.
         idleTimer =
           cfg.idleTimeoutMs > 0
-            ? setInterval(() => {
-                if (clocks.checkIdle()) void sendClock();
-              }, Math.min(1000, Math.max(20, cfg.idleTimeoutMs / 5)))
+            ? setInterval(
+                () => {
+                  if (clocks.checkIdle()) void sendClock();
+                },
+                Math.min(1000, Math.max(20, cfg.idleTimeoutMs / 5)),
+              )
             : undefined;
         const stopped = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
         // A rebalance took partitions away: what is in flight from them is the new owner's to read again (from the last commit).
@@ -234,7 +331,21 @@ export default defineNode({
               if (bad.length) {
                 for (const b of bad) ctx.error(`${topic}/${partition}@${b.message.offset}: ${b.error}`);
                 if (deadLetters && cfg.deadLetterTopic) {
-                  await deadLetters.send({ topic: cfg.deadLetterTopic, messages: bad.map((b) => ({ key: b.message.key, value: b.message.value, headers: deadLetterHeaders(ctx.nodeId, b.error, topic, partition, b.message.offset, b.message.headers) })) });
+                  await deadLetters.send({
+                    topic: cfg.deadLetterTopic,
+                    messages: bad.map((b) => ({
+                      key: b.message.key,
+                      value: b.message.value,
+                      headers: deadLetterHeaders(
+                        ctx.nodeId,
+                        b.error,
+                        topic,
+                        partition,
+                        b.message.offset,
+                        b.message.headers,
+                      ),
+                    })),
+                  });
                 }
               }
               const done = () => tracker.acknowledged(topic, partition, first);
@@ -271,7 +382,9 @@ export default defineNode({
               await c.subscribe(subscription);
               await c.run(options);
             } catch (err) {
-              ctx.error(`could not start reading again: ${kafkaError(err)}; trying again in ${Math.round(backoff / 1000)} s`);
+              ctx.error(
+                `could not start reading again: ${kafkaError(err)}; trying again in ${Math.round(backoff / 1000)} s`,
+              );
               setTimeout(() => void again(), backoff);
               backoff = Math.min(backoff * 2, 30_000);
             }
@@ -310,12 +423,36 @@ export default defineNode({
         await deadLetters?.disconnect().catch(() => undefined);
       },
       deadLetter(nodeId, error, record) {
-        const meta = record[KAFKA_FIELD] as { topic: string; partition: number; offset: number; key: string | null; headers: Record<string, string> } | undefined;
-        if (!deadLetters || !cfg.deadLetterTopic || !meta || !(cfg.topics.includes(meta.topic) || (cfg.pattern && new RegExp(cfg.pattern).test(meta.topic)))) return undefined;
+        const meta = record[KAFKA_FIELD] as
+          | { topic: string; partition: number; offset: number; key: string | null; headers: Record<string, string> }
+          | undefined;
+        if (
+          !deadLetters ||
+          !cfg.deadLetterTopic ||
+          !meta ||
+          !(cfg.topics.includes(meta.topic) || (cfg.pattern && new RegExp(cfg.pattern).test(meta.topic)))
+        )
+          return undefined;
         const value = { ...record };
         delete value[KAFKA_FIELD];
         return deadLetters
-          .send({ topic: cfg.deadLetterTopic, messages: [{ key: meta.key, value: JSON.stringify(value), headers: deadLetterHeaders(nodeId, error, meta.topic, meta.partition, String(meta.offset), meta.headers) }] })
+          .send({
+            topic: cfg.deadLetterTopic,
+            messages: [
+              {
+                key: meta.key,
+                value: JSON.stringify(value),
+                headers: deadLetterHeaders(
+                  nodeId,
+                  error,
+                  meta.topic,
+                  meta.partition,
+                  String(meta.offset),
+                  meta.headers,
+                ),
+              },
+            ],
+          })
           .then(() => undefined);
       },
       kafkaMetrics: () => {
@@ -376,7 +513,14 @@ class VideoReassembly {
  * record before it must be older — and otherwise found by bisecting the records' timestamps between the log start
  * and that answer (brokers that do not index by time answer with the end; timestamps are taken as non-decreasing).
  */
-async function offsetForTime(reader: PartitionReader, topic: string, partition: number, time: number, low: number, answer: number): Promise<number> {
+async function offsetForTime(
+  reader: PartitionReader,
+  topic: string,
+  partition: number,
+  time: number,
+  low: number,
+  answer: number,
+): Promise<number> {
   const at = async (offset: number) => (await reader.read(topic, partition, offset, 64 * 1024)).messages[0]?.timestamp;
   if (answer <= low || ((await at(answer - 1)) ?? -Infinity) < time) return answer;
   let [lo, hi] = [low, answer];

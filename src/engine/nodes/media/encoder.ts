@@ -7,37 +7,88 @@ import { defineNode } from '../../spec';
 import { mediaMember } from './common';
 
 const config = z.strictObject({
-  codec: z.enum(['h264', 'hevc']).default('h264').describe('H.264 (plays everywhere) or H.265/HEVC (smaller, fewer players).'),
-  device: z.enum(['auto', 'gpu', 'cpu']).default('auto').describe('auto: a GPU encoder when one works, else software; gpu: fail without one; cpu: software.'),
-  preset: z.enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow']).default('veryfast').describe('Speed against size (software encoders).'),
-  rateControl: z.enum(['crf', 'cbr', 'vbr']).default('crf').describe('crf: constant quality; cbr: constant bitrate (streaming); vbr: variable bitrate with a cap.'),
+  codec: z
+    .enum(['h264', 'hevc'])
+    .default('h264')
+    .describe('H.264 (plays everywhere) or H.265/HEVC (smaller, fewer players).'),
+  device: z
+    .enum(['auto', 'gpu', 'cpu'])
+    .default('auto')
+    .describe('auto: a GPU encoder when one works, else software; gpu: fail without one; cpu: software.'),
+  preset: z
+    .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
+    .default('veryfast')
+    .describe('Speed against size (software encoders).'),
+  rateControl: z
+    .enum(['crf', 'cbr', 'vbr'])
+    .default('crf')
+    .describe('crf: constant quality; cbr: constant bitrate (streaming); vbr: variable bitrate with a cap.'),
   crf: z.number().int().min(0).max(51).default(23).describe('Quality for crf: lower is better and larger.'),
-  bitrateKbps: z.number().int().min(50).max(200_000).default(2500).describe('Bitrate for cbr and vbr.').meta({ unit: 'kbit/s' }),
-  gopFrames: z.number().int().min(1).max(1000).optional().describe('Keyframe interval (default two seconds of frames).').meta({ unit: 'frames' }),
+  bitrateKbps: z
+    .number()
+    .int()
+    .min(50)
+    .max(200_000)
+    .default(2500)
+    .describe('Bitrate for cbr and vbr.')
+    .meta({ unit: 'kbit/s' }),
+  gopFrames: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe('Keyframe interval (default two seconds of frames).')
+    .meta({ unit: 'frames' }),
   profile: z.enum(['baseline', 'main', 'high']).optional().describe('H.264 profile (H.265: main).'),
   width: z.number().int().min(16).max(7680).optional().describe('Scale to this width first.').meta({ unit: 'px' }),
   height: z.number().int().min(16).max(4320).optional().describe('Scale to this height first.').meta({ unit: 'px' }),
   rate: z.number().int().min(1).max(240).optional().describe('Change the frame rate first.').meta({ unit: 'fps' }),
-  lowLatency: z.boolean().default(true).describe('No B-frames or look-ahead: each frame leaves the encoder at once (live); off: smaller files, about a second later.'),
-  restarts: z.number().int().min(0).max(100).default(3).describe('Restart the group’s ffmpeg process this many times in a run when it crashes after it had started.'),
-  restartBackoffMs: z.number().int().min(100).max(60_000).default(1000).describe('Wait before the first restart; doubled after each, up to 30 s.').meta({ unit: 'ms' }),
+  lowLatency: z
+    .boolean()
+    .default(true)
+    .describe(
+      'No B-frames or look-ahead: each frame leaves the encoder at once (live); off: smaller files, about a second later.',
+    ),
+  restarts: z
+    .number()
+    .int()
+    .min(0)
+    .max(100)
+    .default(3)
+    .describe('Restart the group’s ffmpeg process this many times in a run when it crashes after it had started.'),
+  restartBackoffMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(1000)
+    .describe('Wait before the first restart; doubled after each, up to 30 s.')
+    .meta({ unit: 'ms' }),
 });
 
 export default defineNode({
   type: 'encoder',
   category: 'media',
   title: 'Encoder',
-  description: 'Encodes video to H.264 or H.265, on the GPU when a GPU encoder works here, else in software, and says which and why.',
+  description:
+    'Encodes video to H.264 or H.265, on the GPU when a GPU encoder works here, else in software, and says which and why.',
   inputs: [
     { name: 'in', type: 'video/raw', description: 'Raw frames.' },
-    { name: 'audio', type: 'audio/raw', description: 'Sound from a microphone, encoded as AAC alongside (else the video source’s own sound, if any).' },
+    {
+      name: 'audio',
+      type: 'audio/raw',
+      description: 'Sound from a microphone, encoded as AAC alongside (else the video source’s own sound, if any).',
+    },
   ],
   outputs: [{ name: 'out', type: 'video/encoded({codec})', description: 'Encoded video in the configured codec.' }],
   config,
   media: 'encoder',
   lint(cfg, report) {
-    if ((cfg.width === undefined) !== (cfg.height === undefined)) report(cfg.width === undefined ? 'width' : 'height', 'set both width and height to scale, or neither');
-    if (cfg.codec === 'hevc' && cfg.profile && cfg.profile !== 'main') report('profile', `H.265 has no "${cfg.profile}" profile here; use main or leave it empty`);
+    if ((cfg.width === undefined) !== (cfg.height === undefined))
+      report(cfg.width === undefined ? 'width' : 'height', 'set both width and height to scale, or neither');
+    if (cfg.codec === 'hevc' && cfg.profile && cfg.profile !== 'main')
+      report('profile', `H.265 has no "${cfg.profile}" profile here; use main or leave it empty`);
   },
   create(_cfg, ctx) {
     const group = ctx.media;

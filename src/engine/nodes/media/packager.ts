@@ -10,8 +10,18 @@ import { Fmp4Splitter } from '../../media/fmp4';
 import { mediaMember } from './common';
 
 const config = z.strictObject({
-  format: z.enum(['cmaf', 'mpegts']).default('cmaf').describe('Fragmented MP4 (CMAF): an init segment, then a record per fragment; or MPEG-TS.'),
-  fragmentMs: z.number().int().min(0).max(60_000).default(0).describe('CMAF: cut fragments at most this long (0: one fragment per keyframe interval).').meta({ unit: 'ms' }),
+  format: z
+    .enum(['cmaf', 'mpegts'])
+    .default('cmaf')
+    .describe('Fragmented MP4 (CMAF): an init segment, then a record per fragment; or MPEG-TS.'),
+  fragmentMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(60_000)
+    .default(0)
+    .describe('CMAF: cut fragments at most this long (0: one fragment per keyframe interval).')
+    .meta({ unit: 'ms' }),
 });
 
 /** MPEG-TS records: whole packets, up to about 64 KiB each. */
@@ -21,9 +31,16 @@ export default defineNode({
   type: 'packager',
   category: 'media',
   title: 'Packager',
-  description: 'Packages encoded video as CMAF (fragmented MP4) fragments or MPEG-TS, as bytes for the rest of the pipeline.',
+  description:
+    'Packages encoded video as CMAF (fragmented MP4) fragments or MPEG-TS, as bytes for the rest of the pipeline.',
   inputs: [{ name: 'in', type: 'video/encoded', description: 'Encoded video, any codec.' }],
-  outputs: [{ name: 'out', type: 'bytes', description: 'CMAF: the init segment, then one record per fragment; MPEG-TS: whole packets.' }],
+  outputs: [
+    {
+      name: 'out',
+      type: 'bytes',
+      description: 'CMAF: the init segment, then one record per fragment; MPEG-TS: whole packets.',
+    },
+  ],
   config,
   media: 'packager',
   mediaHooks: { output: (cfg, place) => packagerOutput(cfg.format, place.fd, cfg.fragmentMs) },
@@ -52,7 +69,10 @@ export default defineNode({
           }
           if (out.length === 0) continue;
           const batch = out.splice(0).map(bytesItem);
-          const wait = firstFrame === undefined ? ctx.emit('out', batch) : ctx.emitCaptured('out', batch, group.startedAt + firstFrame * 1000);
+          const wait =
+            firstFrame === undefined
+              ? ctx.emit('out', batch)
+              : ctx.emitCaptured('out', batch, group.startedAt + firstFrame * 1000);
           firstFrame = undefined;
           if (wait) await wait;
         }

@@ -10,7 +10,8 @@ export const KEY_BY = 'key-by';
 export default expressionOperator({
   type: KEY_BY,
   title: 'Key by',
-  description: 'Computes each record’s key with a JSONata expression and stores it (as a string) in a field; windows group by it.',
+  description:
+    'Computes each record’s key with a JSONata expression and stores it (as a string) in a field; windows group by it.',
   output: 'The records, each with its key.',
   config: z.strictObject({
     key: expressionField('The key of a record.', 'room'),

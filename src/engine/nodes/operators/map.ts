@@ -27,7 +27,11 @@ if (r._kafka !== undefined && v._kafka === undefined) v._kafka = r._kafka;
 r = v;`,
     values: {
       drop: () => ctx.drop(1),
-      notObject: (v: unknown, r: Rec) => ctx.error(`expression "${cfg.expression}" gave ${Array.isArray(v) ? 'an array' : typeof v}, expected an object`, r),
+      notObject: (v: unknown, r: Rec) =>
+        ctx.error(
+          `expression "${cfg.expression}" gave ${Array.isArray(v) ? 'an array' : typeof v}, expected an object`,
+          r,
+        ),
     },
   }),
 });

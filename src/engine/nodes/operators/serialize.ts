@@ -10,7 +10,10 @@ export const SERIALIZE = 'serialize';
 
 const config = z
   .strictObject({
-    format: z.enum(['json-lines', 'csv']).default('json-lines').describe('JSON lines (one object per line) or CSV (RFC 4180 quoting).'),
+    format: z
+      .enum(['json-lines', 'csv'])
+      .default('json-lines')
+      .describe('JSON lines (one object per line) or CSV (RFC 4180 quoting).'),
     fields: z
       .array(z.string().min(1))
       .min(1)

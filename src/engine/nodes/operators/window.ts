@@ -37,19 +37,46 @@ const aggregate = z
     n: z.number().int().min(1).max(1000).default(10).describe('top: how many entries.'),
   })
   .superRefine((a, ctx) => {
-    if (a.op !== 'count' && !a.field) ctx.addIssue({ code: 'custom', path: ['field'], message: `${a.op} needs a field` });
-    if (a.op === 'top' && !a.by) ctx.addIssue({ code: 'custom', path: ['by'], message: 'top needs "by", the field that names an entry' });
+    if (a.op !== 'count' && !a.field)
+      ctx.addIssue({ code: 'custom', path: ['field'], message: `${a.op} needs a field` });
+    if (a.op === 'top' && !a.by)
+      ctx.addIssue({ code: 'custom', path: ['by'], message: 'top needs "by", the field that names an entry' });
   });
 
 const config = z
   .strictObject({
-    kind: z.enum(['tumbling', 'sliding']).default('tumbling').describe('Tumbling windows do not overlap; sliding ones do.'),
+    kind: z
+      .enum(['tumbling', 'sliding'])
+      .default('tumbling')
+      .describe('Tumbling windows do not overlap; sliding ones do.'),
     sizeMs: z.number().int().min(1).default(1000).describe('Window length.').meta({ unit: 'ms' }),
-    slideMs: z.number().int().min(1).optional().describe('Sliding windows: how often a window starts.').meta({ unit: 'ms' }),
+    slideMs: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('Sliding windows: how often a window starts.')
+      .meta({ unit: 'ms' }),
     timeField: z.string().min(1).default('ts').describe('The field holding the event time (ms since the epoch).'),
-    keyField: z.string().min(1).default('key').describe('The field holding the key (set by key-by); records without it share one window.'),
-    watermarkDelayMs: z.number().int().min(0).default(0).describe('How far out of order events may arrive before the watermark passes them.').meta({ unit: 'ms' }),
-    allowedLatenessMs: z.number().int().min(0).default(0).describe('How long a fired window is kept for late records, which update and re-fire it.').meta({ unit: 'ms' }),
+    keyField: z
+      .string()
+      .min(1)
+      .default('key')
+      .describe('The field holding the key (set by key-by); records without it share one window.'),
+    watermarkDelayMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('How far out of order events may arrive before the watermark passes them.')
+      .meta({ unit: 'ms' }),
+    allowedLatenessMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe('How long a fired window is kept for late records, which update and re-fire it.')
+      .meta({ unit: 'ms' }),
     scope: z
       .enum(['all', 'partition'])
       .default('all')
@@ -66,7 +93,11 @@ const config = z
     if (c.kind === 'sliding' && c.slideMs === undefined)
       ctx.addIssue({ code: 'custom', path: ['slideMs'], message: 'sliding windows need slideMs' });
     if (c.slideMs !== undefined && c.slideMs > c.sizeMs)
-      ctx.addIssue({ code: 'custom', path: ['slideMs'], message: `slideMs (${c.slideMs}) must not exceed sizeMs (${c.sizeMs})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['slideMs'],
+        message: `slideMs (${c.slideMs}) must not exceed sizeMs (${c.sizeMs})`,
+      });
   });
 
 export type WindowConfig = z.output<typeof config>;
@@ -164,7 +195,11 @@ export default defineNode({
     'Tumbling or sliding windows on event time with watermarks and allowed lateness; count, sum, min, max, avg and top-N per key. Late records are counted and sent to the `late` port.',
   inputs: recordIn,
   outputs: [
-    { name: 'out', type: 'record', description: 'One record per key and window: {key, windowStart, windowEnd, ts, ...aggregates}.' },
+    {
+      name: 'out',
+      type: 'record',
+      description: 'One record per key and window: {key, windowStart, windowEnd, ts, ...aggregates}.',
+    },
     { name: 'late', type: 'record', description: 'Records that arrived after their windows were purged.' },
   ],
   config,
@@ -217,9 +252,19 @@ export default defineNode({
 
       /** Results of the slot (of only `panes` when given) into `out`; its holds go with them, to be released once
        * the results are acknowledged downstream. */
-      const emitSlot = (slot: WindowSlot, out: Rec[], releases: Hold[], panes: Iterable<Pane> = slot.panes.values()): void => {
+      const emitSlot = (
+        slot: WindowSlot,
+        out: Rec[],
+        releases: Hold[],
+        panes: Iterable<Pane> = slot.panes.values(),
+      ): void => {
         for (const pane of panes) {
-          const rec: Rec = { [keyField]: pane.key, windowStart: slot.start, windowEnd: slot.end, [timeField]: slot.end - 1 };
+          const rec: Rec = {
+            [keyField]: pane.key,
+            windowStart: slot.start,
+            windowEnd: slot.end,
+            [timeField]: slot.end - 1,
+          };
           for (let a = 0; a < aggs.length; a++) rec[aggs[a]!.as] = result(pane.aggs[a]!, aggs[a]!);
           out.push(rec);
         }
@@ -258,7 +303,10 @@ export default defineNode({
             const r = batch[i]!;
             const ts = r[timeField];
             if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-              ctx.error(`record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`, r);
+              ctx.error(
+                `record has no event time: field "${timeField}" is ${ts === undefined ? 'missing' : JSON.stringify(ts)}, expected a number (ms)`,
+                r,
+              );
               continue;
             }
             const k = r[keyField];
@@ -319,7 +367,15 @@ export default defineNode({
               return {
                 start,
                 fired: slot.fired,
-                panes: [...slot.panes.values()].map((p) => [p.key, p.aggs.map((g): SavedAgg => (g.top ? [g.count, g.sum, finite(g.min), finite(g.max), [...g.top]] : [g.count, g.sum, finite(g.min), finite(g.max)]))]),
+                panes: [...slot.panes.values()].map((p) => [
+                  p.key,
+                  p.aggs.map(
+                    (g): SavedAgg =>
+                      g.top
+                        ? [g.count, g.sum, finite(g.min), finite(g.max), [...g.top]]
+                        : [g.count, g.sum, finite(g.min), finite(g.max)],
+                  ),
+                ]),
               };
             }),
           };
@@ -332,7 +388,15 @@ export default defineNode({
             const slot = slotFor(s.start);
             slot.fired = s.fired;
             for (const [key, saves] of s.panes) {
-              const paneAggs = saves.map(([count, sum, min, max, top]): AggState => ({ count, sum, min: min ?? Infinity, max: max ?? -Infinity, top: top ? new Map(top) : undefined }));
+              const paneAggs = saves.map(
+                ([count, sum, min, max, top]): AggState => ({
+                  count,
+                  sum,
+                  min: min ?? Infinity,
+                  max: max ?? -Infinity,
+                  top: top ? new Map(top) : undefined,
+                }),
+              );
               slot.panes.set(key, { key, aggs: paneAggs });
             }
           }
@@ -435,7 +499,8 @@ export default defineNode({
     };
     let failing = false;
     const trouble = (what: string, err: unknown) => {
-      if (!failing) void ctx.error(`${what}: ${(err as Error).message} (retrying; records stay unacknowledged meanwhile)`);
+      if (!failing)
+        void ctx.error(`${what}: ${(err as Error).message} (retrying; records stay unacknowledged meanwhile)`);
       failing = true;
       ctx.status('reconnecting');
     };
@@ -450,7 +515,14 @@ export default defineNode({
           const { token, saved } = await worker.store.claim(key);
           const windows = newWindows(false, false);
           if (saved) windows.restore(saved.state as SavedWindows);
-          parts.set(partKey(origin), { key, windows, generation: owner.generation, token, upTo: saved?.upTo ?? 0, dirty: false });
+          parts.set(partKey(origin), {
+            key,
+            windows,
+            generation: owner.generation,
+            token,
+            upTo: saved?.upTo ?? 0,
+            dirty: false,
+          });
           recovered();
           return;
         } catch (err) {
@@ -519,7 +591,11 @@ export default defineNode({
     };
 
     return {
-      eventTimeMetrics: () => windowTimes([...parts].map(([k, p]) => [k, p.windows]), undefined),
+      eventTimeMetrics: () =>
+        windowTimes(
+          [...parts].map(([k, p]) => [k, p.windows]),
+          undefined,
+        ),
       process(_port, batch) {
         batchNo++;
         const hold = ctx.hold();
@@ -527,7 +603,11 @@ export default defineNode({
         const claims: Promise<void>[] = [];
         forEachPartitionRun(batch, (origin, i, j) => {
           if (!origin || typeof origin.offset !== 'number') {
-            for (let k = i; k < j; k++) void ctx.error(`record has no ${KAFKA_FIELD} {topic, partition, offset}: a worker keeps window state per Kafka partition, so the records must come from a Kafka source (a map must keep ${KAFKA_FIELD})`, batch[k]);
+            for (let k = i; k < j; k++)
+              void ctx.error(
+                `record has no ${KAFKA_FIELD} {topic, partition, offset}: a worker keeps window state per Kafka partition, so the records must come from a Kafka source (a map must keep ${KAFKA_FIELD})`,
+                batch[k],
+              );
             return;
           }
           const owner = worker.owner(origin.topic, origin.partition);
@@ -588,7 +668,10 @@ function forEachPartitionRun(batch: Rec[], fn: (origin: KafkaOrigin | undefined,
  * The window's watermark figures: of its one set of windows, or of the partitions' (the lowest watermark, the
  * newest event), with what holds the input's clock back and which partitions upstream are idle.
  */
-function windowTimes(sets: [string, { times(): { watermark: number; newest: number } }][], clock: Watermark | undefined): EventTimeMetrics | undefined {
+function windowTimes(
+  sets: [string, { times(): { watermark: number; newest: number } }][],
+  clock: Watermark | undefined,
+): EventTimeMetrics | undefined {
   let watermark = Infinity;
   let newest = -Infinity;
   let lowest: string | undefined;

@@ -17,21 +17,36 @@ const LOCAL = 'local';
 const KEYS_FOLLOWED = 20;
 
 const config = z.strictObject({
-  profile: z.string().min(1).default(LOCAL).describe('The Redis connection: "local" is a redis-server Sluice starts itself (development only); others are kept in the app’s settings (redis.profiles: url, username, tls.caFile), their password in the secret store or SLUICE_SECRET_REDIS_<PROFILE>.'),
+  profile: z
+    .string()
+    .min(1)
+    .default(LOCAL)
+    .describe(
+      'The Redis connection: "local" is a redis-server Sluice starts itself (development only); others are kept in the app’s settings (redis.profiles: url, username, tls.caFile), their password in the secret store or SLUICE_SECRET_REDIS_<PROFILE>.',
+    ),
   mode: z
     .enum(['counter', 'hash', 'leaderboard', 'stream', 'publish', 'value'])
-    .describe('counter: INCRBY key (or HINCRBY key field); hash: HSET key field value; leaderboard: ZINCRBY key by member; stream: XADD key MAXLEN ~ n; publish: PUBLISH channel; value: SET key (EX ttl).'),
+    .describe(
+      'counter: INCRBY key (or HINCRBY key field); hash: HSET key field value; leaderboard: ZINCRBY key by member; stream: XADD key MAXLEN ~ n; publish: PUBLISH channel; value: SET key (EX ttl).',
+    ),
   key: z.string().min(1).describe('JSONata: the key (or channel), e.g. "likes:" & room.'),
-  field: z.string().optional().describe('JSONata: the hash field (counter with a field uses HINCRBY; hash mode needs it).'),
+  field: z
+    .string()
+    .optional()
+    .describe('JSONata: the hash field (counter with a field uses HINCRBY; hash mode needs it).'),
   member: z.string().optional().describe('JSONata: the leaderboard member, e.g. user.'),
   by: z.string().optional().describe('JSONata: the increment for counter and leaderboard (default 1), e.g. coins.'),
-  value: z.string().optional().describe('JSONata: the value for hash, value and publish (default: the record as JSON); stream: the fields as an object (default: the record).'),
+  value: z
+    .string()
+    .optional()
+    .describe(
+      'JSONata: the value for hash, value and publish (default: the record as JSON); stream: the fields as an object (default: the record).',
+    ),
   ttlSeconds: z.number().int().min(1).optional().describe('value mode: expire after this long.').meta({ unit: 's' }),
   maxLen: z.number().int().min(1).default(10_000).describe('stream mode: keep about this many entries (MAXLEN ~).'),
 });
 
 type Config = z.output<typeof config>;
-
 
 /** ioredis's words for a command that never reached Redis, or whose answer never came back. */
 const CONNECTION_LOST = /isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|max retries per request/i;
@@ -40,7 +55,11 @@ const CONNECTION_LOST = /isn't writeable|Connection is closed|ECONNRESET|ECONNRE
  * Run a pipeline, waiting for the connection whenever it is lost and sending it again then. A pipeline that failed
  * mid-way is sent whole again: its commands may run twice (at least once), never not at all.
  */
-async function execWhenConnected(redis: Redis, commands: Command[], signal: AbortSignal): Promise<[Error | null, unknown][]> {
+async function execWhenConnected(
+  redis: Redis,
+  commands: Command[],
+  signal: AbortSignal,
+): Promise<[Error | null, unknown][]> {
   for (;;) {
     if (redis.status !== 'ready') {
       await new Promise<void>((resolve) => {
@@ -52,7 +71,8 @@ async function execWhenConnected(redis: Redis, commands: Command[], signal: Abor
         // A stop while waiting: give up on this batch (it is not acknowledged, so it is read again next time).
         signal.addEventListener('abort', done, { once: true });
       });
-      if ((redis.status as string) !== 'ready') throw new Error('Redis is away and the run is stopping: this batch was not written');
+      if ((redis.status as string) !== 'ready')
+        throw new Error('Redis is away and the run is stopping: this batch was not written');
     }
     try {
       const pipe = redis.pipeline();
@@ -76,7 +96,8 @@ export default defineNode({
   type: 'redis',
   category: 'sinks',
   title: 'Redis',
-  description: 'Writes live state to Redis: counters, hashes, leaderboards, streams, pub/sub or values, pipelined per batch.',
+  description:
+    'Writes live state to Redis: counters, hashes, leaderboards, streams, pub/sub or values, pipelined per batch.',
   inputs: [{ name: 'in', type: 'record', description: 'Records, each one command.' }],
   outputs: [],
   config,
@@ -87,13 +108,20 @@ export default defineNode({
   },
   create(cfg: Config, ctx) {
     const compile = (s: string | undefined) => (s ? compileExpression(s) : undefined);
-    const [key, field, member, by, value] = [compile(cfg.key)!, compile(cfg.field), compile(cfg.member), compile(cfg.by), compile(cfg.value)];
+    const [key, field, member, by, value] = [
+      compile(cfg.key)!,
+      compile(cfg.field),
+      compile(cfg.member),
+      compile(cfg.by),
+      compile(cfg.value),
+    ];
     let redis: Redis | undefined;
 
     /** A number for `by`, or 1 when there is no `by`. */
     const num = (n: unknown): number => {
       if (n === undefined) return 1;
-      if (typeof n !== 'number' || !Number.isFinite(n)) throw new Error(`by expression gave ${JSON.stringify(n)}, not a number`);
+      if (typeof n !== 'number' || !Number.isFinite(n))
+        throw new Error(`by expression gave ${JSON.stringify(n)}, not a number`);
       return n;
     };
 
@@ -131,7 +159,8 @@ export default defineNode({
       const mv = member ? member.fast(r) : undefined;
       const bv = by ? by.fast(r) : undefined;
       const vv = value ? value.fast(r) : undefined;
-      if (kv !== BAIL && fv !== BAIL && mv !== BAIL && bv !== BAIL && vv !== BAIL) return command(r, kv, fv, mv, bv, vv);
+      if (kv !== BAIL && fv !== BAIL && mv !== BAIL && bv !== BAIL && vv !== BAIL)
+        return command(r, kv, fv, mv, bv, vv);
       const all = [key, field, member, by, value].map((e) => (e ? evaluate(e, r) : undefined));
       return Promise.all(all).then((v) => command(r, ...(v as [unknown, unknown, unknown, unknown, unknown])));
     };
@@ -178,7 +207,15 @@ export default defineNode({
         }
         case 'stream': {
           const [entries, length] = await Promise.all([r.xrevrange(k, '+', '-', 'COUNT', 10), r.xlen(k)]);
-          return { kind: 'stream', key: k, length, entries: entries.map(([id, flat]) => ({ id, fields: Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]!]]))) })) };
+          return {
+            kind: 'stream',
+            key: k,
+            length,
+            entries: entries.map(([id, flat]) => ({
+              id,
+              fields: Object.fromEntries(flat.flatMap((v, i) => (i % 2 ? [] : [[v, flat[i + 1]!]]))),
+            })),
+          };
         }
         case 'value': {
           const [value, ttl] = await Promise.all([r.get(k), r.ttl(k)]);
@@ -192,7 +229,8 @@ export default defineNode({
     return {
       async liveState() {
         const view = { mode: cfg.mode, profile: cfg.profile, keys: [] as LiveKey[], moreKeys };
-        if (!redis || redis.status !== 'ready') return { ...view, error: `Redis is away (${redis?.status ?? 'not connected'})` };
+        if (!redis || redis.status !== 'ready')
+          return { ...view, error: `Redis is away (${redis?.status ?? 'not connected'})` };
         try {
           return { ...view, keys: await Promise.all([...keys].sort().map(read)) };
         } catch (err) {
@@ -202,7 +240,11 @@ export default defineNode({
       async open() {
         // No offline queue: while Redis is away nothing piles up in memory here; the batch waits (back pressure)
         // and is sent again once the connection is back (ioredis reconnects with backoff).
-        const c = await redisConnection(cfg.profile, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: (n) => Math.min(100 * 2 ** n, 5000) });
+        const c = await redisConnection(cfg.profile, {
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 1,
+          retryStrategy: (n) => Math.min(100 * 2 ** n, 5000),
+        });
         redis = c.redis;
         // connect() rejects with "Connection is closed."; the reason (ECONNREFUSED, ...) comes as an event.
         let reason: Error | undefined;
@@ -214,7 +256,9 @@ export default defineNode({
           await redis.ping();
         } catch (err) {
           redis.disconnect();
-          throw new Error(`cannot use Redis with profile "${cfg.profile}" (${c.url}): ${(reason && /closed/.test((err as Error).message) ? reason : (err as Error)).message}${c.hint}`);
+          throw new Error(
+            `cannot use Redis with profile "${cfg.profile}" (${c.url}): ${(reason && /closed/.test((err as Error).message) ? reason : (err as Error)).message}${c.hint}`,
+          );
         }
       },
       async process(_port, batch) {
@@ -236,7 +280,10 @@ export default defineNode({
         const results = await execWhenConnected(redis!, commands, ctx.signal);
         for (const [i, [err]] of results.entries()) {
           if (!err) continue;
-          const written = ctx.error(`Redis refused ${cfg.mode} on ${JSON.stringify(sent[i]!)}: ${err.message}`, sent[i]);
+          const written = ctx.error(
+            `Redis refused ${cfg.mode} on ${JSON.stringify(sent[i]!)}: ${err.message}`,
+            sent[i],
+          );
           if (written) await written;
         }
       },

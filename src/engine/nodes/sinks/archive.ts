@@ -14,24 +14,75 @@ import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from 
 
 const gzip = promisify(gzipCb);
 
-const PLACEHOLDERS: Record<string, number> = { yyyy: 86_400_000, MM: 86_400_000, dd: 86_400_000, HH: 3_600_000, mm: 60_000 };
+const PLACEHOLDERS: Record<string, number> = {
+  yyyy: 86_400_000,
+  MM: 86_400_000,
+  dd: 86_400_000,
+  HH: 3_600_000,
+  mm: 60_000,
+};
 
 const config = z.strictObject({
   target: z
     .string()
     .min(1)
-    .describe('Where the files go: webhdfs://namenode:9870/path (swebhdfs:// for HTTPS), file:///path, or a folder (relative to the working directory).'),
-  path: z.string().default('{yyyy}/{MM}/{dd}/{HH}').describe('Folder under the target, from the event time (UTC): {yyyy} {MM} {dd} {HH} {mm}.'),
-  prefix: z.string().regex(/^[\w-]+$/, 'letters, digits, _ and - only').default('part').describe('File names start with this.'),
-  timeField: z.string().min(1).default('ts').describe('The field holding each record’s event time (ms since the epoch, or an ISO date).'),
-  time: z.enum(['event', 'arrival']).default('event').describe('Name folders by the event time, or by when the record arrived (bytes always use arrival).'),
+    .describe(
+      'Where the files go: webhdfs://namenode:9870/path (swebhdfs:// for HTTPS), file:///path, or a folder (relative to the working directory).',
+    ),
+  path: z
+    .string()
+    .default('{yyyy}/{MM}/{dd}/{HH}')
+    .describe('Folder under the target, from the event time (UTC): {yyyy} {MM} {dd} {HH} {mm}.'),
+  prefix: z
+    .string()
+    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
+    .default('part')
+    .describe('File names start with this.'),
+  timeField: z
+    .string()
+    .min(1)
+    .default('ts')
+    .describe('The field holding each record’s event time (ms since the epoch, or an ISO date).'),
+  time: z
+    .enum(['event', 'arrival'])
+    .default('event')
+    .describe('Name folders by the event time, or by when the record arrived (bytes always use arrival).'),
   gzip: z.boolean().default(false).describe('Compress JSON-lines files (.jsonl.gz).'),
-  rollBytes: z.number().int().min(1).default(128 * 1024 * 1024).describe('Roll a file once it holds this many bytes.').meta({ unit: 'bytes' }),
+  rollBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(128 * 1024 * 1024)
+    .describe('Roll a file once it holds this many bytes.')
+    .meta({ unit: 'bytes' }),
   rollRecords: z.number().int().min(0).default(0).describe('Roll a file after this many records (0: no limit).'),
-  rollIntervalMs: z.number().int().min(100).default(60_000).describe('Roll a file at the latest this long after it was opened: records are acknowledged when their file rolls.').meta({ unit: 'ms' }),
-  flushBytes: z.number().int().min(1).default(1024 * 1024).describe('Write to the target in chunks of about this size (one APPEND each on WebHDFS).').meta({ unit: 'bytes' }),
-  user: z.string().optional().describe('WebHDFS: the user to act as (simple authentication); default $HADOOP_USER_NAME, else the login name.'),
-  timeoutMs: z.number().int().min(100).default(30_000).describe('WebHDFS: how long to wait for an answer before asking what happened.').meta({ unit: 'ms' }),
+  rollIntervalMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(60_000)
+    .describe(
+      'Roll a file at the latest this long after it was opened: records are acknowledged when their file rolls.',
+    )
+    .meta({ unit: 'ms' }),
+  flushBytes: z
+    .number()
+    .int()
+    .min(1)
+    .default(1024 * 1024)
+    .describe('Write to the target in chunks of about this size (one APPEND each on WebHDFS).')
+    .meta({ unit: 'bytes' }),
+  user: z
+    .string()
+    .optional()
+    .describe('WebHDFS: the user to act as (simple authentication); default $HADOOP_USER_NAME, else the login name.'),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .default(30_000)
+    .describe('WebHDFS: how long to wait for an answer before asking what happened.')
+    .meta({ unit: 'ms' }),
 });
 
 type Config = z.output<typeof config>;
@@ -163,7 +214,10 @@ class ArchiveSink {
         if (!(err instanceof ArchiveError) || !err.retriable) throw err;
         if (this.ctx.signal.aborted) {
           if (giveUpAt === Infinity) giveUpAt = Date.now() + 10_000;
-          if (Date.now() > giveUpAt) throw new Error(`${err.message} — gave up as the run stops; the records in unfinished files were not acknowledged`);
+          if (Date.now() > giveUpAt)
+            throw new Error(
+              `${err.message} — gave up as the run stops; the records in unfinished files were not acknowledged`,
+            );
         }
         this.ctx.error(`${err.message} — trying again in ${delay} ms`);
         this.ctx.status('reconnecting');
@@ -176,7 +230,8 @@ class ArchiveSink {
 
   private folder(ms: number): string {
     const bucket = Math.floor(ms / this.bucketMs);
-    if (bucket !== this.lastFolder.bucket || !Number.isFinite(bucket)) this.lastFolder = { bucket, folder: folderFor(this.cfg.path, ms) };
+    if (bucket !== this.lastFolder.bucket || !Number.isFinite(bucket))
+      this.lastFolder = { bucket, folder: folderFor(this.cfg.path, ms) };
     return this.lastFolder.folder;
   }
 
@@ -195,7 +250,20 @@ class ArchiveSink {
     const temp = this.target.path(`${rel}.${name}.inprogress`);
     const final = this.target.path(`${rel}${name}`);
     const file = await this.retrying(() => this.target.create(temp));
-    const f: OpenFile = { port, folder, name, temp, final, file, openedAt: Date.now(), records: 0, text: '', chunks: [], pendingSize: 0, waiters: new Set() };
+    const f: OpenFile = {
+      port,
+      folder,
+      name,
+      temp,
+      final,
+      file,
+      openedAt: Date.now(),
+      records: 0,
+      text: '',
+      chunks: [],
+      pendingSize: 0,
+      waiters: new Set(),
+    };
     this.open.set(this.keyOf(f), f);
     if (port === 'bytes' && this.init) {
       f.chunks.push(this.init);
@@ -271,7 +339,10 @@ class ArchiveSink {
       if (this.cfg.time === 'event') {
         const e = eventTime(r[timeField]);
         if (e === undefined) {
-          const written = this.ctx.error(`record has no event time in "${timeField}" (ms since the epoch or an ISO date); set timeField, or time: arrival`, r);
+          const written = this.ctx.error(
+            `record has no event time in "${timeField}" (ms since the epoch or an ISO date); set timeField, or time: arrival`,
+            r,
+          );
           if (written) await written;
           continue;
         }
@@ -323,16 +394,22 @@ export default defineNode({
   type: 'archive',
   category: 'sinks',
   title: 'Archive',
-  description: 'Keeps records as JSON lines (optionally gzip) and bytes (video fragments) as files on HDFS (WebHDFS) or a local folder, in folders by event time; files roll by size, count or age and appear under their final name only when complete.',
+  description:
+    'Keeps records as JSON lines (optionally gzip) and bytes (video fragments) as files on HDFS (WebHDFS) or a local folder, in folders by event time; files roll by size, count or age and appear under their final name only when complete.',
   inputs: [
     { name: 'in', type: 'record', description: 'Records, one line of JSON each.' },
-    { name: 'bytes', type: 'bytes', description: 'Bytes as they come, e.g. a packager’s fMP4 or MPEG-TS (each file starts with the init segment).' },
+    {
+      name: 'bytes',
+      type: 'bytes',
+      description: 'Bytes as they come, e.g. a packager’s fMP4 or MPEG-TS (each file starts with the init segment).',
+    },
   ],
   outputs: [],
   config,
   lint(cfg, report) {
     for (const m of cfg.path.matchAll(/\{([^}]*)\}/g)) {
-      if (!(m[1]! in PLACEHOLDERS)) report('path', `unknown placeholder {${m[1]}}: use {yyyy}, {MM}, {dd}, {HH} or {mm}`);
+      if (!(m[1]! in PLACEHOLDERS))
+        report('path', `unknown placeholder {${m[1]}}: use {yyyy}, {MM}, {dd}, {HH} or {mm}`);
     }
     if (cfg.path.split('/').includes('..')) report('path', 'must stay under the target (no "..")');
     try {

@@ -18,7 +18,8 @@ export default defineNode({
   type: FILE,
   category: 'sinks',
   title: 'File',
-  description: 'Writes records as JSON lines, and bytes (e.g. from Serialize) as they come; flushed when the pipeline stops.',
+  description:
+    'Writes records as JSON lines, and bytes (e.g. from Serialize) as they come; flushed when the pipeline stops.',
   inputs: [
     { name: 'in', type: 'record', description: 'Records to write, one line of JSON each.' },
     { name: 'bytes', type: 'bytes', description: 'Bytes to write as they are.' },

@@ -10,11 +10,37 @@ import { hlsOutput } from '../../media/command';
 import { mediaMember } from '../media/common';
 
 const config = z.strictObject({
-  dir: z.string().min(1).describe('The folder for the playlist and segments (created if missing); relative paths are taken from the working directory.'),
-  playlist: z.string().regex(/^[\w.-]+\.m3u8$/, 'a file name ending in .m3u8').default('index.m3u8').describe('The playlist’s file name.'),
-  segmentSeconds: z.number().positive().max(60).default(2).describe('Target segment length (segments start at keyframes, so at least the keyframe interval).').meta({ unit: 's' }),
-  listSize: z.number().int().min(0).max(10_000).default(0).describe('Segments in the playlist: 0 keeps them all (a recording); N keeps a live window of N and deletes older segments.'),
-  segmentType: z.enum(['mpegts', 'fmp4']).default('mpegts').describe('MPEG-TS segments (plays everywhere) or fragmented MP4 (CMAF).'),
+  dir: z
+    .string()
+    .min(1)
+    .describe(
+      'The folder for the playlist and segments (created if missing); relative paths are taken from the working directory.',
+    ),
+  playlist: z
+    .string()
+    .regex(/^[\w.-]+\.m3u8$/, 'a file name ending in .m3u8')
+    .default('index.m3u8')
+    .describe('The playlist’s file name.'),
+  segmentSeconds: z
+    .number()
+    .positive()
+    .max(60)
+    .default(2)
+    .describe('Target segment length (segments start at keyframes, so at least the keyframe interval).')
+    .meta({ unit: 's' }),
+  listSize: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .default(0)
+    .describe(
+      'Segments in the playlist: 0 keeps them all (a recording); N keeps a live window of N and deletes older segments.',
+    ),
+  segmentType: z
+    .enum(['mpegts', 'fmp4'])
+    .default('mpegts')
+    .describe('MPEG-TS segments (plays everywhere) or fragmented MP4 (CMAF).'),
 });
 
 export default defineNode({

@@ -8,7 +8,10 @@ import { fileOutput } from '../../media/command';
 import { mediaMember } from '../media/common';
 
 const config = z.strictObject({
-  path: z.string().min(1).describe('The file to write (.mp4, .mkv or .ts); relative paths are taken from the working directory.'),
+  path: z
+    .string()
+    .min(1)
+    .describe('The file to write (.mp4, .mkv or .ts); relative paths are taken from the working directory.'),
   container: z.enum(['mp4', 'mkv', 'ts']).optional().describe('The container; by default from the file extension.'),
 });
 
@@ -16,7 +19,8 @@ export default defineNode({
   type: 'media-file',
   category: 'sinks',
   title: 'Media file',
-  description: 'Writes encoded video to an MP4, Matroska or MPEG-TS file. After a crash, the restarted process writes name-1.mp4, name-2.mp4, ...',
+  description:
+    'Writes encoded video to an MP4, Matroska or MPEG-TS file. After a crash, the restarted process writes name-1.mp4, name-2.mp4, ...',
   inputs: [{ name: 'in', type: 'video/encoded', description: 'Encoded video, any codec.' }],
   outputs: [],
   config,

@@ -95,7 +95,8 @@ export function liveRoomGenerator(cfg: LiveRoomConfig, startTime: number): (i: n
 }
 
 /** The live room's clock once it has made `made` events: the undelayed event time of the last one. */
-export const liveRoomClock = (cfg: LiveRoomConfig, startTime: number, made: number): number => startTime + Math.floor((made - 1) * (1000 / cfg.rate));
+export const liveRoomClock = (cfg: LiveRoomConfig, startTime: number, made: number): number =>
+  startTime + Math.floor((made - 1) * (1000 / cfg.rate));
 
 export default defineNode({
   type: LIVE_ROOM,

@@ -8,8 +8,17 @@ import { microphoneInput } from '../../media/command';
 import { mediaAudioSource } from '../media/common';
 
 const config = z.strictObject({
-  format: z.enum(['pulse', 'alsa', 'avfoundation', 'dshow']).default('pulse').describe('The sound system: pulse or alsa on Linux; avfoundation on macOS; dshow on Windows.'),
-  device: z.string().min(1).default('default').describe('The device: default, an ALSA name like hw:0,0, a Pulse source, ":0" (avfoundation), audio=Name (dshow).'),
+  format: z
+    .enum(['pulse', 'alsa', 'avfoundation', 'dshow'])
+    .default('pulse')
+    .describe('The sound system: pulse or alsa on Linux; avfoundation on macOS; dshow on Windows.'),
+  device: z
+    .string()
+    .min(1)
+    .default('default')
+    .describe(
+      'The device: default, an ALSA name like hw:0,0, a Pulse source, ":0" (avfoundation), audio=Name (dshow).',
+    ),
 });
 
 export default defineNode({
@@ -18,7 +27,9 @@ export default defineNode({
   title: 'Microphone',
   description: 'Sound from a microphone (PulseAudio or ALSA), encoded as AAC with the video of the encoder it feeds.',
   inputs: [],
-  outputs: [{ name: 'audio', type: 'audio/raw', description: 'Raw sound (it stays inside the ffmpeg process of the group).' }],
+  outputs: [
+    { name: 'audio', type: 'audio/raw', description: 'Raw sound (it stays inside the ffmpeg process of the group).' },
+  ],
   config,
   media: 'audio',
   mediaHooks: { input: (cfg) => microphoneInput(cfg) },

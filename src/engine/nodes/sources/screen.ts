@@ -25,7 +25,9 @@ export default defineNode({
   title: 'Screen',
   description: 'Captures the screen or an area of it (x11grab on Linux; avfoundation / gdigrab elsewhere).',
   inputs: [],
-  outputs: [{ name: 'video', type: 'video/raw', description: 'Raw frames (they stay inside the ffmpeg process of the group).' }],
+  outputs: [
+    { name: 'video', type: 'video/raw', description: 'Raw frames (they stay inside the ffmpeg process of the group).' },
+  ],
   config,
   media: 'source',
   mediaHooks: { input: (cfg) => screenInput(cfg) },
@@ -33,7 +35,8 @@ export default defineNode({
     return {
       ...mediaSource(ctx, 'a screen capture'),
       open() {
-        if (process.platform === 'linux' && !cfg.format && !cfg.display && !process.env.DISPLAY) throw new Error('no X display to capture: set display (e.g. :0) or start Sluice with DISPLAY set');
+        if (process.platform === 'linux' && !cfg.format && !cfg.display && !process.env.DISPLAY)
+          throw new Error('no X display to capture: set display (e.g. :0) or start Sluice with DISPLAY set');
       },
     };
   },

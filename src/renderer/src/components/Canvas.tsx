@@ -48,7 +48,10 @@ const ANIMATED_EDGES_MAX = 60;
 /** The MIME type a palette item carries when dragged onto the canvas. */
 export const NODE_DRAG_TYPE = 'application/x-sluice-node';
 
-const toRef = (c: Connection) => ({ from: { node: c.source, port: c.sourceHandle ?? '' }, to: { node: c.target, port: c.targetHandle ?? '' } });
+const toRef = (c: Connection) => ({
+  from: { node: c.source, port: c.sourceHandle ?? '' },
+  to: { node: c.target, port: c.targetHandle ?? '' },
+});
 
 /** Whether a wire may be made, asked by xyflow while dragging (the same rule `connect` applies). */
 function isValidConnection(c: Connection | Edge): boolean {
@@ -110,7 +113,12 @@ class FlowNodeCache {
    */
   readonly measured = new Map<string, { width: number; height: number }>();
 
-  build(doc: PipelineDocument, infos: Map<string, NodeTypeInfo>, selected: ReadonlySet<string>, dragging: ReadonlyMap<string, Position> | undefined): PipelineFlowNode[] {
+  build(
+    doc: PipelineDocument,
+    infos: Map<string, NodeTypeInfo>,
+    selected: ReadonlySet<string>,
+    dragging: ReadonlyMap<string, Position> | undefined,
+  ): PipelineFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out = doc.nodes.map((n) => {
       const info = infos.get(n.type);
@@ -179,7 +187,9 @@ const MAX_ZOOM = 2.5;
 /** The canvas's size on screen (before xyflow has measured it, the window's). */
 function flowSize(): { width: number; height: number } {
   const r = document.querySelector('.react-flow')?.getBoundingClientRect();
-  return r && r.width > 0 ? { width: r.width, height: r.height } : { width: window.innerWidth, height: window.innerHeight };
+  return r && r.width > 0
+    ? { width: r.width, height: r.height }
+    : { width: window.innerWidth, height: window.innerHeight };
 }
 
 /**
@@ -194,7 +204,10 @@ function useReveal(generation: number, total: number): number {
   const { count } = reveal;
   useEffect(() => {
     if (count >= total) return;
-    const t = setTimeout(() => setReveal((r) => (r.generation === generation ? { generation, count: count + REVEAL_SLICE } : r)), 0);
+    const t = setTimeout(
+      () => setReveal((r) => (r.generation === generation ? { generation, count: count + REVEAL_SLICE } : r)),
+      0,
+    );
     return () => clearTimeout(t);
   }, [generation, count, total]);
   return reveal.generation === generation ? count : total > REVEAL_SLICE ? 0 : total;
@@ -224,15 +237,23 @@ export function Canvas() {
     // While a large document is revealed, frame what it will look like, from the positions in the file.
     if (complete) return;
     const { width, height } = flowSize();
-    const box = getNodesBounds(doc.nodes.map((n) => ({ id: n.id, position: n.position ?? { x: 0, y: 0 }, data: {}, width: 190, height: 96 })));
+    const box = getNodesBounds(
+      doc.nodes.map((n) => ({ id: n.id, position: n.position ?? { x: 0, y: 0 }, data: {}, width: 190, height: 96 })),
+    );
     void flow.setViewport(getViewportForBounds(box, width, height, MIN_ZOOM, MAX_ZOOM, 0.06));
     // Only when a document starts to be revealed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation]);
 
-  const allNodes = useMemo(() => nodeCache.build(doc, infos, selection.nodes, dragging), [nodeCache, doc, infos, selection.nodes, dragging]);
+  const allNodes = useMemo(
+    () => nodeCache.build(doc, infos, selection.nodes, dragging),
+    [nodeCache, doc, infos, selection.nodes, dragging],
+  );
   const running = run.status.phase === 'running';
-  const allEdges = useMemo(() => edgeCache.build(doc, selection.edges, running), [edgeCache, doc, selection.edges, running]);
+  const allEdges = useMemo(
+    () => edgeCache.build(doc, selection.edges, running),
+    [edgeCache, doc, selection.edges, running],
+  );
   const nodes = useMemo(() => (complete ? allNodes : allNodes.slice(0, revealed)), [allNodes, complete, revealed]);
   const edges = useMemo(() => {
     if (complete) return allEdges;
@@ -240,39 +261,42 @@ export function Canvas() {
     return allEdges.filter((e) => shown.has(e.source) && shown.has(e.target));
   }, [allEdges, complete, nodes]);
 
-  const onNodesChange = useCallback((changes: NodeChange<PipelineFlowNode>[]) => {
-    const sizes = new Map<string, { width: number; height: number }>();
-    const moves = new Map<string, Position>();
-    let ended = false;
-    for (const c of changes) {
-      if (c.type === 'dimensions' && c.dimensions) {
-        sizes.set(c.id, c.dimensions);
-      } else if (c.type === 'position' && c.position) {
-        moves.set(c.id, c.position);
-        if (!c.dragging) ended = true;
-      } else if (c.type === 'select') {
-        toggleSelected('nodes', c.id, c.selected);
+  const onNodesChange = useCallback(
+    (changes: NodeChange<PipelineFlowNode>[]) => {
+      const sizes = new Map<string, { width: number; height: number }>();
+      const moves = new Map<string, Position>();
+      let ended = false;
+      for (const c of changes) {
+        if (c.type === 'dimensions' && c.dimensions) {
+          sizes.set(c.id, c.dimensions);
+        } else if (c.type === 'position' && c.position) {
+          moves.set(c.id, c.position);
+          if (!c.dragging) ended = true;
+        } else if (c.type === 'select') {
+          toggleSelected('nodes', c.id, c.selected);
+        }
       }
-    }
-    for (const [id, size] of sizes) nodeCache.measured.set(id, size);
-    if (moves.size === 0) return;
-    // While running, nodes stay where they are (the drag is refused, and says why when it ends).
-    if (isLocked()) {
-      if (ended) unlocked();
-      return;
-    }
-    const all = new Map([...(dragRef.current ?? []), ...moves]);
-    if (!ended) {
-      dragRef.current = all;
-      setDragging(all);
-    } else {
-      // The drag is over (or a node was nudged with the keyboard): one edit, one undo step, for the whole move.
-      dragRef.current = undefined;
-      edit((doc) => moveNodes(doc, all));
-      sealEdit();
-      setDragging(undefined);
-    }
-  }, [nodeCache]);
+      for (const [id, size] of sizes) nodeCache.measured.set(id, size);
+      if (moves.size === 0) return;
+      // While running, nodes stay where they are (the drag is refused, and says why when it ends).
+      if (isLocked()) {
+        if (ended) unlocked();
+        return;
+      }
+      const all = new Map([...(dragRef.current ?? []), ...moves]);
+      if (!ended) {
+        dragRef.current = all;
+        setDragging(all);
+      } else {
+        // The drag is over (or a node was nudged with the keyboard): one edit, one undo step, for the whole move.
+        dragRef.current = undefined;
+        edit((doc) => moveNodes(doc, all));
+        sealEdit();
+        setDragging(undefined);
+      }
+    },
+    [nodeCache],
+  );
 
   const onEdgesChange = useCallback((changes: EdgeChange<MetricFlowEdge>[]) => {
     for (const c of changes) if (c.type === 'select') toggleSelected('edges', c.id, c.selected);
@@ -293,7 +317,8 @@ export function Canvas() {
     const node = doc.nodes.find((n) => n.id === p.nodeId);
     const ports = node && resolvePorts(types.get(node.type), node.config);
     const port = (p.handleType === 'source' ? ports?.outputs : ports?.inputs)?.find((x) => x.name === p.handleId);
-    if (node && port && p.handleType) wireStore.set({ nodeId: node.id, port: port.name, side: p.handleType, portType: port.type });
+    if (node && port && p.handleType)
+      wireStore.set({ nodeId: node.id, port: port.name, side: p.handleType, portType: port.type });
   }, []);
 
   const onConnectEnd = useCallback((event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
@@ -336,7 +361,13 @@ export function Canvas() {
   );
 
   return (
-    <div className={`canvas${locked ? ' locked' : ''}`} ref={canvasRef} aria-label="pipeline canvas" onDragOver={onDragOver} onDrop={onDrop}>
+    <div
+      className={`canvas${locked ? ' locked' : ''}`}
+      ref={canvasRef}
+      aria-label="pipeline canvas"
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
       {locked && (
         <div className="lock-banner" role="status" aria-label="editing locked">
           <span>
@@ -350,8 +381,8 @@ export function Canvas() {
       {doc.nodes.length === 0 && (
         <div className="empty-hint">
           <p>
-            <strong>An empty pipeline.</strong> Drag node types from the palette, or double-click one, then wire an output (right)
-            to an input (left).
+            <strong>An empty pipeline.</strong> Drag node types from the palette, or double-click one, then wire an
+            output (right) to an input (left).
           </p>
         </div>
       )}

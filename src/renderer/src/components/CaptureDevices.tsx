@@ -14,9 +14,27 @@ interface Choice {
 
 /** What a capture node may pick from what the engine's machine has. */
 function choices(type: string, d: MediaDevices): { title: string; items: Choice[]; none: string } {
-  if (type === 'camera') return { title: 'Cameras on this machine', items: d.cameras.map((c) => ({ label: c.device, detail: c.name, config: { device: c.device } })), none: 'No V4L2 camera found on this machine (/sys/class/video4linux is empty). Elsewhere set the device by hand.' };
-  if (type === 'microphone') return { title: 'Microphones on this machine', items: d.microphones.map((m) => ({ label: `${m.format} ${m.device}`, detail: m.name, config: { format: m.format, device: m.device } })), none: 'No ALSA capture device found on this machine (/proc/asound/pcm); PulseAudio’s “default” may still work where it runs.' };
-  return { title: 'Displays', items: d.screens.map((s) => ({ label: s.display, detail: s.name, config: { display: s.display } })), none: 'The engine has no X display (DISPLAY is not set): name one in display.' };
+  if (type === 'camera')
+    return {
+      title: 'Cameras on this machine',
+      items: d.cameras.map((c) => ({ label: c.device, detail: c.name, config: { device: c.device } })),
+      none: 'No V4L2 camera found on this machine (/sys/class/video4linux is empty). Elsewhere set the device by hand.',
+    };
+  if (type === 'microphone')
+    return {
+      title: 'Microphones on this machine',
+      items: d.microphones.map((m) => ({
+        label: `${m.format} ${m.device}`,
+        detail: m.name,
+        config: { format: m.format, device: m.device },
+      })),
+      none: 'No ALSA capture device found on this machine (/proc/asound/pcm); PulseAudio’s “default” may still work where it runs.',
+    };
+  return {
+    title: 'Displays',
+    items: d.screens.map((s) => ({ label: s.display, detail: s.name, config: { display: s.display } })),
+    none: 'The engine has no X display (DISPLAY is not set): name one in display.',
+  };
 }
 
 /** For a camera, microphone or screen node: the devices the engine's machine has, each one click from being used. */

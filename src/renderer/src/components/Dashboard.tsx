@@ -25,11 +25,20 @@ interface Series extends LegendEntry {
 
 // Props that stay the same from one redraw to the next (a new object each time makes recharts update its store).
 const MARGIN = { top: 6, right: 14, bottom: 0, left: 0 };
-const mark = (y: number, label: string, colour: string) => ({ y, label, colour, text: { value: label, fill: colour, fontSize: 10, position: 'insideTopRight' as const } });
+const mark = (y: number, label: string, colour: string) => ({
+  y,
+  label,
+  colour,
+  text: { value: label, fill: colour, fontSize: 10, position: 'insideTopRight' as const },
+});
 const FILL_MARKS = [mark(60, '60 %', '#f5a524'), mark(85, '85 %', '#f31260')];
 const DROP_MARKS = [mark(1, 'warn 1 %', '#f5a524'), mark(5, 'error 5 %', '#f31260')];
 
-const fileName = (title: string, ext: string) => `${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}.${ext}`;
+const fileName = (title: string, ext: string) =>
+  `${title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')}.${ext}`;
 
 /** Draw the chart's SVG onto a canvas (with the panel's background) and offer it as a PNG. */
 function downloadPng(card: HTMLElement | null, title: string): void {
@@ -72,7 +81,31 @@ function mergePoints(a: Record<string, number>[], b: Record<string, number>[]): 
   return [...byT.entries()].sort((x, y) => x[0] - y[0]).map(([, p]) => p);
 }
 
-const DashChart = memo(function DashChart({ title, unit, ring, version: latest, series, seconds, refs, compare, log, max, onVisible }: { title: string; unit: string; ring: SeriesRing; version: number; series: Series[]; seconds: number; refs?: ReturnType<typeof mark>[]; compare?: { ring: SeriesRing; series: Series[] }; log?: boolean; max?: number; onVisible?: (title: string, visible: boolean) => void }) {
+const DashChart = memo(function DashChart({
+  title,
+  unit,
+  ring,
+  version: latest,
+  series,
+  seconds,
+  refs,
+  compare,
+  log,
+  max,
+  onVisible,
+}: {
+  title: string;
+  unit: string;
+  ring: SeriesRing;
+  version: number;
+  series: Series[];
+  seconds: number;
+  refs?: ReturnType<typeof mark>[];
+  compare?: { ring: SeriesRing; series: Series[] };
+  log?: boolean;
+  max?: number;
+  onVisible?: (title: string, visible: boolean) => void;
+}) {
   const card = useRef<HTMLElement>(null);
   // Say when the chart scrolls in or out of view: one out of view is not redrawn (its version stands still).
   useEffect(() => {
@@ -104,13 +137,37 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
       <>
         <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
         <XAxis dataKey="t" type="number" domain={X_DOMAIN} tickFormatter={secondsTick} stroke="#7d8da1" fontSize={11} />
-        <YAxis scale={log ? 'symlog' : 'auto'} domain={max === undefined ? undefined : [0, max]} tickFormatter={compact} stroke="#7d8da1" fontSize={11} width={46} />
+        <YAxis
+          scale={log ? 'symlog' : 'auto'}
+          domain={max === undefined ? undefined : [0, max]}
+          tickFormatter={compact}
+          stroke="#7d8da1"
+          fontSize={11}
+          width={46}
+        />
         <Tooltip contentStyle={TOOLTIP_STYLE} formatter={valueOf} labelFormatter={secondsLabel} />
         {refs?.map((r) => (
-          <ReferenceLine key={r.label} y={r.y} ifOverflow="extendDomain" stroke={r.colour} strokeDasharray="4 4" label={r.text} />
+          <ReferenceLine
+            key={r.label}
+            y={r.y}
+            ifOverflow="extendDomain"
+            stroke={r.colour}
+            strokeDasharray="4 4"
+            label={r.text}
+          />
         ))}
         {lines.map((s) => (
-          <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} strokeDasharray={s.dashed ? '5 3' : undefined} dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls />
+          <Line
+            key={s.name}
+            dataKey={s.name}
+            name={s.name}
+            stroke={s.colour}
+            strokeDasharray={s.dashed ? '5 3' : undefined}
+            dot={false}
+            strokeWidth={1.5}
+            isAnimationActive={false}
+            connectNulls
+          />
         ))}
       </>
     );
@@ -123,7 +180,11 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
           {title} <span className="muted">({unit})</span>
         </h3>
         <div className="spacer" />
-        <button type="button" onClick={() => downloadText(fileName(title, 'csv'), toCsv(points, names), 'text/csv')} aria-label={`${title}: export CSV`}>
+        <button
+          type="button"
+          onClick={() => downloadText(fileName(title, 'csv'), toCsv(points, names), 'text/csv')}
+          aria-label={`${title}: export CSV`}
+        >
           CSV
         </button>
         <button type="button" onClick={() => downloadPng(card.current, title)} aria-label={`${title}: export PNG`}>
@@ -143,7 +204,10 @@ const DashChart = memo(function DashChart({ title, unit, ring, version: latest, 
 });
 
 /** A kept run, read back: its ring and summary. */
-function useKeptRun(runId: string | undefined, sources: Set<string>): { run?: RunSummary; ring?: SeriesRing; error?: string } {
+function useKeptRun(
+  runId: string | undefined,
+  sources: Set<string>,
+): { run?: RunSummary; ring?: SeriesRing; error?: string } {
   const [got, setGot] = useState<{ runId?: string; run?: RunSummary; ring?: SeriesRing; error?: string }>({});
   useEffect(() => {
     if (!runId) return;
@@ -151,7 +215,8 @@ function useKeptRun(runId: string | undefined, sources: Set<string>): { run?: Ru
     studioApi()
       .runMetrics(runId)
       .then(
-        (r: { run: RunSummary; ticks: MetricsTick[] }) => current && setGot({ runId, run: r.run, ring: ringFromTicks(r.ticks, sources) }),
+        (r: { run: RunSummary; ticks: MetricsTick[] }) =>
+          current && setGot({ runId, run: r.run, ring: ringFromTicks(r.ticks, sources) }),
         (err: Error) => current && setGot({ runId, error: err.message }),
       );
     return () => {
@@ -162,7 +227,8 @@ function useKeptRun(runId: string | undefined, sources: Set<string>): { run?: Ru
 }
 
 const when = (ms: number) => new Date(ms).toLocaleString('en-GB', { hour12: false });
-const duration = (ms: number) => (ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`);
+const duration = (ms: number) =>
+  ms >= 60_000 ? `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s` : `${Math.round(ms / 1000)} s`;
 
 /** Averages of a run per node: records/s over the run and the worst p99. */
 function averages(ring: SeriesRing, ids: string[]): Map<string, { rate: number; p99: number }> {
@@ -204,7 +270,10 @@ function DashboardView() {
   const [runs, setRuns] = useState<RunSummary[]>([]);
   const [shown, setShown] = useState<string>('live');
   const [compareId, setCompareId] = useState<string>('');
-  const sources = useMemo(() => new Set(doc.nodes.filter((n) => nodeTypes.get(n.type)?.inputs.length === 0).map((n) => n.id)), [doc, nodeTypes]);
+  const sources = useMemo(
+    () => new Set(doc.nodes.filter((n) => nodeTypes.get(n.type)?.inputs.length === 0).map((n) => n.id)),
+    [doc, nodeTypes],
+  );
   useEffect(() => {
     let current = true;
     void studioApi()
@@ -248,17 +317,41 @@ function DashboardView() {
         { key: `p50:${id}`, name: `${id} p50`, colour: colour(i) },
         { key: `p99:${id}`, name: `${id} p99`, colour: colour(i), dashed: true },
       ]),
-      fill: doc.edges.filter((e) => present(`fill:${e.id}`)).slice(0, MAX_LINES).map((e, i) => ({ key: `fill:${e.id}`, name: `${e.id} ${e.from.node}→${e.to.node}`, colour: colour(i) })),
-      behind: nodes('behind', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `behind:${id}`, name: id, colour: colour(i) })),
-      fps: nodes('fps', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `fps:${id}`, name: id, colour: colour(i) })),
-      kbps: nodes('kbps', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `kbps:${id}`, name: id, colour: colour(i) })),
-      drop: nodes('dropPct', doc.nodes.map((n) => n.id)).map((id, i) => ({ key: `dropPct:${id}`, name: id, colour: colour(i) })),
+      fill: doc.edges
+        .filter((e) => present(`fill:${e.id}`))
+        .slice(0, MAX_LINES)
+        .map((e, i) => ({ key: `fill:${e.id}`, name: `${e.id} ${e.from.node}→${e.to.node}`, colour: colour(i) })),
+      behind: nodes(
+        'behind',
+        doc.nodes.map((n) => n.id),
+      ).map((id, i) => ({ key: `behind:${id}`, name: id, colour: colour(i) })),
+      fps: nodes(
+        'fps',
+        doc.nodes.map((n) => n.id),
+      ).map((id, i) => ({ key: `fps:${id}`, name: id, colour: colour(i) })),
+      kbps: nodes(
+        'kbps',
+        doc.nodes.map((n) => n.id),
+      ).map((id, i) => ({ key: `kbps:${id}`, name: id, colour: colour(i) })),
+      drop: nodes(
+        'dropPct',
+        doc.nodes.map((n) => n.id),
+      ).map((id, i) => ({ key: `dropPct:${id}`, name: id, colour: colour(i) })),
     };
     // (`seriesCount`: series appear as the run goes, e.g. a Kafka source's lag after its first read.)
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ring, seriesCount, ids, doc]);
-  const compare = useMemo(() => (other.ring ? { ring: other.ring, series: s.rate.map((x) => ({ ...x, name: `${x.name} (compared)`, dashed: true })) } : undefined), [other.ring, s.rate]);
-  const table = useMemo(() => (kept.ring && other.ring ? { a: averages(kept.ring, ids), b: averages(other.ring, ids) } : undefined), [kept.ring, other.ring, ids]);
+  const compare = useMemo(
+    () =>
+      other.ring
+        ? { ring: other.ring, series: s.rate.map((x) => ({ ...x, name: `${x.name} (compared)`, dashed: true })) }
+        : undefined,
+    [other.ring, s.rate],
+  );
+  const table = useMemo(
+    () => (kept.ring && other.ring ? { a: averages(kept.ring, ids), b: averages(other.ring, ids) } : undefined),
+    [kept.ring, other.ring, ids],
+  );
 
   // (Made when the list changes, not with every new point: dates in words are slow to format.)
   const runOptions = useMemo(
@@ -293,14 +386,23 @@ function DashboardView() {
         {shown === 'live' && (
           <div className="segmented" role="group" aria-label="time range">
             {RANGES.map((r) => (
-              <button key={r.seconds} type="button" aria-pressed={seconds === r.seconds} onClick={() => setSeconds(r.seconds)}>
+              <button
+                key={r.seconds}
+                type="button"
+                aria-pressed={seconds === r.seconds}
+                onClick={() => setSeconds(r.seconds)}
+              >
                 {r.label}
               </button>
             ))}
           </div>
         )}
         {shown === 'live' && (
-          <button type="button" aria-pressed={frozen !== undefined} onClick={() => setFrozen(frozen === undefined ? live.version : undefined)}>
+          <button
+            type="button"
+            aria-pressed={frozen !== undefined}
+            onClick={() => setFrozen(frozen === undefined ? live.version : undefined)}
+          >
             {frozen === undefined ? 'Pause' : 'Resume'}
           </button>
         )}
@@ -310,17 +412,90 @@ function DashboardView() {
         </button>
       </header>
       {kept.error && <p className="error">{kept.error}</p>}
-      {shown === 'live' && !live.runId && <p className="hint">Run the pipeline to see its figures here, or pick a kept run.</p>}
-      {selected.size === 0 && doc.nodes.length > MAX_LINES && <p className="hint">Showing the first {MAX_LINES} nodes: select nodes on the canvas to choose.</p>}
+      {shown === 'live' && !live.runId && (
+        <p className="hint">Run the pipeline to see its figures here, or pick a kept run.</p>
+      )}
+      {selected.size === 0 && doc.nodes.length > MAX_LINES && (
+        <p className="hint">Showing the first {MAX_LINES} nodes: select nodes on the canvas to choose.</p>
+      )}
       {ring && ring.length > 0 && (
         <div className="dash-grid">
-          <DashChart title="Throughput" unit="records/s" ring={ring} version={at('Throughput')} onVisible={onVisible} series={s.rate} seconds={span} compare={compare} log />
-          <DashChart title="Processing time" unit="ms per record" ring={ring} version={at('Processing time')} onVisible={onVisible} series={s.latency} seconds={span} />
-          <DashChart title="Queue fill" unit="%" ring={ring} version={at('Queue fill')} onVisible={onVisible} series={s.fill} seconds={span} max={100} refs={FILL_MARKS} />
-          {s.behind.length > 0 && <DashChart title="Kafka consumer lag" unit="s behind live" ring={ring} version={at('Kafka consumer lag')} onVisible={onVisible} series={s.behind} seconds={span} />}
-          {s.fps.length > 0 && <DashChart title="Video frame rate" unit="fps" ring={ring} version={at('Video frame rate')} onVisible={onVisible} series={s.fps} seconds={span} />}
-          {s.kbps.length > 0 && <DashChart title="Video bitrate" unit="kb/s" ring={ring} version={at('Video bitrate')} onVisible={onVisible} series={s.kbps} seconds={span} />}
-          {s.drop.length > 0 && <DashChart title="Dropped frames" unit="%" ring={ring} version={at('Dropped frames')} onVisible={onVisible} series={s.drop} seconds={span} refs={DROP_MARKS} />}
+          <DashChart
+            title="Throughput"
+            unit="records/s"
+            ring={ring}
+            version={at('Throughput')}
+            onVisible={onVisible}
+            series={s.rate}
+            seconds={span}
+            compare={compare}
+            log
+          />
+          <DashChart
+            title="Processing time"
+            unit="ms per record"
+            ring={ring}
+            version={at('Processing time')}
+            onVisible={onVisible}
+            series={s.latency}
+            seconds={span}
+          />
+          <DashChart
+            title="Queue fill"
+            unit="%"
+            ring={ring}
+            version={at('Queue fill')}
+            onVisible={onVisible}
+            series={s.fill}
+            seconds={span}
+            max={100}
+            refs={FILL_MARKS}
+          />
+          {s.behind.length > 0 && (
+            <DashChart
+              title="Kafka consumer lag"
+              unit="s behind live"
+              ring={ring}
+              version={at('Kafka consumer lag')}
+              onVisible={onVisible}
+              series={s.behind}
+              seconds={span}
+            />
+          )}
+          {s.fps.length > 0 && (
+            <DashChart
+              title="Video frame rate"
+              unit="fps"
+              ring={ring}
+              version={at('Video frame rate')}
+              onVisible={onVisible}
+              series={s.fps}
+              seconds={span}
+            />
+          )}
+          {s.kbps.length > 0 && (
+            <DashChart
+              title="Video bitrate"
+              unit="kb/s"
+              ring={ring}
+              version={at('Video bitrate')}
+              onVisible={onVisible}
+              series={s.kbps}
+              seconds={span}
+            />
+          )}
+          {s.drop.length > 0 && (
+            <DashChart
+              title="Dropped frames"
+              unit="%"
+              ring={ring}
+              version={at('Dropped frames')}
+              onVisible={onVisible}
+              series={s.drop}
+              seconds={span}
+              refs={DROP_MARKS}
+            />
+          )}
         </div>
       )}
       {table && (

@@ -10,7 +10,14 @@ function Modal({ title, onClose, children }: { title: string; onClose: () => voi
   }, []);
   return (
     <div className="modal-backdrop" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
-      <div ref={ref} className="modal" role="dialog" aria-modal="true" aria-label={title} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <div
+        ref={ref}
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label={title}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
         <h2>{title}</h2>
         {children}
       </div>
@@ -28,8 +35,18 @@ function OpenDialog({ d }: { d: Extract<Dialog, { kind: 'open' }> }) {
       <div className="field">
         <label htmlFor="workspace-folder">Workspace folder</label>
         <div className="row">
-          <input id="workspace-folder" type="text" value={folder ?? d.listing?.dir ?? ''} onChange={(e) => setFolder(e.target.value)} spellCheck={false} />
-          <button type="button" onClick={() => folder && void setWorkspaceFolder(folder)} disabled={!folder || folder === d.listing?.dir}>
+          <input
+            id="workspace-folder"
+            type="text"
+            value={folder ?? d.listing?.dir ?? ''}
+            onChange={(e) => setFolder(e.target.value)}
+            spellCheck={false}
+          />
+          <button
+            type="button"
+            onClick={() => folder && void setWorkspaceFolder(folder)}
+            disabled={!folder || folder === d.listing?.dir}
+          >
             Use folder
           </button>
         </div>
@@ -40,7 +57,9 @@ function OpenDialog({ d }: { d: Extract<Dialog, { kind: 'open' }> }) {
         </p>
       )}
       {!d.listing && !d.error && <p className="hint">Listing…</p>}
-      {d.listing && d.listing.files.length === 0 && <p className="hint">No pipeline files in this folder yet. Save one, or import a file.</p>}
+      {d.listing && d.listing.files.length === 0 && (
+        <p className="hint">No pipeline files in this folder yet. Save one, or import a file.</p>
+      )}
       {d.listing && d.listing.files.length > 0 && (
         <ul className="file-list" aria-label="pipeline files">
           {d.listing.files.map((f) => (
@@ -84,8 +103,18 @@ function SaveAsDialog({ d }: { d: Extract<Dialog, { kind: 'save-as' }> }) {
     <Modal title="Save pipeline as" onClose={close}>
       <div className="field">
         <label htmlFor="save-as-path">File name in the workspace</label>
-        <input id="save-as-path" type="text" value={name} onChange={(e) => setName(e.target.value)} onKeyDown={(e) => e.key === 'Enter' && submit()} spellCheck={false} autoFocus />
-        <div className="help">A path inside the workspace folder, ending in .json (added if missing); folders are created.</div>
+        <input
+          id="save-as-path"
+          type="text"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          onKeyDown={(e) => e.key === 'Enter' && submit()}
+          spellCheck={false}
+          autoFocus
+        />
+        <div className="help">
+          A path inside the workspace folder, ending in .json (added if missing); folders are created.
+        </div>
       </div>
       {d.error && (
         <p className="error" role="alert">
@@ -134,7 +163,14 @@ export function NoticeView() {
   if (!n) return null;
   const style = n.at ? { left: Math.min(n.at.x + 12, window.innerWidth - 380), top: n.at.y + 12 } : undefined;
   return (
-    <div key={n.seq} className={`notice ${n.kind}${n.at ? ' at-pointer' : ''}`} style={style} role={n.kind === 'info' ? 'status' : 'alert'} aria-label="notice" onClick={dismissNotice}>
+    <div
+      key={n.seq}
+      className={`notice ${n.kind}${n.at ? ' at-pointer' : ''}`}
+      style={style}
+      role={n.kind === 'info' ? 'status' : 'alert'}
+      aria-label="notice"
+      onClick={dismissNotice}
+    >
       {n.text}
     </div>
   );

@@ -8,9 +8,15 @@ export interface EncoderSettings {
 }
 
 /** An encoder node's codec and device, its defaults filled in. */
-export function encoderSettings(info: NodeTypeInfo | undefined, config: Readonly<Record<string, unknown>> | undefined): EncoderSettings {
+export function encoderSettings(
+  info: NodeTypeInfo | undefined,
+  config: Readonly<Record<string, unknown>> | undefined,
+): EncoderSettings {
   const all = configWithDefaults(info, config);
-  return { codec: all.codec === 'hevc' ? 'hevc' : 'h264', device: all.device === 'gpu' || all.device === 'cpu' ? all.device : 'auto' };
+  return {
+    codec: all.codec === 'hevc' ? 'hevc' : 'h264',
+    device: all.device === 'gpu' || all.device === 'cpu' ? all.device : 'auto',
+  };
 }
 
 /**
@@ -36,14 +42,24 @@ export function EncoderChain({ settings }: { settings: EncoderSettings }) {
   );
 }
 
-function ChainList({ probe, settings }: { probe: NonNullable<ReturnType<typeof useProbe>['probe']>; settings: EncoderSettings }) {
+function ChainList({
+  probe,
+  settings,
+}: {
+  probe: NonNullable<ReturnType<typeof useProbe>['probe']>;
+  settings: EncoderSettings;
+}) {
   const choice = chooseEncoder(probe, settings.codec, settings.device);
   return (
     <>
       {choice.encoder ? (
         <p className="encoder-choice" data-testid="encoder-choice">
           Uses <strong>{choice.encoder}</strong> ({choice.hardware ? `${choice.label}, on the GPU` : choice.label})
-          {!choice.hardware && settings.device === 'auto' ? ': no GPU encoder works here.' : settings.device === 'cpu' ? ': device is set to cpu.' : '.'}
+          {!choice.hardware && settings.device === 'auto'
+            ? ': no GPU encoder works here.'
+            : settings.device === 'cpu'
+              ? ': device is set to cpu.'
+              : '.'}
         </p>
       ) : (
         <p className="error" role="alert" data-testid="encoder-choice">
@@ -52,8 +68,13 @@ function ChainList({ probe, settings }: { probe: NonNullable<ReturnType<typeof u
       )}
       <ol className="encoder-candidates" aria-label="encoder candidates">
         {choice.chain.map((t) => (
-          <li key={t.encoder} className={t.ok ? 'ok' : 'failed'} aria-label={`${t.encoder} ${t.ok ? 'works' : 'fails'}`}>
-            <span className="mark">{t.ok ? '✓' : '✗'}</span> <code>{t.encoder}</code> <span className="muted">{t.label}</span>
+          <li
+            key={t.encoder}
+            className={t.ok ? 'ok' : 'failed'}
+            aria-label={`${t.encoder} ${t.ok ? 'works' : 'fails'}`}
+          >
+            <span className="mark">{t.ok ? '✓' : '✗'}</span> <code>{t.encoder}</code>{' '}
+            <span className="muted">{t.label}</span>
             {!t.ok && <div className="reason">{t.reason}</div>}
           </li>
         ))}

@@ -9,10 +9,14 @@ import { metricsStore } from '../state/studio';
 import { useSelect } from '../state/store';
 
 /** An event time as a clock reading, to the millisecond. */
-export const clock = (t: number | undefined): string => (t === undefined ? '—' : new Date(t).toLocaleTimeString('en-GB', { hour12: false }) + `.${String(t % 1000).padStart(3, '0')}`);
+export const clock = (t: number | undefined): string =>
+  t === undefined
+    ? '—'
+    : new Date(t).toLocaleTimeString('en-GB', { hour12: false }) + `.${String(t % 1000).padStart(3, '0')}`;
 
 /** A duration in ms, short: 620 ms, 4.3 s. */
-export const span = (ms: number): string => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`);
+export const span = (ms: number): string =>
+  ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 
 /** The node's event-time figures from the latest tick (as JSON, so the component re-renders only on change). */
 function useEventTime(nodeId: string): EventTimeMetrics | undefined {
@@ -67,7 +71,9 @@ export function SourcePartitions({ nodeId }: { nodeId: string }) {
   });
   const e = useEventTime(nodeId);
   const lag = lagJson ? (JSON.parse(lagJson) as Record<string, number>) : {};
-  const parts = [...new Set([...Object.keys(lag), ...Object.keys(e?.partitions ?? {})])].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+  const parts = [...new Set([...Object.keys(lag), ...Object.keys(e?.partitions ?? {})])].sort((a, b) =>
+    a.localeCompare(b, undefined, { numeric: true }),
+  );
   if (!parts.length) return null;
   return (
     <>
@@ -97,7 +103,9 @@ export function SourcePartitions({ nodeId }: { nodeId: string }) {
       {e && (
         <p className="help" data-testid="source-watermark">
           Sends {watermarkSummary(e)}.{' '}
-          {e.idleTimeoutMs ? `A partition with no records for ${span(e.idleTimeoutMs)} is idle and stops holding it back.` : 'Partitions never go idle (idleTimeoutMs 0).'}
+          {e.idleTimeoutMs
+            ? `A partition with no records for ${span(e.idleTimeoutMs)} is idle and stops holding it back.`
+            : 'Partitions never go idle (idleTimeoutMs 0).'}
         </p>
       )}
     </>

@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import { SourcePartitions, WindowEventTime } from './EventTime';
-import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, type PipelineEdge, type PipelineNode } from '../../../shared/document';
+import {
+  DEFAULT_QUEUE_BYTES,
+  DEFAULT_QUEUE_RECORDS,
+  type PipelineEdge,
+  type PipelineNode,
+} from '../../../shared/document';
 import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../../../shared/edit/commands';
 import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
 import { EncoderChain, encoderSettings } from './EncoderChain';
@@ -35,15 +40,29 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
   const error = draft?.error || issues.map((i) => i.message).join('; ');
   const onlyWarnings = !draft?.error && issues.length > 0 && !issues.some(isError);
   const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
-  const placeholder = field.default !== undefined ? `default: ${show(field.default)}` : field.required ? 'required' : '';
+  const placeholder =
+    field.default !== undefined ? `default: ${show(field.default)}` : field.required ? 'required' : '';
   let control;
   if (field.type === 'boolean') {
     control = (
-      <input id={id} type="checkbox" checked={Boolean(value ?? field.default)} onChange={(e) => set(e.target.checked)} aria-describedby={describedBy} aria-invalid={!!error} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={Boolean(value ?? field.default)}
+        onChange={(e) => set(e.target.checked)}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+      />
     );
   } else if (field.type === 'enum') {
     control = (
-      <select id={id} value={value === undefined ? '' : show(value)} onChange={(e) => set(e.target.value === '' ? undefined : field.enum?.find((x) => show(x) === e.target.value))} aria-describedby={describedBy} aria-invalid={!!error}>
+      <select
+        id={id}
+        value={value === undefined ? '' : show(value)}
+        onChange={(e) => set(e.target.value === '' ? undefined : field.enum?.find((x) => show(x) === e.target.value))}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+      >
         <option value="">{field.default !== undefined ? `default (${show(field.default)})` : '— choose —'}</option>
         {field.enum?.map((x) => (
           <option key={show(x)} value={show(x)}>
@@ -73,9 +92,30 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
   } else if (field.type === 'string') {
     const long = /expression|template|query/i.test(field.name);
     control = long ? (
-      <textarea id={id} className="mono" rows={3} value={show(value)} placeholder={placeholder} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} onBlur={sealEdit} aria-describedby={describedBy} aria-invalid={!!error} spellCheck={false} />
+      <textarea
+        id={id}
+        className="mono"
+        rows={3}
+        value={show(value)}
+        placeholder={placeholder}
+        onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
+        onBlur={sealEdit}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+        spellCheck={false}
+      />
     ) : (
-      <input id={id} type="text" value={show(value)} placeholder={placeholder} onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)} onBlur={sealEdit} aria-describedby={describedBy} aria-invalid={!!error} spellCheck={false} />
+      <input
+        id={id}
+        type="text"
+        value={show(value)}
+        placeholder={placeholder}
+        onChange={(e) => set(e.target.value === '' ? undefined : e.target.value)}
+        onBlur={sealEdit}
+        aria-describedby={describedBy}
+        aria-invalid={!!error}
+        spellCheck={false}
+      />
     );
   } else if (field.type === 'string[]') {
     // A list of names, typed as "a, b, c"; an empty field takes the default.
@@ -106,7 +146,9 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
         className="mono"
         rows={Math.min(10, Math.max(3, (draft?.text ?? JSON.stringify(value ?? null, null, 2)).split('\n').length))}
         value={draft?.text ?? (value === undefined ? '' : JSON.stringify(value, null, 2))}
-        placeholder={field.default !== undefined ? JSON.stringify(field.default) : field.required ? 'required (JSON)' : 'JSON'}
+        placeholder={
+          field.default !== undefined ? JSON.stringify(field.default) : field.required ? 'required (JSON)' : 'JSON'
+        }
         onChange={(e) => {
           const text = e.target.value;
           if (text.trim() === '') {
@@ -131,7 +173,12 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
     <div className={`field${error ? (onlyWarnings ? ' warned' : ' invalid') : ''}`}>
       <label htmlFor={id}>
         {field.name}
-        {field.required && <span className="req" title="required"> *</span>}
+        {field.required && (
+          <span className="req" title="required">
+            {' '}
+            *
+          </span>
+        )}
         {field.unit && <span className="unit"> ({field.unit})</span>}
       </label>
       {control}
@@ -162,11 +209,24 @@ function NodeIdField({ node }: { node: PipelineNode }) {
   return (
     <div className={`field${error ? ' invalid' : ''}`}>
       <label htmlFor="node-id">Node id</label>
-      <input id="node-id" type="text" value={text} onChange={(e) => setText(e.target.value)} onBlur={apply} onKeyDown={(e) => e.key === 'Enter' && apply()} aria-describedby="node-id-help" spellCheck={false} />
+      <input
+        id="node-id"
+        type="text"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={apply}
+        onKeyDown={(e) => e.key === 'Enter' && apply()}
+        aria-describedby="node-id-help"
+        spellCheck={false}
+      />
       <div id="node-id-help" className="help">
         Names the node in the file, in metrics and in edges. Applied on Enter or when you leave the field.
       </div>
-      {error && <div className="error" role="alert">{error}</div>}
+      {error && (
+        <div className="error" role="alert">
+          {error}
+        </div>
+      )}
     </div>
   );
 }
@@ -174,12 +234,17 @@ function NodeIdField({ node }: { node: PipelineNode }) {
 /** A node's last error in the run on screen: what it said, how many so far, and the record that caused it. */
 function LastError({ nodeId }: { nodeId: string }) {
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
-  const e = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((x) => x.nodeId === nodeId && x.runId === viewRunId)));
+  const e = useSelect(runStore, (s) =>
+    viewRunId === undefined ? undefined : s.errors.findLast((x) => x.nodeId === nodeId && x.runId === viewRunId),
+  );
   if (!e) return null;
   return (
     <section className="last-error" aria-label="last error" id="last-error" tabIndex={-1}>
       <h3>
-        Last error <span className="muted">· {e.count} in this run · {new Date(e.time).toLocaleTimeString('en-GB', { hour12: false })}</span>
+        Last error{' '}
+        <span className="muted">
+          · {e.count} in this run · {new Date(e.time).toLocaleTimeString('en-GB', { hour12: false })}
+        </span>
       </h3>
       <p className="error">{e.message}</p>
       {e.record ? (
@@ -205,7 +270,11 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
         {info?.title ?? node.type} <span className="muted">· {node.type}</span>
       </h2>
       {info && <p className="help">{info.description}</p>}
-      {!info && <p className="error">Unknown node type “{node.type}”: it cannot run. Delete it or open the file in a text editor.</p>}
+      {!info && (
+        <p className="error">
+          Unknown node type “{node.type}”: it cannot run. Delete it or open the file in a text editor.
+        </p>
+      )}
       {own.map((i, k) => (
         <p key={k} className="error" role="alert">
           {i.message}
@@ -215,24 +284,45 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
       {node.type === 'window' && <WindowEventTime node={node} />}
       <NodeIdField node={node} />
-      {info?.fields.map((f) => <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />)}
+      {info?.fields.map((f) => (
+        <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />
+      ))}
       {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {(node.type === 'encoder' || carriesKafkaVideo(node)) && <Preview target={node.id} />}
-      {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && <CaptureDevices node={node} />}
+      {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && (
+        <CaptureDevices node={node} />
+      )}
       {info?.media && <MediaCommand key={node.id} node={node} />}
     </>
   );
 }
 
 /** One of a wire's queue bounds: empty means the default. */
-function QueueLimit(p: { id: string; unit: string; value: number | undefined; min: number; fallback: number; help: string; onChange: (v: number | undefined) => void }) {
+function QueueLimit(p: {
+  id: string;
+  unit: string;
+  value: number | undefined;
+  min: number;
+  fallback: number;
+  help: string;
+  onChange: (v: number | undefined) => void;
+}) {
   return (
     <div className="field">
       <label htmlFor={p.id}>
         Queue capacity <span className="unit">({p.unit})</span>
       </label>
-      <input id={p.id} type="number" min={p.min} value={p.value ?? ''} placeholder={`default: ${p.fallback}`} onChange={(e) => p.onChange(e.target.value.trim() === '' ? undefined : Number(e.target.value))} onBlur={sealEdit} aria-describedby={`${p.id}-help`} />
+      <input
+        id={p.id}
+        type="number"
+        min={p.min}
+        value={p.value ?? ''}
+        placeholder={`default: ${p.fallback}`}
+        onChange={(e) => p.onChange(e.target.value.trim() === '' ? undefined : Number(e.target.value))}
+        onBlur={sealEdit}
+        aria-describedby={`${p.id}-help`}
+      />
       <div id={`${p.id}-help`} className="help">
         {p.help}
       </div>
@@ -241,7 +331,8 @@ function QueueLimit(p: { id: string; unit: string; value: number | undefined; mi
 }
 
 /** A Kafka source reading video (fMP4 published by a Kafka sink with a stream): the studio can watch it. */
-const carriesKafkaVideo = (node: PipelineNode | undefined): boolean => node?.type === 'kafka-source' && node.config.format === 'fmp4';
+const carriesKafkaVideo = (node: PipelineNode | undefined): boolean =>
+  node?.type === 'kafka-source' && node.config.format === 'fmp4';
 
 /** The type of a node's port in the open document ('?' when unknown). */
 function usePortType(): (nodeId: string, port: string, dir: 'inputs' | 'outputs') => string {
@@ -256,7 +347,9 @@ function usePortType(): (nodeId: string, port: string, dir: 'inputs' | 'outputs'
 /** A wire's tap, outside the locked form (watching is what one does while it runs). */
 function EdgeTap({ edge }: { edge: PipelineEdge }) {
   const portType = usePortType();
-  return /^(video|audio)\//.test(portType(edge.from.node, edge.from.port, 'outputs')) ? null : <WireTap edgeId={edge.id} />;
+  return /^(video|audio)\//.test(portType(edge.from.node, edge.from.port, 'outputs')) ? null : (
+    <WireTap edgeId={edge.id} />
+  );
 }
 
 function EdgeInspector({ edge }: { edge: PipelineEdge }) {
@@ -264,7 +357,8 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(edge.id) ?? false);
   const portType = usePortType();
   const q = edge.queue ?? {};
-  const setQ = (patch: Partial<typeof q>) => edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);
+  const setQ = (patch: Partial<typeof q>) =>
+    edit((d) => setEdgeQueue(d, edge.id, { ...q, ...patch }), `queue:${edge.id}`);
   const fromType = portType(edge.from.node, edge.from.port, 'outputs');
   const media = /^(video|audio)\//.test(fromType);
   return (
@@ -282,22 +376,54 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
         </code>{' '}
         ({portType(edge.to.node, edge.to.port, 'inputs')})
       </p>
-      {chained && <p className="hint">In this run the wire is chained: the downstream operator runs inside its upstream’s call, with no queue.</p>}
-      {media && <p className="hint">A media wire: what it carries stays inside the group’s ffmpeg process (no queue in Sluice).</p>}
-      {(fromType.startsWith('video/encoded') || carriesKafkaVideo(doc.nodes.find((n) => n.id === edge.from.node))) && <Preview target={edge.id} />}
+      {chained && (
+        <p className="hint">
+          In this run the wire is chained: the downstream operator runs inside its upstream’s call, with no queue.
+        </p>
+      )}
+      {media && (
+        <p className="hint">
+          A media wire: what it carries stays inside the group’s ffmpeg process (no queue in Sluice).
+        </p>
+      )}
+      {(fromType.startsWith('video/encoded') || carriesKafkaVideo(doc.nodes.find((n) => n.id === edge.from.node))) && (
+        <Preview target={edge.id} />
+      )}
       {!media && (
         <>
-          <QueueLimit id="queue-max-records" unit="records" value={q.maxRecords} min={1} fallback={DEFAULT_QUEUE_RECORDS} help="How many records may wait on this wire before the overflow policy applies." onChange={(v) => setQ({ maxRecords: v })} />
-          <QueueLimit id="queue-max-bytes" unit="bytes" value={q.maxBytes} min={1024} fallback={DEFAULT_QUEUE_BYTES} help="A bound on the bytes waiting, whichever limit is reached first." onChange={(v) => setQ({ maxBytes: v })} />
+          <QueueLimit
+            id="queue-max-records"
+            unit="records"
+            value={q.maxRecords}
+            min={1}
+            fallback={DEFAULT_QUEUE_RECORDS}
+            help="How many records may wait on this wire before the overflow policy applies."
+            onChange={(v) => setQ({ maxRecords: v })}
+          />
+          <QueueLimit
+            id="queue-max-bytes"
+            unit="bytes"
+            value={q.maxBytes}
+            min={1024}
+            fallback={DEFAULT_QUEUE_BYTES}
+            help="A bound on the bytes waiting, whichever limit is reached first."
+            onChange={(v) => setQ({ maxBytes: v })}
+          />
           <div className="field">
             <label htmlFor="queue-overflow">Overflow policy</label>
-            <select id="queue-overflow" value={q.overflow ?? ''} onChange={(e) => setQ({ overflow: (e.target.value || undefined) as 'block' | 'drop' | undefined })} aria-describedby="queue-overflow-help">
+            <select
+              id="queue-overflow"
+              value={q.overflow ?? ''}
+              onChange={(e) => setQ({ overflow: (e.target.value || undefined) as 'block' | 'drop' | undefined })}
+              aria-describedby="queue-overflow-help"
+            >
               <option value="">default (block)</option>
               <option value="block">block — back pressure</option>
               <option value="drop">drop — discard and count</option>
             </select>
             <div id="queue-overflow-help" className="help">
-              When the queue is full: block makes the producer wait (back pressure); drop discards new records and counts them.
+              When the queue is full: block makes the producer wait (back pressure); drop discards new records and
+              counts them.
             </div>
           </div>
         </>
@@ -316,11 +442,23 @@ function DocumentInspector() {
       <h2>Pipeline</h2>
       <div className="field">
         <label htmlFor="doc-name">Name</label>
-        <input id="doc-name" type="text" value={doc.name} onChange={(e) => edit((d) => setDocumentInfo(d, { name: e.target.value }), 'doc:name')} onBlur={sealEdit} />
+        <input
+          id="doc-name"
+          type="text"
+          value={doc.name}
+          onChange={(e) => edit((d) => setDocumentInfo(d, { name: e.target.value }), 'doc:name')}
+          onBlur={sealEdit}
+        />
       </div>
       <div className="field">
         <label htmlFor="doc-description">Description</label>
-        <textarea id="doc-description" rows={3} value={doc.description ?? ''} onChange={(e) => edit((d) => setDocumentInfo(d, { description: e.target.value }), 'doc:description')} onBlur={sealEdit} />
+        <textarea
+          id="doc-description"
+          rows={3}
+          value={doc.description ?? ''}
+          onChange={(e) => edit((d) => setDocumentInfo(d, { description: e.target.value }), 'doc:description')}
+          onBlur={sealEdit}
+        />
       </div>
       <p className="hint">
         {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
@@ -346,8 +484,14 @@ export function Inspector() {
   const locked = useSelect(runStore, (s) => isLocked(s));
   const focus = useStore(focusStore);
   const count = selection.nodes.size + selection.edges.size;
-  const nodeIndex = selection.nodes.size === 1 && selection.edges.size === 0 ? doc.nodes.findIndex((n) => selection.nodes.has(n.id)) : -1;
-  const edge = selection.edges.size === 1 && selection.nodes.size === 0 ? doc.edges.find((e) => selection.edges.has(e.id)) : undefined;
+  const nodeIndex =
+    selection.nodes.size === 1 && selection.edges.size === 0
+      ? doc.nodes.findIndex((n) => selection.nodes.has(n.id))
+      : -1;
+  const edge =
+    selection.edges.size === 1 && selection.nodes.size === 0
+      ? doc.edges.find((e) => selection.edges.has(e.id))
+      : undefined;
 
   useEffect(() => {
     if (!focus.seq) return;

@@ -60,7 +60,10 @@ function Key({ k }: { k: LiveKey }) {
       return (
         <div className="live-block">
           <div className="live-key">
-            {k.key} <span className="muted">· top {k.top.length} of {k.size}</span>
+            {k.key}{' '}
+            <span className="muted">
+              · top {k.top.length} of {k.size}
+            </span>
           </div>
           <Leaderboard k={k} />
         </div>
@@ -115,7 +118,8 @@ function View({ v }: { v: LiveStateView }) {
   return (
     <section className="live-node" aria-label={`live state of ${v.nodeId}`}>
       <header>
-        <strong>{v.nodeId}</strong> <span className="muted">
+        <strong>{v.nodeId}</strong>{' '}
+        <span className="muted">
           {v.mode} · Redis {v.profile}
         </span>
       </header>
@@ -164,18 +168,33 @@ export function LiveStatePanel() {
       <header className="row">
         <h2>Live state</h2>
         <div className="spacer" />
-        <button type="button" onClick={() => setConnections(!connections)} aria-pressed={connections} title="Redis connection profiles">
+        <button
+          type="button"
+          onClick={() => setConnections(!connections)}
+          aria-pressed={connections}
+          title="Redis connection profiles"
+        >
           Connections
         </button>
         <button type="button" onClick={() => liveStateStore.set(false)} aria-label="Close the live state">
           ✕
         </button>
-        <span className="muted live-state-what">{running ? 'What the pipeline keeps in Redis, read every second.' : 'Run the pipeline to see what it keeps in Redis.'}</span>
+        <span className="muted live-state-what">
+          {running
+            ? 'What the pipeline keeps in Redis, read every second.'
+            : 'Run the pipeline to see what it keeps in Redis.'}
+        </span>
       </header>
       {connections && <RedisConnections />}
-      {error && <p className="error" role="alert">{error}</p>}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       {running && views?.length === 0 && <p className="hint">This pipeline has no Redis sink.</p>}
-      {(running ? views : undefined)?.map((v) => <View key={v.nodeId} v={v} />)}
+      {(running ? views : undefined)?.map((v) => (
+        <View key={v.nodeId} v={v} />
+      ))}
     </aside>
   );
 }

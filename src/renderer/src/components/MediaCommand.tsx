@@ -50,7 +50,12 @@ export function MediaCommand({ node }: { node: PipelineNode }) {
           <button type="button" onClick={() => void navigator.clipboard?.writeText(command.shell)}>
             Copy
           </button>{' '}
-          <button type="button" onClick={() => downloadText(`${node.id}-ffmpeg.sh`, script(command, documentStore.get().doc.name), 'text/x-shellscript')}>
+          <button
+            type="button"
+            onClick={() =>
+              downloadText(`${node.id}-ffmpeg.sh`, script(command, documentStore.get().doc.name), 'text/x-shellscript')
+            }
+          >
             Export as script
           </button>
         </>

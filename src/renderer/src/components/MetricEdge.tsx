@@ -22,13 +22,29 @@ function mediaPorts(s: DocumentState): Set<string> {
   let set = mediaPortsOf.get(s.doc);
   if (!set) {
     set = new Set();
-    for (const n of s.doc.nodes) for (const p of s.nodeTypes.get(n.type)?.outputs ?? []) if (/^(video|audio)\//.test(p.type)) set.add(`${n.id}.${p.name}`);
+    for (const n of s.doc.nodes)
+      for (const p of s.nodeTypes.get(n.type)?.outputs ?? [])
+        if (/^(video|audio)\//.test(p.type)) set.add(`${n.id}.${p.name}`);
     mediaPortsOf.set(s.doc, set);
   }
   return set;
 }
 
-function EdgeFigures({ id, source, port, runId, x, y }: { id: string; source: string; port: string; runId: string; x: number; y: number }) {
+function EdgeFigures({
+  id,
+  source,
+  port,
+  runId,
+  x,
+  y,
+}: {
+  id: string;
+  source: string;
+  port: string;
+  runId: string;
+  x: number;
+  y: number;
+}) {
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);
   // A media wire carries frames inside ffmpeg, not records: its figures are the process's.
   const isMedia = useSelect(documentStore, (s) => mediaPorts(s).has(`${source}.${port}`));
@@ -36,7 +52,9 @@ function EdgeFigures({ id, source, port, runId, x, y }: { id: string; source: st
     const x = isMedia && m.latest?.runId === runId ? m.latest.nodes[source]?.media : undefined;
     return x && mediaFigures(x);
   });
-  const rate = useSelect(metricsStore, (m) => (m.latest?.runId === runId ? m.latest.edges[id]?.recordsPerSec : undefined));
+  const rate = useSelect(metricsStore, (m) =>
+    m.latest?.runId === runId ? m.latest.edges[id]?.recordsPerSec : undefined,
+  );
   const queue = useSelect(metricsStore, (m) => {
     const e = m.latest?.runId === runId ? m.latest.edges[id] : undefined;
     return e ? `${e.length}/${e.capacity}` : undefined;
@@ -44,14 +62,30 @@ function EdgeFigures({ id, source, port, runId, x, y }: { id: string; source: st
   if (rate === undefined) return null;
   return (
     <EdgeLabelRenderer>
-      <div className="edge-label" style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }} data-testid={`edge-rate-${id}`}>
+      <div
+        className="edge-label"
+        style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
+        data-testid={`edge-rate-${id}`}
+      >
         {media ?? `${compact(rate)}/s · ${chained ? 'chained' : queue}`}
       </div>
     </EdgeLabelRenderer>
   );
 }
 
-function MetricEdgeImpl({ id, source, sourceHandleId, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, markerEnd }: EdgeProps<MetricFlowEdge>) {
+function MetricEdgeImpl({
+  id,
+  source,
+  sourceHandleId,
+  sourceX,
+  sourceY,
+  targetX,
+  targetY,
+  sourcePosition,
+  targetPosition,
+  selected,
+  markerEnd,
+}: EdgeProps<MetricFlowEdge>) {
   const [path, labelX, labelY] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const detail = useEdgeDetail(id);
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
@@ -60,8 +94,16 @@ function MetricEdgeImpl({ id, source, sourceHandleId, sourceX, sourceY, targetX,
   const stroke = selected ? '#4f8cff' : FILL_COLOURS[level + 1];
   return (
     <>
-      <BaseEdge id={id} path={path} markerEnd={markerEnd} className={`fill-level-${level}`} style={{ stroke, strokeWidth: selected ? 3 : 2 }} />
-      {detail && viewRunId !== undefined && <EdgeFigures id={id} source={source} port={sourceHandleId ?? ''} runId={viewRunId} x={labelX} y={labelY} />}
+      <BaseEdge
+        id={id}
+        path={path}
+        markerEnd={markerEnd}
+        className={`fill-level-${level}`}
+        style={{ stroke, strokeWidth: selected ? 3 : 2 }}
+      />
+      {detail && viewRunId !== undefined && (
+        <EdgeFigures id={id} source={source} port={sourceHandleId ?? ''} runId={viewRunId} x={labelX} y={labelY} />
+      )}
     </>
   );
 }

@@ -70,7 +70,12 @@ function paintNodes(canvas: HTMLCanvasElement, s: ReactFlowState, f: Frame | und
     const { w, h } = sizeOf(n);
     const category = (n.internals.userNode as PipelineFlowNode).data?.info?.category;
     g.fillStyle = n.selected ? SELECTED : (COLOURS[category ?? ''] ?? OTHER);
-    g.fillRect(f.ox + (x - f.x) * f.scale, f.oy + (y - f.y) * f.scale, Math.max(1, w * f.scale), Math.max(1, h * f.scale));
+    g.fillRect(
+      f.ox + (x - f.x) * f.scale,
+      f.oy + (y - f.y) * f.scale,
+      Math.max(1, w * f.scale),
+      Math.max(1, h * f.scale),
+    );
   }
 }
 
@@ -105,7 +110,10 @@ export function MiniMap() {
     };
     repaint();
     return api.subscribe((s, prev) => {
-      const viewOnly = s.nodeLookup === prev.nodeLookup && s.nodes === prev.nodes && (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height);
+      const viewOnly =
+        s.nodeLookup === prev.nodeLookup &&
+        s.nodes === prev.nodes &&
+        (s.transform !== prev.transform || s.width !== prev.width || s.height !== prev.height);
       // Panning and zooming move the frame; anything else (nodes added, moved, measured, selected) repaints the
       // boxes, at most once a frame.
       if (viewOnly) placeView(viewRef.current!, s, frameRef.current);

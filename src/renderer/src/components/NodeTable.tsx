@@ -25,11 +25,16 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
     doc.nodes.length <= MAX_ROWS
       ? doc.nodes
       : [...doc.nodes]
-          .sort((a, b) => Number(selected.has(b.id)) - Number(selected.has(a.id)) || (rates[b.id] ?? 0) - (rates[a.id] ?? 0))
+          .sort(
+            (a, b) =>
+              Number(selected.has(b.id)) - Number(selected.has(a.id)) || (rates[b.id] ?? 0) - (rates[a.id] ?? 0),
+          )
           .slice(0, MAX_ROWS);
   return (
     <section className="panel table" aria-label="node metrics">
-      <h2>Nodes{rows.length < doc.nodes.length ? ` (${rows.length} of ${doc.nodes.length}: selected, then busiest)` : ''}</h2>
+      <h2>
+        Nodes{rows.length < doc.nodes.length ? ` (${rows.length} of ${doc.nodes.length}: selected, then busiest)` : ''}
+      </h2>
       <table aria-label="Node metrics">
         <thead>
           <tr>
@@ -45,13 +50,24 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
           {rows.map((n) => {
             const m = live ? latest.nodes[n.id] : undefined;
             return (
-              <tr key={n.id} className={selected.has(n.id) ? 'selected' : ''} onClick={() => select([n.id])} data-node={n.id}>
+              <tr
+                key={n.id}
+                className={selected.has(n.id) ? 'selected' : ''}
+                onClick={() => select([n.id])}
+                data-node={n.id}
+              >
                 <td>{n.id}</td>
-                <td className={`state ${(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}`}>{(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}</td>
-                <td className="num" data-testid={`table-rate-${n.id}`} title={m?.media ? 'frames per second (a media node carries frames, not records)' : undefined}>
+                <td className={`state ${(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}`}>
+                  {(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}
+                </td>
+                <td
+                  className="num"
+                  data-testid={`table-rate-${n.id}`}
+                  title={m?.media ? 'frames per second (a media node carries frames, not records)' : undefined}
+                >
                   {m ? (m.media ? `${compact(m.media.fps)} fps` : compact(rates[n.id] ?? 0)) : '—'}
                 </td>
-                <td className="num">{m ? compact((Math.max(m.bytesInPerSec, m.bytesOutPerSec)) / 1024) : '—'}</td>
+                <td className="num">{m ? compact(Math.max(m.bytesInPerSec, m.bytesOutPerSec) / 1024) : '—'}</td>
                 <td className={`num${m && m.errors ? ' bad' : ''}`}>{m ? compact(m.errors) : '—'}</td>
                 <td className="num">{m ? m.p99Ms.toFixed(3) : '—'}</td>
               </tr>

@@ -28,7 +28,12 @@ export type PipelineFlowNode = Node<PipelineNodeData, 'pipeline'>;
 const ROW = 22;
 
 /** Whether the wire being drawn could end on this port: `ok`, `bad` (with why), or undefined (no wire, or same side). */
-function targetVerdict(wire: WireStart | undefined, nodeId: string, port: PortInfo, side: 'source' | 'target'): { ok: boolean; why?: string } | undefined {
+function targetVerdict(
+  wire: WireStart | undefined,
+  nodeId: string,
+  port: PortInfo,
+  side: 'source' | 'target',
+): { ok: boolean; why?: string } | undefined {
   if (!wire || wire.side === side) return undefined;
   const { doc, nodeTypes } = documentStore.get();
   const from = wire.side === 'source' ? { node: wire.nodeId, port: wire.port } : { node: nodeId, port: port.name };
@@ -53,21 +58,38 @@ function onHandleKey(e: KeyboardEvent, nodeId: string, port: PortInfo, side: 'so
   const wire = wireStore.get();
   if (!wire || wire.side === side) {
     wireStore.set({ nodeId, port: port.name, side, portType: port.type });
-    notify(`Wiring from ${nodeId}.${port.name}: press Enter on ${side === 'source' ? 'an input' : 'an output'} to connect, Escape to cancel.`);
+    notify(
+      `Wiring from ${nodeId}.${port.name}: press Enter on ${side === 'source' ? 'an input' : 'an output'} to connect, Escape to cancel.`,
+    );
     return;
   }
   wireStore.set(undefined);
   const here = { node: nodeId, port: port.name };
   const there = { node: wire.nodeId, port: wire.port };
-  const r = side === 'target' ? connect(documentStore.get().doc, documentStore.get().nodeTypes, there, here) : connect(documentStore.get().doc, documentStore.get().nodeTypes, here, there);
+  const r =
+    side === 'target'
+      ? connect(documentStore.get().doc, documentStore.get().nodeTypes, there, here)
+      : connect(documentStore.get().doc, documentStore.get().nodeTypes, here, there);
   if ('refused' in r) notify(`Not connected: ${r.refused}`, 'refused');
   else {
     edit(() => r.doc);
-    notify(`Connected ${side === 'target' ? `${there.node}.${there.port} → ${nodeId}.${port.name}` : `${nodeId}.${port.name} → ${there.node}.${there.port}`}.`);
+    notify(
+      `Connected ${side === 'target' ? `${there.node}.${there.port} → ${nodeId}.${port.name}` : `${nodeId}.${port.name} → ${there.node}.${there.port}`}.`,
+    );
   }
 }
 
-const PortHandle = memo(function PortHandle({ nodeId, port, side, index }: { nodeId: string; port: PortInfo; side: 'source' | 'target'; index: number }) {
+const PortHandle = memo(function PortHandle({
+  nodeId,
+  port,
+  side,
+  index,
+}: {
+  nodeId: string;
+  port: PortInfo;
+  side: 'source' | 'target';
+  index: number;
+}) {
   const wire = useSelect(wireStore, (w) => w);
   const verdict = targetVerdict(wire, nodeId, port, side);
   const dir = side === 'target' ? 'input' : 'output';
@@ -115,16 +137,25 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
   // A window (or a source sending watermarks): how far its watermark trails the newest event.
   const wm = useSelect(metricsStore, (m) => {
     const e = m.latest?.runId === runId ? m.latest.nodes[id]?.eventTime : undefined;
-    return e && (e.trailMs !== undefined || e.heldBy) && !e.partitions ? `${e.trailMs === undefined ? 'none' : `−${span(e.trailMs)}`}|${watermarkSummary(e)}` : undefined;
+    return e && (e.trailMs !== undefined || e.heldBy) && !e.partitions
+      ? `${e.trailMs === undefined ? 'none' : `−${span(e.trailMs)}`}|${watermarkSummary(e)}`
+      : undefined;
   });
   const [wmText, wmTitle] = wm?.split('|') ?? [];
   return (
     <>
-      <span className={`node-rate${dropLevel && dropLevel !== 'ok' ? ` drop-${dropLevel}` : ''}`} data-testid={`rate-${id}`}>
+      <span
+        className={`node-rate${dropLevel && dropLevel !== 'ok' ? ` drop-${dropLevel}` : ''}`}
+        data-testid={`rate-${id}`}
+      >
         {mediaText ?? (rate === undefined ? '—' : `${compact(rate)} rec/s`)}
       </span>
       {lag !== undefined && (
-        <span className="node-lag" data-testid={`lag-${id}`} title="Consumer lag: records not yet read, over its partitions">
+        <span
+          className="node-lag"
+          data-testid={`lag-${id}`}
+          title="Consumer lag: records not yet read, over its partitions"
+        >
           lag {compact(lag)}
         </span>
       )}
@@ -154,9 +185,13 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
 /** A pipeline node on the canvas: its id, type, state, live rate, problems, and labelled, coloured ports. */
 function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
   const viewRunId = useSelect(documentStore, (d) => d.viewRunId);
-  const state = useSelect(runStore, (s) => (viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle'));
+  const state = useSelect(runStore, (s) =>
+    viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle',
+  );
   const detail = useNodeDetail(id);
-  const lastError = useSelect(runStore, (s) => (viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message));
+  const lastError = useSelect(runStore, (s) =>
+    viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message,
+  );
   const problems = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id && isError(i)).length);
   const warnings = useSelect(documentStore, (d) => d.issues.filter((i) => i.nodeId === id && !isError(i)).length);
   const { inputs, outputs } = data.ports;

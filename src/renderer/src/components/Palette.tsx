@@ -40,7 +40,9 @@ export function Palette() {
   /** Add at the middle of the visible canvas, stepping each new node a little so they do not stack. */
   const add = (type: string) => {
     const pane = document.querySelector('.canvas')?.getBoundingClientRect();
-    const centre = pane ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 }) : { x: 0, y: 0 };
+    const centre = pane
+      ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
+      : { x: 0, y: 0 };
     const step = (added.current++ % 6) * 28;
     addNodeAt(type, { x: centre.x - 90 + step, y: centre.y - 40 + step });
   };
@@ -92,7 +94,12 @@ export function Palette() {
                   <span>{t.title}</span>
                   <span className="palette-ports">
                     {[...t.inputs, ...t.outputs].map((p, i) => (
-                      <i key={i} className="dot" style={{ background: portColour(p.type) }} title={`${i < t.inputs.length ? 'in' : 'out'} ${p.name}: ${p.type}`} />
+                      <i
+                        key={i}
+                        className="dot"
+                        style={{ background: portColour(p.type) }}
+                        title={`${i < t.inputs.length ? 'in' : 'out'} ${p.name}: ${p.type}`}
+                      />
                     ))}
                   </span>
                 </div>

@@ -77,7 +77,10 @@ export function Preview({ target }: { target: string }) {
           {latency !== undefined && (
             <>
               {' · '}
-              <span className="preview-latency" title="From capture (the burned-in clock of a test pattern) to display here">
+              <span
+                className="preview-latency"
+                title="From capture (the burned-in clock of a test pattern) to display here"
+              >
                 {Math.round(latency)} ms behind capture
               </span>
             </>

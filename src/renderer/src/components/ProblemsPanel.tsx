@@ -10,10 +10,12 @@ const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 function target(issue: ValidationIssue): { nodeId?: string; field?: string; edgeId?: string } {
   const doc = documentStore.get().doc;
   const e = /^\/edges\/(\d+)/.exec(issue.pointer);
-  if (e || (issue.edgeId && !issue.pointer.startsWith('/nodes/'))) return { edgeId: issue.edgeId ?? doc.edges[Number(e![1])]?.id };
+  if (e || (issue.edgeId && !issue.pointer.startsWith('/nodes/')))
+    return { edgeId: issue.edgeId ?? doc.edges[Number(e![1])]?.id };
   const m = /^\/nodes\/(\d+)(?:\/config\/([^/]+))?/.exec(issue.pointer);
   const nodeId = issue.nodeId ?? (m ? doc.nodes[Number(m[1])]?.id : undefined);
-  if (nodeId && doc.nodes.some((n) => n.id === nodeId)) return { nodeId, field: m?.[2] !== undefined ? unescape(m[2]) : undefined };
+  if (nodeId && doc.nodes.some((n) => n.id === nodeId))
+    return { nodeId, field: m?.[2] !== undefined ? unescape(m[2]) : undefined };
   return {};
 }
 
@@ -39,15 +41,26 @@ export function ProblemsPanel() {
         Problems <span className={`count ${errors ? 'bad' : issues.length ? 'warn' : 'ok'}`}>{issues.length}</span>
       </h2>
       {issues.length === 0 ? (
-        <p className="hint">{empty ? 'Nothing to run yet: add nodes from the palette.' : 'No problems: the pipeline can run.'}</p>
+        <p className="hint">
+          {empty ? 'Nothing to run yet: add nodes from the palette.' : 'No problems: the pipeline can run.'}
+        </p>
       ) : (
         <ul>
           {issues.map((issue, i) => {
             const t = target(issue);
-            const where = t.nodeId ? `${t.nodeId}${t.field ? ` · ${t.field}` : ''}` : t.edgeId ? `wire ${t.edgeId}` : issue.pointer || 'pipeline';
+            const where = t.nodeId
+              ? `${t.nodeId}${t.field ? ` · ${t.field}` : ''}`
+              : t.edgeId
+                ? `wire ${t.edgeId}`
+                : issue.pointer || 'pipeline';
             return (
               <li key={i}>
-                <button type="button" className={`problem${isError(issue) ? '' : ' warning'}`} onClick={() => open(issue)} aria-label={`${isError(issue) ? '' : 'warning: '}${where}: ${issue.message}`}>
+                <button
+                  type="button"
+                  className={`problem${isError(issue) ? '' : ' warning'}`}
+                  onClick={() => open(issue)}
+                  aria-label={`${isError(issue) ? '' : 'warning: '}${where}: ${issue.message}`}
+                >
                   <span className="where">{isError(issue) ? where : `⚠ ${where}`}</span>
                   <span className="what">{issue.message}</span>
                 </button>

@@ -9,7 +9,25 @@ export const useSecretStore = () => useLoad(() => host().then((h) => h.secretSto
  * A connection profile's form (Kafka, Redis): the name, the fields given as children, Save, what it says of the
  * password, and the engine's refusal in words when saving fails.
  */
-export function ProfileForm({ label, nameLabel, name, onName, locked, save, passwordHint, children }: { label: string; nameLabel: string; name: string; onName: (name: string) => void; locked: boolean; save: () => Promise<void>; passwordHint?: string; children: ReactNode }) {
+export function ProfileForm({
+  label,
+  nameLabel,
+  name,
+  onName,
+  locked,
+  save,
+  passwordHint,
+  children,
+}: {
+  label: string;
+  nameLabel: string;
+  name: string;
+  onName: (name: string) => void;
+  locked: boolean;
+  save: () => Promise<void>;
+  passwordHint?: string;
+  children: ReactNode;
+}) {
   const [error, setError] = useState<string>();
   return (
     <form
@@ -22,7 +40,14 @@ export function ProfileForm({ label, nameLabel, name, onName, locked, save, pass
       }}
     >
       <label>
-        name <input value={name} onChange={(e) => onName(e.target.value)} required disabled={locked} aria-label={nameLabel} />
+        name{' '}
+        <input
+          value={name}
+          onChange={(e) => onName(e.target.value)}
+          required
+          disabled={locked}
+          aria-label={nameLabel}
+        />
       </label>
       {children}
       <button type="submit">Save profile</button>
@@ -38,4 +63,6 @@ export function ProfileForm({ label, nameLabel, name, onName, locked, save, pass
 
 /** What a profile form says of the password. */
 export const passwordHint = (store: string | undefined, variable: string): string =>
-  store === 'system' ? 'The password is never saved with the profile: it is kept encrypted in the system’s secret store.' : `The password is never saved with the profile: it is read from ${variable} (the desktop app keeps it in the system’s secret store).`;
+  store === 'system'
+    ? 'The password is never saved with the profile: it is kept encrypted in the system’s secret store.'
+    : `The password is never saved with the profile: it is read from ${variable} (the desktop app keeps it in the system’s secret store).`;

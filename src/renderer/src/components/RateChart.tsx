@@ -39,17 +39,36 @@ const RateChartView = memo(function RateChartView({ metrics }: { metrics: Metric
     .map((n) => n.id)
     .join('\n');
   const ids = useMemo(() => (idsKey ? idsKey.split('\n') : []), [idsKey]);
-  const series = useMemo(() => ids.map((id, i) => ({ name: id, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! })), [ids]);
+  const series = useMemo(
+    () => ids.map((id, i) => ({ name: id, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! })),
+    [ids],
+  );
   // The same elements from one redraw to the next: React leaves them be, recharts redraws what the data changes.
   const parts = useMemo(
     () => (
       <>
         <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
-        <XAxis dataKey="t" type="number" allowDecimals={false} domain={X_DOMAIN} tickFormatter={secondsTick} stroke="#7d8da1" fontSize={11} />
+        <XAxis
+          dataKey="t"
+          type="number"
+          allowDecimals={false}
+          domain={X_DOMAIN}
+          tickFormatter={secondsTick}
+          stroke="#7d8da1"
+          fontSize={11}
+        />
         <YAxis scale="symlog" tickFormatter={compact} stroke="#7d8da1" fontSize={11} width={44} />
         <Tooltip contentStyle={TOOLTIP_STYLE} formatter={rateOf} labelFormatter={secondsLabel} />
         {series.map((s) => (
-          <Line key={s.name} dataKey={s.name} name={s.name} stroke={s.colour} dot={false} strokeWidth={1.5} isAnimationActive={false} />
+          <Line
+            key={s.name}
+            dataKey={s.name}
+            name={s.name}
+            stroke={s.colour}
+            dot={false}
+            strokeWidth={1.5}
+            isAnimationActive={false}
+          />
         ))}
       </>
     ),
@@ -58,7 +77,10 @@ const RateChartView = memo(function RateChartView({ metrics }: { metrics: Metric
   const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids, CHART_POINTS) : NO_POINTS;
   return (
     <section className="panel chart" aria-label="records per second chart">
-      <h2>Records/s per node{doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}</h2>
+      <h2>
+        Records/s per node
+        {doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}
+      </h2>
       <div className="chart-box">
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={history} margin={MARGIN}>

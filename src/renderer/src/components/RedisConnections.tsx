@@ -23,21 +23,56 @@ function RedisProfileEditor({ existing, onSaved }: { existing?: RedisProfileInfo
     onSaved();
   };
   return (
-    <ProfileForm label="Redis profile editor" nameLabel="Redis profile name" name={name} onName={setName} locked={!!existing} save={save} passwordHint={passwordHint(store, variableOf(name || 'name'))}>
+    <ProfileForm
+      label="Redis profile editor"
+      nameLabel="Redis profile name"
+      name={name}
+      onName={setName}
+      locked={!!existing}
+      save={save}
+      passwordHint={passwordHint(store, variableOf(name || 'name'))}
+    >
       <label>
-        URL <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="redis://host:6379 or rediss://host:6380/0" aria-label="Redis URL" size={28} />
+        URL{' '}
+        <input
+          value={url}
+          onChange={(e) => setUrl(e.target.value)}
+          placeholder="redis://host:6379 or rediss://host:6380/0"
+          aria-label="Redis URL"
+          size={28}
+        />
       </label>
       <label>
-        user <input value={username} onChange={(e) => setUsername(e.target.value)} placeholder="(ACL user, optional)" aria-label="Redis user" />
+        user{' '}
+        <input
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          placeholder="(ACL user, optional)"
+          aria-label="Redis user"
+        />
       </label>
       {url.startsWith('rediss:') && (
         <label>
-          CA file <input value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/etc/ssl/redis-ca.pem (else the system’s)" aria-label="Redis CA file" />
+          CA file{' '}
+          <input
+            value={caFile}
+            onChange={(e) => setCaFile(e.target.value)}
+            placeholder="/etc/ssl/redis-ca.pem (else the system’s)"
+            aria-label="Redis CA file"
+          />
         </label>
       )}
       {store === 'system' && (
         <label>
-          password <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="Redis password" autoComplete="off" placeholder={existing?.secret?.set ? 'kept; type to replace' : ''} />
+          password{' '}
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-label="Redis password"
+            autoComplete="off"
+            placeholder={existing?.secret?.set ? 'kept; type to replace' : ''}
+          />
         </label>
       )}
     </ProfileForm>
@@ -57,7 +92,11 @@ export function RedisConnections() {
   };
   return (
     <section className="redis-connections" aria-label="Redis connections">
-      {profiles.error && <p className="error" role="alert">{profiles.error}</p>}
+      {profiles.error && (
+        <p className="error" role="alert">
+          {profiles.error}
+        </p>
+      )}
       <table className="redis-profiles">
         <tbody>
           {profiles.value?.map((p) => {
@@ -74,7 +113,12 @@ export function RedisConnections() {
                         {p.url}
                         {p.username ? ` as ${p.username}` : ''}
                         {p.tls ? ' · TLS' : ''}
-                        {p.secret && <span className={p.secret.set ? 'ok' : ''}> · {p.secret.set ? 'password set' : `no password (${p.secret.variable})`}</span>}
+                        {p.secret && (
+                          <span className={p.secret.set ? 'ok' : ''}>
+                            {' '}
+                            · {p.secret.set ? 'password set' : `no password (${p.secret.variable})`}
+                          </span>
+                        )}
                       </>
                     )}
                   </div>
@@ -93,7 +137,11 @@ export function RedisConnections() {
                       <button type="button" onClick={() => setEditing(p)} aria-label={`Edit ${p.name}`}>
                         Edit…
                       </button>
-                      <button type="button" onClick={() => void studioApi().redisDeleteProfile(p.name).then(profiles.reload)} aria-label={`Delete ${p.name}`}>
+                      <button
+                        type="button"
+                        onClick={() => void studioApi().redisDeleteProfile(p.name).then(profiles.reload)}
+                        aria-label={`Delete ${p.name}`}
+                      >
                         Delete
                       </button>
                     </>

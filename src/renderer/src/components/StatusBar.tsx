@@ -9,7 +9,11 @@ export function StatusBar() {
   return (
     <footer className="statusbar" aria-label="status bar">
       <span className={`conn ${conn.state}`} data-testid="connection">
-        {conn.state === 'connected' ? 'engine connected' : conn.state === 'connecting' ? 'connecting…' : `disconnected${conn.why ? `: ${conn.why}` : ''}`}
+        {conn.state === 'connected'
+          ? 'engine connected'
+          : conn.state === 'connecting'
+            ? 'connecting…'
+            : `disconnected${conn.why ? `: ${conn.why}` : ''}`}
       </span>
       <span data-testid="run-phase">
         run: {status.phase}

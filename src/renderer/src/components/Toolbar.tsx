@@ -33,7 +33,11 @@ export function Toolbar() {
   }, [dirty, doc.name]);
 
   const layout = () => {
-    layoutPipeline(new Map(flow.getNodes().map((n) => [n.id, { width: n.measured?.width ?? 190, height: n.measured?.height ?? 96 }])));
+    layoutPipeline(
+      new Map(
+        flow.getNodes().map((n) => [n.id, { width: n.measured?.width ?? 190, height: n.measured?.height ?? 96 }]),
+      ),
+    );
     requestAnimationFrame(() => void flow.fitView({ padding: 0.06, duration: 200 }));
   };
 
@@ -44,7 +48,12 @@ export function Toolbar() {
         <button type="button" onClick={() => void newPipeline()} disabled={locked} title="New pipeline">
           New
         </button>
-        <button type="button" onClick={() => void showOpenDialog()} disabled={locked} title="Open from the workspace (Ctrl+O)">
+        <button
+          type="button"
+          onClick={() => void showOpenDialog()}
+          disabled={locked}
+          title="Open from the workspace (Ctrl+O)"
+        >
           Open…
         </button>
         <button type="button" onClick={() => void save()} title="Save (Ctrl+S)">
@@ -53,7 +62,12 @@ export function Toolbar() {
         <button type="button" onClick={() => void showSaveAs()} title="Save as (Ctrl+Shift+S)">
           Save as…
         </button>
-        <button type="button" onClick={() => fileInput.current?.click()} disabled={locked} title="Import a pipeline file from this computer">
+        <button
+          type="button"
+          onClick={() => fileInput.current?.click()}
+          disabled={locked}
+          title="Import a pipeline file from this computer"
+        >
           Import…
         </button>
         <input
@@ -79,23 +93,53 @@ export function Toolbar() {
         <button type="button" onClick={redo} disabled={locked || !canRedo} title="Redo (Ctrl+Shift+Z)">
           Redo
         </button>
-        <button type="button" onClick={layout} disabled={locked || doc.nodes.length === 0} title="Auto-layout left to right (the selection, or everything)">
+        <button
+          type="button"
+          onClick={layout}
+          disabled={locked || doc.nodes.length === 0}
+          title="Auto-layout left to right (the selection, or everything)"
+        >
           Layout
         </button>
       </div>
-      <button type="button" onClick={() => topicBrowserStore.set(!topicBrowserStore.get())} aria-pressed={topicsOpen} title="Kafka topics, messages and consumer lag">
+      <button
+        type="button"
+        onClick={() => topicBrowserStore.set(!topicBrowserStore.get())}
+        aria-pressed={topicsOpen}
+        title="Kafka topics, messages and consumer lag"
+      >
         Topics
       </button>
-      <button type="button" onClick={() => dashboardStore.set(!dashboardStore.get())} aria-pressed={dashOpen} title="Charts of the run: throughput, processing time, queues, lag, video; kept runs and comparisons">
+      <button
+        type="button"
+        onClick={() => dashboardStore.set(!dashboardStore.get())}
+        aria-pressed={dashOpen}
+        title="Charts of the run: throughput, processing time, queues, lag, video; kept runs and comparisons"
+      >
         Dashboard
       </button>
-      <button type="button" onClick={() => waterfallStore.set(!waterfallStore.get())} aria-pressed={waterfallOpen} title="A batch followed from its event time through every node to its acknowledgement">
+      <button
+        type="button"
+        onClick={() => waterfallStore.set(!waterfallStore.get())}
+        aria-pressed={waterfallOpen}
+        title="A batch followed from its event time through every node to its acknowledgement"
+      >
         Latency
       </button>
-      <button type="button" onClick={() => liveStateStore.set(!liveStateStore.get())} aria-pressed={liveOpen} title="What the running pipeline keeps in Redis: counters, leaderboards, streams">
+      <button
+        type="button"
+        onClick={() => liveStateStore.set(!liveStateStore.get())}
+        aria-pressed={liveOpen}
+        title="What the running pipeline keeps in Redis: counters, leaderboards, streams"
+      >
         Live state
       </button>
-      <button type="button" onClick={() => workersStore.set(!workersStore.get())} aria-pressed={workersOpen} title="The workers of a consumer group (sluice run --worker): partitions each holds, lag, records/s">
+      <button
+        type="button"
+        onClick={() => workersStore.set(!workersStore.get())}
+        aria-pressed={workersOpen}
+        title="The workers of a consumer group (sluice run --worker): partitions each holds, lag, records/s"
+      >
         Workers
       </button>
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
@@ -108,13 +152,24 @@ export function Toolbar() {
         <span className="doc-path">{path ? ` — ${path}` : ' — not saved'}</span>
       </span>
       <span className={`issues ${errors ? 'bad' : issues.length ? 'warn' : 'ok'}`} data-testid="issue-count">
-        {!validated ? 'checking…' : errors ? `${errors} problem(s)` : issues.length ? `valid · ${issues.length} warning(s)` : 'valid'}
+        {!validated
+          ? 'checking…'
+          : errors
+            ? `${errors} problem(s)`
+            : issues.length
+              ? `valid · ${issues.length} warning(s)`
+              : 'valid'}
       </span>
       <div className="spacer" />
       <span className={`phase phase-${status.phase}`} aria-label="run state" role="status">
         {status.phase}
       </span>
-      <button type="button" className="run" onClick={() => void runPipeline()} disabled={locked || errors > 0 || !validated || doc.nodes.length === 0}>
+      <button
+        type="button"
+        className="run"
+        onClick={() => void runPipeline()}
+        disabled={locked || errors > 0 || !validated || doc.nodes.length === 0}
+      >
         ▶ Run
       </button>
       <button type="button" className="stop" onClick={() => void stopPipeline()} disabled={status.phase !== 'running'}>

@@ -1,7 +1,14 @@
 import { useEffect, useState } from 'react';
 import { useLoad } from './useLoad';
 import { passwordHint, ProfileForm, useSecretStore } from './ProfileForm';
-import type { BrowsedMessage, ConnectionTest, GroupInfo, KafkaProfileInfo, KafkaProfileSettings, TopicInfo } from '../../../shared/kafka';
+import type {
+  BrowsedMessage,
+  ConnectionTest,
+  GroupInfo,
+  KafkaProfileInfo,
+  KafkaProfileSettings,
+  TopicInfo,
+} from '../../../shared/kafka';
 import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
@@ -11,7 +18,8 @@ import { topicBrowserStore } from '../state/ui';
 const KEEP = 200;
 
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-const secondsBehind = (s: number) => (s < 1 ? 'live' : s < 120 ? `${s.toFixed(1)} s behind` : `${(s / 60).toFixed(1)} min behind`);
+const secondsBehind = (s: number) =>
+  s < 1 ? 'live' : s < 120 ? `${s.toFixed(1)} s behind` : `${(s / 60).toFixed(1)} min behind`;
 
 function Message({ m }: { m: BrowsedMessage }) {
   return (
@@ -24,8 +32,19 @@ function Message({ m }: { m: BrowsedMessage }) {
             key <code>{m.key}</code>
           </>
         )}
-        {Object.keys(m.headers).length > 0 && <span className="muted"> · {Object.entries(m.headers).map(([k, v]) => `${k}=${v}`).join(' ')}</span>}
-        <span className="muted"> · {m.bytes} B{m.encoding === 'base64' ? ' · binary, shown as base64' : ''}</span>
+        {Object.keys(m.headers).length > 0 && (
+          <span className="muted">
+            {' '}
+            ·{' '}
+            {Object.entries(m.headers)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(' ')}
+          </span>
+        )}
+        <span className="muted">
+          {' '}
+          · {m.bytes} B{m.encoding === 'base64' ? ' · binary, shown as base64' : ''}
+        </span>
       </div>
       <pre className={`kafka-value ${m.encoding}`}>{m.value ?? '(no value)'}</pre>
     </li>
@@ -46,7 +65,17 @@ function MessageList({ messages }: { messages: BrowsedMessage[] }) {
 }
 
 /** The sampled messages, then each new one as it arrives (newest first). */
-function Tail({ profile, topic, partition, sampled }: { profile: string; topic: string; partition: number; sampled: BrowsedMessage[] }) {
+function Tail({
+  profile,
+  topic,
+  partition,
+  sampled,
+}: {
+  profile: string;
+  topic: string;
+  partition: number;
+  sampled: BrowsedMessage[];
+}) {
   const [live, setLive] = useState<BrowsedMessage[]>([]);
   const [error, setError] = useState<string>();
   useEffect(
@@ -77,7 +106,10 @@ function Tail({ profile, topic, partition, sampled }: { profile: string; topic: 
 function PartitionMessages({ profile, topic, partition }: { profile: string; topic: string; partition: number }) {
   const [count, setCount] = useState(20);
   const [tail, setTail] = useState(false);
-  const sample = useLoad(() => studioApi().kafkaSample(profile, topic, partition, count), [profile, topic, partition, count]);
+  const sample = useLoad(
+    () => studioApi().kafkaSample(profile, topic, partition, count),
+    [profile, topic, partition, count],
+  );
   const sampled = sample.value ?? [];
   return (
     <section className="kafka-messages" aria-label={`messages of ${topic}/${partition}`}>
@@ -108,7 +140,11 @@ function PartitionMessages({ profile, topic, partition }: { profile: string; top
         </p>
       )}
       {!sample.loading && !tail && sampled.length === 0 && <p className="hint">No messages in this partition.</p>}
-      {tail ? <Tail profile={profile} topic={topic} partition={partition} sampled={sampled} /> : <MessageList messages={sampled} />}
+      {tail ? (
+        <Tail profile={profile} topic={topic} partition={partition} sampled={sampled} />
+      ) : (
+        <MessageList messages={sampled} />
+      )}
     </section>
   );
 }
@@ -136,14 +172,28 @@ function Groups({ profile }: { profile: string }) {
             setTyped('');
           }}
         >
-          <input value={typed} onChange={(e) => setTyped(e.target.value)} placeholder="add a group by name" aria-label="group name" />
+          <input
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+            placeholder="add a group by name"
+            aria-label="group name"
+          />
         </form>
         <button type="button" onClick={groups.reload}>
           Refresh
         </button>
       </div>
-      {groups.error && <p className="error" role="alert">{groups.error}</p>}
-      {groups.value?.length === 0 && <p className="hint">No committed offsets for {names.length ? names.map((n) => `“${n}”`).join(', ') : 'any group of this pipeline'}.</p>}
+      {groups.error && (
+        <p className="error" role="alert">
+          {groups.error}
+        </p>
+      )}
+      {groups.value?.length === 0 && (
+        <p className="hint">
+          No committed offsets for {names.length ? names.map((n) => `“${n}”`).join(', ') : 'any group of this pipeline'}
+          .
+        </p>
+      )}
       {groups.value?.map((g: GroupInfo) => (
         <table key={g.group} className="kafka-lag" aria-label={`lag of ${g.group}`}>
           <caption>
@@ -197,9 +247,24 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
   };
   const variable = `SLUICE_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
   return (
-    <ProfileForm label="profile editor" nameLabel="profile name" name={name} onName={setName} locked={!!existing} save={save} passwordHint={mechanism ? passwordHint(store, variable) : undefined}>
+    <ProfileForm
+      label="profile editor"
+      nameLabel="profile name"
+      name={name}
+      onName={setName}
+      locked={!!existing}
+      save={save}
+      passwordHint={mechanism ? passwordHint(store, variable) : undefined}
+    >
       <label>
-        brokers <input value={brokers} onChange={(e) => setBrokers(e.target.value)} placeholder="host:9092, host2:9092" aria-label="brokers" size={32} />
+        brokers{' '}
+        <input
+          value={brokers}
+          onChange={(e) => setBrokers(e.target.value)}
+          placeholder="host:9092, host2:9092"
+          aria-label="brokers"
+          size={32}
+        />
       </label>
       <label>
         SASL{' '}
@@ -220,12 +285,26 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
       </label>
       {tls && (
         <label>
-          CA file <input value={caFile} onChange={(e) => setCaFile(e.target.value)} placeholder="/etc/ssl/kafka-ca.pem (else the system’s)" aria-label="CA file" />
+          CA file{' '}
+          <input
+            value={caFile}
+            onChange={(e) => setCaFile(e.target.value)}
+            placeholder="/etc/ssl/kafka-ca.pem (else the system’s)"
+            aria-label="CA file"
+          />
         </label>
       )}
       {mechanism && store === 'system' && (
         <label>
-          password <input type="password" value={password} onChange={(e) => setPassword(e.target.value)} aria-label="SASL password" autoComplete="off" placeholder={existing?.secret?.set ? 'kept; type to replace' : ''} />
+          password{' '}
+          <input
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            aria-label="SASL password"
+            autoComplete="off"
+            placeholder={existing?.secret?.set ? 'kept; type to replace' : ''}
+          />
         </label>
       )}
     </ProfileForm>
@@ -241,7 +320,10 @@ export function TopicBrowser() {
   const profiles = useLoad<KafkaProfileInfo[]>(() => studioApi().kafkaProfiles(), []);
   const [profile, setProfile] = useState('local');
   const [test, setTest] = useState<ConnectionTest>();
-  const topics = useLoad<TopicInfo[]>(() => (open ? studioApi().kafkaTopics(profile) : Promise.resolve([])), [profile, open]);
+  const topics = useLoad<TopicInfo[]>(
+    () => (open ? studioApi().kafkaTopics(profile) : Promise.resolve([])),
+    [profile, open],
+  );
   const [picked, setPicked] = useState<{ topic: string; partition: number }>();
   const [editing, setEditing] = useState<'new' | 'current'>();
   if (!open) return null;
@@ -269,11 +351,17 @@ export function TopicBrowser() {
             ))}
           </select>
         </label>
-        {current?.local && <span className="badge dev">development only: the local cluster Sluice starts itself, in memory</span>}
+        {current?.local && (
+          <span className="badge dev">development only: the local cluster Sluice starts itself, in memory</span>
+        )}
         <button type="button" onClick={() => void studioApi().kafkaTestConnection(profile).then(setTest)}>
           Test connection
         </button>
-        <button type="button" onClick={() => setEditing(editing === 'new' ? undefined : 'new')} aria-pressed={editing === 'new'}>
+        <button
+          type="button"
+          onClick={() => setEditing(editing === 'new' ? undefined : 'new')}
+          aria-pressed={editing === 'new'}
+        >
           New profile…
         </button>
         {current && !current.local && (
@@ -296,7 +384,13 @@ export function TopicBrowser() {
             </button>
           </>
         )}
-        {current?.secret && <span className={current.secret.set ? 'ok' : 'error'}>{current.secret.set ? `password set (${current.secret.variable})` : `no password: set ${current.secret.variable}`}</span>}
+        {current?.secret && (
+          <span className={current.secret.set ? 'ok' : 'error'}>
+            {current.secret.set
+              ? `password set (${current.secret.variable})`
+              : `no password: set ${current.secret.variable}`}
+          </span>
+        )}
         <button type="button" onClick={topics.reload}>
           Refresh
         </button>
@@ -322,7 +416,11 @@ export function TopicBrowser() {
           {test.message}
         </p>
       )}
-      {topics.error && <p className="error" role="alert">{topics.error}</p>}
+      {topics.error && (
+        <p className="error" role="alert">
+          {topics.error}
+        </p>
+      )}
       <div className="topic-browser-body">
         <nav className="topic-list" aria-label="topics">
           {topics.value?.length === 0 && <p className="hint">No topics yet.</p>}
@@ -334,9 +432,17 @@ export function TopicBrowser() {
               <table aria-label={`partitions of ${t.name}`}>
                 <tbody>
                   {t.partitions.map((p) => (
-                    <tr key={p.partition} className={picked?.topic === t.name && picked.partition === p.partition ? 'picked' : ''}>
+                    <tr
+                      key={p.partition}
+                      className={picked?.topic === t.name && picked.partition === p.partition ? 'picked' : ''}
+                    >
                       <td>
-                        <button type="button" className="link" onClick={() => setPicked({ topic: t.name, partition: p.partition })} aria-label={`Show ${t.name}/${p.partition}`}>
+                        <button
+                          type="button"
+                          className="link"
+                          onClick={() => setPicked({ topic: t.name, partition: p.partition })}
+                          aria-label={`Show ${t.name}/${p.partition}`}
+                        >
                           partition {p.partition}
                         </button>
                       </td>
@@ -351,7 +457,11 @@ export function TopicBrowser() {
           ))}
         </nav>
         <div className="topic-detail">
-          {picked ? <PartitionMessages key={`${profile}/${picked.topic}/${picked.partition}`} profile={profile} {...picked} /> : <p className="hint">Pick a partition to see its last messages.</p>}
+          {picked ? (
+            <PartitionMessages key={`${profile}/${picked.topic}/${picked.partition}`} profile={profile} {...picked} />
+          ) : (
+            <p className="hint">Pick a partition to see its last messages.</p>
+          )}
           <Groups profile={profile} />
         </div>
       </div>

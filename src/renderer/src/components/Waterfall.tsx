@@ -29,7 +29,10 @@ export function waterfallRows(trace: LatencyTrace, doc: PipelineDocument): Row[]
   return trace.stages.map((s) => {
     const row: Row = { node: s.node, sentMs: s.outMs };
     if (s.inMs !== undefined) {
-      const ups = doc.edges.filter((e) => e.to.node === s.node).map((e) => at.get(e.from.node)?.outMs).filter((v): v is number => v !== undefined && v <= s.inMs! + 1e-6);
+      const ups = doc.edges
+        .filter((e) => e.to.node === s.node)
+        .map((e) => at.get(e.from.node)?.outMs)
+        .filter((v): v is number => v !== undefined && v <= s.inMs! + 1e-6);
       if (ups.length) row.wait = [Math.max(...ups), s.inMs];
       if (s.doneMs !== undefined) row.work = [s.inMs, s.doneMs];
       if (s.doneMs !== undefined && s.outMs !== undefined && s.outMs - s.doneMs > 1) row.held = [s.doneMs, s.outMs];
@@ -38,11 +41,29 @@ export function waterfallRows(trace: LatencyTrace, doc: PipelineDocument): Row[]
   });
 }
 
-function Bar({ span, from, to, kind, label }: { span: [number, number]; from: number; to: number; kind: string; label: string }) {
+function Bar({
+  span,
+  from,
+  to,
+  kind,
+  label,
+}: {
+  span: [number, number];
+  from: number;
+  to: number;
+  kind: string;
+  label: string;
+}) {
   const width = to - from || 1;
   const left = ((span[0] - from) / width) * 100;
   const w = ((span[1] - span[0]) / width) * 100;
-  return <span className={`wf-bar wf-${kind}`} style={{ left: `${left}%`, width: `max(2px, ${w}%)` }} title={`${label}: ${ms(span[1] - span[0])}`} />;
+  return (
+    <span
+      className={`wf-bar wf-${kind}`}
+      style={{ left: `${left}%`, width: `max(2px, ${w}%)` }}
+      title={`${label}: ${ms(span[1] - span[0])}`}
+    />
+  );
 }
 
 /**
@@ -59,7 +80,10 @@ function WaterfallView() {
   const phase = useSelect(runStore, (s) => s.status.phase);
   const [picked, setPicked] = useState<number>();
   // Read again every 2 s while the pipeline runs; once (the last run's) otherwise.
-  const { value: traces = [], error } = usePoll<LatencyTrace[]>(() => studioApi().latencyTraces(), phase === 'running' ? 2000 : undefined);
+  const { value: traces = [], error } = usePoll<LatencyTrace[]>(
+    () => studioApi().latencyTraces(),
+    phase === 'running' ? 2000 : undefined,
+  );
   // By default the newest trace that was acknowledged and went furthest.
   const complete = traces.filter((t) => t.ackMs !== undefined);
   const widest = Math.max(0, ...complete.map((t) => t.stages.length));
@@ -67,18 +91,25 @@ function WaterfallView() {
   const trace = traces.find((t) => t.id === picked) ?? fallback;
   const rows = trace ? waterfallRows(trace, doc) : [];
   const from = trace ? -(trace.eventAgeMs ?? 0) : 0;
-  const to = trace ? Math.max(trace.ackMs ?? 0, ...trace.stages.flatMap((s) => [s.inMs ?? 0, s.doneMs ?? 0, s.outMs ?? 0])) : 1;
+  const to = trace
+    ? Math.max(trace.ackMs ?? 0, ...trace.stages.flatMap((s) => [s.inMs ?? 0, s.doneMs ?? 0, s.outMs ?? 0]))
+    : 1;
   return (
     <section className="waterfall" role="dialog" aria-label="Latency waterfall">
       <header className="row">
         <h2>Latency waterfall</h2>
         <label>
           batch{' '}
-          <select value={trace?.id ?? ''} onChange={(e) => setPicked(Number(e.target.value))} aria-label="batch followed">
+          <select
+            value={trace?.id ?? ''}
+            onChange={(e) => setPicked(Number(e.target.value))}
+            aria-label="batch followed"
+          >
             {[...traces].reverse().map((t) => (
               <option key={t.id} value={t.id}>
                 #{t.id} from {t.source} at {new Date(t.startedAt).toLocaleTimeString('en-GB', { hour12: false })}
-                {t.captured ? ` · video frame at ${t.captured.frameTime.toFixed(3)} s` : ''} · {t.stages.length} nodes · {t.ackMs === undefined ? 'not yet acknowledged' : `acknowledged after ${ms(t.ackMs)}`}
+                {t.captured ? ` · video frame at ${t.captured.frameTime.toFixed(3)} s` : ''} · {t.stages.length} nodes ·{' '}
+                {t.ackMs === undefined ? 'not yet acknowledged' : `acknowledged after ${ms(t.ackMs)}`}
               </option>
             ))}
           </select>
@@ -89,12 +120,18 @@ function WaterfallView() {
         </button>
       </header>
       {error && <p className="error">{error}</p>}
-      {!trace && <p className="hint">Run the pipeline: one batch a second is followed from its source to its acknowledgement.</p>}
+      {!trace && (
+        <p className="hint">Run the pipeline: one batch a second is followed from its source to its acknowledgement.</p>
+      )}
       {trace && (
         <>
           <p className="hint">
-            One batch from <strong>{trace.source}</strong>, followed through every node it reached. Times from when the source sent it; bars to scale.{' '}
-            <span className="wf-key wf-wait">wire</span> <span className="wf-key wf-work">processing</span> <span className="wf-key wf-held">held by a window</span> <span className="wf-key wf-event">{trace.captured ? 'capture and encoding (one ffmpeg process)' : 'event time to the source'}</span>
+            One batch from <strong>{trace.source}</strong>, followed through every node it reached. Times from when the
+            source sent it; bars to scale. <span className="wf-key wf-wait">wire</span>{' '}
+            <span className="wf-key wf-work">processing</span> <span className="wf-key wf-held">held by a window</span>{' '}
+            <span className="wf-key wf-event">
+              {trace.captured ? 'capture and encoding (one ffmpeg process)' : 'event time to the source'}
+            </span>
           </p>
           <table className="wf-table" aria-label="waterfall">
             <thead>
@@ -124,7 +161,13 @@ function WaterfallView() {
                   <td className="num" />
                   <td className="num">{ms(-trace.eventAgeMs)}</td>
                   <td className="wf-track">
-                    <Bar span={[-trace.eventAgeMs, 0]} from={from} to={to} kind="event" label={trace.captured ? 'from capture to the fragment out of ffmpeg' : 'event time to the source'} />
+                    <Bar
+                      span={[-trace.eventAgeMs, 0]}
+                      from={from}
+                      to={to}
+                      kind="event"
+                      label={trace.captured ? 'from capture to the fragment out of ffmpeg' : 'event time to the source'}
+                    />
                   </td>
                 </tr>
               )}
@@ -132,7 +175,9 @@ function WaterfallView() {
                 <tr key={r.node} aria-label={`stage ${r.node}`}>
                   <td>{r.node}</td>
                   <td className="num">{r.wait ? ms(r.wait[1] - r.wait[0]) : ''}</td>
-                  <td className="num">{r.work ? ms(r.work[1] - r.work[0]) : r.node === trace.source ? 'source' : ''}</td>
+                  <td className="num">
+                    {r.work ? ms(r.work[1] - r.work[0]) : r.node === trace.source ? 'source' : ''}
+                  </td>
                   <td className="num">{r.held ? ms(r.held[1] - r.held[0]) : ''}</td>
                   <td className="num">{ms(r.work?.[0] ?? r.sentMs ?? 0)}</td>
                   <td className="wf-track">
@@ -148,7 +193,11 @@ function WaterfallView() {
                 <td className="num" />
                 <td className="num" />
                 <td className="num">{trace.ackMs === undefined ? 'not yet' : ms(trace.ackMs)}</td>
-                <td className="wf-track">{trace.ackMs !== undefined && <Bar span={[trace.ackMs, trace.ackMs]} from={from} to={to} kind="ack" label="acknowledged" />}</td>
+                <td className="wf-track">
+                  {trace.ackMs !== undefined && (
+                    <Bar span={[trace.ackMs, trace.ackMs]} from={from} to={to} kind="ack" label="acknowledged" />
+                  )}
+                </td>
               </tr>
             </tbody>
           </table>
@@ -175,7 +224,8 @@ function WatermarkNotes({ nodes }: { nodes: string[] }) {
         const [node, text] = line.split('\u0000') as [string, string];
         return (
           <li key={node} data-testid={`wf-watermark-${node}`}>
-            <strong>{node}</strong>: {text}. A window holds a batch until its watermark passes the end of the batch’s windows.
+            <strong>{node}</strong>: {text}. A window holds a batch until its watermark passes the end of the batch’s
+            windows.
           </li>
         );
       })}

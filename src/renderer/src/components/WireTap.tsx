@@ -18,7 +18,12 @@ export function WireTap({ edgeId }: { edgeId: string }) {
   const [perSecond, setPerSecond] = useState<number>(20);
   /** What the current watch (edge, filter, rate) got; a new watch starts empty. */
   const key = `${edgeId}\u0000${filter}\u0000${perSecond}`;
-  const [got, setGot] = useState<{ key: string; records: { n: number; r: unknown }[]; counts?: { seen: number; matched: number }; error?: string }>({ key, records: [] });
+  const [got, setGot] = useState<{
+    key: string;
+    records: { n: number; r: unknown }[];
+    counts?: { seen: number; matched: number };
+    error?: string;
+  }>({ key, records: [] });
   /** Paused: the list as it was when paused (the watch goes on, its counts too). */
   const [frozen, setFrozen] = useState<{ n: number; r: unknown }[]>();
   const current = got.key === key ? got : { key, records: [] };
@@ -36,7 +41,11 @@ export function WireTap({ edgeId }: { edgeId: string }) {
         const fresh = chunk.records.map((r) => ({ n: n++, r })).reverse();
         setGot((prev) => {
           const before = prev.key === key ? prev.records : [];
-          return { key, records: [...fresh, ...before].slice(0, KEEP), counts: { seen: chunk.seen, matched: chunk.matched } };
+          return {
+            key,
+            records: [...fresh, ...before].slice(0, KEEP),
+            counts: { seen: chunk.seen, matched: chunk.matched },
+          };
         });
       },
       (err) => err && setGot({ key, records: [], error: err }),
@@ -60,7 +69,11 @@ export function WireTap({ edgeId }: { edgeId: string }) {
               onKeyDown={(e) => e.key === 'Enter' && setFilter(draft)}
               onBlur={() => setFilter(draft)}
             />
-            <select value={perSecond} onChange={(e) => setPerSecond(Number(e.target.value))} aria-label="records per second shown">
+            <select
+              value={perSecond}
+              onChange={(e) => setPerSecond(Number(e.target.value))}
+              aria-label="records per second shown"
+            >
               {RATES.map((r) => (
                 <option key={r} value={r}>
                   {r}/s
@@ -78,7 +91,9 @@ export function WireTap({ edgeId }: { edgeId: string }) {
           )}
           {counts && (
             <p className="muted tap-counts" role="status" aria-label="tap counts">
-              {counts.seen.toLocaleString('en-US')} passed{filter ? `, ${counts.matched.toLocaleString('en-US')} matched` : ''} since watching · up to {perSecond}/s shown{paused ? ' · paused' : ''}
+              {counts.seen.toLocaleString('en-US')} passed
+              {filter ? `, ${counts.matched.toLocaleString('en-US')} matched` : ''} since watching · up to {perSecond}/s
+              shown{paused ? ' · paused' : ''}
             </p>
           )}
           <ol className="tap-records" aria-label="sampled records">

@@ -17,7 +17,12 @@ const rate = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 0
 
 function GroupView({ profile, group }: { profile: string; group: string }) {
   const { value, error } = usePoll<GroupWorkersView>(() => studioApi().groupWorkers(profile, group), EVERY_MS);
-  if (error) return <p className="error" role="alert">{error}</p>;
+  if (error)
+    return (
+      <p className="error" role="alert">
+        {error}
+      </p>
+    );
   if (!value) return <p className="hint">Reading…</p>;
   // A silent worker's partitions are about to move: the figures count the workers heard from.
   const live = value.workers.filter((w) => w.ageMs <= SILENT_MS);
@@ -27,7 +32,9 @@ function GroupView({ profile, group }: { profile: string; group: string }) {
   if (!value.workers.length) {
     return (
       <p className="hint">
-        No worker of group <code>{group}</code> reports to Redis profile <code>{profile}</code>. Start some with <code>sluice run --worker &lt;pipeline&gt; --state {profile}</code>, on this machine or others: Kafka splits the partitions among them.
+        No worker of group <code>{group}</code> reports to Redis profile <code>{profile}</code>. Start some with{' '}
+        <code>sluice run --worker &lt;pipeline&gt; --state {profile}</code>, on this machine or others: Kafka splits the
+        partitions among them.
       </p>
     );
   }
@@ -35,7 +42,9 @@ function GroupView({ profile, group }: { profile: string; group: string }) {
     <>
       <p className="workers-summary" role="status" aria-label="group summary">
         <strong>{live.length}</strong> worker{live.length === 1 ? '' : 's'}
-        {silent > 0 && <span className="bad"> (+{silent} silent)</span>} · <strong>{partitions.length}</strong> partitions held · lag <strong>{rate(lag)}</strong> records · <strong>{rate(live.reduce((n, w) => n + w.recordsPerSec, 0))}</strong> records/s
+        {silent > 0 && <span className="bad"> (+{silent} silent)</span>} · <strong>{partitions.length}</strong>{' '}
+        partitions held · lag <strong>{rate(lag)}</strong> records ·{' '}
+        <strong>{rate(live.reduce((n, w) => n + w.recordsPerSec, 0))}</strong> records/s
       </p>
       <table className="workers" aria-label="workers">
         <colgroup>
@@ -63,20 +72,40 @@ function GroupView({ profile, group }: { profile: string; group: string }) {
                   <div>
                     {w.host} <span className="muted">pid {w.pid}</span>
                   </div>
-                  <div className="muted member" title={`member ${w.memberId}, joined ${new Date(w.joinedAt).toLocaleTimeString()}`}>
+                  <div
+                    className="muted member"
+                    title={`member ${w.memberId}, joined ${new Date(w.joinedAt).toLocaleTimeString()}`}
+                  >
                     {w.memberId.slice(0, 28)}
                   </div>
                 </td>
-                <td>{silent ? <span className="bad" title={`not heard from for ${seconds(w.ageMs)}: Kafka takes it out of the group once its session (${seconds(w.sessionTimeoutMs)}) times out`}>silent</span> : w.state}</td>
+                <td>
+                  {silent ? (
+                    <span
+                      className="bad"
+                      title={`not heard from for ${seconds(w.ageMs)}: Kafka takes it out of the group once its session (${seconds(w.sessionTimeoutMs)}) times out`}
+                    >
+                      silent
+                    </span>
+                  ) : (
+                    w.state
+                  )}
+                </td>
                 <td>
                   <ul className="partitions" aria-label="partitions held">
                     {w.partitions.map((p) => (
-                      <li key={`${p.topic}/${p.partition}`} className={`partition-chip${p.lag ? ' behind' : ''}`} title={`lag ${p.lag ?? 'not known yet'} records`}>
+                      <li
+                        key={`${p.topic}/${p.partition}`}
+                        className={`partition-chip${p.lag ? ' behind' : ''}`}
+                        title={`lag ${p.lag ?? 'not known yet'} records`}
+                      >
                         {p.topic}/{p.partition} <span className="lag">{p.lag === null ? '–' : rate(p.lag)}</span>
                       </li>
                     ))}
                   </ul>
-                  {w.partitions.length === 0 && <span className="muted">none (more workers than partitions, or rebalancing)</span>}
+                  {w.partitions.length === 0 && (
+                    <span className="muted">none (more workers than partitions, or rebalancing)</span>
+                  )}
                 </td>
                 <td className="num">{rate(w.recordsPerSec)}</td>
                 <td className="num">{seconds(w.ageMs)} ago</td>
@@ -94,8 +123,11 @@ export function WorkersPanel() {
   const open = useStore(workersStore);
   const doc = useSelect(documentStore, (s) => s.doc);
   const profiles = useLoad<RedisProfileInfo[]>(() => studioApi().redisProfiles(), [open]);
-  const groups = [...new Set(doc.nodes.filter((n) => n.type === 'kafka-source').map((n) => String(n.config.group ?? 'sluice')))];
-  const sinkProfile = doc.nodes.find((n) => n.type === 'redis' && n.config.profile && n.config.profile !== 'local')?.config.profile as string | undefined;
+  const groups = [
+    ...new Set(doc.nodes.filter((n) => n.type === 'kafka-source').map((n) => String(n.config.group ?? 'sluice'))),
+  ];
+  const sinkProfile = doc.nodes.find((n) => n.type === 'redis' && n.config.profile && n.config.profile !== 'local')
+    ?.config.profile as string | undefined;
   const [chosen, setChosen] = useState<{ profile?: string; group?: string }>({});
   if (!open) return null;
   const names = (profiles.value ?? []).map((p) => p.name);
@@ -111,7 +143,13 @@ export function WorkersPanel() {
         </button>
         <label>
           Group{' '}
-          <input list="worker-groups" value={group} onChange={(e) => setChosen({ ...chosen, group: e.target.value })} aria-label="consumer group" size={16} />
+          <input
+            list="worker-groups"
+            value={group}
+            onChange={(e) => setChosen({ ...chosen, group: e.target.value })}
+            aria-label="consumer group"
+            size={16}
+          />
           <datalist id="worker-groups">
             {groups.map((g) => (
               <option key={g} value={g} />
@@ -120,7 +158,11 @@ export function WorkersPanel() {
         </label>
         <label>
           Redis{' '}
-          <select value={profile} onChange={(e) => setChosen({ ...chosen, profile: e.target.value })} aria-label="Redis profile the workers report to">
+          <select
+            value={profile}
+            onChange={(e) => setChosen({ ...chosen, profile: e.target.value })}
+            aria-label="Redis profile the workers report to"
+          >
             {[...new Set([profile, ...names])].map((n) => (
               <option key={n} value={n}>
                 {n}
@@ -128,9 +170,16 @@ export function WorkersPanel() {
             ))}
           </select>
         </label>
-        <span className="muted live-state-what">Members of the consumer group run by <code>sluice run --worker</code>, here or on other hosts, each reporting every second what it holds.</span>
+        <span className="muted live-state-what">
+          Members of the consumer group run by <code>sluice run --worker</code>, here or on other hosts, each reporting
+          every second what it holds.
+        </span>
       </header>
-      {group ? <GroupView key={`${profile}\u0000${group}`} profile={profile} group={group} /> : <p className="hint">Name a consumer group.</p>}
+      {group ? (
+        <GroupView key={`${profile}\u0000${group}`} profile={profile} group={group} />
+      ) : (
+        <p className="hint">Name a consumer group.</p>
+      )}
     </aside>
   );
 }

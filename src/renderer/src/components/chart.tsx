@@ -19,7 +19,15 @@ export const ChartLegend = memo(function ChartLegend({ series }: { series: reado
       {series.map((s) => (
         <li key={s.name} style={{ color: s.colour }}>
           <svg width="14" height="6" aria-hidden="true">
-            <line x1="0" y1="3" x2="14" y2="3" stroke={s.colour} strokeWidth="2" strokeDasharray={s.dashed ? '4 2' : undefined} />
+            <line
+              x1="0"
+              y1="3"
+              x2="14"
+              y2="3"
+              stroke={s.colour}
+              strokeWidth="2"
+              strokeDasharray={s.dashed ? '4 2' : undefined}
+            />
           </svg>
           {s.name}
         </li>
@@ -27,4 +35,3 @@ export const ChartLegend = memo(function ChartLegend({ series }: { series: reado
     </ul>
   );
 });
-

@@ -13,13 +13,28 @@ export function compact(n: number): string {
 export const count = (n: number): string => (Math.abs(n) < 1000 ? String(Math.round(n)) : compact(n));
 
 /** A bitrate in kbit/s as people read it: 850 kb/s, 2.4 Mb/s. */
-export const bitrate = (kbps: number): string => (kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mb/s` : `${Math.round(kbps)} kb/s`);
+export const bitrate = (kbps: number): string =>
+  kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mb/s` : `${Math.round(kbps)} kb/s`;
 
 /** A media process's figures in a few characters: frames per second and bitrate. */
-export const mediaFigures = (m: { fps: number; bitrateKbps?: number }): string => `${m.fps.toFixed(m.fps >= 10 ? 0 : 1)} fps${m.bitrateKbps === undefined ? '' : ` · ${bitrate(m.bitrateKbps)}`}`;
+export const mediaFigures = (m: { fps: number; bitrateKbps?: number }): string =>
+  `${m.fps.toFixed(m.fps >= 10 ? 0 : 1)} fps${m.bitrateKbps === undefined ? '' : ` · ${bitrate(m.bitrateKbps)}`}`;
 
 /** A stable colour per series index. */
-export const SERIES_COLOURS = ['#4f8cff', '#f5a524', '#17c964', '#f31260', '#9353d3', '#06b7db', '#ff7a45', '#a3e635', '#e879f9', '#94a3b8', '#facc15', '#2dd4bf'];
+export const SERIES_COLOURS = [
+  '#4f8cff',
+  '#f5a524',
+  '#17c964',
+  '#f31260',
+  '#9353d3',
+  '#06b7db',
+  '#ff7a45',
+  '#a3e635',
+  '#e879f9',
+  '#94a3b8',
+  '#facc15',
+  '#2dd4bf',
+];
 
 /** Port-type colours, shared by handles and the legend. */
 export function portColour(type: string): string {

@@ -87,7 +87,8 @@ export class MsePlayer {
     const b = v.buffered;
     if (b.length > 0) {
       const end = b.end(b.length - 1);
-      if (end - v.currentTime > MAX_BEHIND_S || v.currentTime < b.start(0)) v.currentTime = Math.max(b.start(b.length - 1), end - 0.1);
+      if (end - v.currentTime > MAX_BEHIND_S || v.currentTime < b.start(0))
+        v.currentTime = Math.max(b.start(b.length - 1), end - 0.1);
       if (v.paused) void v.play().catch(() => undefined);
       if (v.currentTime - b.start(0) > 2 * KEEP_S) this.trim(v.currentTime - KEEP_S);
     }

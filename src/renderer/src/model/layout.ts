@@ -16,14 +16,19 @@ export interface NodeSize {
 export const DEFAULT_NODE_SIZE: NodeSize = { width: 190, height: 96 };
 
 /** Lay out `ids` (default: every node) left to right; other nodes keep their places. */
-export function autoLayout(doc: PipelineDocument, sizes: ReadonlyMap<string, NodeSize> = new Map(), ids?: ReadonlySet<string>): PipelineDocument {
+export function autoLayout(
+  doc: PipelineDocument,
+  sizes: ReadonlyMap<string, NodeSize> = new Map(),
+  ids?: ReadonlySet<string>,
+): PipelineDocument {
   const chosen = ids ?? new Set(doc.nodes.map((n) => n.id));
   if (chosen.size === 0) return doc;
   const g = new Graph({ multigraph: true });
   g.setGraph({ rankdir: 'LR', nodesep: 36, ranksep: 130, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of doc.nodes) if (chosen.has(n.id)) g.setNode(n.id, { ...(sizes.get(n.id) ?? DEFAULT_NODE_SIZE) });
-  for (const e of doc.edges) if (chosen.has(e.from.node) && chosen.has(e.to.node)) g.setEdge(e.from.node, e.to.node, {}, e.id);
+  for (const e of doc.edges)
+    if (chosen.has(e.from.node) && chosen.has(e.to.node)) g.setEdge(e.from.node, e.to.node, {}, e.id);
   layout(g);
   // Keep the laid-out group where its top-left corner was, so a partial layout does not jump across the canvas.
   const before = doc.nodes.filter((n) => chosen.has(n.id));

@@ -3,7 +3,14 @@
  * select all, undo, redo, auto-layout. Each edit is one undo step; none runs while the pipeline runs.
  */
 import type { Position } from '../../../shared/document';
-import { addNode, copyFragment, parseFragment, pasteFragment, removeElements, type Fragment } from '../../../shared/edit/commands';
+import {
+  addNode,
+  copyFragment,
+  parseFragment,
+  pasteFragment,
+  removeElements,
+  type Fragment,
+} from '../../../shared/edit/commands';
 import { autoLayout, type NodeSize } from '../model/layout';
 import { documentStore, edit, redoEdit, undoEdit } from './document';
 import { isLocked } from './studio';
@@ -72,7 +79,10 @@ function paste(fragment: Fragment): void {
     // Repeated pastes of the same nodes step further on, instead of piling up in one place.
     const taken = new Set(doc.nodes.map((n) => `${n.position.x},${n.position.y}`));
     let k = 1;
-    while (fragment.nodes.some((n) => taken.has(`${n.position.x + k * PASTE_OFFSET},${n.position.y + k * PASTE_OFFSET}`))) k++;
+    while (
+      fragment.nodes.some((n) => taken.has(`${n.position.x + k * PASTE_OFFSET},${n.position.y + k * PASTE_OFFSET}`))
+    )
+      k++;
     const r = pasteFragment(doc, fragment, { x: k * PASTE_OFFSET, y: k * PASTE_OFFSET });
     ids = r.ids;
     return r.doc;

@@ -156,6 +156,11 @@ export function ringFromTicks(ticks: MetricsTick[], sources: Set<string>): Serie
 export function toCsv(points: Record<string, number>[], names: readonly string[]): string {
   const quote = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const rows = [['time_s', ...names].map(quote).join(',')];
-  for (const p of points) rows.push([p.t, ...names.map((n) => p[n])].map((v) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000))).join(','));
+  for (const p of points)
+    rows.push(
+      [p.t, ...names.map((n) => p[n])]
+        .map((v) => (v === undefined ? '' : String(Math.round(v * 1000) / 1000)))
+        .join(','),
+    );
   return rows.join('\n') + '\n';
 }

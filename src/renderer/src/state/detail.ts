@@ -33,7 +33,10 @@ interface Box {
 }
 
 /** The screen-space boxes of every node and wire that is in view at a readable zoom. */
-export function inDetail(s: Pick<ReactFlowState, 'transform' | 'width' | 'height' | 'nodeLookup' | 'edges'>): { nodes: Map<string, boolean>; edges: Map<string, boolean> } {
+export function inDetail(s: Pick<ReactFlowState, 'transform' | 'width' | 'height' | 'nodeLookup' | 'edges'>): {
+  nodes: Map<string, boolean>;
+  edges: Map<string, boolean>;
+} {
   const nodes = new Map<string, boolean>();
   const edges = new Map<string, boolean>();
   const [tx, ty, z] = s.transform;
@@ -53,7 +56,12 @@ export function inDetail(s: Pick<ReactFlowState, 'transform' | 'width' | 'height
     const b = boxes.get(e.target);
     if (!a || !b) continue;
     // The wire runs from the right of its source to the left of its target.
-    const box = { left: Math.min(a.right, b.left), top: Math.min(a.top, b.top), right: Math.max(a.right, b.left), bottom: Math.max(a.bottom, b.bottom) };
+    const box = {
+      left: Math.min(a.right, b.left),
+      top: Math.min(a.top, b.top),
+      right: Math.max(a.right, b.left),
+      bottom: Math.max(a.bottom, b.bottom),
+    };
     if (visible(box)) edges.set(e.id, true);
   }
   return { nodes, edges };

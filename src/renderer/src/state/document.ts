@@ -61,7 +61,8 @@ function scheduleValidation(): void {
     api
       ?.validate(serializeDocument(doc))
       .then((r) => {
-        if (seq === validationSeq && documentStore.get().doc === doc) documentStore.set((s) => ({ ...s, issues: r.issues, validated: true }));
+        if (seq === validationSeq && documentStore.get().doc === doc)
+          documentStore.set((s) => ({ ...s, issues: r.issues, validated: true }));
       })
       .catch(() => undefined);
   }, 120);
@@ -105,7 +106,12 @@ export function redoEdit(): void {
  * Replace the document (open, new, import) with a fresh history. `clean`: it has no unsaved changes (opened from a
  * file, or new and empty); an imported document has not been saved anywhere yet.
  */
-export function loadDocument(doc: PipelineDocument, path: string | undefined, issues: ValidationIssue[], clean: boolean): void {
+export function loadDocument(
+  doc: PipelineDocument,
+  path: string | undefined,
+  issues: ValidationIssue[],
+  clean: boolean,
+): void {
   clearTimeout(validationTimer);
   validationSeq++;
   documentStore.set((s) => ({

@@ -136,7 +136,10 @@ export async function openPipelineFile(path: string): Promise<void> {
 const isWorkspacePath = (path: string | undefined): path is string => !!path && !path.startsWith('demo:');
 
 function suggestedName(doc: PipelineDocument): string {
-  const slug = doc.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = doc.name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `${slug || 'pipeline'}.json`;
 }
 
@@ -180,7 +183,8 @@ export async function saveTo(input: string): Promise<boolean> {
     return true;
   } catch (err) {
     const message = (err as Error).message;
-    if (dialogStore.get()?.kind === 'save-as') dialogStore.set((d) => (d?.kind === 'save-as' ? { ...d, error: message } : d));
+    if (dialogStore.get()?.kind === 'save-as')
+      dialogStore.set((d) => (d?.kind === 'save-as' ? { ...d, error: message } : d));
     else notify(message, 'error');
     return false;
   }
@@ -209,5 +213,9 @@ export function downloadText(name: string, text: string, type: string): void {
 /** Download the document as a pipeline file. */
 export function exportDocument(): void {
   const { doc, path } = documentStore.get();
-  downloadText(isWorkspacePath(path) ? path.split('/').pop()! : suggestedName(doc), serializeDocument(doc), 'application/json');
+  downloadText(
+    isWorkspacePath(path) ? path.split('/').pop()! : suggestedName(doc),
+    serializeDocument(doc),
+    'application/json',
+  );
 }

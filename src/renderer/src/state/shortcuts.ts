@@ -1,7 +1,16 @@
 /**
  * Keyboard shortcuts for the editor. Ctrl on Linux and Windows, Cmd on macOS; keys typed into a field stay there.
  */
-import { copySelection, cutSelection, deleteSelection, duplicateSelection, pasteClipboard, redo, selectAll, undo } from './commands';
+import {
+  copySelection,
+  cutSelection,
+  deleteSelection,
+  duplicateSelection,
+  pasteClipboard,
+  redo,
+  selectAll,
+  undo,
+} from './commands';
 import { isDirty } from './document';
 import { save, showOpenDialog, showSaveAs } from './files';
 

@@ -13,7 +13,6 @@ export { documentStore };
 
 export const connectionStore = createStore<{ state: ConnectionState; why?: string }>({ state: 'connecting' });
 
-
 export interface RunState {
   status: RunStatus;
   errors: NodeErrorEvent[];
@@ -22,7 +21,8 @@ export interface RunState {
 export const runStore = createStore<RunState>({ status: { phase: 'idle', nodeStates: {} }, errors: [] });
 
 /** Editing is locked while a run is starting, running or stopping: the canvas shows what runs. */
-export const isLocked = (s: RunState = runStore.get()): boolean => s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping';
+export const isLocked = (s: RunState = runStore.get()): boolean =>
+  s.status.phase === 'starting' || s.status.phase === 'running' || s.status.phase === 'stopping';
 
 /** The number of ticks kept: 60 s at 4 ticks a second. A bounded ring, so memory does not grow. */
 export const HISTORY_TICKS = 240;
@@ -99,7 +99,11 @@ const sourcesOf = new WeakMap<object, Set<string>>();
 function sources(): Set<string> {
   const { doc, nodeTypes } = documentStore.get();
   let set = sourcesOf.get(doc);
-  if (!set) sourcesOf.set(doc, (set = new Set(doc.nodes.filter((n) => nodeTypes.get(n.type)?.inputs.length === 0).map((n) => n.id))));
+  if (!set)
+    sourcesOf.set(
+      doc,
+      (set = new Set(doc.nodes.filter((n) => nodeTypes.get(n.type)?.inputs.length === 0).map((n) => n.id))),
+    );
   return set;
 }
 
@@ -168,7 +172,10 @@ export async function startStudio(): Promise<void> {
   });
   a.on('runState', (status) => runStore.set((s) => ({ ...s, status })));
   a.on('nodeError', (e) =>
-    runStore.set((s) => ({ ...s, errors: [...s.errors.filter((x) => x.nodeId !== e.nodeId || x.runId !== e.runId), e].slice(-50) })),
+    runStore.set((s) => ({
+      ...s,
+      errors: [...s.errors.filter((x) => x.nodeId !== e.nodeId || x.runId !== e.runId), e].slice(-50),
+    })),
   );
   attachValidation(a);
   const types = await a.listNodeTypes();
@@ -177,7 +184,8 @@ export async function startStudio(): Promise<void> {
   if (opened.document) loadDocument(opened.document, opened.path, opened.validation.issues, true);
   // The demo may already be running (`--run-demo`): show that run on it.
   const status = await a.status();
-  if (status.runId && status.phase !== 'idle' && status.pipelineName === opened.document?.name) documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
+  if (status.runId && status.phase !== 'idle' && status.pipelineName === opened.document?.name)
+    documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
 }
 
 export async function runPipeline(): Promise<void> {
