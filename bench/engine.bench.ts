@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { PipelineDocument } from '../src/shared/document';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
-import { validateValue } from '../src/engine/load';
+import { validateValue } from '../src/engine/document/load';
 import { Flow } from '../src/engine/runtime/flow';
 import { runNodeRed } from './node-red-case';
 

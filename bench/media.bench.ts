@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineDocument } from '../src/shared/document';
-import { validateValue } from '../src/engine/load';
+import { validateValue } from '../src/engine/document/load';
 import { shellLine } from '../src/engine/media/command';
 import { ffmpegPath, ffprobe } from '../src/engine/media/ffmpeg';
 import { findMediaGroups } from '../src/engine/media/group';

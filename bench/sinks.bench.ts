@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { localRedis } from '../src/engine/redis/local';
-import { validateValue } from '../src/engine/load';
+import { localRedis } from '../src/engine/connectors/redis/local';
+import { validateValue } from '../src/engine/document/load';
 import { Flow } from '../src/engine/runtime/flow';
 import type { PipelineDocument } from '../src/shared/document';
 

@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
-import { findPackageRoot } from '../src/engine/paths';
+import { findPackageRoot } from '../src/engine/support/paths';
 
 export const ROOT = findPackageRoot(import.meta.dirname);
 

@@ -405,13 +405,11 @@ test('box select, move and delete; import and export; unsaved changes are confir
   // A file that is not a pipeline is refused with its line.
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await page.getByRole('dialog', { name: 'Unsaved changes' }).getByRole('button', { name: 'Discard changes' }).click();
-  await page
-    .getByLabel('Import pipeline file')
-    .setInputFiles({
-      name: 'bad.json',
-      mimeType: 'application/json',
-      buffer: Buffer.from('{\n  "version": 1,\n  "nodes": [\n'),
-    });
+  await page.getByLabel('Import pipeline file').setInputFiles({
+    name: 'bad.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from('{\n  "version": 1,\n  "nodes": [\n'),
+  });
   await expect(page.getByRole('alert', { name: 'notice' })).toContainText(
     'bad.json cannot be opened in the editor: line 4',
   );

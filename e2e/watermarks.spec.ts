@@ -88,11 +88,9 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
   await inspector(page).getByLabel('scope').selectOption('partition');
   await expect(page.getByTestId('issue-count')).toHaveText('valid · 1 warning(s)');
   await expect(inspector(page).getByTestId('window-scope')).toContainText('Results are per Kafka partition');
-  const problem = page
-    .getByRole('region', { name: 'problems' })
-    .getByRole('button', {
-      name: /^warning: win · scope: scope "partition": results are per Kafka partition, and key-by "by-user" keys by `user`/,
-    });
+  const problem = page.getByRole('region', { name: 'problems' }).getByRole('button', {
+    name: /^warning: win · scope: scope "partition": results are per Kafka partition, and key-by "by-user" keys by `user`/,
+  });
   await expect(problem).toBeVisible();
   await expect(page.getByRole('banner').getByRole('button', { name: 'Run' })).toBeEnabled();
 });

@@ -7,8 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { MockCluster } from '../src/engine/kafka/mock';
-import { localRedis, type LocalRedis } from '../src/engine/redis/local';
+import { MockCluster } from '../src/engine/connectors/kafka/mock';
+import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
 import { openFile } from './helpers';
 
 let cluster: MockCluster;

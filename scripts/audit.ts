@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { findPackageRoot } from '../src/engine/paths';
+import { findPackageRoot } from '../src/engine/support/paths';
 
 const root = findPackageRoot(import.meta.dirname);
 const npm = (args: string[]) => spawnSync('npm', args, { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });

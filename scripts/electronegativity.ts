@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import runner from '@doyensec/electronegativity';
-import { findPackageRoot } from '../src/engine/paths';
+import { findPackageRoot } from '../src/engine/support/paths';
 
 const root = findPackageRoot(import.meta.dirname);
 const i = process.argv.indexOf('--out');

@@ -1,7 +1,7 @@
 /** Write the published JSON Schema of pipeline documents, generated from the node specs. */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pipelineJsonSchema } from '../src/engine/document-schema';
+import { pipelineJsonSchema } from '../src/engine/document/schema';
 
 const out = join(import.meta.dirname, '..', 'resources', 'schema', 'pipeline.v1.json');
 writeFileSync(out, JSON.stringify(pipelineJsonSchema(), null, 2) + '\n');

@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import webhdfs from 'webhdfs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { validateValue } from '../src/engine/load';
+import { validateValue } from '../src/engine/document/load';
 import { WebHdfsTestDouble } from './support/webhdfs-test-double';
 import { sleep, startFlow, wired, videoToArchive } from './helpers';
 

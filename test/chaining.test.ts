@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Flow, chainableEdges, exclusiveInputNodes } from '../src/engine/runtime/flow';
 import { chain, resolve } from './helpers';
-import { BAIL, compileExpression } from '../src/engine/expression';
+import { BAIL, compileExpression } from '../src/engine/expression/expression';
 import type { PipelineDocument } from '../src/shared/document';
 
 const pipeline = (out: string) =>

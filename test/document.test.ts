@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument, type PipelineDocument } from '../src/shared/document';
-import { pipelineJsonSchema } from '../src/engine/document-schema';
-import { loadDocumentText } from '../src/engine/load';
+import { pipelineJsonSchema } from '../src/engine/document/schema';
+import { loadDocumentText } from '../src/engine/document/load';
 import { ROOT } from './helpers';
 
 describe('the pipeline file is readable and diffable', () => {

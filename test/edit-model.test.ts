@@ -18,8 +18,8 @@ import {
 } from '../src/shared/edit/commands';
 import { HISTORY_LIMIT, record, redo, seal, startHistory, undo } from '../src/shared/edit/history';
 import { autoLayout } from '../src/renderer/src/model/layout';
-import { listNodeTypes } from '../src/engine/registry';
-import { loadDocumentText } from '../src/engine/load';
+import { listNodeTypes } from '../src/engine/nodes/registry';
+import { loadDocumentText } from '../src/engine/document/load';
 import type { NodeTypeInfo } from '../src/shared/spec';
 
 const types: NodeTypeIndex = new Map(listNodeTypes().map((t) => [t.type, t]));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BAIL, compileExpression } from '../src/engine/expression';
-import { prng } from '../src/engine/random';
+import { BAIL, compileExpression } from '../src/engine/expression/expression';
+import { prng } from '../src/engine/nodes/sources/random';
 
 const FIELDS = [
   'type',

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineDocument } from '../src/shared/document';
 import type { MetricsTick } from '../src/shared/metrics';
-import { validateValue, type ResolvedPipeline } from '../src/engine/load';
+import { validateValue, type ResolvedPipeline } from '../src/engine/document/load';
 import { Flow, type FlowOptions } from '../src/engine/runtime/flow';
 
 export const ROOT = join(import.meta.dirname, '..');

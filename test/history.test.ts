@@ -6,8 +6,8 @@ import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RunHistory } from '../src/engine/history';
-import { StudioService } from '../src/engine/service';
+import { RunHistory } from '../src/engine/observe/history';
+import { StudioService } from '../src/engine/services/studio';
 import { ROOT, sleep, wired } from './helpers';
 
 const doc = (name: string, limit = 0) =>

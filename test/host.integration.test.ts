@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { StudioService } from '../src/engine/service';
+import { StudioService } from '../src/engine/services/studio';
 import { startWebHost, type WebHost } from '../src/host/server';
 import { ROOT } from './helpers';
 

@@ -3,8 +3,8 @@
  * nodes connect to it through the profile — and stopped after. The tests reach it directly too.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { MockCluster } from '../src/engine/kafka/mock';
-import { localCluster, type KafkaProfile } from '../src/engine/kafka/profiles';
+import type { MockCluster } from '../src/engine/connectors/kafka/mock';
+import { localCluster, type KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 
 export interface LocalKafka {
   readonly cluster: MockCluster;

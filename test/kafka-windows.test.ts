@@ -9,14 +9,14 @@
  * checks the watermark values themselves against its own per-partition minimum.
  */
 import { describe, expect, it, vi } from 'vitest';
-import { kafkaClient } from '../src/engine/kafka/client';
-import type { KafkaProfile } from '../src/engine/kafka/profiles';
+import { kafkaClient } from '../src/engine/connectors/kafka/client';
+import type { KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 import { localKafka } from './kafka-fixture';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
-import { builtinRegistry, createRegistry } from '../src/engine/registry';
-import { validateValue } from '../src/engine/load';
+import { builtinRegistry, createRegistry } from '../src/engine/nodes/registry';
+import { validateValue } from '../src/engine/document/load';
 import { Flow } from '../src/engine/runtime/flow';
-import { defineNode, type NodeSpec, type Rec } from '../src/engine/spec';
+import { defineNode, type NodeSpec, type Rec } from '../src/engine/contract/spec';
 import type { MetricsTick } from '../src/shared/metrics';
 import { startFlow, wired, type WiredNode } from './helpers';
 import { z } from 'zod';

@@ -4,9 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { kafkaClient } from '../src/engine/kafka/client';
-import { OffsetTracker } from '../src/engine/kafka/offsets';
-import type { KafkaProfile } from '../src/engine/kafka/profiles';
+import { kafkaClient } from '../src/engine/connectors/kafka/client';
+import { OffsetTracker } from '../src/engine/connectors/kafka/offsets';
+import type { KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 import { localKafka } from './kafka-fixture';
 import type { PipelineDocument } from '../src/shared/document';
 import { sleep, startFlow, wired, type WiredNode } from './helpers';
@@ -405,7 +405,7 @@ describe('offsets', () => {
 
 describe('secrets in pipeline files', () => {
   it('are refused by validation, naming the field: a password, a URL with credentials, a private key', async () => {
-    const { validateValue } = await import('../src/engine/load');
+    const { validateValue } = await import('../src/engine/document/load');
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['t'], password: 'hunter2' } },
@@ -436,7 +436,7 @@ describe('connection profiles', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { resolveProfile, secretVariable } = await import('../src/engine/kafka/profiles');
+    const { resolveProfile, secretVariable } = await import('../src/engine/connectors/kafka/profiles');
     const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
     writeFileSync(
       settings,
@@ -481,7 +481,7 @@ describe('broker loss', () => {
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { MockCluster } = await import('../src/engine/kafka/mock');
+    const { MockCluster } = await import('../src/engine/connectors/kafka/mock');
     const trio = await MockCluster.start(3);
     await trio.createTopic('seq', 3);
     const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
@@ -654,7 +654,7 @@ describe('the topic browser, through the studio API', () => {
     const { mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
-    const { createLocalApi } = await import('../src/engine/local-api');
+    const { createLocalApi } = await import('../src/engine/services/local-api');
     const { ROOT } = await import('./helpers');
     const { api, close } = createLocalApi({
       resourcesDir: join(ROOT, 'resources'),
@@ -824,9 +824,9 @@ describe('secrets of connection profiles', () => {
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const { createCipheriv, createDecipheriv, randomBytes } = await import('node:crypto');
-    const { createLocalApi } = await import('../src/engine/local-api');
-    const { EncryptedFileSecretStore, setSecretStore } = await import('../src/engine/kafka/secrets');
-    const { resolveProfile } = await import('../src/engine/kafka/profiles');
+    const { createLocalApi } = await import('../src/engine/services/local-api');
+    const { EncryptedFileSecretStore, setSecretStore } = await import('../src/engine/secrets/store');
+    const { resolveProfile } = await import('../src/engine/connectors/kafka/profiles');
     const { ROOT } = await import('./helpers');
     const dir = mkdtempSync(join(tmpdir(), 'sluice-secrets-'));
     const before = process.env.SLUICE_SETTINGS;

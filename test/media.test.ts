@@ -318,7 +318,7 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
 
 describe('validation of media nodes', () => {
   it('a media chain that is not source → encoder → media sink is a problem on its nodes, saying what to wire in', async () => {
-    const { validateValue } = await import('../src/engine/load');
+    const { validateValue } = await import('../src/engine/document/load');
     const doc = {
       version: 1,
       name: 'half a chain',
@@ -352,7 +352,7 @@ describe('validation of media nodes', () => {
 
 describe('the command of a media group, for "Show ffmpeg command"', () => {
   it('is the exact command the run would use, for any member; refused with the reason otherwise', async () => {
-    const { StudioService } = await import('../src/engine/service');
+    const { StudioService } = await import('../src/engine/services/studio');
     const service = new StudioService({
       resourcesDir: join(import.meta.dirname, '..', 'resources'),
       workspaceDir: dir,

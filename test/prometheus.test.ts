@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it, vi } from 'vitest';
-import { freePort } from '../src/engine/redis/local';
+import { freePort } from '../src/engine/connectors/redis/local';
 import { ROOT, sleep } from './helpers';
 
 const BIN = join(ROOT, 'bin/sluice.js');

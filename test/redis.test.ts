@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { localRedis, type LocalRedis } from '../src/engine/redis/local';
+import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
 import { ROOT, sleep, startFlow, wired } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
 import type { LiveStateView } from '../src/shared/live-state';
@@ -16,7 +16,7 @@ import {
   listRedisProfiles,
   saveRedisProfile,
   testRedisConnection,
-} from '../src/engine/redis/profiles';
+} from '../src/engine/connectors/redis/profiles';
 
 let server: LocalRedis;
 /** The test's own connection (quiet while the server is away on purpose). */
@@ -323,7 +323,7 @@ describe('Redis over TLS (rediss://)', () => {
     const { execFileSync, spawn } = await import('node:child_process');
     const { mkdtempSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const { freePort } = await import('../src/engine/redis/local');
+    const { freePort } = await import('../src/engine/connectors/redis/local');
     // A certificate authority of the test's own, and a server certificate it signed for 127.0.0.1.
     const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-tls-'));
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });

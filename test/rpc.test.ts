@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError, type RunStatus } from '../src/shared/api';
-import { createLocalApi } from '../src/engine/local-api';
+import { createLocalApi } from '../src/engine/services/local-api';
 import { chain, ROOT, sleep } from './helpers';
 
 const local = () =>

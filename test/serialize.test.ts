@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument, type PipelineDocument } from '../src/shared/document';
-import { loadDocumentText } from '../src/engine/load';
+import { loadDocumentText } from '../src/engine/document/load';
 import { chain, startFlow } from './helpers';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-serialize-'));

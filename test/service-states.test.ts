@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { largePipeline } from '../bench/large-pipeline';
 import type { RunStatus } from '../src/shared/api';
-import { StudioService } from '../src/engine/service';
+import { StudioService } from '../src/engine/services/studio';
 import { ROOT } from './helpers';
 
 describe('run state events', () => {

@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { summaryLine } from '../src/cli/summary';
 import type { MetricsTick, NodeMetrics } from '../src/shared/metrics';
-import { builtinRegistry } from '../src/engine/registry';
-import { describeNode } from '../src/engine/spec';
+import { builtinRegistry } from '../src/engine/nodes/registry';
+import { describeNode } from '../src/engine/contract/spec';
 
 const node = (extra: Partial<NodeMetrics>): NodeMetrics => ({
   state: 'running',

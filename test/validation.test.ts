@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadDocumentText, validateValue } from '../src/engine/load';
-import { allNodeSpecs, createRegistry } from '../src/engine/registry';
-import { defineNode, type NodeSpec } from '../src/engine/spec';
+import { loadDocumentText, validateValue } from '../src/engine/document/load';
+import { allNodeSpecs, createRegistry } from '../src/engine/nodes/registry';
+import { defineNode, type NodeSpec } from '../src/engine/contract/spec';
 import { fixture } from './helpers';
 import { formatIssue } from '../src/shared/validation';
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { InputClocks } from '../src/engine/runtime/watermark';
-import type { Rec } from '../src/engine/spec';
+import type { Rec } from '../src/engine/contract/spec';
 import { startFlow, wired } from './helpers';
 
 describe('a node’s event-time clock over several input wires', () => {

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaClient } from '../src/engine/kafka/client';
-import { MockCluster } from '../src/engine/kafka/mock';
-import { localRedis, type LocalRedis } from '../src/engine/redis/local';
-import { readWorkerReports } from '../src/engine/redis/checkpoints';
-import { stickyAssignment } from '../src/engine/kafka/sticky';
+import { kafkaClient } from '../src/engine/connectors/kafka/client';
+import { MockCluster } from '../src/engine/connectors/kafka/mock';
+import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
+import { readWorkerReports } from '../src/engine/workers/checkpoints';
+import { stickyAssignment } from '../src/engine/connectors/kafka/sticky';
 import type { PipelineDocument } from '../src/shared/document';
 import type { WorkerReport } from '../src/shared/workers';
 import { ROOT, sleep, wired } from './helpers';
@@ -485,7 +485,7 @@ describe('what keeps a pipeline from running as workers', () => {
 
 describe('the workers’ state store in Redis', () => {
   it('a claim fences the one before it: its saves are refused, the new owner’s go through, and a claim returns what was saved', async () => {
-    const { RedisCheckpointStore } = await import('../src/engine/redis/checkpoints');
+    const { RedisCheckpointStore } = await import('../src/engine/workers/checkpoints');
     const store = new RedisCheckpointStore(redis);
     const key = { group: 'fence', node: 'w', topic: 't', partition: 3 };
     const first = await store.claim(key);

@@ -7,18 +7,18 @@ import { Command, InvalidArgumentError } from 'commander';
 import { StudioError, type StudioApi } from '../shared/api';
 import { formatIssue, type ValidationIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
-import { loadDocumentText } from '../engine/load';
+import { loadDocumentText } from '../engine/document/load';
 import { chooseEncoder, encoderProbe } from '../engine/media/encoders';
-import { createLocalApi } from '../engine/local-api';
-import { defaultWorkspace, findPackageRoot } from '../engine/paths';
+import { createLocalApi } from '../engine/services/local-api';
+import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
-import { PrometheusExporter } from '../engine/prometheus';
+import { PrometheusExporter } from '../engine/observe/prometheus';
 import type { PipelineDocument } from '../shared/document';
-import { locateIssues } from '../engine/load';
-import { connectRedis } from '../engine/redis/profiles';
-import { RedisCheckpointStore } from '../engine/redis/checkpoints';
-import { WorkerContext } from '../engine/runtime/worker';
+import { locateIssues } from '../engine/document/load';
+import { connectRedis } from '../engine/connectors/redis/profiles';
+import { RedisCheckpointStore } from '../engine/workers/checkpoints';
+import { WorkerContext } from '../engine/workers/context';
 import {
   ingestIssues,
   KAFKA_SOURCE,
@@ -26,7 +26,7 @@ import {
   stateProfile,
   workerIssues,
   WorkerReporter,
-} from '../engine/workers';
+} from '../engine/workers/split';
 
 const root = findPackageRoot(import.meta.dirname);
 

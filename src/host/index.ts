@@ -4,10 +4,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StudioService, DEMO_PIPELINE } from '../engine/service';
-import { RunHistory } from '../engine/history';
-import { loadDocumentText } from '../engine/load';
-import { defaultWorkspace, findPackageRoot } from '../engine/paths';
+import { StudioService, DEMO_PIPELINE } from '../engine/services/studio';
+import { RunHistory } from '../engine/observe/history';
+import { loadDocumentText } from '../engine/document/load';
+import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { startWebHost } from './server';
 
 const { values } = parseArgs({

@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { serveApi } from '../shared/rpc';
-import { validateApiArgs } from '../engine/api-args';
-import type { StudioService } from '../engine/service';
+import { validateApiArgs } from '../engine/services/api-args';
+import type { StudioService } from '../engine/services/studio';
 import { wsPort } from './ws-port';
 
 export interface WebHostOptions {

@@ -4,12 +4,12 @@
 import { app, BrowserWindow, dialog, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
 import { serveApi } from '../shared/rpc';
-import { validateApiArgs } from '../engine/api-args';
-import { StudioService, type FileDialogs } from '../engine/service';
-import { RunHistory } from '../engine/history';
-import { defaultWorkspace, findPackageRoot } from '../engine/paths';
+import { validateApiArgs } from '../engine/services/api-args';
+import { StudioService, type FileDialogs } from '../engine/services/studio';
+import { RunHistory } from '../engine/observe/history';
+import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { studioPort } from './ipc-port';
-import { EncryptedFileSecretStore, setSecretStore } from '../engine/kafka/secrets';
+import { EncryptedFileSecretStore, setSecretStore } from '../engine/secrets/store';
 import { denyPermissions, guardWebContents, studioWindowOptions } from './window-options';
 
 const root = app.isPackaged ? process.resourcesPath : findPackageRoot(import.meta.dirname);

@@ -12,8 +12,8 @@
  */
 import type { MediaNodeMetrics } from '../../shared/metrics';
 import { parsePortType, portTypeFor } from '../../shared/ports';
-import type { ResolvedPipeline, ResolvedNode } from '../load';
-import type { NodeContext } from '../spec';
+import type { ResolvedPipeline, ResolvedNode } from '../document/load';
+import type { NodeContext } from '../contract/spec';
 import { groupCommand, previewOutput, type EncoderConfig } from './command';
 import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';

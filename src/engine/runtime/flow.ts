@@ -12,16 +12,16 @@ import {
   type MetricsTick,
   type NodeMetrics,
 } from '../../shared/metrics';
-import type { ResolvedPipeline } from '../load';
-import type { Rec } from '../spec';
+import type { ResolvedPipeline } from '../document/load';
+import type { Rec } from '../contract/spec';
 import { findMediaGroups, MEDIA_KINDS, type MediaGroup } from '../media/group';
 import { parsePortType } from '../../shared/ports';
-import { compileExpression, type CompiledExpression } from '../expression';
+import { compileExpression, type CompiledExpression } from '../expression/expression';
 import { WireTap, type TapChunk } from './tap';
 import type { Trace } from './trace';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
-import type { WorkerContext } from './worker';
+import type { WorkerContext } from '../workers/context';
 import './v8-tuning';
 
 /** Latency traces kept per flow. */

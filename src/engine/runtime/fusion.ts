@@ -7,8 +7,8 @@
  * and the step into the loop. Fusing a chain (Flink's operator chaining, record at a time) tests each record as it
  * is made: a filtered-out record is never stored, never read back, and often never allocated.
  */
-import { generateFunction } from '../expression-compiler';
-import type { FusableStep, Rec } from '../spec';
+import { generateFunction } from '../expression/compiler';
+import type { FusableStep, Rec } from '../contract/spec';
 
 /** Runs a step over `batch` from `from`, pushing what goes on to `out`; returns the index of the first record the
  * compiled expression declines (BAIL), or the batch length. */

@@ -2,18 +2,18 @@
  * Runs one node inside a flow: its lifecycle (open, process or run, finish, close), its metrics, its errors.
  */
 import { roundFine, roundRate, type NodeMetrics, type NodeState } from '../../shared/metrics';
-import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../spec';
+import type { FusableStep, NodeContext, NodeInstance, NodeSpec, Rec } from '../contract/spec';
 import { fill, fusedLoop, type Fill, type FusedLoop, type FusedState } from './fusion';
 import type { WireTap } from './tap';
 import { Trace, TRACE_EVERY_MS } from './trace';
 import { NO_HOLD, Ticket, type Hold } from './ticket';
-import type { WorkerContext } from './worker';
+import type { WorkerContext } from '../workers/context';
 import { BatchSizer } from './size';
 import { LatencySampler } from './latency';
 import type { BatchQueue } from './queue';
 import { MEDIA_KINDS, type MediaGroup } from '../media/group';
 import { parsePortType } from '../../shared/ports';
-import { yieldToEventLoop } from './yield';
+import { yieldToEventLoop } from '../support/yield';
 import { InputClocks, type Watermark } from './watermark';
 
 /** One batch in this many is timed for a node's processing-time quantiles (two clock reads per timed batch). */

@@ -3,7 +3,7 @@
  * queue makes its producer wait (back pressure) and a `drop` queue discards the new batch and counts it.
  */
 import type { OverflowPolicy } from '../../shared/document';
-import type { Rec } from '../spec';
+import type { Rec } from '../contract/spec';
 import type { Ticket } from './ticket';
 import type { Watermark } from './watermark';
 

@@ -3,9 +3,9 @@
  * given), sent in small chunks a few times a second. A wire nobody watches costs the engine one counter check per
  * batch; a watched one, a look at each record (and the filter, when there is one).
  */
-import { jsonataBoolean } from '../json-values';
-import { BAIL, type CompiledExpression } from '../expression';
-import type { Rec } from '../spec';
+import { jsonataBoolean } from '../expression/json-values';
+import { BAIL, type CompiledExpression } from '../expression/expression';
+import type { Rec } from '../contract/spec';
 import type { TapChunk } from '../../shared/api';
 
 export type { TapChunk };

@@ -3,9 +3,9 @@
  * while a connection is lost.
  */
 import { z } from 'zod';
-import type { NodeContext } from '../../spec';
-import type { Consumer, IHeaders } from '../../kafka/client';
-import { LOCAL_PROFILE } from '../../kafka/profiles';
+import type { NodeContext } from '../../contract/spec';
+import type { Consumer, IHeaders } from '../../connectors/kafka/client';
+import { LOCAL_PROFILE } from '../../connectors/kafka/profiles';
 
 export const profileField = z
   .string()

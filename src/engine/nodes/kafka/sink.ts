@@ -4,10 +4,10 @@
  * away the sends wait and retry with backoff (the node shows `reconnecting`), and upstream waits with them.
  */
 import { z } from 'zod';
-import { bytesOf, defineNode, type Hold, type Rec } from '../../spec';
-import { compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression';
-import { kafkaClient, kafkaError, type Message, type Producer } from '../../kafka/client';
-import { resolveProfile } from '../../kafka/profiles';
+import { bytesOf, defineNode, type Hold, type Rec } from '../../contract/spec';
+import { compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression/expression';
+import { kafkaClient, kafkaError, type Message, type Producer } from '../../connectors/kafka/client';
+import { resolveProfile } from '../../connectors/kafka/profiles';
 import { profileField } from './common';
 import { Fmp4Splitter, type Fmp4Part, type InitSegment } from '../../media/fmp4';
 import { KAFKA_FIELD } from './source';

@@ -5,7 +5,7 @@
  * naming this node, the error and where it came from; the rest flow on.
  */
 import { z } from 'zod';
-import { bytesItem, defineNode, type Rec } from '../../spec';
+import { bytesItem, defineNode, type Rec } from '../../contract/spec';
 import {
   kafkaClient,
   kafkaError,
@@ -13,16 +13,16 @@ import {
   type Consumer,
   type EachBatchPayload,
   type Producer,
-} from '../../kafka/client';
-import { OffsetTracker } from '../../kafka/offsets';
-import { stickyAssigner } from '../../kafka/sticky';
-import { resolveProfile } from '../../kafka/profiles';
+} from '../../connectors/kafka/client';
+import { OffsetTracker } from '../../connectors/kafka/offsets';
+import { stickyAssigner } from '../../connectors/kafka/sticky';
+import { resolveProfile } from '../../connectors/kafka/profiles';
 import { deadLetterHeaders, headersOf, profileField, watchConnection } from './common';
-import type { IHeaders } from '../../kafka/client';
+import type { IHeaders } from '../../connectors/kafka/client';
 import { Fmp4Splitter } from '../../media/fmp4';
 import { PreviewTap } from '../../media/preview';
-import { KAFKA_FIELD } from '../../runtime/worker';
-import { PartitionClocks } from '../../kafka/partition-clocks';
+import { KAFKA_FIELD } from '../../workers/context';
+import { PartitionClocks } from '../../connectors/kafka/partition-clocks';
 
 const config = z.strictObject({
   profile: profileField,

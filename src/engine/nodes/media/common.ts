@@ -2,7 +2,7 @@
  * What every media node does with its group: the video source runs the group's one ffmpeg process (restarting it
  * after a crash by the encoder's policy); every member shows the process's figures and its state.
  */
-import type { NodeContext, NodeInstance } from '../../spec';
+import type { NodeContext, NodeInstance } from '../../contract/spec';
 
 /** A member that does not run the process: it shows the group's figures, and its state while the process restarts. */
 export function mediaMember(ctx: NodeContext): NodeInstance {

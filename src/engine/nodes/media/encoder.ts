@@ -3,7 +3,7 @@
  * (the probe's chain of candidates with ffmpeg's reasons; see media/encoders.ts).
  */
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { mediaMember } from './common';
 
 const config = z.strictObject({

@@ -4,7 +4,7 @@
  * Kafka topic or an archive downstream.
  */
 import { z } from 'zod';
-import { bytesItem, defineNode } from '../../spec';
+import { bytesItem, defineNode } from '../../contract/spec';
 import { packagerOutput } from '../../media/command';
 import { Fmp4Splitter } from '../../media/fmp4';
 import { mediaMember } from './common';

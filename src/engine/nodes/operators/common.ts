@@ -3,16 +3,16 @@
  */
 import { z } from 'zod';
 import type { PortInfo } from '../../../shared/spec';
-import { compileExpression, lintExpression } from '../../expression';
+import { compileExpression, lintExpression } from '../../expression/expression';
 import { stepApply, stepLoop } from '../../runtime/fusion';
-import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../spec';
+import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../contract/spec';
 
 export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 'Records to process.' }];
 
 export const expressionField = (description: string, example: string): z.ZodString =>
   z.string().min(1, 'an expression is required').describe(`${description} JSONata, e.g. \`${example}\`.`);
 
-export { isPlainObject, jsonataBoolean } from '../../json-values';
+export { isPlainObject, jsonataBoolean } from '../../expression/json-values';
 
 /**
  * What an operator does with one record and its expression's value, as JavaScript statements (see

@@ -2,7 +2,7 @@
  * `key-by`: computes each record's key with a JSONata expression and stores it in a field, for windows downstream.
  */
 import { z } from 'zod';
-import type { Rec } from '../../spec';
+import type { Rec } from '../../contract/spec';
 import { expressionField, expressionOperator } from './common';
 
 export const KEY_BY = 'key-by';

@@ -2,7 +2,7 @@
  * `map`: turns each record into a new one with a JSONata expression.
  */
 import { z } from 'zod';
-import type { Rec } from '../../spec';
+import type { Rec } from '../../contract/spec';
 import { expressionField, expressionOperator } from './common';
 
 export const MAP = 'map';

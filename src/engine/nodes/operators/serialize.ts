@@ -3,7 +3,7 @@
  * and later HDFS and media packagers' neighbours).
  */
 import { z } from 'zod';
-import { bytesItem, defineNode } from '../../spec';
+import { bytesItem, defineNode } from '../../contract/spec';
 import { recordIn } from './common';
 
 export const SERIALIZE = 'serialize';

@@ -21,10 +21,10 @@
  * stopping worker saves its windows instead of firing them: the next owner goes on with them.
  */
 import { z } from 'zod';
-import { defineNode, type Hold, type Rec, type Watermark } from '../../spec';
+import { defineNode, type Hold, type Rec, type Watermark } from '../../contract/spec';
 import type { EventTimeMetrics } from '../../../shared/metrics';
 import { recordIn } from './common';
-import { KAFKA_FIELD, type KafkaOrigin, type StateKey } from '../../runtime/worker';
+import { KAFKA_FIELD, type KafkaOrigin, type StateKey } from '../../workers/context';
 
 export const WINDOW = 'window';
 

@@ -6,10 +6,10 @@
  */
 import type Redis from 'ioredis';
 import { z } from 'zod';
-import { BAIL, compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression';
-import { defineNode, type Rec } from '../../spec';
+import { BAIL, compileExpression, evaluateExpression as evaluate, lintExpression } from '../../expression/expression';
+import { defineNode, type Rec } from '../../contract/spec';
 import type { LiveKey } from '../../../shared/live-state';
-import { redisConnection } from '../../redis/profiles';
+import { redisConnection } from '../../connectors/redis/profiles';
 
 const LOCAL = 'local';
 

@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { z } from 'zod';
-import { bytesOf, defineNode, type Hold, type NodeContext, type Rec } from '../../spec';
-import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from '../../archive/targets';
+import { bytesOf, defineNode, type Hold, type NodeContext, type Rec } from '../../contract/spec';
+import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from '../../connectors/hdfs/targets';
 
 const gzip = promisify(gzipCb);
 

@@ -2,7 +2,7 @@
  * `debug` sink: keeps the last N records for the studio to show. Can be throttled to play a slow consumer.
  */
 import { z } from 'zod';
-import { defineNode, type Rec } from '../../spec';
+import { defineNode, type Rec } from '../../contract/spec';
 
 export const DEBUG = 'debug';
 

@@ -5,7 +5,7 @@ import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { once } from 'node:events';
 import { z } from 'zod';
-import { bytesOf, defineNode } from '../../spec';
+import { bytesOf, defineNode } from '../../contract/spec';
 
 export const FILE = 'file';
 

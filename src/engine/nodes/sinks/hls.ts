@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { hlsOutput } from '../../media/command';
 import { mediaMember } from '../media/common';
 

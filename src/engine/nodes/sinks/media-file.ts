@@ -3,7 +3,7 @@
  * MPEG-TS file. Written by the group's ffmpeg process.
  */
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { fileOutput } from '../../media/command';
 import { mediaMember } from '../media/common';
 

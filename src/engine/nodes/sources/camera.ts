@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { cameraInput } from '../../media/command';
 import { listMediaDevices } from '../../media/devices';
 import { mediaSource } from '../media/common';

@@ -2,9 +2,9 @@
  * `live-room` source: synthetic chat, like and gift events for a set of rooms and users, deterministic for a seed.
  */
 import { z } from 'zod';
-import { defineNode, type Rec } from '../../spec';
-import { yieldToEventLoop } from '../../runtime/yield';
-import { prng } from '../../random';
+import { defineNode, type Rec } from '../../contract/spec';
+import { yieldToEventLoop } from '../../support/yield';
+import { prng } from './random';
 
 export const LIVE_ROOM = 'live-room';
 

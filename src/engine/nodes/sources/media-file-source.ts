@@ -6,7 +6,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { fileInput } from '../../media/command';
 import { mediaSource } from '../media/common';
 

@@ -3,7 +3,7 @@
  * encoded as AAC with the video.
  */
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { microphoneInput } from '../../media/command';
 import { mediaAudioSource } from '../media/common';
 

@@ -3,7 +3,7 @@
  * (gdigrab) by configuration.
  */
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { screenInput } from '../../media/command';
 import { mediaSource } from '../media/common';
 

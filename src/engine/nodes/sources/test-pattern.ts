@@ -3,7 +3,7 @@
  * its media group — itself, an encoder, a file — as one ffmpeg process (see media/group.ts).
  */
 import { z } from 'zod';
-import { defineNode } from '../../spec';
+import { defineNode } from '../../contract/spec';
 import { testPatternInput } from '../../media/command';
 import { mediaSource } from '../media/common';
 

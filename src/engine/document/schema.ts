@@ -2,8 +2,8 @@
  * The zod schema of a whole pipeline document, built from the node specs, and its JSON Schema.
  */
 import { z } from 'zod';
-import { PIPELINE_VERSION } from '../shared/document';
-import { allNodeSpecs } from './registry';
+import { PIPELINE_VERSION } from '../../shared/document';
+import { allNodeSpecs } from '../nodes/registry';
 
 export const idSchema = z
   .string()

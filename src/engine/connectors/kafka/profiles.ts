@@ -11,7 +11,7 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { MockCluster } from './mock';
-import { secretStore } from './secrets';
+import { secretStore } from '../../secrets/store';
 
 export const LOCAL_PROFILE = 'local';
 

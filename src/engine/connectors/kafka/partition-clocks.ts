@@ -6,8 +6,8 @@
  * idle. Time spent waiting for queue room downstream does not count towards idleness (nothing is read meanwhile;
  * Flink pauses its idleness clock under back pressure likewise).
  */
-import type { EventTimeMetrics } from '../../shared/metrics';
-import { NO_WATERMARK, sameMark, type Watermark } from '../runtime/watermark';
+import type { EventTimeMetrics } from '../../../shared/metrics';
+import { NO_WATERMARK, sameMark, type Watermark } from '../../runtime/watermark';
 
 interface PartitionClock {
   /** `topic/partition`. */

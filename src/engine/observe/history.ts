@@ -16,9 +16,9 @@ import {
 } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { PipelineDocument } from '../shared/document';
-import type { MetricsTick } from '../shared/metrics';
-import type { RunSummary } from '../shared/history';
+import type { PipelineDocument } from '../../shared/document';
+import type { MetricsTick } from '../../shared/metrics';
+import type { RunSummary } from '../../shared/history';
 
 export const historyDir = (): string =>
   process.env.SLUICE_HISTORY ??

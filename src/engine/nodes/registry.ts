@@ -1,29 +1,29 @@
 /**
  * The node registry: one explicit import per node type. Palette, validation, schema and `sluice nodes` read it.
  */
-import { describeNode, type NodeSpec } from './spec';
-import liveRoom from './nodes/sources/live-room';
-import filter from './nodes/operators/filter';
-import map from './nodes/operators/map';
-import keyBy from './nodes/operators/key-by';
-import windowOp from './nodes/operators/window';
-import serialize from './nodes/operators/serialize';
-import debug from './nodes/sinks/debug';
-import file from './nodes/sinks/file';
-import testPattern from './nodes/sources/test-pattern';
-import encoder from './nodes/media/encoder';
-import mediaFile from './nodes/sinks/media-file';
-import mediaFileSource from './nodes/sources/media-file-source';
-import camera from './nodes/sources/camera';
-import screen from './nodes/sources/screen';
-import microphone from './nodes/sources/microphone';
-import packager from './nodes/media/packager';
-import hls from './nodes/sinks/hls';
-import kafkaSource from './nodes/kafka/source';
-import kafkaSink from './nodes/kafka/sink';
-import redisSink from './nodes/redis/sink';
-import archive from './nodes/sinks/archive';
-import type { NodeTypeInfo } from '../shared/spec';
+import { describeNode, type NodeSpec } from '../contract/spec';
+import liveRoom from './sources/live-room';
+import filter from './operators/filter';
+import map from './operators/map';
+import keyBy from './operators/key-by';
+import windowOp from './operators/window';
+import serialize from './operators/serialize';
+import debug from './sinks/debug';
+import file from './sinks/file';
+import testPattern from './sources/test-pattern';
+import encoder from './media/encoder';
+import mediaFile from './sinks/media-file';
+import mediaFileSource from './sources/media-file-source';
+import camera from './sources/camera';
+import screen from './sources/screen';
+import microphone from './sources/microphone';
+import packager from './media/packager';
+import hls from './sinks/hls';
+import kafkaSource from './kafka/source';
+import kafkaSink from './kafka/sink';
+import redisSink from './redis/sink';
+import archive from './sinks/archive';
+import type { NodeTypeInfo } from '../../shared/spec';
 
 const SPECS: readonly NodeSpec[] = [
   liveRoom,

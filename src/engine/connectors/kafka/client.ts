@@ -64,9 +64,7 @@ interface InternalCluster {
   refreshMetadata(): Promise<void>;
   findLeaderForPartitions(topic: string, partitions: number[]): Record<string, number[]>;
   findBroker(q: { nodeId: string }): Promise<{
-    fetch(
-      r: object,
-    ): Promise<{
+    fetch(r: object): Promise<{
       responses: {
         topicName: string;
         partitions: {

@@ -5,8 +5,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { PipelineDocument } from '../shared/document';
-import type { MetricsTick, NodeState } from '../shared/metrics';
+import type { PipelineDocument } from '../../shared/document';
+import type { MetricsTick, NodeState } from '../../shared/metrics';
 
 const STATES: NodeState[] = [
   'idle',

@@ -6,13 +6,13 @@
  * The rest (capture, encoders, generators and what writes them to Kafka) is run once, by `sluice run --ingest`.
  */
 import { hostname } from 'node:os';
-import type { PipelineDocument } from '../shared/document';
-import type { MetricsTick } from '../shared/metrics';
-import type { ValidationIssue } from '../shared/validation';
-import type { WorkerReport } from '../shared/workers';
-import { LOCAL_PROFILE } from './kafka/profiles';
-import type { RedisCheckpointStore } from './redis/checkpoints';
-import type { WorkerContext } from './runtime/worker';
+import type { PipelineDocument } from '../../shared/document';
+import type { MetricsTick } from '../../shared/metrics';
+import type { ValidationIssue } from '../../shared/validation';
+import type { WorkerReport } from '../../shared/workers';
+import { LOCAL_PROFILE } from '../connectors/kafka/profiles';
+import type { RedisCheckpointStore } from './checkpoints';
+import type { WorkerContext } from './context';
 
 export const KAFKA_SOURCE = 'kafka-source';
 

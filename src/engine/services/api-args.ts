@@ -2,8 +2,8 @@
  * Argument checks for every API method, applied on the engine side before a call runs.
  */
 import { z } from 'zod';
-import type { StudioMethods, StudioStreamName } from '../shared/api';
-import type { ArgsValidator } from '../shared/rpc';
+import type { StudioMethods, StudioStreamName } from '../../shared/api';
+import type { ArgsValidator } from '../../shared/rpc';
 
 const relPath = z.string().min(1).max(1024);
 const none = z.tuple([]);

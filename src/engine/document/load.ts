@@ -1,17 +1,17 @@
 /**
  * Loading a pipeline: parse, validate everything at once, and resolve node configs against their specs.
  */
-import { findSecrets } from './secrets';
+import { findSecrets } from '../secrets/scan';
 import type { z } from 'zod';
-import { PIPELINE_VERSION, type PipelineDocument, type PipelineEdge } from '../shared/document';
-import { canFeed, portTypeFor } from '../shared/ports';
-import type { ValidationIssue, ValidationResult } from '../shared/validation';
-import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './document-schema';
+import { PIPELINE_VERSION, type PipelineDocument, type PipelineEdge } from '../../shared/document';
+import { canFeed, portTypeFor } from '../../shared/ports';
+import type { ValidationIssue, ValidationResult } from '../../shared/validation';
+import { documentEnvelopeSchema, edgeSchema, nodeEnvelopeSchema } from './schema';
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from './json-source';
-import { builtinRegistry, type NodeRegistry } from './registry';
-import { mediaGroupProblems } from './media/group';
-import { eventTimeWarnings } from './event-time-lint';
-import type { NodeSpec } from './spec';
+import { builtinRegistry, type NodeRegistry } from '../nodes/registry';
+import { mediaGroupProblems } from '../media/group';
+import { eventTimeWarnings } from '../validate/event-time';
+import type { NodeSpec } from '../contract/spec';
 
 export interface ResolvedNode {
   id: string;

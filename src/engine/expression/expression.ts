@@ -4,7 +4,7 @@
  * interpreter. Errors name the expression and the position in it.
  */
 import jsonata from 'jsonata';
-import { BAIL, compileAst, type Compiled } from './expression-compiler';
+import { BAIL, compileAst, type Compiled } from './compiler';
 
 export { BAIL };
 

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import Redis, { type RedisOptions } from 'ioredis';
-import type { ConnectionTest } from '../../shared/kafka';
-import type { RedisProfileInfo } from '../../shared/redis';
+import type { ConnectionTest } from '../../../shared/kafka';
+import type { RedisProfileInfo } from '../../../shared/redis';
 import {
   LOCAL_PROFILE,
   deleteSectionProfile,
@@ -15,7 +15,7 @@ import {
   saveSectionProfile,
   settingsPath,
 } from '../kafka/profiles';
-import { secretStore } from '../kafka/secrets';
+import { secretStore } from '../../secrets/store';
 import { localRedis } from './local';
 
 /** The key of a Redis profile's password in the secret store (apart from Kafka profiles of the same name). */

@@ -7,8 +7,8 @@
  *   between them could move the time (no `map`), the two must name the same field, or the watermark runs on other
  *   times than the windows (records without the field count with their Kafka timestamp).
  */
-import type { ValidationIssue } from '../shared/validation';
-import type { ResolvedNode, ResolvedPipeline } from './load';
+import type { ValidationIssue } from '../../shared/validation';
+import type { ResolvedNode, ResolvedPipeline } from '../document/load';
 
 const cfg = (n: ResolvedNode): Record<string, unknown> => n.config as Record<string, unknown>;
 const same = (a: unknown, b: unknown): boolean =>

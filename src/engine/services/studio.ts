@@ -14,15 +14,15 @@ import {
   type StudioMethods,
   type WorkspaceFile,
   type WorkspaceListing,
-} from '../shared/api';
-import { serializeDocument, type PipelineDocument } from '../shared/document';
-import { EventHub } from '../shared/events';
-import type { WorkerContext } from './runtime/worker';
-import type { LiveStateView } from '../shared/live-state';
-import type { GroupWorkersView } from '../shared/workers';
-import { readWorkerReports } from './redis/checkpoints';
-import type { RunHistory, RunRecorder } from './history';
-import type { RedisProfileSettings } from '../shared/redis';
+} from '../../shared/api';
+import { serializeDocument, type PipelineDocument } from '../../shared/document';
+import { EventHub } from '../../shared/events';
+import type { WorkerContext } from '../workers/context';
+import type { LiveStateView } from '../../shared/live-state';
+import type { GroupWorkersView } from '../../shared/workers';
+import { readWorkerReports } from '../workers/checkpoints';
+import type { RunHistory, RunRecorder } from '../observe/history';
+import type { RedisProfileSettings } from '../../shared/redis';
 import {
   connectRedis,
   deleteRedisProfile,
@@ -30,15 +30,15 @@ import {
   saveRedisProfile,
   setRedisSecret,
   testRedisConnection,
-} from './redis/profiles';
-import type { StudioStreamServers } from '../shared/api';
-import type { NodeState } from '../shared/metrics';
-import { loadDocumentText, validateValue } from './load';
-import { shellLine } from './media/command';
-import { encoderProbe } from './media/encoders';
-import { ffmpegPath } from './media/ffmpeg';
-import { findMediaGroups } from './media/group';
-import { listMediaDevices } from './media/devices';
+} from '../connectors/redis/profiles';
+import type { StudioStreamServers } from '../../shared/api';
+import type { NodeState } from '../../shared/metrics';
+import { loadDocumentText, validateValue } from '../document/load';
+import { shellLine } from '../media/command';
+import { encoderProbe } from '../media/encoders';
+import { ffmpegPath } from '../media/ffmpeg';
+import { findMediaGroups } from '../media/group';
+import { listMediaDevices } from '../media/devices';
 import {
   consumerGroups,
   listProfiles,
@@ -46,13 +46,13 @@ import {
   sampleMessages,
   tailPartition,
   testConnection,
-} from './kafka/browser';
-import { kafkaError } from './kafka/client';
-import { deleteProfile, readProfiles, saveProfile, secretVariable } from './kafka/profiles';
-import { secretStore } from './kafka/secrets';
-import type { KafkaProfileSettings } from '../shared/kafka';
-import { listNodeTypes } from './registry';
-import { Flow } from './runtime/flow';
+} from '../connectors/kafka/browser';
+import { kafkaError } from '../connectors/kafka/client';
+import { deleteProfile, readProfiles, saveProfile, secretVariable } from '../connectors/kafka/profiles';
+import { secretStore } from '../secrets/store';
+import type { KafkaProfileSettings } from '../../shared/kafka';
+import { listNodeTypes } from '../nodes/registry';
+import { Flow } from '../runtime/flow';
 
 export interface StudioServiceOptions {
   /** Folder holding `pipelines/` (the demo) and `schema/`. */

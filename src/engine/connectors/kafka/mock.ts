@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { findPackageRoot } from '../paths';
+import { findPackageRoot } from '../../support/paths';
 
 const ROOT = findPackageRoot(import.meta.dirname);
 const BINARY = join(ROOT, 'build', 'kafka-mock');

@@ -3,15 +3,15 @@
  * the palette, the inspector form and `sluice nodes`.
  */
 import { z } from 'zod';
-import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../shared/spec';
-import type { MediaGroup, MediaRole, OutputPlace } from './media/group';
-import type { MediaInput, MediaOutput } from './media/command';
-import type { PreviewTap } from './media/preview';
-import type { Hold } from './runtime/ticket';
-import type { EventTimeMetrics, KafkaNodeMetrics, MediaNodeMetrics } from '../shared/metrics';
-import type { LiveStateView } from '../shared/live-state';
-import type { WorkerContext } from './runtime/worker';
-import type { Watermark } from './runtime/watermark';
+import type { ConfigFieldInfo, NodeTypeBasics, NodeTypeInfo } from '../../shared/spec';
+import type { MediaGroup, MediaRole, OutputPlace } from '../media/group';
+import type { MediaInput, MediaOutput } from '../media/command';
+import type { PreviewTap } from '../media/preview';
+import type { Hold } from '../runtime/ticket';
+import type { EventTimeMetrics, KafkaNodeMetrics, MediaNodeMetrics } from '../../shared/metrics';
+import type { LiveStateView } from '../../shared/live-state';
+import type { WorkerContext } from '../workers/context';
+import type { Watermark } from '../runtime/watermark';
 
 export type { Hold, Watermark };
 

@@ -9,10 +9,10 @@ import type {
   GroupPartitionLag,
   KafkaProfileInfo,
   TopicInfo,
-} from '../../shared/kafka';
+} from '../../../shared/kafka';
 import { kafkaClient, kafkaError, PartitionReader, type FetchedMessage } from './client';
 import { LOCAL_PROFILE, readProfiles, resolveProfile, secretVariable } from './profiles';
-import { secretStore } from './secrets';
+import { secretStore } from '../../secrets/store';
 
 export function listProfiles(): KafkaProfileInfo[] {
   const local: KafkaProfileInfo = { name: LOCAL_PROFILE, brokers: [], local: true, tls: false };

@@ -7,7 +7,7 @@
  * that lost the partition without noticing (it missed a rebalance) cannot overwrite its new owner's state.
  */
 import type Redis from 'ioredis';
-import type { CheckpointStore, PartitionSnapshot, StateKey } from '../runtime/worker';
+import type { CheckpointStore, PartitionSnapshot, StateKey } from './context';
 import type { WorkerReport } from '../../shared/workers';
 
 const stateKey = (k: StateKey): string => `sluice:state:${k.group}:${k.node}:${k.topic}:${k.partition}`;
