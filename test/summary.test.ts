@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { summaryLine } from '../src/cli/summary';
 import type { MetricsTick, NodeMetrics } from '../src/shared/metrics';
 import { builtinRegistry } from '../src/engine/nodes/registry';
-import { describeNode } from '../src/engine/contract/spec';
+import { describeNode } from '../src/engine/contract/describe';
 
 const node = (extra: Partial<NodeMetrics>): NodeMetrics => ({
   state: 'running',

@@ -90,3 +90,6 @@ export function canFeed(from: string, to: string): WireVerdict {
   const bridge = BRIDGES[`${f.kind}→${t.kind}`] ?? 'these kinds of data do not mix';
   return { ok: false, reason: `${formatPortType(f)} cannot feed a ${formatPortType(t)} input: ${bridge}` };
 }
+
+/** Port kinds that carry media: what travels on them stays inside a media group's ffmpeg process, not in Node. */
+export const MEDIA_KINDS: ReadonlySet<string> = new Set(['video/raw', 'video/encoded', 'audio/raw', 'audio/encoded']);

@@ -11,7 +11,7 @@
  * crash, by the encoder's policy) and every member reports the process's progress as its metrics.
  */
 import type { MediaNodeMetrics } from '../../shared/metrics';
-import { parsePortType, portTypeFor } from '../../shared/ports';
+import { MEDIA_KINDS, parsePortType, portTypeFor } from '../../shared/ports';
 import type { ResolvedPipeline, ResolvedNode } from '../document/load';
 import type { NodeContext } from '../contract/spec';
 import { groupCommand, previewOutput, type EncoderConfig } from './command';
@@ -19,8 +19,6 @@ import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
 import { dropLevel, MediaProcess, type MediaExit, type MediaProgress } from './runner';
 import { PreviewTap } from './preview';
-
-export const MEDIA_KINDS = new Set(['video/raw', 'video/encoded', 'audio/raw', 'audio/encoded']);
 
 /** The role of a media node type in its group. */
 export type MediaRole = 'source' | 'audio' | 'encoder' | 'sink' | 'packager';

@@ -1,7 +1,8 @@
 /**
  * The node registry: one explicit import per node type. Palette, validation, schema and `sluice nodes` read it.
  */
-import { describeNode, type NodeSpec } from '../contract/spec';
+import { describeNode } from '../contract/describe';
+import type { NodeSpec } from '../contract/spec';
 import liveRoom from './sources/live-room';
 import filter from './operators/filter';
 import map from './operators/map';

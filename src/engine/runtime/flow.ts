@@ -14,7 +14,8 @@ import {
 } from '../../shared/metrics';
 import type { ResolvedPipeline } from '../document/load';
 import type { Rec } from '../contract/spec';
-import { findMediaGroups, MEDIA_KINDS, type MediaGroup } from '../media/group';
+import { findMediaGroups, type MediaGroup } from '../media/group';
+import { MEDIA_KINDS } from '../../shared/ports';
 import { parsePortType } from '../../shared/ports';
 import { compileExpression, type CompiledExpression } from '../expression/expression';
 import { WireTap, type TapChunk } from './tap';

@@ -93,3 +93,32 @@ export class WireTap {
     this.flush();
   }
 }
+
+/** The watches on one node's output ports. */
+export class PortTaps {
+  private readonly byPort = new Map<string, Set<WireTap>>();
+  /** How many watches there are (the runner looks at records only when there is one). */
+  count = 0;
+
+  /** `shared`: the flow's count of watched wires, across its runners. */
+  constructor(private readonly shared?: { active: number }) {}
+
+  /** Watch what leaves an output port; returns how to stop. */
+  watch(port: string, tap: WireTap): () => void {
+    let set = this.byPort.get(port);
+    if (!set) this.byPort.set(port, (set = new Set()));
+    set.add(tap);
+    this.count++;
+    if (this.shared) this.shared.active++;
+    return () => {
+      if (!set.delete(tap)) return;
+      this.count--;
+      if (this.shared) this.shared.active--;
+      tap.close();
+    };
+  }
+
+  offer(port: string, batch: Rec[]): void {
+    for (const t of this.byPort.get(port) ?? []) t.offer(batch);
+  }
+}

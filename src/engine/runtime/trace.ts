@@ -47,3 +47,46 @@ export class Trace {
     };
   }
 }
+
+/** Starts the traces of one source's batches: at most one every TRACE_EVERY_MS. */
+export class SourceTracer {
+  private lastAt = -Infinity;
+  private static started = 0;
+
+  constructor(
+    private readonly nodeId: string,
+    private readonly onTrace: (trace: Trace) => void,
+    /** Video out of a media group: the nodes that captured and encoded it, and when its process started. */
+    private readonly capture?: { by: string[]; startedAt: () => number },
+  ) {}
+
+  /** Whether the next batch should be followed for the latency waterfall. */
+  due(): boolean {
+    return performance.now() - this.lastAt >= TRACE_EVERY_MS;
+  }
+
+  /** Follow this batch (sent now); `capturedAt`: when the video it holds was captured. */
+  start(batch: readonly unknown[], capturedAt?: number): Trace {
+    this.lastAt = performance.now();
+    const ts = capturedAt ?? (batch[0] as { ts?: unknown } | undefined)?.ts;
+    // Video out of a media group: the frames were captured and encoded inside its one ffmpeg process.
+    const captured =
+      capturedAt !== undefined && this.capture
+        ? { by: this.capture.by, frameTime: (capturedAt - this.capture.startedAt()) / 1000 }
+        : undefined;
+    const eventTime = typeof ts === 'number' && Number.isFinite(ts) ? ts : undefined;
+    const trace = new Trace(++SourceTracer.started, this.nodeId, eventTime, captured);
+    trace.mark(this.nodeId, 'outMs');
+    this.onTrace(trace);
+    return trace;
+  }
+}
+
+/** A window's results go on with the trace of a batch they were computed from, if one was followed. */
+export function tracedHold(holds: readonly object[]): Trace | undefined {
+  for (const h of holds) {
+    const trace = (h as { trace?: unknown }).trace;
+    if (trace instanceof Trace) return trace;
+  }
+  return undefined;
+}

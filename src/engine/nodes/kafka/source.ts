@@ -23,6 +23,7 @@ import { Fmp4Splitter } from '../../media/fmp4';
 import { PreviewTap } from '../../media/preview';
 import { KAFKA_FIELD } from '../../workers/context';
 import { PartitionClocks } from '../../connectors/kafka/partition-clocks';
+import type { SourceContext, WorkerNodeContext } from '../../contract/node';
 
 const config = z.strictObject({
   profile: profileField,
@@ -142,7 +143,7 @@ export default defineNode({
     if (cfg.start === 'timestamp' && cfg.startTimestamp === undefined)
       report('startTimestamp', 'start: timestamp needs the time to start from');
   },
-  create(cfg, ctx) {
+  create(cfg, ctx: SourceContext & WorkerNodeContext) {
     let consumer: Consumer | undefined;
     let deadLetters: Producer | undefined;
     /** start: timestamp — the offset of that time, per `topic/partition`. */
@@ -455,16 +456,16 @@ export default defineNode({
           })
           .then(() => undefined);
       },
-      kafkaMetrics: () => {
-        // Seconds behind live: for a partition with records still to read, how old the newest one handled is.
-        let behind = 0;
-        const now = Date.now();
-        for (const [tp, n] of lag) if (n > 0) behind = Math.max(behind, (now - (newestTime.get(tp) ?? now)) / 1000);
-        return { lag: Object.fromEntries(lag), behindSec: Math.round(behind * 10) / 10 };
-      },
-      eventTimeMetrics: () => clocks.metrics(),
+      metrics: () => ({ kafka: kafkaFigures(), eventTime: clocks.metrics() }),
       preview: video?.preview,
     };
+    function kafkaFigures() {
+      // Seconds behind live: for a partition with records still to read, how old the newest one handled is.
+      let behind = 0;
+      const now = Date.now();
+      for (const [tp, n] of lag) if (n > 0) behind = Math.max(behind, (now - (newestTime.get(tp) ?? now)) / 1000);
+      return { lag: Object.fromEntries(lag), behindSec: Math.round(behind * 10) / 10 };
+    }
   },
 });
 

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { mediaMember } from './common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   codec: z
@@ -90,7 +91,7 @@ export default defineNode({
     if (cfg.codec === 'hevc' && cfg.profile && cfg.profile !== 'main')
       report('profile', `H.265 has no "${cfg.profile}" profile here; use main or leave it empty`);
   },
-  create(_cfg, ctx) {
+  create(_cfg, ctx: MediaNodeContext) {
     const group = ctx.media;
     return {
       ...mediaMember(ctx),

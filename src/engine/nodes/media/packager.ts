@@ -8,6 +8,8 @@ import { bytesItem, defineNode } from '../../contract/spec';
 import { packagerOutput } from '../../media/command';
 import { Fmp4Splitter } from '../../media/fmp4';
 import { mediaMember } from './common';
+import type { MediaNodeContext } from '../../contract/media';
+import type { SourceContext } from '../../contract/node';
 
 const config = z.strictObject({
   format: z
@@ -44,7 +46,7 @@ export default defineNode({
   config,
   media: 'packager',
   mediaHooks: { output: (cfg, place) => packagerOutput(cfg.format, place.fd, cfg.fragmentMs) },
-  create(cfg, ctx) {
+  create(cfg, ctx: MediaNodeContext & SourceContext) {
     const group = ctx.media;
     return {
       ...mediaMember(ctx),

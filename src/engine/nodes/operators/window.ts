@@ -25,6 +25,7 @@ import { defineNode, type Hold, type Rec, type Watermark } from '../../contract/
 import type { EventTimeMetrics } from '../../../shared/metrics';
 import { recordIn } from './common';
 import { KAFKA_FIELD, type KafkaOrigin, type StateKey } from '../../workers/context';
+import type { WorkerNodeContext } from '../../contract/node';
 
 export const WINDOW = 'window';
 
@@ -204,7 +205,7 @@ export default defineNode({
   ],
   config,
   chainable: true,
-  create(cfg, ctx) {
+  create(cfg, ctx: WorkerNodeContext) {
     const size = cfg.sizeMs;
     const slide = cfg.kind === 'sliding' ? cfg.slideMs! : size;
     const aggs = cfg.aggregates;
@@ -447,7 +448,7 @@ export default defineNode({
               for (const h of releases) h.release();
             }
           : undefined,
-        eventTimeMetrics: () => windowTimes(cfg.scope === 'all' ? [['', shared]] : [...byPartition], clock),
+        metrics: () => ({ eventTime: windowTimes(cfg.scope === 'all' ? [['', shared]] : [...byPartition], clock) }),
         process(_port, batch) {
           const out: Rec[] = [];
           const late: Rec[] = [];
@@ -591,11 +592,12 @@ export default defineNode({
     };
 
     return {
-      eventTimeMetrics: () =>
-        windowTimes(
+      metrics: () => ({
+        eventTime: windowTimes(
           [...parts].map(([k, p]) => [k, p.windows]),
           undefined,
         ),
+      }),
       process(_port, batch) {
         batchNo++;
         const hold = ctx.hold();

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { hlsOutput } from '../../media/command';
 import { mediaMember } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   dir: z
@@ -53,7 +54,7 @@ export default defineNode({
   config,
   media: 'sink',
   mediaHooks: { output: (cfg, place) => hlsOutput({ ...cfg, dir: resolve(cfg.dir) }, place.attempt) },
-  create(cfg, ctx) {
+  create(cfg, ctx: MediaNodeContext) {
     return {
       ...mediaMember(ctx),
       open() {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { fileOutput } from '../../media/command';
 import { mediaMember } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   path: z
@@ -26,5 +27,5 @@ export default defineNode({
   config,
   media: 'sink',
   mediaHooks: { output: (cfg, place) => fileOutput(cfg, place.attempt) },
-  create: (_cfg, ctx) => mediaMember(ctx),
+  create: (_cfg, ctx: MediaNodeContext) => mediaMember(ctx),
 });

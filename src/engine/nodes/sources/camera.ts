@@ -8,6 +8,7 @@ import { defineNode } from '../../contract/spec';
 import { cameraInput } from '../../media/command';
 import { listMediaDevices } from '../../media/devices';
 import { mediaSource } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   device: z
@@ -36,7 +37,7 @@ export default defineNode({
   config,
   media: 'source',
   mediaHooks: { input: (cfg) => cameraInput(cfg) },
-  create(cfg, ctx) {
+  create(cfg, ctx: MediaNodeContext) {
     return {
       ...mediaSource(ctx, 'a camera'),
       open() {

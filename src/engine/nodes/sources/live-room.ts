@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { defineNode, type Rec } from '../../contract/spec';
 import { yieldToEventLoop } from '../../support/yield';
 import { prng } from './random';
+import type { SourceContext } from '../../contract/node';
 
 export const LIVE_ROOM = 'live-room';
 
@@ -108,7 +109,7 @@ export default defineNode({
   outputs: [{ name: 'out', type: 'record', description: 'Events: {id, type, room, user, ts, ...}' }],
   config,
   eventTime: true,
-  create(cfg, ctx) {
+  create(cfg, ctx: SourceContext) {
     return {
       async run() {
         const start = cfg.startTime || Date.now();

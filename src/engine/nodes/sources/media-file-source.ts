@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { fileInput } from '../../media/command';
 import { mediaSource } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   path: z.string().min(1).describe('The file to read; relative paths are taken from the working directory.'),
@@ -44,7 +45,7 @@ export default defineNode({
   config,
   media: 'source',
   mediaHooks: { input: (cfg) => fileInput({ ...cfg, path: resolve(cfg.path) }) },
-  create(cfg, ctx) {
+  create(cfg, ctx: MediaNodeContext) {
     const source = mediaSource(ctx, 'a media file source');
     return {
       ...source,

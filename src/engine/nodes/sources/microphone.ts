@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { microphoneInput } from '../../media/command';
 import { mediaAudioSource } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   format: z
@@ -33,5 +34,5 @@ export default defineNode({
   config,
   media: 'audio',
   mediaHooks: { input: (cfg) => microphoneInput(cfg) },
-  create: (_cfg, ctx) => mediaAudioSource(ctx),
+  create: (_cfg, ctx: MediaNodeContext) => mediaAudioSource(ctx),
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { screenInput } from '../../media/command';
 import { mediaSource } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   display: z.string().optional().describe('Linux: the X display, e.g. :0 (by default $DISPLAY).'),
@@ -31,7 +32,7 @@ export default defineNode({
   config,
   media: 'source',
   mediaHooks: { input: (cfg) => screenInput(cfg) },
-  create(cfg, ctx) {
+  create(cfg, ctx: MediaNodeContext) {
     return {
       ...mediaSource(ctx, 'a screen capture'),
       open() {

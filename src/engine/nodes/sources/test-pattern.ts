@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { testPatternInput } from '../../media/command';
 import { mediaSource } from '../media/common';
+import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   width: z.number().int().min(16).max(7680).default(1280).describe('Picture width.').meta({ unit: 'px' }),
@@ -46,5 +47,5 @@ export default defineNode({
   config,
   media: 'source',
   mediaHooks: { input: (cfg, startMs) => testPatternInput(cfg, startMs) },
-  create: (_cfg, ctx) => mediaSource(ctx, 'a test pattern'),
+  create: (_cfg, ctx: MediaNodeContext) => mediaSource(ctx, 'a test pattern'),
 });

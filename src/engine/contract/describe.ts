@@ -1,0 +1,52 @@
+/**
+ * The JSON description of a node type, derived from its spec: the schema the studio's inspector, the palette and
+ * `sluice nodes` read.
+ */
+import { z } from 'zod';
+import type { ConfigFieldInfo, NodeTypeInfo } from '../../shared/spec';
+import type { NodeSpec } from './spec';
+
+/** The JSON Schema of a node's config, as a user writes it (fields with defaults are optional). */
+export function configJsonSchema(spec: NodeSpec): Record<string, unknown> {
+  const schema = z.toJSONSchema(spec.config, { io: 'input' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return schema;
+}
+
+function typeName(s: Record<string, unknown>): string {
+  if (Array.isArray(s.enum)) return 'enum';
+  if (typeof s.type === 'string')
+    return s.type === 'array' && s.items ? `${typeName(s.items as Record<string, unknown>)}[]` : s.type;
+  if (Array.isArray(s.anyOf)) return (s.anyOf as Record<string, unknown>[]).map(typeName).join(' | ');
+  return 'any';
+}
+
+/** The serializable description of a node type, derived from its spec. */
+export function describeNode(spec: NodeSpec): NodeTypeInfo {
+  const schema = configJsonSchema(spec);
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  const fields: ConfigFieldInfo[] = Object.entries(props).map(([name, p]) => {
+    const field: ConfigFieldInfo = {
+      name,
+      type: typeName(p),
+      description: typeof p.description === 'string' ? p.description : '',
+      required: required.has(name),
+    };
+    if ('default' in p) field.default = p.default;
+    if (typeof p.unit === 'string') field.unit = p.unit;
+    if (Array.isArray(p.enum)) field.enum = p.enum;
+    return field;
+  });
+  return {
+    type: spec.type,
+    category: spec.category,
+    title: spec.title,
+    description: spec.description,
+    inputs: spec.inputs,
+    outputs: spec.outputs,
+    fields,
+    configSchema: schema,
+    ...(spec.media ? { media: spec.media } : {}),
+  };
+}
