@@ -61,6 +61,14 @@ module.exports = {
       '^src/(cli|host|renderer)/',
       'Electron main hosts the engine; it never imports the other adapters or the renderer.',
     ),
+    {
+      name: 'registry-in-roots',
+      severity: 'error',
+      comment:
+        'Only the composition roots (CLI, web host, Electron main; the schema script) import the built-in registry; the rest is handed one.',
+      from: { path: '^src/', pathNot: '^src/(cli|host|main)/' },
+      to: { path: '^src/engine/nodes/registry[.]ts$' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -9,9 +9,10 @@ import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import type { PipelineDocument } from '../src/shared/document';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
-import { validateValue } from '../src/engine/document/load';
+import { validateValue } from '../src/engine/validate/validate';
 import { Flow } from '../src/engine/runtime/flow';
 import { runNodeRed } from './node-red-case';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const { values } = parseArgs({
   options: { case: { type: 'string' }, records: { type: 'string' }, quick: { type: 'boolean', default: false } },
@@ -72,7 +73,7 @@ function pipeline(records: number): PipelineDocument {
 }
 
 async function runEngine(records: number, metrics = true): Promise<Omit<CaseResult, 'peakRssMb'>> {
-  const resolved = validateValue(pipeline(records)).pipeline!;
+  const resolved = validateValue(pipeline(records), builtinRegistry).pipeline!;
   const flow = new Flow(
     resolved,
     { onMetrics: () => undefined, onError: (id, m) => console.error(id, m), onState: () => undefined },

@@ -11,11 +11,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineDocument } from '../src/shared/document';
-import { validateValue } from '../src/engine/document/load';
+import { validateValue } from '../src/engine/validate/validate';
 import { shellLine } from '../src/engine/media/command';
 import { ffmpegPath, ffprobe } from '../src/engine/media/ffmpeg';
-import { findMediaGroups } from '../src/engine/media/group';
+import { mediaGroupsOf } from '../src/engine/media/group';
+import { planPipeline } from '../src/engine/plan/plan';
 import { Flow } from '../src/engine/runtime/flow';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const FRAMES = values.quick ? 60 : 450;
@@ -51,7 +53,7 @@ function pipeline(path: string): PipelineDocument {
 }
 
 const resolved = (doc: PipelineDocument) => {
-  const r = validateValue(doc);
+  const r = validateValue(doc, builtinRegistry);
   if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
   return r.pipeline;
 };
@@ -97,7 +99,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function main(): Promise<void> {
   const doc = pipeline(join(dir, 'sluice.mp4'));
   // The same command by hand: the group's, writing elsewhere, without the progress pipe.
-  const group = findMediaGroups(resolved(pipeline(join(dir, 'by-hand.mp4')))).get('camera')!;
+  const group = mediaGroupsOf(planPipeline(resolved(pipeline(join(dir, 'by-hand.mp4')))).mediaGroups).get('camera')!;
   const choice = await group.chooseEncoder();
   if (!choice.encoder) throw new Error(choice.error);
   const handArgs = byHandArgs(group.command());

@@ -16,9 +16,10 @@ import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis } from '../src/engine/connectors/redis/local';
-import { validateValue } from '../src/engine/document/load';
+import { validateValue } from '../src/engine/validate/validate';
 import { Flow } from '../src/engine/runtime/flow';
 import type { PipelineDocument } from '../src/shared/document';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const RUNS = values.quick ? 1 : 3;
@@ -53,7 +54,7 @@ function doc(sink: { type: string; config: Record<string, unknown> }, limit: num
 
 /** Run a pipeline to its end; milliseconds. */
 async function runPipeline(d: PipelineDocument): Promise<number> {
-  const r = validateValue(d);
+  const r = validateValue(d, builtinRegistry);
   if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
   const errors: string[] = [];
   const flow = new Flow(

@@ -2,14 +2,14 @@
  * At-least-once bookkeeping: a source's records are acknowledged only when every node downstream has finished with
  * them and with what was derived from them; a window acknowledges its inputs when its result is.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Flow } from '../src/engine/runtime/flow';
-import { chain, resolve, sleep, startFlow } from './helpers';
+import { chain, resolve, sleep, startFlow, tempDir } from './helpers';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-acks-'));
+const tmp = () => tempDir('acks');
 const START = 1_700_000_000_000;
 
 describe('acknowledgements (at-least-once bookkeeping)', () => {

@@ -4,17 +4,18 @@
  * roll, a reader never sees a partial file under a final name, records are acknowledged only once their file is
  * renamed, and injected faults surface as errors and are recovered without loss or duplicates.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import webhdfs from 'webhdfs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { validateValue } from '../src/engine/document/load';
+import { validateValue } from '../src/engine/validate/validate';
 import { WebHdfsTestDouble } from './support/webhdfs-test-double';
-import { sleep, startFlow, wired, videoToArchive } from './helpers';
+import { sleep, startFlow, wired, videoToArchive, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const START = 1_800_000_000_000; // 2027-01-15T08:00:00Z
 /** One event a second of event time: 8000 events span three hours (08, 09, 10). */
@@ -27,7 +28,7 @@ function reference(room: Record<string, unknown>): string[] {
   return Array.from({ length: cfg.limit }, (_, i) => JSON.stringify(next(i)));
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-archive-'));
+const tmp = () => tempDir('archive');
 
 /** All files under a folder, as paths relative to it. */
 function walk(root: string, dir = ''): string[] {
@@ -174,7 +175,7 @@ describe('archive to a local folder', () => {
   }, 60_000);
 
   it('names the problem in a bad config', () => {
-    const r = validateValue(archiveDoc({ target: 'ftp://host/x', path: '{yyyy}/{week}' }));
+    const r = validateValue(archiveDoc({ target: 'ftp://host/x', path: '{yyyy}/{week}' }), builtinRegistry);
     const messages = r.issues.map((i) => `${i.pointer} ${i.message}`).join('\n');
     expect(messages).toMatch(/target.*scheme "ftp:".*webhdfs:\/\/host:port\/path/);
     expect(messages).toMatch(/path.*unknown placeholder \{week\}/);

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Flow, chainableEdges, exclusiveInputNodes } from '../src/engine/runtime/flow';
-import { chain, resolve } from './helpers';
+import { Flow } from '../src/engine/runtime/flow';
+import { chainableEdges, exclusiveInputNodes } from '../src/engine/plan/in-process';
+import { chain, resolve, tempDir } from './helpers';
 import { BAIL, compileExpression } from '../src/engine/expression/expression';
 import type { PipelineDocument } from '../src/shared/document';
 
@@ -33,7 +34,7 @@ const pipeline = (out: string) =>
   ]);
 
 async function runOnce(chaining: boolean) {
-  const out = join(mkdtempSync(join(tmpdir(), 'sluice-chain-')), 'out.jsonl');
+  const out = join(tempDir('chain'), 'out.jsonl');
   const flow = new Flow(
     resolve(pipeline(out)),
     { onMetrics: () => undefined, onError: () => undefined, onState: () => undefined },
@@ -150,7 +151,7 @@ describe('operator chaining', () => {
         { id: 'out', type: 'file', config: { path: out } },
       ]);
     const run = async (options: { chaining?: boolean; fusion?: boolean }) => {
-      const out = join(mkdtempSync(join(tmpdir(), 'sluice-fused-')), 'out.jsonl');
+      const out = join(tempDir('fused'), 'out.jsonl');
       const errors: Record<string, number> = {};
       let valueBytes = 0;
       const flow = new Flow(

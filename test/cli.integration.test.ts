@@ -1,14 +1,14 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { chain, ROOT } from './helpers';
+import { chain, ROOT, tempDir } from './helpers';
 
 const BIN = join(ROOT, 'bin', 'sluice.js');
 const sluice = (...args: string[]) =>
   spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000 });
-const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-cli-'));
+const tmp = () => tempDir('cli');
 
 describe('sluice CLI', () => {
   it('validate: exit 0 for a valid file', () => {

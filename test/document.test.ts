@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument, type PipelineDocument } from '../src/shared/document';
 import { pipelineJsonSchema } from '../src/engine/document/schema';
-import { loadDocumentText } from '../src/engine/document/load';
+import { loadDocumentText } from '../src/engine/validate/validate';
 import { ROOT } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 describe('the pipeline file is readable and diffable', () => {
   it('writes keys in a stable order with 2-space indent, whatever order they came in', () => {
@@ -58,15 +59,15 @@ describe('the pipeline file is readable and diffable', () => {
 
   it('a saved document loads back to the same document', () => {
     const text = readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8');
-    const doc = loadDocumentText(text).doc!;
-    const again = loadDocumentText(serializeDocument(doc)).doc!;
+    const doc = loadDocumentText(text, builtinRegistry).doc!;
+    const again = loadDocumentText(serializeDocument(doc), builtinRegistry).doc!;
     expect(again).toEqual(doc);
     expect(serializeDocument(again)).toBe(serializeDocument(doc));
   });
 
   it('the published JSON Schema is the one generated from the node specs (run `npm run schema` after a change)', () => {
     const published = JSON.parse(readFileSync(join(ROOT, 'resources/schema/pipeline.v1.json'), 'utf8'));
-    const generated = pipelineJsonSchema();
+    const generated = pipelineJsonSchema(builtinRegistry.all());
     expect(published).toEqual(JSON.parse(JSON.stringify(generated)));
     const variants = (
       generated.properties as { nodes: { items: { oneOf: { properties: { type: { const: string } } }[] } } }

@@ -18,11 +18,11 @@ import {
 } from '../src/shared/edit/commands';
 import { HISTORY_LIMIT, record, redo, seal, startHistory, undo } from '../src/shared/edit/history';
 import { autoLayout } from '../src/renderer/src/model/layout';
-import { listNodeTypes } from '../src/engine/nodes/registry';
-import { loadDocumentText } from '../src/engine/document/load';
+import { loadDocumentText } from '../src/engine/validate/validate';
 import type { NodeTypeInfo } from '../src/shared/spec';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
-const types: NodeTypeIndex = new Map(listNodeTypes().map((t) => [t.type, t]));
+const types: NodeTypeIndex = new Map(builtinRegistry.describe().map((t) => [t.type, t]));
 
 function mustConnect(doc: PipelineDocument, from: string, to: string): PipelineDocument {
   const [fn, fp] = from.split('.') as [string, string];
@@ -51,7 +51,7 @@ describe('document commands', () => {
     const doc = liveRoom();
     expect(doc.nodes.map((n) => n.id)).toEqual(['live-room', 'filter', 'key-by', 'window', 'debug']);
     expect(doc.edges.map((e) => e.id)).toEqual(['e1', 'e2', 'e3', 'e4']);
-    const loaded = loadDocumentText(serializeDocument(doc));
+    const loaded = loadDocumentText(serializeDocument(doc), builtinRegistry);
     expect(loaded.issues).toEqual([]);
   });
 
@@ -183,7 +183,7 @@ describe('document commands', () => {
     // Pasting into another (empty) document keeps the original ids where free.
     const other = pasteFragment(newDocument('Other'), frag, { x: 0, y: 0 });
     expect(other.ids).toEqual(['filter', 'key-by', 'debug']);
-    expect(loadDocumentText(serializeDocument(same.doc)).issues).toEqual([]);
+    expect(loadDocumentText(serializeDocument(same.doc), builtinRegistry).issues).toEqual([]);
     expect(parseFragment('{"nodes": []}')).toBeUndefined();
     expect(parseFragment('not json')).toBeUndefined();
   });

@@ -1,15 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chooseEncoder, encoderProbe, type EncoderProbe, type EncoderTrial } from '../src/engine/media/encoders';
 import { FfmpegMissingError, ffmpegVersion, telling } from '../src/engine/media/ffmpeg';
+import { tempDir } from './helpers';
 
 const HARDWARE = ['nvenc', 'qsv', 'vaapi', 'videotoolbox', 'amf'];
 
 describe('the encoder probe, against the real ffmpeg', () => {
   it('tries every candidate in order, and says in ffmpeg’s words why each one that failed did', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-cache-'));
+    const dir = tempDir('cache');
     const probe = await encoderProbe({ dir });
     expect(probe.cached).toBe(false);
     expect(probe.ffmpegVersion).toBe(await ffmpegVersion());
@@ -34,7 +32,7 @@ describe('the encoder probe, against the real ffmpeg', () => {
   });
 
   it('keeps the result per machine and ffmpeg version, and probes again on request', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-cache-'));
+    const dir = tempDir('cache');
     const first = await encoderProbe({ dir });
     const again = await encoderProbe({ dir });
     expect(again.cached).toBe(true);
@@ -53,7 +51,7 @@ describe('the encoder probe, against the real ffmpeg', () => {
     });
     it('says once, clearly, that ffmpeg is missing and how to get it', async () => {
       process.env.SLUICE_FFMPEG = '/nonexistent/ffmpeg';
-      const err = await encoderProbe({ dir: mkdtempSync(join(tmpdir(), 'sluice-cache-')) }).catch((e: unknown) => e);
+      const err = await encoderProbe({ dir: tempDir('cache') }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(FfmpegMissingError);
       expect((err as Error).message).toBe(
         'ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path',

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
-import { chain, sleep, startFlow } from './helpers';
+import { chain, sleep, startFlow, tempDir } from './helpers';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-engine-'));
+const tmp = () => tempDir('engine');
 const countLines = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean).length;
 
 describe('engine lifecycle and errors', () => {

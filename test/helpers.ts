@@ -1,18 +1,24 @@
 /**
  * Test helpers: run a document through the real engine and collect what it did.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PipelineDocument } from '../src/shared/document';
 import type { MetricsTick } from '../src/shared/metrics';
-import { validateValue, type ResolvedPipeline } from '../src/engine/document/load';
+import { validateValue } from '../src/engine/validate/validate';
+import type { ResolvedPipeline } from '../src/engine/document/resolved';
 import { Flow, type FlowOptions } from '../src/engine/runtime/flow';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 export const ROOT = join(import.meta.dirname, '..');
+
+/** A new empty folder under the system's temp folder, `sluice-<name>-XXXXXX`. */
+export const tempDir = (name: string): string => mkdtempSync(join(tmpdir(), `sluice-${name}-`));
 export const fixture = (name: string): string => readFileSync(join(ROOT, 'test', 'fixtures', name), 'utf8');
 
 export function resolve(doc: PipelineDocument): ResolvedPipeline {
-  const r = validateValue(doc);
+  const r = validateValue(doc, builtinRegistry);
   if (!r.pipeline) throw new Error(`invalid test document: ${JSON.stringify(r.issues)}`);
   return r.pipeline;
 }

@@ -2,13 +2,14 @@
  * Run history: every run the studio starts keeps its metrics (NDJSON, a tick a second), the newest N are kept, and a
  * run reads back with how it ended — even one cut short.
  */
-import { appendFileSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunHistory } from '../src/engine/observe/history';
 import { StudioService } from '../src/engine/services/studio';
-import { ROOT, sleep, wired } from './helpers';
+import { ROOT, sleep, wired, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const doc = (name: string, limit = 0) =>
   wired(
@@ -23,10 +24,11 @@ const doc = (name: string, limit = 0) =>
 
 describe('run history', () => {
   it('keeps each run’s metrics a second apart with how it ended; the newest N runs only; reads back', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-history-'));
+    const dir = tempDir('history');
     const service = new StudioService({
+      registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
-      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+      workspaceDir: tempDir('ws'),
       history: new RunHistory(dir, 3),
     });
     const ids: string[] = [];
@@ -65,7 +67,7 @@ describe('run history', () => {
   }, 30_000);
 
   it('a run cut short (the app killed mid-run, half a line written) still reads, and says so', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-history-'));
+    const dir = tempDir('history');
     const history = new RunHistory(dir);
     const id = '0b6b2f7e-1a4c-4c59-9e7e-3c1f2b7a9d10';
     const tick = { runId: id, seq: 0, time: 1, elapsedMs: 1000, nodes: { a: { recordsOut: 5 } }, edges: {} };

@@ -1,19 +1,21 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { StudioService } from '../src/engine/services/studio';
 import { startWebHost, type WebHost } from '../src/host/server';
-import { ROOT } from './helpers';
+import { ROOT, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 let host: WebHost;
 beforeAll(async () => {
-  const staticDir = mkdtempSync(join(tmpdir(), 'sluice-static-'));
+  const staticDir = tempDir('static');
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
   const service = new StudioService({
+    registry: builtinRegistry,
     resourcesDir: join(ROOT, 'resources'),
-    workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+    workspaceDir: tempDir('ws'),
   });
   host = await startWebHost({ service, staticDir });
 });

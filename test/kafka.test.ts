@@ -9,7 +9,8 @@ import { OffsetTracker } from '../src/engine/connectors/kafka/offsets';
 import type { KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 import { localKafka } from './kafka-fixture';
 import type { PipelineDocument } from '../src/shared/document';
-import { sleep, startFlow, wired, type WiredNode } from './helpers';
+import { sleep, startFlow, wired, type WiredNode, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const kafka = localKafka();
 const profile = (): KafkaProfile => kafka.profile();
@@ -255,8 +256,7 @@ describe('at least once through a window', () => {
 
 describe('at least once through the archive', () => {
   it('offsets are committed only once the file holding the records is renamed', async () => {
-    const { mkdtempSync, readdirSync, readFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { readdirSync, readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     await kafka.cluster.createTopic('to-archive', 1);
     const producer = kafkaClient(profile()).producer();
@@ -268,7 +268,7 @@ describe('at least once through the archive', () => {
           value: JSON.stringify({ n: from + k, ts: 1_800_000_000_000 }),
         })),
       });
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-archive-'));
+    const dir = tempDir('kafka-archive');
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['to-archive'], group: 'archiver', commitIntervalMs: 50 } },
@@ -405,7 +405,7 @@ describe('offsets', () => {
 
 describe('secrets in pipeline files', () => {
   it('are refused by validation, naming the field: a password, a URL with credentials, a private key', async () => {
-    const { validateValue } = await import('../src/engine/document/load');
+    const { validateValue } = await import('../src/engine/validate/validate');
     const d = doc(
       [
         { id: 'in', type: 'kafka-source', config: { topics: ['t'], password: 'hunter2' } },
@@ -418,7 +418,7 @@ describe('secrets in pipeline files', () => {
       ],
       ['in.out>out.in'],
     );
-    const issues = validateValue(d).issues.filter((i) => i.code === 'secret');
+    const issues = validateValue(d, builtinRegistry).issues.filter((i) => i.code === 'secret');
     expect(issues.map((i) => [i.nodeId, i.pointer])).toEqual([
       ['in', '/nodes/0/config/password'],
       ['out', '/nodes/1/config/headers/origin'],
@@ -433,11 +433,10 @@ describe('secrets in pipeline files', () => {
 
 describe('connection profiles', () => {
   it('come from the settings file; a SASL password from SLUICE_SECRET_<PROFILE>; an unknown one names those there are', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { resolveProfile, secretVariable } = await import('../src/engine/connectors/kafka/profiles');
-    const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
+    const settings = join(tempDir('settings'), 'settings.json');
     writeFileSync(
       settings,
       JSON.stringify({
@@ -478,13 +477,12 @@ describe('connection profiles', () => {
 
 describe('broker loss', () => {
   it('a broker down during produce, then all of them: the sink shows reconnecting, waits, resumes by itself, and no sequence number is missing', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { MockCluster } = await import('../src/engine/connectors/kafka/mock');
     const trio = await MockCluster.start(3);
     await trio.createTopic('seq', 3);
-    const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
+    const settings = join(tempDir('settings'), 'settings.json');
     writeFileSync(settings, JSON.stringify({ kafka: { profiles: { trio: { brokers: trio.brokers } } } }));
     const before = process.env.SLUICE_SETTINGS;
     process.env.SLUICE_SETTINGS = settings;
@@ -571,12 +569,11 @@ describe('a consumer kafkajs gives up on', () => {
 
 describe('a runner killed outright', () => {
   it('SIGKILL after the sink wrote but before the source committed: the restarted run reads again from the last commit, nothing is lost', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { spawn } = await import('node:child_process');
     const { ROOT } = await import('./helpers');
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-kill-'));
+    const dir = tempDir('kill');
     writeFileSync(
       join(dir, 'settings.json'),
       JSON.stringify({ kafka: { profiles: { ext: { brokers: kafka.cluster.brokers } } } }),
@@ -651,14 +648,13 @@ describe('a runner killed outright', () => {
 
 describe('the topic browser, through the studio API', () => {
   it('lists topics with watermarks, samples the last messages pretty-printed, tails new ones, and shows group lag in seconds behind live', async () => {
-    const { mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { createLocalApi } = await import('../src/engine/services/local-api');
     const { ROOT } = await import('./helpers');
     const { api, close } = createLocalApi({
+      registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
-      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+      workspaceDir: tempDir('ws'),
     });
     try {
       await kafka.cluster.createTopic('browse', 2);
@@ -755,11 +751,9 @@ describe('the topic browser, through the studio API', () => {
 
 describe('video over Kafka', () => {
   it('a live stream published as fMP4 parts (split to the message size, init repeated before keyframes) is watched from another pipeline that joined late: a playable file and a preview', async () => {
-    const { mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { ffprobe } = await import('../src/engine/media/ffmpeg');
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-kafka-video-'));
+    const dir = tempDir('kafka-video');
     await kafka.cluster.createTopic('live-video', 1);
     const publisher = doc(
       [
@@ -820,18 +814,21 @@ describe('video over Kafka', () => {
 
 describe('secrets of connection profiles', () => {
   it('are kept encrypted in the secret store where the host has one (the desktop app), and asked of the environment elsewhere', async () => {
-    const { mkdtempSync, readFileSync } = await import('node:fs');
+    const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
     const { createCipheriv, createDecipheriv, randomBytes } = await import('node:crypto');
     const { createLocalApi } = await import('../src/engine/services/local-api');
     const { EncryptedFileSecretStore, setSecretStore } = await import('../src/engine/secrets/store');
     const { resolveProfile } = await import('../src/engine/connectors/kafka/profiles');
     const { ROOT } = await import('./helpers');
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-secrets-'));
+    const dir = tempDir('secrets');
     const before = process.env.SLUICE_SETTINGS;
     process.env.SLUICE_SETTINGS = join(dir, 'settings.json');
-    const { api, close } = createLocalApi({ resourcesDir: join(ROOT, 'resources'), workspaceDir: dir });
+    const { api, close } = createLocalApi({
+      registry: builtinRegistry,
+      resourcesDir: join(ROOT, 'resources'),
+      workspaceDir: dir,
+    });
     try {
       await api.kafkaSaveProfile('prod', {
         brokers: ['kafka1:9093'],

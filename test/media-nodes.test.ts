@@ -4,18 +4,18 @@
  * ffprobe throughout; the screen is a real X server (Xvfb).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { Fmp4Splitter, type Fmp4Part } from '../src/engine/media/fmp4';
 import type { PreviewPart } from '../src/engine/media/preview';
-import { sleep, startFlow, wired, type WiredNode } from './helpers';
+import { sleep, startFlow, wired, type WiredNode, tempDir } from './helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-media-nodes-'));
-process.env.SLUICE_CACHE ??= mkdtempSync(join(tmpdir(), 'sluice-cache-'));
+const dir = tempDir('media-nodes');
+process.env.SLUICE_CACHE ??= tempDir('cache');
 
 const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('media', nodes, wires);
 
@@ -446,7 +446,7 @@ describe('capture devices', () => {
   it('are read from the system: V4L2 cameras from sysfs, ALSA capture devices from /proc/asound, the X display', async () => {
     const { mkdirSync } = await import('node:fs');
     const { listMediaDevices } = await import('../src/engine/media/devices');
-    const root = mkdtempSync(join(tmpdir(), 'sluice-root-')) + '/';
+    const root = tempDir('root') + '/';
     for (const [n, name] of [
       ['video0', 'HD Pro Webcam C920'],
       ['video1', 'HD Pro Webcam C920'],

@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -13,9 +12,11 @@ import {
 import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { dropLevel, MediaProcess, ProgressParser, type MediaProgress } from '../src/engine/media/runner';
+import { builtinRegistry } from '../src/engine/nodes/registry';
+import { tempDir } from './helpers';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-media-'));
-const cache = mkdtempSync(join(tmpdir(), 'sluice-cache-'));
+const dir = tempDir('media');
+const cache = tempDir('cache');
 const pattern = (over: Partial<TestPatternConfig> = {}): TestPatternConfig => ({
   width: 320,
   height: 240,
@@ -289,7 +290,7 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
   it('ffmpeg missing: one clear message, on the encoder, and the run exits with 1', async () => {
     const r = await runCli(pipeline({}, join(dir, 'no-ffmpeg.mp4')), {
       SLUICE_FFMPEG: '/nonexistent/ffmpeg',
-      SLUICE_CACHE: mkdtempSync(join(tmpdir(), 'sluice-cache-')),
+      SLUICE_CACHE: tempDir('cache'),
     });
     expect(r.stderr).toBe(
       'error in node "enc" (1 so far): ffmpeg was not found: install it (Debian/Ubuntu: apt install ffmpeg; macOS: brew install ffmpeg) or set SLUICE_FFMPEG to its path\n',
@@ -318,7 +319,7 @@ describe('a media pipeline run by the engine (test pattern → encoder → media
 
 describe('validation of media nodes', () => {
   it('a media chain that is not source → encoder → media sink is a problem on its nodes, saying what to wire in', async () => {
-    const { validateValue } = await import('../src/engine/document/load');
+    const { validateValue } = await import('../src/engine/validate/validate');
     const doc = {
       version: 1,
       name: 'half a chain',
@@ -329,7 +330,7 @@ describe('validation of media nodes', () => {
       ],
       edges: [{ id: 'e1', from: { node: 'camera', port: 'video' }, to: { node: 'enc', port: 'in' } }],
     };
-    expect(validateValue(doc).issues).toEqual([
+    expect(validateValue(doc, builtinRegistry).issues).toEqual([
       {
         code: 'media-group',
         pointer: '/nodes/0',
@@ -346,7 +347,7 @@ describe('validation of media nodes', () => {
       },
     ]);
     doc.edges.push({ id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'rec', port: 'in' } });
-    expect(validateValue(doc).issues).toEqual([]);
+    expect(validateValue(doc, builtinRegistry).issues).toEqual([]);
   });
 });
 
@@ -354,6 +355,7 @@ describe('the command of a media group, for "Show ffmpeg command"', () => {
   it('is the exact command the run would use, for any member; refused with the reason otherwise', async () => {
     const { StudioService } = await import('../src/engine/services/studio');
     const service = new StudioService({
+      registry: builtinRegistry,
       resourcesDir: join(import.meta.dirname, '..', 'resources'),
       workspaceDir: dir,
     });

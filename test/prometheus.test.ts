@@ -3,13 +3,12 @@
  * independent parser reads, with node and edge labels, and counters that rise between scrapes.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it, vi } from 'vitest';
 import { freePort } from '../src/engine/connectors/redis/local';
-import { ROOT, sleep } from './helpers';
+import { ROOT, sleep, tempDir } from './helpers';
 
 const BIN = join(ROOT, 'bin/sluice.js');
 
@@ -36,7 +35,7 @@ describe('Prometheus metrics of a headless run', () => {
   it('serve the demo’s nodes and wires with labels; counters rise; a busy port is refused in words', async () => {
     const port = await freePort();
     // (From a folder of its own: the demo archives its events under ./archive.)
-    const cwd = mkdtempSync(join(tmpdir(), 'sluice-prom-'));
+    const cwd = tempDir('prom');
     const child = spawn(
       process.execPath,
       [

@@ -3,17 +3,18 @@
  * never crashes the process and always gets an error that names the place — a line and column and a JSON pointer in
  * a pipeline file; the method and argument in an API message — while the engine keeps answering.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDocumentText, validateValue } from '../src/engine/document/load';
+import { loadDocumentText, validateValue } from '../src/engine/validate/validate';
 import { validateApiArgs } from '../src/engine/services/api-args';
 import { StudioService } from '../src/engine/services/studio';
 import { STUDIO_METHODS, STUDIO_STREAMS } from '../src/shared/api';
 import { serveApi, type MessagePortLike } from '../src/shared/rpc';
-import { ROOT } from './helpers';
+import { ROOT, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const demoText = readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8');
 const demo = JSON.parse(demoText) as Record<string, unknown>;
@@ -81,7 +82,7 @@ describe('the document loader, on random and mutated input', () => {
           json.map((v) => JSON.stringify(v)),
         ),
         (text) => {
-          const r = loadDocumentText(text);
+          const r = loadDocumentText(text, builtinRegistry);
           expect(r.ok).toBe(r.issues.length === 0);
           expectPlaced(r.issues);
         },
@@ -100,9 +101,9 @@ describe('the document loader, on random and mutated input', () => {
           doc = mutate(doc, ps[i % ps.length]!, m);
         }
         const text = JSON.stringify(doc, null, 2);
-        const r = loadDocumentText(text);
+        const r = loadDocumentText(text, builtinRegistry);
         expectPlaced(r.issues);
-        if (r.ok) expect(loadDocumentText(JSON.stringify(r.doc, null, 2)).ok).toBe(true);
+        if (r.ok) expect(loadDocumentText(JSON.stringify(r.doc, null, 2), builtinRegistry).ok).toBe(true);
       }),
       { numRuns: 300 },
     );
@@ -116,7 +117,7 @@ describe('the document loader, on random and mutated input', () => {
         fc.boolean(),
         (at, insert, cut) => {
           const text = cut ? demoText.slice(0, at) : demoText.slice(0, at) + insert + demoText.slice(at + 1);
-          const r = loadDocumentText(text);
+          const r = loadDocumentText(text, builtinRegistry);
           expectPlaced(r.issues);
           if (r.issues[0]?.code === 'json-syntax')
             expect(r.issues[0].line).toBeLessThanOrEqual(text.split('\n').length + 1);
@@ -127,7 +128,7 @@ describe('the document loader, on random and mutated input', () => {
   });
 
   it('found by the properties: a bad escape inside a string is a syntax error at its line and column (it used to escape as a bare SyntaxError)', () => {
-    const r = loadDocumentText('{\n  "version": 1,\n  "name": "a\\x"\n}');
+    const r = loadDocumentText('{\n  "version": 1,\n  "name": "a\\x"\n}', builtinRegistry);
     expect(r.issues).toEqual([expect.objectContaining({ code: 'json-syntax', line: 3, column: 11 })]);
     expect(r.issues[0]!.message).toMatch(/^Bad escape in a string/);
   });
@@ -135,7 +136,7 @@ describe('the document loader, on random and mutated input', () => {
   it('any value handed to validation (as the API does): never throws; each problem has a pointer', () => {
     fc.assert(
       fc.property(fc.anything({ maxDepth: 3 }), (value) => {
-        const r = validateValue(value);
+        const r = validateValue(value, builtinRegistry);
         expect(r.ok).toBe(r.issues.length === 0);
         for (const i of r.issues) {
           expect(i.message.length).toBeGreaterThan(0);
@@ -153,10 +154,11 @@ describe('every API message handler, on random and mutated messages', () => {
   let deliver: (m: string) => void;
   let detach: () => void;
   beforeAll(() => {
-    process.env.SLUICE_SETTINGS = join(mkdtempSync(join(tmpdir(), 'sluice-prop-settings-')), 'settings.json');
+    process.env.SLUICE_SETTINGS = join(tempDir('prop-settings'), 'settings.json');
     service = new StudioService({
+      registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
-      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-prop-ws-')),
+      workspaceDir: tempDir('prop-ws'),
       preview: false,
     });
     const listeners = new Set<(m: string) => void>();

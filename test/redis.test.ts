@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
-import { ROOT, sleep, startFlow, wired } from './helpers';
+import { ROOT, sleep, startFlow, wired, tempDir } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
 import type { LiveStateView } from '../src/shared/live-state';
 import {
@@ -252,10 +252,9 @@ describe('Redis away', () => {
 
 describe('Redis connection profiles', () => {
   it('come from the settings file, with the password from SLUICE_SECRET_<PROFILE>; a wrong or missing one is said in words', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const settings = join(mkdtempSync(join(tmpdir(), 'sluice-settings-')), 'settings.json');
+    const settings = join(tempDir('settings'), 'settings.json');
     writeFileSync(settings, JSON.stringify({ redis: { profiles: { cache: { url: server.url } } } }));
     const before = { settings: process.env.SLUICE_SETTINGS, secret: process.env.SLUICE_SECRET_REDIS_CACHE };
     process.env.SLUICE_SETTINGS = settings;
@@ -321,11 +320,10 @@ describe('Redis connection profiles', () => {
 describe('Redis over TLS (rediss://)', () => {
   it('connects with a profile that names its CA file; without it, the server’s certificate is refused in words', async () => {
     const { execFileSync, spawn } = await import('node:child_process');
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
+    const { writeFileSync } = await import('node:fs');
     const { freePort } = await import('../src/engine/connectors/redis/local');
     // A certificate authority of the test's own, and a server certificate it signed for 127.0.0.1.
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-redis-tls-'));
+    const dir = tempDir('redis-tls');
     const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     ssl(
       'req',

@@ -4,12 +4,14 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError, type RunStatus } from '../src/shared/api';
 import { createLocalApi } from '../src/engine/services/local-api';
-import { chain, ROOT, sleep } from './helpers';
+import { chain, ROOT, sleep, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const local = () =>
   createLocalApi({
+    registry: builtinRegistry,
     resourcesDir: join(ROOT, 'resources'),
-    workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+    workspaceDir: tempDir('ws'),
     metricsIntervalMs: 100,
   });
 
@@ -153,12 +155,13 @@ describe('StudioApi over the in-memory transport', () => {
     );
 
     // The system dialogs (Electron's, in the desktop app) cannot open here; this stands in for the user's choice.
-    const elsewhere = mkdtempSync(join(tmpdir(), 'sluice-elsewhere-'));
+    const elsewhere = tempDir('elsewhere');
     const asked: string[] = [];
     let answer: string | undefined = join(elsewhere, 'mine');
     const desk = createLocalApi({
+      registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
-      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+      workspaceDir: tempDir('ws'),
       fileDialogs: {
         chooseOpen: async (dir) => (asked.push(`open ${dir}`), answer),
         chooseSave: async (path) => (asked.push(`save ${path}`), answer),

@@ -1,12 +1,13 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serializeDocument, type PipelineDocument } from '../src/shared/document';
-import { loadDocumentText } from '../src/engine/document/load';
-import { chain, startFlow } from './helpers';
+import { loadDocumentText } from '../src/engine/validate/validate';
+import { chain, startFlow, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'sluice-serialize-'));
+const tmp = () => tempDir('serialize');
 
 /** `chain` wires `out` → `in`; the last wire here goes to the file sink's `bytes` input. */
 function toBytesSink(doc: PipelineDocument): PipelineDocument {
@@ -67,7 +68,7 @@ describe('serialize → file (bytes)', () => {
       { id: 'ser', type: 'serialize' },
       { id: 'show', type: 'debug' },
     ]);
-    const r = loadDocumentText(serializeDocument(doc));
+    const r = loadDocumentText(serializeDocument(doc), builtinRegistry);
     expect(r.issues).toEqual([
       expect.objectContaining({
         code: 'port-type',
@@ -82,7 +83,7 @@ describe('serialize → file (bytes)', () => {
       { id: 'src', type: 'live-room' },
       { id: 'ser', type: 'serialize', config: { format: 'xml', fields: [] } },
     ]);
-    const r = loadDocumentText(serializeDocument(doc));
+    const r = loadDocumentText(serializeDocument(doc), builtinRegistry);
     expect(r.issues.map((i) => `${i.pointer} ${i.message}`)).toEqual([
       expect.stringMatching(/^\/nodes\/1\/config\/format .*"json-lines".*"csv"/),
       expect.stringMatching(/^\/nodes\/1\/config\/fields .*1/),

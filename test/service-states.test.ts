@@ -1,17 +1,17 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { largePipeline } from '../bench/large-pipeline';
 import type { RunStatus } from '../src/shared/api';
 import { StudioService } from '../src/engine/services/studio';
-import { ROOT } from './helpers';
+import { ROOT, tempDir } from './helpers';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 describe('run state events', () => {
   it('a 500-node pipeline starts and stops with its node states sent in a few events, all of them right', async () => {
     const service = new StudioService({
+      registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
-      workspaceDir: mkdtempSync(join(tmpdir(), 'sluice-ws-')),
+      workspaceDir: tempDir('ws'),
     });
     const doc = largePipeline(50);
     const seen: RunStatus[] = [];

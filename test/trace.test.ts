@@ -2,11 +2,10 @@
  * Latency traces: one source batch a second followed through the flow — received, finished, sent on at every node it
  * reaches (windows included, whose results carry it on) — until everything derived from it is acknowledged.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+
 import { describe, expect, it } from 'vitest';
-import { sleep, startFlow, wired, videoToArchive } from './helpers';
+import { sleep, startFlow, wired, videoToArchive, tempDir } from './helpers';
 
 describe('latency traces', () => {
   it('follow a batch through operators and a window to the sinks, in order, until it is acknowledged', async () => {
@@ -69,7 +68,7 @@ describe('latency traces', () => {
   });
 
   it('follow video fragments from the capture of their first frame, through the encoder, to the archive that acknowledges them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-trace-'));
+    const dir = tempDir('trace');
     try {
       const d = videoToArchive('traced-video', dir, 150);
       const { flow, errors } = await startFlow(d);

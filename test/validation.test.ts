@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { loadDocumentText, validateValue } from '../src/engine/document/load';
-import { allNodeSpecs, createRegistry } from '../src/engine/nodes/registry';
+import { loadDocumentText, validateValue } from '../src/engine/validate/validate';
+import { createRegistry } from '../src/engine/contract/registry';
 import { defineNode, type NodeSpec } from '../src/engine/contract/spec';
 import { fixture } from './helpers';
 import { formatIssue } from '../src/shared/validation';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const brief = (text: string) =>
-  loadDocumentText(text).issues.map((i) => ({
+  loadDocumentText(text, builtinRegistry).issues.map((i) => ({
     code: i.code,
     pointer: i.pointer,
     message: i.message,
@@ -176,7 +177,7 @@ describe('validation reports every problem, each with its place', () => {
       config: z.strictObject({}),
       create: () => ({}),
     });
-    const registry = createRegistry([...allNodeSpecs(), camera as unknown as NodeSpec]);
+    const registry = createRegistry([...builtinRegistry.all(), camera as unknown as NodeSpec]);
     const doc = {
       version: 1,
       name: 'wrong wire',
@@ -244,7 +245,7 @@ describe('validation reports every problem, each with its place', () => {
   });
 
   it('the demo pipeline is valid', () => {
-    const r = loadDocumentText(fixture('../../resources/pipelines/live-room.json'));
+    const r = loadDocumentText(fixture('../../resources/pipelines/live-room.json'), builtinRegistry);
     expect(r.issues).toEqual([]);
     expect(r.ok).toBe(true);
   });
@@ -279,7 +280,7 @@ describe('a window with scope "partition" warns when its results may be partial'
     );
 
   it('keyed by something that is not the message key: a warning naming the window, the field and its line; the pipeline still runs', () => {
-    const r = loadDocumentText(doc('partition', 'user', 'room'));
+    const r = loadDocumentText(doc('partition', 'user', 'room'), builtinRegistry);
     expect(r.ok).toBe(true);
     expect(r.pipeline).toBeDefined();
     expect(r.issues).toEqual([
@@ -298,14 +299,14 @@ describe('a window with scope "partition" warns when its results may be partial'
       /^p\.json:\d+:\d+ warning: \/nodes\/4\/config\/scope node "win": scope "partition": results are per Kafka partition/,
     );
     // The topic written unkeyed: the same warning.
-    expect(loadDocumentText(doc('partition', 'room', undefined)).issues).toHaveLength(1);
+    expect(loadDocumentText(doc('partition', 'room', undefined), builtinRegistry).issues).toHaveLength(1);
   });
 
   it('no warning when the key is the message key, or with the default scope (one result per key)', () => {
-    expect(loadDocumentText(doc('partition', 'room', 'room')).issues).toEqual([]);
-    expect(loadDocumentText(doc('partition', '_kafka.key', undefined)).issues).toEqual([]);
-    expect(loadDocumentText(doc(undefined, 'user', 'room')).issues).toEqual([]);
-    expect(loadDocumentText(doc('all', 'user', undefined)).issues).toEqual([]);
+    expect(loadDocumentText(doc('partition', 'room', 'room'), builtinRegistry).issues).toEqual([]);
+    expect(loadDocumentText(doc('partition', '_kafka.key', undefined), builtinRegistry).issues).toEqual([]);
+    expect(loadDocumentText(doc(undefined, 'user', 'room'), builtinRegistry).issues).toEqual([]);
+    expect(loadDocumentText(doc('all', 'user', undefined), builtinRegistry).issues).toEqual([]);
   });
 });
 
@@ -335,7 +336,7 @@ describe('a window reading event time from another field than its Kafka source m
     });
 
   it('warns, naming both fields and the field to set; the pipeline still runs', () => {
-    const r = loadDocumentText(doc(undefined, 'time', false));
+    const r = loadDocumentText(doc(undefined, 'time', false), builtinRegistry);
     expect(r.ok).toBe(true);
     expect(
       r.issues.map((i) => ({ severity: i.severity, pointer: i.pointer, nodeId: i.nodeId, message: i.message })),
@@ -351,8 +352,8 @@ describe('a window reading event time from another field than its Kafka source m
   });
 
   it('is quiet when they agree, or when a map between them may set the field', () => {
-    expect(loadDocumentText(doc('time', 'time', false)).issues).toEqual([]);
-    expect(loadDocumentText(doc(undefined, undefined, false)).issues).toEqual([]);
-    expect(loadDocumentText(doc(undefined, 'at', true)).issues).toEqual([]);
+    expect(loadDocumentText(doc('time', 'time', false), builtinRegistry).issues).toEqual([]);
+    expect(loadDocumentText(doc(undefined, undefined, false), builtinRegistry).issues).toEqual([]);
+    expect(loadDocumentText(doc(undefined, 'at', true), builtinRegistry).issues).toEqual([]);
   });
 });

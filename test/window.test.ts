@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
 import { liveRoomGenerator, type LiveRoomConfig } from '../src/engine/nodes/sources/live-room';
-import { startFlow } from './helpers';
+import { startFlow, tempDir } from './helpers';
 
 type Ev = Record<string, unknown> & {
   id: number;
@@ -148,7 +148,7 @@ describe('event-time windows with watermarks', () => {
   });
 
   it.each(CASES)('%s: results equal the reference; late records counted and routed', async (_name, c) => {
-    const dir = mkdtempSync(join(tmpdir(), 'sluice-win-'));
+    const dir = tempDir('win');
     const run = await startFlow(pipeline(dir, c));
     await run.flow.done;
     const ref = reference(events, c);

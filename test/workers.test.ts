@@ -5,8 +5,8 @@
  * over the same topic (the reference), duplicates counted.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,7 @@ import { readWorkerReports } from '../src/engine/workers/checkpoints';
 import { stickyAssignment } from '../src/engine/connectors/kafka/sticky';
 import type { PipelineDocument } from '../src/shared/document';
 import type { WorkerReport } from '../src/shared/workers';
-import { ROOT, sleep, wired } from './helpers';
+import { ROOT, sleep, wired, tempDir } from './helpers';
 
 let cluster: MockCluster;
 let server: LocalRedis;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   cluster = await MockCluster.start(1);
   server = await localRedis();
   redis = new Redis(server.url);
-  dir = mkdtempSync(join(tmpdir(), 'sluice-workers-'));
+  dir = tempDir('workers');
   writeFileSync(
     join(dir, 'settings.json'),
     JSON.stringify({

@@ -7,15 +7,18 @@ import { Command, InvalidArgumentError } from 'commander';
 import { StudioError, type StudioApi } from '../shared/api';
 import { formatIssue, type ValidationIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
-import { loadDocumentText } from '../engine/document/load';
+import { loadDocumentText } from '../engine/validate/validate';
+import { builtinRegistry } from '../engine/nodes/registry';
 import { chooseEncoder, encoderProbe } from '../engine/media/encoders';
 import { createLocalApi } from '../engine/services/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
+import { planText } from './plan';
+import { describePlan, planPipeline } from '../engine/plan/plan';
 import { PrometheusExporter } from '../engine/observe/prometheus';
 import type { PipelineDocument } from '../shared/document';
-import { locateIssues } from '../engine/document/load';
+import { locateIssues } from '../engine/validate/validate';
 import { connectRedis } from '../engine/connectors/redis/profiles';
 import { RedisCheckpointStore } from '../engine/workers/checkpoints';
 import { WorkerContext } from '../engine/workers/context';
@@ -31,7 +34,12 @@ import {
 const root = findPackageRoot(import.meta.dirname);
 
 function localApi(): { api: StudioApi; close: () => void } {
-  return createLocalApi({ resourcesDir: join(root, 'resources'), workspaceDir: defaultWorkspace(), preview: false });
+  return createLocalApi({
+    registry: builtinRegistry,
+    resourcesDir: join(root, 'resources'),
+    workspaceDir: defaultWorkspace(),
+    preview: false,
+  });
 }
 
 async function readText(file: string): Promise<string> {
@@ -111,7 +119,7 @@ async function workerSetUp(
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const text = await readText(file);
-  const loaded = loadDocumentText(text);
+  const loaded = loadDocumentText(text, builtinRegistry);
   if (!loaded.ok || !loaded.doc) {
     for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
     process.stderr.write(`${file}: ${loaded.issues.length} problem(s); not running\n`);
@@ -151,6 +159,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     doc = rest;
   }
   const { api, close } = createLocalApi({
+    registry: builtinRegistry,
     resourcesDir: join(root, 'resources'),
     workspaceDir: defaultWorkspace(),
     preview: false,
@@ -224,6 +233,21 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   close();
   // A run whose nodes ended in error did not do its work: say so to scripts and CI.
   return status.phase === 'failed' || Object.values(status.nodeStates).includes('error') ? 1 : 0;
+}
+
+/** Where each node runs and why; exit 1 (with every problem) when the file is not a valid pipeline. */
+async function planCommand(file: string, opts: { json?: boolean }): Promise<number> {
+  const text = await readText(file);
+  const loaded = loadDocumentText(text, builtinRegistry);
+  if (!loaded.ok || !loaded.pipeline) {
+    for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
+    process.stderr.write(`${file}: ${loaded.issues.length} problem(s); no plan\n`);
+    return 1;
+  }
+  for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n'); // warnings
+  const plan = describePlan(planPipeline(loaded.pipeline), loaded.pipeline);
+  process.stdout.write(opts.json ? JSON.stringify(plan, null, 2) + '\n' : planText(plan));
+  return 0;
 }
 
 async function nodesCommand(opts: { json?: boolean }): Promise<number> {
@@ -310,6 +334,13 @@ program
   .description('check a pipeline file; exit 0 when valid, else print every problem and exit 1')
   .option('--json', 'print the result as JSON')
   .action(async (file: string, opts) => exit(await validateCommand(file, opts)));
+program
+  .command('plan <file>')
+  .description(
+    'show where each node runs (in-process, ffmpeg per media group) and why; exit 1 when the file is invalid',
+  )
+  .option('--json', 'print the plan as JSON')
+  .action(async (file: string, opts) => exit(await planCommand(file, opts)));
 program
   .command('run <file>')
   .description('run a pipeline headless, printing a summary each second; SIGINT/SIGTERM stop it cleanly')

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { StudioService, DEMO_PIPELINE } from '../engine/services/studio';
 import { RunHistory } from '../engine/observe/history';
-import { loadDocumentText } from '../engine/document/load';
+import { loadDocumentText } from '../engine/validate/validate';
+import { builtinRegistry } from '../engine/nodes/registry';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { startWebHost } from './server';
 
@@ -25,11 +26,16 @@ if (!existsSync(join(staticDir, 'index.html'))) {
   process.exit(1);
 }
 const resourcesDir = join(root, 'resources');
-const service = new StudioService({ resourcesDir, workspaceDir: defaultWorkspace(), history: new RunHistory() });
+const service = new StudioService({
+  registry: builtinRegistry,
+  resourcesDir,
+  workspaceDir: defaultWorkspace(),
+  history: new RunHistory(),
+});
 const host = await startWebHost({ service, staticDir, port: Number(values.port) });
 
 if (values['run-demo']) {
-  const demo = loadDocumentText(readFileSync(join(resourcesDir, DEMO_PIPELINE), 'utf8'));
+  const demo = loadDocumentText(readFileSync(join(resourcesDir, DEMO_PIPELINE), 'utf8'), builtinRegistry);
   if (demo.doc) await service.run(demo.doc);
 }
 if (values.why) process.stdout.write(`${values.why}\n`);

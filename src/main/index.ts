@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { serveApi } from '../shared/rpc';
 import { validateApiArgs } from '../engine/services/api-args';
 import { StudioService, type FileDialogs } from '../engine/services/studio';
+import { builtinRegistry } from '../engine/nodes/registry';
 import { RunHistory } from '../engine/observe/history';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { studioPort } from './ipc-port';
@@ -46,6 +47,7 @@ setSecretStore(
 );
 
 const service = new StudioService({
+  registry: builtinRegistry,
   resourcesDir: join(root, 'resources'),
   workspaceDir: defaultWorkspace(),
   fileDialogs,

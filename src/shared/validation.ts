@@ -13,6 +13,7 @@ export type IssueCode =
   | 'port-type'
   | 'cycle'
   | 'media-group'
+  | 'executor'
   | 'secret'
   | 'expression';
 

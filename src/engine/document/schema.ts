@@ -3,7 +3,7 @@
  */
 import { z } from 'zod';
 import { PIPELINE_VERSION } from '../../shared/document';
-import { allNodeSpecs } from '../nodes/registry';
+import type { NodeSpec } from '../contract/spec';
 
 export const idSchema = z
   .string()
@@ -60,9 +60,9 @@ export const documentEnvelopeSchema = z.strictObject({
   edges: z.array(z.unknown()),
 });
 
-/** The JSON Schema of pipeline documents v1, with one branch per node type. */
-export function pipelineJsonSchema(): Record<string, unknown> {
-  const nodeVariants = allNodeSpecs().map((spec) =>
+/** The JSON Schema of pipeline documents v1, with one branch per node type of `specs`. */
+export function pipelineJsonSchema(specs: readonly NodeSpec[]): Record<string, unknown> {
+  const nodeVariants = specs.map((spec) =>
     z
       .strictObject({
         id: idSchema,

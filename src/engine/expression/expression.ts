@@ -66,10 +66,14 @@ export async function evaluateExpression(e: CompiledExpression, record: unknown)
 }
 
 /** Lint helper: report a syntax error for a config field, or nothing (parsing is all it takes). */
-export function lintExpression(source: string, field: string, report: (field: string, message: string) => void): void {
+export function lintExpression(
+  source: string,
+  field: string,
+  report: (field: string, message: string, kind: 'expression') => void,
+): void {
   try {
     compileExpression(source, { interpretOnly: true });
   } catch (err) {
-    report(field, (err as Error).message);
+    report(field, (err as Error).message, 'expression');
   }
 }

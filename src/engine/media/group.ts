@@ -11,23 +11,15 @@
  * crash, by the encoder's policy) and every member reports the process's progress as its metrics.
  */
 import type { MediaNodeMetrics } from '../../shared/metrics';
-import { MEDIA_KINDS, parsePortType, portTypeFor } from '../../shared/ports';
-import type { ResolvedPipeline, ResolvedNode } from '../document/load';
-import type { NodeContext } from '../contract/spec';
+import type { ResolvedNode } from '../document/resolved';
+import type { MediaGroupHandle } from '../contract/media';
+import type { NodeContext } from '../contract/node';
+import type { MediaGroupPlan } from '../plan/media-groups';
 import { groupCommand, previewOutput, type EncoderConfig } from './command';
 import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
 import { dropLevel, MediaProcess, type MediaExit, type MediaProgress } from './runner';
 import { PreviewTap } from './preview';
-
-/** The role of a media node type in its group. */
-export type MediaRole = 'source' | 'audio' | 'encoder' | 'sink' | 'packager';
-
-/** Where an output goes in the process: the pipe it gets (packagers) and the restart count (file names). */
-export interface OutputPlace {
-  fd: number;
-  attempt: number;
-}
 
 /** What to do when the process ends with an error after it had been running. */
 export interface RestartPolicy {
@@ -40,11 +32,6 @@ export interface RestartPolicy {
 export interface GroupOptions {
   /** Add the studio's preview output (an fMP4 pipe, see preview.ts). */
   preview?: boolean;
-}
-
-interface Member {
-  id: string;
-  node: ResolvedNode;
 }
 
 /** A process that ended with an error before any frame was encoded is not restarted: the same input fails again. */
@@ -92,7 +79,7 @@ class PartChannel {
   }
 }
 
-export class MediaGroup {
+export class MediaGroup implements MediaGroupHandle {
   /** Set by the encoder node when it opens. */
   choice: EncoderChoice | undefined;
   /** The latest progress report of the running process. */
@@ -110,24 +97,33 @@ export class MediaGroup {
   /** Resolves when the group's process has ended for good, or will not start (its video source ended or failed). */
   readonly ended = new Promise<void>((r) => (this.markEnded = r));
 
+  readonly members: readonly string[];
+  readonly video: ResolvedNode;
+  readonly audio: ResolvedNode | undefined;
+  readonly encoder: ResolvedNode;
+  readonly outputs: readonly ResolvedNode[];
+
   constructor(
-    readonly members: readonly string[],
-    readonly video: Member,
-    readonly audio: Member | undefined,
-    readonly encoder: Member,
-    readonly outputs: readonly Member[],
+    plan: MediaGroupPlan,
     readonly options: GroupOptions = {},
   ) {
-    for (const o of outputs) if (o.node.spec.media === 'packager') this.channels.set(o.id, new PartChannel());
+    ({
+      members: this.members,
+      video: this.video,
+      audio: this.audio,
+      encoder: this.encoder,
+      outputs: this.outputs,
+    } = plan);
+    for (const o of this.outputs) if (o.spec.media === 'packager') this.channels.set(o.id, new PartChannel());
   }
 
   get encoderConfig(): EncoderConfig {
-    return this.encoder.node.config as unknown as EncoderConfig;
+    return this.encoder.config as unknown as EncoderConfig;
   }
 
   /** The encoder node's restart policy. */
   get restartPolicy(): RestartPolicy {
-    const c = this.encoder.node.config as { restarts?: number; restartBackoffMs?: number };
+    const c = this.encoder.config as { restarts?: number; restartBackoffMs?: number };
     return { restarts: c.restarts ?? 0, backoffMs: c.restartBackoffMs ?? 1000 };
   }
 
@@ -148,11 +144,11 @@ export class MediaGroup {
       throw new Error(
         `encoder "${this.encoder.id}" has no working encoder: ${this.choice?.error ?? 'it did not open'}`,
       );
-    const hooks = (m: Member) => m.node.spec.mediaHooks ?? {};
-    const input = (m: Member) => hooks(m).input!(m.node.config as never, startMs);
+    const hooks = (m: ResolvedNode) => m.spec.mediaHooks ?? {};
+    const input = (m: ResolvedNode) => hooks(m).input!(m.config as never, startMs);
     let fd = FIRST_FD;
     const outputs = this.outputs.map((m) =>
-      hooks(m).output!(m.node.config as never, { fd: m.node.spec.media === 'packager' ? fd++ : -1, attempt }),
+      hooks(m).output!(m.config as never, { fd: m.spec.media === 'packager' ? fd++ : -1, attempt }),
     );
     const video = input(this.video);
     const hevc = this.encoderConfig.codec === 'hevc';
@@ -309,88 +305,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     signal.addEventListener('abort', done, { once: true });
   });
 
-/** A media group of a shape that cannot run, with the node to point at. */
-export interface MediaGroupProblem {
-  nodeId: string;
-  message: string;
-}
-
-/** The groups of a pipeline, by member node id; throws when a group has a shape that cannot run (see mediaGroupProblems). */
-export function findMediaGroups(pipeline: ResolvedPipeline, options: GroupOptions = {}): Map<string, MediaGroup> {
-  const { groups, problems } = mediaGroups(pipeline, options);
-  if (problems.length) throw new Error(problems.map((p) => p.message).join('; '));
-  return groups;
-}
-
-/** What is wrong with the pipeline's media groups, for validation. */
-export const mediaGroupProblems = (pipeline: ResolvedPipeline): MediaGroupProblem[] =>
-  mediaGroups(pipeline, {}).problems;
-
-function mediaGroups(
-  pipeline: ResolvedPipeline,
-  options: GroupOptions,
-): { groups: Map<string, MediaGroup>; problems: MediaGroupProblem[] } {
-  const byId = new Map(pipeline.nodes.map((n) => [n.id, n]));
-  const roleOf = (id: string): MediaRole | undefined => byId.get(id)?.spec.media;
-  const parent = new Map<string, string>();
-  const find = (x: string): string => {
-    let r = x;
-    while (parent.get(r) !== r) r = parent.get(r)!;
-    parent.set(x, r);
-    return r;
-  };
-  for (const n of pipeline.nodes) if (n.spec.media) parent.set(n.id, n.id);
-  for (const e of pipeline.doc.edges) {
-    const from = byId.get(e.from.node);
-    const port = from?.spec.outputs.find((p) => p.name === e.from.port);
-    const kind = port && parsePortType(portTypeFor(port.type, from!.config as Record<string, unknown>))?.kind;
-    if (!kind || !MEDIA_KINDS.has(kind) || !parent.has(e.from.node) || !parent.has(e.to.node)) continue;
-    parent.set(find(e.from.node), find(e.to.node));
-  }
-  const components = new Map<string, string[]>();
-  for (const id of parent.keys()) components.set(find(id), [...(components.get(find(id)) ?? []), id]);
+/** The running groups of a plan, by member node id. */
+export function mediaGroupsOf(plans: readonly MediaGroupPlan[], options: GroupOptions = {}): Map<string, MediaGroup> {
   const groups = new Map<string, MediaGroup>();
-  const problems: MediaGroupProblem[] = [];
-  for (const members of components.values()) {
-    const take = (...roles: MediaRole[]) => members.filter((id) => roles.includes(roleOf(id)!));
-    const [sources, audio, encoders, outputs] = [
-      take('source'),
-      take('audio'),
-      take('encoder'),
-      take('sink', 'packager'),
-    ];
-    const names = members.map((m) => `"${m}"`).join(', ');
-    const missing = [
-      sources.length === 0 && 'a video source',
-      encoders.length === 0 && 'an encoder',
-      outputs.length === 0 && 'a media sink or packager',
-    ]
-      .filter(Boolean)
-      .join(', ');
-    const extra = [
-      sources.length > 1 && `${sources.length} video sources`,
-      audio.length > 1 && `${audio.length} audio sources`,
-      encoders.length > 1 && `${encoders.length} encoders`,
-    ]
-      .filter(Boolean)
-      .join(', ');
-    if (missing || extra) {
-      problems.push({
-        nodeId: members[0]!,
-        message: `media ${members.length > 1 ? `nodes ${names} run` : `node ${names} runs`} as one ffmpeg process, which needs a video source (and at most one audio source) → one encoder → media sinks or packagers${missing ? `: wire in ${missing}` : ''}${extra ? `: it has ${extra}; one of each` : ''}`,
-      });
-      continue;
-    }
-    const member = (id: string): Member => ({ id, node: byId.get(id)! });
-    const group = new MediaGroup(
-      members,
-      member(sources[0]!),
-      audio[0] ? member(audio[0]) : undefined,
-      member(encoders[0]!),
-      outputs.map(member),
-      options,
-    );
-    for (const id of members) groups.set(id, group);
+  for (const plan of plans) {
+    const group = new MediaGroup(plan, options);
+    for (const id of plan.members) groups.set(id, group);
   }
-  return { groups, problems };
+  return groups;
 }

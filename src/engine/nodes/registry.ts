@@ -1,7 +1,7 @@
 /**
- * The node registry: one explicit import per node type. Palette, validation, schema and `sluice nodes` read it.
+ * The built-in node types: one explicit import per node type. Palette, validation, schema and `sluice nodes` read it.
  */
-import { describeNode } from '../contract/describe';
+import { createRegistry, type NodeRegistry } from '../contract/registry';
 import type { NodeSpec } from '../contract/spec';
 import liveRoom from './sources/live-room';
 import filter from './operators/filter';
@@ -24,7 +24,6 @@ import kafkaSource from './kafka/source';
 import kafkaSink from './kafka/sink';
 import redisSink from './redis/sink';
 import archive from './sinks/archive';
-import type { NodeTypeInfo } from '../../shared/spec';
 
 const SPECS: readonly NodeSpec[] = [
   liveRoom,
@@ -50,31 +49,5 @@ const SPECS: readonly NodeSpec[] = [
   archive,
 ] as unknown as NodeSpec[];
 
-/** A set of node types to validate and run documents against. */
-export interface NodeRegistry {
-  get(type: string): NodeSpec | undefined;
-  all(): readonly NodeSpec[];
-}
-
-/** Make a registry from specs (the built-in one, or one extended by an embedding program). */
-export function createRegistry(specs: readonly NodeSpec[]): NodeRegistry {
-  const byType = new Map(specs.map((s) => [s.type, s]));
-  return { get: (type) => byType.get(type), all: () => specs };
-}
-
-/** The built-in node types. */
-export const builtinRegistry = createRegistry(SPECS);
-
-export function getNodeSpec(type: string): NodeSpec | undefined {
-  return builtinRegistry.get(type);
-}
-
-export function allNodeSpecs(): readonly NodeSpec[] {
-  return SPECS;
-}
-
-let infos: NodeTypeInfo[] | undefined;
-/** Every node type, described for the studio and the CLI (computed once). */
-export function listNodeTypes(): NodeTypeInfo[] {
-  return (infos ??= SPECS.map(describeNode));
-}
+/** The built-in node types. Only the composition roots import this; everything else is handed a registry. */
+export const builtinRegistry: NodeRegistry = createRegistry(SPECS);

@@ -12,9 +12,10 @@ import {
   type MetricsTick,
   type NodeMetrics,
 } from '../../shared/metrics';
-import type { ResolvedPipeline } from '../document/load';
+import type { ResolvedPipeline } from '../document/resolved';
 import type { Rec } from '../contract/spec';
-import { findMediaGroups, type MediaGroup } from '../media/group';
+import { mediaGroupsOf, type MediaGroup } from '../media/group';
+import { planPipeline, type PipelinePlan } from '../plan/plan';
 import { MEDIA_KINDS } from '../../shared/ports';
 import { parsePortType } from '../../shared/ports';
 import { compileExpression, type CompiledExpression } from '../expression/expression';
@@ -46,63 +47,14 @@ export interface FlowOptions {
   worker?: WorkerContext;
 }
 
-/**
- * The edges into a chainable (stateless) operator where nothing else meets: the upstream port has only this edge,
- * the downstream node only this input, and the edge asks for no queue settings of its own. As in Flink, a source
- * chains with the operators after it; the first queue then sits after the chain.
- */
-export function chainableEdges(pipeline: ResolvedPipeline): string[] {
-  const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
-  const edges = pipeline.doc.edges;
-  const fromPort = (e: (typeof edges)[number]) =>
-    edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length;
-  const intoNode = (e: (typeof edges)[number]) => edges.filter((x) => x.to.node === e.to.node).length;
-  return edges
-    .filter((e) => spec.get(e.to.node)?.chainable && !e.queue && fromPort(e) === 1 && intoNode(e) === 1)
-    .map((e) => e.id);
-}
-
-/**
- * The nodes whose input records nobody else holds (see `NodeContext.exclusiveInput`): every edge into the node is
- * the only edge on its upstream port, and the upstream node is a source, or itself has exclusive input, and keeps
- * nothing it emits.
- */
-export function exclusiveInputNodes(pipeline: ResolvedPipeline): Set<string> {
-  const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
-  const edges = pipeline.doc.edges;
-  const exclusive = new Set<string>();
-  for (const id of pipeline.order) {
-    const into = edges.filter((e) => e.to.node === id);
-    const ok = into.every((e) => {
-      const up = spec.get(e.from.node)!;
-      const alone = edges.filter((x) => x.from.node === e.from.node && x.from.port === e.from.port).length === 1;
-      return alone && !up.keepsEmitted && (up.inputs.length === 0 || exclusive.has(e.from.node));
-    });
-    if (into.length > 0 && ok) exclusive.add(id);
-  }
-  return exclusive;
-}
-
-/**
- * The nodes that run on event time sent by their sources (see watermark.ts): a source that declares `eventTime`,
- * and a node whose every input comes from such nodes. Elsewhere a window keeps a watermark of its own.
- */
-export function clockedNodes(pipeline: ResolvedPipeline): Set<string> {
-  const spec = new Map(pipeline.nodes.map((n) => [n.id, n.spec]));
-  const clocked = new Set<string>();
-  for (const id of pipeline.order) {
-    const into = pipeline.doc.edges.filter((e) => e.to.node === id);
-    if (into.length ? into.every((e) => clocked.has(e.from.node)) : spec.get(id)?.eventTime) clocked.add(id);
-  }
-  return clocked;
-}
-
 export class Flow {
   readonly runId = randomUUID();
   readonly runners = new Map<string, NodeRunner>();
   readonly queues = new Map<string, BatchQueue>();
   /** The media groups, by member node id. */
   readonly mediaGroups: ReadonlyMap<string, MediaGroup>;
+  /** Where each node runs (see plan/plan.ts). */
+  readonly plan: PipelinePlan;
   private readonly abort = new AbortController();
   private timer: NodeJS.Timeout | undefined;
   private startedAt = 0;
@@ -127,7 +79,9 @@ export class Flow {
       inputs.set(n.id, []);
       outputs.set(n.id, new Map());
     }
-    const chained = new Set(options.chaining === false ? [] : chainableEdges(pipeline));
+    const plan = (this.plan = planPipeline(pipeline));
+    if (plan.problems.length) throw new Error(plan.problems.map((p) => p.message).join('; '));
+    const chained = new Set(options.chaining === false ? [] : plan.chainedEdges);
     for (const e of pipeline.doc.edges) {
       const q = new BatchQueue(
         e.queue?.maxRecords ?? DEFAULT_QUEUE_RECORDS,
@@ -140,9 +94,9 @@ export class Flow {
       const outs = outputs.get(e.from.node)!;
       outs.set(e.from.port, [...(outs.get(e.from.port) ?? []), q]);
     }
-    const exclusive = exclusiveInputNodes(pipeline);
-    const clocked = clockedNodes(pipeline);
-    const media = findMediaGroups(pipeline, { preview: options.preview });
+    const exclusive = plan.exclusiveInput;
+    const clocked = plan.clocked;
+    const media = mediaGroupsOf(plan.mediaGroups, { preview: options.preview });
     this.mediaGroups = media;
     for (const n of pipeline.nodes) {
       this.runners.set(

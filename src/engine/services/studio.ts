@@ -33,11 +33,13 @@ import {
 } from '../connectors/redis/profiles';
 import type { StudioStreamServers } from '../../shared/api';
 import type { NodeState } from '../../shared/metrics';
-import { loadDocumentText, validateValue } from '../document/load';
+import { loadDocumentText, validateValue } from '../validate/validate';
+import type { NodeRegistry } from '../contract/registry';
 import { shellLine } from '../media/command';
 import { encoderProbe } from '../media/encoders';
 import { ffmpegPath } from '../media/ffmpeg';
-import { findMediaGroups } from '../media/group';
+import { mediaGroupsOf } from '../media/group';
+import { planPipeline } from '../plan/plan';
 import { listMediaDevices } from '../media/devices';
 import {
   consumerGroups,
@@ -51,10 +53,11 @@ import { kafkaError } from '../connectors/kafka/client';
 import { deleteProfile, readProfiles, saveProfile, secretVariable } from '../connectors/kafka/profiles';
 import { secretStore } from '../secrets/store';
 import type { KafkaProfileSettings } from '../../shared/kafka';
-import { listNodeTypes } from '../nodes/registry';
 import { Flow } from '../runtime/flow';
 
 export interface StudioServiceOptions {
+  /** The node types documents are validated and run against (the hosts give the built-in ones). */
+  registry: NodeRegistry;
   /** Folder holding `pipelines/` (the demo) and `schema/`. */
   resourcesDir: string;
   /** Where pipelines are opened from and saved to (`setWorkspace` changes it for this service). */
@@ -133,14 +136,14 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand> {
-    const loaded = validateValue(doc);
+    const loaded = validateValue(doc, this.options.registry);
     if (!loaded.pipeline)
       throw new StudioError(
         `the pipeline has ${loaded.issues.length} problem(s); fix them first`,
         'invalid',
         loaded.issues,
       );
-    const group = findMediaGroups(loaded.pipeline).get(nodeId);
+    const group = mediaGroupsOf(planPipeline(loaded.pipeline).mediaGroups).get(nodeId);
     if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
     const choice = await group.chooseEncoder();
     if (!choice.encoder) throw new StudioError(choice.error!, 'invalid');
@@ -221,11 +224,11 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   }
 
   async listNodeTypes() {
-    return listNodeTypes();
+    return this.options.registry.describe();
   }
 
   async validate(text: string) {
-    const { ok, issues } = loadDocumentText(text);
+    const { ok, issues } = loadDocumentText(text, this.options.registry);
     return { ok, issues };
   }
 
@@ -239,7 +242,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
         'not-found',
       );
     }
-    const r = loadDocumentText(text);
+    const r = loadDocumentText(text, this.options.registry);
     return { path: shownPath, text, document: r.doc, validation: { ok: r.ok, issues: r.issues } };
   }
 
@@ -333,7 +336,9 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   async savePipeline(path: string, doc: PipelineDocument) {
     const full = this.inWorkspace(path);
     // A document with problems in its nodes can be saved (work in progress); one that is not a document cannot.
-    const broken = validateValue(doc).issues.filter((i) => i.code === 'structure' || i.code === 'version');
+    const broken = validateValue(doc, this.options.registry).issues.filter(
+      (i) => i.code === 'structure' || i.code === 'version',
+    );
     if (broken.length)
       throw new StudioError(
         `not a pipeline document: ${broken[0]!.pointer || '/'} ${broken[0]!.message}`,
@@ -382,7 +387,7 @@ export class StudioService implements StudioMethods, StudioStreamServers {
   async run(doc: PipelineDocument) {
     if (this.flow)
       throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
-    const loaded = validateValue(doc);
+    const loaded = validateValue(doc, this.options.registry);
     if (!loaded.pipeline) {
       throw new StudioError(
         `the pipeline has ${loaded.issues.length} problem(s); fix them before running`,

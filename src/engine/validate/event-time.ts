@@ -8,7 +8,7 @@
  *   times than the windows (records without the field count with their Kafka timestamp).
  */
 import type { ValidationIssue } from '../../shared/validation';
-import type { ResolvedNode, ResolvedPipeline } from '../document/load';
+import type { ResolvedNode, ResolvedPipeline } from '../document/resolved';
 
 const cfg = (n: ResolvedNode): Record<string, unknown> => n.config as Record<string, unknown>;
 const same = (a: unknown, b: unknown): boolean =>
