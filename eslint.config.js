@@ -90,12 +90,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/host/**', 'src/cli/**'],
-    rules: layer('Bad layering: the web host and the CLI never import Electron, the renderer or each other.', [
-      'electron',
+    files: ['src/host/**'],
+    rules: layer(
+      'Bad layering: the web host never imports Electron, the renderer or the CLI (and the CLI never imports the host).',
+      ['electron', '**/main/**', '**/preload/**', '**/renderer/**', '**/cli/**', 'react', 'react-dom'],
+    ),
+  },
+  {
+    files: ['src/cli/**'],
+    rules: layer(
+      'Bad layering: the CLI never imports Electron, the renderer or the web host (and the host never imports the CLI).',
+      ['electron', '**/main/**', '**/preload/**', '**/renderer/**', '**/host/**', 'react', 'react-dom'],
+    ),
+  },
+  {
+    files: ['src/preload/**'],
+    rules: layer('Bad layering: the preload only hands the renderer its port; it imports src/shared at most.', [
+      '**/engine/**',
       '**/main/**',
-      '**/preload/**',
       '**/renderer/**',
+      '**/host/**',
+      '**/cli/**',
       'react',
       'react-dom',
     ]),

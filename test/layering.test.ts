@@ -43,3 +43,23 @@ describe('import layering is enforced by the linter', () => {
     ).toEqual([]);
   });
 });
+
+describe('adapters stay apart', () => {
+  it('the CLI and the web host never import each other', async () => {
+    expect(
+      await lint('src/cli/x.ts', "import { startHost } from '../host/server';\nexport const s = startHost;\n"),
+    ).toEqual([expect.stringMatching(/Bad layering: the CLI never imports .* the web host/)]);
+    expect(
+      await lint('src/host/x.ts', "import { summaryLine } from '../cli/summary';\nexport const s = summaryLine;\n"),
+    ).toEqual([expect.stringMatching(/Bad layering: the web host never imports .* the CLI/)]);
+  });
+
+  it('the preload imports src/shared at most', async () => {
+    expect(
+      await lint('src/preload/x.ts', "import { Flow } from '../engine/runtime/flow';\nexport const f = Flow;\n"),
+    ).toEqual([expect.stringMatching(/Bad layering: the preload only hands the renderer its port/)]);
+    expect(
+      await lint('src/preload/x.ts', "import { IPC_CHANNEL } from '../shared/rpc';\nexport const c = IPC_CHANNEL;\n"),
+    ).toEqual([]);
+  });
+});
