@@ -7,7 +7,7 @@ import { appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunHistory } from '../src/engine/observe/history';
-import { StudioService } from '../src/engine/services/studio';
+import { createStudioService } from '../src/engine/services/studio';
 import { ROOT, sleep, wired, tempDir } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
@@ -25,7 +25,7 @@ const doc = (name: string, limit = 0) =>
 describe('run history', () => {
   it('keeps each run’s metrics a second apart with how it ended; the newest N runs only; reads back', async () => {
     const dir = tempDir('history');
-    const service = new StudioService({
+    const service = createStudioService({
       registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
       workspaceDir: tempDir('ws'),

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { StudioService } from '../src/engine/services/studio';
+import { createStudioService } from '../src/engine/services/studio';
 import { startWebHost, type WebHost } from '../src/host/server';
 import { ROOT, tempDir } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
@@ -12,7 +12,7 @@ let host: WebHost;
 beforeAll(async () => {
   const staticDir = tempDir('static');
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>studio</title>');
-  const service = new StudioService({
+  const service = createStudioService({
     registry: builtinRegistry,
     resourcesDir: join(ROOT, 'resources'),
     workspaceDir: tempDir('ws'),

@@ -353,8 +353,8 @@ describe('validation of media nodes', () => {
 
 describe('the command of a media group, for "Show ffmpeg command"', () => {
   it('is the exact command the run would use, for any member; refused with the reason otherwise', async () => {
-    const { StudioService } = await import('../src/engine/services/studio');
-    const service = new StudioService({
+    const { createStudioService } = await import('../src/engine/services/studio');
+    const service = createStudioService({
       registry: builtinRegistry,
       resourcesDir: join(import.meta.dirname, '..', 'resources'),
       workspaceDir: dir,

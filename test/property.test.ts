@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDocumentText, validateValue } from '../src/engine/validate/validate';
-import { validateApiArgs } from '../src/engine/services/api-args';
-import { StudioService } from '../src/engine/services/studio';
-import { STUDIO_METHODS, STUDIO_STREAMS } from '../src/shared/api';
-import { serveApi, type MessagePortLike } from '../src/shared/rpc';
+import { createStudioService, serveStudio, type StudioService } from '../src/engine/services/studio';
+import { API_METHODS, API_STREAMS, apiContract } from '../src/engine/services/api-contract';
+import { type MessagePortLike } from '../src/shared/rpc';
 import { ROOT, tempDir } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
@@ -155,7 +154,7 @@ describe('every API message handler, on random and mutated messages', () => {
   let detach: () => void;
   beforeAll(() => {
     process.env.SLUICE_SETTINGS = join(tempDir('prop-settings'), 'settings.json');
-    service = new StudioService({
+    service = createStudioService({
       registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
       workspaceDir: tempDir('prop-ws'),
@@ -170,7 +169,7 @@ describe('every API message handler, on random and mutated messages', () => {
       },
     };
     deliver = (m) => listeners.forEach((fn) => fn(m));
-    detach = serveApi(port, service, service.events, validateApiArgs, service);
+    detach = serveStudio(port, service);
   });
   afterAll(async () => {
     detach();
@@ -188,7 +187,7 @@ describe('every API message handler, on random and mutated messages', () => {
   // Methods that a random argument could send somewhere real: a workspace anywhere on disk, a trial encode of every
   // encoder. They get the random messages too, but never arguments their checks would pass.
   const reaching = new Set(['setWorkspace', 'encoderProbe']);
-  const methods = STUDIO_METHODS.filter((m) => !reaching.has(m));
+  const methods = API_METHODS.filter((m) => !reaching.has(m));
 
   it('any text as a message: an error reply that says it is malformed or unknown; the connection answers the next call', async () => {
     await fc.assert(
@@ -221,7 +220,7 @@ describe('every API message handler, on random and mutated messages', () => {
         async (method, args, id) => {
           if (
             reaching.has(method) &&
-            validateApiArgs(method as never, Array.isArray(args) ? args : [args]) === undefined
+            apiContract.check(method as never, Array.isArray(args) ? args : [args]) === undefined
           )
             return;
           const got = await exchange(JSON.stringify({ t: 'call', id, method, args }));
@@ -251,7 +250,7 @@ describe('every API message handler, on random and mutated messages', () => {
   it('every stream with random arguments: refused in words, or opened and closed again', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...STUDIO_STREAMS),
+        fc.constantFrom(...API_STREAMS),
         fc.array(fc.anything({ maxDepth: 2 }), { maxLength: 4 }),
         fc.nat(1_000_000),
         async (stream, args, id) => {

@@ -2,13 +2,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { largePipeline } from '../bench/large-pipeline';
 import type { RunStatus } from '../src/shared/api';
-import { StudioService } from '../src/engine/services/studio';
+import { createStudioService } from '../src/engine/services/studio';
 import { ROOT, tempDir } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 describe('run state events', () => {
   it('a 500-node pipeline starts and stops with its node states sent in a few events, all of them right', async () => {
-    const service = new StudioService({
+    const service = createStudioService({
       registry: builtinRegistry,
       resourcesDir: join(ROOT, 'resources'),
       workspaceDir: tempDir('ws'),

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { StudioService, DEMO_PIPELINE } from '../engine/services/studio';
+import { createStudioService, DEMO_PIPELINE } from '../engine/services/studio';
 import { RunHistory } from '../engine/observe/history';
 import { loadDocumentText } from '../engine/validate/validate';
 import { builtinRegistry } from '../engine/nodes/registry';
@@ -26,7 +26,7 @@ if (!existsSync(join(staticDir, 'index.html'))) {
   process.exit(1);
 }
 const resourcesDir = join(root, 'resources');
-const service = new StudioService({
+const service = createStudioService({
   registry: builtinRegistry,
   resourcesDir,
   workspaceDir: defaultWorkspace(),

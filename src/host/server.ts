@@ -11,9 +11,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { serveApi } from '../shared/rpc';
-import { validateApiArgs } from '../engine/services/api-args';
-import type { StudioService } from '../engine/services/studio';
+
+import { serveStudio, type StudioService } from '../engine/services/studio';
 import { wsPort } from './ws-port';
 
 export interface WebHostOptions {
@@ -127,7 +126,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!sameSecret(url.searchParams.get('token') ?? '', token))
       return refuse(401, 'Unauthorized: missing or wrong token');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const detach = serveApi(wsPort(ws), options.service, options.service.events, validateApiArgs, options.service);
+      const detach = serveStudio(wsPort(ws), options.service);
       ws.on('close', detach);
       ws.on('error', detach);
     });

@@ -3,9 +3,8 @@
  */
 import { app, BrowserWindow, dialog, safeStorage, session, shell } from 'electron';
 import { join } from 'node:path';
-import { serveApi } from '../shared/rpc';
-import { validateApiArgs } from '../engine/services/api-args';
-import { StudioService, type FileDialogs } from '../engine/services/studio';
+
+import { createStudioService, type FileDialogs, serveStudio } from '../engine/services/studio';
 import { builtinRegistry } from '../engine/nodes/registry';
 import { RunHistory } from '../engine/observe/history';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
@@ -46,7 +45,7 @@ setSecretStore(
   }),
 );
 
-const service = new StudioService({
+const service = createStudioService({
   registry: builtinRegistry,
   resourcesDir: join(root, 'resources'),
   workspaceDir: defaultWorkspace(),
@@ -72,7 +71,7 @@ function createWindow(): void {
     });
     if (choice === 0) event.preventDefault();
   });
-  const detach = serveApi(studioPort(win), service, service.events, validateApiArgs, service);
+  const detach = serveStudio(studioPort(win), service);
   win.on('closed', detach);
   if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
   else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));

@@ -6,8 +6,6 @@
  */
 import {
   STUDIO_EVENTS,
-  STUDIO_METHODS,
-  STUDIO_STREAMS,
   type StudioStreamName,
   type StudioStreamServers,
   StudioError,
@@ -42,15 +40,18 @@ type Envelope =
 /** A stream's sender counts as congested with more than this unsent on its connection. */
 const STREAM_BACKLOG_BYTES = 4 * 1024 * 1024;
 
-/** Checks a method's arguments on the serving side; returns a message naming the bad argument, or undefined. */
-export type ArgsValidator = (method: keyof StudioMethods | StudioStreamName, args: unknown[]) => string | undefined;
+/**
+ * What the serving side knows of the API at run time (the engine declares it once, with the argument schemas):
+ * which names are methods and streams, and a check of a call's arguments that names the bad one.
+ */
+export interface ApiContract {
+  isMethod(name: string): name is keyof StudioMethods;
+  isStream(name: string): name is StudioStreamName;
+  check(name: keyof StudioMethods | StudioStreamName, args: unknown[]): string | undefined;
+}
 
-const isMethod = (m: unknown): m is keyof StudioMethods =>
-  typeof m === 'string' && (STUDIO_METHODS as readonly string[]).includes(m);
 const isEvent = (e: unknown): e is StudioEventName =>
   typeof e === 'string' && (STUDIO_EVENTS as readonly string[]).includes(e);
-const isStream = (s: unknown): s is StudioStreamName =>
-  typeof s === 'string' && (STUDIO_STREAMS as readonly string[]).includes(s);
 
 function errorEnvelope(id: number | null, err: unknown): Envelope {
   if (err instanceof StudioError) {
@@ -67,7 +68,7 @@ export function serveApi(
   port: MessagePortLike,
   methods: StudioMethods,
   events: EventHub<StudioEvents>,
-  validateArgs: ArgsValidator,
+  contract: ApiContract,
   streams?: StudioStreamServers,
 ): () => void {
   const subs = new Map<string, () => void>();
@@ -76,7 +77,7 @@ export function serveApi(
 
   const openStream = (id: number, name: StudioStreamName, args: unknown[]): void => {
     if (!streams) return send({ t: 'end', id, error: 'streams are not served here' });
-    const problem = Array.isArray(args) ? validateArgs(name, args) : 'args must be an array';
+    const problem = Array.isArray(args) ? contract.check(name, args) : 'args must be an array';
     if (problem) return send({ t: 'end', id, error: `${name}: ${problem}` });
     let ended = false;
     // (Each stream's arguments and chunks were checked by its own types where it is served; here they are opaque.)
@@ -134,7 +135,8 @@ export function serveApi(
       if (msg.t === 'close') {
         open.get(id)?.();
         open.delete(id);
-      } else if (!isStream(msg.stream)) send({ t: 'end', id, error: `unknown stream "${String(msg.stream)}"` });
+      } else if (typeof msg.stream !== 'string' || !contract.isStream(msg.stream))
+        send({ t: 'end', id, error: `unknown stream "${String(msg.stream)}"` });
       else if (open.has(id)) send({ t: 'end', id, error: `stream ${id} is already open` });
       else openStream(id, msg.stream, msg.args as unknown[]);
       return;
@@ -148,7 +150,7 @@ export function serveApi(
       );
       return;
     }
-    if (!isMethod(msg.method)) {
+    if (typeof msg.method !== 'string' || !contract.isMethod(msg.method)) {
       send(errorEnvelope(id, new StudioError(`unknown method "${String(msg.method)}"`, 'bad-message')));
       return;
     }
@@ -157,7 +159,7 @@ export function serveApi(
       send(errorEnvelope(id, new StudioError(`${msg.method}: args must be an array`, 'bad-args')));
       return;
     }
-    const problem = validateArgs(msg.method, args);
+    const problem = contract.check(msg.method, args);
     if (problem) {
       send(errorEnvelope(id, new StudioError(`${msg.method}: ${problem}`, 'bad-args')));
       return;
@@ -186,6 +188,10 @@ export interface ConnectOptions {
   /** Called with server errors that answer no call (e.g. a reply to a malformed message). */
   onStrayError?: (message: string) => void;
 }
+
+/** What a method name looks like; and names that tools probe objects for, which are never methods. */
+const METHOD_NAME = /^[a-z][A-Za-z0-9]*$/;
+const NOT_METHODS = new Set(['then', 'toJSON', 'constructor', 'valueOf', 'toString', 'nodeType', 'asymmetricMatch']);
 
 /** Create a `StudioApi` client over a port. Calls made before the port is ready are the transport's concern. */
 export function connectApi(port: MessagePortLike, options: ConnectOptions = {}): StudioApi {
@@ -255,8 +261,17 @@ export function connectApi(port: MessagePortLike, options: ConnectOptions = {}):
       };
     },
   } as Record<string, unknown>;
-  for (const m of STUDIO_METHODS) api[m] = (...args: unknown[]) => call(m, args);
-  return api as unknown as StudioApi;
+  // Every other name is a method, called on the server (which knows the list and refuses others in words), made
+  // once per name. Names that probe an object (`then`: is it a promise; `toJSON`; `$$typeof`...) are not methods.
+  return new Proxy(api, {
+    get(target, name) {
+      if (typeof name !== 'string' || name in target || !METHOD_NAME.test(name) || NOT_METHODS.has(name))
+        return target[name as string];
+      const fn = (...args: unknown[]) => call(name, args);
+      target[name] = fn;
+      return fn;
+    },
+  }) as unknown as StudioApi;
 }
 
 /** Two connected in-memory ports, for the CLI and tests. Delivery is asynchronous, like a real transport. */

@@ -21,6 +21,8 @@ import { parsePortType } from '../../shared/ports';
 import { compileExpression, type CompiledExpression } from '../expression/expression';
 import { WireTap, type TapChunk } from './tap';
 import type { Trace } from './trace';
+import type { PreviewTap } from '../media/preview';
+import type { LiveStateView } from '../../shared/live-state';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
 import type { WorkerContext } from '../workers/context';
@@ -234,6 +236,40 @@ export class Flow {
   /** The latest latency traces, oldest first. */
   latencyTraces(): LatencyTrace[] {
     return this.traces.map((t) => t.toJSON());
+  }
+
+  /** Whether the pipeline has this node. */
+  hasNode(nodeId: string): boolean {
+    return this.runners.has(nodeId);
+  }
+
+  /**
+   * The video a wire or node carries: its media group's preview (with the group's nodes), or a node's own (a
+   * Kafka source of fMP4 fragments); a reason in words when there is none.
+   */
+  previewOf(target: string): { tap: PreviewTap; nodes: string[] } | { error: string } {
+    const edge = this.edge(target);
+    const nodeId = edge ? edge.from.node : target;
+    const group = this.mediaGroups.get(nodeId);
+    const tap = group
+      ? group.options.preview
+        ? group.preview
+        : undefined
+      : this.runners.get(nodeId)?.instance?.preview;
+    if (tap) return { tap, nodes: group ? [...group.members] : [nodeId] };
+    if (group) return { error: 'this run has no preview stream' };
+    return {
+      error:
+        edge || this.runners.has(target)
+          ? `"${target}" carries no video: preview an encoder's output wire`
+          : `no wire or node "${target}" in the running pipeline`,
+    };
+  }
+
+  /** What the nodes that keep live state (Redis sinks) hold now, read from where they keep it. */
+  liveStates(): Promise<LiveStateView[]> {
+    const nodes = [...this.runners].filter(([, r]) => r.instance?.liveState);
+    return Promise.all(nodes.map(async ([nodeId, r]) => ({ nodeId, ...(await r.instance!.liveState!()) })));
   }
 
   peek(nodeId: string): unknown[] | undefined {

@@ -7,16 +7,39 @@ import { readFileSync } from 'node:fs';
 import Redis, { type RedisOptions } from 'ioredis';
 import type { ConnectionTest } from '../../../shared/kafka';
 import type { RedisProfileInfo } from '../../../shared/redis';
+import { z } from 'zod';
 import {
   LOCAL_PROFILE,
   deleteSectionProfile,
-  readRedisProfiles,
-  redisProfileSchema,
+  readSectionProfiles,
   saveSectionProfile,
   settingsPath,
-} from '../kafka/profiles';
+} from '../settings';
 import { secretStore } from '../../secrets/store';
 import { localRedis } from './local';
+
+export const redisProfileSchema = z.strictObject({
+  /** redis:// or rediss:// (TLS); no password in it (validation and this schema refuse one). */
+  url: z
+    .string()
+    .regex(
+      /^rediss?:\/\/[^\s:@/]+(:\d+)?(\/\d+)?$/,
+      'redis://host:port or rediss://host:port (TLS), optionally /db; the password comes from the secret store',
+    ),
+  username: z.string().min(1).optional(),
+  tls: z
+    .strictObject({
+      /** rediss://: a PEM file of the CA that signed the server's certificate (else the system's). */
+      caFile: z.string().min(1).optional(),
+    })
+    .optional(),
+});
+
+export type RedisProfileSettings = z.output<typeof redisProfileSchema>;
+/** The Redis profiles in the settings file (`redis.profiles`), by name. */
+export function readRedisProfiles(path = settingsPath()): Record<string, RedisProfileSettings> {
+  return readSectionProfiles('redis', redisProfileSchema, path);
+}
 
 /** The key of a Redis profile's password in the secret store (apart from Kafka profiles of the same name). */
 export const redisSecretKey = (name: string): string => `redis:${name}`;
@@ -49,21 +72,9 @@ export function saveRedisProfile(name: string, settings: unknown): void {
 
 export function deleteRedisProfile(name: string): void {
   deleteSectionProfile('redis', 'Redis', name);
-  secretStore()?.delete(redisSecretKey(name));
 }
 
 /** Keep (or forget, with null) a profile's password in the secret store. */
-export function setRedisSecret(name: string, secret: string | null): void {
-  const store = secretStore();
-  if (!store)
-    throw new Error(
-      `this host keeps no secrets: set ${redisSecretVariable(name)} in its environment (the desktop app keeps them in the system’s secret store)`,
-    );
-  if (!readRedisProfiles()[name]) throw new Error(`no Redis connection profile "${name}"`);
-  if (secret === null) store.delete(redisSecretKey(name));
-  else store.set(redisSecretKey(name), secret);
-}
-
 /**
  * Connect with a profile: the URL and options ready for ioredis (not yet connected). A failure to find the profile
  * or its CA file is said in words.

@@ -1,0 +1,148 @@
+/**
+ * Connections: the Kafka and Redis profiles (one ProfileService each), the topic browser, and the workers of a
+ * consumer group as they report themselves to Redis.
+ */
+import { StudioError, type StudioMethods, type StudioStreamServers } from '../../shared/api';
+import type { KafkaProfileInfo, KafkaProfileSettings } from '../../shared/kafka';
+import type { RedisProfileInfo, RedisProfileSettings } from '../../shared/redis';
+import type { GroupWorkersView } from '../../shared/workers';
+import {
+  consumerGroups,
+  listProfiles,
+  listTopics,
+  sampleMessages,
+  tailPartition,
+  testConnection,
+} from '../connectors/kafka/browser';
+import { kafkaError } from '../connectors/kafka/client';
+import { deleteProfile, readProfiles, saveProfile } from '../connectors/kafka/profiles';
+import {
+  connectRedis,
+  deleteRedisProfile,
+  listRedisProfiles,
+  readRedisProfiles,
+  redisSecretKey,
+  redisSecretVariable,
+  saveRedisProfile,
+  testRedisConnection,
+} from '../connectors/redis/profiles';
+import { secretVariable } from '../connectors/settings';
+import { readWorkerReports } from '../workers/checkpoints';
+import { ProfileService } from './profiles';
+
+const kafkaProfiles = new ProfileService<KafkaProfileInfo>({
+  label: 'Kafka',
+  list: listProfiles,
+  save: saveProfile,
+  remove: deleteProfile,
+  exists: (name) => !!readProfiles()[name],
+  secretKey: (name) => name,
+  secretVariable,
+  test: testConnection,
+});
+
+const redisProfiles = new ProfileService<RedisProfileInfo>({
+  label: 'Redis',
+  list: listRedisProfiles,
+  save: saveRedisProfile,
+  remove: deleteRedisProfile,
+  exists: (name) => !!readRedisProfiles()[name],
+  secretKey: redisSecretKey,
+  secretVariable: redisSecretVariable,
+  test: testRedisConnection,
+});
+
+type KafkaMethods = Pick<
+  StudioMethods,
+  | 'kafkaProfiles'
+  | 'kafkaSaveProfile'
+  | 'kafkaDeleteProfile'
+  | 'kafkaSetSecret'
+  | 'kafkaTestConnection'
+  | 'kafkaTopics'
+  | 'kafkaSample'
+  | 'kafkaGroups'
+>;
+
+export class KafkaConnections implements KafkaMethods, Pick<StudioStreamServers, 'kafkaTail'> {
+  kafkaProfiles = () => kafkaProfiles.profiles();
+  kafkaSaveProfile = (name: string, profile: KafkaProfileSettings) => kafkaProfiles.save(name, profile);
+  kafkaDeleteProfile = (name: string) => kafkaProfiles.remove(name);
+  kafkaSetSecret = (name: string, secret: string | null) => kafkaProfiles.setSecret(name, secret);
+  kafkaTestConnection = (profile: string) => kafkaProfiles.test(profile);
+
+  async kafkaTopics(profile: string) {
+    return listTopics(profile).catch((err: unknown) => {
+      throw new StudioError(`cannot list topics with profile "${profile}": ${kafkaError(err)}`, 'kafka');
+    });
+  }
+
+  async kafkaSample(profile: string, topic: string, partition: number, count: number) {
+    return sampleMessages(profile, topic, partition, count).catch((err: unknown) => {
+      throw new StudioError(`cannot read ${topic}/${partition}: ${kafkaError(err)}`, 'kafka');
+    });
+  }
+
+  async kafkaGroups(profile: string, groups: string[]) {
+    return consumerGroups(profile, groups).catch((err: unknown) => {
+      throw new StudioError(`cannot read the consumer groups with profile "${profile}": ${kafkaError(err)}`, 'kafka');
+    });
+  }
+
+  /** The `kafkaTail` stream: new messages of a partition as they arrive. */
+  kafkaTail(
+    [profile, topic, partition]: [string, string, number],
+    out: Parameters<StudioStreamServers['kafkaTail']>[1],
+  ): () => void {
+    return tailPartition(
+      profile,
+      topic,
+      partition,
+      (m) => out.send(m),
+      (error) => out.end(error),
+    );
+  }
+}
+
+type RedisMethods = Pick<
+  StudioMethods,
+  | 'redisProfiles'
+  | 'redisSaveProfile'
+  | 'redisDeleteProfile'
+  | 'redisSetSecret'
+  | 'redisTestConnection'
+  | 'groupWorkers'
+>;
+
+export class RedisConnections implements RedisMethods {
+  redisProfiles = () => redisProfiles.profiles();
+  redisSaveProfile = (name: string, profile: RedisProfileSettings) => redisProfiles.save(name, profile);
+  redisDeleteProfile = (name: string) => redisProfiles.remove(name);
+  redisSetSecret = (name: string, secret: string | null) => redisProfiles.setSecret(name, secret);
+  redisTestConnection = (profile: string) => redisProfiles.test(profile);
+
+  /** The workers of a consumer group, as they report themselves to the Redis profile they share. */
+  async groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView> {
+    let redis: Awaited<ReturnType<typeof connectRedis>>['redis'];
+    try {
+      ({ redis } = await connectRedis(redisProfile, {
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 3000,
+      }));
+    } catch (err) {
+      throw new StudioError((err as Error).message, 'unreachable');
+    }
+    try {
+      const now = Date.now();
+      const reports = await readWorkerReports(redis, group);
+      return {
+        group,
+        profile: redisProfile,
+        workers: reports.map((w) => ({ ...w, ageMs: Math.max(0, now - w.updatedAt) })),
+      };
+    } finally {
+      redis.disconnect();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Media: this machine's encoders and capture devices, and the exact ffmpeg command a media group runs.
+ */
+import { StudioError, type MediaCommand, type StudioMethods } from '../../shared/api';
+import type { PipelineDocument } from '../../shared/document';
+import type { NodeRegistry } from '../contract/registry';
+import { shellLine } from '../media/command';
+import { listMediaDevices } from '../media/devices';
+import { encoderProbe } from '../media/encoders';
+import { ffmpegPath } from '../media/ffmpeg';
+import { mediaGroupsOf } from '../media/group';
+import { planPipeline } from '../plan/plan';
+import { validateValue } from '../validate/validate';
+
+export class MediaService implements Pick<StudioMethods, 'encoderProbe' | 'mediaCommand' | 'mediaDevices'> {
+  constructor(private readonly registry: NodeRegistry) {}
+
+  async encoderProbe(refresh: boolean) {
+    return encoderProbe({ refresh });
+  }
+
+  async mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand> {
+    const loaded = validateValue(doc, this.registry);
+    if (!loaded.pipeline)
+      throw new StudioError(
+        `the pipeline has ${loaded.issues.length} problem(s); fix them first`,
+        'invalid',
+        loaded.issues,
+      );
+    const group = mediaGroupsOf(planPipeline(loaded.pipeline).mediaGroups).get(nodeId);
+    if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
+    const choice = await group.chooseEncoder();
+    if (!choice.encoder) throw new StudioError(choice.error!, 'invalid');
+    const args = group.command();
+    return { nodes: [...group.members], binary: ffmpegPath(), args, shell: shellLine(ffmpegPath(), args) };
+  }
+
+  async mediaDevices() {
+    return listMediaDevices();
+  }
+}

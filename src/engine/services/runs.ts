@@ -1,0 +1,244 @@
+/**
+ * Runs: one pipeline at a time, its state (node states sent together, errors at most one per node per tick), its
+ * metrics, its place in the history, and what the studio reads of it (debug sinks, traces, live state).
+ */
+import {
+  StudioError,
+  type NodeErrorEvent,
+  type RunStatus,
+  type StudioEvents,
+  type StudioMethods,
+} from '../../shared/api';
+import type { PipelineDocument } from '../../shared/document';
+import type { EventHub } from '../../shared/events';
+import type { LiveStateView } from '../../shared/live-state';
+import type { NodeState } from '../../shared/metrics';
+import type { NodeRegistry } from '../contract/registry';
+import type { RunHistory, RunRecorder } from '../observe/history';
+import { Flow } from '../runtime/flow';
+import { validateValue } from '../validate/validate';
+import type { WorkerContext } from '../workers/context';
+import { asStudioError } from './profiles';
+
+/** How long node state changes are gathered before they are sent as one run state event. */
+const NODE_STATES_MS = 50;
+
+/** How long `stop` waits for queues to drain before giving up, unless told. */
+export const STOP_TIMEOUT_MS = 15_000;
+
+export interface RunOptions {
+  registry: NodeRegistry;
+  metricsIntervalMs?: number;
+  /** How long `stop` waits for queues to drain before giving up. */
+  stopTimeoutMs?: number;
+  /** Media groups write a preview stream the studio can watch (default true; the headless CLI turns it off). */
+  preview?: boolean;
+  /** Runs are members of Kafka consumer groups, keyed state checkpointed per partition (`sluice run --worker`). */
+  worker?: WorkerContext;
+  /** Where every run's metrics are kept (the hosts give it; without, runs are not kept). */
+  history?: RunHistory;
+}
+
+type RunMethods = Pick<
+  StudioMethods,
+  'run' | 'stop' | 'status' | 'peek' | 'latencyTraces' | 'runHistory' | 'runMetrics' | 'liveState'
+>;
+
+export class RunService implements RunMethods {
+  private current: Flow | undefined;
+  private state: RunStatus = { phase: 'idle', nodeStates: {} };
+  private readonly errorsThisTick = new Set<string>();
+  private readonly pendingErrors = new Map<string, NodeErrorEvent>();
+  /** The last run's flow, kept so that its debug sinks can still be read after it stops. */
+  private lastFlow: Flow | undefined;
+  /**
+   * Node state changes are sent together, at most every NODE_STATES_MS: a pipeline of 500 nodes changes state
+   * 1,000 times while it starts, and one event each (with all 500 states in it) kept the studio busy for seconds.
+   */
+  private pendingNodeStates: Record<string, NodeState> | undefined;
+  private nodeStatesTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The current run's keeper in the history. */
+  private recorder: RunRecorder | undefined;
+
+  constructor(
+    private readonly options: RunOptions,
+    private readonly events: EventHub<StudioEvents>,
+  ) {
+    this.events.emit('runState', this.state);
+  }
+
+  /** The running flow, if any (the streams watch it). */
+  get flow(): Flow | undefined {
+    return this.current;
+  }
+
+  async status() {
+    return this.state;
+  }
+
+  private setState(patch: Partial<RunStatus>): void {
+    // Node states waiting to be sent go out with this change (a new run's states replace them).
+    const pending = this.pendingNodeStates;
+    this.pendingNodeStates = undefined;
+    clearTimeout(this.nodeStatesTimer);
+    this.nodeStatesTimer = undefined;
+    const nodeStates = patch.nodeStates ?? (pending ? { ...this.state.nodeStates, ...pending } : this.state.nodeStates);
+    this.state = { ...this.state, ...patch, nodeStates };
+    // However a run ends (finished, stopped, failed), the kept run says so.
+    if (this.recorder && (this.state.phase === 'idle' || this.state.phase === 'failed')) {
+      void this.recorder.end(this.state.phase, this.state.message);
+      this.recorder = undefined;
+    }
+    this.events.emit('runState', this.state);
+  }
+
+  private nodeState(nodeId: string, state: NodeState): void {
+    (this.pendingNodeStates ??= {})[nodeId] = state;
+    this.nodeStatesTimer ??= setTimeout(() => this.setState({}), NODE_STATES_MS);
+  }
+
+  async run(doc: PipelineDocument) {
+    if (this.current)
+      throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
+    const loaded = validateValue(doc, this.options.registry);
+    if (!loaded.pipeline) {
+      throw new StudioError(
+        `the pipeline has ${loaded.issues.length} problem(s); fix them before running`,
+        'invalid',
+        loaded.issues,
+      );
+    }
+    const nodeStates = Object.fromEntries(loaded.pipeline.nodes.map((n) => [n.id, 'idle' as const]));
+    let recorder: RunRecorder | undefined;
+    const flow: Flow = new Flow(
+      loaded.pipeline,
+      {
+        onState: (nodeId, s) => this.nodeState(nodeId, s),
+        onError: (nodeId, message, count, record) =>
+          this.nodeError({
+            runId: flow.runId,
+            nodeId,
+            message,
+            count,
+            time: Date.now(),
+            ...(record ? { record: recordText(record) } : {}),
+          }),
+        onMetrics: (tick) => {
+          recorder?.tick(tick);
+          this.errorsThisTick.clear();
+          for (const e of this.pendingErrors.values()) this.events.emit('nodeError', e);
+          this.pendingErrors.clear();
+          this.events.emit('metrics', tick);
+        },
+      },
+      {
+        metricsIntervalMs: this.options.metricsIntervalMs,
+        preview: this.options.preview ?? true,
+        worker: this.options.worker,
+      },
+    );
+    try {
+      recorder = this.recorder = this.options.history?.begin(flow.runId, doc);
+    } catch {
+      // The history folder cannot be written: the run goes on without being kept.
+    }
+    this.current = this.lastFlow = flow;
+    this.setState({
+      phase: 'starting',
+      runId: flow.runId,
+      pipelineName: doc.name,
+      startedAt: Date.now(),
+      stoppedAt: undefined,
+      message: undefined,
+      nodeStates,
+      chainedEdges: flow.chainedEdges,
+    });
+    await flow.start();
+    this.setState({ phase: 'running' });
+    void flow.done.then(() => {
+      if (this.current !== flow) return;
+      this.current = undefined;
+      // Stopped by the user: `stop` says so once it is done.
+      if (this.state.phase === 'stopping') return;
+      const failed = Object.entries({ ...this.state.nodeStates, ...this.pendingNodeStates })
+        .filter(([, s]) => s === 'error')
+        .map(([id]) => id);
+      this.setState({
+        phase: 'idle',
+        stoppedAt: Date.now(),
+        message: failed.length ? `finished; node(s) in error: ${failed.join(', ')}` : 'finished',
+      });
+    });
+    return this.state;
+  }
+
+  /** At most one error event per node per metrics tick; the rest are counted in the next one. */
+  private nodeError(e: NodeErrorEvent): void {
+    if (this.errorsThisTick.has(e.nodeId)) {
+      this.pendingErrors.set(e.nodeId, e);
+      return;
+    }
+    this.errorsThisTick.add(e.nodeId);
+    this.events.emit('nodeError', e);
+  }
+
+  async stop() {
+    const flow = this.current;
+    if (!flow) return this.state;
+    this.setState({ phase: 'stopping' });
+    const timeoutMs = this.options.stopTimeoutMs ?? STOP_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      flow.stop().then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.current = undefined;
+      this.setState({
+        phase: 'failed',
+        stoppedAt: Date.now(),
+        message: `stop timed out after ${timeoutMs} ms: queues did not drain`,
+      });
+    } else {
+      this.setState({ phase: 'idle', stoppedAt: Date.now(), message: 'stopped' });
+    }
+    return this.state;
+  }
+
+  async latencyTraces() {
+    return (this.current ?? this.lastFlow)?.latencyTraces() ?? [];
+  }
+
+  async runHistory() {
+    return this.options.history?.list() ?? [];
+  }
+
+  async runMetrics(runId: string) {
+    const history = this.options.history;
+    if (!history) throw new StudioError('this host keeps no run history', 'unsupported');
+    return asStudioError('not-found', () => history.read(runId));
+  }
+
+  async liveState(): Promise<LiveStateView[]> {
+    return this.current?.liveStates() ?? [];
+  }
+
+  async peek(nodeId: string) {
+    const flow = this.current ?? this.lastFlow;
+    if (!flow?.hasNode(nodeId)) throw new StudioError(`no node "${nodeId}" in the current or last run`, 'not-found');
+    return flow.peek(nodeId) ?? [];
+  }
+}
+
+/** A record as an error event carries it: JSON, cut at 4 kB (bytes as their size). */
+function recordText(record: unknown): string {
+  if (record instanceof Uint8Array) return JSON.stringify({ bytes: record.length });
+  let text: string;
+  try {
+    text = JSON.stringify(record, null, 2);
+  } catch {
+    text = String(record);
+  }
+  return text.length > 4096 ? `${text.slice(0, 4096)}\n… (${text.length} characters in all)` : text;
+}
