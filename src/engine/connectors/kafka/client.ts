@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaConfig, type Producer, type SASLOptions } from 'kafkajs';
 import type { KafkaProfile } from './profiles';
 
-export type { Admin, Consumer, Producer };
+export type { Admin, Consumer, Kafka, Producer };
 export type { EachBatchPayload, IHeaders, Message, PartitionAssigner } from 'kafkajs';
 export { AssignerProtocol } from 'kafkajs';
 
