@@ -14,7 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { clockCodeLayout } from '../src/engine/media/command';
+import { clockCodeLayout } from '../src/engine/media/inputs';
 import { startStudio } from './studio';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });

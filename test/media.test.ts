@@ -1,14 +1,8 @@
 import { execFileSync } from 'node:child_process';
-
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  chainCommand,
-  containerOf,
-  type EncoderConfig,
-  type MediaChain,
-  type TestPatternConfig,
-} from '../src/engine/media/command';
+import { chainCommand, containerOf, type EncoderConfig, type MediaChain } from '../src/engine/media/command';
+import type { TestPatternConfig } from '../src/engine/media/inputs';
 import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { dropLevel, MediaProcess, ProgressParser, type MediaProgress } from '../src/engine/media/runner';
@@ -147,7 +141,7 @@ describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', 
 
 describe('the burned-in clock', () => {
   it('reads back from the encoded picture as the time of day in ms at which each frame was due', async () => {
-    const { clockCodeLayout } = await import('../src/engine/media/command');
+    const { clockCodeLayout } = await import('../src/engine/media/inputs');
     const { readClockCode } = await import('../src/shared/clock-code');
     const path = join(dir, 'clock.mp4');
     const startMs = Date.UTC(2026, 10, 27, 23, 59, 59, 123);

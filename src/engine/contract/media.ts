@@ -4,7 +4,8 @@
  */
 import type { MediaNodeMetrics } from '../../shared/metrics';
 import type { NodeTypeInfo } from '../../shared/spec';
-import type { MediaInput, MediaOutput } from '../media/command';
+import type { MediaOutput } from '../media/command';
+import type { MediaInput } from '../media/inputs';
 import type { NodeContext } from './node';
 
 /** The role of a media node type in its group. */

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
-import { cameraInput } from '../../media/command';
+import { cameraInput } from '../../media/inputs';
 import { listMediaDevices } from '../../media/devices';
 import { mediaSource } from '../media/common';
 import type { MediaNodeContext } from '../../contract/media';

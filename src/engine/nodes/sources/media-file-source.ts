@@ -7,7 +7,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
-import { fileInput } from '../../media/command';
+import { fileInput } from '../../media/inputs';
 import { mediaSource } from '../media/common';
 import type { MediaNodeContext } from '../../contract/media';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
-import { microphoneInput } from '../../media/command';
+import { microphoneInput } from '../../media/inputs';
 import { mediaAudioSource } from '../media/common';
 import type { MediaNodeContext } from '../../contract/media';
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
-import { screenInput } from '../../media/command';
+import { screenInput } from '../../media/inputs';
 import { mediaSource } from '../media/common';
 import type { MediaNodeContext } from '../../contract/media';
 

@@ -1,116 +1,15 @@
 /**
- * `archive` sink: the room's events (and its video) kept as files, on HDFS over WebHDFS or in a local folder, in
- * folders named from each record's event time. A file is written under a hidden temporary name and renamed when it
- * rolls (by size, record count or age), so a reader listing the folder never sees a partial file under its final
- * name; a record is acknowledged only once the file holding it has been renamed. Target faults are retried with
- * backoff and shown on the node; a refusal (no permission, a name taken) stops the node with the server's words.
+ * The archive at run time: files filled per input port and folder, written under a temporary name and renamed
+ * when they roll; a batch is acknowledged once every file holding its records is renamed.
  */
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
-import { z } from 'zod';
-import { bytesOf, defineNode, type Hold, type NodeContext, type Rec } from '../../contract/spec';
-import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from '../../connectors/hdfs/targets';
+import { bytesOf, type Hold, type NodeContext, type Rec } from '../../../contract/spec';
+import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from '../../../connectors/hdfs/targets';
+import { eventTime, folderFor, pad, PLACEHOLDERS, type ArchiveConfig } from './config';
 
 const gzip = promisify(gzipCb);
-
-const PLACEHOLDERS: Record<string, number> = {
-  yyyy: 86_400_000,
-  MM: 86_400_000,
-  dd: 86_400_000,
-  HH: 3_600_000,
-  mm: 60_000,
-};
-
-const config = z.strictObject({
-  target: z
-    .string()
-    .min(1)
-    .describe(
-      'Where the files go: webhdfs://namenode:9870/path (swebhdfs:// for HTTPS), file:///path, or a folder (relative to the working directory).',
-    ),
-  path: z
-    .string()
-    .default('{yyyy}/{MM}/{dd}/{HH}')
-    .describe('Folder under the target, from the event time (UTC): {yyyy} {MM} {dd} {HH} {mm}.'),
-  prefix: z
-    .string()
-    .regex(/^[\w-]+$/, 'letters, digits, _ and - only')
-    .default('part')
-    .describe('File names start with this.'),
-  timeField: z
-    .string()
-    .min(1)
-    .default('ts')
-    .describe('The field holding each record’s event time (ms since the epoch, or an ISO date).'),
-  time: z
-    .enum(['event', 'arrival'])
-    .default('event')
-    .describe('Name folders by the event time, or by when the record arrived (bytes always use arrival).'),
-  gzip: z.boolean().default(false).describe('Compress JSON-lines files (.jsonl.gz).'),
-  rollBytes: z
-    .number()
-    .int()
-    .min(1)
-    .default(128 * 1024 * 1024)
-    .describe('Roll a file once it holds this many bytes.')
-    .meta({ unit: 'bytes' }),
-  rollRecords: z.number().int().min(0).default(0).describe('Roll a file after this many records (0: no limit).'),
-  rollIntervalMs: z
-    .number()
-    .int()
-    .min(100)
-    .default(60_000)
-    .describe(
-      'Roll a file at the latest this long after it was opened: records are acknowledged when their file rolls.',
-    )
-    .meta({ unit: 'ms' }),
-  flushBytes: z
-    .number()
-    .int()
-    .min(1)
-    .default(1024 * 1024)
-    .describe('Write to the target in chunks of about this size (one APPEND each on WebHDFS).')
-    .meta({ unit: 'bytes' }),
-  user: z
-    .string()
-    .optional()
-    .describe('WebHDFS: the user to act as (simple authentication); default $HADOOP_USER_NAME, else the login name.'),
-  timeoutMs: z
-    .number()
-    .int()
-    .min(100)
-    .default(30_000)
-    .describe('WebHDFS: how long to wait for an answer before asking what happened.')
-    .meta({ unit: 'ms' }),
-});
-
-type Config = z.output<typeof config>;
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** The folder for a time, from the path template. */
-export function folderFor(template: string, ms: number): string {
-  const d = new Date(ms);
-  const parts: Record<string, string> = {
-    yyyy: String(d.getUTCFullYear()),
-    MM: pad(d.getUTCMonth() + 1),
-    dd: pad(d.getUTCDate()),
-    HH: pad(d.getUTCHours()),
-    mm: pad(d.getUTCMinutes()),
-  };
-  return template.replace(/\{(\w+)\}/g, (_, p: string) => parts[p]!);
-}
-
-/** A record's event time in ms, or undefined. */
-function eventTime(v: unknown): number | undefined {
-  if (typeof v === 'number' && Number.isFinite(v)) return v;
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    if (Number.isFinite(t)) return t;
-  }
-  return undefined;
-}
 
 /** What a batch waits for: every file that got some of its records must have been renamed. */
 class Waiter {
@@ -148,7 +47,7 @@ const fileKey = (port: string, folder: string) => `${port}\u0000${folder}`;
 /** The fMP4 init segment (`ftyp` box first). */
 const isInit = (b: Uint8Array) => b.length >= 8 && b[4] === 0x66 && b[5] === 0x74 && b[6] === 0x79 && b[7] === 0x70;
 
-class ArchiveSink {
+export class ArchiveSink {
   private readonly target: ArchiveTarget;
   private readonly bucketMs: number;
   private readonly stamp = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '')}-${randomBytes(2).toString('hex')}`;
@@ -165,7 +64,7 @@ class ArchiveSink {
   private last: OpenFile | undefined;
 
   constructor(
-    private readonly cfg: Config,
+    private readonly cfg: ArchiveConfig,
     private readonly ctx: NodeContext,
   ) {
     this.target = parseTarget(cfg.target, { user: cfg.user, timeoutMs: cfg.timeoutMs });
@@ -389,42 +288,3 @@ class ArchiveSink {
     this.open.clear();
   }
 }
-
-export default defineNode({
-  type: 'archive',
-  category: 'sinks',
-  title: 'Archive',
-  description:
-    'Keeps records as JSON lines (optionally gzip) and bytes (video fragments) as files on HDFS (WebHDFS) or a local folder, in folders by event time; files roll by size, count or age and appear under their final name only when complete.',
-  inputs: [
-    { name: 'in', type: 'record', description: 'Records, one line of JSON each.' },
-    {
-      name: 'bytes',
-      type: 'bytes',
-      description: 'Bytes as they come, e.g. a packager’s fMP4 or MPEG-TS (each file starts with the init segment).',
-    },
-  ],
-  outputs: [],
-  config,
-  lint(cfg, report) {
-    for (const m of cfg.path.matchAll(/\{([^}]*)\}/g)) {
-      if (!(m[1]! in PLACEHOLDERS))
-        report('path', `unknown placeholder {${m[1]}}: use {yyyy}, {MM}, {dd}, {HH} or {mm}`);
-    }
-    if (cfg.path.split('/').includes('..')) report('path', 'must stay under the target (no "..")');
-    try {
-      parseTarget(cfg.target, { user: cfg.user, timeoutMs: cfg.timeoutMs });
-    } catch (err) {
-      report('target', (err as Error).message);
-    }
-  },
-  create(cfg, ctx) {
-    const sink = new ArchiveSink(cfg, ctx);
-    return {
-      open: () => sink.start(),
-      process: (port, batch) => sink.process(port, batch),
-      finish: () => sink.finish(),
-      close: () => sink.close(),
-    };
-  },
-});
