@@ -502,4 +502,27 @@ describe('the workers’ state store in Redis', () => {
     expect(await store.save([{ key, token: second.token, snapshot: { upTo: 15, state: { a: 2 } } }])).toEqual([]);
     expect((await store.claim(key)).saved).toEqual({ upTo: 15, state: { a: 2 } });
   });
+
+  it('once the run is stopping, a store that cannot be reached fails at once instead of waiting for it to come back', async () => {
+    const { RedisCheckpointStore } = await import('../src/engine/workers/checkpoints');
+    // A Redis that is away: nothing listens on the port; ioredis keeps reconnecting and queues commands meanwhile.
+    const away = new Redis({ port: 1, host: '127.0.0.1', retryStrategy: () => 200, maxRetriesPerRequest: null });
+    away.on('error', () => undefined);
+    try {
+      const store = new RedisCheckpointStore(away);
+      const key = { group: 'away', node: 'w', topic: 't', partition: 0 };
+      const entries = [{ key, token: 1, snapshot: { upTo: 3, state: {} } }];
+      // Stopping already: refused at once.
+      const stopped = AbortSignal.abort();
+      await expect(store.save(entries, stopped)).rejects.toThrow(/Redis is away \(\w+\) and the run is stopping/);
+      await expect(store.claim(key, stopped)).rejects.toThrow(/Redis is away/);
+      // Waiting for Redis when the stop comes: given up then.
+      const run = new AbortController();
+      const saving = store.save(entries, run.signal);
+      run.abort();
+      await expect(saving).rejects.toThrow(/Redis is away/);
+    } finally {
+      away.disconnect();
+    }
+  });
 });

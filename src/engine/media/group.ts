@@ -15,6 +15,7 @@ import type { ResolvedNode } from '../document/resolved';
 import type { MediaGroupHandle } from '../contract/media';
 import type { NodeContext } from '../contract/node';
 import type { MediaGroupPlan } from '../plan/media-groups';
+import { sleepUnlessAborted } from '../support/sleep';
 import { groupCommand, previewOutput, type EncoderConfig } from './command';
 import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
@@ -203,7 +204,7 @@ export class MediaGroup implements MediaGroupHandle {
           `${why}; restarting in ${(backoff / 1000).toFixed(1)} s (restart ${this.restarts} of ${policy.restarts})`,
         );
         for (const c of this.contexts.values()) c.status('restarting');
-        await sleep(backoff, ctx.signal);
+        await sleepUnlessAborted(backoff, ctx.signal);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
         for (const c of this.contexts.values()) c.status('running');
       }
@@ -293,17 +294,6 @@ function describeExit(exit: MediaExit): string {
   const lines = exit.stderrTail.slice(-3);
   return lines.length ? `${how}: ${lines.join(' / ')}` : how;
 }
-
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 
 /** The running groups of a plan, by member node id. */
 export function mediaGroupsOf(plans: readonly MediaGroupPlan[], options: GroupOptions = {}): Map<string, MediaGroup> {

@@ -31,8 +31,27 @@ return refused`;
 export class RedisCheckpointStore implements CheckpointStore {
   constructor(private readonly redis: Redis) {}
 
-  async claim(key: StateKey): Promise<{ token: number; saved: PartitionSnapshot | undefined }> {
-    const [epoch, upTo, state] = (await this.redis.eval(CLAIM, 1, stateKey(key))) as [
+  /**
+   * Run a command; once `signal` is aborted (the run is stopping) and Redis is not connected, fail at once rather
+   * than wait in ioredis's queue for it to come back.
+   */
+  private command<T>(run: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    const away = () => new Error(`Redis is away (${this.redis.status}) and the run is stopping`);
+    if (!signal) return run();
+    if (signal.aborted && this.redis.status !== 'ready') return Promise.reject(away());
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        if (this.redis.status !== 'ready') reject(away());
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      run()
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+
+  async claim(key: StateKey, signal?: AbortSignal): Promise<{ token: number; saved: PartitionSnapshot | undefined }> {
+    const [epoch, upTo, state] = (await this.command(() => this.redis.eval(CLAIM, 1, stateKey(key)), signal)) as [
       number,
       string | null,
       string | null,
@@ -43,14 +62,16 @@ export class RedisCheckpointStore implements CheckpointStore {
     };
   }
 
-  async save(entries: { key: StateKey; token: number; snapshot: PartitionSnapshot }[]): Promise<StateKey[]> {
+  async save(
+    entries: { key: StateKey; token: number; snapshot: PartitionSnapshot }[],
+    signal?: AbortSignal,
+  ): Promise<StateKey[]> {
     if (!entries.length) return [];
     const args = entries.flatMap((e) => [String(e.token), String(e.snapshot.upTo), JSON.stringify(e.snapshot.state)]);
-    const refused = (await this.redis.eval(
-      SAVE,
-      entries.length,
-      ...entries.map((e) => stateKey(e.key)),
-      ...args,
+    const keys = entries.map((e) => stateKey(e.key));
+    const refused = (await this.command(
+      () => this.redis.eval(SAVE, entries.length, ...keys, ...args),
+      signal,
     )) as number[];
     return refused.map((i) => entries[i - 1]!.key);
   }

@@ -32,11 +32,18 @@ export interface PartitionSnapshot {
   state: unknown;
 }
 
+/**
+ * Where the workers keep partition state. With `signal`: once the run is stopping, a store that cannot be reached
+ * fails at once instead of waiting for it to come back (the records stay unacknowledged, to be read again).
+ */
 export interface CheckpointStore {
   /** Take a partition's state: fences every earlier claim (their saves are refused from now on). */
-  claim(key: StateKey): Promise<{ token: number; saved: PartitionSnapshot | undefined }>;
+  claim(key: StateKey, signal?: AbortSignal): Promise<{ token: number; saved: PartitionSnapshot | undefined }>;
   /** Save checkpoints; the keys refused because another worker claimed them since are returned. */
-  save(entries: { key: StateKey; token: number; snapshot: PartitionSnapshot }[]): Promise<StateKey[]>;
+  save(
+    entries: { key: StateKey; token: number; snapshot: PartitionSnapshot }[],
+    signal?: AbortSignal,
+  ): Promise<StateKey[]>;
 }
 
 /** What a Kafka source of this member holds now. */

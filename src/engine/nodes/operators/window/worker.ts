@@ -7,6 +7,7 @@
  */
 import type { Hold, NodeInstance, Rec } from '../../../contract/node';
 import { KAFKA_FIELD, type KafkaOrigin, type StateKey, type WorkerContext } from '../../../workers/context';
+import { sleepUnlessAborted } from '../../../support/sleep';
 import { sendResults } from './local';
 import { forEachPartitionRun, partKey, windowTimes } from './partitions';
 import { EventTimeWindows, type SavedWindows, type WindowShape } from './windows';
@@ -79,7 +80,7 @@ export class WorkerWindows implements NodeInstance {
     const key: StateKey = { group: owner.group, node: ctx.nodeId, topic: origin.topic, partition: origin.partition };
     for (let wait = 200; !ctx.signal.aborted; wait = Math.min(wait * 2, 5000)) {
       try {
-        const { token, saved } = await this.worker.store.claim(key);
+        const { token, saved } = await this.worker.store.claim(key, ctx.signal);
         const windows = new EventTimeWindows(this.shape, false, false);
         if (saved) windows.restore(saved.state as SavedWindows);
         const part = { key, windows, generation: owner.generation, token, upTo: saved?.upTo ?? 0, dirty: false };
@@ -88,7 +89,7 @@ export class WorkerWindows implements NodeInstance {
         return;
       } catch (err) {
         this.trouble(`could not restore the state of ${origin.topic}/${origin.partition}`, err);
-        await abortableSleep(wait, ctx.signal);
+        await sleepUnlessAborted(wait, ctx.signal);
       }
     }
   }
@@ -114,7 +115,7 @@ export class WorkerWindows implements NodeInstance {
     // Every result that left before this state was taken must be downstream first: the state says it fired.
     await Promise.all(results);
     try {
-      const fenced = await this.worker.store.save(entries);
+      const fenced = await this.worker.store.save(entries, this.shape.ctx.signal);
       for (const f of fenced) {
         // Another worker claimed the partition since (we missed a rebalance): its state is theirs.
         this.parts.delete(partKey(f));
@@ -197,17 +198,4 @@ export class WorkerWindows implements NodeInstance {
     clearInterval(this.timer);
     this.unsubscribe();
   }
-}
-
-/** Wait `ms`, or less when the run stops. */
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }

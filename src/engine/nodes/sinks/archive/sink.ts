@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCb } from 'node:zlib';
 import { bytesOf, type Hold, type NodeContext, type Rec } from '../../../contract/spec';
 import { ArchiveError, parseTarget, type ArchiveFile, type ArchiveTarget } from '../../../connectors/hdfs/targets';
+import { sleepUnlessAborted } from '../../../support/sleep';
 import { eventTime, folderFor, pad, PLACEHOLDERS, type ArchiveConfig } from './config';
 
 const gzip = promisify(gzipCb);
@@ -118,10 +119,12 @@ export class ArchiveSink {
               `${err.message} — gave up as the run stops; the records in unfinished files were not acknowledged`,
             );
         }
-        this.ctx.error(`${err.message} — trying again in ${delay} ms`);
+        // Once the run stops, tries come every second at most, for the last 10 s it grants.
+        if (this.ctx.signal.aborted) delay = Math.min(delay, 1000);
+        void this.ctx.error(`${err.message} — trying again in ${delay} ms`);
         this.ctx.status('reconnecting');
         reported = true;
-        await new Promise((r) => setTimeout(r, delay));
+        await sleepUnlessAborted(delay, this.ctx.signal);
         delay = Math.min(delay * 2, 10_000);
       }
     }
