@@ -15,6 +15,7 @@ import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
 import { planText } from './plan';
+import { resolvedDocument } from '../engine/document/resolved';
 import { describePlan, planPipeline } from '../engine/plan/plan';
 import { PrometheusExporter } from '../engine/observe/prometheus';
 import type { PipelineDocument } from '../shared/document';
@@ -90,11 +91,12 @@ function refusal(file: string, text: string, issues: ValidationIssue[], what: st
 async function workerSetUp(
   file: string,
   text: string,
+  written: PipelineDocument,
   doc: PipelineDocument,
   opts: RunOptions,
 ): Promise<{ doc: PipelineDocument; context: WorkerContext; reporter: WorkerReporter; quit: () => void } | string> {
   const { worker, rest } = splitForWorkers(doc);
-  const issues = workerIssues(doc, worker);
+  const issues = workerIssues(written, worker);
   if (issues.length) {
     return refusal(file, text, issues, 'a worker');
   }
@@ -112,7 +114,7 @@ async function workerSetUp(
   const reporter = new WorkerReporter(worker, context, store, (m) => process.stderr.write(`${m}\n`));
   const left = rest.nodes.map((n) => n.id);
   process.stdout.write(
-    `worker: ${worker.nodes.length} node(s) of "${doc.name}" as a member of consumer group(s) ${[...new Set(worker.nodes.filter((n) => n.type === KAFKA_SOURCE).map((n) => `"${String(n.config.group ?? 'sluice')}"`))].join(', ')}; state in Redis profile "${profile}" (${url.replace(/\/\/[^@/]*@/, '//')})${left.length ? `; not run here (sluice run --ingest): ${left.join(', ')}` : ''}\n`,
+    `worker: ${worker.nodes.length} node(s) of "${doc.name}" as a member of consumer group(s) ${[...new Set(worker.nodes.filter((n) => n.type === KAFKA_SOURCE).map((n) => `"${String(n.config.group)}"`))].join(', ')}; state in Redis profile "${profile}" (${url.replace(/\/\/[^@/]*@/, '//')})${left.length ? `; not run here (sluice run --ingest): ${left.join(', ')}` : ''}\n`,
   );
   return { doc: worker, context, reporter, quit: () => void redis.quit().catch(() => redis.disconnect()) };
 }
@@ -126,14 +128,15 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
     return 1;
   }
   for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n'); // warnings
-  let doc = loaded.doc;
+  // Configs with their defaults filled in, from the specs: nothing here declares a default again.
+  let doc = resolvedDocument(loaded.pipeline!);
   if (opts.worker && opts.ingest) {
     process.stderr.write('--worker and --ingest are the two parts of a pipeline: give one of them\n');
     return 1;
   }
   let worker: Exclude<Awaited<ReturnType<typeof workerSetUp>>, string> | undefined;
   if (opts.worker) {
-    const set = await workerSetUp(file, text, doc, opts);
+    const set = await workerSetUp(file, text, loaded.doc, doc, opts);
     if (typeof set === 'string') {
       process.stderr.write(`${set}\n`);
       return 1;
@@ -148,7 +151,7 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
       );
       return 1;
     }
-    const issues = ingestIssues(doc, rest);
+    const issues = ingestIssues(loaded.doc, rest);
     if (issues.length) {
       process.stderr.write(`${refusal(file, text, issues, 'the ingest part')}\n`);
       return 1;

@@ -44,8 +44,14 @@ export interface PipelineDocument {
   edges: PipelineEdge[];
 }
 
-export const DEFAULT_QUEUE_RECORDS = 1000;
-export const DEFAULT_QUEUE_BYTES = 64 * 1024 * 1024;
+/** An edge's queue: its bounds and defaults, declared once (the schema, the flow and the inspector read them). */
+export const QUEUE = {
+  maxRecords: { min: 1, max: 10_000_000, default: 1000 },
+  maxBytes: { min: 1024, default: 64 * 1024 * 1024 },
+  overflow: { values: ['block', 'drop'] as const, default: 'block' as const },
+};
+export const DEFAULT_QUEUE_RECORDS = QUEUE.maxRecords.default;
+export const DEFAULT_QUEUE_BYTES = QUEUE.maxBytes.default;
 
 /** Key order of the known objects; keys not listed follow in alphabetical order. */
 const KEY_ORDER: Record<string, readonly string[]> = {

@@ -22,6 +22,9 @@ export interface ConfigFieldInfo {
   default?: unknown;
   unit?: string;
   enum?: readonly unknown[];
+  /** How the inspector edits it, where the type alone does not say (from the schema's metadata): `code` is a
+   * multi-line monospace editor (expressions). */
+  widget?: 'code';
 }
 
 /** What a node type is, as the engine declares it and the studio shows it. */

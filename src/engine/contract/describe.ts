@@ -35,6 +35,7 @@ export function describeNode(spec: NodeSpec): NodeTypeInfo {
     };
     if ('default' in p) field.default = p.default;
     if (typeof p.unit === 'string') field.unit = p.unit;
+    if (p.widget === 'code') field.widget = 'code';
     if (Array.isArray(p.enum)) field.enum = p.enum;
     return field;
   });

@@ -19,3 +19,9 @@ export interface ResolvedPipeline {
   /** Node ids in topological order (sources first). */
   order: string[];
 }
+
+/** The document with every node's config as resolved (defaults filled in): what the CLI and the workers read. */
+export function resolvedDocument(pipeline: ResolvedPipeline): PipelineDocument {
+  const configs = new Map(pipeline.nodes.map((n) => [n.id, n.config as Record<string, unknown>]));
+  return { ...pipeline.doc, nodes: pipeline.doc.nodes.map((n) => ({ ...n, config: configs.get(n.id) ?? n.config })) };
+}

@@ -2,7 +2,7 @@
  * The zod schema of a whole pipeline document, built from the node specs, and its JSON Schema.
  */
 import { z } from 'zod';
-import { PIPELINE_VERSION } from '../../shared/document';
+import { PIPELINE_VERSION, QUEUE } from '../../shared/document';
 import type { NodeSpec } from '../contract/spec';
 
 export const idSchema = z
@@ -25,15 +25,20 @@ export const queueSchema = z
     maxRecords: z
       .number()
       .int()
-      .min(1)
-      .max(10_000_000)
+      .min(QUEUE.maxRecords.min)
+      .max(QUEUE.maxRecords.max)
       .optional()
-      .describe('Queue capacity in records (default 1,000).'),
-    maxBytes: z.number().int().min(1024).optional().describe('Queue capacity in bytes (default 64 MB).'),
+      .describe(`Queue capacity in records (default ${QUEUE.maxRecords.default.toLocaleString('en')}).`),
+    maxBytes: z
+      .number()
+      .int()
+      .min(QUEUE.maxBytes.min)
+      .optional()
+      .describe(`Queue capacity in bytes (default ${QUEUE.maxBytes.default / 1024 / 1024} MB).`),
     overflow: z
-      .enum(['block', 'drop'])
+      .enum(QUEUE.overflow.values)
       .optional()
-      .describe('When full: block the producer (back pressure, default) or drop and count.'),
+      .describe(`When full: block the producer (back pressure) or drop and count (default ${QUEUE.overflow.default}).`),
   })
   .describe('The bounded queue on this edge.');
 

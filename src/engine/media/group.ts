@@ -124,8 +124,9 @@ export class MediaGroup implements MediaGroupHandle {
 
   /** The encoder node's restart policy. */
   get restartPolicy(): RestartPolicy {
-    const c = this.encoder.config as { restarts?: number; restartBackoffMs?: number };
-    return { restarts: c.restarts ?? 0, backoffMs: c.restartBackoffMs ?? 1000 };
+    // A resolved config: the encoder spec's defaults are filled in (declared there, once).
+    const c = this.encoder.config as { restarts: number; restartBackoffMs: number };
+    return { restarts: c.restarts, backoffMs: c.restartBackoffMs };
   }
 
   /** A member node's context, so that the group can show its state (restarting) on every member. */

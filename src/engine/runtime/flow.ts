@@ -2,7 +2,7 @@
  * A running pipeline: one runner per node, one bounded queue per edge, one metrics tick per interval.
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS } from '../../shared/document';
+import { DEFAULT_QUEUE_BYTES, DEFAULT_QUEUE_RECORDS, QUEUE } from '../../shared/document';
 import {
   METRICS_INTERVAL_MS,
   roundFine,
@@ -88,7 +88,7 @@ export class Flow {
       const q = new BatchQueue(
         e.queue?.maxRecords ?? DEFAULT_QUEUE_RECORDS,
         e.queue?.maxBytes ?? DEFAULT_QUEUE_BYTES,
-        e.queue?.overflow ?? 'block',
+        e.queue?.overflow ?? QUEUE.overflow.default,
       );
       this.queues.set(e.id, q);
       if (chained.has(e.id)) continue; // no queue in between: wired below

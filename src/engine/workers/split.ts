@@ -18,7 +18,7 @@ export const KAFKA_SOURCE = 'kafka-source';
 
 type DocNode = PipelineDocument['nodes'][number];
 /** The connection profile a Kafka or Redis node names (its default: the embedded one). */
-const profileOf = (n: DocNode): string => (n.config.profile as string | undefined) ?? LOCAL_PROFILE;
+const profileOf = (n: DocNode): string => n.config.profile as string;
 /** A pointer at a node's config field in the whole document (the CLI gives it a line). */
 const fieldPointer = (doc: PipelineDocument, id: string, field: string): string =>
   `/nodes/${doc.nodes.findIndex((n) => n.id === id)}/config/${field}`;
@@ -47,7 +47,12 @@ export function splitForWorkers(doc: PipelineDocument): { worker: PipelineDocume
  * What keeps the worker part from running as several workers, each naming the node and field (pointers into the
  * original document, so the CLI can give the line).
  */
+/**
+ * What keeps the worker part from running as consumer-group workers. `doc` is the file as written (for the places
+ * and what was set explicitly); `worker` its worker part with configs resolved (see splitForWorkers).
+ */
 export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): ValidationIssue[] {
+  const written = (id: string) => doc.nodes.find((n) => n.id === id)?.config ?? {};
   const issues: ValidationIssue[] = [];
   const sources = worker.nodes.filter((n) => n.type === KAFKA_SOURCE);
   if (!sources.length) {
@@ -69,12 +74,12 @@ export function workerIssues(doc: PipelineDocument, worker: PipelineDocument): V
     }
   }
   for (const n of worker.nodes) {
-    if (n.type === 'window' && (n.config.scope ?? 'all') === 'all') {
+    if (n.type === 'window' && n.config.scope !== 'partition') {
       issues.push({
         code: 'config',
         pointer: fieldPointer(doc, n.id, 'scope'),
         nodeId: n.id,
-        message: `scope "all"${n.config.scope ? '' : ' (the default)'} keeps one set of windows for every partition, which one worker cannot share with another: set scope "partition" — results per partition, so key the topic by what the window groups by`,
+        message: `scope "${String(n.config.scope)}"${written(n.id).scope ? '' : ' (the default)'} keeps one set of windows for every partition, which one worker cannot share with another: set scope "partition" — results per partition, so key the topic by what the window groups by`,
       });
     }
     if (n.type === 'redis' && profileOf(n) === LOCAL_PROFILE) {
@@ -166,7 +171,7 @@ export class WorkerReporter {
           )
           .sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition)),
         recordsPerSec: this.rates.get(m.node) ?? 0,
-        sessionTimeoutMs: Number(source?.config.sessionTimeoutMs ?? 10_000),
+        sessionTimeoutMs: Number(source?.config.sessionTimeoutMs),
       };
     });
   }

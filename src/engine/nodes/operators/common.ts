@@ -9,8 +9,14 @@ import { defineNode, type NodeContext, type NodeSpec, type Rec } from '../../con
 
 export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 'Records to process.' }];
 
-export const expressionField = (description: string, example: string): z.ZodString =>
-  z.string().min(1, 'an expression is required').describe(`${description} JSONata, e.g. \`${example}\`.`);
+/** A JSONata expression field; `multiline`: edited in the inspector's code editor (longer expressions). */
+export const expressionField = (description: string, example: string, multiline = true): z.ZodString => {
+  const field = z
+    .string()
+    .min(1, 'an expression is required')
+    .describe(`${description} JSONata, e.g. \`${example}\`.`);
+  return multiline ? field.meta({ widget: 'code' }) : field;
+};
 
 export { isPlainObject, jsonataBoolean } from '../../expression/json-values';
 

@@ -14,7 +14,7 @@ export default expressionOperator({
     'Computes each record’s key with a JSONata expression and stores it (as a string) in a field; windows group by it.',
   output: 'The records, each with its key.',
   config: z.strictObject({
-    key: expressionField('The key of a record.', 'room'),
+    key: expressionField('The key of a record.', 'room', false),
     field: z
       .string()
       .min(1)

@@ -3,6 +3,7 @@ import { SourcePartitions, WindowEventTime } from './EventTime';
 import {
   DEFAULT_QUEUE_BYTES,
   DEFAULT_QUEUE_RECORDS,
+  QUEUE,
   type PipelineEdge,
   type PipelineNode,
 } from '../../../shared/document';
@@ -90,7 +91,7 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
       />
     );
   } else if (field.type === 'string') {
-    const long = /expression|template|query/i.test(field.name);
+    const long = field.widget === 'code';
     control = long ? (
       <textarea
         id={id}
@@ -395,7 +396,7 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
             id="queue-max-records"
             unit="records"
             value={q.maxRecords}
-            min={1}
+            min={QUEUE.maxRecords.min}
             fallback={DEFAULT_QUEUE_RECORDS}
             help="How many records may wait on this wire before the overflow policy applies."
             onChange={(v) => setQ({ maxRecords: v })}
@@ -404,7 +405,7 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
             id="queue-max-bytes"
             unit="bytes"
             value={q.maxBytes}
-            min={1024}
+            min={QUEUE.maxBytes.min}
             fallback={DEFAULT_QUEUE_BYTES}
             help="A bound on the bytes waiting, whichever limit is reached first."
             onChange={(v) => setQ({ maxBytes: v })}

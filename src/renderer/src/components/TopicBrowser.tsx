@@ -10,6 +10,7 @@ import type {
   TopicInfo,
 } from '../../../shared/kafka';
 import { documentStore } from '../state/document';
+import { configWithDefaults } from '../../../shared/spec';
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
 import { topicBrowserStore } from '../state/ui';
@@ -153,8 +154,11 @@ function Groups({ profile }: { profile: string }) {
   // The groups of the open pipeline's Kafka sources on this profile, and any typed in.
   const fromDoc = useSelect(documentStore, (s) =>
     s.doc.nodes
-      .filter((n) => n.type === 'kafka-source' && ((n.config.profile as string | undefined) ?? 'local') === profile)
-      .map((n) => (n.config.group as string | undefined) ?? 'sluice')
+      .filter((n) => n.type === 'kafka-source')
+      // As the engine runs them: the fields left out take the defaults the node type declares.
+      .map((n) => configWithDefaults(s.nodeTypes.get(n.type), n.config))
+      .filter((c) => c.profile === profile)
+      .map((c) => String(c.group))
       .join('\n'),
   );
   const [extra, setExtra] = useState<string[]>([]);
@@ -318,10 +322,12 @@ function ProfileEditor({ existing, onSaved }: { existing?: KafkaProfileInfo; onS
 export function TopicBrowser() {
   const open = useSelect(topicBrowserStore, (s) => s);
   const profiles = useLoad<KafkaProfileInfo[]>(() => studioApi().kafkaProfiles(), []);
-  const [profile, setProfile] = useState('local');
+  const [chosen, setProfile] = useState<string>();
+  // Until one is chosen: the embedded development cluster.
+  const profile = chosen ?? profiles.value?.find((p) => p.local)?.name ?? '';
   const [test, setTest] = useState<ConnectionTest>();
   const topics = useLoad<TopicInfo[]>(
-    () => (open ? studioApi().kafkaTopics(profile) : Promise.resolve([])),
+    () => (open && profile ? studioApi().kafkaTopics(profile) : Promise.resolve([])),
     [profile, open],
   );
   const [picked, setPicked] = useState<{ topic: string; partition: number }>();
@@ -343,7 +349,7 @@ export function TopicBrowser() {
             }}
             aria-label="connection profile"
           >
-            {(profiles.value ?? [{ name: 'local', local: true }]).map((p) => (
+            {(profiles.value ?? []).map((p) => (
               <option key={p.name} value={p.name}>
                 {p.name}
                 {p.local ? ' — development only' : ''}
@@ -375,7 +381,7 @@ export function TopicBrowser() {
                 void studioApi()
                   .kafkaDeleteProfile(profile)
                   .then(() => {
-                    setProfile('local');
+                    setProfile(undefined);
                     profiles.reload();
                   })
               }

@@ -3,6 +3,7 @@ import type { RedisProfileInfo } from '../../../shared/redis';
 import type { GroupWorkersView } from '../../../shared/workers';
 import { useSelect, useStore } from '../state/store';
 import { documentStore } from '../state/document';
+import { configWithDefaults } from '../../../shared/spec';
 import { studioApi } from '../state/studio';
 import { workersStore } from '../state/ui';
 import { useLoad, usePoll } from './useLoad';
@@ -122,16 +123,19 @@ function GroupView({ profile, group }: { profile: string; group: string }) {
 export function WorkersPanel() {
   const open = useStore(workersStore);
   const doc = useSelect(documentStore, (s) => s.doc);
+  const types = useSelect(documentStore, (s) => s.nodeTypes);
   const profiles = useLoad<RedisProfileInfo[]>(() => studioApi().redisProfiles(), [open]);
-  const groups = [
-    ...new Set(doc.nodes.filter((n) => n.type === 'kafka-source').map((n) => String(n.config.group ?? 'sluice'))),
-  ];
-  const sinkProfile = doc.nodes.find((n) => n.type === 'redis' && n.config.profile && n.config.profile !== 'local')
-    ?.config.profile as string | undefined;
+  // The nodes' configs as the engine runs them: the fields left out take the defaults their types declare.
+  const configs = (type: string) =>
+    doc.nodes.filter((n) => n.type === type).map((n) => configWithDefaults(types.get(n.type), n.config));
+  const groups = [...new Set(configs('kafka-source').map((c) => String(c.group)))];
   const [chosen, setChosen] = useState<{ profile?: string; group?: string }>({});
   if (!open) return null;
-  const names = (profiles.value ?? []).map((p) => p.name);
-  const profile = chosen.profile ?? sinkProfile ?? names.find((n) => n !== 'local') ?? 'local';
+  const known = profiles.value ?? [];
+  const isShared = (name: unknown) => known.some((p) => p.name === name && !p.local);
+  const sinkProfile = configs('redis').find((c) => isShared(c.profile))?.profile as string | undefined;
+  const profile =
+    chosen.profile ?? sinkProfile ?? known.find((p) => !p.local)?.name ?? known.find((p) => p.local)?.name ?? '';
   const group = chosen.group ?? groups[0] ?? '';
   return (
     <aside className="live-state workers-panel" aria-label="workers">
@@ -163,7 +167,7 @@ export function WorkersPanel() {
             onChange={(e) => setChosen({ ...chosen, profile: e.target.value })}
             aria-label="Redis profile the workers report to"
           >
-            {[...new Set([profile, ...names])].map((n) => (
+            {[...new Set([profile, ...known.map((p) => p.name)])].map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>
