@@ -6,7 +6,6 @@ export default defineConfig({
   timeout: 60_000,
   workers: 1,
   reporter: [['list'], ['json', { outputFile: '.tmp/playwright-results.json' }]],
-  globalSetup: './e2e/global-setup.ts',
   use: {
     viewport: { width: 1440, height: 900 },
     launchOptions: {

@@ -6,6 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { inspector, openFile, stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 test.afterEach(stopLeftoverRun);
 

@@ -5,6 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 test.afterEach(stopLeftoverRun);
 

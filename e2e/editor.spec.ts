@@ -7,6 +7,9 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import { largePipeline } from '../bench/large-pipeline';
 import { emptySpot, handle, inspector, node, openEmpty, openFile, stopLeftoverRun } from './helpers';
 import { serializeDocument } from '../src/shared/document';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 const url = () => process.env.SLUICE_URL!;
 

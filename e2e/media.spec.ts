@@ -6,6 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { handle, inspector, node, openEmpty, openFile, stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 const url = () => process.env.SLUICE_URL!;
 const workspace = () => process.env.SLUICE_WORKSPACE!;

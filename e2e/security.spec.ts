@@ -4,6 +4,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import { expect, test, chromium, type Page } from '@playwright/test';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 const studio = () => new URL(process.env.SLUICE_URL!);
 const token = () => new URLSearchParams(studio().hash.slice(1)).get('token')!;

@@ -1,5 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 const url = () => process.env.SLUICE_URL!;
 

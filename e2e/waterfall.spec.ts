@@ -4,6 +4,9 @@
  */
 import { expect, test } from '@playwright/test';
 import { stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 test.afterEach(stopLeftoverRun);
 

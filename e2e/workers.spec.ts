@@ -10,6 +10,9 @@ import { expect, test } from '@playwright/test';
 import { MockCluster } from '../src/engine/connectors/kafka/mock';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
 import { openFile } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
 
 let cluster: MockCluster;
 let redis: LocalRedis;

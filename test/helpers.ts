@@ -3,6 +3,7 @@
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { vi } from 'vitest';
 import { join } from 'node:path';
 import type { PipelineDocument } from '../src/shared/document';
 import type { MetricsTick } from '../src/shared/metrics';
@@ -87,6 +88,36 @@ export function wired(name: string, nodes: WiredNode[], wires: string[]): Pipeli
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Check that `check` keeps holding for `ms` (polled every 50 ms), failing as soon as it does not: for what must NOT
+ * happen (nothing committed while a window holds the records), which no event can announce.
+ */
+export async function stays(
+  check: () => boolean | Promise<boolean>,
+  ms: number,
+  what = 'the condition',
+): Promise<void> {
+  const end = Date.now() + ms;
+  do {
+    if (!(await check())) throw new Error(`${what} stopped holding`);
+    await sleep(50);
+  } while (Date.now() < end);
+}
+
+/** Wait until `check` holds (polled every 50 ms), at most `timeout` ms, or fail saying what was waited for. */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  timeout = 15_000,
+  what = 'the condition',
+): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`still waiting for ${what}`);
+    },
+    { timeout, interval: 50 },
+  );
+}
 
 /** A test pattern (320×180, 30 fps, in real time) → H.264 (a keyframe every 15) → CMAF packager → archive into `dir`, a file a second. */
 export function videoToArchive(name: string, dir: string, frames: number): PipelineDocument {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunHistory } from '../src/engine/observe/history';
 import { createStudioService } from '../src/engine/services/studio';
-import { ROOT, sleep, wired, tempDir } from './helpers';
+import { ROOT, sleep, wired, tempDir, until } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const doc = (name: string, limit = 0) =>
@@ -38,7 +38,7 @@ describe('run history', () => {
     await service.stop();
     // Finished by itself.
     ids.push((await service.run(doc('second', 1500))).runId!);
-    while ((await service.status()).phase !== 'idle') await sleep(50);
+    await until(async () => (await service.status()).phase === 'idle', 15_000, 'the run to finish');
     const runs = await service.runHistory();
     expect(runs.map((r) => [r.pipeline, r.phase, r.message])).toEqual([
       ['second', 'idle', 'finished'],
@@ -59,7 +59,7 @@ describe('run history', () => {
     // Rotation: two more runs, and only the newest three are kept.
     for (const name of ['third', 'fourth']) {
       await service.run(doc(name, 10));
-      while ((await service.status()).phase !== 'idle') await sleep(50);
+      await until(async () => (await service.status()).phase === 'idle', 15_000, 'the run to finish');
     }
     expect((await service.runHistory()).map((r) => r.pipeline)).toEqual(['fourth', 'third', 'second']);
     expect(readdirSync(dir)).toHaveLength(3);

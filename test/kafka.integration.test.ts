@@ -3,13 +3,14 @@
  * SASL/TLS, no CreateTopics — topics are made through its helper), with kcat as an independent client.
  */
 import { spawnSync } from 'node:child_process';
+import type { Flow } from '../src/engine/runtime/flow';
 import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/connectors/kafka/client';
 import { OffsetTracker } from '../src/engine/connectors/kafka/offsets';
 import type { KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 import { localKafka } from './kafka-fixture';
 import type { PipelineDocument } from '../src/shared/document';
-import { sleep, startFlow, wired, type WiredNode, tempDir } from './helpers';
+import { sleep, startFlow, wired, type WiredNode, tempDir, until, stays } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const kafka = localKafka();
@@ -18,8 +19,13 @@ const profile = (): KafkaProfile => kafka.profile();
 const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('kafka', nodes, wires);
 
 const kcat = (args: string[], input?: string) => {
-  const r = spawnSync('kcat', ['-b', kafka.cluster.bootstrap, ...args], { input, encoding: 'utf8', timeout: 30_000 });
-  if (r.status !== 0) throw new Error(`kcat ${args.join(' ')}: ${r.stderr}`);
+  const r = spawnSync('kcat', ['-b', kafka.cluster.bootstrap, ...args], {
+    input,
+    encoding: 'utf8',
+    timeout: 30_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`kcat ${args.join(' ')}: ${r.stderr || r.error?.message}`);
   return r.stdout;
 };
 
@@ -44,13 +50,10 @@ async function committed(group: string, topic: string): Promise<number> {
   }
 }
 
-async function until(check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await sleep(50);
-  }
-}
+/** The partitions a flow's Kafka source `id` holds: some once it has joined its group and been given them. */
+const assigned = (flow: Flow, id = 'in'): string[] =>
+  Object.keys(flow.runners.get(id)?.instance?.metrics?.()?.eventTime?.partitions ?? {});
+const joined = (flow: Flow, id = 'in') => until(() => assigned(flow, id).length > 0, 30_000, `${id} to join its group`);
 
 describe('Kafka source and sink with an independent client (kcat)', () => {
   it('reads what kcat produced and writes what kcat reads: keys, headers and values byte-exact', async () => {
@@ -234,18 +237,16 @@ describe('at least once through a window', () => {
     const { flow } = await startFlow(d);
     const results = () => readAll('likes-per-second').map((m) => JSON.parse(m.payload!).likes as number);
     // Event times 0–1.9 s: the first second's window fires; the second's stays open, holding the batch.
-    await sleep(3500);
+    await joined(flow);
     await send(0, 20);
     await until(() => results().length >= 1);
-    await sleep(500);
-    expect(await committed('windowed', 'likes-ts')).toBe(0);
+    await stays(async () => (await committed('windowed', 'likes-ts')) === 0, 500, 'nothing committed');
     // 2–2.9 s: the watermark passes 2 s, the second window's result is written, and the first batch is committed;
     // the new batch is held by the third window.
     await send(20, 10);
     await until(() => results().length >= 2);
     await until(async () => (await committed('windowed', 'likes-ts')) === 20);
-    await sleep(500);
-    expect(await committed('windowed', 'likes-ts')).toBe(20);
+    await stays(async () => (await committed('windowed', 'likes-ts')) === 20, 500, 'only the first batch committed');
     // Stopping fires the last window; once its result is written, its records are committed too.
     await flow.stop();
     await producer.disconnect();
@@ -278,7 +279,7 @@ describe('at least once through the archive', () => {
     );
     const { flow, ticks } = await startFlow(d, 100);
     const finished = () => readdirSync(dir).filter((f) => !f.startsWith('.'));
-    await sleep(3000);
+    await joined(flow);
     await send(0, 25);
     // The first file fills and is renamed: its 25 records are committed.
     await until(() => finished().length === 1);
@@ -286,8 +287,7 @@ describe('at least once through the archive', () => {
     // Ten more land in the next file, which stays open (it rolls at 25 records or after 10 minutes): not committed.
     await send(25, 10);
     await until(() => ticks.at(-1)?.nodes.archive?.recordsIn === 35);
-    await sleep(1000);
-    expect(await committed('archiver', 'to-archive')).toBe(25);
+    await stays(async () => (await committed('archiver', 'to-archive')) === 25, 1000, 'the open file uncommitted');
     // Stopping rolls the open file; then its records are committed.
     await flow.stop();
     await producer.disconnect();
@@ -326,7 +326,8 @@ describe('where a source starts', () => {
     const fromTime = await startFlow(source('from-time', { start: 'timestamp', startTimestamp: t0 + 5000 }));
     const latest = await startFlow(source('from-now', { start: 'latest' }));
     await until(() => (fromTime.flow.peek('keep') ?? []).length >= 5);
-    await sleep(4000); // both joined
+    await joined(fromTime.flow);
+    await joined(latest.flow);
     await producer.send({ topic: 'history', messages: [{ value: JSON.stringify({ i: 10 }) }] });
     await until(() => (latest.flow.peek('keep') ?? []).length >= 1 && (fromTime.flow.peek('keep') ?? []).length >= 6);
     await fromTime.flow.stop();
@@ -361,7 +362,11 @@ describe('consumer groups', () => {
       ...(b.flow.peek('keep') as { i: number; _kafka: { partition: number } }[]),
     ];
     // More is produced once both are in the group, so that both get some.
-    await sleep(3000);
+    await until(
+      () => assigned(a.flow).length > 0 && assigned(b.flow).length > 0,
+      30_000,
+      'both members to hold partitions',
+    );
     await producer.send({
       topic: 'likes',
       messages: Array.from({ length: 400 }, (_, i) => ({ key: `v${i}`, value: JSON.stringify({ i: 400 + i }) })),
@@ -495,15 +500,21 @@ describe('broker loss', () => {
         ],
         ['room.out>out.in'],
       );
-      const { flow, states, errors } = await startFlow(d);
-      await sleep(1000);
+      const { flow, states, errors, ticks } = await startFlow(d);
+      const written = () => ticks.at(-1)?.nodes.out?.recordsIn ?? 0;
+      const writes = async (n: number) => {
+        const from = written();
+        await until(() => written() >= from + n, 30_000, `${n} more records into the sink`);
+      };
+      await writes(500);
       await trio.down(1);
-      await sleep(3000);
+      await writes(1500); // a broker down: the others take its partitions' leadership
       await trio.up(1);
-      await sleep(1000);
+      await writes(500);
       for (const b of [1, 2, 3]) await trio.down(b);
       await until(() => states.some((s) => s.nodeId === 'out' && s.state === 'reconnecting'));
-      await sleep(3000);
+      // Every broker down: the sink keeps waiting (and upstream with it), nothing lost.
+      await stays(() => flow.runners.get('out')!.state === 'reconnecting', 3000, 'the sink waiting');
       for (const b of [1, 2, 3]) await trio.up(b);
       await until(() => flow.runners.get('room')!.state === 'stopped', 60_000);
       await flow.done;
@@ -715,6 +726,7 @@ describe('the topic browser, through the studio API', () => {
       const stop = api.stream('kafkaTail', ['local', 'browse', 0], (ms) =>
         tailed.push(...ms.map((m) => JSON.parse(m.value!).n as number)),
       );
+      // (The tail reads from the partition's end as of its first fetch; no event says when that was: let it start.)
       await sleep(700);
       await producer.send({
         topic: 'browse',
@@ -776,7 +788,8 @@ describe('video over Kafka', () => {
       ['watch.bytes>file.bytes'],
     );
     const a = await startFlow(publisher);
-    await sleep(1500);
+    // The viewer joins late: once the publisher has sent parts.
+    await until(() => (a.ticks.at(-1)?.nodes.publish?.recordsIn ?? 0) > 10, 30_000, 'parts published');
     const b = await startFlow(viewer);
     const parts: string[] = [];
     b.flow.runners

@@ -17,7 +17,7 @@ import { readWorkerReports } from '../src/engine/workers/checkpoints';
 import { stickyAssignment } from '../src/engine/connectors/kafka/sticky';
 import type { PipelineDocument } from '../src/shared/document';
 import type { WorkerReport } from '../src/shared/workers';
-import { ROOT, sleep, wired, tempDir } from './helpers';
+import { ROOT, wired, tempDir, until } from './helpers';
 
 let cluster: MockCluster;
 let server: LocalRedis;
@@ -65,14 +65,6 @@ async function progress(group: string): Promise<{ committed: number; end: number
     };
   } finally {
     await a.disconnect();
-  }
-}
-
-async function until(check: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
   }
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it, vi } from 'vitest';
 import { freePort } from '../src/engine/connectors/redis/local';
-import { ROOT, sleep, tempDir } from './helpers';
+import { ROOT, sleep, tempDir, until } from './helpers';
 
 const BIN = join(ROOT, 'bin/sluice.js');
 
@@ -52,7 +52,7 @@ describe('Prometheus metrics of a headless run', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += String(d)));
     try {
-      while (!out.includes('Prometheus metrics:')) await sleep(50);
+      await until(() => out.includes('Prometheus metrics:'), 15_000, 'the exporter to say where it serves');
       expect(out).toContain(`Prometheus metrics: http://127.0.0.1:${port}/metrics`);
       await sleep(1500);
       const first = await scrape(port);

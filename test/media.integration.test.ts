@@ -7,7 +7,7 @@ import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { dropLevel, MediaProcess, ProgressParser, type MediaProgress } from '../src/engine/media/runner';
 import { builtinRegistry } from '../src/engine/nodes/registry';
-import { tempDir } from './helpers';
+import { tempDir, until } from './helpers';
 
 const dir = tempDir('media');
 const cache = tempDir('cache');
@@ -113,8 +113,8 @@ describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', 
       chainCommand(await chain(pattern({ realtime: true }), encoder({ gopFrames: 15 }), path)),
       { onProgress: (r) => reports.push(r) },
     );
-    await new Promise((r) => setTimeout(r, 2000));
-    expect(reports.length).toBeGreaterThan(0);
+    // Encoding for real, past the first keyframe interval (15 frames at 30 a second): then stopped mid-stream.
+    await until(() => (reports.at(-1)?.frame ?? 0) > 30, 15_000, 'frames encoded');
     const exit = await p.stop();
     expect(exit.stopped).toBe(true);
     expect(alive(p.child.pid!)).toBe(false);
@@ -233,8 +233,7 @@ describe('when Sluice itself is killed', () => {
         .toString()
         .split('\n')
         .some((l) => l.trim().startsWith(`${pid} `));
-    for (let i = 0; i < 50 && listed(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(listed()).toBe(false);
+    await until(() => !listed(), 5000, 'the orphaned ffmpeg gone');
   });
 });
 

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
-import { ROOT, sleep, startFlow, wired, tempDir } from './helpers';
+import { ROOT, startFlow, wired, tempDir, until } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
 import type { LiveStateView } from '../src/shared/live-state';
 import {
@@ -70,7 +70,11 @@ describe('Redis sink', () => {
     // The Kafka source reads until stopped (and windows hold the last seconds until then): stop once every Redis
     // sink has had all its records.
     const want = { 'likes-total': likeEvents, 'top-gifters': giftEvents, 'chat-stream': chat.length };
-    while (!Object.entries(want).every(([id, n]) => ticks.at(-1)?.nodes[id]?.recordsIn === n)) await sleep(100);
+    await until(
+      () => Object.entries(want).every(([id, n]) => ticks.at(-1)?.nodes[id]?.recordsIn === n),
+      30_000,
+      'every Redis sink to have its records',
+    );
     await flow.stop();
     expect(errors).toEqual([]);
 
@@ -156,7 +160,11 @@ describe('Redis live state (what the studio panel shows)', () => {
     const { flow, ticks } = await startFlow(d, 50);
     // The flow stays open (the idle source never ends): wait until every sink has had the 3000 records, then look.
     const sinks = ['likes', 'types', 'top', 'chat', 'news'];
-    while (!sinks.every((id) => ticks.at(-1)?.nodes[id]?.recordsIn === 3000)) await sleep(20);
+    await until(
+      () => sinks.every((id) => ticks.at(-1)?.nodes[id]?.recordsIn === 3000),
+      15_000,
+      'every sink to have the 3000 records',
+    );
     const views = new Map<string, Omit<LiveStateView, 'nodeId'>>();
     for (const id of sinks) views.set(id, await flow.runners.get(id)!.instance!.liveState!());
     await flow.stop();

@@ -12,7 +12,7 @@ import type { PipelineDocument } from '../src/shared/document';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { Fmp4Splitter, type Fmp4Part } from '../src/engine/media/fmp4';
 import type { PreviewPart } from '../src/engine/media/preview';
-import { sleep, startFlow, wired, type WiredNode, tempDir } from './helpers';
+import { startFlow, wired, type WiredNode, tempDir, until } from './helpers';
 
 const dir = tempDir('media-nodes');
 process.env.SLUICE_CACHE ??= tempDir('cache');
@@ -166,7 +166,9 @@ describe('media file source', () => {
       ['cam.video>enc.in', 'enc.out>rec.in'],
     );
     const { flow, errors } = await startFlow(d);
-    await sleep(2000);
+    const group = flow.mediaGroups.get('cam')!;
+    // Past the end of the 15-frame file, several times over.
+    await until(() => (group.progress?.frame ?? 0) > 45, 20_000, 'the file looped');
     await flow.stop();
     expect(errors).toEqual([]);
     // Half a second of file, read at its pace for about two seconds: played several times over.
@@ -244,13 +246,18 @@ describe('capture sources', () => {
       ['cam.video>enc.in', 'enc.out>rec.in'],
     );
     const { flow, errors } = await startFlow(d);
-    await sleep(2500);
+    const group = flow.mediaGroups.get('cam')!;
+    // Two seconds at 10 frames a second; the upper bound below says it was not faster than asked.
+    const started = Date.now();
+    await until(() => (group.progress?.frame ?? 0) >= 20, 20_000, '20 frames captured');
+    const seconds = (Date.now() - started) / 1000;
     await flow.stop();
     expect(errors).toEqual([]);
     const v = (await ffprobe(path, { frames: true })).streams[0]!;
     expect(v).toMatchObject({ codec_name: 'h264', width: 320, height: 240 });
-    expect(Number(v.nb_read_frames)).toBeGreaterThan(10);
-    expect(Number(v.nb_read_frames)).toBeLessThan(40);
+    expect(Number(v.nb_read_frames)).toBeGreaterThanOrEqual(20);
+    // At the rate asked: about 10 a second of the time it ran (the file holds what ffmpeg had when stopped).
+    expect(Number(v.nb_read_frames)).toBeLessThan(10 * (seconds + 1.5));
   });
 
   it('microphone: ALSA capture (the null device) wired into the encoder’s audio input becomes the AAC track', async () => {
@@ -320,13 +327,11 @@ describe('a crash of the ffmpeg process', () => {
     const { flow, errors, states } = await startFlow(d);
     const group = flow.mediaGroups.get('cam')!;
     // Past the first keyframe interval (30 frames), so that a fragment is in the file.
-    const waitFrames = async () => {
-      for (let i = 0; i < 100 && !((group.progress?.frame ?? 0) > 40); i++) await sleep(50);
-    };
+    const waitFrames = () => until(() => (group.progress?.frame ?? 0) > 40, 15_000, 'past the first keyframe interval');
     await waitFrames();
     const first = group.pid!;
     process.kill(first, 'SIGKILL');
-    for (let i = 0; i < 100 && errors.length === 0; i++) await sleep(50);
+    await until(() => errors.length > 0, 15_000, 'the crash reported');
     expect(errors[0]).toMatchObject({ nodeId: 'cam' });
     expect(errors[0]!.message).toBe('ffmpeg was killed (SIGKILL); restarting in 0.3 s (restart 1 of 2)');
     expect(states).toEqual(
@@ -335,7 +340,7 @@ describe('a crash of the ffmpeg process', () => {
         { nodeId: 'rec', state: 'restarting' },
       ]),
     );
-    for (let i = 0; i < 100 && !(group.pid && group.pid !== first); i++) await sleep(50);
+    await until(() => !!group.pid && group.pid !== first, 15_000, 'a new ffmpeg process');
     await waitFrames();
     expect(flow.runners.get('rec')!.state).toBe('running');
     await flow.stop();
@@ -358,9 +363,9 @@ describe('a crash of the ffmpeg process', () => {
     const { flow, errors } = await startFlow(d);
     const group = flow.mediaGroups.get('cam')!;
     for (let n = 0; n < 2; n++) {
-      for (let i = 0; i < 100 && !(group.pid && (group.progress?.frame ?? 0) > 3); i++) await sleep(50);
+      await until(() => !!group.pid && (group.progress?.frame ?? 0) > 3, 15_000, 'a running process');
       process.kill(group.pid!, 'SIGKILL');
-      for (let i = 0; i < 100 && group.pid; i++) await sleep(20);
+      await until(() => !group.pid, 15_000, 'the process gone');
     }
     await flow.done;
     expect(errors.map((e) => e.message)).toEqual([
@@ -385,7 +390,8 @@ describe('the preview stream', () => {
     const parts: PreviewPart[] = [];
     const group = flow.mediaGroups.get('rec')!;
     const stop = group.preview.watch({ send: (p) => parts.push(p) });
-    await sleep(1500);
+    // The whole recording (30 frames, real time): the group's process has ended.
+    await group.ended;
     stop();
     await flow.stop();
     const [init, first, ...rest] = parts;
@@ -429,7 +435,7 @@ describe('the preview stream', () => {
     const { flow } = await startFlow(d, 250, { preview: true });
     const parts: PreviewPart[] = [];
     flow.mediaGroups.get('enc')!.preview.watch({ send: (p) => parts.push(p) });
-    for (let i = 0; i < 100 && parts.length < 3; i++) await sleep(50);
+    await until(() => parts.length >= 3, 15_000, 'three preview parts');
     await flow.stop();
     expect(parts[0]).toMatchObject({
       kind: 'init',

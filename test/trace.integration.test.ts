@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 
 import { describe, expect, it } from 'vitest';
-import { sleep, startFlow, wired, videoToArchive, tempDir } from './helpers';
+import { startFlow, wired, videoToArchive, tempDir, until } from './helpers';
 
 describe('latency traces', () => {
   it('follow a batch through operators and a window to the sinks, in order, until it is acknowledged', async () => {
@@ -37,8 +37,10 @@ describe('latency traces', () => {
     // acknowledged once the window's result is written.)
     const reached = () =>
       flow.latencyTraces().find((x) => x.ackMs !== undefined && x.stages.some((s) => s.node === 'board'));
-    while (!reached() && Date.now() - t0 < 20_000) await sleep(100);
-    await sleep(1500);
+    await until(() => !!reached(), 20_000, 'a traced batch acknowledged past the window');
+    // One more trace at least, to count them against the time.
+    const seen = flow.latencyTraces().length;
+    await until(() => flow.latencyTraces().length > seen + 1, 10_000, 'two more traces');
     const traces = flow.latencyTraces();
     const seconds = (Date.now() - t0) / 1000;
     await flow.stop();
