@@ -11,10 +11,7 @@ export const recordIn: PortInfo[] = [{ name: 'in', type: 'record', description: 
 
 /** A JSONata expression field; `multiline`: edited in the inspector's code editor (longer expressions). */
 export const expressionField = (description: string, example: string, multiline = true): z.ZodString => {
-  const field = z
-    .string()
-    .min(1, 'an expression is required')
-    .describe(`${description} JSONata, e.g. \`${example}\`.`);
+  const field = z.string().min(1, 'an expression is required').describe(`${description} JSONata, e.g. \`${example}\`.`);
   return multiline ? field.meta({ widget: 'code' }) : field;
 };
 
