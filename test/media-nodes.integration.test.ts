@@ -390,8 +390,8 @@ describe('the preview stream', () => {
     const parts: PreviewPart[] = [];
     const group = flow.mediaGroups.get('rec')!;
     const stop = group.preview.watch({ send: (p) => parts.push(p) });
-    // The whole recording (30 frames, real time): the group's process has ended.
-    await group.ended;
+    // About a second and a half of real-time video: an init segment and a fragment per frame.
+    await until(() => parts.length >= 45, 20_000, 'a second and a half of preview parts');
     stop();
     await flow.stop();
     const [init, first, ...rest] = parts;
