@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { StudioError, type StudioApi } from '../shared/api';
 import { formatIssue, type ValidationIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
-import { loadDocumentText } from '../engine/validate/validate';
+import { loadDocumentText, type LoadResult } from '../engine/validate/validate';
 import { builtinRegistry } from '../engine/nodes/registry';
 import { chooseEncoder, encoderProbe } from '../engine/media/encoders';
 import { createLocalApi } from '../engine/services/local-api';
@@ -119,17 +119,30 @@ async function workerSetUp(
   return { doc: worker, context, reporter, quit: () => void redis.quit().catch(() => redis.disconnect()) };
 }
 
-async function runCommand(file: string, opts: RunOptions): Promise<number> {
+/**
+ * Read and validate a pipeline file, printing every issue with its place (warnings too); undefined, after saying
+ * `refusal` ("not running"), when it has problems.
+ */
+async function loadValid(
+  file: string,
+  refusal: string,
+): Promise<(LoadResult & Required<Pick<LoadResult, 'doc' | 'pipeline'>> & { text: string }) | undefined> {
   const text = await readText(file);
   const loaded = loadDocumentText(text, builtinRegistry);
-  if (!loaded.ok || !loaded.doc) {
-    for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
-    process.stderr.write(`${file}: ${loaded.issues.length} problem(s); not running\n`);
-    return 1;
+  for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
+  if (!loaded.ok || !loaded.doc || !loaded.pipeline) {
+    process.stderr.write(`${file}: ${loaded.issues.length} problem(s); ${refusal}\n`);
+    return undefined;
   }
-  for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n'); // warnings
+  return { ...loaded, doc: loaded.doc, pipeline: loaded.pipeline, text };
+}
+
+async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  const loaded = await loadValid(file, 'not running');
+  if (!loaded) return 1;
+  const { text } = loaded;
   // Configs with their defaults filled in, from the specs: nothing here declares a default again.
-  let doc = resolvedDocument(loaded.pipeline!);
+  let doc = resolvedDocument(loaded.pipeline);
   if (opts.worker && opts.ingest) {
     process.stderr.write('--worker and --ingest are the two parts of a pipeline: give one of them\n');
     return 1;
@@ -240,14 +253,8 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
 
 /** Where each node runs and why; exit 1 (with every problem) when the file is not a valid pipeline. */
 async function planCommand(file: string, opts: { json?: boolean }): Promise<number> {
-  const text = await readText(file);
-  const loaded = loadDocumentText(text, builtinRegistry);
-  if (!loaded.ok || !loaded.pipeline) {
-    for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
-    process.stderr.write(`${file}: ${loaded.issues.length} problem(s); no plan\n`);
-    return 1;
-  }
-  for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n'); // warnings
+  const loaded = await loadValid(file, 'no plan');
+  if (!loaded) return 1;
   const plan = describePlan(planPipeline(loaded.pipeline), loaded.pipeline);
   process.stdout.write(opts.json ? JSON.stringify(plan, null, 2) + '\n' : planText(plan));
   return 0;
