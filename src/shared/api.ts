@@ -13,6 +13,7 @@ import type {
   TopicInfo,
 } from './kafka';
 import type { NodeTypeInfo } from './spec';
+import type { PlanView } from './plan';
 import type { GroupWorkersView } from './workers';
 import type { LiveStateView } from './live-state';
 import type { RunSummary } from './history';
@@ -81,7 +82,8 @@ export interface HostInfo {
 /** Request/response methods. Every one returns a promise; arguments are validated on the engine side. */
 export interface StudioMethods {
   listNodeTypes(): Promise<NodeTypeInfo[]>;
-  validate(text: string): Promise<ValidationResult>;
+  /** Every problem of a document's text; and, when it can run, its plan: where each node runs and why. */
+  validate(text: string): Promise<ValidationResult & { plan?: PlanView }>;
   openDemo(): Promise<OpenedPipeline>;
   /** Open a pipeline file from the workspace folder (a relative path). */
   openPipeline(path: string): Promise<OpenedPipeline>;

@@ -16,6 +16,7 @@ import { serializeDocument, type PipelineDocument } from '../../shared/document'
 import type { NodeRegistry } from '../contract/registry';
 import { secretStore } from '../secrets/store';
 import { loadDocumentText, validateValue } from '../validate/validate';
+import { describePlan, planPipeline } from '../plan/plan';
 
 export const DEMO_PIPELINE = 'pipelines/live-room.json';
 
@@ -81,8 +82,8 @@ export class WorkspaceService implements WorkspaceMethods {
   }
 
   async validate(text: string) {
-    const { ok, issues } = loadDocumentText(text, this.options.registry);
-    return { ok, issues };
+    const { ok, issues, pipeline } = loadDocumentText(text, this.options.registry);
+    return { ok, issues, ...(ok && pipeline ? { plan: describePlan(planPipeline(pipeline), pipeline) } : {}) };
   }
 
   private async open(path: string, shownPath: string): Promise<OpenedPipeline> {

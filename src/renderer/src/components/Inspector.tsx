@@ -262,6 +262,18 @@ function LastError({ nodeId }: { nodeId: string }) {
   );
 }
 
+/** Where the plan puts the node (which executor runs it, and why), for a document that can run. */
+function RunsOn({ nodeId }: { nodeId: string }) {
+  const placed = useSelect(documentStore, (s) => s.plan?.nodes.find((n) => n.nodeId === nodeId));
+  if (!placed) return null;
+  return (
+    <p className="runs-on" aria-label="runs on">
+      Runs on <strong>{placed.executor}</strong>
+      {placed.group ? ` (${placed.group})` : ''}: <span className="muted">{placed.reason}</span>
+    </p>
+  );
+}
+
 function NodeInspector({ node, index, info }: { node: PipelineNode; index: number; info: NodeTypeInfo | undefined }) {
   const issues = useSelect(documentStore, (s) => s.issues);
   const own = issues.filter((i) => i.nodeId === node.id && !i.pointer.startsWith(`/nodes/${index}/config/`));
@@ -282,6 +294,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
         </p>
       ))}
       <LastError nodeId={node.id} />
+      <RunsOn nodeId={node.id} />
       {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
       {node.type === 'window' && <WindowEventTime node={node} />}
       <NodeIdField node={node} />

@@ -7,6 +7,7 @@ import { serializeDocument, type PipelineDocument } from '../../../shared/docume
 import { newDocument } from '../../../shared/edit/commands';
 import { record, redo, seal, startHistory, undo, type HistoryState } from '../../../shared/edit/history';
 import type { NodeTypeInfo } from '../../../shared/spec';
+import type { PlanView } from '../../../shared/plan';
 import type { ValidationIssue } from '../../../shared/validation';
 import { createStore } from './store';
 
@@ -19,6 +20,8 @@ export interface DocumentState {
   /** The document as last opened or saved: unsaved changes are any difference from it (none: never saved). */
   saved?: PipelineDocument;
   issues: ValidationIssue[];
+  /** Where each node runs and why, for a document that can run (from the last validation). */
+  plan?: PlanView;
   /** Whether `issues` belong to the current document (validation runs shortly after each edit). */
   validated: boolean;
   nodeTypes: Map<string, NodeTypeInfo>;
@@ -62,7 +65,7 @@ function scheduleValidation(): void {
       ?.validate(serializeDocument(doc))
       .then((r) => {
         if (seq === validationSeq && documentStore.get().doc === doc)
-          documentStore.set((s) => ({ ...s, issues: r.issues, validated: true }));
+          documentStore.set((s) => ({ ...s, issues: r.issues, plan: r.plan, validated: true }));
       })
       .catch(() => undefined);
   }, 120);
@@ -121,10 +124,13 @@ export function loadDocument(
     path,
     saved: clean ? doc : undefined,
     issues,
+    plan: undefined,
     validated: true,
     generation: s.generation + 1,
     viewRunId: undefined,
   }));
+  // Its plan (where each node runs) comes with the engine's validation.
+  scheduleValidation();
 }
 
 export function markSaved(path: string): void {
