@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chain, sleep, startFlow } from './helpers';
+import { chain, startFlow, until } from './helpers';
 
 const SINK_RATE = 2000;
 const CAPACITY = 500;
@@ -18,7 +18,8 @@ describe('back pressure', () => {
     );
     const heapBefore = process.memoryUsage().heapUsed;
     const run = await startFlow(doc, 100);
-    await sleep(3000);
+    // Three seconds of the slow sink's pace (its rate is what the test measures).
+    await until(() => (run.ticks.at(-1)?.elapsedMs ?? 0) >= 3000, 15_000, 'three seconds of ticks');
     const heapDuring = process.memoryUsage().heapUsed;
     const mid = run.ticks.find((t) => t.elapsedMs >= 1500)!;
     const end = run.ticks.at(-1)!;

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
-import { chain, sleep, startFlow, tempDir } from './helpers';
+import { chain, startFlow, tempDir, until } from './helpers';
 
 const tmp = () => tempDir('engine');
 const countLines = (p: string) => readFileSync(p, 'utf8').split('\n').filter(Boolean).length;
@@ -74,7 +74,8 @@ describe('engine lifecycle and errors', () => {
         { id: 'out', type: 'file', config: { path: join(dir, 'likes.jsonl') } },
       ]),
     );
-    await sleep(600);
+    // Records in flight everywhere: the source well ahead of the file.
+    await until(() => (run.ticks.at(-1)?.nodes.src?.recordsOut ?? 0) > 10_000, 10_000, 'records made');
     await run.flow.stop();
     const t = run.flow.tick();
     expect(t.nodes.src!.recordsOut).toBeGreaterThan(5000);
@@ -92,7 +93,8 @@ describe('engine lifecycle and errors', () => {
       ]),
       100,
     );
-    await sleep(1100);
+    // A second of ticks at 100 ms.
+    await until(() => run.ticks.length >= 10, 10_000, 'ten ticks');
     await run.flow.stop();
     expect(run.ticks.length).toBeGreaterThanOrEqual(9);
     expect(run.ticks.length).toBeLessThanOrEqual(14);

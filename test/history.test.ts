@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RunHistory } from '../src/engine/observe/history';
 import { createStudioService } from '../src/engine/services/studio';
-import { ROOT, sleep, wired, tempDir, until } from './helpers';
+import { ROOT, wired, tempDir, until } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const doc = (name: string, limit = 0) =>
@@ -34,7 +34,8 @@ describe('run history', () => {
     const ids: string[] = [];
     // Stopped by the user.
     ids.push((await service.run(doc('first'))).runId!);
-    await sleep(2600);
+    // Kept a tick a second: until the history holds three of this run's ticks.
+    await until(() => service.runMetrics(ids[0]!).then((m) => m.ticks.length >= 3), 15_000, 'three ticks kept');
     await service.stop();
     // Finished by itself.
     ids.push((await service.run(doc('second', 1500))).runId!);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StudioError, type RunStatus } from '../src/shared/api';
 import { createLocalApi } from '../src/engine/services/local-api';
-import { chain, ROOT, sleep, tempDir } from './helpers';
+import { chain, ROOT, sleep, tempDir, until } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const local = () =>
@@ -63,10 +63,10 @@ describe('StudioApi over the in-memory transport', () => {
     await expect(api.run(chain('again', [{ id: 'x', type: 'live-room' }]))).rejects.toThrow(
       /already running \(rpc\); stop it first/,
     );
-    await sleep(500);
+    await until(async () => ticks.length >= 3 && (await api.peek('sink')).length === 5, 10_000, 'ticks and records');
     const late: RunStatus[] = [];
     api.on('runState', (s) => late.push(s));
-    await sleep(20);
+    await until(() => late.length > 0, 5000, 'the last state replayed');
     expect(late[0]).toEqual(
       expect.objectContaining({
         phase: 'running',
