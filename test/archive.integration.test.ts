@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { validateValue } from '../src/engine/validate/validate';
 import { WebHdfsTestDouble } from './support/webhdfs-test-double';
-import { sleep, startFlow, wired, videoToArchive, tempDir } from './helpers';
+import { startFlow, wired, videoToArchive, tempDir, until } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const START = 1_800_000_000_000; // 2027-01-15T08:00:00Z
@@ -121,7 +121,13 @@ describe('archive to a local folder', () => {
       archiveDoc({ target: `file://${dir}`, path: '', rollIntervalMs: 1500, flushBytes: 1000 }, room),
       100,
     );
-    await sleep(1000);
+    const inProgress = () => walk(dir).filter((f) => f.startsWith('.'));
+    const tempLines = () => readFileSync(join(dir, inProgress()[0]!), 'utf8').split('\n').length;
+    await until(
+      () => (ticks.at(-1)?.nodes.room?.recordsOut ?? 0) > 500 && inProgress().length === 1 && tempLines() > 100,
+      10_000,
+      'records written to the temporary file',
+    );
     // Written to the temporary file (flushed in 1 kB chunks) but not acknowledged: the file has not rolled.
     const before = ticks.at(-1)!.nodes.room!;
     expect(before.recordsOut).toBeGreaterThan(500);
@@ -130,7 +136,8 @@ describe('archive to a local folder', () => {
     expect(temp).toHaveLength(1);
     expect(temp[0]).toMatch(/^\.part-.*\.jsonl\.inprogress$/);
     expect(readFileSync(join(dir, temp[0]!), 'utf8').split('\n').length).toBeGreaterThan(100);
-    await sleep(1500);
+    // It rolls after 1.5 s: renamed, and then its records are acknowledged.
+    await until(() => (ticks.at(-1)?.nodes.room?.acknowledged ?? 0) > 0, 10_000, 'the first file rolled');
     const after = ticks.at(-1)!.nodes.room!;
     expect(after.acknowledged).toBeGreaterThan(0);
     const done = walk(dir).filter((f) => !f.startsWith('.'));
@@ -261,18 +268,22 @@ describe('archive to WebHDFS (protocol test double)', () => {
     const open = (p: string) => new Promise<Buffer>((res, rej) => reader.readFile(p, (e, v) => (e ? rej(e) : res(v!))));
     const checked = new Set<string>();
     let sawTemp = false;
-    const until = Date.now() + 3000;
-    while (Date.now() < until) {
-      const names = (await list().catch(() => [])).map((s) => s.pathSuffix);
-      sawTemp ||= names.some((n) => n.endsWith('.inprogress'));
-      for (const n of names.filter((x) => !x.startsWith('.') && !checked.has(x))) {
-        const text = (await open(`/live/${n}`)).toString();
-        expect(text.endsWith('\n')).toBe(true);
-        expect(text.split('\n').length - 1).toBe(500);
-        checked.add(n);
-      }
-      await sleep(5);
-    }
+    // Listed and read as they appear: a file is either in progress (hidden) or whole.
+    await until(
+      async () => {
+        const names = (await list().catch(() => [])).map((s) => s.pathSuffix);
+        sawTemp ||= names.some((n) => n.endsWith('.inprogress'));
+        for (const n of names.filter((x) => !x.startsWith('.') && !checked.has(x))) {
+          const text = (await open(`/live/${n}`)).toString();
+          expect(text.endsWith('\n')).toBe(true);
+          expect(text.split('\n').length - 1).toBe(500);
+          checked.add(n);
+        }
+        return checked.size >= 10 && sawTemp;
+      },
+      20_000,
+      'ten whole files read while the sink writes',
+    );
     await flow.stop();
     expect(sawTemp).toBe(true);
     expect(checked.size).toBeGreaterThanOrEqual(10);
@@ -343,7 +354,11 @@ describe('archive to WebHDFS (protocol test double)', () => {
       archiveDoc({ target: `webhdfs://127.0.0.1:${port}/late`, path: '', rollRecords: 1000 }, room),
       100,
     );
-    await sleep(1500);
+    await until(
+      () => errors.length > 0 && states.some((s) => s.nodeId === 'archive' && s.state === 'reconnecting'),
+      15_000,
+      'the sink retrying',
+    );
     expect(
       errors.some((e) => /ECONNREFUSED.*is the NameNode at webhdfs:\/\/127\.0\.0\.1:\d+\/late up\?/.test(e.message)),
     ).toBe(true);

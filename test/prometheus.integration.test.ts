@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it, vi } from 'vitest';
 import { freePort } from '../src/engine/connectors/redis/local';
-import { ROOT, sleep, tempDir, until } from './helpers';
+import { ROOT, tempDir, until } from './helpers';
 
 const BIN = join(ROOT, 'bin/sluice.js');
 
@@ -54,22 +54,28 @@ describe('Prometheus metrics of a headless run', () => {
     try {
       await until(() => out.includes('Prometheus metrics:'), 15_000, 'the exporter to say where it serves');
       expect(out).toContain(`Prometheus metrics: http://127.0.0.1:${port}/metrics`);
-      await sleep(1500);
-      const first = await scrape(port);
-      await sleep(1000);
-      const second = await scrape(port);
+      const room = { pipeline: 'Live room', node: 'room', type: 'live-room' };
+      const roomOut = (m: Awaited<ReturnType<typeof scrape>>) => value(m.get('sluice_node_records_out_total'), room);
+      // Scraped once the room and the camera run, then again once 2000 more events went out.
+      let first = await scrape(port);
+      await until(
+        async () =>
+          roomOut((first = await scrape(port))) > 0 && value(first.get('sluice_media_fps'), { node: 'camera' }) > 10,
+        20_000,
+        'the demo running',
+      );
+      const t1 = Date.now();
+      let second = first;
+      await until(async () => roomOut((second = await scrape(port))) > roomOut(first) + 2000, 20_000, 'more events');
+      const rate = (roomOut(second) - roomOut(first)) / ((Date.now() - t1) / 1000);
 
       const recordsOut = second.get('sluice_node_records_out_total')!;
       expect(recordsOut.type).toBe('COUNTER');
-      const room = { pipeline: 'Live room', node: 'room', type: 'live-room' };
       expect(value(second.get('sluice_node_records_out_total'), room)).toBeGreaterThan(
         value(first.get('sluice_node_records_out_total'), room),
       );
       // About 4000 events a second.
-      expect(
-        value(second.get('sluice_node_records_out_total'), room) -
-          value(first.get('sluice_node_records_out_total'), room),
-      ).toBeGreaterThan(2000);
+      expect(rate).toBeGreaterThan(2000);
       expect(value(second.get('sluice_node_state'), { node: 'coins-per-second', state: 'running' })).toBe(1);
       // The camera branch: its encoder's frames per second.
       expect(value(second.get('sluice_media_fps'), { node: 'camera' })).toBeGreaterThan(10);

@@ -8,7 +8,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
-import { ROOT, startFlow, wired, tempDir, until } from './helpers';
+import { ROOT, startFlow, wired, tempDir, until, stays } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
 import type { LiveStateView } from '../src/shared/live-state';
 import {
@@ -224,7 +224,7 @@ describe('Redis away', () => {
       ['room.out>beats.in'],
     );
     const { flow, states, errors, ticks } = await startFlow(d, 100);
-    await new Promise((r) => setTimeout(r, 2000));
+    await until(() => (ticks.at(-1)?.nodes.beats?.recordsIn ?? 0) > 3000, 15_000, 'records written before the outage');
     // Redis goes away for 10 s, keeping what it has (SHUTDOWN SAVE), and comes back on the same port.
     const outAtStop = ticks.at(-1)!.nodes.room!.recordsOut;
     const heapAtStop = process.memoryUsage().heapUsed;
@@ -233,7 +233,9 @@ describe('Redis away', () => {
     redis.disconnect();
     let heapMax = heapAtStop;
     const sampler = setInterval(() => (heapMax = Math.max(heapMax, process.memoryUsage().heapUsed)), 100);
-    await new Promise((r) => setTimeout(r, 10_000));
+    await until(() => flow.runners.get('beats')!.state === 'reconnecting', 15_000, 'the sink reconnecting');
+    // Away for 10 s: the sink keeps waiting all that time.
+    await stays(() => flow.runners.get('beats')!.state === 'reconnecting', 10_000, 'the sink waiting');
     clearInterval(sampler);
     const away = ticks.at(-1)!;
     expect(states).toContainEqual({ nodeId: 'beats', state: 'reconnecting' });
