@@ -125,7 +125,7 @@ describe('StudioApi over the in-memory transport', () => {
     const { api } = local();
     const demo = (await api.openDemo()).document!;
     await api.savePipeline('a.json', { ...demo, name: 'First' });
-    await sleep(20);
+    await sleep(20); // (a later modification time: the listing is newest first)
     await api.savePipeline('rooms/b.json', { ...demo, name: 'Second' });
     const listing = await api.listPipelines();
     expect(listing.files.map((f) => [f.path, f.name])).toEqual([
