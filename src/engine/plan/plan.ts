@@ -42,6 +42,8 @@ export interface PlacingContext {
   pipeline: ResolvedPipeline;
   /** Nodes no executor before this one took. */
   unplaced: readonly ResolvedNode[];
+  /** The edges the in-process runtime can chain (computed once per plan). */
+  chainable: ReadonlySet<string>;
 }
 
 export interface Executor {
@@ -95,10 +97,9 @@ const CATEGORY_WORDS: Record<string, string> = {
 export const inProcessExecutor: Executor = {
   kind: 'in-process',
   title: 'the engine’s own runtime on this machine: a runner per node, bounded queues between them',
-  place({ pipeline, unplaced }) {
+  place({ pipeline, unplaced, chainable: chained }) {
     const placements: Placement[] = [];
     const problems: PlanProblem[] = [];
-    const chained = new Set(chainableEdges(pipeline));
     for (const n of unplaced) {
       // A media node outside a working group is the media pass's problem (reported there); nothing runs it here.
       if (n.spec.media) continue;
@@ -128,9 +129,11 @@ export function planPipeline(pipeline: ResolvedPipeline, executors: readonly Exe
   const placed = new Map<string, Placement>();
   const mediaGroups: MediaGroupPlan[] = [];
   const problems: PlanProblem[] = [];
+  const chainedEdges = chainableEdges(pipeline);
+  const chainable = new Set(chainedEdges);
   for (const ex of executors) {
     const unplaced = pipeline.nodes.filter((n) => !placed.has(n.id));
-    const r = ex.place({ pipeline, unplaced });
+    const r = ex.place({ pipeline, unplaced, chainable });
     for (const p of r.placements) if (!placed.has(p.nodeId)) placed.set(p.nodeId, p);
     mediaGroups.push(...(r.mediaGroups ?? []));
     problems.push(...r.problems);
@@ -143,7 +146,7 @@ export function planPipeline(pipeline: ResolvedPipeline, executors: readonly Exe
   return {
     nodes: pipeline.nodes.filter((n) => placed.has(n.id)).map((n) => placed.get(n.id)!),
     mediaGroups,
-    chainedEdges: chainableEdges(pipeline),
+    chainedEdges,
     exclusiveInput: exclusiveInputNodes(pipeline),
     clocked: clockedNodes(pipeline),
     problems,
