@@ -18,6 +18,10 @@ command -v kcat >/dev/null 2>&1 || need+=(kcat)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # openssl: the Redis TLS test makes its own certificate authority.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# Java 17 and Maven: the real Apache Kafka broker and HDFS (services/, started by scripts/services.sh) come from
+# Maven Central; the JDK (javac) builds their small launchers.
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
 # ps: the tests list processes to prove that no ffmpeg is left behind.
 command -v ps >/dev/null 2>&1 || need+=(procps)
 if [ ${#need[@]} -gt 0 ]; then
@@ -40,4 +44,16 @@ fi
 if [ ! -x build/kafka-mock ] || [ native/kafka-mock.c -nt build/kafka-mock ]; then
   mkdir -p build
   cc -O2 -Wall -o build/kafka-mock native/kafka-mock.c -lrdkafka
+fi
+
+# The real servers: Apache Kafka (KRaft) and Hadoop's MiniDFSCluster with their launchers, fetched from Maven Central
+# into build/m2 and laid out in build/services/{kafka,hdfs}. Skipped when build/services was made from the same
+# services/ sources (a second run needs no network).
+sources=$(find services -type f \( -name pom.xml -o -name '*.java' \) | LC_ALL=C sort)
+digest=$(cat $sources | sha256sum | cut -d' ' -f1)
+if [ "$(cat build/services/.digest 2>/dev/null)" != "$digest" ]; then
+  echo "setup: fetching Apache Kafka and Hadoop's minicluster from Maven Central (build/m2) and building their launchers"
+  rm -rf build/services
+  mvn -B -q -f services/pom.xml -Dmaven.repo.local="$PWD/build/m2" package
+  echo "$digest" > build/services/.digest
 fi

@@ -1,0 +1,147 @@
+package sluice.services;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+
+/**
+ * Hadoop's MiniDFSCluster: a real NameNode and DataNode(s) in one JVM, WebHDFS on, on 127.0.0.1 ports.
+ *
+ * <p>Prints {@code WEBHDFS_URL=http://127.0.0.1:PORT/webhdfs/v1} once WebHDFS answers GETFILESTATUS on the root.
+ * Stops cleanly when standard input closes (it never outlives the process that started it) or on SIGTERM. With
+ * {@code --data DIR} the name and data folders live there and survive a restart; without, a temporary folder is used
+ * and removed.
+ *
+ * <p>Lines on standard input drive faults for tests: {@code datanode stop}, {@code datanode start}; each is answered
+ * on standard output with {@code ok datanode stop} (or {@code error ...}) once done.
+ *
+ * <p>Options: {@code --data DIR}, {@code --datanodes N}, {@code --set KEY=VALUE} (any HDFS property, e.g.
+ * {@code dfs.permissions.enabled=false}).
+ */
+public final class HdfsMain {
+  public static void main(String[] args) throws Exception {
+    String data = null;
+    int datanodes = 1;
+    Configuration conf = new Configuration();
+    conf.setBoolean("dfs.webhdfs.enabled", true);
+    conf.setBoolean("dfs.permissions.enabled", true);
+    conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
+    conf.set("dfs.namenode.http-bind-host", "127.0.0.1");
+    conf.set("dfs.datanode.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+    conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+    conf.setInt("dfs.replication", 1);
+    // A client that loses its DataNode mid-write is told quickly rather than after minutes.
+    conf.setInt("dfs.client.socket-timeout", 10_000);
+    conf.setInt("dfs.heartbeat.interval", 1);
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      String v = i + 1 < args.length ? args[++i] : null;
+      if (v == null) usage("option " + a + " needs a value");
+      switch (a) {
+        case "--data" -> data = v;
+        case "--datanodes" -> datanodes = Integer.parseInt(v);
+        case "--set" -> {
+          int eq = v.indexOf('=');
+          if (eq <= 0) usage("--set takes KEY=VALUE, got " + v);
+          conf.set(v.substring(0, eq), v.substring(eq + 1));
+        }
+        default -> usage("unknown option " + a);
+      }
+    }
+    boolean temporary = data == null;
+    Path dir = temporary ? Files.createTempDirectory("sluice-hdfs-") : Path.of(data).toAbsolutePath();
+    Files.createDirectories(dir);
+    boolean formatted = Files.exists(dir.resolve("data/name1/current/VERSION"));
+    conf.setInt("dfs.replication", Math.min(datanodes, 3));
+
+    MiniDFSCluster cluster =
+        new MiniDFSCluster.Builder(conf, dir.toFile())
+            .numDataNodes(datanodes)
+            .format(!formatted)
+            .checkExitOnShutdown(false)
+            .build();
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  cluster.shutdown(temporary);
+                  if (temporary) deleteTree(dir.toFile());
+                },
+                "sluice-hdfs-stop"));
+    cluster.waitActive();
+    int http = cluster.getNameNode().getHttpAddress().getPort();
+    String url = "http://127.0.0.1:" + http + "/webhdfs/v1";
+    while (!answers(url + "/?op=GETFILESTATUS")) Thread.sleep(100);
+    System.out.println("WEBHDFS_URL=" + url);
+    System.out.flush();
+    commands(cluster);
+  }
+
+  private static boolean answers(String url) {
+    try {
+      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      c.setConnectTimeout(2000);
+      c.setReadTimeout(2000);
+      int code = c.getResponseCode();
+      c.disconnect();
+      return code == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  /** Reads fault commands until standard input ends, then exits (the shutdown hook stops the cluster). */
+  private static void commands(MiniDFSCluster cluster) {
+    MiniDFSCluster.DataNodeProperties stopped = null;
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        String cmd = line.trim();
+        if (cmd.isEmpty()) continue;
+        try {
+          switch (cmd) {
+            case "datanode stop" -> {
+              if (stopped != null) throw new IllegalStateException("the DataNode is already stopped");
+              stopped = cluster.stopDataNode(0);
+            }
+            case "datanode start" -> {
+              if (stopped == null) throw new IllegalStateException("no DataNode is stopped");
+              cluster.restartDataNode(stopped, true);
+              cluster.waitActive();
+              stopped = null;
+            }
+            default -> throw new IllegalArgumentException("unknown command (expected: datanode stop|start)");
+          }
+          System.out.println("ok " + cmd);
+        } catch (Exception e) {
+          System.out.println("error " + cmd + ": " + e.getMessage());
+        }
+        System.out.flush();
+      }
+    } catch (IOException ignored) {
+      // a broken pipe means the parent is gone
+    }
+    System.exit(0);
+  }
+
+  static void deleteTree(File f) {
+    File[] children = f.listFiles();
+    if (children != null) for (File c : children) deleteTree(c);
+    f.delete();
+  }
+
+  private static void usage(String why) {
+    System.err.println("hdfs: " + why);
+    System.err.println("usage: hdfs [--data DIR] [--datanodes N] [--set KEY=VALUE]");
+    System.exit(2);
+  }
+}
