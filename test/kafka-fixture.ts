@@ -1,22 +1,24 @@
 /**
- * The `local` profile's Kafka cluster (librdkafka's mock cluster) for a test file: started before its tests — the
- * nodes connect to it through the profile — and stopped after. The tests reach it directly too.
+ * The `local` profile's Kafka cluster for a test file — a real Apache Kafka broker (KRaft), as the studio runs it —
+ * started before its tests (the nodes connect to it through the profile) and stopped after. The tests reach it
+ * directly too.
  */
 import { afterAll, beforeAll } from 'vitest';
-import type { MockCluster } from '../src/engine/connectors/kafka/mock';
-import { localCluster, type KafkaProfile } from '../src/engine/connectors/kafka/profiles';
+import { localCluster, type DevCluster } from '../src/engine/connectors/kafka/local';
+import type { KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 
 export interface LocalKafka {
-  readonly cluster: MockCluster;
+  readonly cluster: DevCluster;
   /** A profile for clients of the tests' own (producers, admins) on the same cluster. */
   profile(): KafkaProfile;
 }
 
 export function localKafka(): LocalKafka {
-  let cluster: MockCluster | undefined;
+  let cluster: DevCluster | undefined;
   beforeAll(async () => {
     cluster = await localCluster();
-  });
+    if (cluster.kind !== 'broker') throw new Error('the tests run on the real Kafka broker: run scripts/setup.sh');
+  }, 120_000);
   afterAll(async () => {
     await cluster?.stop();
   });

@@ -1,8 +1,11 @@
 /**
- * Kafka nodes against a real Kafka-protocol broker: librdkafka's mock cluster (started by the tests; in memory, no
- * SASL/TLS, no CreateTopics — topics are made through its helper), with kcat as an independent client.
+ * Kafka nodes against a real Apache Kafka broker (4.x, one KRaft node, started by the tests as the `local` profile
+ * starts it), with kcat as an independent client. librdkafka's mock cluster remains only for faults a real broker
+ * cannot be made to show on demand (a broker error answered to one request), and those tests say so.
  */
 import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Flow } from '../src/engine/runtime/flow';
 import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/connectors/kafka/client';
@@ -17,6 +20,18 @@ const kafka = localKafka();
 const profile = (): KafkaProfile => kafka.profile();
 
 const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('kafka', nodes, wires);
+
+/** Point the settings file at `settings` (connection profiles) until the returned function is called. */
+function useSettings(settings: object): () => void {
+  const path = join(tempDir('settings'), 'settings.json');
+  writeFileSync(path, JSON.stringify(settings));
+  const before = process.env.SLUICE_SETTINGS;
+  process.env.SLUICE_SETTINGS = path;
+  return () => {
+    if (before === undefined) delete process.env.SLUICE_SETTINGS;
+    else process.env.SLUICE_SETTINGS = before;
+  };
+}
 
 const kcat = (args: string[], input?: string) => {
   const r = spawnSync('kcat', ['-b', kafka.cluster.bootstrap, ...args], {
@@ -482,15 +497,11 @@ describe('connection profiles', () => {
 
 describe('broker loss', () => {
   it('a broker down during produce, then all of them: the sink shows reconnecting, waits, resumes by itself, and no sequence number is missing', async () => {
-    const { writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { MockCluster } = await import('../src/engine/connectors/kafka/mock');
-    const trio = await MockCluster.start(3);
+    // Three real KRaft nodes (JVMs of their own), each killed outright and started again on its data folder.
+    const { KraftCluster } = await import('./kafka-cluster');
+    const trio = await KraftCluster.start(3);
     await trio.createTopic('seq', 3);
-    const settings = join(tempDir('settings'), 'settings.json');
-    writeFileSync(settings, JSON.stringify({ kafka: { profiles: { trio: { brokers: trio.brokers } } } }));
-    const before = process.env.SLUICE_SETTINGS;
-    process.env.SLUICE_SETTINGS = settings;
+    const restore = useSettings({ kafka: { profiles: { trio: { brokers: trio.brokers } } } });
     const N = 6000;
     try {
       const d = doc(
@@ -511,11 +522,12 @@ describe('broker loss', () => {
       await writes(1500); // a broker down: the others take its partitions' leadership
       await trio.up(1);
       await writes(500);
-      for (const b of [1, 2, 3]) await trio.down(b);
+      await Promise.all([1, 2, 3].map((b) => trio.down(b)));
       await until(() => states.some((s) => s.nodeId === 'out' && s.state === 'reconnecting'));
       // Every broker down: the sink keeps waiting (and upstream with it), nothing lost.
       await stays(() => flow.runners.get('out')!.state === 'reconnecting', 3000, 'the sink waiting');
-      for (const b of [1, 2, 3]) await trio.up(b);
+      // Started together: a node answers once a quorum of controllers is back.
+      await Promise.all([1, 2, 3].map((b) => trio.up(b)));
       await until(() => flow.runners.get('room')!.state === 'stopped', 60_000);
       await flow.done;
       expect(states.filter((s) => s.nodeId === 'out').map((s) => s.state)).toEqual(
@@ -538,16 +550,20 @@ describe('broker loss', () => {
       console.log(`broker loss: ${ids.length} messages for ${N} events (${ids.length - new Set(ids).size} duplicates)`);
     } finally {
       await trio.stop();
-      if (before === undefined) delete process.env.SLUICE_SETTINGS;
-      else process.env.SLUICE_SETTINGS = before;
+      restore();
     }
-  }, 90_000);
+  }, 180_000);
 });
 
 describe('a consumer kafkajs gives up on', () => {
+  // A real broker cannot be made to answer one SyncGroup with INVALID_REQUEST on demand: this fault runs on
+  // librdkafka's mock cluster, which can, through a profile of its own.
   it('a broker error kafkajs deems not retriable (INVALID_REQUEST to SyncGroup): the source says so, starts reading again by itself, and reads everything', async () => {
-    await kafka.cluster.createTopic('restarts', 2);
-    const producer = kafkaClient(profile()).producer();
+    const { MockCluster } = await import('../src/engine/connectors/kafka/mock');
+    const mock = await MockCluster.start(1);
+    const restore = useSettings({ kafka: { profiles: { faulty: { brokers: mock.brokers } } } });
+    await mock.createTopic('restarts', 2);
+    const producer = kafkaClient({ name: 'faulty', local: false, brokers: mock.brokers, clientId: 'test' }).producer();
     await producer.connect();
     await producer.send({
       topic: 'restarts',
@@ -555,11 +571,11 @@ describe('a consumer kafkajs gives up on', () => {
     });
     await producer.disconnect();
     // The group's first SyncGroup is answered INVALID_REQUEST (42): kafkajs crashes the consumer and does not restart it.
-    await kafka.cluster.failRequests(14, 42, 1);
+    await mock.failRequests(14, 42, 1);
     const { flow, errors, ticks } = await startFlow(
       doc(
         [
-          { id: 'in', type: 'kafka-source', config: { topics: ['restarts'], group: 'restarts' } },
+          { id: 'in', type: 'kafka-source', config: { profile: 'faulty', topics: ['restarts'], group: 'restarts' } },
           { id: 'out', type: 'debug' },
         ],
         ['in.out>out.in'],
@@ -574,6 +590,8 @@ describe('a consumer kafkajs gives up on', () => {
       });
     } finally {
       await flow.stop();
+      await mock.stop();
+      restore();
     }
   }, 60_000);
 });
@@ -688,7 +706,11 @@ describe('the topic browser, through the studio API', () => {
         messages: [{ partition: 0, value: Buffer.from([0xff, 0xfe, 0x00, 0x01]), timestamp: String(t0 + 10 * 60_000) }],
       });
 
-      expect(await api.kafkaProfiles()).toContainEqual({ name: 'local', brokers: [], local: true, tls: false });
+      // The embedded profile says what runs it: the real broker, development only.
+      const [local] = await api.kafkaProfiles();
+      expect(local).toMatchObject({ name: 'local', brokers: [], local: true, tls: false });
+      expect(local!.note).toMatch(/^Apache Kafka 4\.\d+\.\d+ \(one KRaft node Sluice starts itself/);
+      expect(local!.fallback).toBeUndefined();
       const test = await api.kafkaTestConnection('local');
       expect(test).toMatchObject({ ok: true, brokers: kafka.cluster.brokers });
       expect((await api.kafkaTestConnection('nowhere')).message).toMatch(
@@ -737,8 +759,7 @@ describe('the topic browser, through the studio API', () => {
       expect(tailed).toEqual([1, 2, 3]);
 
       // A group that has read up to offset 4 of partition 0: 10 records behind, the oldest unread 4 minutes older than the newest.
-      // (Committed by a member of the group: admin.setOffsets needs DescribeGroups, which the mock cluster lacks.)
-      const reader = kafkaClient(profile()).consumer({ groupId: 'readers' });
+      const reader = kafkaClient(profile(), 'lag-reader').consumer({ groupId: 'readers' });
       await reader.connect();
       await reader.subscribe({ topics: ['browse'] });
       let joined = false;
@@ -746,10 +767,13 @@ describe('the topic browser, through the studio API', () => {
       await reader.run({ autoCommit: false, eachBatch: async () => undefined });
       await until(() => joined);
       await reader.commitOffsets([{ topic: 'browse', partition: 0, offset: '4' }]);
-      await reader.disconnect();
       await producer.disconnect();
-      const [g] = await api.kafkaGroups('local', ['readers']);
-      expect(g).toMatchObject({ group: 'readers', lag: 10 });
+      // Listed and described by the broker itself (ListGroups, DescribeGroups), with its member while it is in.
+      const live = (await api.kafkaGroups('local')).find((x) => x.group === 'readers');
+      expect(live).toMatchObject({ state: 'Stable', members: [{ clientId: 'lag-reader' }], lag: 10 });
+      await reader.disconnect();
+      const g = (await api.kafkaGroups('local')).find((x) => x.group === 'readers');
+      expect(g).toMatchObject({ group: 'readers', state: 'Empty', members: [], lag: 10 });
       const p0 = g!.partitions.find((p) => p.partition === 0)!;
       expect(p0).toMatchObject({ committed: 4, high: 14, lag: 10 });
       // From the record at offset 4 (t0 + 4 min) to the newest (just now, t0 + 20 min): 16 minutes of message time.

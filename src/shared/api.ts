@@ -131,8 +131,8 @@ export interface StudioMethods {
   kafkaTopics(profile: string): Promise<TopicInfo[]>;
   /** The last `count` messages of a partition, oldest first, values pretty-printed. */
   kafkaSample(profile: string, topic: string, partition: number, count: number): Promise<BrowsedMessage[]>;
-  /** Consumer groups (those the brokers list, and `groups`) with their lag per partition, in records and seconds behind live. */
-  kafkaGroups(profile: string, groups: string[]): Promise<GroupInfo[]>;
+  /** The consumer groups the brokers list, described (state, members), with their committed-offset lag per partition. */
+  kafkaGroups(profile: string): Promise<GroupInfo[]>;
   /** The Redis connection profiles: the embedded redis-server and those in the app's settings. */
   redisProfiles(): Promise<RedisProfileInfo[]>;
   /** Add or replace a Redis profile in the app's settings (never a password). */

@@ -5,6 +5,10 @@ export interface KafkaProfileInfo {
   brokers: string[];
   /** The embedded development cluster (started by Sluice; development only). */
   local: boolean;
+  /** The embedded cluster in words: a real Apache Kafka broker, or the mock cluster and why. */
+  note?: string;
+  /** The embedded cluster is librdkafka's mock (Java missing, or chosen): fewer features, said in `note`. */
+  fallback?: boolean;
   sasl?: { mechanism: string; username: string };
   tls: boolean;
   /** Where its secret comes from, and whether it is set: the system's secret store (desktop app) or the environment. */
@@ -65,6 +69,10 @@ export interface GroupPartitionLag {
 
 export interface GroupInfo {
   group: string;
+  /** As the broker describes it: Stable, Empty, PreparingRebalance, CompletingRebalance, Dead. */
+  state: string;
+  /** Its members now, as the broker knows them. */
+  members: { clientId: string; host: string }[];
   partitions: GroupPartitionLag[];
   lag: number;
   secondsBehind: number;

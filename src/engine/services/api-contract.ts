@@ -53,7 +53,7 @@ export const METHOD_ARGS = {
   kafkaTestConnection: z.tuple([profile]),
   kafkaTopics: z.tuple([profile]),
   kafkaSample: z.tuple([profile, topic, z.number().int().min(0), z.number().int().min(1).max(1000)]),
-  kafkaGroups: z.tuple([profile, z.array(z.string().min(1).max(255)).max(100)]),
+  kafkaGroups: z.tuple([profile]),
   redisProfiles: none,
   redisSaveProfile: z.tuple([profileName, object<RedisProfileSettings>('a Redis profile')]),
   redisDeleteProfile: z.tuple([profileName]),

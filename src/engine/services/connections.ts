@@ -83,8 +83,8 @@ export class KafkaConnections implements KafkaMethods, Pick<StudioStreamServers,
     });
   }
 
-  async kafkaGroups(profile: string, groups: string[]) {
-    return consumerGroups(profile, groups).catch((err: unknown) => {
+  async kafkaGroups(profile: string) {
+    return consumerGroups(profile).catch((err: unknown) => {
       throw new StudioError(`cannot read the consumer groups with profile "${profile}": ${kafkaError(err)}`, 'kafka');
     });
   }

@@ -11,11 +11,19 @@ import type {
   TopicInfo,
 } from '../../../shared/kafka';
 import { kafkaClient, kafkaError, PartitionReader, type FetchedMessage } from './client';
+import { localKafkaNote, mockReason } from './local';
 import { LOCAL_PROFILE, readProfiles, resolveProfile, secretVariable } from './profiles';
 import { secretStore } from '../../secrets/store';
 
 export function listProfiles(): KafkaProfileInfo[] {
-  const local: KafkaProfileInfo = { name: LOCAL_PROFILE, brokers: [], local: true, tls: false };
+  const local: KafkaProfileInfo = {
+    name: LOCAL_PROFILE,
+    brokers: [],
+    local: true,
+    tls: false,
+    note: localKafkaNote(),
+    ...(mockReason() ? { fallback: true } : {}),
+  };
   return [
     local,
     ...Object.entries(readProfiles()).map(([name, p]) => ({
@@ -159,48 +167,47 @@ async function timestampAt(
 }
 
 /**
- * Consumer groups with their lag per partition, in records and in seconds behind live. Brokers that list groups
- * are asked; otherwise (the local development cluster has no ListGroups) the groups named — those of the
- * pipeline's Kafka sources — are looked up.
+ * The cluster's consumer groups as the broker lists and describes them (ListGroups, DescribeGroups): their state and
+ * members, and their lag per partition from the committed offsets — in records and in seconds behind live.
  */
-export async function consumerGroups(profileName: string, named: string[]): Promise<GroupInfo[]> {
+export async function consumerGroups(profileName: string): Promise<GroupInfo[]> {
   return withAdmin(profileName, async (admin, kafka) => {
-    let groups = named;
+    let listed: { groupId: string; protocolType: string }[];
     try {
-      groups = [...new Set([...(await admin.listGroups()).groups.map((g) => g.groupId), ...named])];
-    } catch {
-      // No ListGroups here: the named groups only.
+      listed = (await admin.listGroups()).groups;
+    } catch (err) {
+      throw new Error(`this cluster does not list its consumer groups (ListGroups): ${kafkaError(err)}`);
     }
+    const ids = listed.map((g) => g.groupId).sort();
+    if (ids.length === 0) return [];
+    const described = new Map((await admin.describeGroups(ids)).groups.map((g) => [g.groupId, g]));
     const reader = new PartitionReader(kafka);
-    // Asked per topic: not every broker answers "all topics of a group" (the development cluster does not).
-    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__'));
+    const highs = new Map<string, Map<number, number>>();
+    const highOf = async (topic: string) => {
+      let h = highs.get(topic);
+      if (!h)
+        highs.set(
+          topic,
+          (h = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)]))),
+        );
+      return h;
+    };
     try {
       const out: GroupInfo[] = [];
-      for (const group of groups.sort()) {
+      for (const group of ids) {
         const partitions: GroupPartitionLag[] = [];
-        for (const t of await admin.fetchOffsets({ groupId: group, topics })) {
-          if (t.partitions.every((p) => Number(p.offset) < 0)) continue;
-          const highs = new Map((await admin.fetchTopicOffsets(t.topic)).map((o) => [o.partition, Number(o.high)]));
-          for (const p of t.partitions) {
-            const committed = Number(p.offset) >= 0 ? Number(p.offset) : null;
-            const high = highs.get(p.partition) ?? 0;
-            const next = committed ?? 0;
-            const lag = Math.max(0, high - next);
-            let secondsBehind = 0;
-            if (lag > 0) {
-              const [from, newest] = [
-                await timestampAt(reader, t.topic, p.partition, next),
-                await timestampAt(reader, t.topic, p.partition, high - 1),
-              ];
-              if (from !== undefined && newest !== undefined) secondsBehind = Math.max(0, (newest - from) / 1000);
-            }
-            partitions.push({ topic: t.topic, partition: p.partition, committed, high, lag, secondsBehind });
-          }
+        for (const t of await admin.fetchOffsets({ groupId: group })) {
+          if (t.topic.startsWith('__') || t.partitions.every((p) => Number(p.offset) < 0)) continue;
+          const high = await highOf(t.topic);
+          for (const p of t.partitions)
+            partitions.push(await partitionLag(reader, t.topic, p, high.get(p.partition) ?? 0));
         }
-        if (partitions.length === 0) continue;
         partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+        const d = described.get(group);
         out.push({
           group,
+          state: d?.state ?? 'Unknown',
+          members: (d?.members ?? []).map((m) => ({ clientId: m.clientId, host: m.clientHost })),
           partitions,
           lag: partitions.reduce((n, p) => n + p.lag, 0),
           secondsBehind: Math.max(0, ...partitions.map((p) => p.secondsBehind)),
@@ -211,6 +218,27 @@ export async function consumerGroups(profileName: string, named: string[]): Prom
       await reader.close();
     }
   });
+}
+
+/** One partition's lag: records between the group's committed offset and the end, and their age gap. */
+async function partitionLag(
+  reader: PartitionReader,
+  topic: string,
+  p: { partition: number; offset: string },
+  high: number,
+): Promise<GroupPartitionLag> {
+  const committed = Number(p.offset) >= 0 ? Number(p.offset) : null;
+  const next = committed ?? 0;
+  const lag = Math.max(0, high - next);
+  let secondsBehind = 0;
+  if (lag > 0) {
+    const [from, newest] = [
+      await timestampAt(reader, topic, p.partition, next),
+      await timestampAt(reader, topic, p.partition, high - 1),
+    ];
+    if (from !== undefined && newest !== undefined) secondsBehind = Math.max(0, (newest - from) / 1000);
+  }
+  return { topic, partition: p.partition, committed, high, lag, secondsBehind };
 }
 
 /** Follow a partition from its end: each new message as it arrives, until closed. */

@@ -1,5 +1,6 @@
 /**
- * The local development cluster: librdkafka's mock cluster (a Kafka-protocol broker in memory), run by our small
+ * The fallback development cluster, and the tests' cluster for faults a real broker cannot show on demand:
+ * librdkafka's mock cluster (a Kafka-protocol broker in memory), run by our small
  * helper `native/kafka-mock.c`, built at set-up into `build/kafka-mock`. Development and tests only: nothing is
  * persisted, no SASL/TLS, no CreateTopics API (topics auto-create, or `createTopic`).
  */
@@ -34,6 +35,8 @@ export function mockBinary(): string {
 }
 
 export class MockCluster {
+  readonly kind = 'mock';
+
   private answers: ((line: string) => void)[] = [];
 
   private constructor(

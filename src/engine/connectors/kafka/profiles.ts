@@ -3,11 +3,12 @@
  * (SASL passwords) come from the environment (`SLUICE_SECRET_<PROFILE>`) for the CLI and the web host; the desktop
  * app keeps them with Electron's safeStorage and hands them over the same way.
  *
- * The embedded profile `local` is a development cluster started on first use (librdkafka's mock cluster, see
- * mock.ts): the demo runs on a fresh machine with no broker. It is development only, and says so.
+ * The embedded profile `local` is a development cluster started on first use (a real Apache Kafka broker, or the mock
+ * cluster where Java is missing; see local.ts): the demo runs on a fresh machine with no broker of the user's. It is
+ * development only, and says so.
  */
 import { z } from 'zod';
-import { MockCluster } from './mock';
+import { localCluster } from './local';
 import { secretStore } from '../../secrets/store';
 import {
   deleteSectionProfile,
@@ -59,16 +60,6 @@ export function saveProfile(name: string, settings: unknown, path = settingsPath
 
 export function deleteProfile(name: string, path = settingsPath()): void {
   deleteSectionProfile('kafka', 'Kafka', name, path);
-}
-
-let local: Promise<MockCluster> | undefined;
-
-/** The embedded development cluster, started once per process on first use. */
-export function localCluster(): Promise<MockCluster> {
-  return (local ??= MockCluster.start(1).catch((err: unknown) => {
-    local = undefined;
-    throw err;
-  }));
 }
 
 /** Resolve a profile by name, starting the local cluster when it is the one named. */

@@ -9,8 +9,6 @@ import type {
   KafkaProfileSettings,
   TopicInfo,
 } from '../../../shared/kafka';
-import { documentStore } from '../state/document';
-import { configWithDefaults } from '../../../shared/spec';
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
 import { topicBrowserStore } from '../state/ui';
@@ -151,38 +149,13 @@ function PartitionMessages({ profile, topic, partition }: { profile: string; top
 }
 
 function Groups({ profile }: { profile: string }) {
-  // The groups of the open pipeline's Kafka sources on this profile, and any typed in.
-  const fromDoc = useSelect(documentStore, (s) =>
-    s.doc.nodes
-      .filter((n) => n.type === 'kafka-source')
-      // As the engine runs them: the fields left out take the defaults the node type declares.
-      .map((n) => configWithDefaults(s.nodeTypes.get(n.type), n.config))
-      .filter((c) => c.profile === profile)
-      .map((c) => String(c.group))
-      .join('\n'),
-  );
-  const [extra, setExtra] = useState<string[]>([]);
-  const [typed, setTyped] = useState('');
-  const names = [...new Set([...fromDoc.split('\n').filter(Boolean), ...extra])];
-  const groups = useLoad(() => studioApi().kafkaGroups(profile, names), [profile, names.join('\n')]);
+  // Every group the cluster lists (ListGroups), as the broker describes it.
+  const groups = useLoad(() => studioApi().kafkaGroups(profile), [profile]);
   return (
     <section className="kafka-groups" aria-label="consumer groups">
       <div className="row">
         <h3>Consumer groups</h3>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (typed.trim()) setExtra((x) => [...x, typed.trim()]);
-            setTyped('');
-          }}
-        >
-          <input
-            value={typed}
-            onChange={(e) => setTyped(e.target.value)}
-            placeholder="add a group by name"
-            aria-label="group name"
-          />
-        </form>
+        <span className="hint">lag from each group’s committed offsets, as the broker keeps them</span>
         <button type="button" onClick={groups.reload}>
           Refresh
         </button>
@@ -192,16 +165,14 @@ function Groups({ profile }: { profile: string }) {
           {groups.error}
         </p>
       )}
-      {groups.value?.length === 0 && (
-        <p className="hint">
-          No committed offsets for {names.length ? names.map((n) => `“${n}”`).join(', ') : 'any group of this pipeline'}
-          .
-        </p>
-      )}
+      {groups.value?.length === 0 && <p className="hint">The cluster lists no consumer groups.</p>}
       {groups.value?.map((g: GroupInfo) => (
         <table key={g.group} className="kafka-lag" aria-label={`lag of ${g.group}`}>
           <caption>
-            {g.group}: {g.lag} behind · <strong>{secondsBehind(g.secondsBehind)}</strong>
+            {g.group} <span className="badge">{g.state}</span> ·{' '}
+            {g.members.length === 1 ? '1 member' : `${g.members.length} members`} · {g.lag} behind ·{' '}
+            <strong>{secondsBehind(g.secondsBehind)}</strong>
+            {g.partitions.length === 0 && ' · no committed offsets yet'}
           </caption>
           <thead>
             <tr>
@@ -358,7 +329,9 @@ export function TopicBrowser() {
           </select>
         </label>
         {current?.local && (
-          <span className="badge dev">development only: the local cluster Sluice starts itself, in memory</span>
+          <span className={`badge dev${current.fallback ? ' warn' : ''}`} title={current.note}>
+            development only: {current.note ?? 'the local cluster Sluice starts itself'}
+          </span>
         )}
         <button type="button" onClick={() => void studioApi().kafkaTestConnection(profile).then(setTest)}>
           Test connection

@@ -3,7 +3,7 @@
  * the offset where a time starts.
  */
 import type { Rec } from '../../../contract/node';
-import type { EachBatchPayload, IHeaders, PartitionReader } from '../../../connectors/kafka/client';
+import type { EachBatchPayload, IHeaders } from '../../../connectors/kafka/client';
 import { Fmp4Splitter } from '../../../media/fmp4';
 import { PreviewTap } from '../../../media/preview';
 import { KAFKA_FIELD } from '../../../workers/context';
@@ -84,28 +84,4 @@ export class VideoReassembly {
     this.splitter.push(part);
     return [part];
   }
-}
-
-/**
- * The first offset of a partition at or after `time`: the broker's answer (ListOffsets by time), checked — the
- * record before it must be older — and otherwise found by bisecting the records' timestamps between the log start
- * and that answer (brokers that do not index by time answer with the end; timestamps are taken as non-decreasing).
- */
-export async function offsetForTime(
-  reader: PartitionReader,
-  topic: string,
-  partition: number,
-  time: number,
-  low: number,
-  answer: number,
-): Promise<number> {
-  const at = async (offset: number) => (await reader.read(topic, partition, offset, 64 * 1024)).messages[0]?.timestamp;
-  if (answer <= low || ((await at(answer - 1)) ?? -Infinity) < time) return answer;
-  let [lo, hi] = [low, answer];
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (((await at(mid)) ?? Infinity) < time) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

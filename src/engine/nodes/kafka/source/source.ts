@@ -13,7 +13,6 @@ import {
 import {
   kafkaClient,
   kafkaError,
-  PartitionReader,
   type Consumer,
   type EachBatchPayload,
   type Kafka,
@@ -26,7 +25,7 @@ import { stickyAssigner } from '../../../connectors/kafka/sticky';
 import { KAFKA_FIELD } from '../../../workers/context';
 import { deadLetterHeaders, watchConnection } from '../common';
 import type { KafkaSourceConfig } from './config';
-import { eventTimeOf, offsetForTime, readMessage, VideoReassembly, type KafkaMessage } from './reading';
+import { eventTimeOf, readMessage, VideoReassembly, type KafkaMessage } from './reading';
 
 /** How long `close` waits, at most, for records in flight to be acknowledged before the last commit. */
 const DRAIN_POLLS = 240;
@@ -104,23 +103,18 @@ export class KafkaTopicSource implements NodeInstance {
     await consumer.subscribe(this.subscription);
   }
 
-  /** start: timestamp — where each partition's records from that time begin. */
+  /**
+   * start: timestamp — where each partition's records from that time begin: the broker's answer from its time index
+   * (ListOffsets by time; a partition with nothing that new starts at its end).
+   */
   private async findStartOffsets(kafka: Kafka): Promise<void> {
     const admin = kafka.admin();
     await admin.connect();
-    const reader = new PartitionReader(kafka);
-    const time = this.cfg.startTimestamp!;
     try {
-      for (const topic of this.cfg.topics) {
-        const lows = new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.low)]));
-        for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, time)) {
-          const low = lows.get(o.partition) ?? 0;
-          const offset = await offsetForTime(reader, topic, o.partition, time, low, Number(o.offset));
-          this.startAt.set(`${topic}/${o.partition}`, String(offset));
-        }
-      }
+      for (const topic of this.cfg.topics)
+        for (const o of await admin.fetchTopicOffsetsByTimestamp(topic, this.cfg.startTimestamp!))
+          this.startAt.set(`${topic}/${o.partition}`, String(o.offset));
     } finally {
-      await reader.close();
       await admin.disconnect();
     }
   }
