@@ -8,7 +8,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { JvmServer, jvmServerMissing } from '../jvm-server';
 import { findPackageRoot } from '../../support/paths';
-import { kafkaClient } from './client';
+import { Kafka, logLevel } from 'kafkajs';
 import { MockCluster } from './mock';
 
 /** What the tests and the local profile need of a development cluster, real or mock. */
@@ -56,7 +56,7 @@ export class KafkaBroker implements DevCluster {
 
   /** Create a topic through the broker's CreateTopics API (a topic that exists already is left as it is). */
   async createTopic(name: string, partitions: number): Promise<void> {
-    const admin = kafkaClient({ name: 'local', local: true, brokers: this.brokers, clientId: 'sluice-admin' }).admin();
+    const admin = new Kafka({ clientId: 'sluice-admin', brokers: this.brokers, logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
       await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
