@@ -1,7 +1,7 @@
 /**
  * Test helpers: run a document through the real engine and collect what it did.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { vi } from 'vitest';
 import { join } from 'node:path';
@@ -131,4 +131,16 @@ export function videoToArchive(name: string, dir: string, frames: number): Pipel
     ],
     ['cam.video>enc.in', 'enc.out>pack.in', 'pack.out>archive.bytes'],
   );
+}
+
+/** Point the settings file at `settings` (connection profiles) until the returned function is called. */
+export function useSettings(settings: object): () => void {
+  const path = join(tempDir('settings'), 'settings.json');
+  writeFileSync(path, JSON.stringify(settings));
+  const before = process.env.SLUICE_SETTINGS;
+  process.env.SLUICE_SETTINGS = path;
+  return () => {
+    if (before === undefined) delete process.env.SLUICE_SETTINGS;
+    else process.env.SLUICE_SETTINGS = before;
+  };
 }

@@ -13,25 +13,13 @@ import { OffsetTracker } from '../src/engine/connectors/kafka/offsets';
 import type { KafkaProfile } from '../src/engine/connectors/kafka/profiles';
 import { localKafka } from './kafka-fixture';
 import type { PipelineDocument } from '../src/shared/document';
-import { sleep, startFlow, wired, type WiredNode, tempDir, until, stays } from './helpers';
+import { sleep, startFlow, wired, type WiredNode, tempDir, until, stays, useSettings } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const kafka = localKafka();
 const profile = (): KafkaProfile => kafka.profile();
 
 const doc = (nodes: WiredNode[], wires: string[]): PipelineDocument => wired('kafka', nodes, wires);
-
-/** Point the settings file at `settings` (connection profiles) until the returned function is called. */
-function useSettings(settings: object): () => void {
-  const path = join(tempDir('settings'), 'settings.json');
-  writeFileSync(path, JSON.stringify(settings));
-  const before = process.env.SLUICE_SETTINGS;
-  process.env.SLUICE_SETTINGS = path;
-  return () => {
-    if (before === undefined) delete process.env.SLUICE_SETTINGS;
-    else process.env.SLUICE_SETTINGS = before;
-  };
-}
 
 const kcat = (args: string[], input?: string) => {
   const r = spawnSync('kcat', ['-b', kafka.cluster.bootstrap, ...args], {

@@ -19,15 +19,23 @@ const RETRY = {
   multiplier: 2,
 };
 
+/**
+ * A client for a profile. `onTrouble` hears why a connection to the brokers failed, each time kafkajs tries again
+ * (refused, TLS, authentication), in words a user can act on.
+ */
 export function kafkaClient(
   profile: KafkaProfile,
   clientId = profile.clientId,
   retry: Partial<typeof RETRY> = {},
+  onTrouble?: (reason: string) => void,
 ): Kafka {
   const config: KafkaConfig = {
     clientId,
     brokers: profile.brokers,
-    logLevel: logLevel.NOTHING,
+    logLevel: onTrouble ? logLevel.ERROR : logLevel.NOTHING,
+    logCreator: () => (entry) => {
+      if (onTrouble && entry.namespace === 'BrokerPool') onTrouble(connectionTrouble(entry.log.message, profile));
+    },
     retry: { ...RETRY, ...retry },
     connectionTimeout: 3000,
   };
@@ -39,6 +47,18 @@ export function kafkaClient(
       password: profile.password ?? '',
     } as SASLOptions;
   return new Kafka(config);
+}
+
+const SEED_RETRY = 'Failed to connect to seed broker, trying another broker from the list: ';
+
+/** A connection failure as kafkajs logs it, with what to check in the profile where the cause is known. */
+export function connectionTrouble(message: string, profile: Pick<KafkaProfile, 'tls' | 'sasl'>): string {
+  const m = message.startsWith(SEED_RETRY) ? message.slice(SEED_RETRY.length) : message;
+  if (/certificate|self.signed|SSL routines|EPROTO/i.test(m))
+    return `${m} (TLS: is the brokers' certificate signed by the CA in the profile's tls.caFile${profile.tls?.caFile ? `, ${profile.tls.caFile}` : ''}?)`;
+  if (/^Closed connection$/.test(m) && !profile.tls && !profile.sasl)
+    return `${m} by the broker (does its listener expect TLS or SASL? the profile has neither)`;
+  return m;
 }
 
 /** A failed Kafka call in words: the broker's error name where it gave one. */

@@ -46,7 +46,7 @@ export function deadLetterHeaders(
 }
 
 /** Show `reconnecting` on the node while the consumer has lost its brokers, `running` once it fetches again. */
-export function watchConnection(consumer: Consumer, ctx: NodeContext): void {
+export function watchConnection(consumer: Consumer, ctx: NodeContext, report: ConnectionReport): void {
   let lost = false;
   consumer.on(consumer.events.CRASH, (e) => {
     lost = true;
@@ -60,10 +60,47 @@ export function watchConnection(consumer: Consumer, ctx: NodeContext): void {
     ctx.status('reconnecting');
   });
   const back = () => {
+    report.connected();
     if (!lost) return;
     lost = false;
     ctx.status('running');
   };
   consumer.on(consumer.events.FETCH, back);
   consumer.on(consumer.events.GROUP_JOIN, back);
+}
+
+/** How often the same connection failure is said again while it lasts. */
+const REPEAT_MS = 10_000;
+
+/**
+ * Why a node cannot reach its brokers, shown as it happens: the node turns `reconnecting` and its error names the
+ * profile and the cause (said again when the cause changes, or every 10 s while it lasts); `connected` turns it back.
+ */
+export class ConnectionReport {
+  private last = '';
+  private lastAt = 0;
+  private troubled = false;
+
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly profile: string,
+  ) {}
+
+  /** For `kafkaClient`'s `onTrouble`. */
+  readonly trouble = (reason: string): void => {
+    const now = Date.now();
+    if (!this.troubled) this.ctx.status('reconnecting');
+    this.troubled = true;
+    if (reason === this.last && now - this.lastAt < REPEAT_MS) return;
+    this.last = reason;
+    this.lastAt = now;
+    void this.ctx.error(`cannot reach the brokers of profile "${this.profile}": ${reason}; trying again`);
+  };
+
+  connected(): void {
+    if (!this.troubled) return;
+    this.troubled = false;
+    this.last = '';
+    this.ctx.status('running');
+  }
 }

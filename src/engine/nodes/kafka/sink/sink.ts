@@ -13,6 +13,7 @@ import {
   type CompiledExpression,
 } from '../../../expression/expression';
 import { KAFKA_FIELD } from '../../../workers/context';
+import { ConnectionReport } from '../common';
 import type { KafkaSinkConfig } from './config';
 import { VideoPublisher } from './video';
 
@@ -25,6 +26,9 @@ const ACKS = { all: -1, leader: 1, none: 0 } as const;
 
 export class KafkaTopicSink implements NodeInstance {
   private producer: Producer | undefined;
+  private report: ConnectionReport | undefined;
+  /** Until the producer has connected. */
+  private connecting: Promise<void> | undefined;
   private readonly key: CompiledExpression | undefined;
   private readonly partition: CompiledExpression | undefined;
   private readonly headers: (readonly [string, CompiledExpression])[];
@@ -50,15 +54,35 @@ export class KafkaTopicSink implements NodeInstance {
     this.video = cfg.stream ? new VideoPublisher(cfg.stream, cfg.maxMessageBytes) : undefined;
   }
 
+  /**
+   * Resolve the profile and start connecting. The connection is not waited for here (the rest of the flow starts):
+   * while the brokers cannot be reached the node shows why, and the first batch waits for it (back pressure).
+   */
   async open(): Promise<void> {
-    const profile = await resolveProfile(this.cfg.profile);
+    const { cfg, ctx } = this;
+    const profile = await resolveProfile(cfg.profile);
+    this.report = new ConnectionReport(ctx, cfg.profile);
     // Video: one request in flight, so that a retry cannot put a part after the next one.
-    this.producer = kafkaClient(profile).producer({
+    this.producer = kafkaClient(profile, profile.clientId, {}, this.report.trouble).producer({
       allowAutoTopicCreation: true,
-      idempotent: false,
-      ...(this.video ? { maxInFlightRequests: 1 } : {}),
+      idempotent: cfg.idempotent,
+      ...(this.video || cfg.idempotent ? { maxInFlightRequests: 1 } : {}),
     });
-    await this.producer.connect();
+    const report = this.report;
+    this.connecting = this.producer.connect().then(
+      () => {
+        report.connected();
+        this.connecting = undefined;
+      },
+      (err: unknown) => {
+        // Not to be retried (e.g. the broker refused the SASL credentials): said now, and the node fails when a
+        // batch reaches it (nothing it was given is acknowledged).
+        const why = `could not connect with profile "${cfg.profile}": ${kafkaError(err)}`;
+        void ctx.error(why);
+        throw new Error(why);
+      },
+    );
+    this.connecting.catch(() => undefined);
   }
 
   private async toMessage(r: Rec): Promise<Message> {
@@ -110,7 +134,7 @@ export class KafkaTopicSink implements NodeInstance {
           compression: cfg.compression === 'gzip' ? 1 : 0,
         });
       })
-      .then(() => undefined)
+      .then(() => this.report?.connected())
       .finally(() => {
         clearTimeout(timer);
         if (fired && --this.slow === 0) ctx.status('running');
@@ -167,7 +191,18 @@ export class KafkaTopicSink implements NodeInstance {
       );
   }
 
+  /** Wait for the producer to connect; false when the run stopped first (what is held stays unacknowledged). */
+  private async connected(): Promise<boolean> {
+    if (!this.connecting) return true;
+    const { signal } = this.ctx;
+    if (signal.aborted) return false;
+    const stopped = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
+    await Promise.race([this.connecting, stopped]);
+    return !this.connecting;
+  }
+
   async process(port: string, batch: Rec[]): Promise<void> {
+    if (this.connecting && !(await this.connected())) return;
     const { cfg, ctx, video } = this;
     if (port === 'bytes') {
       for (const b of bytesOf(batch)) {
@@ -196,6 +231,7 @@ export class KafkaTopicSink implements NodeInstance {
   }
 
   async finish(): Promise<void> {
+    if (this.connecting && !(await this.connected())) return;
     await this.flush();
     await Promise.allSettled([...this.inFlight]);
   }

@@ -23,7 +23,7 @@ import { PartitionClocks } from '../../../connectors/kafka/partition-clocks';
 import { resolveProfile } from '../../../connectors/kafka/profiles';
 import { stickyAssigner } from '../../../connectors/kafka/sticky';
 import { KAFKA_FIELD } from '../../../workers/context';
-import { deadLetterHeaders, watchConnection } from '../common';
+import { ConnectionReport, deadLetterHeaders, watchConnection } from '../common';
 import type { KafkaSourceConfig } from './config';
 import { eventTimeOf, readMessage, VideoReassembly, type KafkaMessage } from './reading';
 
@@ -32,6 +32,7 @@ const DRAIN_POLLS = 240;
 const DRAIN_POLL_MS = 50;
 
 export class KafkaTopicSource implements NodeInstance {
+  private kafka: Kafka | undefined;
   private consumer: Consumer | undefined;
   private deadLetters: Producer | undefined;
   /** start: timestamp — the offset of that time, per `topic/partition`. */
@@ -81,26 +82,42 @@ export class KafkaTopicSource implements NodeInstance {
     });
   }
 
+  /**
+   * Resolve the profile and make the consumer. Connecting is the run's first step, so that brokers that cannot be
+   * reached hold up this node only (it shows why), not the start of the whole flow.
+   */
   async open(): Promise<void> {
     const { cfg } = this;
     const profile = await resolveProfile(cfg.profile);
-    const kafka = kafkaClient(profile);
-    const consumer = (this.consumer = kafka.consumer({
+    const report = new ConnectionReport(this.ctx, cfg.profile);
+    const kafka = (this.kafka = kafkaClient(profile, profile.clientId, {}, report.trouble));
+    this.consumer = kafka.consumer({
       partitionAssigners: [stickyAssigner(() => this.holding)],
       groupId: cfg.group,
       allowAutoTopicCreation: true,
       maxWaitTimeInMs: 100,
       sessionTimeout: cfg.sessionTimeoutMs,
       heartbeatInterval: Math.min(3000, cfg.sessionTimeoutMs / 3),
-    }));
-    watchConnection(consumer, this.ctx);
-    await consumer.connect();
-    if (cfg.start === 'timestamp') await this.findStartOffsets(kafka);
-    if (cfg.deadLetterTopic) {
-      this.deadLetters = kafka.producer({ allowAutoTopicCreation: true });
-      await this.deadLetters.connect();
+    });
+    watchConnection(this.consumer, this.ctx, report);
+  }
+
+  /** Connect, find where to start, subscribe. */
+  private async connect(): Promise<void> {
+    const { cfg } = this;
+    const kafka = this.kafka!;
+    const consumer = this.consumer!;
+    try {
+      await consumer.connect();
+      if (cfg.start === 'timestamp') await this.findStartOffsets(kafka);
+      if (cfg.deadLetterTopic) {
+        this.deadLetters = kafka.producer({ allowAutoTopicCreation: true });
+        await this.deadLetters.connect();
+      }
+      await consumer.subscribe(this.subscription);
+    } catch (err) {
+      throw new Error(`could not connect with profile "${cfg.profile}": ${kafkaError(err)}`);
     }
-    await consumer.subscribe(this.subscription);
   }
 
   /**
@@ -122,6 +139,11 @@ export class KafkaTopicSource implements NodeInstance {
   async run(): Promise<void> {
     const { cfg, ctx } = this;
     const c = this.consumer!;
+    const stopped = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
+    const connecting = this.connect();
+    connecting.catch(() => undefined);
+    await Promise.race([connecting, stopped]);
+    if (ctx.signal.aborted) return;
     const timer = setInterval(() => void this.commit(), cfg.commitIntervalMs);
     // Partitions with no records for the idle timeout stop holding the watermark back.
     const idleEvery = Math.min(1000, Math.max(20, cfg.idleTimeoutMs / 5));
@@ -131,7 +153,6 @@ export class KafkaTopicSource implements NodeInstance {
             if (this.clocks.checkIdle()) void this.sendClock();
           }, idleEvery)
         : undefined;
-    const stopped = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
     // A rebalance took partitions away: what is in flight from them is the new owner's to read again (from the last commit).
     c.on(c.events.GROUP_JOIN, (e) => {
       this.clocks.assign(e.payload.memberAssignment);

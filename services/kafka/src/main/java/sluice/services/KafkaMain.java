@@ -121,7 +121,7 @@ public final class KafkaMain {
         int eq = s.indexOf('=');
         if (eq <= 0) usage("--scram takes USER=PASSWORD");
         format.add("--add-scram");
-        format.add("SCRAM-SHA-512=[name=" + s.substring(0, eq) + ",password=" + s.substring(eq + 1) + "]");
+        format.add("SCRAM-SHA-512=[name=\"" + s.substring(0, eq) + "\",password=\"" + s.substring(eq + 1) + "\"]");
       }
       PrintStream quiet = new PrintStream(new java.io.ByteArrayOutputStream());
       int rc = StorageTool.execute(format.toArray(String[]::new), quiet);
