@@ -1,5 +1,5 @@
 /**
- * The Kafka side of the studio, against the web host's embedded development cluster (librdkafka's mock cluster,
+ * The Kafka side of the studio, against the web host's embedded development cluster (a real Apache Kafka broker,
  * started by the engine on first use): a pipeline writes and reads a topic; the topic browser shows it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -61,7 +61,10 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
 
   await page.getByRole('button', { name: 'Topics' }).click();
   const browser = page.getByRole('dialog', { name: 'Kafka topics' });
-  await expect(browser.getByText('development only: the local cluster Sluice starts itself')).toBeVisible();
+  // The embedded profile says what runs it: a real Apache Kafka broker (the mock cluster only where Java is missing).
+  await expect(
+    browser.getByText(/^development only: Apache Kafka 4\.\d+\.\d+ \(one KRaft node Sluice starts itself/),
+  ).toBeVisible();
   await browser.getByRole('button', { name: 'Test connection' }).click();
   await expect(browser.getByRole('status', { name: 'connection test' })).toHaveText(/^connected: 1 broker\(s\)/);
 
@@ -97,7 +100,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
     await expect(groups.getByRole('table', { name: 'lag of board' })).toBeVisible({ timeout: 2000 });
   }).toPass({ timeout: 30_000 });
   await expect(groups.getByRole('table', { name: 'lag of board' }).locator('caption')).toHaveText(
-    /^board: \d+ behind · (live|[\d.]+ s behind|[\d.]+ min behind)$/,
+    /^board Stable · 1 member · \d+ behind · (live|[\d.]+ s behind|[\d.]+ min behind)$/,
   );
   await page.screenshot({ path: '.tmp/topics.png' });
 

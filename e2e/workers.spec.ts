@@ -1,25 +1,25 @@
 /**
  * The workers panel: `sluice run --worker` processes started by the test (members of one consumer group on a
- * Kafka-protocol broker — librdkafka's mock cluster — reporting to a real redis-server), shown in the studio with
+ * real Apache Kafka broker started by the test — reporting to a real redis-server), shown in the studio with
  * the partitions each holds and their lag; one is killed, shows as silent, and the other takes its partitions.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { MockCluster } from '../src/engine/connectors/kafka/mock';
+import { KafkaBroker } from '../src/engine/connectors/kafka/local';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
 import { openFile } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
 
-let cluster: MockCluster;
+let cluster: KafkaBroker;
 let redis: LocalRedis;
 const children: ChildProcess[] = [];
 
 test.beforeAll(async () => {
-  cluster = await MockCluster.start(1);
+  cluster = await KafkaBroker.start();
   await cluster.createTopic('studio-room', 4);
   redis = await localRedis();
   // The profiles the workers and the studio share (the host reads the settings file on each use).

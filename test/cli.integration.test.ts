@@ -111,6 +111,32 @@ describe('sluice CLI', () => {
     expect(written).toBe(last.nodes.src.recordsOut);
   });
 
+  it('run: the local Kafka profile is a real broker; where it is the mock cluster instead, stderr says so and why', () => {
+    const file = join(tmp(), 'to-kafka.json');
+    writeFileSync(
+      file,
+      JSON.stringify(
+        chain('to-kafka', [
+          { id: 'room', type: 'live-room', config: { rate: 1000, limit: 200 } },
+          { id: 'out', type: 'kafka-sink', config: { topic: 'cli-room' } },
+        ]),
+      ),
+    );
+    const real = sluice('run', file, '--duration', '20');
+    expect(real.status).toBe(0);
+    expect(real.stderr).not.toMatch(/mock/);
+    expect(real.stdout).toMatch(/out\b.*200/);
+    const mock = spawnSync(process.execPath, [BIN, 'run', file, '--duration', '20'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, SLUICE_LOCAL_KAFKA: 'mock' },
+    });
+    expect(mock.status).toBe(0);
+    expect(mock.stderr).toContain(
+      "sluice: the local Kafka profile runs on librdkafka's mock cluster, in memory (SLUICE_LOCAL_KAFKA=mock chose it)",
+    );
+  });
+
   it('run: an invalid file is not run, exit 1', () => {
     const r = sluice('run', join(ROOT, 'test/fixtures/bad/cycle.json'));
     expect(r.status).toBe(1);

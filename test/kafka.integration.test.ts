@@ -4,8 +4,6 @@
  * cannot be made to show on demand (a broker error answered to one request), and those tests say so.
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Flow } from '../src/engine/runtime/flow';
 import { describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/connectors/kafka/client';

@@ -1,6 +1,6 @@
 /**
  * Scale-out: `sluice run --worker` processes started by the test as members of one consumer group on a real
- * Kafka-protocol broker (librdkafka's mock cluster) with a real redis-server as the workers' shared store. One of
+ * Apache Kafka broker (one KRaft node started by the test) with a real redis-server as the workers' shared store. One of
  * three workers is SIGKILLed mid-run; the window results and Redis counters are compared with a single worker's run
  * over the same topic (the reference), duplicates counted.
  */
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/connectors/kafka/client';
-import { MockCluster } from '../src/engine/connectors/kafka/mock';
+import { KafkaBroker } from '../src/engine/connectors/kafka/local';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
 import { readWorkerReports } from '../src/engine/workers/checkpoints';
 import { stickyAssignment } from '../src/engine/connectors/kafka/sticky';
@@ -19,7 +19,7 @@ import type { PipelineDocument } from '../src/shared/document';
 import type { WorkerReport } from '../src/shared/workers';
 import { ROOT, wired, tempDir, until } from './helpers';
 
-let cluster: MockCluster;
+let cluster: KafkaBroker;
 let server: LocalRedis;
 let redis: Redis;
 let dir: string;
@@ -28,7 +28,7 @@ const N = 24_000;
 const RATE = 2_000;
 
 beforeAll(async () => {
-  cluster = await MockCluster.start(1);
+  cluster = await KafkaBroker.start();
   server = await localRedis();
   redis = new Redis(server.url);
   dir = tempDir('workers');

@@ -96,6 +96,8 @@ let local: Promise<DevCluster> | undefined;
 
 /** The embedded development cluster, started once per process on first use. */
 export function localCluster(): Promise<DevCluster> {
+  // The fallback is said where it starts (the CLI's stderr, the app's log), as the studio shows it on the profile.
+  if (!local && mockReason()) process.stderr.write(`sluice: the local Kafka profile runs on ${localKafkaNote()}\n`);
   return (local ??= (mockReason() ? MockCluster.start(1) : KafkaBroker.start()).catch((err: unknown) => {
     local = undefined;
     throw err;

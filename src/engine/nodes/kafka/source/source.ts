@@ -30,6 +30,9 @@ import { eventTimeOf, readMessage, VideoReassembly, type KafkaMessage } from './
 /** How long `close` waits, at most, for records in flight to be acknowledged before the last commit. */
 const DRAIN_POLLS = 240;
 const DRAIN_POLL_MS = 50;
+/** How often a source asks again for a topic the brokers do not know yet. */
+const SUBSCRIBE_RETRY_MS = 250;
+const MISSING_TOPIC_SAY_MS = 2000;
 
 export class KafkaTopicSource implements NodeInstance {
   private kafka: Kafka | undefined;
@@ -114,9 +117,38 @@ export class KafkaTopicSource implements NodeInstance {
         this.deadLetters = kafka.producer({ allowAutoTopicCreation: true });
         await this.deadLetters.connect();
       }
-      await consumer.subscribe(this.subscription);
+      await this.subscribe();
     } catch (err) {
       throw new Error(`could not connect with profile "${cfg.profile}": ${kafkaError(err)}`);
+    }
+  }
+
+  /**
+   * Subscribe; a topic the brokers do not know yet is waited for (said once): Kafka 4 answers the first metadata
+   * request that auto-creates a topic with UNKNOWN_TOPIC_OR_PARTITION, and a cluster without auto-creation gets it
+   * from whoever creates it.
+   */
+  private async subscribe(): Promise<void> {
+    const { cfg, ctx } = this;
+    let said = false;
+    const since = Date.now();
+    for (;;) {
+      try {
+        await this.consumer!.subscribe(this.subscription);
+        if (said) ctx.status('running');
+        return;
+      } catch (err) {
+        if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION' || ctx.signal.aborted) throw err;
+        // Auto-created, it is there a moment later: only a topic still missing after that is worth saying.
+        if (!said && Date.now() - since > MISSING_TOPIC_SAY_MS) {
+          said = true;
+          ctx.status('reconnecting');
+          void ctx.error(
+            `topic ${cfg.topics.join(', ')} not found on profile "${cfg.profile}" (yet): waiting for it to be created`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, SUBSCRIBE_RETRY_MS));
+      }
     }
   }
 
@@ -240,11 +272,16 @@ export class KafkaTopicSource implements NodeInstance {
     }
     // In chunks of at most batchSize records: a stop waits for no more than one chunk beyond the queues, and what is
     // not emitted when it comes is read again next time (never committed, so not lost).
+    // The lag is what the partition holds beyond what has been handed on: a fetch brings up to 1 MB a partition, and
+    // what waits in it for room downstream is not read yet.
+    const end = Number(batch.highWatermark);
+    const lagKey = `${topic}/${partition}`;
     for (let from = 0; from < batch.messages.length; from += cfg.batchSize) {
       if (!isRunning() || isStale() || ctx.signal.aborted) return;
       const messages = batch.messages.slice(from, from + cfg.batchSize);
       const first = Number(messages[0]!.offset);
       const last = Number(messages.at(-1)!.offset);
+      this.lag.set(lagKey, Math.max(0, end - first));
       const records: Rec[] = [];
       const bad: { message: KafkaMessage; error: string }[] = [];
       let newest = -Infinity;
@@ -278,7 +315,7 @@ export class KafkaTopicSource implements NodeInstance {
       resolveOffset(messages.at(-1)!.offset);
       await heartbeat();
     }
-    this.lag.set(`${topic}/${partition}`, Number(batch.offsetLag()));
+    this.lag.set(lagKey, Number(batch.offsetLag()));
     // How far behind live: the time of the newest record handled, while there is more to read.
     const newest = Number(batch.messages.at(-1)?.timestamp);
     if (Number.isFinite(newest)) this.newestTime.set(`${topic}/${partition}`, newest);
