@@ -1,8 +1,9 @@
 /**
- * The archive sink, to a local folder and to WebHDFS (the protocol test double in test/support, because no HDFS can
- * run here; the client side is the real `webhdfs` package): files appear with the right names and content after each
- * roll, a reader never sees a partial file under a final name, records are acknowledged only once their file is
- * renamed, and injected faults surface as errors and are recovered without loss or duplicates.
+ * The archive sink to a local folder: files appear with the right names and content after each roll, records are
+ * acknowledged only once their file is renamed. Against a real HDFS it is tested in hdfs.integration.test.ts; here the
+ * WebHDFS protocol test double (test/support) stays only for faults a real HDFS cannot be made to show on demand — an
+ * append stored but its reply lost, half an append stored, an answer that comes after the client gave up, a rename
+ * done but unanswered — which must be recovered without a line lost or doubled.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -189,7 +190,7 @@ describe('archive to a local folder', () => {
   });
 });
 
-describe('archive to WebHDFS (protocol test double)', () => {
+describe('archive to WebHDFS: faults a real HDFS cannot show on demand (protocol test double)', () => {
   let hdfs: WebHdfsTestDouble;
   beforeEach(async () => {
     hdfs = await new WebHdfsTestDouble().start();
@@ -238,57 +239,6 @@ describe('archive to WebHDFS (protocol test double)', () => {
     expect(hdfs.log).toContain('APPEND /a/b/f.txt (datanode)');
   });
 
-  it('writes the same files as to a folder, through CREATE (two-step), APPEND, RENAME', async () => {
-    const { flow, errors } = await startFlow(
-      archiveDoc({ target: `${hdfs.url}/archive/room`, rollRecords: 1000, flushBytes: 50_000 }),
-    );
-    await flow.done;
-    expect(errors).toEqual([]);
-    const hours = ['08', '09', '10'].map((h) => `/archive/room/2027/01/15/${h}`);
-    const files = hours.flatMap(finalFiles);
-    expect(files).toHaveLength(9);
-    expect(lines(files)).toEqual(reference(ROOM));
-    expect(hours.flatMap((h) => hdfs.list(h)).filter((n) => n.startsWith('.'))).toEqual([]);
-    // The protocol as HDFS has it: the NameNode redirects each write to a DataNode.
-    expect(hdfs.log).toContain(`CREATE ${hours[0]}/.${files[0]!.split('/').pop()}.inprogress`);
-    expect(hdfs.log).toContain(`CREATE ${hours[0]}/.${files[0]!.split('/').pop()}.inprogress (datanode)`);
-    expect(hdfs.log.some((l) => l.startsWith('APPEND ') && l.endsWith('(datanode)'))).toBe(true);
-    expect(hdfs.log.filter((l) => l.startsWith('RENAME '))).toHaveLength(9);
-  });
-
-  it('a reader listing mid-write never sees a partial file under its final name', async () => {
-    const room = { ...ROOM, limit: 0, rate: 4000, paced: true, startTime: 0 };
-    const { flow } = await startFlow(
-      archiveDoc({ target: `${hdfs.url}/live`, path: '', rollRecords: 500, flushBytes: 8000 }, room),
-    );
-    // An independent reader: the webhdfs package's own LISTSTATUS and OPEN, over HTTP, while the sink writes.
-    const reader = webhdfs.createClient({ host: '127.0.0.1', port: hdfs.port, path: '/webhdfs/v1', user: 'reader' });
-    const list = () =>
-      new Promise<{ pathSuffix: string }[]>((res, rej) => reader.readdir('/live', (e, v) => (e ? rej(e) : res(v!))));
-    const open = (p: string) => new Promise<Buffer>((res, rej) => reader.readFile(p, (e, v) => (e ? rej(e) : res(v!))));
-    const checked = new Set<string>();
-    let sawTemp = false;
-    // Listed and read as they appear: a file is either in progress (hidden) or whole.
-    await until(
-      async () => {
-        const names = (await list().catch(() => [])).map((s) => s.pathSuffix);
-        sawTemp ||= names.some((n) => n.endsWith('.inprogress'));
-        for (const n of names.filter((x) => !x.startsWith('.') && !checked.has(x))) {
-          const text = (await open(`/live/${n}`)).toString();
-          expect(text.endsWith('\n')).toBe(true);
-          expect(text.split('\n').length - 1).toBe(500);
-          checked.add(n);
-        }
-        return checked.size >= 10 && sawTemp;
-      },
-      20_000,
-      'ten whole files read while the sink writes',
-    );
-    await flow.stop();
-    expect(sawTemp).toBe(true);
-    expect(checked.size).toBeGreaterThanOrEqual(10);
-  });
-
   it('injected faults (500s, dropped connections, a partial append, slow answers) are shown and recovered: no line lost or doubled', async () => {
     hdfs.inject({ op: 'CREATE', kind: '500' });
     hdfs.inject({ op: 'APPEND', kind: '500', times: 2 });
@@ -325,47 +275,5 @@ describe('archive to WebHDFS (protocol test double)', () => {
     expect(ticks.at(-1)!.nodes.archive!.state).not.toBe('error');
     // The partial append was cut back with TRUNCATE rather than left in the file.
     expect(hdfs.log.some((l) => l.startsWith('TRUNCATE '))).toBe(true);
-  }, 60_000);
-
-  it('a refusal (AccessControlException) stops the node with the server’s words; nothing is acknowledged', async () => {
-    hdfs.deny('/locked');
-    const room = { ...ROOM, limit: 500, rate: 1000 };
-    const { flow, errors, ticks } = await startFlow(
-      archiveDoc({ target: `${hdfs.url}/locked/room`, path: '' }, room),
-      100,
-    );
-    await flow.done;
-    const shown = errors
-      .filter((e) => e.nodeId === 'archive')
-      .map((e) => e.message)
-      .join('\n');
-    expect(shown).toMatch(
-      /WebHDFS MKDIRS \/locked\/room: AccessControlException: Permission denied: user=sluice, access=WRITE, inode="\/locked\/room".*\(HTTP 403\)/,
-    );
-    expect(ticks.at(-1)!.nodes.archive!.state).toBe('error');
-    expect(ticks.at(-1)!.nodes.room!.acknowledged).toBe(0);
-  });
-
-  it('a NameNode that is not there: retried with backoff while it is away, written once it is up', async () => {
-    const port = hdfs.port;
-    await hdfs.stop();
-    const room = { ...ROOM, limit: 2000, rate: 1000 };
-    const { flow, errors, states } = await startFlow(
-      archiveDoc({ target: `webhdfs://127.0.0.1:${port}/late`, path: '', rollRecords: 1000 }, room),
-      100,
-    );
-    await until(
-      () => errors.length > 0 && states.some((s) => s.nodeId === 'archive' && s.state === 'reconnecting'),
-      15_000,
-      'the sink retrying',
-    );
-    expect(
-      errors.some((e) => /ECONNREFUSED.*is the NameNode at webhdfs:\/\/127\.0\.0\.1:\d+\/late up\?/.test(e.message)),
-    ).toBe(true);
-    expect(states).toContainEqual({ nodeId: 'archive', state: 'reconnecting' });
-    hdfs = await new WebHdfsTestDouble().start(port);
-    await flow.done;
-    expect(lines(finalFiles('/late'))).toEqual(reference(room));
-    expect(states.filter((s) => s.nodeId === 'archive').at(-1)?.state).not.toBe('error');
   }, 60_000);
 });

@@ -50,8 +50,18 @@ export class ArchiveError extends Error {
   }
 }
 
-/** Parse `webhdfs://host:port/path`, `swebhdfs://…`, `file:///path` or a plain path (from the working directory). */
-export function parseTarget(url: string, options: { user?: string; timeoutMs: number }): ArchiveTarget {
+/** `http(s)://host:port/webhdfs/v1/path` — WebHDFS's REST address, as scripts/services.sh prints it. */
+const REST = /^(https?):\/\/([^/]+)\/webhdfs\/v1(\/.*)?$/i;
+
+/**
+ * Parse `webhdfs://host:port/path`, `swebhdfs://…`, `file:///path`, a plain path (from the working directory), or
+ * WebHDFS's REST address `http://host:port/webhdfs/v1/path` (taken as `webhdfs://host:port/path`).
+ */
+export function parseTarget(given: string, options: { user?: string; timeoutMs: number }): ArchiveTarget {
+  const rest = REST.exec(given);
+  const url = rest
+    ? `${rest[1]!.toLowerCase() === 'https' ? 'swebhdfs' : 'webhdfs'}://${rest[2]}${rest[3] ?? '/'}`
+    : given;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (!scheme) return new FileTarget(url, resolve(url));
   if (scheme === 'file') return new FileTarget(url, fileURLToPath(url));
@@ -71,7 +81,7 @@ export function parseTarget(url: string, options: { user?: string; timeoutMs: nu
     );
   }
   throw new Error(
-    `target "${url}" has scheme "${scheme}:": expected webhdfs://host:port/path, swebhdfs://…, or file:///path`,
+    `target "${url}" has scheme "${scheme}:": expected webhdfs://host:port/path, swebhdfs://…, http://host:port/webhdfs/v1/path, or file:///path`,
   );
 }
 
@@ -222,6 +232,15 @@ class WebHdfsTarget implements ArchiveTarget {
     return joinPath(this.root, relative);
   }
 
+  /** The server that did not answer: the NameNode, or the DataNode it sent the write to. */
+  private whoIsAway(message: string): string {
+    const at = /(\d{1,3}(?:\.\d{1,3}){3}|\[[\da-f:]+\]|localhost):(\d+)/i.exec(message);
+    const nameNode = new URL(this.url.replace(/^s?webhdfs:/, 'http:'));
+    if (at && Number(at[2]) !== (Number(nameNode.port) || 9870))
+      return `the NameNode at ${this.url} sent the data to the DataNode at ${at[1]}:${at[2]}: is it up?`;
+    return `is the NameNode at ${this.url} up?`;
+  }
+
   /** Turn the package's error into an ArchiveError that says whether to retry and whether it may have happened. */
   private failure(op: string, path: string, err: Error): ArchiveError {
     const { status, exception } = err as Error & { status?: number; exception?: string };
@@ -229,7 +248,7 @@ class WebHdfsTarget implements ArchiveTarget {
     if (exception && RETRIABLE_EXCEPTIONS.has(exception)) return new ArchiveError(text, true, false);
     if (status !== undefined) return new ArchiveError(text, status >= 500 || status === 429, status >= 500);
     if (UNREACHED.test(err.message) || UNREACHED.test(String((err as { code?: string }).code)))
-      return new ArchiveError(`${text} (is the NameNode at ${this.url} up?)`, true, false);
+      return new ArchiveError(`${text} (${this.whoIsAway(err.message)})`, true, false);
     // Anything else without an answer (connection dropped, timed out): it may have been done.
     return new ArchiveError(text, true, true);
   }

@@ -16,7 +16,7 @@ export const archiveConfig = z.strictObject({
     .string()
     .min(1)
     .describe(
-      'Where the files go: webhdfs://namenode:9870/path (swebhdfs:// for HTTPS), file:///path, or a folder (relative to the working directory).',
+      'Where the files go: webhdfs://namenode:9870/path (swebhdfs:// for HTTPS; WebHDFS’s own http://namenode:9870/webhdfs/v1/path works too), file:///path, or a folder (relative to the working directory).',
     ),
   path: z
     .string()

@@ -23,13 +23,15 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * <p>Lines on standard input drive faults for tests: {@code datanode stop}, {@code datanode start}; each is answered
  * on standard output with {@code ok datanode stop} (or {@code error ...}) once done.
  *
- * <p>Options: {@code --data DIR}, {@code --datanodes N}, {@code --set KEY=VALUE} (any HDFS property, e.g.
+ * <p>Options: {@code --data DIR}, {@code --datanodes N}, {@code --http-port N} (WebHDFS's port; default any free
+ * one), {@code --set KEY=VALUE} (any HDFS property, e.g.
  * {@code dfs.permissions.enabled=false}).
  */
 public final class HdfsMain {
   public static void main(String[] args) throws Exception {
     String data = null;
     int datanodes = 1;
+    int httpPort = 0;
     Configuration conf = new Configuration();
     conf.setBoolean("dfs.webhdfs.enabled", true);
     conf.setBoolean("dfs.permissions.enabled", true);
@@ -49,6 +51,7 @@ public final class HdfsMain {
       switch (a) {
         case "--data" -> data = v;
         case "--datanodes" -> datanodes = Integer.parseInt(v);
+        case "--http-port" -> httpPort = Integer.parseInt(v);
         case "--set" -> {
           int eq = v.indexOf('=');
           if (eq <= 0) usage("--set takes KEY=VALUE, got " + v);
@@ -66,6 +69,7 @@ public final class HdfsMain {
     MiniDFSCluster cluster =
         new MiniDFSCluster.Builder(conf, dir.toFile())
             .numDataNodes(datanodes)
+            .nameNodeHttpPort(httpPort)
             .format(!formatted)
             .checkExitOnShutdown(false)
             .build();
@@ -141,7 +145,7 @@ public final class HdfsMain {
 
   private static void usage(String why) {
     System.err.println("hdfs: " + why);
-    System.err.println("usage: hdfs [--data DIR] [--datanodes N] [--set KEY=VALUE]");
+    System.err.println("usage: hdfs [--data DIR] [--datanodes N] [--http-port N] [--set KEY=VALUE]");
     System.exit(2);
   }
 }
