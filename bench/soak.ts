@@ -106,7 +106,8 @@ if (given) {
   while (Date.now() - started < minutes * 60_000 && child.exitCode === null) {
     try {
       const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      const cluster = childrenOf(pid).find((c) => commandOf(c).includes('kafka-mock'));
+      // The embedded dev cluster: the real broker's JVM (KafkaMain), or the mock where Java is missing.
+      const cluster = childrenOf(pid).find((c) => /KafkaMain|kafka-mock/.test(commandOf(c)));
       const s: Sample = {
         t: Math.round((Date.now() - started) / 1000),
         rssMb: rssOf(pid),
@@ -207,7 +208,7 @@ ${chart(
   ],
   'count',
 )}
-${chart('The embedded development Kafka cluster (librdkafka’s mock, a process of its own)', [{ key: 'clusterRssMb', label: 'kafka-mock RSS', colour: '#9aa7b4' }], 'MB')}
+${chart('The embedded development Kafka cluster (a process of its own: the broker’s JVM, or the mock where Java is missing)', [{ key: 'clusterRssMb', label: 'dev cluster RSS', colour: '#9aa7b4' }], 'MB')}
 </body></html>`;
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',

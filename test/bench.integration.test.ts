@@ -93,4 +93,19 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     expect(r.stdout).toMatch(/^same bytes: yes$/m);
     expect(r.stdout).toMatch(/^ratio Sluice \/ fs\.createWriteStream: [\d.]+× \(goal ≥ 0\.8×\)$/m);
   }, 200_000);
+
+  it('the servers bench --quick runs the Kafka sink and source against kafkajs and the archive against the webhdfs package, on a real broker and HDFS, and prints the ratios', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/servers.bench.ts'), '--quick'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      timeout: 180_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Kafka — 20000 events as JSON .*Apache Kafka 4\.\d+\.\d+/m);
+    expect(r.stdout).toMatch(/^ratio Sluice kafka-sink \/ kafkajs producer: [\d.]+× \(goal ≥ 0\.9×\)$/m);
+    expect(r.stdout).toMatch(/^ratio Sluice kafka-source \/ kafkajs eachBatch: [\d.]+× \(goal ≥ 0\.9×\)$/m);
+    expect(r.stdout).toMatch(/^same bytes: yes$/m);
+    expect(r.stdout).toMatch(/^ratio Sluice \/ webhdfs: [\d.]+× \(goal ≥ 0\.8×\)$/m);
+  }, 200_000);
 });
