@@ -63,7 +63,8 @@ public final class HdfsMain {
     boolean temporary = data == null;
     Path dir = temporary ? Files.createTempDirectory("sluice-hdfs-") : Path.of(data).toAbsolutePath();
     Files.createDirectories(dir);
-    boolean formatted = Files.exists(dir.resolve("data/name1/current/VERSION"));
+    // MiniDFSCluster keeps the NameNode's folders as name-<namenode>-<n> under its base folder.
+    boolean formatted = Files.exists(dir.resolve("name-0-1/current/VERSION"));
     conf.setInt("dfs.replication", Math.min(datanodes, 3));
 
     MiniDFSCluster cluster =
@@ -73,14 +74,25 @@ public final class HdfsMain {
             .format(!formatted)
             .checkExitOnShutdown(false)
             .build();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  cluster.shutdown(temporary);
-                  if (temporary) deleteTree(dir.toFile());
-                },
-                "sluice-hdfs-stop"));
+    // Stopped on the main path, not in a JVM shutdown hook: Hadoop's services remove their own hooks as they stop,
+    // which fails once the JVM is shutting down (and leaves the DataNode half stopped). SIGTERM and Ctrl+C come here
+    // through signal handlers; the end of standard input through commands().
+    Runnable stop =
+        () -> {
+          synchronized (HdfsMain.class) {
+            if (temporary) {
+              cluster.shutdown(true);
+              deleteTree(dir.toFile());
+            } else {
+              // Not shutdown(false): it marks the whole folder to be deleted when the JVM exits.
+              cluster.shutdownDataNodes();
+              cluster.shutdownNameNodes();
+            }
+            System.exit(0);
+          }
+        };
+    for (String signal : new String[] {"TERM", "INT"})
+      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "sluice-hdfs-stop").start());
     cluster.waitActive();
     int http = cluster.getNameNode().getHttpAddress().getPort();
     String url = "http://127.0.0.1:" + http + "/webhdfs/v1";
@@ -88,6 +100,7 @@ public final class HdfsMain {
     System.out.println("WEBHDFS_URL=" + url);
     System.out.flush();
     commands(cluster);
+    stop.run();
   }
 
   private static boolean answers(String url) {
@@ -103,7 +116,7 @@ public final class HdfsMain {
     }
   }
 
-  /** Reads fault commands until standard input ends, then exits (the shutdown hook stops the cluster). */
+  /** Reads fault commands until standard input ends, then returns (the caller stops the cluster). */
   private static void commands(MiniDFSCluster cluster) {
     MiniDFSCluster.DataNodeProperties stopped = null;
     try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
@@ -134,7 +147,6 @@ public final class HdfsMain {
     } catch (IOException ignored) {
       // a broken pipe means the parent is gone
     }
-    System.exit(0);
   }
 
   static void deleteTree(File f) {
