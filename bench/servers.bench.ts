@@ -19,43 +19,19 @@ import webhdfs from 'webhdfs';
 import { JvmServer } from '../src/engine/connectors/jvm-server';
 import { brokerVersion, KafkaBroker } from '../src/engine/connectors/kafka/local';
 import { kafkaClient } from '../src/engine/connectors/kafka/client';
-import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { validateValue } from '../src/engine/validate/validate';
-import { Flow } from '../src/engine/runtime/flow';
 import type { PipelineDocument } from '../src/shared/document';
-import { builtinRegistry } from '../src/engine/nodes/registry';
+import { BATCH, batches as roomBatches, median, rate, room as roomOf, runPipeline } from './room-events';
 
+const SEED = 5;
+const room = (limit: number) => roomOf(limit, SEED);
+const batches = (limit: number) => roomBatches(limit, SEED);
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const RUNS = values.quick ? 1 : 3;
 const KAFKA_EVENTS = values.quick ? 20_000 : 300_000;
 const HDFS_EVENTS = values.quick ? 20_000 : 400_000;
-const BATCH = 500;
 const FLUSH = 1024 * 1024;
-const START = 1_800_000_000_000;
-const room = (limit: number) => ({
-  seed: 5,
-  limit,
-  rooms: 50,
-  users: 5000,
-  paced: false,
-  startTime: START,
-  batchSize: BATCH,
-});
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
 const mbps = (bytes: number, ms: number) => bytes / 2 ** 20 / (ms / 1000);
-
-/** The events of `room(limit)` in batches, as the source makes them. */
-function* batches(limit: number): Generator<Record<string, unknown>[]> {
-  const cfg = liveRoom.config.parse(room(limit));
-  const next = liveRoomGenerator(cfg, START);
-  for (let i = 0; i < limit; i += BATCH) {
-    const b: Record<string, unknown>[] = [];
-    for (let j = i; j < Math.min(limit, i + BATCH); j++) b.push(next(j));
-    yield b;
-  }
-}
 
 function pipeline(nodes: { id: string; type: string; config: Record<string, unknown> }[]): PipelineDocument {
   return {
@@ -68,38 +44,6 @@ function pipeline(nodes: { id: string; type: string; config: Record<string, unkn
       to: { node: n.id, port: 'in' },
     })),
   };
-}
-
-/**
- * Run a pipeline to its end (milliseconds from the start), or until `until(flow)` holds (milliseconds from when
- * `started(flow)` first held: the first record read, so that joining the group is not counted, as by hand).
- */
-async function runPipeline(
-  d: PipelineDocument,
-  until?: (flow: Flow) => boolean,
-  started?: (flow: Flow) => boolean,
-): Promise<number> {
-  const r = validateValue(d, builtinRegistry);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
-  const errors: string[] = [];
-  const flow = new Flow(
-    r.pipeline,
-    { onMetrics: () => undefined, onError: (_n, m) => errors.push(m), onState: () => undefined },
-    { metricsIntervalMs: 1000 },
-  );
-  let t0 = performance.now();
-  await flow.start();
-  if (until) {
-    if (started) {
-      while (!started(flow)) await new Promise((res) => setImmediate(res));
-      t0 = performance.now();
-    }
-    while (!until(flow)) await new Promise((res) => setTimeout(res, 5));
-  } else await flow.done;
-  const ms = performance.now() - t0;
-  if (until) await flow.stop();
-  if (errors.length) throw new Error(`the pipeline reported errors: ${errors.slice(0, 3).join('; ')}`);
-  return ms;
 }
 
 async function kafkaBench(): Promise<void> {

@@ -14,31 +14,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import Redis from 'ioredis';
-import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis } from '../src/engine/connectors/redis/local';
-import { validateValue } from '../src/engine/validate/validate';
-import { Flow } from '../src/engine/runtime/flow';
 import type { PipelineDocument } from '../src/shared/document';
-import { builtinRegistry } from '../src/engine/nodes/registry';
+import { BATCH, batches as roomBatches, median, rate, room as roomOf, runPipeline } from './room-events';
 
+const SEED = 3;
+const room = (limit: number) => roomOf(limit, SEED);
+const batches = (limit: number) => roomBatches(limit, SEED);
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const RUNS = values.quick ? 1 : 3;
 const REDIS_EVENTS = values.quick ? 20_000 : 300_000;
 const ARCHIVE_EVENTS = values.quick ? 50_000 : 1_500_000;
-const BATCH = 500;
-const START = 1_800_000_000_000;
-const room = (limit: number) => ({
-  seed: 3,
-  limit,
-  rooms: 50,
-  users: 5000,
-  paced: false,
-  startTime: START,
-  batchSize: BATCH,
-});
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const rate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${(n / 1e3).toFixed(1)} k`);
 
 function doc(sink: { type: string; config: Record<string, unknown> }, limit: number): PipelineDocument {
   return {
@@ -50,35 +36,6 @@ function doc(sink: { type: string; config: Record<string, unknown> }, limit: num
     ],
     edges: [{ id: 'e1', from: { node: 'room', port: 'out' }, to: { node: 'sink', port: 'in' } }],
   };
-}
-
-/** Run a pipeline to its end; milliseconds. */
-async function runPipeline(d: PipelineDocument): Promise<number> {
-  const r = validateValue(d, builtinRegistry);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
-  const errors: string[] = [];
-  const flow = new Flow(
-    r.pipeline,
-    { onMetrics: () => undefined, onError: (_n, m) => errors.push(m), onState: () => undefined },
-    { metricsIntervalMs: 1000 },
-  );
-  const t0 = performance.now();
-  await flow.start();
-  await flow.done;
-  const ms = performance.now() - t0;
-  if (errors.length) throw new Error(`the pipeline reported errors: ${errors.slice(0, 3).join('; ')}`);
-  return ms;
-}
-
-/** The events of `room(limit)` in batches, as the source makes them. */
-function* batches(limit: number): Generator<Record<string, unknown>[]> {
-  const cfg = liveRoom.config.parse(room(limit));
-  const next = liveRoomGenerator(cfg, START);
-  for (let i = 0; i < limit; i += BATCH) {
-    const b: Record<string, unknown>[] = [];
-    for (let j = i; j < Math.min(limit, i + BATCH); j++) b.push(next(j));
-    yield b;
-  }
 }
 
 async function redisBench(): Promise<{ sluice: number; raw: number }> {

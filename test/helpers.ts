@@ -144,3 +144,13 @@ export function useSettings(settings: object): () => void {
     else process.env.SLUICE_SETTINGS = before;
   };
 }
+
+/** Whether a process is still there. */
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};

@@ -7,7 +7,7 @@ import { chooseEncoder, encoderProbe } from '../src/engine/media/encoders';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { dropLevel, MediaProcess, ProgressParser, type MediaProgress } from '../src/engine/media/runner';
 import { builtinRegistry } from '../src/engine/nodes/registry';
-import { tempDir, until } from './helpers';
+import { alive, tempDir, until } from './helpers';
 
 const dir = tempDir('media');
 const cache = tempDir('cache');
@@ -48,15 +48,6 @@ async function keyframes(path: string): Promise<number[]> {
   const probe = await ffprobe(path, { frames: true });
   return (probe.frames ?? []).flatMap((f, i) => (f.key_frame ? [i] : []));
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 describe('a test pattern encoded by one ffmpeg process, verified with ffprobe', () => {
   it('H.264 in MP4: codec, profile, size, frame count, keyframe interval, duration', async () => {

@@ -8,6 +8,7 @@ import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
+import { makeCa } from './tls-ca';
 import { ROOT, startFlow, wired, tempDir, until, stays } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
 import type { LiveStateView } from '../src/shared/live-state';
@@ -329,57 +330,12 @@ describe('Redis connection profiles', () => {
 
 describe('Redis over TLS (rediss://)', () => {
   it('connects with a profile that names its CA file; without it, the server’s certificate is refused in words', async () => {
-    const { execFileSync, spawn } = await import('node:child_process');
+    const { spawn } = await import('node:child_process');
     const { writeFileSync } = await import('node:fs');
     const { freePort } = await import('../src/engine/connectors/redis/local');
     // A certificate authority of the test's own, and a server certificate it signed for 127.0.0.1.
     const dir = tempDir('redis-tls');
-    const ssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    ssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=Sluice test CA',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-    );
-    ssl(
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.csr',
-    );
-    writeFileSync(join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-    ssl(
-      'x509',
-      '-req',
-      '-in',
-      'server.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '1',
-      '-extfile',
-      'san.ext',
-      '-out',
-      'server.pem',
-    );
+    const ca = makeCa(dir, 'sluice');
     const port = await freePort();
     const tlsServer = spawn(
       'redis-server',
@@ -393,11 +349,11 @@ describe('Redis over TLS (rediss://)', () => {
         '--save',
         '',
         '--tls-cert-file',
-        join(dir, 'server.pem'),
+        ca.serverCert,
         '--tls-key-file',
-        join(dir, 'server.key'),
+        ca.serverKey,
         '--tls-ca-cert-file',
-        join(dir, 'ca.pem'),
+        ca.cert,
         '--tls-auth-clients',
         'no',
         '--dir',
@@ -418,7 +374,7 @@ describe('Redis over TLS (rediss://)', () => {
       JSON.stringify({
         redis: {
           profiles: {
-            secure: { url: `rediss://127.0.0.1:${port}`, tls: { caFile: join(dir, 'ca.pem') } },
+            secure: { url: `rediss://127.0.0.1:${port}`, tls: { caFile: ca.cert } },
             unsure: { url: `rediss://127.0.0.1:${port}` },
           },
         },
@@ -442,7 +398,7 @@ describe('Redis over TLS (rediss://)', () => {
       const { flow, errors } = await startFlow(d);
       await flow.done;
       expect(errors).toEqual([]);
-      const check = new Redis(`rediss://127.0.0.1:${port}`, { tls: { ca: readFileSync(join(dir, 'ca.pem')) } });
+      const check = new Redis(`rediss://127.0.0.1:${port}`, { tls: { ca: readFileSync(ca.cert) } });
       expect(Number(await check.get('over-tls'))).toBe(300);
       check.disconnect();
       expect((await testRedisConnection('unsure')).message).toMatch(

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import webhdfs from 'webhdfs';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir, until } from './helpers';
+import { alive, ROOT, tempDir, until } from './helpers';
 
 const SCRIPT = join(ROOT, 'scripts', 'services.sh');
 
@@ -36,15 +36,6 @@ async function start(kind: 'kafka' | 'hdfs', args: string[] = []): Promise<Start
   child.stderr!.resume();
   return { child, address: (await first).replace(/^[A-Z_]+=/, ''), lines, exited };
 }
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 const kcat = (broker: string, args: string[], input?: string) => {
   const r = spawnSync('kcat', ['-b', broker, ...args], { input, encoding: 'utf8', timeout: 30_000 });

@@ -9,7 +9,10 @@ import { join } from 'node:path';
 export interface TestCa {
   /** The CA's certificate (PEM). */
   cert: string;
-  /** A key and certificate for 127.0.0.1 / localhost, signed by this CA, in one PEM file. */
+  /** A key and certificate for 127.0.0.1 / localhost, signed by this CA (PEM files)… */
+  serverKey: string;
+  serverCert: string;
+  /** …and both in one PEM file. */
   serverKeystore: string;
 }
 
@@ -63,5 +66,10 @@ export function makeCa(dir: string, name: string): TestCa {
     at('server.pem'),
   ]);
   writeFileSync(at('keystore.pem'), readFileSync(at('server.key'), 'utf8') + readFileSync(at('server.pem'), 'utf8'));
-  return { cert: at('ca.pem'), serverKeystore: at('keystore.pem') };
+  return {
+    cert: at('ca.pem'),
+    serverKey: at('server.key'),
+    serverCert: at('server.pem'),
+    serverKeystore: at('keystore.pem'),
+  };
 }
