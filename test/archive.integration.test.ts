@@ -12,22 +12,14 @@ import { gunzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import webhdfs from 'webhdfs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 import { validateValue } from '../src/engine/validate/validate';
 import { WebHdfsTestDouble } from './support/webhdfs-test-double';
-import { startFlow, wired, videoToArchive, tempDir, until } from './helpers';
+import { reference, startFlow, wired, videoToArchive, tempDir, until } from './helpers';
 import { builtinRegistry } from '../src/engine/nodes/registry';
 
 const START = 1_800_000_000_000; // 2027-01-15T08:00:00Z
 /** One event a second of event time: 8000 events span three hours (08, 09, 10). */
 const ROOM = { seed: 11, limit: 8000, rate: 1, paced: false, startTime: START, batchSize: 500 };
-
-/** The events the source makes, as the lines the archive should hold. */
-function reference(room: Record<string, unknown>): string[] {
-  const cfg = liveRoom.config.parse(room);
-  const next = liveRoomGenerator(cfg, cfg.startTime);
-  return Array.from({ length: cfg.limit }, (_, i) => JSON.stringify(next(i)));
-}
 
 const tmp = () => tempDir('archive');
 

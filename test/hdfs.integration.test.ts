@@ -11,17 +11,10 @@ import { userInfo } from 'node:os';
 import webhdfs from 'webhdfs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JvmServer } from '../src/engine/connectors/jvm-server';
-import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { startFlow, until, wired } from './helpers';
+import { reference, startFlow, until, wired } from './helpers';
 
 const START = 1_800_000_000_000; // 2027-01-15T08:00:00Z
 const ROOM = { seed: 7, limit: 6000, rate: 1, paced: false, startTime: START, batchSize: 500 };
-
-function reference(room: Record<string, unknown>): string[] {
-  const cfg = liveRoom.config.parse(room);
-  const next = liveRoomGenerator(cfg, cfg.startTime);
-  return Array.from({ length: cfg.limit }, (_, i) => JSON.stringify(next(i)));
-}
 
 const archiveDoc = (config: Record<string, unknown>, room: Record<string, unknown>) =>
   wired(

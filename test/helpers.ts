@@ -11,6 +11,7 @@ import { validateValue } from '../src/engine/validate/validate';
 import type { ResolvedPipeline } from '../src/engine/document/resolved';
 import { Flow, type FlowOptions } from '../src/engine/runtime/flow';
 import { builtinRegistry } from '../src/engine/nodes/registry';
+import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
 
 export const ROOT = join(import.meta.dirname, '..');
 
@@ -154,3 +155,10 @@ export const alive = (pid: number): boolean => {
     return false;
   }
 };
+
+/** The events a live-room source with this config makes, as the JSON lines an archive of them should hold. */
+export function reference(room: Record<string, unknown>): string[] {
+  const cfg = liveRoom.config.parse(room);
+  const next = liveRoomGenerator(cfg, cfg.startTime);
+  return Array.from({ length: cfg.limit }, (_, i) => JSON.stringify(next(i)));
+}

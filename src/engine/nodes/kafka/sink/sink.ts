@@ -202,7 +202,11 @@ export class KafkaTopicSink implements NodeInstance {
   }
 
   async process(port: string, batch: Rec[]): Promise<void> {
-    if (this.connecting && !(await this.connected())) return;
+    if (this.connecting && !(await this.connected())) {
+      // The run stopped before the brokers answered: this batch stays unacknowledged (a hold never released).
+      this.ctx.hold();
+      return;
+    }
     const { cfg, ctx, video } = this;
     if (port === 'bytes') {
       for (const b of bytesOf(batch)) {
