@@ -10,13 +10,14 @@ command -v xvfb-run >/dev/null 2>&1 || need+=(xvfb)
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || need+=(fonts-dejavu-core)
 # ffmpeg and ffprobe do the media work (capture, encode, package) and verify it in the tests.
 command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || need+=(ffmpeg)
-# The local Kafka cluster (librdkafka's mock cluster, built below) and kcat, an independent client for interop tests.
+# librdkafka's mock cluster (built below: the local Kafka profile's fallback where Java is missing, and one fault test)
+# and kcat, an independent client for the interop tests.
 command -v cc >/dev/null 2>&1 || need+=(gcc libc6-dev)
 dpkg -s librdkafka-dev >/dev/null 2>&1 || need+=(librdkafka-dev)
 command -v kcat >/dev/null 2>&1 || need+=(kcat)
 # redis-server: the embedded Redis of the local profile, and the tests' Redis.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
-# openssl: the Redis TLS test makes its own certificate authority.
+# openssl: the Redis and Kafka TLS tests make their own certificate authority.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # Java 17 and Maven: the real Apache Kafka broker and HDFS (services/, started by scripts/services.sh) come from
 # Maven Central; the JDK (javac) builds their small launchers.
