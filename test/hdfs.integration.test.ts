@@ -107,7 +107,8 @@ describe('archive to a real HDFS (MiniDFSCluster, WebHDFS)', () => {
   }, 60_000);
 
   it('the DataNode stopped mid-write and started again: the sink shows why and waits; no line lost or doubled', async () => {
-    const room = { ...ROOM, rate: 1500, paced: true };
+    // An endless room (a slow machine must not finish before the DataNode goes), stopped once writes resume.
+    const room = { ...ROOM, limit: 0, rate: 1500, paced: true };
     const { flow, errors, states, ticks } = await startFlow(
       archiveDoc(
         { target: `${hdfs.address}/dn-loss`, path: '', rollRecords: 1000, flushBytes: 8000, timeoutMs: 3000 },
@@ -118,19 +119,30 @@ describe('archive to a real HDFS (MiniDFSCluster, WebHDFS)', () => {
     const written = () => ticks.at(-1)?.nodes.archive?.recordsIn ?? 0;
     await until(() => written() >= 1500, 20_000, 'the sink to get going');
     await hdfs.command('datanode stop');
+    const stoppedAt = errors.length;
     await until(
-      () => states.some((s) => s.nodeId === 'archive' && s.state === 'reconnecting'),
-      30_000,
-      'the sink to show it is retrying',
-    );
+      () =>
+        states.some((s) => s.nodeId === 'archive' && s.state === 'reconnecting') &&
+        errors.slice(stoppedAt).some((e) => e.nodeId === 'archive'),
+      45_000,
+      'the sink to show it is retrying, and why',
+    ).catch((err: unknown) => {
+      // What it showed instead, for whoever reads a failure.
+      throw new Error(
+        `${(err as Error).message}; states ${JSON.stringify(states.slice(-3))}, errors ${JSON.stringify(errors.slice(-2))}`,
+      );
+    });
     await hdfs.command('datanode start');
-    await flow.done;
+    const after = written();
+    await until(() => written() >= after + 1500, 60_000, '1500 more records after the DataNode is back');
+    await flow.stop();
+    const produced = ticks.at(-1)!.nodes.room!.recordsOut;
     const shown = errors.filter((e) => e.nodeId === 'archive').map((e) => e.message);
     // Said in words: the NameNode sent the write to a DataNode that does not answer (or has none to send it to).
     expect(shown.some((m) => /the DataNode at 127\.0\.0\.1:\d+: is it up\?|datanode/i.test(m))).toBe(true);
     expect(ticks.at(-1)!.nodes.archive!.state).not.toBe('error');
     const { lines } = await archived('/dn-loss');
-    expect(lines).toEqual(reference(room));
+    expect(lines).toEqual(reference({ ...room, limit: produced }));
     expect((await fs.list('/dn-loss')).filter((n) => n.startsWith('.'))).toEqual([]);
   }, 120_000);
 

@@ -134,10 +134,22 @@ export class KafkaTopicSink implements NodeInstance {
           compression: cfg.compression === 'gzip' ? 1 : 0,
         });
       })
-      .then(() => this.report?.connected())
+      .then(
+        () => {
+          // Answered: the node is running again once no other request is still waiting.
+          if (fired) this.slow--;
+          if (this.slow === 0) {
+            this.report?.connected();
+            if (fired) ctx.status('running');
+          }
+        },
+        (err: unknown) => {
+          if (fired && --this.slow === 0) ctx.status('running');
+          throw err;
+        },
+      )
       .finally(() => {
         clearTimeout(timer);
-        if (fired && --this.slow === 0) ctx.status('running');
         this.inFlight.delete(p);
       });
     this.inFlight.add(p);
