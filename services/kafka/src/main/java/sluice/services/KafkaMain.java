@@ -95,6 +95,9 @@ public final class KafkaMain {
     props.setProperty("share.coordinator.state.topic.replication.factor", Integer.toString(rf));
     props.setProperty("share.coordinator.state.topic.min.isr", Integer.toString(Math.max(1, rf - 1)));
     props.setProperty("default.replication.factor", Integer.toString(rf));
+    // What a replicated cluster runs with: a write with acks=all is kept by at least two replicas (one of three may
+    // be lost without losing an acknowledged record).
+    props.setProperty("min.insync.replicas", Integer.toString(Math.max(1, rf - 1)));
     props.setProperty("offsets.topic.num.partitions", "4");
     props.setProperty("num.partitions", "4");
     props.setProperty("group.initial.rebalance.delay.ms", "0");
