@@ -20,9 +20,11 @@ interface Started {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-async function start(kind: 'kafka' | 'hdfs', args: string[] = []): Promise<Started> {
+async function startOnce(kind: 'kafka' | 'hdfs', args: string[]): Promise<Started> {
   const child = spawn('bash', [SCRIPT, kind, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
   const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -31,10 +33,25 @@ async function start(kind: 'kafka' | 'hdfs', args: string[] = []): Promise<Start
       lines.push(l);
       resolve(l);
     });
-    void exited.then(({ code }) => reject(new Error(`services.sh ${kind} ended (exit ${code}) before its address`)));
+    void exited.then(({ code }) =>
+      reject(new Error(`services.sh ${kind} ended (exit ${code}) before its address: ${stderr.trim().slice(-600)}`)),
+    );
   });
-  child.stderr!.resume();
   return { child, address: (await first).replace(/^[A-Z_]+=/, ''), lines, exited };
+}
+
+/**
+ * Start a server. A port found free can be taken by another process before the server binds it (other tests start
+ * servers at the same time): such a start is tried once more, and says so.
+ */
+async function start(kind: 'kafka' | 'hdfs', args: string[] = []): Promise<Started> {
+  try {
+    return await startOnce(kind, args);
+  } catch (err) {
+    if (!/Address already in use|BindException/.test((err as Error).message)) throw err;
+    console.log(`services.sh ${kind}: a port was taken before it bound; starting again`);
+    return startOnce(kind, args);
+  }
 }
 
 const kcat = (broker: string, args: string[], input?: string) => {
