@@ -14,6 +14,7 @@ import {
 } from '../../../expression/expression';
 import { KAFKA_FIELD } from '../../../workers/context';
 import { ConnectionReport } from '../common';
+import { untilAborted } from '../../../support/sleep';
 import type { KafkaSinkConfig } from './config';
 import { VideoPublisher } from './video';
 
@@ -206,10 +207,8 @@ export class KafkaTopicSink implements NodeInstance {
   /** Wait for the producer to connect; false when the run stopped first (what is held stays unacknowledged). */
   private async connected(): Promise<boolean> {
     if (!this.connecting) return true;
-    const { signal } = this.ctx;
-    if (signal.aborted) return false;
-    const stopped = new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
-    await Promise.race([this.connecting, stopped]);
+    if (this.ctx.signal.aborted) return false;
+    await Promise.race([this.connecting, untilAborted(this.ctx.signal)]);
     return !this.connecting;
   }
 

@@ -23,6 +23,7 @@ import { PartitionClocks } from '../../../connectors/kafka/partition-clocks';
 import { resolveProfile } from '../../../connectors/kafka/profiles';
 import { stickyAssigner } from '../../../connectors/kafka/sticky';
 import { KAFKA_FIELD } from '../../../workers/context';
+import { sleepUnlessAborted, untilAborted } from '../../../support/sleep';
 import { ConnectionReport, deadLetterHeaders, watchConnection } from '../common';
 import type { KafkaSourceConfig } from './config';
 import { eventTimeOf, readMessage, VideoReassembly, type KafkaMessage } from './reading';
@@ -147,7 +148,7 @@ export class KafkaTopicSource implements NodeInstance {
             `topic ${cfg.topics.join(', ')} not found on profile "${cfg.profile}" (yet): waiting for it to be created`,
           );
         }
-        await new Promise((r) => setTimeout(r, SUBSCRIBE_RETRY_MS));
+        await sleepUnlessAborted(SUBSCRIBE_RETRY_MS, ctx.signal);
       }
     }
   }
@@ -171,7 +172,7 @@ export class KafkaTopicSource implements NodeInstance {
   async run(): Promise<void> {
     const { cfg, ctx } = this;
     const c = this.consumer!;
-    const stopped = new Promise<void>((r) => ctx.signal.addEventListener('abort', () => r(), { once: true }));
+    const stopped = untilAborted(ctx.signal);
     const connecting = this.connect();
     connecting.catch(() => undefined);
     await Promise.race([connecting, stopped]);
@@ -275,13 +276,13 @@ export class KafkaTopicSource implements NodeInstance {
     // The lag is what the partition holds beyond what has been handed on: a fetch brings up to 1 MB a partition, and
     // what waits in it for room downstream is not read yet.
     const end = Number(batch.highWatermark);
-    const lagKey = `${topic}/${partition}`;
+    const tpKey = `${topic}/${partition}`;
     for (let from = 0; from < batch.messages.length; from += cfg.batchSize) {
       if (!isRunning() || isStale() || ctx.signal.aborted) return;
       const messages = batch.messages.slice(from, from + cfg.batchSize);
       const first = Number(messages[0]!.offset);
       const last = Number(messages.at(-1)!.offset);
-      this.lag.set(lagKey, Math.max(0, end - first));
+      this.lag.set(tpKey, Math.max(0, end - first));
       const records: Rec[] = [];
       const bad: { message: KafkaMessage; error: string }[] = [];
       let newest = -Infinity;
@@ -315,10 +316,10 @@ export class KafkaTopicSource implements NodeInstance {
       resolveOffset(messages.at(-1)!.offset);
       await heartbeat();
     }
-    this.lag.set(lagKey, Number(batch.offsetLag()));
+    this.lag.set(tpKey, Number(batch.offsetLag()));
     // How far behind live: the time of the newest record handled, while there is more to read.
     const newest = Number(batch.messages.at(-1)?.timestamp);
-    if (Number.isFinite(newest)) this.newestTime.set(`${topic}/${partition}`, newest);
+    if (Number.isFinite(newest)) this.newestTime.set(tpKey, newest);
   }
 
   /** Records that cannot be read: errors, and to the dead-letter topic when there is one. */
