@@ -49,13 +49,14 @@ if [ ! -x build/kafka-mock ] || [ native/kafka-mock.c -nt build/kafka-mock ]; th
   cc -O2 -Wall -o build/kafka-mock native/kafka-mock.c -lrdkafka
 fi
 
-# The real servers: Apache Kafka (KRaft) and Hadoop's MiniDFSCluster with their launchers, fetched from Maven Central
-# into build/m2 and laid out in build/services/{kafka,hdfs}. Skipped when build/services was made from the same
+# The real servers: Apache Kafka (KRaft), Hadoop's MiniDFSCluster and Apache Flink's MiniCluster with their launchers,
+# and the Flink job jar Sluice deploys, fetched from Maven Central into build/m2 and laid out in
+# build/services/{kafka,hdfs,flink}. Skipped when build/services was made from the same
 # services/ sources (a second run needs no network).
 sources=$(find services -type f \( -name pom.xml -o -name '*.java' \) | LC_ALL=C sort)
 digest=$(cat $sources | sha256sum | cut -d' ' -f1)
 if [ "$(cat build/services/.digest 2>/dev/null)" != "$digest" ]; then
-  echo "setup: fetching Apache Kafka and Hadoop's minicluster from Maven Central (build/m2) and building their launchers"
+  echo "setup: fetching Apache Kafka, Hadoop's minicluster and Apache Flink from Maven Central (build/m2) and building their launchers"
   rm -rf build/services
   mvn -B -q -f services/pom.xml -Dmaven.repo.local="$PWD/build/m2" package
   echo "$digest" > build/services/.digest
