@@ -2,24 +2,24 @@
  * `sluice`: validate, run and list node types from the command line, with the same engine as the studio.
  */
 import { createWriteStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
-import { StudioError, type StudioApi } from '../shared/api';
-import { formatIssue, type ValidationIssue } from '../shared/validation';
+import { type StudioApi } from '../shared/api';
+import { formatIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
-import { loadDocumentText, type LoadResult } from '../engine/validate/validate';
 import { builtinRegistry } from '../engine/nodes/registry';
 import { chooseEncoder, encoderProbe } from '../engine/media/encoders';
 import { createLocalApi } from '../engine/services/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
+import { loadValid, readText, refusal } from './load';
+import { flinkCommands } from './flink';
 import { planText } from './plan';
 import { resolvedDocument } from '../engine/document/resolved';
-import { describePlan, planPipeline } from '../engine/plan/plan';
+import { describePlan, EXECUTORS, planPipeline, withFlink } from '../engine/plan/plan';
+import { flinkExecutor } from '../engine/flink/executor';
 import { PrometheusExporter } from '../engine/observe/prometheus';
 import type { PipelineDocument } from '../shared/document';
-import { locateIssues } from '../engine/validate/validate';
 import { connectRedis } from '../engine/connectors/redis/profiles';
 import { RedisCheckpointStore } from '../engine/workers/checkpoints';
 import { WorkerContext } from '../engine/workers/context';
@@ -41,14 +41,6 @@ function localApi(): { api: StudioApi; close: () => void } {
     workspaceDir: defaultWorkspace(),
     preview: false,
   });
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    throw new StudioError(`cannot read ${file}: ${(err as Error).message}`);
-  }
 }
 
 async function validateCommand(file: string, opts: { json?: boolean }): Promise<number> {
@@ -76,15 +68,6 @@ interface RunOptions {
   ingest?: boolean;
   state?: string;
   checkpointInterval?: number;
-}
-
-/** Problems found beyond validation, each at its line, and why the file cannot run as `what`. */
-function refusal(file: string, text: string, issues: ValidationIssue[], what: string): string {
-  locateIssues(text, issues);
-  return [
-    ...issues.map((i) => formatIssue(i, file)),
-    `${file}: cannot run as ${what} (${issues.length} problem(s))`,
-  ].join('\n');
 }
 
 /** A worker's part of the pipeline, its state store and its reporter; or why it cannot run. */
@@ -117,24 +100,6 @@ async function workerSetUp(
     `worker: ${worker.nodes.length} node(s) of "${doc.name}" as a member of consumer group(s) ${[...new Set(worker.nodes.filter((n) => n.type === KAFKA_SOURCE).map((n) => `"${String(n.config.group)}"`))].join(', ')}; state in Redis profile "${profile}" (${url.replace(/\/\/[^@/]*@/, '//')})${left.length ? `; not run here (sluice run --ingest): ${left.join(', ')}` : ''}\n`,
   );
   return { doc: worker, context, reporter, quit: () => void redis.quit().catch(() => redis.disconnect()) };
-}
-
-/**
- * Read and validate a pipeline file, printing every issue with its place (warnings too); undefined, after saying
- * `refusal` ("not running"), when it has problems.
- */
-async function loadValid(
-  file: string,
-  refusal: string,
-): Promise<(LoadResult & Required<Pick<LoadResult, 'doc' | 'pipeline'>> & { text: string }) | undefined> {
-  const text = await readText(file);
-  const loaded = loadDocumentText(text, builtinRegistry);
-  for (const issue of loaded.issues) process.stderr.write(formatIssue(issue, file) + '\n');
-  if (!loaded.ok || !loaded.doc || !loaded.pipeline) {
-    process.stderr.write(`${file}: ${loaded.issues.length} problem(s); ${refusal}\n`);
-    return undefined;
-  }
-  return { ...loaded, doc: loaded.doc, pipeline: loaded.pipeline, text };
 }
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
@@ -252,11 +217,18 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
 }
 
 /** Where each node runs and why; exit 1 (with every problem) when the file is not a valid pipeline. */
-async function planCommand(file: string, opts: { json?: boolean }): Promise<number> {
+async function planCommand(file: string, opts: { json?: boolean; flink?: boolean }): Promise<number> {
   const loaded = await loadValid(file, 'no plan');
   if (!loaded) return 1;
-  const plan = describePlan(planPipeline(loaded.pipeline), loaded.pipeline);
+  const executors = opts.flink ? withFlink(flinkExecutor) : EXECUTORS;
+  const planned = planPipeline(loaded.pipeline, executors);
+  const plan = describePlan(planned, loaded.pipeline, executors);
   process.stdout.write(opts.json ? JSON.stringify(plan, null, 2) + '\n' : planText(plan));
+  if (opts.flink && planned.problems.length) {
+    const issues = planned.problems.map((p) => ({ code: 'config' as const, pointer: `/nodes/${loaded.doc.nodes.findIndex((n) => n.id === p.nodeId)}`, nodeId: p.nodeId, message: p.message }));
+    process.stderr.write(`${refusal(file, loaded.text, issues, 'a Flink job')}\n`);
+    return 1;
+  }
   return 0;
 }
 
@@ -350,6 +322,7 @@ program
     'show where each node runs (in-process, ffmpeg per media group) and why; exit 1 when the file is invalid',
   )
   .option('--json', 'print the plan as JSON')
+  .option('--flink', 'plan for a Flink target: the data part on Flink (and what keeps it from compiling)')
   .action(async (file: string, opts) => exit(await planCommand(file, opts)));
 program
   .command('run <file>')
@@ -437,6 +410,8 @@ program
     }
     exit(0);
   });
+
+flinkCommands(program, exit);
 
 program.parseAsync().catch((err: unknown) => {
   process.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`);

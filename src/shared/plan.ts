@@ -3,7 +3,7 @@
  */
 
 /** The executors a plan places nodes on. */
-export type ExecutorKind = 'in-process' | 'ffmpeg';
+export type ExecutorKind = 'in-process' | 'ffmpeg' | 'flink';
 
 /** Where one node runs, and why there. */
 export interface Placement {

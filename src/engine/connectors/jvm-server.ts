@@ -10,23 +10,29 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findPackageRoot } from '../support/paths';
 
-export type JvmServerKind = 'kafka' | 'hdfs';
+export type JvmServerKind = 'kafka' | 'hdfs' | 'flink';
 
 const ROOT = findPackageRoot(import.meta.dirname);
 const SCRIPT = join(ROOT, 'scripts', 'services.sh');
 const READY: Record<JvmServerKind, RegExp> = {
   kafka: /^KAFKA_BOOTSTRAP=(\S+)$/,
   hdfs: /^WEBHDFS_URL=(\S+)$/,
+  flink: /^FLINK_REST=(\S+)$/,
+};
+const TITLE: Record<JvmServerKind, string> = {
+  kafka: 'Apache Kafka broker',
+  hdfs: 'HDFS minicluster',
+  flink: 'embedded Apache Flink (MiniCluster)',
 };
 
 /** Why a kind of server cannot be started here, in words; undefined when it can. */
 export function jvmServerMissing(kind: JvmServerKind): string | undefined {
   if (!existsSync(SCRIPT) || !existsSync(join(ROOT, 'build', 'services', kind, 'launcher.jar')))
-    return `the ${kind === 'kafka' ? 'Apache Kafka broker' : 'HDFS minicluster'} is not set up here (run scripts/setup.sh: it fetches it from Maven Central into build/services)`;
+    return `the ${TITLE[kind]} is not set up here (run scripts/setup.sh: it fetches it from Maven Central into build/services)`;
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const probe = spawnSync(java, ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0)
-    return `Java is not installed (the ${kind === 'kafka' ? 'Kafka broker' : 'HDFS minicluster'} runs on Java 17 or newer; Debian: apt install openjdk-17-jre-headless)`;
+    return `Java is not installed (the ${TITLE[kind]} runs on Java 17 or newer; Debian: apt install openjdk-17-jre-headless)`;
   return undefined;
 }
 

@@ -10,7 +10,7 @@ import { z } from 'zod';
 /** The embedded profile of every kind: a development server started on first use. */
 export const LOCAL_PROFILE = 'local';
 
-export type ProfileSection = 'kafka' | 'redis';
+export type ProfileSection = 'kafka' | 'redis' | 'flink';
 
 /** The settings file: $SLUICE_SETTINGS, else $XDG_CONFIG_HOME/sluice/settings.json, else ~/.config/sluice/settings.json. */
 export const settingsPath = (): string =>

@@ -121,8 +121,11 @@ export const inProcessExecutor: Executor = {
   },
 };
 
-/** The executors, asked in this order. */
+/** The executors, asked in this order (a run in-process; see flink/executor.ts for a Flink target). */
 export const EXECUTORS: readonly Executor[] = [ffmpegExecutor, inProcessExecutor];
+
+/** The executors for a run whose data part goes to Flink: media on ffmpeg, the data part on Flink, the rest here. */
+export const withFlink = (flink: Executor): readonly Executor[] => [ffmpegExecutor, flink, inProcessExecutor];
 
 /** Plan a resolved pipeline: every node placed on an executor, with the reason, or a problem saying why not. */
 export function planPipeline(pipeline: ResolvedPipeline, executors: readonly Executor[] = EXECUTORS): PipelinePlan {

@@ -69,6 +69,12 @@ export const kafkaSourceConfig = z.strictObject({
     .default(200)
     .describe('How often acknowledged offsets are committed.')
     .meta({ unit: 'ms' }),
+  schema: z
+    .record(z.string().min(1), z.enum(['string', 'number', 'integer', 'boolean']))
+    .optional()
+    .describe(
+      'The fields of the JSON records and their types, for running on Flink (which reads named, typed columns; a field not listed is not read there). `sluice schema <file> <node>` infers it from messages sampled from the topic and writes it here for review.',
+    ),
   timeField: z
     .string()
     .min(1)

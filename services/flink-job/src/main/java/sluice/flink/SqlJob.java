@@ -33,11 +33,25 @@ public final class SqlJob {
         String body = statement.strip().substring(4).strip();
         int eq = body.indexOf('=');
         env.getConfig().getConfiguration().setString(unquote(body.substring(0, eq)), unquote(body.substring(eq + 1)));
-      } else env.executeSql(statement);
+      } else {
+        try {
+          env.executeSql(statement);
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              "sluice-statement[" + statement.strip().lines().findFirst().orElse("") + "]: " + e.getMessage(), e);
+        }
+      }
     }
     if (inserts.isEmpty()) throw new IllegalArgumentException("the script has no INSERT INTO: nothing to run");
     StatementSet set = env.createStatementSet();
-    for (String insert : inserts) set.addInsertSql(insert);
+    for (String insert : inserts) {
+      try {
+        set.addInsertSql(insert);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "sluice-statement[" + insert.strip().lines().findFirst().orElse("") + "]: " + e.getMessage(), e);
+      }
+    }
     set.execute();
   }
 

@@ -1,0 +1,164 @@
+/**
+ * The Flink commands: `sluice deploy <file> --flink <profile>` (prints the job id; `--show` prints the SQL instead),
+ * `sluice jobs`, `sluice stop <job> [--savepoint]`, and `sluice schema <file> <node>` (infers a Kafka source's
+ * schema from sampled messages and writes it into the file for review).
+ */
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { LOCAL_PROFILE } from '../engine/connectors/settings';
+import { resolveFlinkProfile, runningLocalFlink } from '../engine/flink/cluster';
+import { compileForFlink, deployPipeline, FlinkCompileError, FlinkJobError } from '../engine/flink/deploy';
+import { refusalIssues } from '../engine/flink/part';
+import { inferSchema } from '../engine/flink/schema';
+import { serializeDocument } from '../shared/document';
+import { loadValid, refusal } from './load';
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+async function deployCommand(
+  file: string,
+  opts: { flink: string; show?: boolean; fromSavepoint?: string },
+): Promise<number> {
+  const loaded = await loadValid(file, 'not deploying');
+  if (!loaded) return 1;
+  const refuse = (err: unknown): number => {
+    if (err instanceof FlinkCompileError) {
+      say(refusal(file, loaded.text, refusalIssues(loaded.doc, err.refusals), 'a Flink job').replace(/cannot run as a Flink job/, 'does not compile to a Flink job; nothing was deployed'));
+      return 1;
+    }
+    throw err;
+  };
+  if (opts.show) {
+    try {
+      const { script } = await compileForFlink(loaded.pipeline);
+      process.stdout.write(script.shown);
+      return 0;
+    } catch (err) {
+      return refuse(err);
+    }
+  }
+  const ownsLocal = opts.flink === LOCAL_PROFILE && !(await runningLocalFlink());
+  if (ownsLocal) say('starting the embedded Flink (development only: a MiniCluster in one JVM)…');
+  const cluster = await resolveFlinkProfile(opts.flink);
+  let deployment;
+  try {
+    deployment = await deployPipeline(loaded.pipeline, cluster, { fromSavepoint: opts.fromSavepoint });
+  } catch (err) {
+    if (err instanceof FlinkJobError) {
+      say(`${file}: ${err.nodeId ? `node "${err.nodeId}": ` : ''}${err.message}`);
+      return 1;
+    }
+    return refuse(err);
+  }
+  process.stdout.write(`${deployment.jobId}\n`);
+  say(
+    `deployed "${loaded.doc.name}" to Flink profile "${cluster.name}" (${cluster.rest.url}): job ${deployment.jobId}, nodes ${deployment.part.nodes.join(', ')}`,
+  );
+  if (!ownsLocal) return 0;
+  // The embedded Flink lives in this process: stay until the job ends or we are told to stop.
+  say(
+    `the embedded Flink runs while this command runs: \`sluice jobs\` and \`sluice stop ${deployment.jobId} --savepoint\` reach it from another terminal; Ctrl+C cancels the job and stops the cluster`,
+  );
+  const rest = cluster.rest;
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  let state = 'RUNNING';
+  while (!stopping && ['RUNNING', 'CREATED', 'RESTARTING', 'INITIALIZING'].includes(state)) {
+    await new Promise((r) => setTimeout(r, 500));
+    state = (await rest.job(deployment.jobId).catch(() => ({ state: 'UNKNOWN' }))).state;
+  }
+  if (stopping && state === 'RUNNING') await rest.cancel(deployment.jobId).catch(() => undefined);
+  say(`job ${deployment.jobId}: ${stopping ? 'cancelled' : state.toLowerCase()}; stopping the embedded Flink`);
+  return state === 'FAILED' ? 1 : 0;
+}
+
+async function jobsCommand(opts: { flink: string; json?: boolean }): Promise<number> {
+  const cluster = await resolveFlinkProfile(opts.flink, { start: false });
+  const jobs = await cluster.rest.jobs();
+  if (opts.json) process.stdout.write(JSON.stringify(jobs, null, 2) + '\n');
+  else if (!jobs.length) say(`no jobs on Flink profile "${cluster.name}" (${cluster.rest.url})`);
+  else
+    for (const j of jobs.sort((a, b) => b['start-time'] - a['start-time']))
+      process.stdout.write(`${j.jid}  ${j.state.padEnd(9)}  ${new Date(j['start-time']).toISOString()}  ${j.name}\n`);
+  return 0;
+}
+
+async function stopCommand(job: string, opts: { flink: string; savepoint?: boolean | string }): Promise<number> {
+  const cluster = await resolveFlinkProfile(opts.flink, { start: false });
+  if (opts.savepoint) {
+    const path = await cluster.rest.stopWithSavepoint(job, typeof opts.savepoint === 'string' ? opts.savepoint : undefined);
+    process.stdout.write(`${path}\n`);
+    say(`job ${job} stopped with a savepoint: deploy again from it with --from-savepoint ${path}`);
+  } else {
+    await cluster.rest.cancel(job);
+    say(`job ${job} cancelled`);
+  }
+  return 0;
+}
+
+async function schemaCommand(file: string, node: string, opts: { samples: number; print?: boolean }): Promise<number> {
+  const loaded = await loadValid(file, 'not sampling');
+  if (!loaded) return 1;
+  const n = loaded.pipeline.nodes.find((x) => x.id === node);
+  if (!n || n.spec.type !== 'kafka-source') {
+    say(`${file}: no kafka-source node "${node}" (kafka sources: ${loaded.pipeline.nodes.filter((x) => x.spec.type === 'kafka-source').map((x) => x.id).join(', ') || 'none'})`);
+    return 1;
+  }
+  const result = await inferSchema(n.config as never, opts.samples);
+  for (const note of result.notes) say(`${node}: ${note}`);
+  if (opts.print) {
+    process.stdout.write(JSON.stringify(result.schema, null, 2) + '\n');
+    return 0;
+  }
+  const doc = loaded.doc;
+  const written = doc.nodes.find((x) => x.id === node)!;
+  written.config = { ...written.config, schema: result.schema };
+  await writeFile(file, serializeDocument(doc));
+  say(`${file}: node "${node}": schema of ${Object.keys(result.schema).length} field(s) from ${result.sampled} message(s) written; review it before deploying`);
+  return 0;
+}
+
+const count = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('expected a whole number, 1 to 100000');
+  return n;
+};
+
+export function flinkCommands(program: Command, exit: (code: number) => void): void {
+  program
+    .command('deploy <file>')
+    .description(
+      'compile the data part of a pipeline (Kafka → filter/map/key-by/window → Kafka, archive) to Flink SQL and deploy it; prints the job id. With the embedded `local` Flink it stays running until Ctrl+C',
+    )
+    .option('--flink <profile>', 'the Flink connection profile (settings file), or local: the embedded development Flink', LOCAL_PROFILE)
+    .option('--show', 'print the Flink SQL that would run (secrets masked) and deploy nothing')
+    .option('--from-savepoint <path>', 'start from a savepoint (as `sluice stop --savepoint` printed it)')
+    .action(async (file: string, opts) => {
+      const code = await deployCommand(file, opts);
+      process.exit(code);
+    });
+  program
+    .command('jobs')
+    .description('list the jobs on a Flink cluster')
+    .option('--flink <profile>', 'the Flink connection profile, or local (a running embedded Flink)', LOCAL_PROFILE)
+    .option('--json', 'print them as JSON')
+    .action(async (opts) => exit(await jobsCommand(opts)));
+  program
+    .command('stop <job>')
+    .description('stop a Flink job: cancel it, or with --savepoint stop it after writing a savepoint (prints its path)')
+    .option('--flink <profile>', 'the Flink connection profile, or local (a running embedded Flink)', LOCAL_PROFILE)
+    .option('--savepoint [dir]', 'write a savepoint first (into dir, else the cluster’s default savepoint folder)')
+    .action(async (job: string, opts) => exit(await stopCommand(job, opts)));
+  program
+    .command('schema <file> <node>')
+    .description(
+      "infer a Kafka source's schema (field names and types) from messages sampled from its topic, and write it into the file for review",
+    )
+    .option('--samples <n>', 'how many messages to sample', count, 200)
+    .option('--print', 'print the schema instead of writing the file')
+    .action(async (file: string, node: string, opts) => exit(await schemaCommand(file, node, opts)));
+}
