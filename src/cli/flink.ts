@@ -45,7 +45,7 @@ async function deployCommand(
     deployment = await deployPipeline(loaded.pipeline, cluster, { fromSavepoint: opts.fromSavepoint });
   } catch (err) {
     if (err instanceof FlinkJobError) {
-      say(`${file}: ${err.nodeId ? `node "${err.nodeId}": ` : ''}${err.message}`);
+      say(`${file}: ${err.message}`);
       return 1;
     }
     return refuse(err);

@@ -65,12 +65,24 @@ export class FlinkRestError extends Error {
   }
 }
 
-/** The root cause of a Java stack trace: the last "Caused by:" line (or the first line), without the class's package. */
+const shortClass = (line: string) => line.replace(/^(?:[\w$]+\.)+([\w$]+(?:Exception|Error)\b)/, '$1').trim();
+const WRAPPERS = /^(?:[\w$.]+\.)?(?:ExecutionException|CompletionException|FlinkException|FlinkRuntimeException|JobException|RuntimeException):/;
+
+/**
+ * The root cause of a Java stack trace, in its words: the last "Caused by:" (class without its package), after the
+ * nearest cause above it that says something of its own ("Failed to get metadata for topics [x]."), if any.
+ */
 export function rootCause(stacktrace: string): string {
   const lines = stacktrace.split('\n');
-  const caused = lines.filter((l) => l.startsWith('Caused by: '));
-  const last = (caused.at(-1) ?? lines[0] ?? '').replace(/^Caused by: /, '');
-  return last.replace(/^(?:[\w$]+\.)+([\w$]+(?:Exception|Error)\b)/, '$1').trim();
+  const caused = lines.filter((l) => l.startsWith('Caused by: ')).map((l) => l.slice('Caused by: '.length));
+  const last = shortClass(caused.at(-1) ?? lines[0] ?? '');
+  const lastText = last.replace(/^[\w$]+: /, '');
+  for (const c of caused.slice(0, -1).reverse()) {
+    const text = c.replace(/^[\w$.]+: ?/, '').trim();
+    if (!text || text.includes(lastText) || /due to\s*$/.test(text)) continue;
+    if (!WRAPPERS.test(c) || text.length < 200) return `${text} ← ${last}`;
+  }
+  return last;
 }
 
 export class FlinkRest {
@@ -173,6 +185,12 @@ export class FlinkRest {
       `reading metrics of job ${job}`,
     );
     return Object.fromEntries(r.map((m) => [m.id, m]));
+  }
+
+  /** The names of the metrics a vertex's subtasks have (operator metrics are prefixed with the operator's name). */
+  async vertexMetricNames(job: string, vertex: string): Promise<string[]> {
+    const r = await this.call<{ id: string }[]>('GET', `/jobs/${job}/vertices/${vertex}/subtasks/metrics`, undefined, `listing metrics of job ${job}`);
+    return r.map((m) => m.id);
   }
 
   /** Stop the job with a savepoint (drain: false); resolves to the savepoint's path once it is written. */

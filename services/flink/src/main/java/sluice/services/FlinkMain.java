@@ -65,6 +65,8 @@ public final class FlinkMain {
     conf.put("execution.checkpointing.dir", dir.resolve("checkpoints").toUri().toString());
     conf.put("execution.checkpointing.savepoint-dir", dir.resolve("savepoints").toUri().toString());
     conf.put("rest.flamegraph.enabled", "false");
+    // The REST API's metrics are fetched from the TaskManager this often (default 10 s): the studio draws them live.
+    conf.put("metrics.fetcher.update-interval", "1000");
     conf.putAll(options);
     Configuration configuration = Configuration.fromMap(conf);
 

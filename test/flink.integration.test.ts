@@ -1,0 +1,292 @@
+/**
+ * The data part of a pipeline on real Apache Flink (the embedded MiniCluster, 2.2, with its REST API) reading and
+ * writing a real Kafka broker: the same pipeline through the in-process engine and through Flink gives the same
+ * window results and the same late records; deploy refuses what does not compile and cancels a job that fails as it
+ * starts; stop with a savepoint and start from it keeps the windows' state.
+ */
+import { createServer, type AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kafkaClient } from '../src/engine/connectors/kafka/client';
+import { resolveFlinkProfile, stopLocalFlink, type FlinkCluster } from '../src/engine/flink/cluster';
+import { deployPipeline, FlinkCompileError, FlinkJobError } from '../src/engine/flink/deploy';
+import { FlinkRest } from '../src/engine/flink/rest';
+import type { PipelineDocument } from '../src/shared/document';
+import { localKafka } from './kafka-fixture';
+import { resolve, startFlow, until, wired } from './helpers';
+
+const kafka = localKafka();
+let flink: FlinkCluster;
+
+beforeAll(async () => {
+  flink = await resolveFlinkProfile('local');
+}, 120_000);
+afterAll(async () => {
+  await stopLocalFlink();
+});
+
+interface Event {
+  id: number;
+  type: string;
+  room: string;
+  user: string;
+  ts: number;
+  coins?: number;
+  count?: number;
+}
+
+async function createTopics(names: string[], partitions: number): Promise<void> {
+  const admin = kafkaClient(kafka.profile()).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function produce(topic: string, events: Event[]): Promise<void> {
+  const producer = kafkaClient(kafka.profile()).producer();
+  await producer.connect();
+  try {
+    await producer.send({ topic, acks: -1, messages: events.map((e) => ({ key: e.room, value: JSON.stringify(e) })) });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Everything written to a topic so far (values parsed), read by a consumer of its own until `done` holds. */
+function collect(topic: string): { values: Record<string, unknown>[]; stop: () => Promise<void> } {
+  const values: Record<string, unknown>[] = [];
+  const consumer = kafkaClient(kafka.profile()).consumer({ groupId: `collect-${topic}-${Date.now()}` });
+  const ready = (async () => {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({ eachMessage: async ({ message }) => void values.push(JSON.parse(message.value!.toString())) });
+  })();
+  return {
+    values,
+    stop: async () => {
+      await ready;
+      await consumer.disconnect();
+    },
+  };
+}
+
+const SCHEMA = { id: 'integer', type: 'string', room: 'string', user: 'string', ts: 'integer', coins: 'integer', count: 'integer' };
+
+/** The room pipeline: gifts summed per room in 1 s tumbling windows (late gifts to their own topic), likes in 2 s windows sliding by 1 s. */
+function roomPipeline(name: string, input: string, prefix: string, group: string): PipelineDocument {
+  const window = { watermarkDelayMs: 300 };
+  return wired(
+    name,
+    [
+      { id: 'read', type: 'kafka-source', config: { topics: [input], group, schema: SCHEMA, idleTimeoutMs: 0 } },
+      { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
+      { id: 'coins', type: 'map', config: { expression: '{"room": room, "user": user, "ts": ts, "coins": coins * 2}' } },
+      { id: 'by-room', type: 'key-by', config: { key: 'room' } },
+      {
+        id: 'coins-per-second',
+        type: 'window',
+        config: {
+          ...window,
+          sizeMs: 1000,
+          aggregates: [
+            { op: 'sum', field: 'coins', as: 'coins' },
+            { op: 'count', as: 'gifts' },
+            { op: 'max', field: 'coins', as: 'biggest' },
+            { op: 'avg', field: 'coins', as: 'mean' },
+          ],
+        },
+      },
+      { id: 'coins-out', type: 'kafka-sink', config: { topic: `${prefix}-coins`, key: 'key' } },
+      { id: 'late-out', type: 'kafka-sink', config: { topic: `${prefix}-late` } },
+      { id: 'likes', type: 'filter', config: { expression: "type = 'like'" } },
+      { id: 'likes-by-room', type: 'key-by', config: { key: 'room' } },
+      {
+        id: 'likes-2s',
+        type: 'window',
+        config: { ...window, kind: 'sliding', sizeMs: 2000, slideMs: 1000, aggregates: [{ op: 'sum', field: 'count', as: 'likes' }, { op: 'min', field: 'count', as: 'least' }] },
+      },
+      { id: 'likes-out', type: 'kafka-sink', config: { topic: `${prefix}-likes` } },
+    ],
+    [
+      'read.out>gifts.in',
+      'gifts.out>coins.in',
+      'coins.out>by-room.in',
+      'by-room.out>coins-per-second.in',
+      'coins-per-second.out>coins-out.in',
+      'coins-per-second.late>late-out.in',
+      'read.out>likes.in',
+      'likes.out>likes-by-room.in',
+      'likes-by-room.out>likes-2s.in',
+      'likes-2s.out>likes-out.in',
+    ],
+  );
+}
+
+/** Deterministic room events: `n` events 10 ms apart in event time, each up to 250 ms early (out of order, never late). */
+function roomEvents(n: number, start: number): Event[] {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const out: Event[] = [];
+  for (let i = 0; i < n; i++) {
+    const room = `room-${Math.floor(rnd() * 3)}`;
+    const user = `user-${Math.floor(rnd() * 20)}`;
+    const ts = start + i * 10 - Math.floor(rnd() * 250);
+    const e: Event = rnd() < 0.5 ? { id: i, type: 'gift', room, user, ts, coins: 1 + Math.floor(rnd() * 50) } : { id: i, type: 'like', room, user, ts, count: 1 + Math.floor(rnd() * 3) };
+    out.push(e);
+  }
+  return out;
+}
+
+const canonical = (rows: Record<string, unknown>[]) =>
+  rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
+
+describe('the same pipeline in-process and on Flink', () => {
+  it('gives the same window results and the same late records (out-of-order and late events included)', async () => {
+    const input = 'diff-events';
+    await createTopics([input, 'flink-coins', 'flink-late', 'flink-likes', 'local-coins', 'local-late', 'local-likes'], 2);
+    const start = 1_800_000_000_000;
+    const events = roomEvents(3000, start); // 30 s of event time
+    await produce(input, events);
+    const outs = Object.fromEntries(
+      ['flink-coins', 'flink-late', 'flink-likes', 'local-coins', 'local-late', 'local-likes'].map((t) => [t, collect(t)]),
+    );
+    const deployment = await deployPipeline(resolve(roomPipeline('diff on flink', input, 'flink', 'diff-flink')), flink);
+    const local = await startFlow(roomPipeline('diff in-process', input, 'local', 'diff-local'));
+    try {
+      // Windows both engines have surely fired: those ending before the slowest partition's newest event minus the
+      // delay. Each engine must have given every key of every such window.
+      const maxTs = Math.max(...events.map((e) => e.ts));
+      const cutoff = maxTs - 1000;
+      const fired = (rows: Record<string, unknown>[]) => rows.filter((r) => (r.windowEnd as number) <= cutoff);
+      const expectedCoinWindows = new Set(
+        events.filter((e) => e.type === 'gift').map((e) => `${e.room}@${Math.floor(e.ts / 1000) * 1000}`),
+      );
+      const wanted = [...expectedCoinWindows].filter((k) => Number(k.split('@')[1]) + 1000 <= cutoff).length;
+      await until(
+        () => fired(outs['flink-coins']!.values).length >= wanted && fired(outs['local-coins']!.values).length >= wanted,
+        90_000,
+        `${wanted} fired coin windows from both engines`,
+      );
+
+      // Late gifts: event times far behind both watermarks now, in windows long purged.
+      const late: Event[] = [0, 1, 2, 3, 4].map((k) => ({ id: 10_000 + k, type: 'gift', room: `room-${k % 3}`, user: 'late', ts: start + 1000 + k * 100, coins: 7 }));
+      await produce(input, late);
+      await until(
+        () => outs['flink-late']!.values.length >= 5 && outs['local-late']!.values.length >= 5,
+        60_000,
+        'the late gifts on both late topics',
+      );
+
+      const flinkCoins = canonical(fired(outs['flink-coins']!.values));
+      const localCoins = canonical(fired(outs['local-coins']!.values));
+      expect(flinkCoins.length).toBe(wanted);
+      expect(flinkCoins).toEqual(localCoins);
+      // And both are right: the reference, computed here from the events.
+      const reference = new Map<string, { coins: number; gifts: number; biggest: number }>();
+      for (const e of events.filter((x) => x.type === 'gift')) {
+        const ws = Math.floor(e.ts / 1000) * 1000;
+        const k = `${e.room}@${ws}`;
+        const r = reference.get(k) ?? { coins: 0, gifts: 0, biggest: -Infinity };
+        reference.set(k, { coins: r.coins + 2 * e.coins!, gifts: r.gifts + 1, biggest: Math.max(r.biggest, 2 * e.coins!) });
+      }
+      for (const row of fired(outs['flink-coins']!.values)) {
+        const ref = reference.get(`${row.key}@${row.windowStart}`)!;
+        expect({ coins: row.coins, gifts: row.gifts, biggest: row.biggest, ts: row.ts }).toEqual({ ...ref, ts: (row.windowStart as number) + 999 });
+        expect(row.mean).toBeCloseTo(ref.coins / ref.gifts, 9);
+      }
+      const likes = (t: string) => canonical(fired(outs[t]!.values));
+      expect(likes('flink-likes').length).toBeGreaterThan(20);
+      expect(likes('flink-likes')).toEqual(likes('local-likes'));
+      // The late gifts went to the late port in both, and into no window.
+      const ids = (t: string) => outs[t]!.values.map((v) => v.user === 'late' && v.ts).sort();
+      expect(ids('flink-late')).toEqual(late.map((e) => e.ts).sort());
+      expect(ids('local-late')).toEqual(ids('flink-late'));
+    } finally {
+      await local.flow.stop();
+      await flink.rest.cancel(deployment.jobId);
+      await Promise.all(Object.values(outs).map((o) => o.stop()));
+    }
+  }, 240_000);
+});
+
+describe('deploying to Flink', () => {
+  const small = (input: string, output: string, expression = "type = 'gift'") =>
+    wired(
+      'small',
+      [
+        { id: 'read', type: 'kafka-source', config: { topics: [input], group: `small-${input}`, schema: SCHEMA } },
+        { id: 'gifts', type: 'filter', config: { expression } },
+        { id: 'by-room', type: 'key-by', config: { key: 'room' } },
+        { id: 'w', type: 'window', config: { sizeMs: 1000, aggregates: [{ op: 'sum', field: 'coins', as: 'coins' }] } },
+        { id: 'out', type: 'kafka-sink', config: { topic: output } },
+      ],
+      ['read.out>gifts.in', 'gifts.out>by-room.in', 'by-room.out>w.in', 'w.out>out.in'],
+    );
+
+  it('refuses a pipeline that does not compile, naming node, field and construct, and deploys nothing', async () => {
+    const before = (await flink.rest.jobs()).length;
+    const err = await deployPipeline(resolve(small('nowhere', 'nowhere-out', '$sum(coins) > 3')), flink).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlinkCompileError);
+    expect((err as FlinkCompileError).refusals).toEqual([
+      { nodeId: 'gifts', field: 'expression', message: expect.stringMatching(/not compiled to Flink SQL: the function \$sum/) },
+    ]);
+    expect((await flink.rest.jobs()).length).toBe(before);
+  });
+
+  it('cancels a job that fails as it starts (its topic is missing) and says why, on the node', async () => {
+    const err = await deployPipeline(resolve(small('no-such-topic', 'x-out')), flink).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FlinkJobError);
+    expect((err as FlinkJobError).nodeId).toBe('read');
+    expect((err as Error).message).toMatch(/failed as it started at node "read", and was cancelled: .*no-such-topic.*UnknownTopicOrPartitionException/);
+    const jobs = await flink.rest.jobs();
+    expect(jobs.filter((j) => j.state === 'RUNNING' || j.state === 'RESTARTING')).toEqual([]);
+  });
+
+  it('an unreachable JobManager is said as such', async () => {
+    const closed = await new Promise<number>((done) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as AddressInfo).port;
+        s.close(() => done(port));
+      });
+    });
+    const rest = new FlinkRest(`http://127.0.0.1:${closed}`);
+    const err = await deployPipeline(resolve(small('sp-events', 'sp-out')), { ...flink, name: 'gone', rest }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(new RegExp(`Flink at http://127\\.0\\.0\\.1:${closed}: listing jars: connection refused`));
+  });
+
+  /** Records the job's Kafka source has read (its operator's counter, summed over subtasks). */
+  async function sourceRead(job: string): Promise<number> {
+    const v = (await flink.rest.job(job)).vertices.find((x) => x.name.startsWith('Source: read['))!;
+    const name = (await flink.rest.vertexMetricNames(job, v.id)).find((n) => /^Source__read\[\d+\]\.numRecordsOut$/.test(n));
+    if (!name) return 0;
+    return (await flink.rest.vertexMetrics(job, v.id, [name]))[name]?.sum ?? 0;
+  }
+
+  it('stop with a savepoint and start from it: a window half filled before the stop is completed after', async () => {
+    await createTopics(['sp-events', 'sp-out'], 1);
+    const out = collect('sp-out');
+    const doc = resolve(small('sp-events', 'sp-out'));
+    const first = await deployPipeline(doc, flink);
+    const t0 = 1_900_000_000_000;
+    const ev = (id: number, ts: number, coins: number): Event => ({ id, type: 'gift', room: 'r', user: 'u', ts, coins });
+    await produce('sp-events', [ev(1, t0 + 100, 5), ev(2, t0 + 200, 6)]);
+    // Written to the savepoint once the source has read them: wait for the job to have read both.
+    await until(async () => (await sourceRead(first.jobId)) >= 2, 30_000, 'the job to read the first two gifts');
+    const savepoint = await flink.rest.stopWithSavepoint(first.jobId);
+    expect(savepoint).toMatch(/savepoint-/);
+    const second = await deployPipeline(doc, flink, { fromSavepoint: savepoint });
+    try {
+      await produce('sp-events', [ev(3, t0 + 300, 7), ev(4, t0 + 5000, 1)]);
+      await until(() => out.values.length >= 1, 30_000, 'the first window');
+      expect(out.values[0]).toMatchObject({ key: 'r', windowStart: t0, coins: 18 });
+      // The restored job read only the two new gifts (its offsets came from the savepoint): 5 and 6 were in the
+      // window state it restored.
+      await until(async () => (await sourceRead(second.jobId)) === 2, 10_000, 'the second job to have read two');
+    } finally {
+      await flink.rest.cancel(second.jobId);
+      await out.stop();
+    }
+  }, 120_000);
+});
