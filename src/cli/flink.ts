@@ -7,7 +7,9 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { LOCAL_PROFILE } from '../engine/connectors/settings';
 import { resolveFlinkProfile, runningLocalFlink } from '../engine/flink/cluster';
-import { compileForFlink, deployPipeline, FlinkCompileError, FlinkJobError } from '../engine/flink/deploy';
+import { compileForFlink, FlinkCompileError, FlinkJobError } from '../engine/flink/deploy';
+import { FlinkRun } from '../engine/flink/run';
+import { builtinRegistry } from '../engine/nodes/registry';
 import { refusalIssues } from '../engine/flink/part';
 import { inferSchema } from '../engine/flink/schema';
 import { serializeDocument } from '../shared/document';
@@ -40,9 +42,18 @@ async function deployCommand(
   const ownsLocal = opts.flink === LOCAL_PROFILE && !(await runningLocalFlink());
   if (ownsLocal) say('starting the embedded Flink (development only: a MiniCluster in one JVM)…');
   const cluster = await resolveFlinkProfile(opts.flink);
-  let deployment;
+  const run = new FlinkRun(
+    loaded.pipeline,
+    cluster,
+    {
+      onState: () => undefined,
+      onError: (nodeId, message) => say(`error in node "${nodeId}": ${message}`),
+      onMetrics: () => undefined,
+    },
+    { registry: builtinRegistry, fromSavepoint: opts.fromSavepoint, flow: { preview: false } },
+  );
   try {
-    deployment = await deployPipeline(loaded.pipeline, cluster, { fromSavepoint: opts.fromSavepoint });
+    await run.start();
   } catch (err) {
     if (err instanceof FlinkJobError) {
       say(`${file}: ${err.message}`);
@@ -50,30 +61,29 @@ async function deployCommand(
     }
     return refuse(err);
   }
-  process.stdout.write(`${deployment.jobId}\n`);
+  const info = run.info!;
+  process.stdout.write(`${info.jobId}\n`);
+  say(`deployed "${loaded.doc.name}" to Flink profile "${cluster.name}" (${cluster.rest.url}): job ${info.jobId}, nodes ${info.nodes.join(', ')}`);
+  const here = run.localFlow ? loaded.pipeline.nodes.filter((n) => !info.nodes.includes(n.id)).map((n) => n.id) : [];
+  if (!ownsLocal && !here.length) return 0;
+  // Something of the run lives in this process: the embedded Flink, or the nodes that run in-process.
   say(
-    `deployed "${loaded.doc.name}" to Flink profile "${cluster.name}" (${cluster.rest.url}): job ${deployment.jobId}, nodes ${deployment.part.nodes.join(', ')}`,
+    [
+      here.length ? `running here beside the job: ${here.join(', ')}` : '',
+      ownsLocal ? `the embedded Flink runs while this command runs (\`sluice jobs\`, \`sluice stop ${info.jobId} --savepoint\` reach it from another terminal)` : '',
+      'Ctrl+C stops the job and everything here',
+    ]
+      .filter(Boolean)
+      .join('; '),
   );
-  if (!ownsLocal) return 0;
-  // The embedded Flink lives in this process: stay until the job ends or we are told to stop.
-  say(
-    `the embedded Flink runs while this command runs: \`sluice jobs\` and \`sluice stop ${deployment.jobId} --savepoint\` reach it from another terminal; Ctrl+C cancels the job and stops the cluster`,
-  );
-  const rest = cluster.rest;
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  let state = 'RUNNING';
-  while (!stopping && ['RUNNING', 'CREATED', 'RESTARTING', 'INITIALIZING'].includes(state)) {
-    await new Promise((r) => setTimeout(r, 500));
-    state = (await rest.job(deployment.jobId).catch(() => ({ state: 'UNKNOWN' }))).state;
-  }
-  if (stopping && state === 'RUNNING') await rest.cancel(deployment.jobId).catch(() => undefined);
-  say(`job ${deployment.jobId}: ${stopping ? 'cancelled' : state.toLowerCase()}; stopping the embedded Flink`);
-  return state === 'FAILED' ? 1 : 0;
+  const signalled = new Promise<string>((r) => {
+    process.once('SIGINT', () => r('interrupted'));
+    process.once('SIGTERM', () => r('terminated'));
+  });
+  const why = await Promise.race([signalled, run.done.then(() => 'the job ended')]);
+  await run.stop();
+  say(`${why}: job ${info.jobId} stopped${ownsLocal ? '; stopping the embedded Flink' : ''}`);
+  return 0;
 }
 
 async function jobsCommand(opts: { flink: string; json?: boolean }): Promise<number> {
@@ -138,7 +148,12 @@ export function flinkCommands(program: Command, exit: (code: number) => void): v
     .option('--show', 'print the Flink SQL that would run (secrets masked) and deploy nothing')
     .option('--from-savepoint <path>', 'start from a savepoint (as `sluice stop --savepoint` printed it)')
     .action(async (file: string, opts) => {
-      const code = await deployCommand(file, opts);
+      // However it ends, leave: clients of the servers this process started would otherwise keep it alive.
+      const code = await deployCommand(file, opts).catch((err: unknown) => {
+        say(`sluice: ${err instanceof Error ? err.message : String(err)}`);
+        return 2;
+      });
+      await new Promise<void>((r) => process.stdout.write('', () => process.stderr.write('', () => r())));
       process.exit(code);
     });
   program

@@ -14,6 +14,7 @@ import type {
 } from './kafka';
 import type { NodeTypeInfo } from './spec';
 import type { PlanView } from './plan';
+import type { FlinkJobView, FlinkProfileInfo, FlinkProfileSettings, FlinkRunInfo, RunTarget } from './flink';
 import type { GroupWorkersView } from './workers';
 import type { LiveStateView } from './live-state';
 import type { RunSummary } from './history';
@@ -33,6 +34,10 @@ export interface RunStatus {
   nodeStates: Record<string, NodeState>;
   /** Edges that run chained in this run: no queue, the downstream operator runs inside its upstream's call. */
   chainedEdges?: string[];
+  /** Where it runs (absent: in-process). */
+  target?: RunTarget;
+  /** A run with its data part on Flink: the job. */
+  flink?: FlinkRunInfo;
 }
 
 export interface NodeErrorEvent {
@@ -101,8 +106,10 @@ export interface StudioMethods {
   setWorkspace(dir: string): Promise<WorkspaceListing>;
   /** Save into the workspace folder (a relative path), with stable key order; returns the absolute path. */
   savePipeline(path: string, doc: PipelineDocument): Promise<{ path: string }>;
-  run(doc: PipelineDocument): Promise<RunStatus>;
-  stop(): Promise<RunStatus>;
+  /** Run a pipeline: in-process (the default), or its data part deployed to a Flink profile with the rest here. */
+  run(doc: PipelineDocument, target?: RunTarget): Promise<RunStatus>;
+  /** Stop the run; a Flink run with `savepoint` stops its job with a savepoint (its path in the status). */
+  stop(options?: { savepoint?: boolean }): Promise<RunStatus>;
   status(): Promise<RunStatus>;
   /** The last records kept by a `debug` sink of the current (or last) run. */
   peek(nodeId: string): Promise<unknown[]>;
@@ -155,6 +162,12 @@ export interface StudioMethods {
    * share: members, the partitions each holds, the lag of each, how long ago each was heard from.
    */
   groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView>;
+  /** The Flink connection profiles: the embedded development Flink and those in the app's settings. */
+  flinkProfiles(): Promise<FlinkProfileInfo[]>;
+  flinkSaveProfile(name: string, profile: FlinkProfileSettings): Promise<FlinkProfileInfo[]>;
+  flinkDeleteProfile(name: string): Promise<FlinkProfileInfo[]>;
+  /** "Show Flink job": the exact Flink SQL a deploy to the profile would run (secrets masked); refused with the reasons when it does not compile. */
+  flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView>;
 }
 
 export interface MediaCommand {

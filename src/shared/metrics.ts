@@ -1,6 +1,7 @@
 /**
  * Live metrics: one tick every 250 ms carries every node and edge, never one message per record.
  */
+import type { FlinkJobMetrics } from './flink';
 export const METRICS_INTERVAL_MS = 250;
 
 /**
@@ -117,6 +118,8 @@ export interface MetricsTick {
   elapsedMs: number;
   nodes: Record<string, NodeMetrics>;
   edges: Record<string, EdgeMetrics>;
+  /** A run whose data part is deployed to Flink: the job's own figures. */
+  flink?: FlinkJobMetrics;
 }
 
 /**

@@ -24,6 +24,7 @@ import {
 import { secretStore } from '../secrets/store';
 import { findPackageRoot } from '../support/paths';
 import { FlinkRest } from './rest';
+import type { FlinkProfileInfo } from '../../shared/flink';
 
 const profileSchema = z.strictObject({
   url: z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, 'the JobManager’s REST address, e.g. http://jobmanager:8081'),
@@ -80,9 +81,8 @@ export async function runningLocalFlink(): Promise<FlinkRest | undefined> {
   try {
     const { url, pid } = JSON.parse(readFileSync(runtimeFile(), 'utf8')) as { url: string; pid: number };
     process.kill(pid, 0);
-    const rest = new FlinkRest(url, {}, 3000);
-    await rest.overview();
-    return rest;
+    await new FlinkRest(url, {}, 3000).overview();
+    return new FlinkRest(url);
   } catch {
     return undefined;
   }
@@ -171,4 +171,28 @@ export async function resolveFlinkProfile(
     parallelism: p.parallelism,
     checkpointIntervalMs: p.checkpointIntervalMs,
   };
+}
+
+/** The profiles as the studio lists them: the embedded one first (its address once it runs), never a secret. */
+export async function listFlinkProfiles(env: NodeJS.ProcessEnv = process.env): Promise<FlinkProfileInfo[]> {
+  const running = await runningLocalFlink();
+  const missing = jvmServerMissing('flink');
+  const local: FlinkProfileInfo = {
+    name: LOCAL_PROFILE,
+    local: true,
+    ...(running ? { url: running.url } : {}),
+    note: missing
+      ? `the embedded Flink cannot start here: ${missing}`
+      : 'embedded Apache Flink 2.2 (a MiniCluster in one JVM, started on first deploy): development only',
+  };
+  return [
+    local,
+    ...Object.entries(readFlinkProfiles()).map(([name, p]) => ({
+      name,
+      local: false,
+      url: p.url,
+      note: `JobManager at ${p.url}`,
+      ...(p.auth ? { auth: p.auth, secretSet: !!(secretStore()?.get(`flink:${name}`) ?? env[secretVariable(name)]) } : {}),
+    })),
+  ];
 }

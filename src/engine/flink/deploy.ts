@@ -81,6 +81,8 @@ export async function flinkConnections(pipeline: ResolvedPipeline, part: FlinkPa
       archive.set(target, path);
     }
   }
+  for (const b of part.bridges)
+    if (!kafka.has(b.profile)) kafka.set(b.profile, kafkaProperties(await resolveProfile(b.profile)));
   return {
     kafka: (profile) => kafka.get(profile)!,
     archive: (target) => {

@@ -1,9 +1,11 @@
 /**
- * The data part of a pipeline that runs on Flink: the Kafka sources that read JSON records and everything
- * downstream of them, when that includes a Flink operator or sink. Every node in that part must be one Flink runs
- * (Kafka source, filter, map, key-by, window, Kafka sink, archive) and take its input only from the part: a node
- * that does not is refused here, naming it and saying what to do, before anything is deployed. A Kafka source whose
- * records go only to nodes Flink does not run (Redis, debug, ...) stays in-process.
+ * The data part of a pipeline that runs on Flink, and the wires that cross from it to the nodes that stay here.
+ *
+ * A node runs on Flink when it is of a type Flink runs (Kafka source, filter, map, key-by, window, Kafka sink,
+ * archive) and every input it has comes from a node on Flink; a Kafka source (reading JSON) joins when an operator or
+ * sink of those types reads it. What reads from the part but does not run on Flink (Redis, debug, ...) stays in-process
+ * and gets the records through a Kafka topic: the job writes each such port to a bridge topic, and the in-process run
+ * reads it with a Kafka source of its own in place of the Flink node.
  */
 import type { PipelineDocument } from '../../shared/document';
 import type { ValidationIssue } from '../../shared/validation';
@@ -27,63 +29,106 @@ export interface FlinkRefusal {
   message: string;
 }
 
+/** A port on Flink read by nodes that stay in-process: its records go through a Kafka topic. */
+export interface FlinkBridge {
+  from: { node: string; port: string };
+  /** The wires it carries (their ids stay, now from the bridge's source). */
+  edges: string[];
+  topic: string;
+  /** The Kafka profile of the source it comes from. */
+  profile: string;
+  /** The in-process Kafka source that reads the topic. */
+  sourceId: string;
+}
+
 export interface FlinkPart {
   /** Node ids in topological order. */
   nodes: string[];
+  bridges: FlinkBridge[];
   refusals: FlinkRefusal[];
 }
 
-/** Which nodes run on Flink, and the nodes that keep the part from running there. */
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'pipeline';
+
+/** Which nodes run on Flink, and the bridges to the nodes that read from them in-process. */
 export function flinkPart(pipeline: ResolvedPipeline): FlinkPart {
   const type = new Map(pipeline.nodes.map((n) => [n.id, n.spec.type]));
   const config = new Map(pipeline.nodes.map((n) => [n.id, n.config as Record<string, unknown>]));
   const edges = pipeline.doc.edges;
-  const refusals: FlinkRefusal[] = [];
-  const roots = pipeline.order.filter(
-    (id) => type.get(id) === 'kafka-source' && ['json', undefined].includes(config.get(id)?.format as string),
-  );
-  // Each root's downstream closure; closures that meet are one region.
-  const regionOf = new Map<string, number>();
-  const regions: Set<string>[] = [];
-  for (const root of roots) {
-    const seen = new Set<string>([root]);
-    const todo = [root];
-    while (todo.length) {
-      const id = todo.pop()!;
-      for (const e of edges) {
-        if (e.from.node !== id || seen.has(e.to.node)) continue;
-        seen.add(e.to.node);
-        todo.push(e.to.node);
-      }
+  const into = (id: string) => edges.filter((e) => e.to.node === id);
+  const onFlink = new Set<string>();
+  for (const id of pipeline.order) {
+    const t = type.get(id)!;
+    if (!FLINK_NODE_TYPES.has(t)) continue;
+    if (t === 'kafka-source') {
+      const json = (config.get(id)?.format ?? 'json') === 'json';
+      const read = edges.some(
+        (e) => e.from.node === id && FLINK_NODE_TYPES.has(type.get(e.to.node)!) && type.get(e.to.node) !== 'kafka-source',
+      );
+      if (json && read) onFlink.add(id);
+      continue;
     }
-    const meets = [...new Set([...seen].map((id) => regionOf.get(id)).filter((r) => r !== undefined))];
-    const merged = new Set([...seen, ...meets.flatMap((r) => [...regions[r]!])]);
-    const index = regions.length;
-    regions.push(merged);
-    for (const r of meets) regions[r] = new Set();
-    for (const id of merged) regionOf.set(id, index);
+    const inputs = into(id);
+    if (inputs.length && inputs.every((e) => onFlink.has(e.from.node))) onFlink.add(id);
   }
-  const nodes = new Set<string>();
-  for (const region of regions) {
-    const flinkWork = [...region].some((id) => type.get(id) !== 'kafka-source' && FLINK_NODE_TYPES.has(type.get(id)!));
-    if (!flinkWork) continue;
-    for (const id of region) nodes.add(id);
-    for (const id of region) {
-      if (!FLINK_NODE_TYPES.has(type.get(id)!)) {
-        const from = edges.filter((e) => e.to.node === id && region.has(e.from.node)).map((e) => e.from.node);
-        refusals.push({
-          nodeId: id,
-          message: `a ${type.get(id)} node does not run on Flink, and its records come from the part that does (${[...new Set(from)].join(', ')}): write them to a Kafka topic with a kafka-sink and read that topic in a pipeline run in-process`,
-        });
-      }
-      for (const e of edges.filter((x) => x.to.node === id && !region.has(x.from.node)))
-        refusals.push({
-          nodeId: id,
-          message: `this node runs on Flink, but its input "${e.to.port}" comes from "${e.from.node}", which runs in-process: Flink reads only Kafka (put a kafka-sink between them)`,
-        });
+  const nodes = pipeline.order.filter((id) => onFlink.has(id));
+  // The Kafka profile each Flink node's records come from (its source's).
+  const profileOf = new Map<string, string>();
+  for (const id of nodes) {
+    const p = type.get(id) === 'kafka-source' ? (config.get(id)?.profile as string) : profileOf.get(into(id)[0]!.from.node);
+    profileOf.set(id, p ?? 'local');
+  }
+  const bridges: FlinkBridge[] = [];
+  const taken = new Set(pipeline.nodes.map((n) => n.id));
+  for (const e of edges) {
+    if (!onFlink.has(e.from.node) || onFlink.has(e.to.node)) continue;
+    const found = bridges.find((b) => b.from.node === e.from.node && b.from.port === e.from.port);
+    if (found) {
+      found.edges.push(e.id);
+      continue;
     }
+    let sourceId = `${e.from.node}${e.from.port === 'out' ? '' : `-${e.from.port}`}-from-flink`;
+    while (taken.has(sourceId)) sourceId += '-';
+    taken.add(sourceId);
+    bridges.push({
+      from: { ...e.from },
+      edges: [e.id],
+      topic: `sluice-bridge.${slug(pipeline.doc.name)}.${slug(e.from.node)}.${slug(e.from.port)}`,
+      profile: profileOf.get(e.from.node)!,
+      sourceId,
+    });
   }
-  return { nodes: pipeline.order.filter((id) => nodes.has(id)), refusals };
+  return { nodes, bridges, refusals: [] };
+}
+
+/**
+ * What runs in-process beside the job: every node not on Flink, and for each bridge a Kafka source reading its topic
+ * (a group of its own per run, from the newest records) wired where the Flink node's port was.
+ */
+export function remainderDocument(doc: PipelineDocument, part: FlinkPart, runId: string): PipelineDocument {
+  const onFlink = new Set(part.nodes);
+  const byEdge = new Map(part.bridges.flatMap((b) => b.edges.map((id) => [id, b] as const)));
+  return {
+    ...doc,
+    nodes: [
+      ...doc.nodes.filter((n) => !onFlink.has(n.id)),
+      ...part.bridges.map((b) => {
+        const at = doc.nodes.find((n) => n.id === b.from.node)!.position;
+        return {
+          id: b.sourceId,
+          type: 'kafka-source',
+          position: { x: at.x, y: at.y + 40 },
+          config: { profile: b.profile, topics: [b.topic], group: `${b.topic}.${runId}`, start: 'latest', idleTimeoutMs: 1000 },
+        };
+      }),
+    ],
+    edges: doc.edges
+      .filter((e) => !onFlink.has(e.to.node))
+      .map((e) => {
+        const b = byEdge.get(e.id);
+        return b ? { ...e, from: { node: b.sourceId, port: 'out' } } : e;
+      }),
+  };
 }
 
 /** Refusals as validation issues: each at its node's config field in the file (line and column once located). */

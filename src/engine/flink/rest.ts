@@ -104,7 +104,7 @@ export class FlinkRest {
     return {};
   }
 
-  async call<T>(method: string, path: string, body?: unknown, what = `${method} ${path}`): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown, what = `${method} ${path}`, timeoutMs = this.timeoutMs): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.url + path, {
@@ -114,11 +114,11 @@ export class FlinkRest {
           ...(body !== undefined && !(body instanceof FormData) ? { 'content-type': 'application/json' } : {}),
         },
         body: body === undefined ? undefined : body instanceof FormData ? body : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.cause?.code === 'ECONNREFUSED' ? 'connection refused (is the JobManager running there?)' : e.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000} s` : (e.cause?.message ?? e.message);
+      const why = e.cause?.code === 'ECONNREFUSED' ? 'connection refused (is the JobManager running there?)' : e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.message ?? e.message);
       throw new FlinkRestError(`Flink at ${this.url}: ${what}: ${why}`);
     }
     const text = await res.text();
@@ -155,7 +155,8 @@ export class FlinkRest {
   /** Run the jar's main with arguments; the job id. */
   async runJar(jarId: string, args: string[], savepointPath?: string): Promise<string> {
     const body = { programArgsList: args, ...(savepointPath ? { savepointPath, allowNonRestoredState: false } : {}) };
-    const r = await this.call<{ jobid: string }>('POST', `/jars/${jarId}/run`, body, 'submitting the job');
+    // The cluster plans the SQL before it answers: allow it a minute.
+    const r = await this.call<{ jobid: string }>('POST', `/jars/${jarId}/run`, body, 'submitting the job', Math.max(this.timeoutMs, 60_000));
     return r.jobid;
   }
 

@@ -9,6 +9,7 @@ import type { StudioMethods, StudioStreamName, StudioStreams } from '../../share
 import type { PipelineDocument } from '../../shared/document';
 import type { KafkaProfileSettings } from '../../shared/kafka';
 import type { RedisProfileSettings } from '../../shared/redis';
+import type { FlinkProfileSettings } from '../../shared/flink';
 import type { ApiContract } from '../../shared/rpc';
 
 /** What the declarations below must be: one argument schema per method (and stream), of the interface's types. */
@@ -27,6 +28,10 @@ const nodeId = z.string().min(1).max(128);
 const topic = z.string().min(1).max(249);
 const secret = z.string().min(1).max(4096).nullable();
 const none = z.tuple([]);
+const runTarget = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('in-process') }),
+  z.strictObject({ kind: z.literal('flink'), profile, fromSavepoint: z.string().min(1).max(4096).optional() }),
+]);
 
 export const METHOD_ARGS = {
   listNodeTypes: none,
@@ -39,8 +44,8 @@ export const METHOD_ARGS = {
   saveWithDialog: z.tuple([doc, z.string().min(1).max(255)]),
   setWorkspace: z.tuple([z.string().min(1).max(4096)]),
   savePipeline: z.tuple([relPath, doc]),
-  run: z.tuple([doc]),
-  stop: none,
+  run: z.tuple([doc, runTarget.optional()]),
+  stop: z.tuple([z.strictObject({ savepoint: z.boolean().optional() }).optional()]),
   status: none,
   peek: z.tuple([nodeId]),
   encoderProbe: z.tuple([z.boolean()]),
@@ -64,6 +69,10 @@ export const METHOD_ARGS = {
   runHistory: none,
   latencyTraces: none,
   runMetrics: z.tuple([z.string().regex(/^[0-9a-f-]{36}$/, 'a run id')]),
+  flinkProfiles: none,
+  flinkSaveProfile: z.tuple([profileName, object<FlinkProfileSettings>('a Flink profile')]),
+  flinkDeleteProfile: z.tuple([profileName]),
+  flinkJob: z.tuple([doc, profile]),
 } satisfies MethodArgs;
 
 export const STREAM_ARGS = {
@@ -84,8 +93,12 @@ function checkArgs(name: string, args: unknown[]): string | undefined {
   const schema = schemas[name]!;
   // How many arguments the method takes: said in words, not as the tuple schema's complaint.
   const items = (schema as z.ZodTuple).def.items;
-  if (args.length !== items.length)
-    return `takes ${items.length} argument${items.length === 1 ? '' : 's'}, got ${args.length}`;
+  // Trailing optional arguments may be left out.
+  const required = items.filter((i) => !(i as z.ZodType).safeParse(undefined).success).length;
+  if (args.length < required || args.length > items.length) {
+    const n = required === items.length ? `${items.length}` : `${required} to ${items.length}`;
+    return `takes ${n} argument${items.length === 1 ? '' : 's'}, got ${args.length}`;
+  }
   const r = schema.safeParse(args);
   if (r.success) return undefined;
   const i = r.error.issues[0]!;

@@ -10,12 +10,17 @@ import {
   type StudioMethods,
 } from '../../shared/api';
 import type { PipelineDocument } from '../../shared/document';
+import type { RunTarget } from '../../shared/flink';
 import type { EventHub } from '../../shared/events';
 import type { LiveStateView } from '../../shared/live-state';
 import type { NodeState } from '../../shared/metrics';
 import type { NodeRegistry } from '../contract/registry';
 import type { RunHistory, RunRecorder } from '../observe/history';
-import { Flow } from '../runtime/flow';
+import { Flow, type FlowEvents } from '../runtime/flow';
+import { resolveFlinkProfile } from '../flink/cluster';
+import { FlinkCompileError } from '../flink/deploy';
+import { refusalIssues, type FlinkRefusal } from '../flink/part';
+import { FlinkRun } from '../flink/run';
 import { validateValue } from '../validate/validate';
 import type { WorkerContext } from '../workers/context';
 import { asStudioError } from './profiles';
@@ -59,6 +64,8 @@ export class RunService implements RunMethods {
   private nodeStatesTimer: ReturnType<typeof setTimeout> | undefined;
   /** The current run's keeper in the history. */
   private recorder: RunRecorder | undefined;
+  /** The current run, when its data part runs on Flink. */
+  private flinkRun: FlinkRun | undefined;
 
   constructor(
     private readonly options: RunOptions,
@@ -67,9 +74,9 @@ export class RunService implements RunMethods {
     this.events.emit('runState', this.state);
   }
 
-  /** The running flow, if any (the streams watch it). */
+  /** The running flow, if any (the streams watch it): a Flink run's in-process part. */
   get flow(): Flow | undefined {
-    return this.current;
+    return this.current ?? this.flinkRun?.localFlow;
   }
 
   async status() {
@@ -97,9 +104,10 @@ export class RunService implements RunMethods {
     this.nodeStatesTimer ??= setTimeout(() => this.setState({}), NODE_STATES_MS);
   }
 
-  async run(doc: PipelineDocument) {
-    if (this.current)
+  async run(doc: PipelineDocument, target: RunTarget = { kind: 'in-process' }) {
+    if (this.current || this.flinkRun)
       throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
+    if (target.kind === 'flink') return this.runOnFlink(doc, target);
     const loaded = validateValue(doc, this.options.registry);
     if (!loaded.pipeline) {
       throw new StudioError(
@@ -112,25 +120,7 @@ export class RunService implements RunMethods {
     let recorder: RunRecorder | undefined;
     const flow: Flow = new Flow(
       loaded.pipeline,
-      {
-        onState: (nodeId, s) => this.nodeState(nodeId, s),
-        onError: (nodeId, message, count, record) =>
-          this.nodeError({
-            runId: flow.runId,
-            nodeId,
-            message,
-            count,
-            time: Date.now(),
-            ...(record ? { record: recordText(record) } : {}),
-          }),
-        onMetrics: (tick) => {
-          recorder?.tick(tick);
-          this.errorsThisTick.clear();
-          for (const e of this.pendingErrors.values()) this.events.emit('nodeError', e);
-          this.pendingErrors.clear();
-          this.events.emit('metrics', tick);
-        },
-      },
+      this.flowEvents(() => flow.runId, () => recorder),
       {
         metricsIntervalMs: this.options.metricsIntervalMs,
         preview: this.options.preview ?? true,
@@ -152,6 +142,8 @@ export class RunService implements RunMethods {
       message: undefined,
       nodeStates,
       chainedEdges: flow.chainedEdges,
+      target,
+      flink: undefined,
     });
     await flow.start();
     this.setState({ phase: 'running' });
@@ -182,7 +174,8 @@ export class RunService implements RunMethods {
     this.events.emit('nodeError', e);
   }
 
-  async stop() {
+  async stop(options: { savepoint?: boolean } = {}) {
+    if (this.flinkRun) return this.stopFlink(this.flinkRun, options);
     const flow = this.current;
     if (!flow) return this.state;
     this.setState({ phase: 'stopping' });
@@ -206,8 +199,114 @@ export class RunService implements RunMethods {
     return this.state;
   }
 
+  /** The events a run's nodes send: node states gathered, errors at most one per node per tick, ticks kept. */
+  private flowEvents(runId: () => string, recorder: () => RunRecorder | undefined): FlowEvents {
+    return {
+      onState: (nodeId, s) => this.nodeState(nodeId, s),
+      onError: (nodeId, message, count, record) =>
+        this.nodeError({
+          runId: runId(),
+          nodeId,
+          message,
+          count,
+          time: Date.now(),
+          ...(record ? { record: recordText(record) } : {}),
+        }),
+      onMetrics: (tick) => {
+        recorder()?.tick(tick);
+        this.errorsThisTick.clear();
+        for (const e of this.pendingErrors.values()) this.events.emit('nodeError', e);
+        this.pendingErrors.clear();
+        this.events.emit('metrics', tick);
+      },
+    };
+  }
+
+  /** The data part deployed to a Flink profile, the rest run here; the run lock holds for both. */
+  private async runOnFlink(doc: PipelineDocument, target: Extract<RunTarget, { kind: 'flink' }>): Promise<RunStatus> {
+    const loaded = validateValue(doc, this.options.registry);
+    if (!loaded.pipeline)
+      throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them before running`, 'invalid', loaded.issues);
+    const cluster = await resolveFlinkProfile(target.profile).catch((err: unknown) => {
+      throw new StudioError((err as Error).message, 'flink');
+    });
+    let recorder: RunRecorder | undefined;
+    const run: FlinkRun = new FlinkRun(
+      loaded.pipeline,
+      cluster,
+      this.flowEvents(() => run.runId, () => recorder),
+      {
+        registry: this.options.registry,
+        fromSavepoint: target.fromSavepoint,
+        flow: { metricsIntervalMs: this.options.metricsIntervalMs, preview: this.options.preview ?? true },
+      },
+    );
+    this.flinkRun = run;
+    try {
+      recorder = this.recorder = this.options.history?.begin(run.runId, doc);
+    } catch {
+      // The history folder cannot be written: the run goes on without being kept.
+    }
+    this.setState({
+      phase: 'starting',
+      runId: run.runId,
+      pipelineName: doc.name,
+      startedAt: Date.now(),
+      stoppedAt: undefined,
+      message: `deploying to Flink profile "${target.profile}" (${cluster.rest.url})`,
+      nodeStates: Object.fromEntries(loaded.pipeline.nodes.map((n) => [n.id, 'idle' as const])),
+      chainedEdges: [],
+      target,
+      flink: undefined,
+    });
+    try {
+      await run.start();
+    } catch (err) {
+      this.flinkRun = undefined;
+      const e = err as Error & { nodeId?: string; refusals?: FlinkRefusal[] };
+      if (err instanceof FlinkCompileError) {
+        this.setState({ phase: 'failed', stoppedAt: Date.now(), message: 'the pipeline does not compile to a Flink job; nothing was deployed' });
+        throw new StudioError('the pipeline does not compile to a Flink job; nothing was deployed', 'flink-compile', refusalIssues(doc, err.refusals));
+      }
+      if (e.nodeId) this.nodeError({ runId: run.runId, nodeId: e.nodeId, message: e.message, count: 1, time: Date.now() });
+      this.setState({
+        phase: 'failed',
+        stoppedAt: Date.now(),
+        message: e.message,
+        ...(e.nodeId ? { nodeStates: { ...this.state.nodeStates, [e.nodeId]: 'error' } } : {}),
+      });
+      throw new StudioError(e.message, 'flink');
+    }
+    this.lastFlow = run.localFlow ?? this.lastFlow;
+    this.setState({ phase: 'running', message: undefined, flink: run.info });
+    void run.done.then(() => {
+      if (this.flinkRun !== run || this.state.phase === 'stopping') return;
+      this.flinkRun = undefined;
+      this.setState({ phase: 'idle', stoppedAt: Date.now(), message: 'the Flink job ended' });
+    });
+    return this.state;
+  }
+
+  private async stopFlink(run: FlinkRun, options: { savepoint?: boolean }): Promise<RunStatus> {
+    this.setState({ phase: 'stopping', message: options.savepoint ? 'stopping the Flink job with a savepoint' : undefined });
+    try {
+      const savepoint = await run.stop(options);
+      this.flinkRun = undefined;
+      this.setState({
+        phase: 'idle',
+        stoppedAt: Date.now(),
+        message: savepoint ? `stopped with a savepoint: ${savepoint}` : 'stopped',
+        flink: run.info,
+      });
+    } catch (err) {
+      this.flinkRun = undefined;
+      this.setState({ phase: 'failed', stoppedAt: Date.now(), message: `stopping the Flink job: ${(err as Error).message}`, flink: run.info });
+    }
+    return this.state;
+  }
+
   async latencyTraces() {
-    return (this.current ?? this.lastFlow)?.latencyTraces() ?? [];
+    return (this.flow ?? this.lastFlow)?.latencyTraces() ?? [];
   }
 
   async runHistory() {
@@ -221,11 +320,11 @@ export class RunService implements RunMethods {
   }
 
   async liveState(): Promise<LiveStateView[]> {
-    return this.current?.liveStates() ?? [];
+    return this.flow?.liveStates() ?? [];
   }
 
   async peek(nodeId: string) {
-    const flow = this.current ?? this.lastFlow;
+    const flow = this.flow ?? this.lastFlow;
     if (!flow?.hasNode(nodeId)) throw new StudioError(`no node "${nodeId}" in the current or last run`, 'not-found');
     return flow.peek(nodeId) ?? [];
   }

@@ -7,6 +7,7 @@ import { EventHub } from '../../shared/events';
 import { serveApi, type MessagePortLike } from '../../shared/rpc';
 import { API_METHODS, API_STREAMS, apiContract } from './api-contract';
 import { KafkaConnections, RedisConnections } from './connections';
+import { FlinkService } from './flink';
 import { MediaService } from './media';
 import { RunService, type RunOptions } from './runs';
 import { RunStreams } from './streams';
@@ -20,7 +21,7 @@ export type StudioServiceOptions = WorkspaceOptions & RunOptions;
 export type StudioService = StudioMethods & StudioStreamServers & { readonly events: EventHub<StudioEvents> };
 
 /** The domain services; together they serve every method and stream (the type checker holds them to it). */
-type Domains = [WorkspaceService, RunService, KafkaConnections, RedisConnections, MediaService, RunStreams];
+type Domains = [WorkspaceService, RunService, KafkaConnections, RedisConnections, MediaService, RunStreams, FlinkService];
 // Compile-time: the domains together implement the whole API (a method no domain serves fails here).
 type Serves<T> = T extends unknown ? (x: T) => void : never;
 type All = (Serves<Domains[number]> extends (x: infer I) => void ? I : never) & object;
@@ -36,6 +37,7 @@ export function createStudioService(options: StudioServiceOptions): StudioServic
     new RedisConnections(),
     new MediaService(options.registry),
     new RunStreams(runs),
+    new FlinkService(options.registry),
   ];
   const service: Record<string, unknown> = { events };
   for (const name of [...API_METHODS, ...API_STREAMS]) {

@@ -15,7 +15,7 @@ import type { Aggregate, WindowConfig } from '../../nodes/operators/window/confi
 import type { KafkaSinkConfig } from '../../nodes/kafka/sink/config';
 import type { KafkaSourceConfig } from '../../nodes/kafka/source/config';
 import type { ArchiveConfig } from '../../nodes/sinks/archive/config';
-import type { FlinkPart, FlinkRefusal } from '../part';
+import type { FlinkBridge, FlinkPart, FlinkRefusal } from '../part';
 import { ident, NotSql, sqlExpression, sqlRecord, stringLiteral, truth, type Columns, type SqlType } from './expression';
 
 /** The hidden rowtime column every view carries (a TIMESTAMP_LTZ(3) event-time attribute). */
@@ -81,6 +81,8 @@ class Compiler {
   readonly objects: Record<string, string> = {};
   readonly windows: string[] = [];
   private readonly secrets = new Set<string>();
+  /** A window computes a top-N: the script declares Sluice's aggregate function. */
+  private usesTop = false;
   private readonly config: Map<string, unknown>;
   private readonly type: Map<string, string>;
 
@@ -140,10 +142,11 @@ class Compiler {
         this.refuse(id, err.field, err.message);
       }
     }
+    for (const b of this.part.bridges) this.bridge(b);
     if (this.refusals.length) throw new FlinkCompileError(this.refusals);
     if (this.inserts.length === 0)
       throw new FlinkCompileError([
-        { nodeId: this.part.nodes[0] ?? '', message: 'nothing to write: the Flink part has no Kafka sink or archive' },
+        { nodeId: this.part.nodes[0] ?? '', message: 'nothing to write: nothing reads what the Flink part computes' },
       ]);
     const name = this.pipeline.doc.name;
     const head = [
@@ -154,6 +157,11 @@ class Compiler {
       `SET 'execution.checkpointing.interval' = '${options.checkpointIntervalMs ?? 10_000} ms';`,
       "SET 'table.local-time-zone' = 'UTC';",
     ];
+    if (this.usesTop)
+      head.push(
+        "-- top-N per window: Sluice's aggregate function, in the job jar (services/flink-job, sluice.flink.TopN)",
+        "CREATE TEMPORARY SYSTEM FUNCTION SLUICE_TOP AS 'sluice.flink.TopN' LANGUAGE JAVA;",
+      );
     const sql = [...head, '', ...this.statements, '', ...this.inserts].join('\n') + '\n';
     let shown = sql;
     for (const s of this.secrets) shown = shown.split(s).join('********');
@@ -311,11 +319,13 @@ class Compiler {
         return `MAX(${num})`;
       case 'avg':
         return `AVG(${num})`;
-      default:
-        throw new FieldRefusal(
-          'aggregates',
-          `${a.op} (top-N) is not compiled to Flink SQL yet: it needs a ranked sub-query per window joined back; run this window in-process`,
-        );
+      default: {
+        // top: Sluice's aggregate function (in the job jar), its rows named as the aggregate names them.
+        this.usesTop = true;
+        const by = this.fieldOf(a.by!, columns, 'aggregates');
+        const name = columns.get(by) === 'STRING' ? ident(by) : `CAST(${ident(by)} AS STRING)`;
+        return `CAST(SLUICE_TOP(${name}, ${num}, ${a.n}) AS ARRAY<ROW<${ident(a.by!)} STRING, ${ident(f)} DOUBLE>>)`;
+      }
     }
   }
 
@@ -366,7 +376,7 @@ class Compiler {
       ['windowEnd', 'BIGINT'],
       [cfg.timeField, 'BIGINT'],
     ]);
-    for (const a of cfg.aggregates) columns.set(a.as, a.op === 'count' ? 'BIGINT' : 'DOUBLE');
+    for (const a of cfg.aggregates) columns.set(a.as, a.op === 'count' ? 'BIGINT' : a.op === 'top' ? `ARRAY<ROW<${ident(a.by!)} STRING, ${ident(a.field!)} DOUBLE>>` : 'DOUBLE');
     const select = [
       `${key} AS ${ident(cfg.keyField)}`,
       `${epochMs('window_start')} AS ${ident('windowStart')}`,
@@ -428,6 +438,32 @@ class Compiler {
     const select = [...up.columns.keys()].map((c) => ident(c));
     if (key) select.push(`${key.type === 'STRING' ? key.sql : `CAST(${key.sql} AS STRING)`} AS ${ident('__key')}`);
     this.inserts.push(`INSERT INTO ${ident(id)}\nSELECT ${select.join(', ')}\nFROM ${ident(up.view)};`);
+  }
+
+  /** A port read by nodes that stay in-process: written to its bridge topic as JSON. */
+  private bridge(b: FlinkBridge): void {
+    const up = this.shapes.get(b.from.port === 'out' ? b.from.node : `${b.from.node}:${b.from.port}`);
+    if (!up) return; // its node was refused
+    const { properties, secret } = this.conn.kafka(b.profile);
+    for (const s of secret) this.secrets.add(s);
+    const name = `bridge.${b.from.node}.${b.from.port}`;
+    const props: Record<string, string> = {
+      connector: 'kafka',
+      topic: b.topic,
+      ...Object.fromEntries(Object.entries(properties).map(([k, v]) => [`properties.${k}`, v])),
+      'properties.linger.ms': '5',
+      'sink.delivery-guarantee': 'at-least-once',
+      format: 'json',
+      'json.encode.ignore-null-fields': 'true',
+    };
+    const cols = [...up.columns].map(([c, t]) => `  ${ident(c)} ${sqlType(t)}`);
+    this.statements.push(
+      `-- ${b.from.node}.${b.from.port} → ${b.edges.length} wire(s) to nodes that run in-process: through Kafka topic ${b.topic}`,
+      `CREATE TABLE ${ident(name)} (\n${cols.join(',\n')}\n) WITH (\n${options(props)}\n);`,
+      '',
+    );
+    this.objects[name] = b.from.node;
+    this.inserts.push(`INSERT INTO ${ident(name)}\nSELECT ${[...up.columns.keys()].map((c) => ident(c)).join(', ')}\nFROM ${ident(up.view)};`);
   }
 
   private archive(id: string, cfg: ArchiveConfig): void {

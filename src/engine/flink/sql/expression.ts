@@ -11,8 +11,8 @@
 import jsonata from 'jsonata';
 import { describeExpressionError } from '../../expression/expression';
 
-/** The column types the compiler gives records. */
-export type SqlType = 'STRING' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN' | 'NULL';
+/** The column types the compiler gives records (a window's top-N: an array of rows, written out whole). */
+export type SqlType = 'STRING' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN' | 'NULL' | `ARRAY<${string}>`;
 
 /** The columns a node's records carry, in order. */
 export type Columns = Map<string, SqlType>;

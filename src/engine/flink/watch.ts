@@ -1,0 +1,168 @@
+/**
+ * A deployed job's figures as the studio draws a local run's: per Sluice node, from the Flink vertex that runs it
+ * (vertices.ts) — records in/out per second, back pressure (Flink's back-pressured time per second, as the fraction
+ * of time a wire is "full": the same 60/85 % colours), busy time, watermarks of window nodes, a Kafka source's
+ * pending records — and the job's own: state, restarts, checkpoints. A new entry in the job's exception history is
+ * reported once, with Flink's root cause, on the node it belongs to.
+ */
+import type { ResolvedPipeline } from '../document/resolved';
+import type { EdgeMetrics, NodeMetrics, NodeState } from '../../shared/metrics';
+import type { FlinkJobMetrics } from '../../shared/flink';
+import { roundRate } from '../../shared/metrics';
+import { rootCause, type FlinkRest, type JobDetails } from './rest';
+import type { FlinkJobScript } from './sql/compile';
+import { nodeOfVertex, verticesByNode } from './vertices';
+
+export interface FlinkFigures {
+  nodes: Record<string, NodeMetrics>;
+  edges: Record<string, EdgeMetrics>;
+  job: FlinkJobMetrics;
+  /** Failures seen since the last poll: Flink's root cause, on its node where known. */
+  errors: { nodeId?: string; message: string }[];
+}
+
+const STATE: Record<string, NodeState> = {
+  RUNNING: 'running',
+  CREATED: 'starting',
+  SCHEDULED: 'starting',
+  DEPLOYING: 'starting',
+  INITIALIZING: 'starting',
+  FINISHED: 'stopped',
+  CANCELING: 'draining',
+  CANCELED: 'stopped',
+  FAILED: 'error',
+  RECONCILING: 'restarting',
+};
+
+const VERTEX_METRICS = ['numRecordsInPerSecond', 'numRecordsOutPerSecond', 'numRecordsIn', 'numRecordsOut', 'numBytesInPerSecond', 'numBytesOutPerSecond', 'backPressuredTimeMsPerSecond', 'busyTimeMsPerSecond'];
+
+export class FlinkWatcher {
+  private byNode: Map<string, string> | undefined;
+  private operatorMetrics = new Map<string, string[]>();
+  private seenExceptions = 0;
+
+  constructor(
+    private readonly rest: FlinkRest,
+    readonly jobId: string,
+    private readonly script: FlinkJobScript,
+    private readonly pipeline: ResolvedPipeline,
+    private readonly nodes: readonly string[],
+  ) {}
+
+  /** The operator metrics of a vertex that name a table or window of ours (listed once per vertex). */
+  private async operatorNames(vertex: string): Promise<string[]> {
+    let names = this.operatorMetrics.get(vertex);
+    if (!names) {
+      const all = await this.rest.vertexMetricNames(this.jobId, vertex);
+      names = all.filter((n) => /^(Source__.+\[\d+\]\.(numRecordsOutPerSecond|numRecordsOut|pendingRecords|currentOutputWatermark)|(Global)?WindowAggregate\[\d+\]\.(currentInputWatermark|numLateRecordsDropped))$/.test(n));
+      // Listed again next time while the tasks have not registered their metrics yet.
+      if (names.length) this.operatorMetrics.set(vertex, names);
+    }
+    return names;
+  }
+
+  async poll(): Promise<FlinkFigures> {
+    const job: JobDetails = await this.rest.job(this.jobId);
+    this.byNode ??= verticesByNode(job.vertices, this.script, this.pipeline, this.nodes);
+    const perVertex = new Map<string, Record<string, { sum?: number; max?: number; min?: number }>>();
+    for (const v of job.vertices) {
+      const ops = await this.operatorNames(v.id);
+      perVertex.set(v.id, await this.rest.vertexMetrics(this.jobId, v.id, [...VERTEX_METRICS, ...ops]).catch(() => ({})));
+    }
+    const status = new Map(job.vertices.map((v) => [v.id, v.status]));
+    const nodes: Record<string, NodeMetrics> = {};
+    for (const id of this.nodes) {
+      const vid = this.byNode.get(id);
+      const m = (vid && perVertex.get(vid)) || {};
+      const get = (k: string, agg: 'sum' | 'max' = 'sum') => m[k]?.[agg] ?? 0;
+      const source = Object.keys(m).find((k) => k.startsWith(`Source__${id}[`) && k.endsWith('.numRecordsOutPerSecond'));
+      const prefix = source?.slice(0, -'.numRecordsOutPerSecond'.length);
+      const isSource = this.pipeline.nodes.find((n) => n.id === id)?.spec.type === 'kafka-source';
+      const out = prefix ? get(`${prefix}.numRecordsOutPerSecond`) : get('numRecordsOutPerSecond');
+      const n: NodeMetrics = {
+        state: STATE[(vid && status.get(vid)) ?? job.state] ?? (job.state === 'RESTARTING' ? 'restarting' : 'running'),
+        recordsInPerSec: roundRate(isSource ? 0 : get('numRecordsInPerSecond')),
+        recordsOutPerSec: roundRate(out),
+        bytesInPerSec: roundRate(isSource ? 0 : get('numBytesInPerSecond')),
+        bytesOutPerSec: roundRate(get('numBytesOutPerSecond')),
+        recordsIn: isSource ? 0 : get('numRecordsIn'),
+        recordsOut: prefix ? get(`${prefix}.numRecordsOut`) : get('numRecordsOut'),
+        errors: 0,
+        dropped: 0,
+        p50Ms: 0,
+        p99Ms: 0,
+        counters: {
+          busyPct: Math.round(get('busyTimeMsPerSecond', 'max') / 10),
+          backPressuredPct: Math.round(get('backPressuredTimeMsPerSecond', 'max') / 10),
+        },
+      };
+      if (prefix && m[`${prefix}.pendingRecords`]) n.kafka = { lag: { pending: get(`${prefix}.pendingRecords`) } };
+      const windowIndex = this.script.windows.indexOf(id);
+      if (windowIndex >= 0) {
+        const wm = Object.keys(m).find((k) => /WindowAggregate\[\d+\]\.currentInputWatermark$/.test(k));
+        const late = Object.keys(m).find((k) => /WindowAggregate\[\d+\]\.numLateRecordsDropped$/.test(k));
+        const watermark = wm ? m[wm]?.min : undefined;
+        if (watermark !== undefined && watermark > 0) n.eventTime = { watermark };
+        if (late) n.dropped = get(late);
+      }
+      nodes[id] = n;
+    }
+    // A wire between two vertices is as full as its upstream vertex is back-pressured; wires inside a vertex are
+    // chained (no queue).
+    const edges: Record<string, EdgeMetrics> = {};
+    for (const e of this.pipeline.doc.edges) {
+      const a = this.byNode.get(e.from.node);
+      const b = this.byNode.get(e.to.node);
+      if (!a || !b) continue;
+      const up = nodes[e.from.node]!;
+      edges[e.id] = {
+        length: 0,
+        capacity: 0,
+        bytes: 0,
+        fullFraction: a === b ? 0 : Math.min(1, (perVertex.get(a)?.backPressuredTimeMsPerSecond?.max ?? 0) / 1000),
+        recordsPerSec: up.recordsOutPerSec,
+        dropped: 0,
+      };
+    }
+    const [checkpoints, exceptions, restarts] = await Promise.all([
+      this.rest.checkpoints(this.jobId).catch(() => undefined),
+      this.rest.exceptions(this.jobId).catch(() => []),
+      this.rest.call<{ id: string; value: string }[]>('GET', `/jobs/${this.jobId}/metrics?get=numRestarts`).catch(() => []),
+    ]);
+    const errors: FlinkFigures['errors'] = [];
+    // The history is newest first.
+    for (const e of exceptions.slice(0, Math.max(0, exceptions.length - this.seenExceptions)).reverse()) {
+      const nodeId = nodeOfVertex(e.taskName ?? e.stacktrace, this.script);
+      errors.push({ ...(nodeId ? { nodeId } : {}), message: rootCause(e.stacktrace) });
+      if (nodeId && nodes[nodeId]) nodes[nodeId].lastError = rootCause(e.stacktrace);
+    }
+    this.seenExceptions = Math.max(this.seenExceptions, exceptions.length);
+    const done = checkpoints?.latest.completed;
+    return {
+      nodes,
+      edges,
+      errors,
+      job: {
+        jobId: this.jobId,
+        state: job.state,
+        restarts: Number(restarts.find((r) => r.id === 'numRestarts')?.value ?? 0),
+        checkpoints: {
+          completed: checkpoints?.counts.completed ?? 0,
+          failed: checkpoints?.counts.failed ?? 0,
+          inProgress: checkpoints?.counts.in_progress ?? 0,
+          ...(done
+            ? {
+                last: {
+                  id: done.id,
+                  at: done.latest_ack_timestamp,
+                  durationMs: done.end_to_end_duration,
+                  sizeBytes: done.checkpointed_size ?? done.state_size,
+                },
+              }
+            : {}),
+          ...(checkpoints?.latest.failed?.failure_message ? { lastFailure: checkpoints.latest.failed.failure_message } : {}),
+        },
+      },
+    };
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Flink in the studio: its connection profiles, and "Show Flink job" — the exact SQL a deploy would run.
+ * (Running on Flink is the run service's: a run's target.)
+ */
+import { StudioError, type StudioMethods } from '../../shared/api';
+import type { FlinkJobView, FlinkProfileSettings } from '../../shared/flink';
+import type { PipelineDocument } from '../../shared/document';
+import type { NodeRegistry } from '../contract/registry';
+import { LOCAL_PROFILE } from '../connectors/settings';
+import { deleteFlinkProfile, listFlinkProfiles, readFlinkProfiles, saveFlinkProfile } from '../flink/cluster';
+import { compileForFlink, FlinkCompileError } from '../flink/deploy';
+import { refusalIssues } from '../flink/part';
+import { validateValue } from '../validate/validate';
+import { asStudioError } from './profiles';
+
+type FlinkMethods = Pick<StudioMethods, 'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob'>;
+
+export class FlinkService implements FlinkMethods {
+  constructor(private readonly registry: NodeRegistry) {}
+
+  flinkProfiles = () => listFlinkProfiles();
+
+  async flinkSaveProfile(name: string, profile: FlinkProfileSettings) {
+    asStudioError('invalid', () => saveFlinkProfile(name, profile));
+    return listFlinkProfiles();
+  }
+
+  async flinkDeleteProfile(name: string) {
+    asStudioError('not-found', () => deleteFlinkProfile(name));
+    return listFlinkProfiles();
+  }
+
+  async flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView> {
+    const loaded = validateValue(doc, this.registry);
+    if (!loaded.pipeline)
+      throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them first`, 'invalid', loaded.issues);
+    const settings = profile === LOCAL_PROFILE ? { parallelism: 1, checkpointIntervalMs: 5000 } : readFlinkProfiles()[profile];
+    if (!settings) throw new StudioError(`no Flink connection profile "${profile}"`, 'not-found');
+    try {
+      const { part, script } = await compileForFlink(loaded.pipeline, settings);
+      return {
+        profile,
+        sql: script.shown,
+        nodes: part.nodes,
+        bridges: part.bridges.map((b) => ({
+          from: `${b.from.node}.${b.from.port}`,
+          topic: b.topic,
+          to: doc.edges.filter((e) => b.edges.includes(e.id)).map((e) => e.to.node),
+        })),
+      };
+    } catch (err) {
+      if (err instanceof FlinkCompileError)
+        throw new StudioError('the pipeline does not compile to a Flink job', 'flink-compile', refusalIssues(doc, err.refusals));
+      throw new StudioError((err as Error).message, 'flink');
+    }
+  }
+}
