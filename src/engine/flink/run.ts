@@ -55,6 +55,9 @@ export class FlinkRun {
   private watcher: FlinkWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private figures: FlinkFigures | undefined;
+  private figuresAt = 0;
+  /** The counts last sent per Flink node (interpolated between polls). */
+  private readonly shown = new Map<string, { in: number; out: number }>();
   private seq = 0;
   private readonly startedAt = Date.now();
   private readonly states = new Map<string, NodeState>();
@@ -102,6 +105,7 @@ export class FlinkRun {
     const poll = async () => {
       try {
         this.figures = await this.watcher!.poll();
+        this.figuresAt = Date.now();
         this.apply(this.figures);
         if (!this.flow) this.events.onMetrics(this.merge(undefined));
         if (['FAILED', 'CANCELED', 'FINISHED'].includes(this.figures.job.state)) {
@@ -160,12 +164,26 @@ export class FlinkRun {
   private merge(tick: MetricsTick | undefined): MetricsTick {
     const f = this.figures;
     const now = Date.now();
+    // Between two polls, the counts go on at the rates last measured (never back), so that a tick every 250 ms
+    // gives steady rates rather than a step a second.
+    const nodes: MetricsTick['nodes'] = {};
+    if (f)
+      for (const [id, m] of Object.entries(f.nodes)) {
+        const dt = Math.min(2, (now - this.figuresAt) / 1000);
+        const prev = this.shown.get(id) ?? { in: 0, out: 0 };
+        const shown = {
+          in: Math.max(prev.in, Math.round(m.recordsIn + m.recordsInPerSec * dt)),
+          out: Math.max(prev.out, Math.round(m.recordsOut + m.recordsOutPerSec * dt)),
+        };
+        this.shown.set(id, shown);
+        nodes[id] = { ...m, recordsIn: shown.in, recordsOut: shown.out };
+      }
     return {
       runId: this.runId,
       seq: tick?.seq ?? this.seq++,
       time: tick?.time ?? now,
       elapsedMs: now - this.startedAt,
-      nodes: { ...(tick?.nodes ?? {}), ...(f?.nodes ?? {}) },
+      nodes: { ...(tick?.nodes ?? {}), ...nodes },
       edges: { ...(tick?.edges ?? {}), ...(f?.edges ?? {}) },
       ...(f ? { flink: f.job } : {}),
     };

@@ -11,7 +11,8 @@ import type { FlinkJobMetrics } from '../../shared/flink';
 import { roundRate } from '../../shared/metrics';
 import { rootCause, type FlinkRest, type JobDetails } from './rest';
 import type { FlinkJobScript } from './sql/compile';
-import { nodeOfVertex, verticesByNode } from './vertices';
+import { nodeOfVertex, verticesByNode, windowOperators, type WindowOps } from './vertices';
+import { nodeCounts, type NodeCount } from './counts';
 
 export interface FlinkFigures {
   nodes: Record<string, NodeMetrics>;
@@ -34,12 +35,14 @@ const STATE: Record<string, NodeState> = {
   RECONCILING: 'restarting',
 };
 
-const VERTEX_METRICS = ['numRecordsInPerSecond', 'numRecordsOutPerSecond', 'numRecordsIn', 'numRecordsOut', 'numBytesInPerSecond', 'numBytesOutPerSecond', 'backPressuredTimeMsPerSecond', 'busyTimeMsPerSecond'];
+const VERTEX_METRICS = ['backPressuredTimeMsPerSecond', 'busyTimeMsPerSecond'];
 
 export class FlinkWatcher {
   private byNode: Map<string, string> | undefined;
+  private windows: Map<string, WindowOps> | undefined;
   private operatorMetrics = new Map<string, string[]>();
   private seenExceptions = 0;
+  private lastPoll: { at: number; counts: Map<string, NodeCount> } | undefined;
 
   constructor(
     private readonly rest: FlinkRest,
@@ -54,7 +57,9 @@ export class FlinkWatcher {
     let names = this.operatorMetrics.get(vertex);
     if (!names) {
       const all = await this.rest.vertexMetricNames(this.jobId, vertex);
-      names = all.filter((n) => /^(Source__.+\[\d+\]\.(numRecordsOutPerSecond|numRecordsOut|pendingRecords|currentOutputWatermark)|(Global)?WindowAggregate\[\d+\]\.(currentInputWatermark|numLateRecordsDropped))$/.test(n));
+      names = all.filter((n) =>
+        /^(.+\.(numRecordsIn|numRecordsOut)|Source__.+\[\d+\]\.pendingRecords|(Global)?WindowAggregate\[\d+\]\.(currentInputWatermark|numLateRecordsDropped))$/.test(n),
+      );
       // Listed again next time while the tasks have not registered their metrics yet.
       if (names.length) this.operatorMetrics.set(vertex, names);
     }
@@ -63,30 +68,41 @@ export class FlinkWatcher {
 
   async poll(): Promise<FlinkFigures> {
     const job: JobDetails = await this.rest.job(this.jobId);
-    this.byNode ??= verticesByNode(job.vertices, this.script, this.pipeline, this.nodes);
+    this.windows ??= windowOperators(job.plan, this.pipeline, this.script.windows);
+    this.byNode ??= verticesByNode(job.vertices, this.script, this.pipeline, this.nodes, this.windows);
     const perVertex = new Map<string, Record<string, { sum?: number; max?: number; min?: number }>>();
     for (const v of job.vertices) {
       const ops = await this.operatorNames(v.id);
       perVertex.set(v.id, await this.rest.vertexMetrics(this.jobId, v.id, [...VERTEX_METRICS, ...ops]).catch(() => ({})));
     }
     const status = new Map(job.vertices.map((v) => [v.id, v.status]));
+    // Operator counters of the whole job, summed over subtasks: records in and out per node (counts.ts).
+    const all = new Map<string, number>();
+    for (const m of perVertex.values())
+      for (const [k, v] of Object.entries(m)) if (k.includes('.') && v.sum !== undefined) all.set(k, (all.get(k) ?? 0) + v.sum);
+    const counts = nodeCounts(all, this.script, this.pipeline, this.nodes, this.windows);
+    const now = Date.now();
+    const dt = this.lastPoll ? (now - this.lastPoll.at) / 1000 : 0;
+    const rate = (id: string, which: 'in' | 'out', total: number) => {
+      const before = this.lastPoll?.counts.get(id)?.[which];
+      return dt > 0 && before !== undefined ? Math.max(0, total - before) / dt : 0;
+    };
     const nodes: Record<string, NodeMetrics> = {};
     for (const id of this.nodes) {
       const vid = this.byNode.get(id);
       const m = (vid && perVertex.get(vid)) || {};
       const get = (k: string, agg: 'sum' | 'max' = 'sum') => m[k]?.[agg] ?? 0;
-      const source = Object.keys(m).find((k) => k.startsWith(`Source__${id}[`) && k.endsWith('.numRecordsOutPerSecond'));
-      const prefix = source?.slice(0, -'.numRecordsOutPerSecond'.length);
-      const isSource = this.pipeline.nodes.find((n) => n.id === id)?.spec.type === 'kafka-source';
-      const out = prefix ? get(`${prefix}.numRecordsOutPerSecond`) : get('numRecordsOutPerSecond');
+      const c = counts.get(id) ?? {};
+      const recordsIn = c.in ?? 0;
+      const recordsOut = c.out ?? 0;
       const n: NodeMetrics = {
         state: STATE[(vid && status.get(vid)) ?? job.state] ?? (job.state === 'RESTARTING' ? 'restarting' : 'running'),
-        recordsInPerSec: roundRate(isSource ? 0 : get('numRecordsInPerSecond')),
-        recordsOutPerSec: roundRate(out),
-        bytesInPerSec: roundRate(isSource ? 0 : get('numBytesInPerSecond')),
-        bytesOutPerSec: roundRate(get('numBytesOutPerSecond')),
-        recordsIn: isSource ? 0 : get('numRecordsIn'),
-        recordsOut: prefix ? get(`${prefix}.numRecordsOut`) : get('numRecordsOut'),
+        recordsInPerSec: roundRate(rate(id, 'in', recordsIn)),
+        recordsOutPerSec: roundRate(rate(id, 'out', recordsOut)),
+        bytesInPerSec: 0,
+        bytesOutPerSec: 0,
+        recordsIn,
+        recordsOut,
         errors: 0,
         dropped: 0,
         p50Ms: 0,
@@ -96,17 +112,23 @@ export class FlinkWatcher {
           backPressuredPct: Math.round(get('backPressuredTimeMsPerSecond', 'max') / 10),
         },
       };
-      if (prefix && m[`${prefix}.pendingRecords`]) n.kafka = { lag: { pending: get(`${prefix}.pendingRecords`) } };
-      const windowIndex = this.script.windows.indexOf(id);
-      if (windowIndex >= 0) {
-        const wm = Object.keys(m).find((k) => /WindowAggregate\[\d+\]\.currentInputWatermark$/.test(k));
-        const late = Object.keys(m).find((k) => /WindowAggregate\[\d+\]\.numLateRecordsDropped$/.test(k));
+      const pending = Object.keys(m).find((k) => k.startsWith(`Source__${id.replace(/[.]/g, '_')}[`) && k.endsWith('.pendingRecords'));
+      if (pending) n.kafka = { lag: { pending: get(pending) } };
+      if (this.script.windows.includes(id)) {
+        const ops = this.windows.get(id) ?? {};
+        const op = ops.global !== undefined ? `GlobalWindowAggregate[${ops.global}]` : `WindowAggregate[${ops.single}]`;
+        const wm = `${op}.currentInputWatermark` in m ? `${op}.currentInputWatermark` : undefined;
+        const late = `${op}.numLateRecordsDropped` in m ? `${op}.numLateRecordsDropped` : undefined;
         const watermark = wm ? m[wm]?.min : undefined;
-        if (watermark !== undefined && watermark > 0) n.eventTime = { watermark };
+        // Flink says the watermark, not the newest event time: how far it trails the wall clock stands in for the
+        // trail (live events carry about the wall clock's time).
+        if (watermark !== undefined && watermark > 0)
+          n.eventTime = { watermark, trailMs: Math.max(0, now - watermark), heldBy: 'the Flink job (behind the wall clock)' };
         if (late) n.dropped = get(late);
       }
       nodes[id] = n;
     }
+    this.lastPoll = { at: now, counts };
     // A wire between two vertices is as full as its upstream vertex is back-pressured; wires inside a vertex are
     // chained (no queue).
     const edges: Record<string, EdgeMetrics> = {};

@@ -10,10 +10,12 @@ import { LOCAL_PROFILE } from '../connectors/settings';
 import { deleteFlinkProfile, listFlinkProfiles, readFlinkProfiles, saveFlinkProfile } from '../flink/cluster';
 import { compileForFlink, FlinkCompileError } from '../flink/deploy';
 import { refusalIssues } from '../flink/part';
+import { inferSchema } from '../flink/schema';
+import type { KafkaSourceConfig } from '../nodes/kafka/source/config';
 import { validateValue } from '../validate/validate';
 import { asStudioError } from './profiles';
 
-type FlinkMethods = Pick<StudioMethods, 'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob'>;
+type FlinkMethods = Pick<StudioMethods, 'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob' | 'kafkaInferSchema'>;
 
 export class FlinkService implements FlinkMethods {
   constructor(private readonly registry: NodeRegistry) {}
@@ -28,6 +30,14 @@ export class FlinkService implements FlinkMethods {
   async flinkDeleteProfile(name: string) {
     asStudioError('not-found', () => deleteFlinkProfile(name));
     return listFlinkProfiles();
+  }
+
+  async kafkaInferSchema(profile: string, topics: string[]) {
+    try {
+      return await inferSchema({ profile, topics } as KafkaSourceConfig, 200);
+    } catch (err) {
+      throw new StudioError(`cannot infer the schema: ${(err as Error).message}`, 'kafka');
+    }
   }
 
   async flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView> {

@@ -12,6 +12,7 @@ import { ProblemsPanel } from './ProblemsPanel';
 import { RateChart } from './RateChart';
 import { Records } from './Records';
 import { StatusBar } from './StatusBar';
+import { FlinkProfileDialog } from './Flink';
 import { Toolbar } from './Toolbar';
 import { TopicBrowser } from './TopicBrowser';
 import { LiveStatePanel } from './LiveState';
@@ -46,6 +47,7 @@ export function App() {
         </main>
         <StatusBar />
         <Dialogs />
+        <FlinkProfileDialog />
         <NoticeView />
       </div>
     </ReactFlowProvider>

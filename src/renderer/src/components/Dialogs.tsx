@@ -3,7 +3,7 @@ import { dialogStore, openPipelineFile, recentStore, saveTo, setWorkspaceFolder,
 import { useStore } from '../state/store';
 import { dismissNotice, noticeStore } from '../state/ui';
 
-function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
+export function Modal({ title, onClose, children }: { title: string; onClose: () => void; children: React.ReactNode }) {
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
     ref.current?.querySelector<HTMLElement>('[autofocus], input, button')?.focus();

@@ -11,6 +11,7 @@ import { renameNode, setConfigField, setDocumentInfo, setEdgeQueue } from '../..
 import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../shared/spec';
 import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
+import { FlinkJob } from './Flink';
 import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
@@ -542,6 +543,8 @@ export function Inspector() {
     <section className="panel inspector" aria-label="inspector">
       <fieldset disabled={locked}>{body}</fieldset>
       {edge && <EdgeTap key={edge.id} edge={edge} />}
+      {/* Outside the locked form: the job's SQL is worth reading while it runs. */}
+      {nodeIndex >= 0 && <FlinkJob key={`flink-${doc.nodes[nodeIndex]!.id}`} node={doc.nodes[nodeIndex]!} />}
     </section>
   );
 }

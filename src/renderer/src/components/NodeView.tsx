@@ -189,6 +189,10 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
     viewRunId !== undefined && s.status.runId === viewRunId ? (s.status.nodeStates[id] ?? 'idle') : 'idle',
   );
   const detail = useNodeDetail(id);
+  const onFlink = useSelect(
+    runStore,
+    (s) => viewRunId !== undefined && s.status.runId === viewRunId && !!s.status.flink?.nodes.includes(id),
+  );
   const lastError = useSelect(runStore, (s) =>
     viewRunId === undefined ? undefined : s.errors.findLast((e) => e.nodeId === id && e.runId === viewRunId)?.message,
   );
@@ -213,6 +217,11 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
         {problems > 0 && (
           <span className="node-problems" aria-label={`${problems} problem(s)`}>
             {problems}!
+          </span>
+        )}
+        {onFlink && (
+          <span className="node-flink" aria-label="runs on Flink" title="This node runs in the Flink job">
+            Flink
           </span>
         )}
         <span className={`state-dot ${state}`} aria-label={`state ${state}`} />

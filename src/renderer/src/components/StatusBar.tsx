@@ -1,5 +1,6 @@
 import { connectionStore, runStore } from '../state/studio';
 import { useStore } from '../state/store';
+import { FlinkJobStatus } from './Flink';
 
 export function StatusBar() {
   const conn = useStore(connectionStore);
@@ -23,7 +24,12 @@ export function StatusBar() {
       <span className={total ? 'bad' : ''} data-testid="errors">
         {total ? `${total} error(s) · last in “${last!.nodeId}”: ${last!.message}` : 'no errors'}
       </span>
-      {lastActionError && <span className="bad">{lastActionError}</span>}
+      <FlinkJobStatus />
+      {lastActionError && (
+        <span className="bad" data-testid="action-error">
+          {lastActionError}
+        </span>
+      )}
     </footer>
   );
 }

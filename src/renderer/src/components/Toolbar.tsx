@@ -7,6 +7,8 @@ import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore, work
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 import { isError } from '../../../shared/validation';
+import { runTarget } from '../state/flink';
+import { RunTarget } from './Flink';
 
 export function Toolbar() {
   const doc = useSelect(documentStore, (s) => s.doc);
@@ -164,10 +166,11 @@ export function Toolbar() {
       <span className={`phase phase-${status.phase}`} aria-label="run state" role="status">
         {status.phase}
       </span>
+      <RunTarget />
       <button
         type="button"
         className="run"
-        onClick={() => void runPipeline()}
+        onClick={() => void runPipeline(runTarget())}
         disabled={locked || errors > 0 || !validated || doc.nodes.length === 0}
       >
         ▶ Run
@@ -175,6 +178,17 @@ export function Toolbar() {
       <button type="button" className="stop" onClick={() => void stopPipeline()} disabled={status.phase !== 'running'}>
         ■ Stop
       </button>
+      {status.target?.kind === 'flink' && (
+        <button
+          type="button"
+          className="stop"
+          onClick={() => void stopPipeline({ savepoint: true })}
+          disabled={status.phase !== 'running'}
+          title="Stop the Flink job after writing a savepoint (its state: open windows, Kafka offsets), to start from later"
+        >
+          ■ Stop with savepoint
+        </button>
+      )}
     </header>
   );
 }

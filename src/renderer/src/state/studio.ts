@@ -3,6 +3,7 @@
  */
 import type { NodeErrorEvent, RunStatus, StudioApi } from '../../../shared/api';
 import type { MetricsTick } from '../../../shared/metrics';
+import type { RunTarget } from '../../../shared/flink';
 import { connectStudio, type ConnectionState } from '../api/connect';
 import { attachValidation, documentStore, loadDocument } from './document';
 import { KeyedStore } from './keyed';
@@ -188,20 +189,23 @@ export async function startStudio(): Promise<void> {
     documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
 }
 
-export async function runPipeline(): Promise<void> {
+export async function runPipeline(target?: RunTarget): Promise<void> {
   const doc = documentStore.get().doc;
   runStore.set((s) => ({ ...s, errors: [], lastActionError: undefined }));
   try {
-    const status = await studioApi().run(doc);
+    const status = await studioApi().run(doc, target);
     documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
   } catch (err) {
-    runStore.set((s) => ({ ...s, lastActionError: (err as Error).message }));
+    // A refusal lists every node that keeps the pipeline from compiling (for Flink), with the field and why.
+    const issues = (err as { issues?: { nodeId?: string; pointer: string; message: string }[] }).issues ?? [];
+    const said = issues.map((i) => `node “${i.nodeId ?? '?'}”${/\/config\/(\w+)/.exec(i.pointer) ? ` field ${/\/config\/(\w+)/.exec(i.pointer)![1]}` : ''}: ${i.message}`);
+    runStore.set((s) => ({ ...s, lastActionError: [(err as Error).message, ...said].join(' · ') }));
   }
 }
 
-export async function stopPipeline(): Promise<void> {
+export async function stopPipeline(options: { savepoint?: boolean } = {}): Promise<void> {
   try {
-    await studioApi().stop();
+    await studioApi().stop(options);
   } catch (err) {
     runStore.set((s) => ({ ...s, lastActionError: (err as Error).message }));
   }
