@@ -3,14 +3,14 @@
  * "Flink: local", the job's figures on the same nodes, the in-process part fed through bridge topics, checkpoints,
  * stop with a savepoint and start from it; a pipeline that does not compile is refused with nothing deployed.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { inspector, node, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
 test.afterEach(stopLeftoverRun);
 
-const rate = (page: import('@playwright/test').Page, id: string) => page.getByTestId(`rate-${id}`);
+const rate = (page: Page, id: string) => page.getByTestId(`rate-${id}`);
 const moving = /^[1-9][\d.]*k? rec\/s$|^\d*\.\d*[1-9] rec\/s$/;
 
 test('the demo deploys to the embedded Flink: its SQL shown, its figures on the canvas, stopped with a savepoint and started from it', async ({
@@ -29,7 +29,9 @@ test('the demo deploys to the embedded Flink: its SQL shown, its figures on the 
   await inspector(page).getByRole('button', { name: 'Show Flink job' }).click();
   const sql = inspector(page).getByTestId('flink-sql');
   await expect(sql).toContainText('CREATE TEMPORARY VIEW `coins-per-second` AS', { timeout: 60_000 });
-  await expect(sql).toContainText("FROM TABLE(TUMBLE(TABLE `coins-per-second:in`, DESCRIPTOR(`__rt`), INTERVAL '1' SECOND))");
+  await expect(sql).toContainText(
+    "FROM TABLE(TUMBLE(TABLE `coins-per-second:in`, DESCRIPTOR(`__rt`), INTERVAL '1' SECOND))",
+  );
   await expect(inspector(page).getByLabel('Flink job')).toContainText('coins-per-second.out → leaderboard');
 
   await page.getByRole('button', { name: '▶ Run' }).click();
@@ -43,7 +45,9 @@ test('the demo deploys to the embedded Flink: its SQL shown, its figures on the 
   await expect(rate(page, 'coins-per-second')).toHaveText(moving, { timeout: 60_000 });
   await expect(rate(page, 'leaderboard')).toHaveText(moving, { timeout: 60_000 });
   await expect(page.getByTestId('watermark-coins-per-second')).toBeVisible();
-  await expect(job).toContainText(/checkpoints [1-9]\d* \(last #\d+, \d+ ms, [\d.]+ (B|KiB|MiB)\)/, { timeout: 60_000 });
+  await expect(job).toContainText(/checkpoints [1-9]\d* \(last #\d+, \d+ ms, [\d.]+ (B|KiB|MiB)\)/, {
+    timeout: 60_000,
+  });
 
   await page.getByRole('button', { name: '■ Stop with savepoint' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 120_000 });
@@ -68,8 +72,13 @@ test('a pipeline that does not compile for Flink is refused, naming node and fie
   await expression.fill("$sum(coins) > 3 and type = 'gift'");
   await expect(page.locator('.toolbar')).toContainText('valid');
   await page.getByRole('button', { name: '▶ Run' }).click();
-  await expect(page.getByTestId('action-error')).toContainText('does not compile to a Flink job; nothing was deployed', { timeout: 120_000 });
-  await expect(page.getByTestId('action-error')).toContainText('node “gifts” field expression: not compiled to Flink SQL: the function $sum');
+  await expect(page.getByTestId('action-error')).toContainText(
+    'does not compile to a Flink job; nothing was deployed',
+    { timeout: 120_000 },
+  );
+  await expect(page.getByTestId('action-error')).toContainText(
+    'node “gifts” field expression: not compiled to Flink SQL: the function $sum',
+  );
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('failed');
   await expect(page.getByRole('button', { name: '▶ Run' })).toBeEnabled();
 });

@@ -38,7 +38,10 @@ async function createTopics(names: string[], partitions: number): Promise<void> 
   const admin = kafkaClient(kafka.profile()).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions: partitions })), waitForLeaders: true });
+    await admin.createTopics({
+      topics: names.map((topic) => ({ topic, numPartitions: partitions })),
+      waitForLeaders: true,
+    });
   } finally {
     await admin.disconnect();
   }
@@ -72,7 +75,15 @@ function collect(topic: string): { values: Record<string, unknown>[]; stop: () =
   };
 }
 
-const SCHEMA = { id: 'integer', type: 'string', room: 'string', user: 'string', ts: 'integer', coins: 'integer', count: 'integer' };
+const SCHEMA = {
+  id: 'integer',
+  type: 'string',
+  room: 'string',
+  user: 'string',
+  ts: 'integer',
+  coins: 'integer',
+  count: 'integer',
+};
 
 /** The room pipeline: gifts summed per room in 1 s tumbling windows (late gifts to their own topic), likes in 2 s windows sliding by 1 s. */
 function roomPipeline(name: string, input: string, prefix: string, group: string): PipelineDocument {
@@ -82,7 +93,11 @@ function roomPipeline(name: string, input: string, prefix: string, group: string
     [
       { id: 'read', type: 'kafka-source', config: { topics: [input], group, schema: SCHEMA, idleTimeoutMs: 0 } },
       { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
-      { id: 'coins', type: 'map', config: { expression: '{"room": room, "user": user, "ts": ts, "coins": coins * 2}' } },
+      {
+        id: 'coins',
+        type: 'map',
+        config: { expression: '{"room": room, "user": user, "ts": ts, "coins": coins * 2}' },
+      },
       { id: 'by-room', type: 'key-by', config: { key: 'room' } },
       {
         id: 'coins-per-second',
@@ -105,7 +120,16 @@ function roomPipeline(name: string, input: string, prefix: string, group: string
       {
         id: 'likes-2s',
         type: 'window',
-        config: { ...window, kind: 'sliding', sizeMs: 2000, slideMs: 1000, aggregates: [{ op: 'sum', field: 'count', as: 'likes' }, { op: 'min', field: 'count', as: 'least' }] },
+        config: {
+          ...window,
+          kind: 'sliding',
+          sizeMs: 2000,
+          slideMs: 1000,
+          aggregates: [
+            { op: 'sum', field: 'count', as: 'likes' },
+            { op: 'min', field: 'count', as: 'least' },
+          ],
+        },
       },
       { id: 'likes-out', type: 'kafka-sink', config: { topic: `${prefix}-likes` } },
     ],
@@ -127,13 +151,16 @@ function roomPipeline(name: string, input: string, prefix: string, group: string
 /** Deterministic room events: `n` events 10 ms apart in event time, each up to 250 ms early (out of order, never late). */
 function roomEvents(n: number, start: number): Event[] {
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const out: Event[] = [];
   for (let i = 0; i < n; i++) {
     const room = `room-${Math.floor(rnd() * 3)}`;
     const user = `user-${Math.floor(rnd() * 20)}`;
     const ts = start + i * 10 - Math.floor(rnd() * 250);
-    const e: Event = rnd() < 0.5 ? { id: i, type: 'gift', room, user, ts, coins: 1 + Math.floor(rnd() * 50) } : { id: i, type: 'like', room, user, ts, count: 1 + Math.floor(rnd() * 3) };
+    const e: Event =
+      rnd() < 0.5
+        ? { id: i, type: 'gift', room, user, ts, coins: 1 + Math.floor(rnd() * 50) }
+        : { id: i, type: 'like', room, user, ts, count: 1 + Math.floor(rnd() * 3) };
     out.push(e);
   }
   return out;
@@ -145,14 +172,23 @@ const canonical = (rows: Record<string, unknown>[]) =>
 describe('the same pipeline in-process and on Flink', () => {
   it('gives the same window results and the same late records (out-of-order and late events included)', async () => {
     const input = 'diff-events';
-    await createTopics([input, 'flink-coins', 'flink-late', 'flink-likes', 'local-coins', 'local-late', 'local-likes'], 2);
+    await createTopics(
+      [input, 'flink-coins', 'flink-late', 'flink-likes', 'local-coins', 'local-late', 'local-likes'],
+      2,
+    );
     const start = 1_800_000_000_000;
     const events = roomEvents(3000, start); // 30 s of event time
     await produce(input, events);
     const outs = Object.fromEntries(
-      ['flink-coins', 'flink-late', 'flink-likes', 'local-coins', 'local-late', 'local-likes'].map((t) => [t, collect(t)]),
+      ['flink-coins', 'flink-late', 'flink-likes', 'local-coins', 'local-late', 'local-likes'].map((t) => [
+        t,
+        collect(t),
+      ]),
     );
-    const deployment = await deployPipeline(resolve(roomPipeline('diff on flink', input, 'flink', 'diff-flink')), flink);
+    const deployment = await deployPipeline(
+      resolve(roomPipeline('diff on flink', input, 'flink', 'diff-flink')),
+      flink,
+    );
     const local = await startFlow(roomPipeline('diff in-process', input, 'local', 'diff-local'));
     try {
       // Windows both engines have surely fired: those ending before the slowest partition's newest event minus the
@@ -165,13 +201,21 @@ describe('the same pipeline in-process and on Flink', () => {
       );
       const wanted = [...expectedCoinWindows].filter((k) => Number(k.split('@')[1]) + 1000 <= cutoff).length;
       await until(
-        () => fired(outs['flink-coins']!.values).length >= wanted && fired(outs['local-coins']!.values).length >= wanted,
+        () =>
+          fired(outs['flink-coins']!.values).length >= wanted && fired(outs['local-coins']!.values).length >= wanted,
         90_000,
         `${wanted} fired coin windows from both engines`,
       );
 
       // Late gifts: event times far behind both watermarks now, in windows long purged.
-      const late: Event[] = [0, 1, 2, 3, 4].map((k) => ({ id: 10_000 + k, type: 'gift', room: `room-${k % 3}`, user: 'late', ts: start + 1000 + k * 100, coins: 7 }));
+      const late: Event[] = [0, 1, 2, 3, 4].map((k) => ({
+        id: 10_000 + k,
+        type: 'gift',
+        room: `room-${k % 3}`,
+        user: 'late',
+        ts: start + 1000 + k * 100,
+        coins: 7,
+      }));
       await produce(input, late);
       await until(
         () => outs['flink-late']!.values.length >= 5 && outs['local-late']!.values.length >= 5,
@@ -189,11 +233,18 @@ describe('the same pipeline in-process and on Flink', () => {
         const ws = Math.floor(e.ts / 1000) * 1000;
         const k = `${e.room}@${ws}`;
         const r = reference.get(k) ?? { coins: 0, gifts: 0, biggest: -Infinity };
-        reference.set(k, { coins: r.coins + 2 * e.coins!, gifts: r.gifts + 1, biggest: Math.max(r.biggest, 2 * e.coins!) });
+        reference.set(k, {
+          coins: r.coins + 2 * e.coins!,
+          gifts: r.gifts + 1,
+          biggest: Math.max(r.biggest, 2 * e.coins!),
+        });
       }
       for (const row of fired(outs['flink-coins']!.values)) {
         const ref = reference.get(`${row.key}@${row.windowStart}`)!;
-        expect({ coins: row.coins, gifts: row.gifts, biggest: row.biggest, ts: row.ts }).toEqual({ ...ref, ts: (row.windowStart as number) + 999 });
+        expect({ coins: row.coins, gifts: row.gifts, biggest: row.biggest, ts: row.ts }).toEqual({
+          ...ref,
+          ts: (row.windowStart as number) + 999,
+        });
         expect(row.mean).toBeCloseTo(ref.coins / ref.gifts, 9);
       }
       const likes = (t: string) => canonical(fired(outs[t]!.values));
@@ -227,10 +278,16 @@ describe('deploying to Flink', () => {
 
   it('refuses a pipeline that does not compile, naming node, field and construct, and deploys nothing', async () => {
     const before = (await flink.rest.jobs()).length;
-    const err = await deployPipeline(resolve(small('nowhere', 'nowhere-out', '$sum(coins) > 3')), flink).catch((e: unknown) => e);
+    const err = await deployPipeline(resolve(small('nowhere', 'nowhere-out', '$sum(coins) > 3')), flink).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(FlinkCompileError);
     expect((err as FlinkCompileError).refusals).toEqual([
-      { nodeId: 'gifts', field: 'expression', message: expect.stringMatching(/not compiled to Flink SQL: the function \$sum/) },
+      {
+        nodeId: 'gifts',
+        field: 'expression',
+        message: expect.stringMatching(/not compiled to Flink SQL: the function \$sum/),
+      },
     ]);
     expect((await flink.rest.jobs()).length).toBe(before);
   });
@@ -239,7 +296,9 @@ describe('deploying to Flink', () => {
     const err = await deployPipeline(resolve(small('no-such-topic', 'x-out')), flink).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FlinkJobError);
     expect((err as FlinkJobError).nodeId).toBe('read');
-    expect((err as Error).message).toMatch(/failed as it started at node "read", and was cancelled: .*no-such-topic.*UnknownTopicOrPartitionException/);
+    expect((err as Error).message).toMatch(
+      /failed as it started at node "read", and was cancelled: .*no-such-topic.*UnknownTopicOrPartitionException/,
+    );
     const jobs = await flink.rest.jobs();
     expect(jobs.filter((j) => j.state === 'RUNNING' || j.state === 'RESTARTING')).toEqual([]);
   });
@@ -252,14 +311,20 @@ describe('deploying to Flink', () => {
       });
     });
     const rest = new FlinkRest(`http://127.0.0.1:${closed}`);
-    const err = await deployPipeline(resolve(small('sp-events', 'sp-out')), { ...flink, name: 'gone', rest }).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(new RegExp(`Flink at http://127\\.0\\.0\\.1:${closed}: listing jars: connection refused`));
+    const err = await deployPipeline(resolve(small('sp-events', 'sp-out')), { ...flink, name: 'gone', rest }).catch(
+      (e: unknown) => e,
+    );
+    expect((err as Error).message).toMatch(
+      new RegExp(`Flink at http://127\\.0\\.0\\.1:${closed}: listing jars: connection refused`),
+    );
   });
 
   /** Records the job's Kafka source has read (its operator's counter, summed over subtasks). */
   async function sourceRead(job: string): Promise<number> {
     const v = (await flink.rest.job(job)).vertices.find((x) => x.name.startsWith('Source: read['))!;
-    const name = (await flink.rest.vertexMetricNames(job, v.id)).find((n) => /^Source__read\[\d+\]\.numRecordsOut$/.test(n));
+    const name = (await flink.rest.vertexMetricNames(job, v.id)).find((n) =>
+      /^Source__read\[\d+\]\.numRecordsOut$/.test(n),
+    );
     if (!name) return 0;
     return (await flink.rest.vertexMetrics(job, v.id, [name]))[name]?.sum ?? 0;
   }
@@ -270,7 +335,14 @@ describe('deploying to Flink', () => {
     const doc = resolve(small('sp-events', 'sp-out'));
     const first = await deployPipeline(doc, flink);
     const t0 = 1_900_000_000_000;
-    const ev = (id: number, ts: number, coins: number): Event => ({ id, type: 'gift', room: 'r', user: 'u', ts, coins });
+    const ev = (id: number, ts: number, coins: number): Event => ({
+      id,
+      type: 'gift',
+      room: 'r',
+      user: 'u',
+      ts,
+      coins,
+    });
     await produce('sp-events', [ev(1, t0 + 100, 5), ev(2, t0 + 200, 6)]);
     // Written to the savepoint once the source has read them: wait for the job to have read both.
     await until(async () => (await sourceRead(first.jobId)) >= 2, 30_000, 'the job to read the first two gifts');

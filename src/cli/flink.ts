@@ -25,7 +25,12 @@ async function deployCommand(
   if (!loaded) return 1;
   const refuse = (err: unknown): number => {
     if (err instanceof FlinkCompileError) {
-      say(refusal(file, loaded.text, refusalIssues(loaded.doc, err.refusals), 'a Flink job').replace(/cannot run as a Flink job/, 'does not compile to a Flink job; nothing was deployed'));
+      say(
+        refusal(file, loaded.text, refusalIssues(loaded.doc, err.refusals), 'a Flink job').replace(
+          /cannot run as a Flink job/,
+          'does not compile to a Flink job; nothing was deployed',
+        ),
+      );
       return 1;
     }
     throw err;
@@ -63,14 +68,18 @@ async function deployCommand(
   }
   const info = run.info!;
   process.stdout.write(`${info.jobId}\n`);
-  say(`deployed "${loaded.doc.name}" to Flink profile "${cluster.name}" (${cluster.rest.url}): job ${info.jobId}, nodes ${info.nodes.join(', ')}`);
+  say(
+    `deployed "${loaded.doc.name}" to Flink profile "${cluster.name}" (${cluster.rest.url}): job ${info.jobId}, nodes ${info.nodes.join(', ')}`,
+  );
   const here = run.localFlow ? loaded.pipeline.nodes.filter((n) => !info.nodes.includes(n.id)).map((n) => n.id) : [];
   if (!ownsLocal && !here.length) return 0;
   // Something of the run lives in this process: the embedded Flink, or the nodes that run in-process.
   say(
     [
       here.length ? `running here beside the job: ${here.join(', ')}` : '',
-      ownsLocal ? `the embedded Flink runs while this command runs (\`sluice jobs\`, \`sluice stop ${info.jobId} --savepoint\` reach it from another terminal)` : '',
+      ownsLocal
+        ? `the embedded Flink runs while this command runs (\`sluice jobs\`, \`sluice stop ${info.jobId} --savepoint\` reach it from another terminal)`
+        : '',
       'Ctrl+C stops the job and everything here',
     ]
       .filter(Boolean)
@@ -100,7 +109,10 @@ async function jobsCommand(opts: { flink: string; json?: boolean }): Promise<num
 async function stopCommand(job: string, opts: { flink: string; savepoint?: boolean | string }): Promise<number> {
   const cluster = await resolveFlinkProfile(opts.flink, { start: false });
   if (opts.savepoint) {
-    const path = await cluster.rest.stopWithSavepoint(job, typeof opts.savepoint === 'string' ? opts.savepoint : undefined);
+    const path = await cluster.rest.stopWithSavepoint(
+      job,
+      typeof opts.savepoint === 'string' ? opts.savepoint : undefined,
+    );
     process.stdout.write(`${path}\n`);
     say(`job ${job} stopped with a savepoint: deploy again from it with --from-savepoint ${path}`);
   } else {
@@ -115,7 +127,14 @@ async function schemaCommand(file: string, node: string, opts: { samples: number
   if (!loaded) return 1;
   const n = loaded.pipeline.nodes.find((x) => x.id === node);
   if (!n || n.spec.type !== 'kafka-source') {
-    say(`${file}: no kafka-source node "${node}" (kafka sources: ${loaded.pipeline.nodes.filter((x) => x.spec.type === 'kafka-source').map((x) => x.id).join(', ') || 'none'})`);
+    say(
+      `${file}: no kafka-source node "${node}" (kafka sources: ${
+        loaded.pipeline.nodes
+          .filter((x) => x.spec.type === 'kafka-source')
+          .map((x) => x.id)
+          .join(', ') || 'none'
+      })`,
+    );
     return 1;
   }
   const result = await inferSchema(n.config as never, opts.samples);
@@ -128,7 +147,9 @@ async function schemaCommand(file: string, node: string, opts: { samples: number
   const written = doc.nodes.find((x) => x.id === node)!;
   written.config = { ...written.config, schema: result.schema };
   await writeFile(file, serializeDocument(doc));
-  say(`${file}: node "${node}": schema of ${Object.keys(result.schema).length} field(s) from ${result.sampled} message(s) written; review it before deploying`);
+  say(
+    `${file}: node "${node}": schema of ${Object.keys(result.schema).length} field(s) from ${result.sampled} message(s) written; review it before deploying`,
+  );
   return 0;
 }
 
@@ -144,7 +165,11 @@ export function flinkCommands(program: Command, exit: (code: number) => void): v
     .description(
       'compile the data part of a pipeline (Kafka → filter/map/key-by/window → Kafka, archive) to Flink SQL and deploy it; prints the job id. With the embedded `local` Flink it stays running until Ctrl+C',
     )
-    .option('--flink <profile>', 'the Flink connection profile (settings file), or local: the embedded development Flink', LOCAL_PROFILE)
+    .option(
+      '--flink <profile>',
+      'the Flink connection profile (settings file), or local: the embedded development Flink',
+      LOCAL_PROFILE,
+    )
     .option('--show', 'print the Flink SQL that would run (secrets masked) and deploy nothing')
     .option('--from-savepoint <path>', 'start from a savepoint (as `sluice stop --savepoint` printed it)')
     .action(async (file: string, opts) => {

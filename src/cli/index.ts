@@ -225,7 +225,12 @@ async function planCommand(file: string, opts: { json?: boolean; flink?: boolean
   const plan = describePlan(planned, loaded.pipeline, executors);
   process.stdout.write(opts.json ? JSON.stringify(plan, null, 2) + '\n' : planText(plan));
   if (opts.flink && planned.problems.length) {
-    const issues = planned.problems.map((p) => ({ code: 'config' as const, pointer: `/nodes/${loaded.doc.nodes.findIndex((n) => n.id === p.nodeId)}`, nodeId: p.nodeId, message: p.message }));
+    const issues = planned.problems.map((p) => ({
+      code: 'config' as const,
+      pointer: `/nodes/${loaded.doc.nodes.findIndex((n) => n.id === p.nodeId)}`,
+      nodeId: p.nodeId,
+      message: p.message,
+    }));
     process.stderr.write(`${refusal(file, loaded.text, issues, 'a Flink job')}\n`);
     return 1;
   }

@@ -167,7 +167,10 @@ export interface StudioMethods {
   flinkSaveProfile(name: string, profile: FlinkProfileSettings): Promise<FlinkProfileInfo[]>;
   flinkDeleteProfile(name: string): Promise<FlinkProfileInfo[]>;
   /** A Kafka source's schema (field → type) inferred from messages sampled from its topics, with notes to review. */
-  kafkaInferSchema(profile: string, topics: string[]): Promise<{ schema: Record<string, string>; sampled: number; notes: string[] }>;
+  kafkaInferSchema(
+    profile: string,
+    topics: string[],
+  ): Promise<{ schema: Record<string, string>; sampled: number; notes: string[] }>;
   /** "Show Flink job": the exact Flink SQL a deploy to the profile would run (secrets masked); refused with the reasons when it does not compile. */
   flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView>;
 }

@@ -163,7 +163,8 @@ export async function resolveFlinkProfile(
     throw new Error(
       `Flink profile "${name}" uses ${p.auth.kind} authentication: set its ${p.auth.kind === 'basic' ? 'password' : 'token'} in ${secretVariable(name)}${secretStore() ? ' or save it in the profile' : ''}`,
     );
-  const auth = p.auth?.kind === 'basic' ? { username: p.auth.username, password: secret } : p.auth ? { token: secret } : {};
+  const auth =
+    p.auth?.kind === 'basic' ? { username: p.auth.username, password: secret } : p.auth ? { token: secret } : {};
   return {
     name,
     local: false,
@@ -192,7 +193,9 @@ export async function listFlinkProfiles(env: NodeJS.ProcessEnv = process.env): P
       local: false,
       url: p.url,
       note: `JobManager at ${p.url}`,
-      ...(p.auth ? { auth: p.auth, secretSet: !!(secretStore()?.get(`flink:${name}`) ?? env[secretVariable(name)]) } : {}),
+      ...(p.auth
+        ? { auth: p.auth, secretSet: !!(secretStore()?.get(`flink:${name}`) ?? env[secretVariable(name)]) }
+        : {}),
     })),
   ];
 }

@@ -40,8 +40,18 @@ export function nodeCounts(
   for (const [w, ops] of windows) {
     const c = counts.get(w);
     if (!c) continue;
-    const inOp = ops.local !== undefined ? `LocalWindowAggregate[${ops.local}]` : ops.single !== undefined ? `WindowAggregate[${ops.single}]` : undefined;
-    const outOp = ops.global !== undefined ? `GlobalWindowAggregate[${ops.global}]` : ops.single !== undefined ? `WindowAggregate[${ops.single}]` : undefined;
+    const inOp =
+      ops.local !== undefined
+        ? `LocalWindowAggregate[${ops.local}]`
+        : ops.single !== undefined
+          ? `WindowAggregate[${ops.single}]`
+          : undefined;
+    const outOp =
+      ops.global !== undefined
+        ? `GlobalWindowAggregate[${ops.global}]`
+        : ops.single !== undefined
+          ? `WindowAggregate[${ops.single}]`
+          : undefined;
     if (inOp) c.in = metrics.get(`${inOp}.numRecordsIn`);
     if (outOp) c.out = metrics.get(`${outOp}.numRecordsOut`);
   }
@@ -50,7 +60,8 @@ export function nodeCounts(
     const c = counts.get(id)!;
     const t = type.get(id);
     if (t === 'kafka-source') c.out = find(new RegExp(`^Source__${esc(metricName(id))}\\[\\d+\\]\\.numRecordsOut$`));
-    if (t === 'kafka-sink') c.in = c.out = find(new RegExp(`^${esc(metricName(id))}\\[\\d+\\]__Writer\\.numRecordsIn$`));
+    if (t === 'kafka-sink')
+      c.in = c.out = find(new RegExp(`^${esc(metricName(id))}\\[\\d+\\]__Writer\\.numRecordsIn$`));
     if (t === 'archive' && archives.length === 1) c.in = c.out = find(/^StreamingFileWriter\.numRecordsIn$/);
   }
   // A bridge's writer counts what its port sends (the out port: the others are not the node's out).

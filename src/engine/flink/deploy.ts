@@ -49,7 +49,9 @@ async function hdfsAddress(webhdfs: string): Promise<string> {
   const jmx = `${u.protocol}//${u.host}/jmx?qry=Hadoop:service=NameNode,name=NameNodeStatus`;
   let hostAndPort: string | undefined;
   try {
-    const r = (await (await fetch(jmx, { signal: AbortSignal.timeout(5000) })).json()) as { beans?: { HostAndPort?: string }[] };
+    const r = (await (await fetch(jmx, { signal: AbortSignal.timeout(5000) })).json()) as {
+      beans?: { HostAndPort?: string }[];
+    };
     hostAndPort = r.beans?.[0]?.HostAndPort;
   } catch (err) {
     throw new Error(`cannot ask the NameNode at ${u.host} for its RPC address (${jmx}): ${(err as Error).message}`);
@@ -65,7 +67,8 @@ export async function flinkConnections(pipeline: ResolvedPipeline, part: FlinkPa
   const archive = new Map<string, string>();
   for (const id of part.nodes) {
     const c = cfg.get(id)!;
-    if (typeof c.profile === 'string' && !kafka.has(c.profile)) kafka.set(c.profile, kafkaProperties(await resolveProfile(c.profile)));
+    if (typeof c.profile === 'string' && !kafka.has(c.profile))
+      kafka.set(c.profile, kafkaProperties(await resolveProfile(c.profile)));
     if (typeof c.target === 'string' && !archive.has(c.target)) {
       const target = c.target;
       let path: string;
@@ -150,7 +153,11 @@ export async function deployPipeline(
   const jarId = await rest.ensureJar(jar, jarName(jar));
   let jobId: string;
   try {
-    jobId = await rest.runJar(jarId, ['--sql-base64', Buffer.from(script.sql).toString('base64')], options.fromSavepoint);
+    jobId = await rest.runJar(
+      jarId,
+      ['--sql-base64', Buffer.from(script.sql).toString('base64')],
+      options.fromSavepoint,
+    );
   } catch (err) {
     const message = (err as Error).message;
     const m = /sluice-statement\[([^\]]*)\]: ([^\n;]*)/.exec(message);
@@ -188,7 +195,9 @@ async function waitRunning(rest: FlinkRest, jobId: string, script: FlinkJobScrip
     } else runningSince = undefined;
     if (Date.now() > deadline) {
       await rest.cancel(jobId).catch(() => undefined);
-      throw new FlinkJobError(`the Flink job ${jobId} did not start within ${timeoutMs / 1000} s (state ${job.state}), and was cancelled`);
+      throw new FlinkJobError(
+        `the Flink job ${jobId} did not start within ${timeoutMs / 1000} s (state ${job.state}), and was cancelled`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

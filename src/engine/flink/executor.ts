@@ -29,14 +29,22 @@ export const flinkExecutor: Executor = {
   place({ pipeline, unplaced }) {
     const part = flinkPart(pipeline);
     const free = new Set(unplaced.map((n) => n.id));
-    const problems: PlanProblem[] = part.refusals.map((r) => ({ code: 'executor', nodeId: r.nodeId, message: r.message }));
+    const problems: PlanProblem[] = part.refusals.map((r) => ({
+      code: 'executor',
+      nodeId: r.nodeId,
+      message: r.message,
+    }));
     if (!problems.length && part.nodes.length) {
       try {
         compileFlinkScript(pipeline, part, UNRESOLVED);
       } catch (err) {
         if (!(err instanceof FlinkCompileError)) throw err;
         for (const r of err.refusals)
-          problems.push({ code: 'executor', nodeId: r.nodeId, message: `${r.field ? `${r.field}: ` : ''}${r.message}` });
+          problems.push({
+            code: 'executor',
+            nodeId: r.nodeId,
+            message: `${r.field ? `${r.field}: ` : ''}${r.message}`,
+          });
       }
     }
     const type = new Map(pipeline.nodes.map((n) => [n.id, n.spec.type]));

@@ -48,7 +48,11 @@ export interface FlinkPart {
   refusals: FlinkRefusal[];
 }
 
-const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'pipeline';
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '') || 'pipeline';
 
 /** Which nodes run on Flink, and the bridges to the nodes that read from them in-process. */
 export function flinkPart(pipeline: ResolvedPipeline): FlinkPart {
@@ -63,7 +67,8 @@ export function flinkPart(pipeline: ResolvedPipeline): FlinkPart {
     if (t === 'kafka-source') {
       const json = (config.get(id)?.format ?? 'json') === 'json';
       const read = edges.some(
-        (e) => e.from.node === id && FLINK_NODE_TYPES.has(type.get(e.to.node)!) && type.get(e.to.node) !== 'kafka-source',
+        (e) =>
+          e.from.node === id && FLINK_NODE_TYPES.has(type.get(e.to.node)!) && type.get(e.to.node) !== 'kafka-source',
       );
       if (json && read) onFlink.add(id);
       continue;
@@ -75,7 +80,8 @@ export function flinkPart(pipeline: ResolvedPipeline): FlinkPart {
   // The Kafka profile each Flink node's records come from (its source's).
   const profileOf = new Map<string, string>();
   for (const id of nodes) {
-    const p = type.get(id) === 'kafka-source' ? (config.get(id)?.profile as string) : profileOf.get(into(id)[0]!.from.node);
+    const p =
+      type.get(id) === 'kafka-source' ? (config.get(id)?.profile as string) : profileOf.get(into(id)[0]!.from.node);
     profileOf.set(id, p ?? 'local');
   }
   const bridges: FlinkBridge[] = [];
@@ -118,7 +124,13 @@ export function remainderDocument(doc: PipelineDocument, part: FlinkPart, runId:
           id: b.sourceId,
           type: 'kafka-source',
           position: { x: at.x, y: at.y + 40 },
-          config: { profile: b.profile, topics: [b.topic], group: `${b.topic}.${runId}`, start: 'latest', idleTimeoutMs: 1000 },
+          config: {
+            profile: b.profile,
+            topics: [b.topic],
+            group: `${b.topic}.${runId}`,
+            start: 'latest',
+            idleTimeoutMs: 1000,
+          },
         };
       }),
     ],

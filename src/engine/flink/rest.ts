@@ -49,7 +49,13 @@ export interface ExceptionEntry {
 export interface CheckpointStats {
   counts: { restored: number; total: number; in_progress: number; completed: number; failed: number };
   latest: {
-    completed: { id: number; end_to_end_duration: number; state_size: number; checkpointed_size?: number; latest_ack_timestamp: number } | null;
+    completed: {
+      id: number;
+      end_to_end_duration: number;
+      state_size: number;
+      checkpointed_size?: number;
+      latest_ack_timestamp: number;
+    } | null;
     failed: { id: number; failure_message?: string } | null;
     restored: { id: number; external_path?: string } | null;
   };
@@ -66,7 +72,8 @@ export class FlinkRestError extends Error {
 }
 
 const shortClass = (line: string) => line.replace(/^(?:[\w$]+\.)+([\w$]+(?:Exception|Error)\b)/, '$1').trim();
-const WRAPPERS = /^(?:[\w$.]+\.)?(?:ExecutionException|CompletionException|FlinkException|FlinkRuntimeException|JobException|RuntimeException):/;
+const WRAPPERS =
+  /^(?:[\w$.]+\.)?(?:ExecutionException|CompletionException|FlinkException|FlinkRuntimeException|JobException|RuntimeException):/;
 
 /**
  * The root cause of a Java stack trace, in its words: the last "Caused by:" (class without its package), after the
@@ -104,7 +111,13 @@ export class FlinkRest {
     return {};
   }
 
-  async call<T>(method: string, path: string, body?: unknown, what = `${method} ${path}`, timeoutMs = this.timeoutMs): Promise<T> {
+  async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    what = `${method} ${path}`,
+    timeoutMs = this.timeoutMs,
+  ): Promise<T> {
     let res: Response;
     try {
       res = await fetch(this.url + path, {
@@ -118,7 +131,12 @@ export class FlinkRest {
       });
     } catch (err) {
       const e = err as Error & { cause?: { code?: string; message?: string } };
-      const why = e.cause?.code === 'ECONNREFUSED' ? 'connection refused (is the JobManager running there?)' : e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (e.cause?.message ?? e.message);
+      const why =
+        e.cause?.code === 'ECONNREFUSED'
+          ? 'connection refused (is the JobManager running there?)'
+          : e.name === 'TimeoutError'
+            ? `no answer within ${timeoutMs / 1000} s`
+            : (e.cause?.message ?? e.message);
       throw new FlinkRestError(`Flink at ${this.url}: ${what}: ${why}`);
     }
     const text = await res.text();
@@ -137,18 +155,33 @@ export class FlinkRest {
   }
 
   /** The cluster's version and slots (GET /overview). */
-  overview(): Promise<{ 'flink-version': string; 'slots-total': number; 'slots-available': number; taskmanagers: number }> {
+  overview(): Promise<{
+    'flink-version': string;
+    'slots-total': number;
+    'slots-available': number;
+    taskmanagers: number;
+  }> {
     return this.call('GET', '/overview', undefined, 'reading the cluster overview');
   }
 
   /** The job jar on the cluster: uploaded once per cluster (recognised by its name, which carries its digest). */
   async ensureJar(path: string, name = basename(path)): Promise<string> {
-    const listed = await this.call<{ files: { id: string; name: string }[] }>('GET', '/jars', undefined, 'listing jars');
+    const listed = await this.call<{ files: { id: string; name: string }[] }>(
+      'GET',
+      '/jars',
+      undefined,
+      'listing jars',
+    );
     const found = listed.files.find((f) => f.name === name);
     if (found) return found.id;
     const form = new FormData();
     form.append('jarfile', new Blob([readFileSync(path)], { type: 'application/java-archive' }), name);
-    const up = await this.call<{ filename: string }>('POST', '/jars/upload', form, `uploading the job jar (${Math.round(statSync(path).size / 1024)} KiB)`);
+    const up = await this.call<{ filename: string }>(
+      'POST',
+      '/jars/upload',
+      form,
+      `uploading the job jar (${Math.round(statSync(path).size / 1024)} KiB)`,
+    );
     return up.filename.split('/').at(-1)!;
   }
 
@@ -156,7 +189,13 @@ export class FlinkRest {
   async runJar(jarId: string, args: string[], savepointPath?: string): Promise<string> {
     const body = { programArgsList: args, ...(savepointPath ? { savepointPath, allowNonRestoredState: false } : {}) };
     // The cluster plans the SQL before it answers: allow it a minute.
-    const r = await this.call<{ jobid: string }>('POST', `/jars/${jarId}/run`, body, 'submitting the job', Math.max(this.timeoutMs, 60_000));
+    const r = await this.call<{ jobid: string }>(
+      'POST',
+      `/jars/${jarId}/run`,
+      body,
+      'submitting the job',
+      Math.max(this.timeoutMs, 60_000),
+    );
     return r.jobid;
   }
 
@@ -169,7 +208,12 @@ export class FlinkRest {
   }
 
   async exceptions(id: string): Promise<ExceptionEntry[]> {
-    const r = await this.call<{ exceptionHistory?: { entries: ExceptionEntry[] } }>('GET', `/jobs/${id}/exceptions`, undefined, `reading job ${id}'s exceptions`);
+    const r = await this.call<{ exceptionHistory?: { entries: ExceptionEntry[] } }>(
+      'GET',
+      `/jobs/${id}/exceptions`,
+      undefined,
+      `reading job ${id}'s exceptions`,
+    );
     return r.exceptionHistory?.entries ?? [];
   }
 
@@ -178,7 +222,11 @@ export class FlinkRest {
   }
 
   /** Metrics of a vertex, summed over its subtasks (GET …/subtasks/metrics?agg=sum,max). */
-  async vertexMetrics(job: string, vertex: string, names: string[]): Promise<Record<string, { sum?: number; max?: number; min?: number }>> {
+  async vertexMetrics(
+    job: string,
+    vertex: string,
+    names: string[],
+  ): Promise<Record<string, { sum?: number; max?: number; min?: number }>> {
     const r = await this.call<{ id: string; sum?: number; max?: number; min?: number }[]>(
       'GET',
       `/jobs/${job}/vertices/${vertex}/subtasks/metrics?get=${names.map(encodeURIComponent).join(',')}&agg=sum,max,min`,
@@ -190,27 +238,40 @@ export class FlinkRest {
 
   /** The names of the metrics a vertex's subtasks have (operator metrics are prefixed with the operator's name). */
   async vertexMetricNames(job: string, vertex: string): Promise<string[]> {
-    const r = await this.call<{ id: string }[]>('GET', `/jobs/${job}/vertices/${vertex}/subtasks/metrics`, undefined, `listing metrics of job ${job}`);
+    const r = await this.call<{ id: string }[]>(
+      'GET',
+      `/jobs/${job}/vertices/${vertex}/subtasks/metrics`,
+      undefined,
+      `listing metrics of job ${job}`,
+    );
     return r.map((m) => m.id);
   }
 
   /** Stop the job with a savepoint (drain: false); resolves to the savepoint's path once it is written. */
   async stopWithSavepoint(id: string, targetDirectory?: string, timeoutMs = 120_000): Promise<string> {
-    const trigger = await this.call<{ 'request-id': string }>('POST', `/jobs/${id}/stop`, { drain: false, ...(targetDirectory ? { targetDirectory } : {}) }, `stopping job ${id} with a savepoint`);
+    const trigger = await this.call<{ 'request-id': string }>(
+      'POST',
+      `/jobs/${id}/stop`,
+      { drain: false, ...(targetDirectory ? { targetDirectory } : {}) },
+      `stopping job ${id} with a savepoint`,
+    );
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const s = await this.call<{ status: { id: string }; operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string; class?: string } } }>(
-        'GET',
-        `/jobs/${id}/savepoints/${trigger['request-id']}`,
-        undefined,
-        `waiting for job ${id}'s savepoint`,
-      );
+      const s = await this.call<{
+        status: { id: string };
+        operation?: { location?: string; 'failure-cause'?: { 'stack-trace'?: string; class?: string } };
+      }>('GET', `/jobs/${id}/savepoints/${trigger['request-id']}`, undefined, `waiting for job ${id}'s savepoint`);
       if (s.status.id === 'COMPLETED') {
         if (s.operation?.location) return s.operation.location;
         const cause = s.operation?.['failure-cause'];
-        throw new FlinkRestError(`Flink at ${this.url}: the savepoint of job ${id} failed: ${cause?.['stack-trace'] ? rootCause(cause['stack-trace']) : (cause?.class ?? 'no reason given')}`);
+        throw new FlinkRestError(
+          `Flink at ${this.url}: the savepoint of job ${id} failed: ${cause?.['stack-trace'] ? rootCause(cause['stack-trace']) : (cause?.class ?? 'no reason given')}`,
+        );
       }
-      if (Date.now() > deadline) throw new FlinkRestError(`Flink at ${this.url}: the savepoint of job ${id} was not written within ${timeoutMs / 1000} s`);
+      if (Date.now() > deadline)
+        throw new FlinkRestError(
+          `Flink at ${this.url}: the savepoint of job ${id} was not written within ${timeoutMs / 1000} s`,
+        );
       await new Promise((r) => setTimeout(r, 250));
     }
   }

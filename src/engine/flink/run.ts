@@ -41,7 +41,10 @@ async function createBridgeTopics(part: FlinkPart): Promise<void> {
       const existing = new Set(await admin.listTopics());
       const missing = topics.filter((t) => !existing.has(t));
       if (missing.length)
-        await admin.createTopics({ topics: missing.map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+        await admin.createTopics({
+          topics: missing.map((topic) => ({ topic, numPartitions: 1 })),
+          waitForLeaders: true,
+        });
     } finally {
       await admin.disconnect();
     }
@@ -83,10 +86,12 @@ export class FlinkRun {
     const rest = remainderDocument(this.pipeline.doc, part, this.runId);
     // Bridge sources read what the job writes from now on.
     for (const n of rest.nodes)
-      if (part.bridges.some((b) => b.sourceId === n.id)) n.config = { ...n.config, start: 'timestamp', startTimestamp: Date.now() };
+      if (part.bridges.some((b) => b.sourceId === n.id))
+        n.config = { ...n.config, start: 'timestamp', startTimestamp: Date.now() };
     if (rest.nodes.length) {
       const loaded = validateValue(rest, this.options.registry);
-      if (!loaded.pipeline) throw new Error(`the in-process part does not validate: ${loaded.issues.map((i) => i.message).join('; ')}`);
+      if (!loaded.pipeline)
+        throw new Error(`the in-process part does not validate: ${loaded.issues.map((i) => i.message).join('; ')}`);
       this.flow = new Flow(
         loaded.pipeline,
         { ...this.events, onMetrics: (tick) => this.events.onMetrics(this.merge(tick)) },
@@ -95,13 +100,21 @@ export class FlinkRun {
       await this.flow.start();
     }
     try {
-      this.deployment = await deployPipeline(this.pipeline, this.cluster, { fromSavepoint: this.options.fromSavepoint });
+      this.deployment = await deployPipeline(this.pipeline, this.cluster, {
+        fromSavepoint: this.options.fromSavepoint,
+      });
     } catch (err) {
       await this.flow?.stop();
       for (const id of part.nodes) this.setState(id, 'idle');
       throw err;
     }
-    this.watcher = new FlinkWatcher(this.cluster.rest, this.deployment.jobId, this.deployment.script, this.pipeline, part.nodes);
+    this.watcher = new FlinkWatcher(
+      this.cluster.rest,
+      this.deployment.jobId,
+      this.deployment.script,
+      this.pipeline,
+      part.nodes,
+    );
     const poll = async () => {
       try {
         this.figures = await this.watcher!.poll();
@@ -128,7 +141,16 @@ export class FlinkRun {
   /** The job, as the studio shows it. */
   get info(): FlinkRunInfo | undefined {
     const d = this.deployment;
-    return d && { profile: d.cluster, url: d.url, jobId: d.jobId, nodes: d.part.nodes, sql: d.script.shown, ...(this.savepoint ? { savepoint: this.savepoint } : {}) };
+    return (
+      d && {
+        profile: d.cluster,
+        url: d.url,
+        jobId: d.jobId,
+        nodes: d.part.nodes,
+        sql: d.script.shown,
+        ...(this.savepoint ? { savepoint: this.savepoint } : {}),
+      }
+    );
   }
 
   /** The in-process part's flow (the studio's streams watch it), if there is one. */

@@ -85,7 +85,9 @@ export async function inferSchema(cfg: KafkaSourceConfig, samples = 200): Promis
     }
   }
   if (values.length === 0)
-    throw new Error(`no JSON messages to sample in ${cfg.topics.join(', ')}: write some first, or declare the schema by hand`);
+    throw new Error(
+      `no JSON messages to sample in ${cfg.topics.join(', ')}: write some first, or declare the schema by hand`,
+    );
   const result = schemaOf(values);
   if (unreadable) result.notes.push(`${unreadable} message(s) were not JSON: left out`);
   result.sampled += unreadable;

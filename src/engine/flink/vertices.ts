@@ -40,7 +40,10 @@ export function verticesByNode(
   // A window runs where its global (or only) aggregation is.
   for (const [w, ops] of windows) {
     const n = ops.global ?? ops.single;
-    const v = n === undefined ? undefined : vertices.find((x) => new RegExp(`(^|[ >])(Global)?WindowAggregate\\[${n}\\]`).test(x.name));
+    const v =
+      n === undefined
+        ? undefined
+        : vertices.find((x) => new RegExp(`(^|[ >])(Global)?WindowAggregate\\[${n}\\]`).test(x.name));
     if (v) out.set(w, v.id);
   }
   const edges = pipeline.doc.edges;
@@ -78,14 +81,22 @@ export function windowOperators(
     return m ? Math.round(Number(m[1]) * (UNIT_MS[m[2]!] ?? NaN)) : undefined;
   };
   for (const node of plan.nodes)
-    for (const m of node.description.matchAll(/\[(\d+)\]:(Local|Global)?WindowAggregate\(.*?window=\[(TUMBLE|HOP)\(([^)]*)\)/g)) {
+    for (const m of node.description.matchAll(
+      /\[(\d+)\]:(Local|Global)?WindowAggregate\(.*?window=\[(TUMBLE|HOP)\(([^)]*)\)/g,
+    )) {
       const kind = m[3] === 'HOP' ? 'sliding' : 'tumbling';
       const size = ms(m[4]!, 'size');
       const slide = kind === 'sliding' ? ms(m[4]!, 'slide') : size;
-      found.push({ n: Number(m[1]), role: m[2] === 'Local' ? 'local' : m[2] === 'Global' ? 'global' : 'single', sig: `${kind}/${size}/${slide}` });
+      found.push({
+        n: Number(m[1]),
+        role: m[2] === 'Local' ? 'local' : m[2] === 'Global' ? 'global' : 'single',
+        sig: `${kind}/${size}/${slide}`,
+      });
     }
   found.sort((a, b) => a.n - b.n);
-  const cfg = new Map(pipeline.nodes.map((n) => [n.id, n.config as { kind: string; sizeMs: number; slideMs?: number }]));
+  const cfg = new Map(
+    pipeline.nodes.map((n) => [n.id, n.config as { kind: string; sizeMs: number; slideMs?: number }]),
+  );
   const out = new Map<string, WindowOps>();
   const taken = new Set<number>();
   for (const w of windows) {

@@ -58,7 +58,9 @@ export class FlinkWatcher {
     if (!names) {
       const all = await this.rest.vertexMetricNames(this.jobId, vertex);
       names = all.filter((n) =>
-        /^(.+\.(numRecordsIn|numRecordsOut)|Source__.+\[\d+\]\.pendingRecords|(Global)?WindowAggregate\[\d+\]\.(currentInputWatermark|numLateRecordsDropped))$/.test(n),
+        /^(.+\.(numRecordsIn|numRecordsOut)|Source__.+\[\d+\]\.pendingRecords|(Global)?WindowAggregate\[\d+\]\.(currentInputWatermark|numLateRecordsDropped))$/.test(
+          n,
+        ),
       );
       // Listed again next time while the tasks have not registered their metrics yet.
       if (names.length) this.operatorMetrics.set(vertex, names);
@@ -73,13 +75,17 @@ export class FlinkWatcher {
     const perVertex = new Map<string, Record<string, { sum?: number; max?: number; min?: number }>>();
     for (const v of job.vertices) {
       const ops = await this.operatorNames(v.id);
-      perVertex.set(v.id, await this.rest.vertexMetrics(this.jobId, v.id, [...VERTEX_METRICS, ...ops]).catch(() => ({})));
+      perVertex.set(
+        v.id,
+        await this.rest.vertexMetrics(this.jobId, v.id, [...VERTEX_METRICS, ...ops]).catch(() => ({})),
+      );
     }
     const status = new Map(job.vertices.map((v) => [v.id, v.status]));
     // Operator counters of the whole job, summed over subtasks: records in and out per node (counts.ts).
     const all = new Map<string, number>();
     for (const m of perVertex.values())
-      for (const [k, v] of Object.entries(m)) if (k.includes('.') && v.sum !== undefined) all.set(k, (all.get(k) ?? 0) + v.sum);
+      for (const [k, v] of Object.entries(m))
+        if (k.includes('.') && v.sum !== undefined) all.set(k, (all.get(k) ?? 0) + v.sum);
     const counts = nodeCounts(all, this.script, this.pipeline, this.nodes, this.windows);
     const now = Date.now();
     const dt = this.lastPoll ? (now - this.lastPoll.at) / 1000 : 0;
@@ -112,7 +118,9 @@ export class FlinkWatcher {
           backPressuredPct: Math.round(get('backPressuredTimeMsPerSecond', 'max') / 10),
         },
       };
-      const pending = Object.keys(m).find((k) => k.startsWith(`Source__${id.replace(/[.]/g, '_')}[`) && k.endsWith('.pendingRecords'));
+      const pending = Object.keys(m).find(
+        (k) => k.startsWith(`Source__${id.replace(/[.]/g, '_')}[`) && k.endsWith('.pendingRecords'),
+      );
       if (pending) n.kafka = { lag: { pending: get(pending) } };
       if (this.script.windows.includes(id)) {
         const ops = this.windows.get(id) ?? {};
@@ -123,7 +131,11 @@ export class FlinkWatcher {
         // Flink says the watermark, not the newest event time: how far it trails the wall clock stands in for the
         // trail (live events carry about the wall clock's time).
         if (watermark !== undefined && watermark > 0)
-          n.eventTime = { watermark, trailMs: Math.max(0, now - watermark), heldBy: 'the Flink job (behind the wall clock)' };
+          n.eventTime = {
+            watermark,
+            trailMs: Math.max(0, now - watermark),
+            heldBy: 'the Flink job (behind the wall clock)',
+          };
         if (late) n.dropped = get(late);
       }
       nodes[id] = n;
@@ -149,7 +161,9 @@ export class FlinkWatcher {
     const [checkpoints, exceptions, restarts] = await Promise.all([
       this.rest.checkpoints(this.jobId).catch(() => undefined),
       this.rest.exceptions(this.jobId).catch(() => []),
-      this.rest.call<{ id: string; value: string }[]>('GET', `/jobs/${this.jobId}/metrics?get=numRestarts`).catch(() => []),
+      this.rest
+        .call<{ id: string; value: string }[]>('GET', `/jobs/${this.jobId}/metrics?get=numRestarts`)
+        .catch(() => []),
     ]);
     const errors: FlinkFigures['errors'] = [];
     // The history is newest first.
@@ -182,7 +196,9 @@ export class FlinkWatcher {
                 },
               }
             : {}),
-          ...(checkpoints?.latest.failed?.failure_message ? { lastFailure: checkpoints.latest.failed.failure_message } : {}),
+          ...(checkpoints?.latest.failed?.failure_message
+            ? { lastFailure: checkpoints.latest.failed.failure_message }
+            : {}),
         },
       },
     };

@@ -15,7 +15,10 @@ import type { KafkaSourceConfig } from '../nodes/kafka/source/config';
 import { validateValue } from '../validate/validate';
 import { asStudioError } from './profiles';
 
-type FlinkMethods = Pick<StudioMethods, 'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob' | 'kafkaInferSchema'>;
+type FlinkMethods = Pick<
+  StudioMethods,
+  'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob' | 'kafkaInferSchema'
+>;
 
 export class FlinkService implements FlinkMethods {
   constructor(private readonly registry: NodeRegistry) {}
@@ -43,8 +46,13 @@ export class FlinkService implements FlinkMethods {
   async flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView> {
     const loaded = validateValue(doc, this.registry);
     if (!loaded.pipeline)
-      throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them first`, 'invalid', loaded.issues);
-    const settings = profile === LOCAL_PROFILE ? { parallelism: 1, checkpointIntervalMs: 5000 } : readFlinkProfiles()[profile];
+      throw new StudioError(
+        `the pipeline has ${loaded.issues.length} problem(s); fix them first`,
+        'invalid',
+        loaded.issues,
+      );
+    const settings =
+      profile === LOCAL_PROFILE ? { parallelism: 1, checkpointIntervalMs: 5000 } : readFlinkProfiles()[profile];
     if (!settings) throw new StudioError(`no Flink connection profile "${profile}"`, 'not-found');
     try {
       const { part, script } = await compileForFlink(loaded.pipeline, settings);
@@ -60,7 +68,11 @@ export class FlinkService implements FlinkMethods {
       };
     } catch (err) {
       if (err instanceof FlinkCompileError)
-        throw new StudioError('the pipeline does not compile to a Flink job', 'flink-compile', refusalIssues(doc, err.refusals));
+        throw new StudioError(
+          'the pipeline does not compile to a Flink job',
+          'flink-compile',
+          refusalIssues(doc, err.refusals),
+        );
       throw new StudioError((err as Error).message, 'flink');
     }
   }

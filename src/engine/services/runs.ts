@@ -120,7 +120,10 @@ export class RunService implements RunMethods {
     let recorder: RunRecorder | undefined;
     const flow: Flow = new Flow(
       loaded.pipeline,
-      this.flowEvents(() => flow.runId, () => recorder),
+      this.flowEvents(
+        () => flow.runId,
+        () => recorder,
+      ),
       {
         metricsIntervalMs: this.options.metricsIntervalMs,
         preview: this.options.preview ?? true,
@@ -226,7 +229,11 @@ export class RunService implements RunMethods {
   private async runOnFlink(doc: PipelineDocument, target: Extract<RunTarget, { kind: 'flink' }>): Promise<RunStatus> {
     const loaded = validateValue(doc, this.options.registry);
     if (!loaded.pipeline)
-      throw new StudioError(`the pipeline has ${loaded.issues.length} problem(s); fix them before running`, 'invalid', loaded.issues);
+      throw new StudioError(
+        `the pipeline has ${loaded.issues.length} problem(s); fix them before running`,
+        'invalid',
+        loaded.issues,
+      );
     const cluster = await resolveFlinkProfile(target.profile).catch((err: unknown) => {
       throw new StudioError((err as Error).message, 'flink');
     });
@@ -234,7 +241,10 @@ export class RunService implements RunMethods {
     const run: FlinkRun = new FlinkRun(
       loaded.pipeline,
       cluster,
-      this.flowEvents(() => run.runId, () => recorder),
+      this.flowEvents(
+        () => run.runId,
+        () => recorder,
+      ),
       {
         registry: this.options.registry,
         fromSavepoint: target.fromSavepoint,
@@ -265,10 +275,19 @@ export class RunService implements RunMethods {
       this.flinkRun = undefined;
       const e = err as Error & { nodeId?: string; refusals?: FlinkRefusal[] };
       if (err instanceof FlinkCompileError) {
-        this.setState({ phase: 'failed', stoppedAt: Date.now(), message: 'the pipeline does not compile to a Flink job; nothing was deployed' });
-        throw new StudioError('the pipeline does not compile to a Flink job; nothing was deployed', 'flink-compile', refusalIssues(doc, err.refusals));
+        this.setState({
+          phase: 'failed',
+          stoppedAt: Date.now(),
+          message: 'the pipeline does not compile to a Flink job; nothing was deployed',
+        });
+        throw new StudioError(
+          'the pipeline does not compile to a Flink job; nothing was deployed',
+          'flink-compile',
+          refusalIssues(doc, err.refusals),
+        );
       }
-      if (e.nodeId) this.nodeError({ runId: run.runId, nodeId: e.nodeId, message: e.message, count: 1, time: Date.now() });
+      if (e.nodeId)
+        this.nodeError({ runId: run.runId, nodeId: e.nodeId, message: e.message, count: 1, time: Date.now() });
       this.setState({
         phase: 'failed',
         stoppedAt: Date.now(),
@@ -288,7 +307,10 @@ export class RunService implements RunMethods {
   }
 
   private async stopFlink(run: FlinkRun, options: { savepoint?: boolean }): Promise<RunStatus> {
-    this.setState({ phase: 'stopping', message: options.savepoint ? 'stopping the Flink job with a savepoint' : undefined });
+    this.setState({
+      phase: 'stopping',
+      message: options.savepoint ? 'stopping the Flink job with a savepoint' : undefined,
+    });
     try {
       const savepoint = await run.stop(options);
       this.flinkRun = undefined;
@@ -300,7 +322,12 @@ export class RunService implements RunMethods {
       });
     } catch (err) {
       this.flinkRun = undefined;
-      this.setState({ phase: 'failed', stoppedAt: Date.now(), message: `stopping the Flink job: ${(err as Error).message}`, flink: run.info });
+      this.setState({
+        phase: 'failed',
+        stoppedAt: Date.now(),
+        message: `stopping the Flink job: ${(err as Error).message}`,
+        flink: run.info,
+      });
     }
     return this.state;
   }

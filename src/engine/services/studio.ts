@@ -21,7 +21,15 @@ export type StudioServiceOptions = WorkspaceOptions & RunOptions;
 export type StudioService = StudioMethods & StudioStreamServers & { readonly events: EventHub<StudioEvents> };
 
 /** The domain services; together they serve every method and stream (the type checker holds them to it). */
-type Domains = [WorkspaceService, RunService, KafkaConnections, RedisConnections, MediaService, RunStreams, FlinkService];
+type Domains = [
+  WorkspaceService,
+  RunService,
+  KafkaConnections,
+  RedisConnections,
+  MediaService,
+  RunStreams,
+  FlinkService,
+];
 // Compile-time: the domains together implement the whole API (a method no domain serves fails here).
 type Serves<T> = T extends unknown ? (x: T) => void : never;
 type All = (Serves<Domains[number]> extends (x: infer I) => void ? I : never) & object;

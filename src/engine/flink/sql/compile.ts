@@ -16,7 +16,16 @@ import type { KafkaSinkConfig } from '../../nodes/kafka/sink/config';
 import type { KafkaSourceConfig } from '../../nodes/kafka/source/config';
 import type { ArchiveConfig } from '../../nodes/sinks/archive/config';
 import type { FlinkBridge, FlinkPart, FlinkRefusal } from '../part';
-import { ident, NotSql, sqlExpression, sqlRecord, stringLiteral, truth, type Columns, type SqlType } from './expression';
+import {
+  ident,
+  NotSql,
+  sqlExpression,
+  sqlRecord,
+  stringLiteral,
+  truth,
+  type Columns,
+  type SqlType,
+} from './expression';
 
 /** The hidden rowtime column every view carries (a TIMESTAMP_LTZ(3) event-time attribute). */
 export const ROWTIME = '__rt';
@@ -61,7 +70,12 @@ interface Shape {
   timeColumn?: string;
 }
 
-const SCHEMA_TYPES: Record<string, SqlType> = { string: 'STRING', number: 'DOUBLE', integer: 'BIGINT', boolean: 'BOOLEAN' };
+const SCHEMA_TYPES: Record<string, SqlType> = {
+  string: 'STRING',
+  number: 'DOUBLE',
+  integer: 'BIGINT',
+  boolean: 'BOOLEAN',
+};
 
 const ms = (n: number) => `INTERVAL '${(n / 1000).toFixed(3).replace(/\.?0+$/, '') || '0'}' SECOND`;
 const epochMs = (col: string) =>
@@ -103,7 +117,11 @@ class Compiler {
   private input(id: string): Shape | undefined {
     const into = this.pipeline.doc.edges.filter((e) => e.to.node === id);
     if (into.length !== 1) {
-      this.refuse(id, undefined, `${into.length} wires into one node: on Flink a node takes one input (a UNION is not compiled yet)`);
+      this.refuse(
+        id,
+        undefined,
+        `${into.length} wires into one node: on Flink a node takes one input (a UNION is not compiled yet)`,
+      );
       return undefined;
     }
     const e = into[0]!;
@@ -180,7 +198,8 @@ class Compiler {
   }
 
   private source(id: string, cfg: KafkaSourceConfig): void {
-    if ((cfg.format ?? 'json') !== 'json') throw new FieldRefusal('format', `format ${cfg.format}: Flink reads JSON records here`);
+    if ((cfg.format ?? 'json') !== 'json')
+      throw new FieldRefusal('format', `format ${cfg.format}: Flink reads JSON records here`);
     if (cfg.deadLetterTopic)
       throw new FieldRefusal(
         'deadLetterTopic',
@@ -195,12 +214,17 @@ class Compiler {
     const columns: Columns = new Map(Object.entries(schema).map(([k, v]) => [k, SCHEMA_TYPES[v] ?? 'STRING']));
     const time = cfg.timeField;
     if (columns.has(time) && columns.get(time) !== 'BIGINT')
-      throw new FieldRefusal('schema', `the time field "${time}" must be an integer (ms since the epoch), not ${schema[time]}`);
+      throw new FieldRefusal(
+        'schema',
+        `the time field "${time}" must be an integer (ms since the epoch), not ${schema[time]}`,
+      );
     if (!columns.has(time)) columns.set(time, 'BIGINT');
     const delay = this.watermarkDelay(id);
     const { properties, secret } = this.conn.kafka(cfg.profile);
     for (const s of secret) this.secrets.add(s);
-    const topics: Record<string, string> = cfg.pattern ? { 'topic-pattern': cfg.pattern } : { topic: cfg.topics.join(';') };
+    const topics: Record<string, string> = cfg.pattern
+      ? { 'topic-pattern': cfg.pattern }
+      : { topic: cfg.topics.join(';') };
     const start: Record<string, string> =
       cfg.start === 'timestamp'
         ? { 'scan.startup.mode': 'timestamp', 'scan.startup.timestamp-millis': String(cfg.startTimestamp ?? 0) }
@@ -263,12 +287,10 @@ class Compiler {
     const up = this.input(id);
     if (!up) return;
     const cond = this.expression('expression', () => sqlExpression(cfg.expression, up.columns));
-    this.view(
-      id,
-      id,
-      `SELECT ${this.passColumns(up).join(', ')}\nFROM ${ident(up.view)}\nWHERE ${truth(cond)}`,
-      { columns: up.columns, timeColumn: up.timeColumn },
-    );
+    this.view(id, id, `SELECT ${this.passColumns(up).join(', ')}\nFROM ${ident(up.view)}\nWHERE ${truth(cond)}`, {
+      columns: up.columns,
+      timeColumn: up.timeColumn,
+    });
   }
 
   private map(id: string, cfg: { expression: string }): void {
@@ -282,8 +304,12 @@ class Compiler {
       if (timeColumn === undefined && v.column !== undefined && v.column === up.timeColumn) timeColumn = name;
       return `${cast(v.sql, v.type)} AS ${ident(name)}`;
     });
-    if (columns.has(ROWTIME)) throw new FieldRefusal('expression', `the field name ${ROWTIME} is Sluice's own on Flink`);
-    this.view(id, id, `SELECT ${[...select, ident(ROWTIME)].join(', ')}\nFROM ${ident(up.view)}`, { columns, timeColumn });
+    if (columns.has(ROWTIME))
+      throw new FieldRefusal('expression', `the field name ${ROWTIME} is Sluice's own on Flink`);
+    this.view(id, id, `SELECT ${[...select, ident(ROWTIME)].join(', ')}\nFROM ${ident(up.view)}`, {
+      columns,
+      timeColumn,
+    });
   }
 
   private keyBy(id: string, cfg: { key: string; field: string }): void {
@@ -331,7 +357,10 @@ class Compiler {
 
   private fieldOf(f: string, columns: Columns, field: string): string {
     if (!columns.has(f))
-      throw new FieldRefusal(field, `the field "${f}" is not in the records here (fields: ${[...columns.keys()].join(', ')})`);
+      throw new FieldRefusal(
+        field,
+        `the field "${f}" is not in the records here (fields: ${[...columns.keys()].join(', ')})`,
+      );
     return f;
   }
 
@@ -344,7 +373,10 @@ class Compiler {
         'Flink SQL window aggregations fire once, when the watermark passes the window; re-firing for late records (allowed lateness) has no SQL form — set it to 0, or run this window in-process',
       );
     if (cfg.scope === 'partition')
-      throw new FieldRefusal('scope', 'results per Kafka partition are the in-process workers’ mode; on Flink use scope "all"');
+      throw new FieldRefusal(
+        'scope',
+        'results per Kafka partition are the in-process workers’ mode; on Flink use scope "all"',
+      );
     if (cfg.timeField !== up.timeColumn)
       throw new FieldRefusal(
         'timeField',
@@ -355,7 +387,10 @@ class Compiler {
     const size = cfg.sizeMs;
     const slide = cfg.kind === 'sliding' ? cfg.slideMs! : size;
     if (size % slide !== 0)
-      throw new FieldRefusal('slideMs', `Flink's sliding windows need sizeMs (${size}) to be a whole multiple of slideMs (${slide})`);
+      throw new FieldRefusal(
+        'slideMs',
+        `Flink's sliding windows need sizeMs (${size}) to be a whole multiple of slideMs (${slide})`,
+      );
     const aggs = cfg.aggregates.map((a) => `${this.aggregate(a, up.columns)} AS ${ident(a.as)}`);
     // The input without records that have no event time (the engine reports those as errors).
     const input = `${id}:in`;
@@ -376,7 +411,15 @@ class Compiler {
       ['windowEnd', 'BIGINT'],
       [cfg.timeField, 'BIGINT'],
     ]);
-    for (const a of cfg.aggregates) columns.set(a.as, a.op === 'count' ? 'BIGINT' : a.op === 'top' ? `ARRAY<ROW<${ident(a.by!)} STRING, ${ident(a.field!)} DOUBLE>>` : 'DOUBLE');
+    for (const a of cfg.aggregates)
+      columns.set(
+        a.as,
+        a.op === 'count'
+          ? 'BIGINT'
+          : a.op === 'top'
+            ? `ARRAY<ROW<${ident(a.by!)} STRING, ${ident(a.field!)} DOUBLE>>`
+            : 'DOUBLE',
+      );
     const select = [
       `${key} AS ${ident(cfg.keyField)}`,
       `${epochMs('window_start')} AS ${ident('windowStart')}`,
@@ -408,9 +451,15 @@ class Compiler {
   private kafkaSink(id: string, cfg: KafkaSinkConfig): void {
     const up = this.input(id);
     if (!up) return;
-    if (cfg.stream) throw new FieldRefusal('stream', 'video on Kafka is written in-process (ffmpeg’s fMP4), not by Flink');
-    if (cfg.partition) throw new FieldRefusal('partition', 'a partition expression has no Flink SQL form: leave it empty (partitions by the key’s hash)');
-    if (Object.keys(cfg.headers).length) throw new FieldRefusal('headers', 'headers are not written by the Flink compiler yet');
+    if (cfg.stream)
+      throw new FieldRefusal('stream', 'video on Kafka is written in-process (ffmpeg’s fMP4), not by Flink');
+    if (cfg.partition)
+      throw new FieldRefusal(
+        'partition',
+        'a partition expression has no Flink SQL form: leave it empty (partitions by the key’s hash)',
+      );
+    if (Object.keys(cfg.headers).length)
+      throw new FieldRefusal('headers', 'headers are not written by the Flink compiler yet');
     if (cfg.keepKafkaField) throw new FieldRefusal('keepKafkaField', 'records on Flink carry no _kafka field');
     const { properties, secret } = this.conn.kafka(cfg.profile);
     for (const s of secret) this.secrets.add(s);
@@ -463,7 +512,9 @@ class Compiler {
       '',
     );
     this.objects[name] = b.from.node;
-    this.inserts.push(`INSERT INTO ${ident(name)}\nSELECT ${[...up.columns.keys()].map((c) => ident(c)).join(', ')}\nFROM ${ident(up.view)};`);
+    this.inserts.push(
+      `INSERT INTO ${ident(name)}\nSELECT ${[...up.columns.keys()].map((c) => ident(c)).join(', ')}\nFROM ${ident(up.view)};`,
+    );
   }
 
   private archive(id: string, cfg: ArchiveConfig): void {
@@ -483,7 +534,11 @@ class Compiler {
     for (const s of segments) {
       const m = /^\{(\w+)\}$/.exec(s);
       if (m) parts.push(m[1]!);
-      else if (parts.length) throw new FieldRefusal('path', `"${s}" after a placeholder: on Flink every folder after the first placeholder is one placeholder`);
+      else if (parts.length)
+        throw new FieldRefusal(
+          'path',
+          `"${s}" after a placeholder: on Flink every folder after the first placeholder is one placeholder`,
+        );
       else base = `${base.replace(/\/$/, '')}/${s}`;
     }
     const time = cfg.time === 'arrival' ? 'CURRENT_TIMESTAMP' : `TO_TIMESTAMP_LTZ(${ident(cfg.timeField)}, 3)`;

@@ -75,7 +75,10 @@ function numberLiteral(v: number): SqlValue {
 
 const FUNCTIONS: Record<string, (a: SqlValue) => SqlValue> = {
   string: (a) => ({ sql: a.type === 'STRING' ? a.sql : `CAST(${a.sql} AS STRING)`, type: 'STRING' }),
-  number: (a) => ({ sql: numeric(a.type) ? a.sql : `CAST(${a.sql} AS DOUBLE)`, type: numeric(a.type) ? a.type : 'DOUBLE' }),
+  number: (a) => ({
+    sql: numeric(a.type) ? a.sql : `CAST(${a.sql} AS DOUBLE)`,
+    type: numeric(a.type) ? a.type : 'DOUBLE',
+  }),
   lowercase: (a) => ({ sql: `LOWER(${a.sql})`, type: 'STRING' }),
   uppercase: (a) => ({ sql: `UPPER(${a.sql})`, type: 'STRING' }),
   length: (a) => ({ sql: `CHAR_LENGTH(${a.sql})`, type: 'BIGINT' }),
@@ -109,7 +112,8 @@ class Translator {
 
   value(node: Ast): SqlValue {
     for (const k of ['stages', 'predicate', 'group', 'focus', 'index', 'keepArray'] as const)
-      if (node[k] !== undefined) refuse(`${k === 'stages' || k === 'predicate' ? 'a predicate [...]' : `"${k}"`} in a path`);
+      if (node[k] !== undefined)
+        refuse(`${k === 'stages' || k === 'predicate' ? 'a predicate [...]' : `"${k}"`} in a path`);
     switch (node.type) {
       case 'string':
         return { sql: stringLiteral(String(node.value)), type: 'STRING' };
@@ -127,21 +131,32 @@ class Translator {
         return this.value(steps[0]!);
       }
       case 'variable':
-        return refuse(node.value === '' ? 'the whole record ($) outside $merge([$, {...}])' : `the variable $${String(node.value)}`);
+        return refuse(
+          node.value === '' ? 'the whole record ($) outside $merge([$, {...}])' : `the variable $${String(node.value)}`,
+        );
       case 'unary':
         if (node.value === '-') {
           const e = this.value(node.expression!);
           if (!numeric(e.type)) refuse(`minus on a ${e.type.toLowerCase()}`);
           return { sql: `(-${e.sql})`, type: e.type };
         }
-        return refuse(node.value === '{' ? 'an object here (only as the whole result of a map)' : 'an array here (only after "in")');
+        return refuse(
+          node.value === '{' ? 'an object here (only as the whole result of a map)' : 'an array here (only after "in")',
+        );
       case 'binary':
         return this.binary(node);
       case 'condition': {
         const c = this.value(node.condition!);
         const a = this.value(node.then!);
         const b = node.else ? this.value(node.else) : { sql: 'NULL', type: 'NULL' as SqlType };
-        const type = a.type === 'NULL' ? b.type : b.type === 'NULL' || b.type === a.type ? a.type : numeric(a.type) && numeric(b.type) ? 'DOUBLE' : refuse(`a condition whose branches give ${a.type.toLowerCase()} and ${b.type.toLowerCase()}`);
+        const type =
+          a.type === 'NULL'
+            ? b.type
+            : b.type === 'NULL' || b.type === a.type
+              ? a.type
+              : numeric(a.type) && numeric(b.type)
+                ? 'DOUBLE'
+                : refuse(`a condition whose branches give ${a.type.toLowerCase()} and ${b.type.toLowerCase()}`);
         return { sql: `(CASE WHEN ${truth(c)} THEN ${a.sql} ELSE ${b.sql} END)`, type };
       }
       case 'function': {
@@ -189,7 +204,8 @@ class Translator {
     const a = this.value(node.lhs as Ast);
     const b = this.value(node.rhs!);
     if (op === '&') {
-      const str = (v: SqlValue) => (v.type === 'STRING' ? `COALESCE(${v.sql}, '')` : `COALESCE(CAST(${v.sql} AS STRING), '')`);
+      const str = (v: SqlValue) =>
+        v.type === 'STRING' ? `COALESCE(${v.sql}, '')` : `COALESCE(CAST(${v.sql} AS STRING), '')`;
       return { sql: `(${str(a)} || ${str(b)})`, type: 'STRING' };
     }
     if (ARITH[op]) {
@@ -203,7 +219,8 @@ class Translator {
       return { sql: `(${a.sql} ${op} ${b.sql})`, type };
     }
     if (COMPARE[op]) {
-      const comparable = a.type === b.type || (numeric(a.type) && numeric(b.type)) || a.type === 'NULL' || b.type === 'NULL';
+      const comparable =
+        a.type === b.type || (numeric(a.type) && numeric(b.type)) || a.type === 'NULL' || b.type === 'NULL';
       if (!comparable) refuse(`comparing a ${a.type.toLowerCase()} with a ${b.type.toLowerCase()} ("${op}")`);
       return { sql: `(${a.sql} ${COMPARE[op]} ${b.sql})`, type: 'BOOLEAN' };
     }

@@ -66,7 +66,14 @@ export function FlinkProfileDialog() {
       ).map(([id, label, value, set, placeholder]) => (
         <div className="field" key={id}>
           <label htmlFor={id}>{label}</label>
-          <input id={id} type="text" value={value} placeholder={placeholder} onChange={(e) => set(e.target.value)} spellCheck={false} />
+          <input
+            id={id}
+            type="text"
+            value={value}
+            placeholder={placeholder}
+            onChange={(e) => set(e.target.value)}
+            spellCheck={false}
+          />
         </div>
       ))}
       {error && (
@@ -82,7 +89,9 @@ export function FlinkProfileDialog() {
           type="button"
           className="primary"
           disabled={!name.trim()}
-          onClick={() => void saveFlinkProfile(name.trim(), { url, ...(user ? { auth: { kind: 'basic', username: user } } : {}) })}
+          onClick={() =>
+            void saveFlinkProfile(name.trim(), { url, ...(user ? { auth: { kind: 'basic', username: user } } : {}) })
+          }
         >
           Save profile
         </button>
@@ -107,7 +116,9 @@ export function FlinkJob({ node }: { node: PipelineNode }) {
     } catch (err) {
       setJob(undefined);
       const issues = (err as { issues?: { nodeId?: string; pointer: string; message: string }[] }).issues ?? [];
-      setError([(err as Error).message, ...issues.map((i) => `node “${i.nodeId}” (${i.pointer}): ${i.message}`)].join('\n'));
+      setError(
+        [(err as Error).message, ...issues.map((i) => `node “${i.nodeId}” (${i.pointer}): ${i.message}`)].join('\n'),
+      );
     }
   };
   return (
@@ -134,7 +145,9 @@ export function FlinkJob({ node }: { node: PipelineNode }) {
           </button>{' '}
           <button
             type="button"
-            onClick={() => downloadText(`${documentStore.get().doc.name.replace(/\W+/g, '-')}.flink.sql`, job.sql, 'application/sql')}
+            onClick={() =>
+              downloadText(`${documentStore.get().doc.name.replace(/\W+/g, '-')}.flink.sql`, job.sql, 'application/sql')
+            }
           >
             Export as SQL
           </button>
@@ -170,7 +183,9 @@ export function FlinkJobStatus() {
           <button
             type="button"
             disabled={status.phase === 'running' || status.phase === 'starting'}
-            onClick={() => void runPipeline({ ...runTarget(), kind: 'flink', profile: info.profile, fromSavepoint: info.savepoint })}
+            onClick={() =>
+              void runPipeline({ ...runTarget(), kind: 'flink', profile: info.profile, fromSavepoint: info.savepoint })
+            }
           >
             Start from savepoint
           </button>
@@ -189,14 +204,20 @@ function InferSchema({ node }: { node: PipelineNode }) {
     try {
       const r = await studioApi().kafkaInferSchema(cfg.profile ?? 'local', cfg.topics ?? []);
       edit((doc) => setConfigField(doc, node.id, 'schema', r.schema));
-      setSaid(`${Object.keys(r.schema).length} field(s) from ${r.sampled} message(s) written into “schema”: review them.${r.notes.length ? ` ${r.notes.join('; ')}.` : ''}`);
+      setSaid(
+        `${Object.keys(r.schema).length} field(s) from ${r.sampled} message(s) written into “schema”: review them.${r.notes.length ? ` ${r.notes.join('; ')}.` : ''}`,
+      );
     } catch (err) {
       setSaid((err as Error).message);
     }
   };
   return (
     <>
-      <button type="button" onClick={() => void infer()} disabled={locked || !(node.config as { topics?: string[] }).topics?.length}>
+      <button
+        type="button"
+        onClick={() => void infer()}
+        disabled={locked || !(node.config as { topics?: string[] }).topics?.length}
+      >
         Infer schema from the topic
       </button>{' '}
       {said && (

@@ -198,7 +198,10 @@ export async function runPipeline(target?: RunTarget): Promise<void> {
   } catch (err) {
     // A refusal lists every node that keeps the pipeline from compiling (for Flink), with the field and why.
     const issues = (err as { issues?: { nodeId?: string; pointer: string; message: string }[] }).issues ?? [];
-    const said = issues.map((i) => `node “${i.nodeId ?? '?'}”${/\/config\/(\w+)/.exec(i.pointer) ? ` field ${/\/config\/(\w+)/.exec(i.pointer)![1]}` : ''}: ${i.message}`);
+    const said = issues.map(
+      (i) =>
+        `node “${i.nodeId ?? '?'}”${/\/config\/(\w+)/.exec(i.pointer) ? ` field ${/\/config\/(\w+)/.exec(i.pointer)![1]}` : ''}: ${i.message}`,
+    );
     runStore.set((s) => ({ ...s, lastActionError: [(err as Error).message, ...said].join(' · ') }));
   }
 }
