@@ -32,7 +32,12 @@ describe('the API is declared once', () => {
     expect(apiContract.isMethod('preview')).toBe(false);
     expect(apiContract.check('openPipeline', [3])).toBe('argument 1: expected string, received number');
     expect(apiContract.check('run', ['x'])).toBe('argument 1: expected a pipeline document (an object)');
-    expect(apiContract.check('stop', [1])).toBe('takes 0 arguments, got 1');
+    expect(apiContract.check('listNodeTypes', [1])).toBe('takes 0 arguments, got 1');
+    // Trailing optional arguments: stop's options, run's target.
+    expect(apiContract.check('stop', [])).toBeUndefined();
+    expect(apiContract.check('stop', [{ savepoint: true }, 2])).toBe('takes 0 to 1 arguments, got 2');
+    expect(apiContract.check('run', [{}, { kind: 'flink' }])).toMatch(/^argument 2 at profile: /);
+    expect(apiContract.check('run', [{}, { kind: 'flink', profile: 'local' }])).toBeUndefined();
   });
 
   it('every method and stream is served by exactly one domain service', () => {

@@ -232,7 +232,7 @@ describe('every API message handler, on random and mutated messages', () => {
             if (e.code === 'bad-args')
               expect(e.message).toMatch(
                 new RegExp(
-                  `^${method}: (args must be an array|takes \\d+ arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$`,
+                  `^${method}: (args must be an array|takes \\d+( to \\d+)? arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$`,
                 ),
               );
           } else expect(reply!.t).toBe('result');
@@ -259,7 +259,7 @@ describe('every API message handler, on random and mutated messages', () => {
           if (end)
             expect(String(end.error)).toMatch(
               new RegExp(
-                `^${stream}: (takes \\d+ arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$|no |not |nothing|cannot|unknown`,
+                `^${stream}: (takes \\d+( to \\d+)? arguments?, got \\d+|argument \\d+( at [^:]+)?: .+)$|no |not |nothing|cannot|unknown`,
               ),
             );
           await exchange(JSON.stringify({ t: 'close', id }));

@@ -98,7 +98,7 @@ function checkArgs(name: string, args: unknown[]): string | undefined {
   const required = items.filter((i) => !(i as z.ZodType).safeParse(undefined).success).length;
   if (args.length < required || args.length > items.length) {
     const n = required === items.length ? `${items.length}` : `${required} to ${items.length}`;
-    return `takes ${n} argument${items.length === 1 ? '' : 's'}, got ${args.length}`;
+    return `takes ${n} argument${n === '1' ? '' : 's'}, got ${args.length}`;
   }
   const r = schema.safeParse(args);
   if (r.success) return undefined;
