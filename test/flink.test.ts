@@ -1,0 +1,325 @@
+/**
+ * The Flink compiler without a cluster: JSONata → SQL expressions and what is refused (naming the construct), the
+ * part of a pipeline that runs on Flink and its bridges, the script's shape (watermark one ms behind the engine's,
+ * the late port, top-N, secrets masked), schema inference, and the job's counters mapped back to nodes.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nodeCounts } from '../src/engine/flink/counts';
+import { flinkPart, remainderDocument } from '../src/engine/flink/part';
+import { rootCause } from '../src/engine/flink/rest';
+import { schemaOf } from '../src/engine/flink/schema';
+import { compileFlinkScript, FlinkCompileError, type FlinkConnections } from '../src/engine/flink/sql/compile';
+import { NotSql, sqlExpression, sqlRecord, type Columns } from '../src/engine/flink/sql/expression';
+import { windowOperators } from '../src/engine/flink/vertices';
+import { resolve, ROOT, wired, type WiredNode } from './helpers';
+
+const cols: Columns = new Map([
+  ['type', 'STRING'],
+  ['room', 'STRING'],
+  ['coins', 'BIGINT'],
+  ['price', 'DOUBLE'],
+  ['ok', 'BOOLEAN'],
+]);
+
+const CONN: FlinkConnections = {
+  kafka: (profile) => ({
+    properties: { 'bootstrap.servers': `${profile}:9092`, 'sasl.jaas.config': 'x password="s3cret";' },
+    secret: ['s3cret'],
+  }),
+  archive: (target) => `hdfs://nn:8020/${target}`,
+};
+
+const SCHEMA = { type: 'string', room: 'string', user: 'string', coins: 'integer', ts: 'integer' };
+
+function pipeline(nodes: WiredNode[], wires: string[]) {
+  return resolve(wired('room', nodes, wires));
+}
+
+const source = (config: Record<string, unknown> = {}): WiredNode => ({
+  id: 'read',
+  type: 'kafka-source',
+  config: { topics: ['events'], schema: SCHEMA, ...config },
+});
+
+function compile(nodes: WiredNode[], wires: string[]) {
+  const p = pipeline(nodes, wires);
+  return compileFlinkScript(p, flinkPart(p), CONN);
+}
+
+function refusals(nodes: WiredNode[], wires: string[]) {
+  try {
+    compile(nodes, wires);
+  } catch (err) {
+    if (err instanceof FlinkCompileError) return err.refusals;
+    throw err;
+  }
+  throw new Error('it compiled');
+}
+
+describe('JSONata → Flink SQL', () => {
+  it('writes the common subset as SQL over the columns, typed', () => {
+    const sql = (e: string) => sqlExpression(e, cols);
+    expect(sql("type = 'gift'")).toEqual({ sql: "(`type` = 'gift')", type: 'BOOLEAN' });
+    expect(sql('coins * 2 + 1')).toEqual({ sql: '((`coins` * 2) + 1)', type: 'BIGINT' });
+    expect(sql('coins / 4').type).toBe('DOUBLE');
+    expect(sql('price > 1.5 and ok')).toEqual({ sql: '((`price` > CAST(1.5 AS DOUBLE)) AND `ok`)', type: 'BOOLEAN' });
+    expect(sql('"room " & room').sql).toBe("(COALESCE('room ', '') || COALESCE(`room`, ''))");
+    expect(sql("type in ['like', 'gift']").sql).toBe("(`type` IN ('like', 'gift'))");
+    expect(sql("coins > 10 ? 'big' : 'small'").sql).toBe("(CASE WHEN (`coins` > 10) THEN 'big' ELSE 'small' END)");
+    expect(sql('$uppercase(room)').sql).toBe('UPPER(`room`)');
+    expect(sql('$exists(price)').sql).toBe('(`price` IS NOT NULL)');
+    expect(sql(`"it's"`).sql).toBe("'it''s'");
+    expect(sql('"a\\nb"').sql).toBe("('a' || CHR(10) || 'b')");
+    expect(sqlRecord('$merge([$, {"coins": coins * 2, "x": 1}])', cols).map(([n, v]) => `${n}=${v.sql}`)).toEqual([
+      'type=`type`',
+      'room=`room`',
+      'coins=(`coins` * 2)',
+      'price=`price`',
+      'ok=`ok`',
+      'x=1',
+    ]);
+  });
+
+  it('refuses what it does not compile exactly, naming the construct', () => {
+    const why = (e: string) => {
+      try {
+        sqlExpression(e, cols);
+      } catch (err) {
+        if (err instanceof NotSql) return err.message;
+        throw err;
+      }
+      return 'compiled';
+    };
+    expect(why('$sum(coins)')).toBe('the function $sum');
+    expect(why('user.name')).toMatch(/a path of several steps/);
+    expect(why('nosuch = 1')).toMatch(/the field "nosuch", which the records do not have here/);
+    expect(why('price % 2')).toMatch(/"%" on a fraction/);
+    expect(why('room = 5')).toBe('comparing a string with a bigint ("=")');
+    expect(why('items[0]')).toMatch(/predicate|path/);
+    expect(why('$x')).toBe('the variable $x');
+    expect(why('(')).toMatch(/not valid JSONata/);
+  });
+});
+
+describe('the part of a pipeline that runs on Flink', () => {
+  it('the demo: its data part on Flink, what reads from it in-process through bridge topics', () => {
+    const doc = JSON.parse(readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8'));
+    const p = resolve(doc);
+    const part = flinkPart(p);
+    expect(part.nodes).toEqual(
+      expect.arrayContaining(['read', 'gifts', 'coins', 'gifts-by-room', 'coins-per-second', 'likes-5s', 'archive']),
+    );
+    expect(part.nodes).not.toContain('room');
+    expect(part.nodes).not.toContain('leaderboard');
+    expect(part.bridges.map((b) => `${b.from.node}.${b.from.port}>${b.topic}`)).toEqual(
+      expect.arrayContaining([
+        'coins-per-second.out>sluice-bridge.live-room.coins-per-second.out',
+        'coins-per-second.late>sluice-bridge.live-room.coins-per-second.late',
+        'coins.out>sluice-bridge.live-room.coins.out',
+      ]),
+    );
+    const rest = remainderDocument(p.doc, part, 'run1');
+    expect(rest.nodes.map((n) => n.id)).toContain('coins-per-second-late-from-flink');
+    expect(rest.nodes.map((n) => n.id)).not.toContain('coins-per-second');
+    const e10 = rest.edges.find((e) => e.id === 'e10')!;
+    expect(e10.from).toEqual({ node: 'coins-per-second-late-from-flink', port: 'out' });
+    // The whole demo compiles, with Sluice's top-N function declared for its leaderboard window.
+    const script = compileFlinkScript(p, part, CONN);
+    expect(script.sql).toContain("CREATE TEMPORARY SYSTEM FUNCTION SLUICE_TOP AS 'sluice.flink.TopN' LANGUAGE JAVA;");
+    expect(script.sql).toContain(
+      'CAST(SLUICE_TOP(`user`, CAST(`coins` AS DOUBLE), 3) AS ARRAY<ROW<`user` STRING, `coins` DOUBLE>>)',
+    );
+    expect(script.windows).toEqual(['likes-5s', 'coins-per-second']);
+  });
+
+  it('a source read only by nodes that stay in-process stays in-process; a Flink type fed from in-process stays too', () => {
+    const p = pipeline(
+      [
+        source(),
+        { id: 'dbg', type: 'debug' },
+        { id: 'gen', type: 'live-room' },
+        { id: 'f', type: 'filter', config: { expression: 'true' } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'o' } },
+      ],
+      ['read.out>dbg.in', 'gen.out>f.in', 'f.out>out.in'],
+    );
+    expect(flinkPart(p).nodes).toEqual([]);
+  });
+});
+
+describe('the script', () => {
+  const room = (window: Record<string, unknown> = {}, late = false): [WiredNode[], string[]] => [
+    [
+      source(),
+      { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
+      { id: 'by-room', type: 'key-by', config: { key: 'room' } },
+      {
+        id: 'w',
+        type: 'window',
+        config: {
+          sizeMs: 1000,
+          watermarkDelayMs: 500,
+          aggregates: [{ op: 'sum', field: 'coins', as: 'coins' }],
+          ...window,
+        },
+      },
+      { id: 'out', type: 'kafka-sink', config: { topic: 'coins', key: 'key' } },
+      ...(late ? [{ id: 'late', type: 'kafka-sink', config: { topic: 'late' } }] : []),
+    ],
+    [
+      'read.out>gifts.in',
+      'gifts.out>by-room.in',
+      'by-room.out>w.in',
+      'w.out>out.in',
+      ...(late ? ['w.late>late.in'] : []),
+    ],
+  ];
+
+  it('watermark one ms behind the engine’s, the late port from CURRENT_WATERMARK, secrets masked in what is shown', () => {
+    const s = compile(...room({}, true));
+    expect(s.sql).toContain("WATERMARK FOR `__rt` AS `__rt` - INTERVAL '0.501' SECOND");
+    expect(s.sql).toContain("FROM TABLE(TUMBLE(TABLE `w:in`, DESCRIPTOR(`__rt`), INTERVAL '1' SECOND))");
+    expect(s.sql).toContain('AND TO_TIMESTAMP_LTZ(`ts` - MOD(`ts`, 1000) + 1000 - 1, 3) <= CURRENT_WATERMARK(`__rt`)');
+    expect(s.sql).toContain("'key.fields' = '__key'");
+    expect(s.sql).toContain('s3cret');
+    expect(s.shown).not.toContain('s3cret');
+    expect(s.shown).toContain('password="********"');
+    expect(s.objects).toMatchObject({ read: 'read', w: 'w', 'w:late': 'w', out: 'out' });
+    // Every statement ends a line with ";" (how SqlJob splits the script).
+    for (const stmt of s.sql.split(/;\n/).slice(0, -1)) expect(stmt.trim().length).toBeGreaterThan(0);
+  });
+
+  it('refuses what Flink SQL would compute otherwise, naming node and field', () => {
+    expect(refusals(...room({ allowedLatenessMs: 100 }))).toEqual([
+      { nodeId: 'w', field: 'allowedLatenessMs', message: expect.stringMatching(/fire once/) },
+    ]);
+    expect(refusals(...room({ scope: 'partition' }))[0]).toMatchObject({ nodeId: 'w', field: 'scope' });
+    expect(refusals(...room({ kind: 'sliding', sizeMs: 1000, slideMs: 300 }))[0]).toMatchObject({ field: 'slideMs' });
+    expect(refusals(...room({ timeField: 'coins' }))[0]).toMatchObject({ field: 'timeField' });
+    const [nodes, wires] = room();
+    nodes[0] = source({ schema: undefined });
+    expect(refusals(nodes, wires)[0]).toMatchObject({
+      nodeId: 'read',
+      field: 'schema',
+      message: expect.stringMatching(/sluice schema <file> read/),
+    });
+    nodes[0] = source({ deadLetterTopic: 'dlq' });
+    expect(refusals(nodes, wires)[0]).toMatchObject({ field: 'deadLetterTopic' });
+  });
+
+  it('two windows on one source must share its watermark delay', () => {
+    const r = refusals(
+      [
+        source(),
+        { id: 'a', type: 'window', config: { watermarkDelayMs: 100 } },
+        { id: 'b', type: 'window', config: { watermarkDelayMs: 200 } },
+        { id: 'oa', type: 'kafka-sink', config: { topic: 'a' } },
+        { id: 'ob', type: 'kafka-sink', config: { topic: 'b' } },
+      ],
+      ['read.out>a.in', 'read.out>b.in', 'a.out>oa.in', 'b.out>ob.in'],
+    );
+    expect(r).toEqual([
+      {
+        nodeId: 'b',
+        field: 'watermarkDelayMs',
+        message: expect.stringMatching(/window "a" on the same source has 100 ms/),
+      },
+    ]);
+  });
+
+  it('the archive: placeholders as partition folders on the resolved hdfs:// path', () => {
+    const s = compile(
+      [source(), { id: 'arch', type: 'archive', config: { target: 'events', path: 'room/{yyyy}/{MM}' } }],
+      ['read.out>arch.in'],
+    );
+    expect(s.sql).toContain("'path' = 'hdfs://nn:8020/events/room'");
+    expect(s.sql).toContain('PARTITIONED BY (`yyyy`, `MM`)');
+    expect(s.sql).toContain("DATE_FORMAT(TO_TIMESTAMP_LTZ(`ts`, 3), 'yyyy') AS `yyyy`");
+  });
+});
+
+describe('the job mapped back to the nodes', () => {
+  it('windows matched by their shape; counts from the operators at the boundaries', () => {
+    const doc = JSON.parse(readFileSync(join(ROOT, 'resources/pipelines/live-room.json'), 'utf8'));
+    const p = resolve(doc);
+    const part = flinkPart(p);
+    const script = compileFlinkScript(p, part, CONN);
+    const plan = {
+      nodes: [
+        {
+          description:
+            '[7]:GlobalWindowAggregate(groupBy=[key], window=[TUMBLE(slice_end=[$slice_end], size=[1 s])], select=[…])',
+        },
+        {
+          description:
+            '[15]:GlobalWindowAggregate(groupBy=[key], window=[HOP(slice_end=[$slice_end], size=[5 s], slide=[1 s])])',
+        },
+        {
+          description:
+            '[5]:LocalWindowAggregate(groupBy=[key], window=[TUMBLE(time_col=[__rt], size=[1 s])])<br/>[13]:LocalWindowAggregate(groupBy=[key], window=[HOP(time_col=[__rt], size=[5 s], slide=[1 s])])',
+        },
+      ],
+    };
+    const windows = windowOperators(plan, p, script.windows);
+    expect(windows.get('coins-per-second')).toEqual({ local: 5, global: 7 });
+    expect(windows.get('likes-5s')).toEqual({ local: 13, global: 15 });
+    const metrics = new Map([
+      ['Source__read[1].numRecordsOut', 1000],
+      ['LocalWindowAggregate[5].numRecordsIn', 120],
+      ['GlobalWindowAggregate[7].numRecordsOut', 9],
+      ['LocalWindowAggregate[13].numRecordsIn', 300],
+      ['bridge_coins_out[19]__Writer.numRecordsIn', 120],
+      ['bridge_chat_out[23]__Writer.numRecordsIn', 500],
+      ['bridge_likes_out[21]__Writer.numRecordsIn', 300],
+      ['StreamingFileWriter.numRecordsIn', 1000],
+    ]);
+    const c = nodeCounts(metrics, script, p, part.nodes, windows);
+    expect(c.get('read')).toEqual({ out: 1000 });
+    expect(c.get('gifts')).toEqual({ in: 1000, out: 120 });
+    expect(c.get('coins')).toEqual({ in: 120, out: 120 });
+    expect(c.get('coins-per-second')).toEqual({ in: 120, out: 9 });
+    expect(c.get('chat')).toEqual({ in: 1000, out: 500 });
+    expect(c.get('likes')).toEqual({ in: 1000, out: 300 });
+    expect(c.get('archive')).toEqual({ in: 1000, out: 1000 });
+  });
+
+  it("a failure's root cause in Flink's words, with the cause above it that says what it was about", () => {
+    const st = [
+      'org.apache.flink.runtime.JobException: Recovery is suppressed by NoRestartBackoffTimeStrategy',
+      '\tat x',
+      "Caused by: org.apache.flink.util.FlinkException: Global failure triggered by OperatorCoordinator for 'Source: read[1]'",
+      'Caused by: org.apache.flink.util.FlinkRuntimeException: Failed to list subscribed topic partitions due to ',
+      'Caused by: java.lang.RuntimeException: Failed to get metadata for topics [nosuch].',
+      'Caused by: java.util.concurrent.ExecutionException: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.',
+      'Caused by: org.apache.kafka.common.errors.UnknownTopicOrPartitionException: This server does not host this topic-partition.',
+    ].join('\n');
+    expect(rootCause(st)).toBe(
+      'Failed to get metadata for topics [nosuch]. ← UnknownTopicOrPartitionException: This server does not host this topic-partition.',
+    );
+  });
+});
+
+describe('schema inference', () => {
+  it('the narrowest type holding every value; nested and mixed fields named in the notes', () => {
+    const r = schemaOf([
+      { room: 'a', coins: 1, price: 1, ok: true, tags: ['x'], mixed: 1 },
+      { room: 'b', coins: 2, price: 2.5, ok: false, mixed: 'one', none: null },
+      'not an object',
+    ]);
+    expect(r.schema).toEqual({
+      room: 'string',
+      coins: 'integer',
+      price: 'number',
+      ok: 'boolean',
+      mixed: 'string',
+      none: 'string',
+    });
+    expect(r.notes).toEqual([
+      'field "tags" holds objects or arrays: left out (Flink reads flat fields here)',
+      'field "mixed" has values of several types (integer, string): typed string',
+      '1 message(s) were not JSON objects: left out',
+    ]);
+  });
+});
