@@ -4,7 +4,12 @@
  * window results and the same late records; deploy refuses what does not compile and cancels a job that fails as it
  * starts; stop with a savepoint and start from it keeps the windows' state.
  */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { JvmServer } from '../src/engine/connectors/jvm-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kafkaClient } from '../src/engine/connectors/kafka/client';
 import { resolveFlinkProfile, stopLocalFlink, type FlinkCluster } from '../src/engine/flink/cluster';
@@ -12,7 +17,7 @@ import { deployPipeline, FlinkCompileError, FlinkJobError } from '../src/engine/
 import { FlinkRest } from '../src/engine/flink/rest';
 import type { PipelineDocument } from '../src/shared/document';
 import { localKafka } from './kafka-fixture';
-import { resolve, startFlow, until, wired } from './helpers';
+import { resolve, ROOT, startFlow, tempDir, until, wired } from './helpers';
 
 const kafka = localKafka();
 let flink: FlinkCluster;
@@ -361,4 +366,138 @@ describe('deploying to Flink', () => {
       await out.stop();
     }
   }, 120_000);
+});
+
+describe('the archive on Flink, into a real HDFS', () => {
+  it('a webhdfs:// target is written by the job over the NameNode’s RPC address, in partition folders, files made final at checkpoints', async () => {
+    const hdfs = await JvmServer.start('hdfs');
+    try {
+      await createTopics(['arch-events'], 1);
+      const target = hdfs.address.replace(/^http:/, 'webhdfs:').replace('/webhdfs/v1', '/flink-archive');
+      const doc = resolve(
+        wired(
+          'archive on flink',
+          [
+            { id: 'read', type: 'kafka-source', config: { topics: ['arch-events'], group: 'arch', schema: SCHEMA } },
+            { id: 'archive', type: 'archive', config: { target, path: '{yyyy}/{MM}', rollIntervalMs: 1000 } },
+          ],
+          ['read.out>archive.in'],
+        ),
+      );
+      const deployment = await deployPipeline(doc, flink);
+      expect(deployment.script.sql).toMatch(/'path' = 'hdfs:\/\/(127\.0\.0\.1|localhost):\d+\/flink-archive'/);
+      const t0 = Date.UTC(2027, 2, 14, 12, 0, 0);
+      const events: Event[] = Array.from({ length: 50 }, (_, i) => ({
+        id: i,
+        type: 'chat',
+        room: 'r',
+        user: `u${i}`,
+        ts: t0 + i,
+      }));
+      await produce('arch-events', events);
+      const web = (path: string, op: string) =>
+        fetch(`${hdfs.address}${path}?op=${op}&user.name=${userInfo().username}`);
+      const dir = '/flink-archive/yyyy=2027/MM=03';
+      const finished = async () => {
+        const r = await web(dir, 'LISTSTATUS');
+        if (!r.ok) return [];
+        const list = (await r.json()) as { FileStatuses: { FileStatus: { pathSuffix: string }[] } };
+        return list.FileStatuses.FileStatus.map((f) => f.pathSuffix).filter((n) => !n.startsWith('.'));
+      };
+      try {
+        await until(async () => (await finished()).length > 0, 60_000, 'a finished file in the archive');
+        const lines: Record<string, unknown>[] = [];
+        for (const f of await finished()) {
+          const text = await (await web(`${dir}/${f}`, 'OPEN')).text();
+          lines.push(
+            ...text
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l)),
+          );
+        }
+        expect(lines.map((l) => l.id).sort((a, b) => (a as number) - (b as number))).toEqual(events.map((e) => e.id));
+        expect(lines[0]).toMatchObject({ type: 'chat', room: 'r' });
+      } finally {
+        await flink.rest.cancel(deployment.jobId);
+      }
+    } finally {
+      await hdfs.stop();
+    }
+  }, 180_000);
+});
+
+describe('the CLI', () => {
+  // Not spawnSync: this process reads the servers' pipes, and must go on reading them while the CLI runs.
+  const cli = (args: string[], env: NodeJS.ProcessEnv) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [join(ROOT, 'bin', 'sluice.js'), ...args],
+        { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } },
+        (err, stdout, stderr) => done({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  it('sluice schema writes a source’s schema from its topic; deploy prints the job id; jobs lists it; stop --savepoint and deploy --from-savepoint', async () => {
+    await createTopics(['cli-events', 'cli-out'], 1);
+    await produce('cli-events', roomEvents(20, 1_700_000_000_000));
+    const dir = tempDir('flink-cli');
+    const settings = join(dir, 'settings.json');
+    writeFileSync(
+      settings,
+      JSON.stringify({
+        kafka: { profiles: { dev: { brokers: kafka.cluster.brokers } } },
+        flink: { profiles: { dev: { url: flink.rest.url } } },
+      }),
+    );
+    const env = { SLUICE_SETTINGS: settings };
+    const file = join(dir, 'gifts.json');
+    const doc = wired(
+      'cli',
+      [
+        { id: 'read', type: 'kafka-source', config: { profile: 'dev', topics: ['cli-events'], group: 'cli' } },
+        { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } },
+        { id: 'out', type: 'kafka-sink', config: { profile: 'dev', topic: 'cli-out' } },
+      ],
+      ['read.out>gifts.in', 'gifts.out>out.in'],
+    );
+    writeFileSync(file, JSON.stringify(doc, null, 2));
+
+    // Without a schema the deploy is refused at the node's place in the file, nothing deployed.
+    const refused = await cli(['deploy', file, '--flink', 'dev'], env);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(
+      /gifts\.json:\d+:\d+ \/nodes\/0\/config\/schema node "read": no schema: .*sluice schema <file> read/,
+    );
+    expect(refused.stderr).toMatch(/does not compile to a Flink job; nothing was deployed/);
+
+    const schema = await cli(['schema', file, 'read'], env);
+    expect(schema.status, schema.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).nodes[0].config.schema).toEqual({
+      id: 'integer',
+      type: 'string',
+      room: 'string',
+      user: 'string',
+      ts: 'integer',
+      coins: 'integer',
+      count: 'integer',
+    });
+
+    const deployed = await cli(['deploy', file, '--flink', 'dev'], env);
+    expect(deployed.status, deployed.stderr).toBe(0);
+    const jobId = deployed.stdout.trim();
+    expect(jobId).toMatch(/^[0-9a-f]{32}$/);
+    const jobs = await cli(['jobs', '--flink', 'dev'], env);
+    expect(jobs.stdout).toMatch(new RegExp(`^${jobId}  RUNNING .* sluice: cli$`, 'm'));
+    const stopped = await cli(['stop', jobId, '--savepoint', '--flink', 'dev'], env);
+    expect(stopped.status, stopped.stderr).toBe(0);
+    const savepoint = stopped.stdout.trim();
+    expect(savepoint).toMatch(/savepoint-/);
+    const again = await cli(['deploy', file, '--flink', 'dev', '--from-savepoint', savepoint], env);
+    expect(again.status, again.stderr).toBe(0);
+    await flink.rest.cancel(again.stdout.trim());
+    // A profile that is not there, and a JobManager that does not answer.
+    expect((await cli(['jobs', '--flink', 'nope'], env)).stderr).toMatch(/no Flink connection profile "nope"/);
+  }, 180_000);
 });

@@ -27,6 +27,9 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  */
 public final class FlinkMain {
   public static void main(String[] args) throws Exception {
+    // Warnings and errors only (-Dsluice.log=info for more), on standard error.
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("sluice.log", "warn"));
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     String data = null;
     int slots = 4;
     String restPort = "0";
