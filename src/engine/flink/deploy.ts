@@ -102,7 +102,6 @@ export async function compileForFlink(
   cluster?: Pick<FlinkCluster, 'parallelism' | 'checkpointIntervalMs'>,
 ): Promise<{ part: FlinkPart; script: FlinkJobScript }> {
   const part = flinkPart(pipeline);
-  if (part.refusals.length) throw new FlinkCompileError(part.refusals);
   if (part.nodes.length === 0)
     throw new FlinkCompileError([
       {
@@ -145,9 +144,14 @@ function jarName(path: string): string {
 export async function deployPipeline(
   pipeline: ResolvedPipeline,
   cluster: FlinkCluster,
-  options: { fromSavepoint?: string; startTimeoutMs?: number } = {},
+  options: {
+    fromSavepoint?: string;
+    startTimeoutMs?: number;
+    /** Already compiled for this cluster (compileForFlink): not compiled again. */
+    compiled?: { part: FlinkPart; script: FlinkJobScript };
+  } = {},
 ): Promise<Deployment> {
-  const { part, script } = await compileForFlink(pipeline, cluster);
+  const { part, script } = options.compiled ?? (await compileForFlink(pipeline, cluster));
   const rest = cluster.rest;
   const jar = jobJar();
   const jarId = await rest.ensureJar(jar, jarName(jar));

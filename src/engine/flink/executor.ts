@@ -29,12 +29,8 @@ export const flinkExecutor: Executor = {
   place({ pipeline, unplaced }) {
     const part = flinkPart(pipeline);
     const free = new Set(unplaced.map((n) => n.id));
-    const problems: PlanProblem[] = part.refusals.map((r) => ({
-      code: 'executor',
-      nodeId: r.nodeId,
-      message: r.message,
-    }));
-    if (!problems.length && part.nodes.length) {
+    const problems: PlanProblem[] = [];
+    if (part.nodes.length) {
       try {
         compileFlinkScript(pipeline, part, UNRESOLVED);
       } catch (err) {

@@ -45,7 +45,6 @@ export interface FlinkPart {
   /** Node ids in topological order. */
   nodes: string[];
   bridges: FlinkBridge[];
-  refusals: FlinkRefusal[];
 }
 
 const slug = (s: string) =>
@@ -104,7 +103,7 @@ export function flinkPart(pipeline: ResolvedPipeline): FlinkPart {
       sourceId,
     });
   }
-  return { nodes, bridges, refusals: [] };
+  return { nodes, bridges };
 }
 
 /**

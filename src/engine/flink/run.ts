@@ -80,7 +80,8 @@ export class FlinkRun {
   async start(): Promise<void> {
     this.ended = new Promise((r) => (this.end = r));
     // Refusals come before anything starts.
-    const { part } = await compileForFlink(this.pipeline, this.cluster);
+    const compiled = await compileForFlink(this.pipeline, this.cluster);
+    const { part } = compiled;
     for (const id of part.nodes) this.setState(id, 'starting');
     await createBridgeTopics(part);
     const rest = remainderDocument(this.pipeline.doc, part, this.runId);
@@ -102,6 +103,7 @@ export class FlinkRun {
     try {
       this.deployment = await deployPipeline(this.pipeline, this.cluster, {
         fromSavepoint: this.options.fromSavepoint,
+        compiled,
       });
     } catch (err) {
       await this.flow?.stop();

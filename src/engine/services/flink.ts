@@ -12,7 +12,7 @@ import { compileForFlink, FlinkCompileError } from '../flink/deploy';
 import { refusalIssues } from '../flink/part';
 import { inferSchema } from '../flink/schema';
 import type { KafkaSourceConfig } from '../nodes/kafka/source/config';
-import { validateValue } from '../validate/validate';
+import { validPipeline } from './valid';
 import { asStudioError } from './profiles';
 
 type FlinkMethods = Pick<
@@ -44,18 +44,12 @@ export class FlinkService implements FlinkMethods {
   }
 
   async flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView> {
-    const loaded = validateValue(doc, this.registry);
-    if (!loaded.pipeline)
-      throw new StudioError(
-        `the pipeline has ${loaded.issues.length} problem(s); fix them first`,
-        'invalid',
-        loaded.issues,
-      );
+    const pipeline = validPipeline(doc, this.registry);
     const settings =
       profile === LOCAL_PROFILE ? { parallelism: 1, checkpointIntervalMs: 5000 } : readFlinkProfiles()[profile];
     if (!settings) throw new StudioError(`no Flink connection profile "${profile}"`, 'not-found');
     try {
-      const { part, script } = await compileForFlink(loaded.pipeline, settings);
+      const { part, script } = await compileForFlink(pipeline, settings);
       return {
         profile,
         sql: script.shown,

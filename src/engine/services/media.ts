@@ -10,7 +10,7 @@ import { encoderProbe } from '../media/encoders';
 import { ffmpegPath } from '../media/ffmpeg';
 import { mediaGroupsOf } from '../media/group';
 import { planPipeline } from '../plan/plan';
-import { validateValue } from '../validate/validate';
+import { validPipeline } from './valid';
 
 export class MediaService implements Pick<StudioMethods, 'encoderProbe' | 'mediaCommand' | 'mediaDevices'> {
   constructor(private readonly registry: NodeRegistry) {}
@@ -20,14 +20,8 @@ export class MediaService implements Pick<StudioMethods, 'encoderProbe' | 'media
   }
 
   async mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand> {
-    const loaded = validateValue(doc, this.registry);
-    if (!loaded.pipeline)
-      throw new StudioError(
-        `the pipeline has ${loaded.issues.length} problem(s); fix them first`,
-        'invalid',
-        loaded.issues,
-      );
-    const group = mediaGroupsOf(planPipeline(loaded.pipeline).mediaGroups).get(nodeId);
+    const pipeline = validPipeline(doc, this.registry);
+    const group = mediaGroupsOf(planPipeline(pipeline).mediaGroups).get(nodeId);
     if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
     const choice = await group.chooseEncoder();
     if (!choice.encoder) throw new StudioError(choice.error!, 'invalid');

@@ -19,11 +19,11 @@ import type { RunHistory, RunRecorder } from '../observe/history';
 import { Flow, type FlowEvents } from '../runtime/flow';
 import { resolveFlinkProfile } from '../flink/cluster';
 import { FlinkCompileError } from '../flink/deploy';
-import { refusalIssues, type FlinkRefusal } from '../flink/part';
+import { refusalIssues } from '../flink/part';
 import { FlinkRun } from '../flink/run';
-import { validateValue } from '../validate/validate';
 import type { WorkerContext } from '../workers/context';
 import { asStudioError } from './profiles';
+import { validPipeline } from './valid';
 
 /** How long node state changes are gathered before they are sent as one run state event. */
 const NODE_STATES_MS = 50;
@@ -108,18 +108,11 @@ export class RunService implements RunMethods {
     if (this.current || this.flinkRun)
       throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
     if (target.kind === 'flink') return this.runOnFlink(doc, target);
-    const loaded = validateValue(doc, this.options.registry);
-    if (!loaded.pipeline) {
-      throw new StudioError(
-        `the pipeline has ${loaded.issues.length} problem(s); fix them before running`,
-        'invalid',
-        loaded.issues,
-      );
-    }
-    const nodeStates = Object.fromEntries(loaded.pipeline.nodes.map((n) => [n.id, 'idle' as const]));
+    const pipeline = validPipeline(doc, this.options.registry, 'before running');
+    const nodeStates = Object.fromEntries(pipeline.nodes.map((n) => [n.id, 'idle' as const]));
     let recorder: RunRecorder | undefined;
     const flow: Flow = new Flow(
-      loaded.pipeline,
+      pipeline,
       this.flowEvents(
         () => flow.runId,
         () => recorder,
@@ -227,19 +220,13 @@ export class RunService implements RunMethods {
 
   /** The data part deployed to a Flink profile, the rest run here; the run lock holds for both. */
   private async runOnFlink(doc: PipelineDocument, target: Extract<RunTarget, { kind: 'flink' }>): Promise<RunStatus> {
-    const loaded = validateValue(doc, this.options.registry);
-    if (!loaded.pipeline)
-      throw new StudioError(
-        `the pipeline has ${loaded.issues.length} problem(s); fix them before running`,
-        'invalid',
-        loaded.issues,
-      );
+    const pipeline = validPipeline(doc, this.options.registry, 'before running');
     const cluster = await resolveFlinkProfile(target.profile).catch((err: unknown) => {
       throw new StudioError((err as Error).message, 'flink');
     });
     let recorder: RunRecorder | undefined;
     const run: FlinkRun = new FlinkRun(
-      loaded.pipeline,
+      pipeline,
       cluster,
       this.flowEvents(
         () => run.runId,
@@ -264,7 +251,7 @@ export class RunService implements RunMethods {
       startedAt: Date.now(),
       stoppedAt: undefined,
       message: `deploying to Flink profile "${target.profile}" (${cluster.rest.url})`,
-      nodeStates: Object.fromEntries(loaded.pipeline.nodes.map((n) => [n.id, 'idle' as const])),
+      nodeStates: Object.fromEntries(pipeline.nodes.map((n) => [n.id, 'idle' as const])),
       chainedEdges: [],
       target,
       flink: undefined,
@@ -273,7 +260,7 @@ export class RunService implements RunMethods {
       await run.start();
     } catch (err) {
       this.flinkRun = undefined;
-      const e = err as Error & { nodeId?: string; refusals?: FlinkRefusal[] };
+      const e = err as Error & { nodeId?: string };
       if (err instanceof FlinkCompileError) {
         this.setState({
           phase: 'failed',

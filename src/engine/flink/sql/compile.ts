@@ -587,6 +587,5 @@ export function compileFlinkScript(
   connections: FlinkConnections,
   options: CompileOptions = {},
 ): FlinkJobScript {
-  if (part.refusals.length) throw new FlinkCompileError(part.refusals);
   return new Compiler(pipeline, part, connections).compile(options);
 }
