@@ -4,7 +4,7 @@
  * window results and the same late records; deploy refuses what does not compile and cancels a job that fails as it
  * starts; stop with a savepoint and start from it keeps the windows' state.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { userInfo } from 'node:os';
@@ -428,18 +428,19 @@ describe('the archive on Flink, into a real HDFS', () => {
 });
 
 describe('the CLI', () => {
+  const BIN = join(ROOT, 'bin', 'sluice.js');
   // Not spawnSync: this process reads the servers' pipes, and must go on reading them while the CLI runs.
   const cli = (args: string[], env: NodeJS.ProcessEnv) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((done) => {
       execFile(
         process.execPath,
-        [join(ROOT, 'bin', 'sluice.js'), ...args],
+        [BIN, ...args],
         { encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } },
         (err, stdout, stderr) => done({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
       );
     });
 
-  it('sluice schema writes a source’s schema from its topic; deploy prints the job id; jobs lists it; stop --savepoint and deploy --from-savepoint', async () => {
+  it('sluice schema writes a source’s schema from its topic; deploy prints the job id; jobs lists it; stop --savepoint; deploy --from-savepoint --metrics-port serves the job’s figures to Prometheus', async () => {
     await createTopics(['cli-events', 'cli-out'], 1);
     await produce('cli-events', roomEvents(20, 1_700_000_000_000));
     const dir = tempDir('flink-cli');
@@ -448,7 +449,7 @@ describe('the CLI', () => {
       settings,
       JSON.stringify({
         kafka: { profiles: { dev: { brokers: kafka.cluster.brokers } } },
-        flink: { profiles: { dev: { url: flink.rest.url } } },
+        flink: { profiles: { dev: { url: flink.rest.url, checkpointIntervalMs: 1000 } } },
       }),
     );
     const env = { SLUICE_SETTINGS: settings };
@@ -487,9 +488,45 @@ describe('the CLI', () => {
     expect(stopped.status, stopped.stderr).toBe(0);
     const savepoint = stopped.stdout.trim();
     expect(savepoint).toMatch(/savepoint-/);
-    const again = await cli(['deploy', file, '--flink', 'dev', '--from-savepoint', savepoint], env);
-    expect(again.status, again.stderr).toBe(0);
-    await flink.rest.cancel(again.stdout.trim());
+    // From the savepoint, attached and serving the job's figures to Prometheus until Ctrl+C, which leaves it running.
+    const again = spawn(
+      process.execPath,
+      [BIN, 'deploy', file, '--flink', 'dev', '--from-savepoint', savepoint, '--metrics-port', '0'],
+      { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    again.stdout.on('data', (d: Buffer) => (out += String(d)));
+    again.stderr.on('data', (d: Buffer) => (err += String(d)));
+    const exited = new Promise<number | null>((r) => again.once('exit', (code) => r(code)));
+    await until(() => /^[0-9a-f]{32}$/m.test(out), 60_000, 'the job id');
+    const secondJob = out.trim();
+    const url = /Prometheus metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(err)?.[1];
+    expect(url, err).toBeDefined();
+    await produce('cli-events', roomEvents(10, 1_700_000_100_000));
+    const metric = (text: string, name: string, labels: string) =>
+      Number(new RegExp(`^${name}\\{[^}]*${labels}[^}]*\\} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    let text = '';
+    await until(
+      async () => {
+        text = await (await fetch(url!)).text();
+        return (
+          metric(text, 'sluice_node_records_out_total', 'node="read"') >= 10 &&
+          metric(text, 'sluice_flink_checkpoints_completed_total', `job="${secondJob}"`) >= 1
+        );
+      },
+      60_000,
+      'the new events read and a checkpoint completed, as Prometheus sees them',
+    );
+    expect(metric(text, 'sluice_flink_job_state', `job="${secondJob}",state="RUNNING"`)).toBe(1);
+    expect(metric(text, 'sluice_flink_checkpoint_last_size_bytes', `job="${secondJob}"`)).toBeGreaterThan(0);
+    // Read from the savepoint's offsets on: the 10 new events, not the 20 before the stop again.
+    expect(metric(text, 'sluice_node_records_out_total', 'node="read"')).toBeLessThan(20);
+    again.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(err).toMatch(new RegExp(`stopped watching; job ${secondJob} runs on`));
+    expect((await flink.rest.job(secondJob)).state).toBe('RUNNING');
+    await flink.rest.cancel(secondJob);
     // A profile that is not there, and a JobManager that does not answer.
     expect((await cli(['jobs', '--flink', 'nope'], env)).stderr).toMatch(/no Flink connection profile "nope"/);
   }, 180_000);

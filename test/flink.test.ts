@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import { nodeCounts } from '../src/engine/flink/counts';
 import { flinkPart, remainderDocument } from '../src/engine/flink/part';
@@ -13,6 +14,9 @@ import { schemaOf } from '../src/engine/flink/schema';
 import { compileFlinkScript, FlinkCompileError, type FlinkConnections } from '../src/engine/flink/sql/compile';
 import { NotSql, sqlExpression, sqlRecord, type Columns } from '../src/engine/flink/sql/expression';
 import { windowOperators } from '../src/engine/flink/vertices';
+import { PrometheusExporter } from '../src/engine/observe/prometheus';
+import type { FlinkJobMetrics } from '../src/shared/flink';
+import type { MetricsTick } from '../src/shared/metrics';
 import { resolve, ROOT, wired, type WiredNode } from './helpers';
 
 const cols: Columns = new Map([
@@ -321,5 +325,76 @@ describe('schema inference', () => {
       'field "mixed" has values of several types (integer, string): typed string',
       '1 message(s) were not JSON objects: left out',
     ]);
+  });
+});
+
+describe('Prometheus', () => {
+  it("carries a deployed job's state, restarts and checkpoints beside its nodes' figures", async () => {
+    const doc = wired(
+      'room',
+      [source(), { id: 'gifts', type: 'filter', config: { expression: "type = 'gift'" } }],
+      ['read.out>gifts.in'],
+    );
+    const exporter = new PrometheusExporter(doc);
+    const tick = (seq: number, flink: FlinkJobMetrics): MetricsTick => ({
+      runId: 'r',
+      seq,
+      time: 1_700_000_000_000 + seq * 1000,
+      elapsedMs: seq * 1000,
+      nodes: {},
+      edges: {},
+      flink,
+    });
+    const job = (over: Partial<FlinkJobMetrics>, checkpoints: Partial<FlinkJobMetrics['checkpoints']>) => ({
+      jobId: 'f00d',
+      state: 'RUNNING',
+      restarts: 0,
+      ...over,
+      checkpoints: { completed: 0, failed: 0, inProgress: 0, ...checkpoints },
+    });
+    const read = async () => {
+      const families = parsePrometheusTextFormat(await exporter.registry.metrics()) as {
+        name: string;
+        metrics: { labels?: Record<string, string>; value?: string }[];
+      }[];
+      return (name: string, labels: Record<string, string> = {}) => {
+        const m = families
+          .find((f) => f.name === name)
+          ?.metrics.find((x) =>
+            Object.entries({ pipeline: 'room', job: 'f00d', ...labels }).every(([k, v]) => x.labels?.[k] === v),
+          );
+        return m ? Number(m.value) : undefined;
+      };
+    };
+    exporter.update(
+      tick(
+        1,
+        job(
+          {},
+          { completed: 2, inProgress: 1, last: { id: 2, at: 1_700_000_002_000, durationMs: 250, sizeBytes: 4096 } },
+        ),
+      ),
+    );
+    let m = await read();
+    expect(m('sluice_flink_job_state', { state: 'RUNNING' })).toBe(1);
+    expect(m('sluice_flink_job_state', { state: 'RESTARTING' })).toBe(0);
+    expect(m('sluice_flink_checkpoints_completed_total')).toBe(2);
+    expect(m('sluice_flink_checkpoints_in_progress')).toBe(1);
+    expect(m('sluice_flink_checkpoint_last_duration_seconds')).toBe(0.25);
+    expect(m('sluice_flink_checkpoint_last_size_bytes')).toBe(4096);
+    expect(m('sluice_flink_checkpoint_last_completed_timestamp_seconds')).toBe(1_700_000_002);
+    // A restart, a failed checkpoint, then more completed: counters count on, never back.
+    exporter.update(tick(2, job({ state: 'RESTARTING', restarts: 1 }, { completed: 2, failed: 1 })));
+    exporter.update(tick(3, job({ restarts: 1 }, { completed: 5, failed: 1 })));
+    m = await read();
+    expect(m('sluice_flink_job_restarts_total')).toBe(1);
+    expect(m('sluice_flink_checkpoints_failed_total')).toBe(1);
+    expect(m('sluice_flink_checkpoints_completed_total')).toBe(5);
+    expect(m('sluice_flink_job_state', { state: 'RUNNING' })).toBe(1);
+    expect(m('sluice_flink_job_state', { state: 'RESTARTING' })).toBe(0);
+    // A tick without a job (an in-process run) adds no job series.
+    const local = new PrometheusExporter(doc);
+    local.update({ ...tick(1, job({}, {})), flink: undefined });
+    expect(await local.registry.metrics()).not.toMatch(/^sluice_flink_\w+\{/m);
   });
 });

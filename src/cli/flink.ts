@@ -9,17 +9,19 @@ import { LOCAL_PROFILE } from '../engine/connectors/settings';
 import { resolveFlinkProfile, runningLocalFlink } from '../engine/flink/cluster';
 import { compileForFlink, FlinkCompileError, FlinkJobError } from '../engine/flink/deploy';
 import { FlinkRun } from '../engine/flink/run';
+import { PrometheusExporter } from '../engine/observe/prometheus';
 import { builtinRegistry } from '../engine/nodes/registry';
 import { refusalIssues } from '../engine/flink/part';
 import { inferSchema } from '../engine/flink/schema';
 import { serializeDocument } from '../shared/document';
 import { loadValid, refusal } from './load';
+import { count, portNumber } from './options';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 async function deployCommand(
   file: string,
-  opts: { flink: string; show?: boolean; fromSavepoint?: string },
+  opts: { flink: string; show?: boolean; fromSavepoint?: string; metricsPort?: number; metricsHost?: string },
 ): Promise<number> {
   const loaded = await loadValid(file, 'not deploying');
   if (!loaded) return 1;
@@ -47,19 +49,30 @@ async function deployCommand(
   const ownsLocal = opts.flink === LOCAL_PROFILE && !(await runningLocalFlink());
   if (ownsLocal) say('starting the embedded Flink (development only: a MiniCluster in one JVM)…');
   const cluster = await resolveFlinkProfile(opts.flink);
+  let prometheus: PrometheusExporter | undefined;
+  if (opts.metricsPort !== undefined) {
+    prometheus = new PrometheusExporter(loaded.doc);
+    const port = await prometheus.listen(opts.metricsPort, opts.metricsHost).catch((err: Error) => {
+      say(err.message);
+      return undefined;
+    });
+    if (port === undefined) return 1;
+    say(`Prometheus metrics: http://${opts.metricsHost ?? '127.0.0.1'}:${port}/metrics`);
+  }
   const run = new FlinkRun(
     loaded.pipeline,
     cluster,
     {
       onState: () => undefined,
       onError: (nodeId, message) => say(`error in node "${nodeId}": ${message}`),
-      onMetrics: () => undefined,
+      onMetrics: (tick) => prometheus?.update(tick),
     },
     { registry: builtinRegistry, fromSavepoint: opts.fromSavepoint, flow: { preview: false } },
   );
   try {
     await run.start();
   } catch (err) {
+    await prometheus?.close();
     if (err instanceof FlinkJobError) {
       say(`${file}: ${err.message}`);
       return 1;
@@ -72,15 +85,18 @@ async function deployCommand(
     `deployed "${loaded.doc.name}" to Flink profile "${cluster.name}" (${cluster.rest.url}): job ${info.jobId}, nodes ${info.nodes.join(', ')}`,
   );
   const here = run.localFlow ? loaded.pipeline.nodes.filter((n) => !info.nodes.includes(n.id)).map((n) => n.id) : [];
-  if (!ownsLocal && !here.length) return 0;
-  // Something of the run lives in this process: the embedded Flink, or the nodes that run in-process.
+  const attached = ownsLocal || here.length > 0;
+  if (!attached && !prometheus) return 0;
+  // Something of the run lives in this process (the embedded Flink, the nodes that run in-process), or it serves
+  // the job's figures: it stays until Ctrl+C.
   say(
     [
+      attached ? '' : `serving the job's figures; Ctrl+C stops watching and leaves the job running`,
       here.length ? `running here beside the job: ${here.join(', ')}` : '',
       ownsLocal
         ? `the embedded Flink runs while this command runs (\`sluice jobs\`, \`sluice stop ${info.jobId} --savepoint\` reach it from another terminal)`
         : '',
-      'Ctrl+C stops the job and everything here',
+      attached ? 'Ctrl+C stops the job and everything here' : '',
     ]
       .filter(Boolean)
       .join('; '),
@@ -90,8 +106,15 @@ async function deployCommand(
     process.once('SIGTERM', () => r('terminated'));
   });
   const why = await Promise.race([signalled, run.done.then(() => 'the job ended')]);
-  await run.stop();
-  say(`${why}: job ${info.jobId} stopped${ownsLocal ? '; stopping the embedded Flink' : ''}`);
+  if (attached) {
+    await run.stop();
+    say(`${why}: job ${info.jobId} stopped${ownsLocal ? '; stopping the embedded Flink' : ''}`);
+  } else if (why === 'the job ended') say(`job ${info.jobId} ended (${run.lastState ?? 'unknown'})`);
+  else {
+    run.detach();
+    say(`${why}: stopped watching; job ${info.jobId} runs on (\`sluice stop ${info.jobId}\` stops it)`);
+  }
+  await prometheus?.close();
   return 0;
 }
 
@@ -153,12 +176,6 @@ async function schemaCommand(file: string, node: string, opts: { samples: number
   return 0;
 }
 
-const count = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('expected a whole number, 1 to 100000');
-  return n;
-};
-
 export function flinkCommands(program: Command, exit: (code: number) => void): void {
   program
     .command('deploy <file>')
@@ -172,6 +189,12 @@ export function flinkCommands(program: Command, exit: (code: number) => void): v
     )
     .option('--show', 'print the Flink SQL that would run (secrets masked) and deploy nothing')
     .option('--from-savepoint <path>', 'start from a savepoint (as `sluice stop --savepoint` printed it)')
+    .option(
+      '--metrics-port <port>',
+      'stay attached and serve the job’s figures (per node, checkpoints, restarts) as Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port); Ctrl+C stops watching',
+      portNumber,
+    )
+    .option('--metrics-host <address>', 'the address to serve them on (default 127.0.0.1)')
     .action(async (file: string, opts) => {
       // However it ends, leave: clients of the servers this process started would otherwise keep it alive.
       const code = await deployCommand(file, opts).catch((err: unknown) => {

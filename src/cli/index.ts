@@ -2,7 +2,7 @@
  * `sluice`: validate, run and list node types from the command line, with the same engine as the studio.
  */
 import { createWriteStream } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { type StudioApi } from '../shared/api';
 import { formatIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
@@ -12,6 +12,7 @@ import { createLocalApi } from '../engine/services/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
+import { milliseconds, portNumber, seconds } from './options';
 import { loadValid, readText, refusal } from './load';
 import { flinkCommands } from './flink';
 import { planText } from './plan';
@@ -286,25 +287,6 @@ async function encodersCommand(opts: { json?: boolean; refresh?: boolean }): Pro
   }
   return 0;
 }
-
-const seconds = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a number of seconds above 0');
-  return n;
-};
-
-const milliseconds = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 10 || n > 600_000)
-    throw new InvalidArgumentError('expected a whole number of milliseconds, 10 to 600000');
-  return n;
-};
-
-const portNumber = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');
-  return n;
-};
 
 // A closed pipe (`sluice nodes | head`) is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -155,6 +155,11 @@ export class FlinkRun {
     );
   }
 
+  /** The job's state as last polled. */
+  get lastState(): string | undefined {
+    return this.figures?.job.state;
+  }
+
   /** The in-process part's flow (the studio's streams watch it), if there is one. */
   get localFlow(): Flow | undefined {
     return this.flow;
@@ -211,6 +216,15 @@ export class FlinkRun {
       edges: { ...(tick?.edges ?? {}), ...(f?.edges ?? {}) },
       ...(f ? { flink: f.job } : {}),
     };
+  }
+
+  /** Stop watching and leave the job running (a run with nothing in-process: the CLI's deploy, detached). */
+  detach(): void {
+    if (this.flow) throw new Error('part of this run is in-process: stop it instead');
+    this.stopping = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.end();
   }
 
   /** Stop: the job (with a savepoint when asked: its path is returned) and the in-process part. */

@@ -1,12 +1,29 @@
 /**
  * Prometheus metrics for headless runs (`sluice run --metrics-port N`): the engine's metrics ticks turned into
  * prom-client counters and gauges with node and edge labels, plus the process's own (memory, CPU, event-loop lag),
- * served as the text exposition format at /metrics.
+ * served as the text exposition format at /metrics. A run deployed to Flink adds its job's figures (state, restarts,
+ * checkpoints) labelled with the job id; its nodes' figures come through the same node series.
  */
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { PipelineDocument } from '../../shared/document';
+import type { FlinkJobMetrics } from '../../shared/flink';
 import type { MetricsTick, NodeState } from '../../shared/metrics';
+
+/** Flink's job states (JobStatus), each a series of sluice_flink_job_state. */
+const JOB_STATES = [
+  'INITIALIZING',
+  'CREATED',
+  'RUNNING',
+  'FAILING',
+  'FAILED',
+  'CANCELLING',
+  'CANCELED',
+  'FINISHED',
+  'RESTARTING',
+  'SUSPENDED',
+  'RECONCILING',
+];
 
 const STATES: NodeState[] = [
   'idle',
@@ -26,12 +43,13 @@ export class PrometheusExporter {
   /** The cumulative figures of the last tick, to count on from. */
   private readonly last = new Map<string, number>();
   private server: Server | undefined;
+  private readonly pipeline: string;
 
   private readonly counters;
   private readonly gauges;
 
   constructor(doc: PipelineDocument) {
-    const pipeline = doc.name;
+    const pipeline = (this.pipeline = doc.name);
     this.nodeLabels = new Map(doc.nodes.map((n) => [n.id, { pipeline, node: n.id, type: n.type }]));
     this.edgeLabels = new Map(
       doc.edges.map((e) => [
@@ -42,6 +60,7 @@ export class PrometheusExporter {
     const registers = [this.registry];
     const node = ['pipeline', 'node', 'type'] as const;
     const edge = ['pipeline', 'edge', 'from', 'to'] as const;
+    const job = ['pipeline', 'job'] as const;
     const counter = (name: string, help: string, labelNames: readonly string[]) =>
       new Counter({ name, help, labelNames, registers });
     const gauge = (name: string, help: string, labelNames: readonly string[]) =>
@@ -59,6 +78,13 @@ export class PrometheusExporter {
       frames: counter('sluice_media_frames_total', 'Video frames a media node has encoded.', node),
       droppedFrames: counter('sluice_media_dropped_frames_total', 'Video frames dropped by a media group.', node),
       edgeDropped: counter('sluice_edge_dropped_total', 'Records a wire with the drop policy discarded.', edge),
+      jobRestarts: counter('sluice_flink_job_restarts_total', 'Restarts of the Flink job since it was submitted.', job),
+      checkpoints: counter('sluice_flink_checkpoints_completed_total', 'Checkpoints the Flink job completed.', job),
+      checkpointsFailed: counter(
+        'sluice_flink_checkpoints_failed_total',
+        'Checkpoints of the Flink job that failed.',
+        job,
+      ),
     };
     this.gauges = {
       state: gauge('sluice_node_state', 'A node’s state: 1 for the state it is in.', [...node, 'state']),
@@ -112,6 +138,27 @@ export class PrometheusExporter {
         'sluice_edge_backpressure_ratio',
         'Fraction of the last tick the wire’s queue was full (0 free, 1 fully back-pressured).',
         edge,
+      ),
+      jobState: gauge('sluice_flink_job_state', 'The Flink job’s state: 1 for the state it is in.', [...job, 'state']),
+      checkpointsInProgress: gauge(
+        'sluice_flink_checkpoints_in_progress',
+        'Checkpoints of the Flink job under way.',
+        job,
+      ),
+      checkpointDuration: gauge(
+        'sluice_flink_checkpoint_last_duration_seconds',
+        'How long the last completed checkpoint of the Flink job took.',
+        job,
+      ),
+      checkpointSize: gauge(
+        'sluice_flink_checkpoint_last_size_bytes',
+        'The state size of the last completed checkpoint of the Flink job.',
+        job,
+      ),
+      checkpointAt: gauge(
+        'sluice_flink_checkpoint_last_completed_timestamp_seconds',
+        'When the last checkpoint of the Flink job completed, seconds since the epoch.',
+        job,
       ),
     };
     // Every series exists from the start (at 0), so that rates and absent-alerts see each node and wire.
@@ -175,6 +222,26 @@ export class PrometheusExporter {
       g.capacity.set(labels, e.capacity);
       g.queueBytes.set(labels, e.bytes);
       g.backpressure.set(labels, e.fullFraction);
+    }
+    if (tick.flink) this.updateJob(tick.flink);
+  }
+
+  /** A Flink job's own figures (a run deployed to Flink). */
+  private updateJob(f: FlinkJobMetrics): void {
+    const c = this.counters;
+    const g = this.gauges;
+    const labels = { pipeline: this.pipeline, job: f.jobId };
+    const k = (x: string) => `j\u0000${f.jobId}\u0000${x}`;
+    this.add(c.jobRestarts, k('restarts'), labels, f.restarts);
+    this.add(c.checkpoints, k('completed'), labels, f.checkpoints.completed);
+    this.add(c.checkpointsFailed, k('failed'), labels, f.checkpoints.failed);
+    for (const s of new Set([...JOB_STATES, f.state])) g.jobState.set({ ...labels, state: s }, f.state === s ? 1 : 0);
+    g.checkpointsInProgress.set(labels, f.checkpoints.inProgress);
+    const last = f.checkpoints.last;
+    if (last) {
+      g.checkpointDuration.set(labels, last.durationMs / 1000);
+      g.checkpointSize.set(labels, last.sizeBytes);
+      g.checkpointAt.set(labels, last.at / 1000);
     }
   }
 
