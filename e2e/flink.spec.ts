@@ -1,6 +1,7 @@
 /**
  * The demo's data part on the embedded Apache Flink, from the studio: Show Flink job (the SQL), Run with the target
- * "Flink: local", the job's figures on the same nodes, the in-process part fed through bridge topics, checkpoints,
+ * "Flink: local", the job's figures on the same nodes, the in-process part fed through bridge topics, checkpoints
+ * (in the status bar and charted on the dashboard),
  * stop with a savepoint and start from it; a pipeline that does not compile is refused with nothing deployed.
  */
 import { expect, test, type Page } from '@playwright/test';
@@ -48,6 +49,15 @@ test('the demo deploys to the embedded Flink: its SQL shown, its figures on the 
   await expect(job).toContainText(/checkpoints [1-9]\d* \(last #\d+, \d+ ms, [\d.]+ (B|KiB|MiB)\)/, {
     timeout: 60_000,
   });
+  // The dashboard charts the job's figures, and its checkpoints.
+  await page.getByRole('button', { name: 'Dashboard' }).click();
+  const dash = page.getByRole('dialog', { name: 'Dashboard' });
+  const line = (title: string) => dash.getByRole('region', { name: title }).locator('path.recharts-line-curve');
+  await expect(line('Flink checkpoint duration')).toHaveCount(1, { timeout: 15_000 });
+  await expect(line('Flink checkpoint size')).toHaveCount(1);
+  await expect(line('Throughput')).not.toHaveCount(0);
+  await page.screenshot({ path: '.tmp/flink-dashboard.png' });
+  await dash.getByRole('button', { name: 'Close the dashboard' }).click();
 
   await page.getByRole('button', { name: '■ Stop with savepoint' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 120_000 });

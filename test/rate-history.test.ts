@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { ringFromTicks } from '../src/renderer/src/state/dashboard';
 import { HISTORY_TICKS, RateHistory } from '../src/renderer/src/state/studio';
+import type { MetricsTick, NodeMetrics } from '../src/shared/metrics';
 
 describe('the rate chart history', () => {
   it('keeps the last minute of ticks per node and gives the chart evenly spaced points ending with the newest', () => {
@@ -22,6 +24,55 @@ describe('the rate chart history', () => {
     expect(h.points(['a', 'b'])).toEqual([
       { t: 0, a: 1 },
       { t: 0.25, a: 2, b: 5 },
+    ]);
+  });
+});
+
+describe('the dashboard points', () => {
+  const tick = (s: number, nodes: Record<string, number>, checkpoint?: number): MetricsTick => ({
+    runId: 'run',
+    seq: s,
+    time: s * 1000,
+    elapsedMs: s * 1000,
+    nodes: Object.fromEntries(
+      Object.entries(nodes).map(([id, n]) => [id, { recordsIn: n, recordsOut: n, p50Ms: 0, p99Ms: 0 } as NodeMetrics]),
+    ),
+    edges: {},
+    ...(checkpoint !== undefined
+      ? {
+          flink: {
+            jobId: 'j',
+            state: 'RUNNING',
+            restarts: 0,
+            checkpoints: {
+              completed: 1,
+              failed: 0,
+              inProgress: 0,
+              last: { id: 1, at: 0, durationMs: checkpoint, sizeBytes: 2048 },
+            },
+          },
+        }
+      : {}),
+  });
+  it('a node that appears mid-run (a Flink job’s) gets its rate from its second point on, not a spike of all it did before', () => {
+    const ring = ringFromTicks(
+      [tick(1, { a: 100 }), tick(2, { a: 200 }), tick(3, { a: 300, f: 5000 }, 40), tick(4, { a: 400, f: 5200 }, 60)],
+      new Set(),
+    );
+    const points = ring.points(
+      [
+        { key: 'rate:a', name: 'a' },
+        { key: 'rate:f', name: 'f' },
+        { key: 'checkpointMs:job', name: 'ms' },
+        { key: 'checkpointKiB:job', name: 'KiB' },
+      ],
+      60,
+    );
+    expect(points).toEqual([
+      { t: 1, a: 100 },
+      { t: 2, a: 100 },
+      { t: 3, a: 100, ms: 40, KiB: 2 },
+      { t: 4, a: 100, f: 200, ms: 60, KiB: 2 },
     ]);
   });
 });

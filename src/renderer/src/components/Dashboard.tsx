@@ -18,6 +18,8 @@ const RANGES = [
 ] as const;
 const MAX_LINES = 12;
 const NO_SERIES: Series[] = [];
+const CHECKPOINT_MS: Series[] = [{ key: 'checkpointMs:job', name: 'last completed', colour: SERIES_COLOURS[0]! }];
+const CHECKPOINT_KIB: Series[] = [{ key: 'checkpointKiB:job', name: 'last completed', colour: SERIES_COLOURS[1]! }];
 
 interface Series extends LegendEntry {
   key: string;
@@ -337,6 +339,8 @@ function DashboardView() {
         'dropPct',
         doc.nodes.map((n) => n.id),
       ).map((id, i) => ({ key: `dropPct:${id}`, name: id, colour: colour(i) })),
+      checkpointMs: present('checkpointMs:job') ? CHECKPOINT_MS : NO_SERIES,
+      checkpointKiB: present('checkpointKiB:job') ? CHECKPOINT_KIB : NO_SERIES,
     };
     // (`seriesCount`: series appear as the run goes, e.g. a Kafka source's lag after its first read.)
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -494,6 +498,28 @@ function DashboardView() {
               series={s.drop}
               seconds={span}
               refs={DROP_MARKS}
+            />
+          )}
+          {s.checkpointMs.length > 0 && (
+            <DashChart
+              title="Flink checkpoint duration"
+              unit="ms"
+              ring={ring}
+              version={at('Flink checkpoint duration')}
+              onVisible={onVisible}
+              series={s.checkpointMs}
+              seconds={span}
+            />
+          )}
+          {s.checkpointKiB.length > 0 && (
+            <DashChart
+              title="Flink checkpoint size"
+              unit="KiB of state"
+              ring={ring}
+              version={at('Flink checkpoint size')}
+              onVisible={onVisible}
+              series={s.checkpointKiB}
+              seconds={span}
             />
           )}
         </div>

@@ -1,6 +1,6 @@
 /**
  * The dashboard's figures: a point a second per series (records/s, processing time p50/p99, queue fill, Kafka
- * seconds behind live, video fps, bitrate and dropped frames), kept for the last 15 minutes in rings of typed
+ * seconds behind live, video fps, bitrate and dropped frames, a Flink job's last checkpoint), kept for the last 15 minutes in rings of typed
  * arrays — bounded whatever the run's length, and no object per point. Built from the live metrics ticks, or from
  * a kept run's ticks read back from the history.
  */
@@ -100,7 +100,9 @@ export class PointMaker {
       const was = prev?.nodes[id];
       const count = this.sources.has(id) ? m.recordsOut : m.recordsIn;
       const before = was ? (this.sources.has(id) ? was.recordsOut : was.recordsIn) : 0;
-      values.set(`rate:${id}`, Math.max(0, count - before) / secs);
+      // (A node that appears mid-run — a Flink job's, once its first figures come — has no rate until its second
+      // point: its first count holds everything since it started, not a second's worth.)
+      if (was || !prev) values.set(`rate:${id}`, Math.max(0, count - before) / secs);
       values.set(`p50:${id}`, m.p50Ms);
       values.set(`p99:${id}`, m.p99Ms);
       if (m.kafka?.behindSec !== undefined) values.set(`behind:${id}`, m.kafka.behindSec);
@@ -110,6 +112,12 @@ export class PointMaker {
         const total = m.media.frames + m.media.dropped;
         values.set(`dropPct:${id}`, total ? (100 * m.media.dropped) / total : 0);
       }
+    }
+    // A run deployed to Flink: its last completed checkpoint (the job is one series, whatever its id).
+    const last = tick.flink?.checkpoints.last;
+    if (last) {
+      values.set('checkpointMs:job', last.durationMs);
+      values.set('checkpointKiB:job', last.sizeBytes / 1024);
     }
     for (const id in tick.edges) {
       const e = tick.edges[id]!;
