@@ -14,23 +14,9 @@
  * differential test checks the rest.
  */
 import { BAIL, FUNCTIONS, generateFunction, type Compiled } from './helpers';
+import type { Ast } from './ast';
 
 export { BAIL, generateFunction, type Compiled };
-
-interface Ast {
-  type: string;
-  value?: unknown;
-  steps?: Ast[];
-  lhs?: Ast | Ast[][];
-  rhs?: Ast;
-  expressions?: Ast[];
-  expression?: Ast;
-  arguments?: Ast[];
-  procedure?: Ast;
-  condition?: Ast;
-  then?: Ast;
-  else?: Ast;
-}
 
 /** Thrown at compile time for anything outside the subset; the caller then uses the interpreter for all records. */
 class NotCompilable extends Error {}

@@ -64,6 +64,8 @@ export class RunService implements RunMethods {
   private nodeStatesTimer: ReturnType<typeof setTimeout> | undefined;
   /** The current run's keeper in the history. */
   private recorder: RunRecorder | undefined;
+  /** Kept runs whose end is still being written (the history is read once it is). */
+  private ending: Promise<void> = Promise.resolve();
   /** The current run, when its data part runs on Flink. */
   private flinkRun: FlinkRun | undefined;
 
@@ -93,7 +95,8 @@ export class RunService implements RunMethods {
     this.state = { ...this.state, ...patch, nodeStates };
     // However a run ends (finished, stopped, failed), the kept run says so.
     if (this.recorder && (this.state.phase === 'idle' || this.state.phase === 'failed')) {
-      void this.recorder.end(this.state.phase, this.state.message);
+      const ended = this.recorder.end(this.state.phase, this.state.message);
+      this.ending = Promise.all([this.ending, ended]).then(() => undefined);
       this.recorder = undefined;
     }
     this.events.emit('runState', this.state);
@@ -324,12 +327,14 @@ export class RunService implements RunMethods {
   }
 
   async runHistory() {
+    await this.ending;
     return this.options.history?.list() ?? [];
   }
 
   async runMetrics(runId: string) {
     const history = this.options.history;
     if (!history) throw new StudioError('this host keeps no run history', 'unsupported');
+    await this.ending;
     return asStudioError('not-found', () => history.read(runId));
   }
 

@@ -10,6 +10,7 @@
  */
 import jsonata from 'jsonata';
 import { describeExpressionError } from '../../expression/expression';
+import type { Ast } from '../../expression/ast';
 
 /** The column types the compiler gives records (a window's top-N: an array of rows, written out whole). */
 export type SqlType = 'STRING' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN' | 'NULL' | `ARRAY<${string}>`;
@@ -23,27 +24,6 @@ export interface SqlValue {
   type: SqlType;
   /** Set for a bare column reference: the column's name. */
   column?: string;
-}
-
-interface Ast {
-  type: string;
-  value?: unknown;
-  steps?: Ast[];
-  lhs?: Ast | Ast[][];
-  rhs?: Ast;
-  expressions?: Ast[];
-  expression?: Ast;
-  arguments?: Ast[];
-  procedure?: Ast;
-  condition?: Ast;
-  then?: Ast;
-  else?: Ast;
-  stages?: unknown;
-  predicate?: unknown;
-  group?: unknown;
-  focus?: unknown;
-  index?: unknown;
-  keepArray?: unknown;
 }
 
 /** Why an expression does not compile to SQL: the construct, in words. */

@@ -25,6 +25,17 @@ interface Series extends LegendEntry {
   key: string;
 }
 
+interface ChartSpec {
+  title: string;
+  unit: string;
+  series: Series[];
+  compare?: { ring: SeriesRing; series: Series[] };
+  log?: boolean;
+  max?: number;
+  refs?: typeof FILL_MARKS;
+  always?: boolean;
+}
+
 // Props that stay the same from one redraw to the next (a new object each time makes recharts update its store).
 const MARGIN = { top: 6, right: 14, bottom: 0, left: 0 };
 const mark = (y: number, label: string, colour: string) => ({
@@ -357,6 +368,19 @@ function DashboardView() {
     [kept.ring, other.ring, ids],
   );
 
+  // The charts shown: the first three always, the others once their figures appear (a Kafka source, video, Flink).
+  const charts: ChartSpec[] = [
+    { title: 'Throughput', unit: 'records/s', series: s.rate, compare, log: true, always: true },
+    { title: 'Processing time', unit: 'ms per record', series: s.latency, always: true },
+    { title: 'Queue fill', unit: '%', series: s.fill, max: 100, refs: FILL_MARKS, always: true },
+    { title: 'Kafka consumer lag', unit: 's behind live', series: s.behind },
+    { title: 'Video frame rate', unit: 'fps', series: s.fps },
+    { title: 'Video bitrate', unit: 'kb/s', series: s.kbps },
+    { title: 'Dropped frames', unit: '%', series: s.drop, refs: DROP_MARKS },
+    { title: 'Flink checkpoint duration', unit: 'ms', series: s.checkpointMs },
+    { title: 'Flink checkpoint size', unit: 'KiB of state', series: s.checkpointKiB },
+  ].filter((c) => c.always || c.series.length > 0);
+
   // (Made when the list changes, not with every new point: dates in words are slow to format.)
   const runOptions = useMemo(
     () =>
@@ -424,104 +448,22 @@ function DashboardView() {
       )}
       {ring && ring.length > 0 && (
         <div className="dash-grid">
-          <DashChart
-            title="Throughput"
-            unit="records/s"
-            ring={ring}
-            version={at('Throughput')}
-            onVisible={onVisible}
-            series={s.rate}
-            seconds={span}
-            compare={compare}
-            log
-          />
-          <DashChart
-            title="Processing time"
-            unit="ms per record"
-            ring={ring}
-            version={at('Processing time')}
-            onVisible={onVisible}
-            series={s.latency}
-            seconds={span}
-          />
-          <DashChart
-            title="Queue fill"
-            unit="%"
-            ring={ring}
-            version={at('Queue fill')}
-            onVisible={onVisible}
-            series={s.fill}
-            seconds={span}
-            max={100}
-            refs={FILL_MARKS}
-          />
-          {s.behind.length > 0 && (
+          {charts.map((c) => (
             <DashChart
-              title="Kafka consumer lag"
-              unit="s behind live"
+              key={c.title}
+              title={c.title}
+              unit={c.unit}
               ring={ring}
-              version={at('Kafka consumer lag')}
+              version={at(c.title)}
               onVisible={onVisible}
-              series={s.behind}
+              series={c.series}
               seconds={span}
+              compare={c.compare}
+              log={c.log}
+              max={c.max}
+              refs={c.refs}
             />
-          )}
-          {s.fps.length > 0 && (
-            <DashChart
-              title="Video frame rate"
-              unit="fps"
-              ring={ring}
-              version={at('Video frame rate')}
-              onVisible={onVisible}
-              series={s.fps}
-              seconds={span}
-            />
-          )}
-          {s.kbps.length > 0 && (
-            <DashChart
-              title="Video bitrate"
-              unit="kb/s"
-              ring={ring}
-              version={at('Video bitrate')}
-              onVisible={onVisible}
-              series={s.kbps}
-              seconds={span}
-            />
-          )}
-          {s.drop.length > 0 && (
-            <DashChart
-              title="Dropped frames"
-              unit="%"
-              ring={ring}
-              version={at('Dropped frames')}
-              onVisible={onVisible}
-              series={s.drop}
-              seconds={span}
-              refs={DROP_MARKS}
-            />
-          )}
-          {s.checkpointMs.length > 0 && (
-            <DashChart
-              title="Flink checkpoint duration"
-              unit="ms"
-              ring={ring}
-              version={at('Flink checkpoint duration')}
-              onVisible={onVisible}
-              series={s.checkpointMs}
-              seconds={span}
-            />
-          )}
-          {s.checkpointKiB.length > 0 && (
-            <DashChart
-              title="Flink checkpoint size"
-              unit="KiB of state"
-              ring={ring}
-              version={at('Flink checkpoint size')}
-              onVisible={onVisible}
-              series={s.checkpointKiB}
-              seconds={span}
-            />
-          )}
+          ))}
         </div>
       )}
       {table && (

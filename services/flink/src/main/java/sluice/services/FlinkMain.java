@@ -1,9 +1,5 @@
 package sluice.services;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,32 +22,29 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
  * one), {@code --set KEY=VALUE} (any Flink option, e.g. {@code execution.checkpointing.interval=5 s}).
  */
 public final class FlinkMain {
+  private static final Launch LAUNCH =
+      new Launch("flink", "[--data DIR] [--slots N] [--rest-port N] [--set KEY=VALUE]");
+
   public static void main(String[] args) throws Exception {
-    // Warnings and errors only (-Dsluice.log=info for more), on standard error.
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("sluice.log", "warn"));
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    Launch.quietLogs();
     String data = null;
     int slots = 4;
     String restPort = "0";
     Map<String, String> options = new HashMap<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String v = i + 1 < args.length ? args[++i] : null;
-      if (v == null) usage("option " + a + " needs a value");
-      switch (a) {
-        case "--data" -> data = v;
-        case "--slots" -> slots = Integer.parseInt(v);
-        case "--rest-port" -> restPort = v;
+    for (String[] o : LAUNCH.options(args)) {
+      switch (o[0]) {
+        case "--data" -> data = o[1];
+        case "--slots" -> slots = Integer.parseInt(o[1]);
+        case "--rest-port" -> restPort = o[1];
         case "--set" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) usage("--set takes KEY=VALUE, got " + v);
-          options.put(v.substring(0, eq), v.substring(eq + 1));
+          String[] kv = LAUNCH.keyValue(o[0], o[1]);
+          options.put(kv[0], kv[1]);
         }
-        default -> usage("unknown option " + a);
+        default -> LAUNCH.fail("unknown option " + o[0]);
       }
     }
     boolean temporary = data == null;
-    Path dir = temporary ? Files.createTempDirectory("sluice-flink-") : Path.of(data).toAbsolutePath();
+    Path dir = LAUNCH.dataDir(data);
     Files.createDirectories(dir.resolve("uploads"));
 
     Map<String, String> conf = new HashMap<>();
@@ -89,52 +82,18 @@ public final class FlinkMain {
             } catch (Exception e) {
               System.err.println("flink: stopping: " + e);
             }
-            if (temporary) deleteTree(dir.toFile());
+            if (temporary) Launch.deleteTree(dir.toFile());
             System.exit(0);
           }
         };
-    for (String signal : new String[] {"TERM", "INT"})
-      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "sluice-flink-stop").start());
+    LAUNCH.onSignals(stop);
     cluster.start();
     URI rest = cluster.getRestAddress().get();
     String url = "http://127.0.0.1:" + rest.getPort();
-    while (!answers(url + "/overview")) Thread.sleep(100);
+    while (!Launch.answers(url + "/overview")) Thread.sleep(100);
     System.out.println("FLINK_REST=" + url);
     System.out.flush();
-    // Until our parent closes standard input.
-    try (InputStream in = System.in) {
-      byte[] buf = new byte[256];
-      while (in.read(buf) >= 0) {
-        // commands: none yet
-      }
-    } catch (IOException ignored) {
-      // a broken pipe means the parent is gone
-    }
+    Launch.untilInputEnds();
     stop.run();
-  }
-
-  private static boolean answers(String url) {
-    try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-      c.setConnectTimeout(2000);
-      c.setReadTimeout(2000);
-      int code = c.getResponseCode();
-      c.disconnect();
-      return code == 200;
-    } catch (IOException notYet) {
-      return false;
-    }
-  }
-
-  static void deleteTree(File f) {
-    File[] children = f.listFiles();
-    if (children != null) for (File c : children) deleteTree(c);
-    f.delete();
-  }
-
-  private static void usage(String why) {
-    System.err.println("flink: " + why);
-    System.err.println("usage: flink [--data DIR] [--slots N] [--rest-port N] [--set KEY=VALUE]");
-    System.exit(2);
   }
 }

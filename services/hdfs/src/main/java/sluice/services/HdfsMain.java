@@ -1,11 +1,8 @@
 package sluice.services;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +25,9 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * {@code dfs.permissions.enabled=false}).
  */
 public final class HdfsMain {
+  private static final Launch LAUNCH =
+      new Launch("hdfs", "[--data DIR] [--datanodes N] [--http-port N] [--set KEY=VALUE]");
+
   public static void main(String[] args) throws Exception {
     String data = null;
     int datanodes = 1;
@@ -44,25 +44,20 @@ public final class HdfsMain {
     // A client that loses its DataNode mid-write is told quickly rather than after minutes.
     conf.setInt("dfs.client.socket-timeout", 10_000);
     conf.setInt("dfs.heartbeat.interval", 1);
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String v = i + 1 < args.length ? args[++i] : null;
-      if (v == null) usage("option " + a + " needs a value");
-      switch (a) {
-        case "--data" -> data = v;
-        case "--datanodes" -> datanodes = Integer.parseInt(v);
-        case "--http-port" -> httpPort = Integer.parseInt(v);
+    for (String[] o : LAUNCH.options(args)) {
+      switch (o[0]) {
+        case "--data" -> data = o[1];
+        case "--datanodes" -> datanodes = Integer.parseInt(o[1]);
+        case "--http-port" -> httpPort = Integer.parseInt(o[1]);
         case "--set" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) usage("--set takes KEY=VALUE, got " + v);
-          conf.set(v.substring(0, eq), v.substring(eq + 1));
+          String[] kv = LAUNCH.keyValue(o[0], o[1]);
+          conf.set(kv[0], kv[1]);
         }
-        default -> usage("unknown option " + a);
+        default -> LAUNCH.fail("unknown option " + o[0]);
       }
     }
     boolean temporary = data == null;
-    Path dir = temporary ? Files.createTempDirectory("sluice-hdfs-") : Path.of(data).toAbsolutePath();
-    Files.createDirectories(dir);
+    Path dir = LAUNCH.dataDir(data);
     // MiniDFSCluster keeps the NameNode's folders as name-<namenode>-<n> under its base folder.
     boolean formatted = Files.exists(dir.resolve("name-0-1/current/VERSION"));
     conf.setInt("dfs.replication", Math.min(datanodes, 3));
@@ -82,7 +77,7 @@ public final class HdfsMain {
           synchronized (HdfsMain.class) {
             if (temporary) {
               cluster.shutdown(true);
-              deleteTree(dir.toFile());
+              Launch.deleteTree(dir.toFile());
             } else {
               // Not shutdown(false): it marks the whole folder to be deleted when the JVM exits.
               cluster.shutdownDataNodes();
@@ -91,30 +86,17 @@ public final class HdfsMain {
             System.exit(0);
           }
         };
-    for (String signal : new String[] {"TERM", "INT"})
-      sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> new Thread(stop, "sluice-hdfs-stop").start());
+    LAUNCH.onSignals(stop);
     cluster.waitActive();
     int http = cluster.getNameNode().getHttpAddress().getPort();
     String url = "http://127.0.0.1:" + http + "/webhdfs/v1";
-    while (!answers(url + "/?op=GETFILESTATUS")) Thread.sleep(100);
+    while (!Launch.answers(url + "/?op=GETFILESTATUS")) Thread.sleep(100);
     System.out.println("WEBHDFS_URL=" + url);
     System.out.flush();
     commands(cluster);
     stop.run();
   }
 
-  private static boolean answers(String url) {
-    try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
-      c.setConnectTimeout(2000);
-      c.setReadTimeout(2000);
-      int code = c.getResponseCode();
-      c.disconnect();
-      return code == 200;
-    } catch (IOException notYet) {
-      return false;
-    }
-  }
 
   /** Reads fault commands until standard input ends, then returns (the caller stops the cluster). */
   private static void commands(MiniDFSCluster cluster) {
@@ -147,17 +129,5 @@ public final class HdfsMain {
     } catch (IOException ignored) {
       // a broken pipe means the parent is gone
     }
-  }
-
-  static void deleteTree(File f) {
-    File[] children = f.listFiles();
-    if (children != null) for (File c : children) deleteTree(c);
-    f.delete();
-  }
-
-  private static void usage(String why) {
-    System.err.println("hdfs: " + why);
-    System.err.println("usage: hdfs [--data DIR] [--datanodes N] [--http-port N] [--set KEY=VALUE]");
-    System.exit(2);
   }
 }

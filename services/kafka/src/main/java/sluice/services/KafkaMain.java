@@ -1,6 +1,5 @@
 package sluice.services;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.ServerSocket;
@@ -31,11 +30,15 @@ import org.apache.kafka.common.utils.Time;
  * when the folder is formatted), {@code --set KEY=VALUE} (any broker property).
  */
 public final class KafkaMain {
+  private static final Launch LAUNCH =
+      new Launch(
+          "kafka",
+          "[--data DIR] [--node-id N] [--ports C,I,K] [--voters ...] [--security PROTOCOL]"
+              + " [--scram USER=PASSWORD] [--set KEY=VALUE]");
   private static final String CLUSTER_ID = "c2x1aWNlLWxvY2FsLTAw";
 
   public static void main(String[] args) throws Exception {
-    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", System.getProperty("sluice.log", "warn"));
-    System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    Launch.quietLogs();
     String data = null;
     int nodeId = 1;
     int[] ports = {0, 0, 0};
@@ -43,35 +46,30 @@ public final class KafkaMain {
     String security = "PLAINTEXT";
     List<String> scram = new ArrayList<>();
     Properties extra = new Properties();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      String v = i + 1 < args.length ? args[i + 1] : null;
-      if (v == null) usage("option " + a + " needs a value");
-      i++;
-      switch (a) {
+    for (String[] o : LAUNCH.options(args)) {
+      String v = o[1];
+      switch (o[0]) {
         case "--data" -> data = v;
         case "--node-id" -> nodeId = Integer.parseInt(v);
         case "--ports" -> {
           String[] p = v.split(",");
-          if (p.length != 3) usage("--ports takes CLIENT,INTERNAL,CONTROLLER");
+          if (p.length != 3) LAUNCH.fail("--ports takes CLIENT,INTERNAL,CONTROLLER");
           for (int k = 0; k < 3; k++) ports[k] = Integer.parseInt(p[k].trim());
         }
         case "--voters" -> voters = v;
         case "--security" -> security = v;
         case "--scram" -> scram.add(v);
         case "--set" -> {
-          int eq = v.indexOf('=');
-          if (eq <= 0) usage("--set takes KEY=VALUE, got " + v);
-          extra.setProperty(v.substring(0, eq), v.substring(eq + 1));
+          String[] kv = LAUNCH.keyValue(o[0], v);
+          extra.setProperty(kv[0], kv[1]);
         }
-        default -> usage("unknown option " + a);
+        default -> LAUNCH.fail("unknown option " + o[0]);
       }
     }
     for (int k = 0; k < 3; k++) if (ports[k] == 0) ports[k] = freePort();
 
     boolean temporary = data == null;
-    Path dir = temporary ? Files.createTempDirectory("sluice-kafka-") : Path.of(data).toAbsolutePath();
-    Files.createDirectories(dir);
+    Path dir = LAUNCH.dataDir(data);
     Path logs = dir.resolve("logs");
 
     Properties props = new Properties();
@@ -121,10 +119,9 @@ public final class KafkaMain {
     if (!Files.exists(logs.resolve("meta.properties"))) {
       List<String> format = new ArrayList<>(List.of("format", "-t", CLUSTER_ID, "-c", config.toString(), "--ignore-formatted"));
       for (String s : scram) {
-        int eq = s.indexOf('=');
-        if (eq <= 0) usage("--scram takes USER=PASSWORD");
+        String[] user = LAUNCH.keyValue("--scram", s);
         format.add("--add-scram");
-        format.add("SCRAM-SHA-512=[name=\"" + s.substring(0, eq) + "\",password=\"" + s.substring(eq + 1) + "\"]");
+        format.add("SCRAM-SHA-512=[name=\"" + user[0] + "\",password=\"" + user[1] + "\"]");
       }
       PrintStream quiet = new PrintStream(new java.io.ByteArrayOutputStream());
       int rc = StorageTool.execute(format.toArray(String[]::new), quiet);
@@ -137,7 +134,7 @@ public final class KafkaMain {
             () -> {
               server.shutdown();
               server.awaitShutdown();
-              if (temporary) deleteTree(dir.toFile());
+              if (temporary) Launch.deleteTree(dir.toFile());
             },
             "sluice-kafka-stop");
     Runtime.getRuntime().addShutdownHook(stop);
@@ -167,13 +164,7 @@ public final class KafkaMain {
     Thread t =
         new Thread(
             () -> {
-              try {
-                while (System.in.read() >= 0) {
-                  // lines on standard input are ignored; its end means the parent is gone
-                }
-              } catch (IOException ignored) {
-                // a broken pipe is an end too
-              }
+              Launch.untilInputEnds();
               System.exit(0);
             },
             "sluice-kafka-stdin");
@@ -185,19 +176,5 @@ public final class KafkaMain {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
-  }
-
-  static void deleteTree(File f) {
-    File[] children = f.listFiles();
-    if (children != null) for (File c : children) deleteTree(c);
-    f.delete();
-  }
-
-  private static void usage(String why) {
-    System.err.println("kafka: " + why);
-    System.err.println(
-        "usage: kafka [--data DIR] [--node-id N] [--ports C,I,K] [--voters ...] [--security PROTOCOL]"
-            + " [--scram USER=PASSWORD] [--set KEY=VALUE]");
-    System.exit(2);
   }
 }
