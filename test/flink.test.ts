@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
 import { nodeCounts } from '../src/engine/flink/counts';
+import { checkCompiles } from '../src/engine/flink/deploy';
 import { flinkPart, remainderDocument } from '../src/engine/flink/part';
 import { rootCause } from '../src/engine/flink/rest';
 import { schemaOf } from '../src/engine/flink/schema';
@@ -211,6 +212,26 @@ describe('the script', () => {
     });
     nodes[0] = source({ deadLetterTopic: 'dlq' });
     expect(refusals(nodes, wires)[0]).toMatchObject({ field: 'deadLetterTopic' });
+  });
+
+  it('a refusal is known before any server is reached: profiles and archive targets are not resolved', () => {
+    // (Neither the Kafka profile nor the NameNode exists: resolving either would throw another error.)
+    const nodes = (window: Record<string, unknown>): [WiredNode[], string[]] => {
+      const [n, wires] = room(window);
+      n[0] = source({ profile: 'no-such-profile' });
+      n.push({ id: 'arch', type: 'archive', config: { target: 'webhdfs://127.0.0.1:1/nowhere', path: 'room/{yyyy}' } });
+      return [n, [...wires, 'gifts.out>arch.in']];
+    };
+    const refused = (() => {
+      try {
+        checkCompiles(pipeline(...nodes({ allowedLatenessMs: 100 })));
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(refused).toBeInstanceOf(FlinkCompileError);
+    expect((refused as FlinkCompileError).refusals[0]).toMatchObject({ nodeId: 'w', field: 'allowedLatenessMs' });
+    expect(() => checkCompiles(pipeline(...nodes({})))).not.toThrow();
   });
 
   it('two windows on one source must share its watermark delay', () => {

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { LOCAL_PROFILE } from '../engine/connectors/settings';
 import { resolveFlinkProfile, runningLocalFlink } from '../engine/flink/cluster';
-import { compileForFlink, FlinkCompileError, FlinkJobError } from '../engine/flink/deploy';
+import { checkCompiles, compileForFlink, FlinkCompileError, FlinkJobError } from '../engine/flink/deploy';
 import { FlinkRun } from '../engine/flink/run';
 import { PrometheusExporter } from '../engine/observe/prometheus';
 import { builtinRegistry } from '../engine/nodes/registry';
@@ -45,6 +45,12 @@ async function deployCommand(
     } catch (err) {
       return refuse(err);
     }
+  }
+  // Refused before a cluster is reached (or the embedded one started).
+  try {
+    checkCompiles(loaded.pipeline);
+  } catch (err) {
+    return refuse(err);
   }
   const ownsLocal = opts.flink === LOCAL_PROFILE && !(await runningLocalFlink());
   if (ownsLocal) say('starting the embedded Flink (development only: a MiniCluster in one JVM)…');

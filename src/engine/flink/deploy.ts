@@ -96,11 +96,22 @@ export async function flinkConnections(pipeline: ResolvedPipeline, part: FlinkPa
   };
 }
 
-/** Compile the Flink part of a pipeline for a cluster's settings (connections resolved). */
-export async function compileForFlink(
-  pipeline: ResolvedPipeline,
-  cluster?: Pick<FlinkCluster, 'parallelism' | 'checkpointIntervalMs'>,
-): Promise<{ part: FlinkPart; script: FlinkJobScript }> {
+/** Connections that resolve nothing: for checking that a pipeline compiles before any server is reached or started. */
+const UNRESOLVED: FlinkConnections = {
+  kafka: () => ({ properties: {}, secret: [] }),
+  archive: () => 'hdfs://unresolved/',
+};
+
+/**
+ * Throw the refusals (FlinkCompileError) of a pipeline that does not compile, before anything is started or reached:
+ * no Kafka profile resolved, no NameNode asked, no Flink started.
+ */
+export function checkCompiles(pipeline: ResolvedPipeline): void {
+  compileFlinkScript(pipeline, compilablePart(pipeline), UNRESOLVED);
+}
+
+/** The part of the pipeline that runs on Flink; refused when nothing does. */
+function compilablePart(pipeline: ResolvedPipeline): FlinkPart {
   const part = flinkPart(pipeline);
   if (part.nodes.length === 0)
     throw new FlinkCompileError([
@@ -110,6 +121,15 @@ export async function compileForFlink(
           'nothing in this pipeline runs on Flink: its data part starts at a Kafka source reading JSON and goes through filter, map, key-by or window to a Kafka sink or the archive',
       },
     ]);
+  return part;
+}
+
+/** Compile the Flink part of a pipeline for a cluster's settings (connections resolved). */
+export async function compileForFlink(
+  pipeline: ResolvedPipeline,
+  cluster?: Pick<FlinkCluster, 'parallelism' | 'checkpointIntervalMs'>,
+): Promise<{ part: FlinkPart; script: FlinkJobScript }> {
+  const part = compilablePart(pipeline);
   const script = compileFlinkScript(pipeline, part, await flinkConnections(pipeline, part), {
     parallelism: cluster?.parallelism,
     checkpointIntervalMs: cluster?.checkpointIntervalMs,

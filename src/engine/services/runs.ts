@@ -18,7 +18,7 @@ import type { NodeRegistry } from '../contract/registry';
 import type { RunHistory, RunRecorder } from '../observe/history';
 import { Flow, type FlowEvents } from '../runtime/flow';
 import { resolveFlinkProfile } from '../flink/cluster';
-import { FlinkCompileError } from '../flink/deploy';
+import { checkCompiles, FlinkCompileError } from '../flink/deploy';
 import { refusalIssues } from '../flink/part';
 import { FlinkRun } from '../flink/run';
 import type { WorkerContext } from '../workers/context';
@@ -222,8 +222,22 @@ export class RunService implements RunMethods {
   }
 
   /** The data part deployed to a Flink profile, the rest run here; the run lock holds for both. */
+  /** A pipeline that does not compile for Flink: the run failed, with every refusal at its place. */
+  private refuseForFlink(doc: PipelineDocument, err: FlinkCompileError): never {
+    const message = 'the pipeline does not compile to a Flink job; nothing was deployed';
+    this.setState({ phase: 'failed', stoppedAt: Date.now(), message });
+    throw new StudioError(message, 'flink-compile', refusalIssues(doc, err.refusals));
+  }
+
   private async runOnFlink(doc: PipelineDocument, target: Extract<RunTarget, { kind: 'flink' }>): Promise<RunStatus> {
     const pipeline = validPipeline(doc, this.options.registry, 'before running');
+    // Refused before a cluster is reached (or the embedded one started).
+    try {
+      checkCompiles(pipeline);
+    } catch (err) {
+      if (err instanceof FlinkCompileError) this.refuseForFlink(doc, err);
+      throw err;
+    }
     const cluster = await resolveFlinkProfile(target.profile).catch((err: unknown) => {
       throw new StudioError((err as Error).message, 'flink');
     });
@@ -264,18 +278,7 @@ export class RunService implements RunMethods {
     } catch (err) {
       this.flinkRun = undefined;
       const e = err as Error & { nodeId?: string };
-      if (err instanceof FlinkCompileError) {
-        this.setState({
-          phase: 'failed',
-          stoppedAt: Date.now(),
-          message: 'the pipeline does not compile to a Flink job; nothing was deployed',
-        });
-        throw new StudioError(
-          'the pipeline does not compile to a Flink job; nothing was deployed',
-          'flink-compile',
-          refusalIssues(doc, err.refusals),
-        );
-      }
+      if (err instanceof FlinkCompileError) this.refuseForFlink(doc, err);
       if (e.nodeId)
         this.nodeError({ runId: run.runId, nodeId: e.nodeId, message: e.message, count: 1, time: Date.now() });
       this.setState({
