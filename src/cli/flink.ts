@@ -52,19 +52,21 @@ async function deployCommand(
   } catch (err) {
     return refuse(err);
   }
+  // (A busy port is refused before anything is started.)
+  let prometheus: PrometheusExporter | undefined;
+  if (opts.metricsPort !== undefined) {
+    try {
+      const served = await PrometheusExporter.serve(loaded.doc, opts.metricsPort, opts.metricsHost);
+      prometheus = served.exporter;
+      say(`Prometheus metrics: ${served.url}`);
+    } catch (err) {
+      say((err as Error).message);
+      return 1;
+    }
+  }
   const ownsLocal = opts.flink === LOCAL_PROFILE && !(await runningLocalFlink());
   if (ownsLocal) say('starting the embedded Flink (development only: a MiniCluster in one JVM)…');
   const cluster = await resolveFlinkProfile(opts.flink);
-  let prometheus: PrometheusExporter | undefined;
-  if (opts.metricsPort !== undefined) {
-    prometheus = new PrometheusExporter(loaded.doc);
-    const port = await prometheus.listen(opts.metricsPort, opts.metricsHost).catch((err: Error) => {
-      say(err.message);
-      return undefined;
-    });
-    if (port === undefined) return 1;
-    say(`Prometheus metrics: http://${opts.metricsHost ?? '127.0.0.1'}:${port}/metrics`);
-  }
   const run = new FlinkRun(
     loaded.pipeline,
     cluster,

@@ -152,10 +152,10 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   const metricsOut = opts.metrics ? createWriteStream(opts.metrics) : undefined;
   let prometheus: PrometheusExporter | undefined;
   if (opts.metricsPort !== undefined) {
-    prometheus = new PrometheusExporter(doc);
     try {
-      const port = await prometheus.listen(opts.metricsPort, opts.metricsHost);
-      process.stdout.write(`Prometheus metrics: http://${opts.metricsHost ?? '127.0.0.1'}:${port}/metrics\n`);
+      const served = await PrometheusExporter.serve(doc, opts.metricsPort, opts.metricsHost);
+      prometheus = served.exporter;
+      process.stdout.write(`Prometheus metrics: ${served.url}\n`);
     } catch (err) {
       process.stderr.write(`${(err as Error).message}\n`);
       close();

@@ -245,6 +245,16 @@ export class PrometheusExporter {
     }
   }
 
+  /** An exporter of `doc`'s figures serving /metrics on `host:port`; resolves with it and the address to scrape. */
+  static async serve(
+    doc: PipelineDocument,
+    port: number,
+    host = '127.0.0.1',
+  ): Promise<{ exporter: PrometheusExporter; url: string }> {
+    const exporter = new PrometheusExporter(doc);
+    return { exporter, url: `http://${host}:${await exporter.listen(port, host)}/metrics` };
+  }
+
   /** Serve /metrics on `host:port`; resolves with the port (0 picks a free one). */
   listen(port: number, host = '127.0.0.1'): Promise<number> {
     this.server = createServer((req, res) => {

@@ -221,7 +221,6 @@ export class RunService implements RunMethods {
     };
   }
 
-  /** The data part deployed to a Flink profile, the rest run here; the run lock holds for both. */
   /** A pipeline that does not compile for Flink: the run failed, with every refusal at its place. */
   private refuseForFlink(doc: PipelineDocument, err: FlinkCompileError): never {
     const message = 'the pipeline does not compile to a Flink job; nothing was deployed';
@@ -229,6 +228,7 @@ export class RunService implements RunMethods {
     throw new StudioError(message, 'flink-compile', refusalIssues(doc, err.refusals));
   }
 
+  /** The data part deployed to a Flink profile, the rest run here; the run lock holds for both. */
   private async runOnFlink(doc: PipelineDocument, target: Extract<RunTarget, { kind: 'flink' }>): Promise<RunStatus> {
     const pipeline = validPipeline(doc, this.options.registry, 'before running');
     // Refused before a cluster is reached (or the embedded one started).
