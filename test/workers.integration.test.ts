@@ -273,10 +273,12 @@ describe('workers of one consumer group', () => {
     await until(
       async () => {
         after = (await readWorkerReports(redis, 'scaled')).filter((w) => w.pid !== victim.pid);
-        return after.every((w) => w.partitions.every((p) => p.lag === 0));
+        const held = after.flatMap((w) => w.partitions.map((p) => p.partition));
+        // The reports are written every few seconds: wait for the one after the rebalance.
+        return held.length === PARTITIONS && after.every((w) => w.partitions.every((p) => p.lag === 0));
       },
-      10_000,
-      `no lag in the reports: ${JSON.stringify(after)}`,
+      20_000,
+      `the two left holding every partition, no lag in the reports: ${JSON.stringify(after)}`,
     );
     expect(after).toHaveLength(2);
     expect(after.flatMap((w) => w.partitions.map((p) => p.partition)).sort()).toEqual([0, 1, 2, 3, 4, 5]);
