@@ -171,6 +171,14 @@ function roomEvents(n: number, start: number): Event[] {
   return out;
 }
 
+/** Records the job's Kafka source has read (its operator's counter, summed over subtasks). */
+async function sourceRead(job: string, rest = flink.rest): Promise<number> {
+  const v = (await rest.job(job)).vertices.find((x) => x.name.startsWith('Source: read['))!;
+  const name = (await rest.vertexMetricNames(job, v.id)).find((n) => /^Source__read\[\d+\]\.numRecordsOut$/.test(n));
+  if (!name) return 0;
+  return (await rest.vertexMetrics(job, v.id, [name]))[name]?.sum ?? 0;
+}
+
 const canonical = (rows: Record<string, unknown>[]) =>
   rows.map((r) => JSON.stringify(Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : 1))))).sort();
 
@@ -323,16 +331,6 @@ describe('deploying to Flink', () => {
       new RegExp(`Flink at http://127\\.0\\.0\\.1:${closed}: listing jars: connection refused`),
     );
   });
-
-  /** Records the job's Kafka source has read (its operator's counter, summed over subtasks). */
-  async function sourceRead(job: string): Promise<number> {
-    const v = (await flink.rest.job(job)).vertices.find((x) => x.name.startsWith('Source: read['))!;
-    const name = (await flink.rest.vertexMetricNames(job, v.id)).find((n) =>
-      /^Source__read\[\d+\]\.numRecordsOut$/.test(n),
-    );
-    if (!name) return 0;
-    return (await flink.rest.vertexMetrics(job, v.id, [name]))[name]?.sum ?? 0;
-  }
 
   it('stop with a savepoint and start from it: a window half filled before the stop is completed after', async () => {
     await createTopics(['sp-events', 'sp-out'], 1);
@@ -530,4 +528,65 @@ describe('the CLI', () => {
     // A profile that is not there, and a JobManager that does not answer.
     expect((await cli(['jobs', '--flink', 'nope'], env)).stderr).toMatch(/no Flink connection profile "nope"/);
   }, 180_000);
+
+  /** This process's children and theirs, by pid (from /proc). */
+  function descendants(pid: number): number[] {
+    const children = (p: number): number[] => {
+      try {
+        return readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      } catch {
+        return [];
+      }
+    };
+    const all: number[] = [];
+    for (let next = children(pid); next.length; next = next.flatMap(children)) all.push(...next);
+    return all;
+  }
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  it('the demo deployed on the embedded Flink and Kafka stops on Ctrl+C (SIGINT to the whole process group): the in-process part and the job first, then the servers; the command ends and leaves no server behind', async () => {
+    // Its own runtime folder: this command starts (and owns) its embedded Flink, not the one this test file runs.
+    const runtime = tempDir('flink-ctrl-c');
+    const cliProcess = spawn(
+      process.execPath,
+      [BIN, 'deploy', join(ROOT, 'resources', 'pipelines', 'live-room.json'), '--flink', 'local'],
+      // Detached: its own process group, as a terminal's foreground command is.
+      { env: { ...process.env, XDG_RUNTIME_DIR: runtime }, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    );
+    let out = '';
+    let err = '';
+    cliProcess.stdout.on('data', (d: Buffer) => (out += String(d)));
+    cliProcess.stderr.on('data', (d: Buffer) => (err += String(d)));
+    const exited = new Promise<number | null>((r) => cliProcess.once('exit', (code) => r(code)));
+    try {
+      await until(() => /Ctrl\+C stops the job and everything here/.test(err), 120_000, 'the demo deployed');
+      const jobId = out.trim();
+      const url = /profile "local" \((http:\/\/127\.0\.0\.1:\d+)\)/.exec(err)?.[1];
+      expect(url, err).toBeDefined();
+      const rest = new FlinkRest(url!);
+      // The job reads the room's events that the in-process part writes to Kafka.
+      await until(async () => (await sourceRead(jobId, rest)) > 0, 60_000, 'the job reading the room');
+      const servers = descendants(cliProcess.pid!);
+      expect(servers.length).toBeGreaterThanOrEqual(2);
+      // Ctrl+C in a terminal: SIGINT to every process of the foreground group.
+      process.kill(-cliProcess.pid!, 'SIGINT');
+      const code = await Promise.race([
+        exited,
+        new Promise<string>((r) => setTimeout(() => r('still running 60 s after Ctrl+C'), 60_000)),
+      ]);
+      expect(code, err).toBe(0);
+      expect(err).toMatch(new RegExp(`interrupted: job ${jobId} stopped; stopping the embedded Flink`));
+      expect(err).not.toMatch(/cannot reach the brokers/);
+      await until(() => !servers.some(alive), 30_000, `the servers ${servers.join(', ')} ended`);
+    } finally {
+      if (cliProcess.exitCode === null) process.kill(-cliProcess.pid!, 'SIGKILL');
+    }
+  }, 240_000);
 });

@@ -73,8 +73,10 @@ export class JvmServer {
     const args = [SCRIPT, kind, ...(options.data ? ['--data', options.data] : []), ...(options.args ?? [])];
     const env = { ...process.env };
     if (options.heap) env[`SLUICE_${kind.toUpperCase()}_HEAP`] = options.heap;
-    // Our pipe is its standard input: when this process ends, the server reads end-of-file and stops.
-    const child = spawn('bash', args, { stdio: ['pipe', 'pipe', 'pipe'], env });
+    // Our pipe is its standard input: when this process ends, the server reads end-of-file and stops. Its own
+    // process group: a Ctrl+C in the terminal (SIGINT to the whole foreground group) reaches this process, which
+    // stops what runs on the server first and the server last — not the server at the same moment.
+    const child = spawn('bash', args, { stdio: ['pipe', 'pipe', 'pipe'], env, detached: true });
     const stderr: string[] = [];
     createInterface({ input: child.stderr! }).on('line', (line) => {
       if (process.env.SLUICE_SERVICES_LOG) process.stderr.write(`[${kind}] ${line}\n`);
