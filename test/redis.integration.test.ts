@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
+import { freePort, localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
+import { execWhenConnected } from '../src/engine/nodes/redis/sink/pipeline';
 import { makeCa } from './tls-ca';
 import { ROOT, startFlow, wired, tempDir, until, stays } from './helpers';
 import type { PipelineDocument } from '../src/shared/document';
@@ -259,6 +260,26 @@ describe('Redis away', () => {
       `Redis away 10 s: source emitted ${queued} more records while away (queue capacity ${capacity}); heap grew at most ${growthMb.toFixed(1)} MiB; ${count} increments for ${limit} records (${count - limit} counted twice)`,
     );
   }, 90_000);
+});
+
+describe('Redis gone as the run stops', () => {
+  it('a batch sent after the stop began, with Redis not there (Ctrl+C reaching the server too), fails at once in words instead of waiting for a Redis that will not come', async () => {
+    // A port nothing listens on: the client keeps reconnecting, as after the server went.
+    const gone = client(`redis://127.0.0.1:${await freePort()}`);
+    try {
+      const stopping = new AbortController();
+      stopping.abort();
+      await expect(
+        Promise.race([
+          execWhenConnected(gone, [['INCR', ['beats']]], stopping.signal),
+          new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5000)),
+        ]),
+      ).rejects.toThrow('Redis is away and the run is stopping: this batch was not written');
+      expect(gone.status).not.toBe('ready');
+    } finally {
+      gone.disconnect();
+    }
+  });
 });
 
 describe('Redis connection profiles', () => {

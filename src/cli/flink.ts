@@ -19,6 +19,9 @@ import { count, portNumber } from './options';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
+/** How often a slow stop says what it waits for. */
+const STOP_REPORT_MS = 5000;
+
 async function deployCommand(
   file: string,
   opts: { flink: string; show?: boolean; fromSavepoint?: string; metricsPort?: number; metricsHost?: string },
@@ -115,7 +118,12 @@ async function deployCommand(
   });
   const why = await Promise.race([signalled, run.done.then(() => 'the job ended')]);
   if (attached) {
-    await run.stop();
+    // A stop that takes a while says what it waits for (a second Ctrl+C ends this command at once).
+    const slow = setInterval(() => {
+      const what = run.stopWaitsFor;
+      if (what) say(`still stopping: waiting for ${what} (Ctrl+C again quits now)`);
+    }, STOP_REPORT_MS);
+    await run.stop().finally(() => clearInterval(slow));
     say(`${why}: job ${info.jobId} stopped${ownsLocal ? '; stopping the embedded Flink' : ''}`);
   } else if (why === 'the job ended') say(`job ${info.jobId} ended (${run.lastState ?? 'unknown'})`);
   else {

@@ -139,6 +139,15 @@ export class FlinkRun {
   }
 
   private stopping = false;
+  private waitingFor: string | undefined;
+
+  /** While stopping: what the stop waits for, in words (the job's cancel, or the in-process nodes still closing). */
+  get stopWaitsFor(): string | undefined {
+    if (!this.stopping) return undefined;
+    if (this.waitingFor) return this.waitingFor;
+    const nodes = this.flow?.unfinished() ?? [];
+    return nodes.length ? `the nodes ${nodes.join(', ')} to finish` : undefined;
+  }
 
   /** The job, as the studio shows it. */
   get info(): FlinkRunInfo | undefined {
@@ -242,12 +251,14 @@ export class FlinkRun {
         const state = (await this.cluster.rest.job(d.jobId).catch(() => ({ state: 'UNKNOWN' }))).state;
         if (state === 'RUNNING' || state === 'RESTARTING' || state === 'CREATED') {
           for (const id of d.part.nodes) this.setState(id, 'draining');
+          this.waitingFor = `Flink to ${options.savepoint ? 'take the savepoint of' : 'cancel'} job ${d.jobId}`;
           if (options.savepoint) this.savepoint = await this.cluster.rest.stopWithSavepoint(d.jobId);
           else await this.cluster.rest.cancel(d.jobId);
         }
         for (const id of d.part.nodes) if (this.states.get(id) !== 'error') this.setState(id, 'stopped');
       }
     } finally {
+      this.waitingFor = undefined;
       await this.flow?.stop();
       this.end();
     }

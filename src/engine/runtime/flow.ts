@@ -173,6 +173,11 @@ export class Flow {
     return this.abort.signal.aborted;
   }
 
+  /** The nodes that have not finished yet (while stopping: those still draining or closing). */
+  unfinished(): string[] {
+    return [...this.runners].filter(([, r]) => r.state !== 'stopped' && r.state !== 'error').map(([id]) => id);
+  }
+
   /** The sources upstream of each node (worked out on first need). */
   private upstreamSources: Map<string, string[]> | undefined;
 

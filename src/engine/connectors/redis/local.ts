@@ -58,7 +58,9 @@ export class LocalRedis {
     const child = spawn(
       setpriv ? '/usr/bin/setpriv' : 'redis-server',
       setpriv ? ['--pdeathsig', 'TERM', '--', 'redis-server', ...args] : args,
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      // Its own process group, as the JVM servers: Ctrl+C in a terminal (SIGINT to the foreground group) stops the
+      // run, which writes its last batches, before the server goes (pdeathsig ends it if this process dies).
+      { stdio: ['ignore', 'pipe', 'pipe'], detached: !!setpriv },
     );
     await new Promise<void>((resolve, reject) => {
       let out = '';

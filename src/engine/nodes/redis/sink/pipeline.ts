@@ -12,6 +12,8 @@ export const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.st
 /** ioredis's words for a command that never reached Redis, or whose answer never came back. */
 const CONNECTION_LOST = /isn't writeable|Connection is closed|ECONNRESET|ECONNREFUSED|EPIPE|max retries per request/i;
 
+const AWAY = 'Redis is away and the run is stopping: this batch was not written';
+
 /**
  * Run a pipeline, waiting for the connection whenever it is lost and sending it again then. A pipeline that failed
  * mid-way is sent whole again: its commands may run twice (at least once), never not at all.
@@ -23,6 +25,8 @@ export async function execWhenConnected(
 ): Promise<[Error | null, unknown][]> {
   for (;;) {
     if (redis.status !== 'ready') {
+      // Already stopping (the server went as the run stopped: Ctrl+C reaches both): no wait for a 'ready' to come.
+      if (signal.aborted) throw new Error(AWAY);
       await new Promise<void>((resolve) => {
         const done = () => {
           redis.off('ready', done);
@@ -33,7 +37,7 @@ export async function execWhenConnected(
         signal.addEventListener('abort', done, { once: true });
       });
       if ((redis.status as string) !== 'ready')
-        throw new Error('Redis is away and the run is stopping: this batch was not written');
+        throw new Error(AWAY);
     }
     try {
       const pipe = redis.pipeline();
