@@ -36,8 +36,7 @@ export async function execWhenConnected(
         // A stop while waiting: give up on this batch (it is not acknowledged, so it is read again next time).
         signal.addEventListener('abort', done, { once: true });
       });
-      if ((redis.status as string) !== 'ready')
-        throw new Error(AWAY);
+      if ((redis.status as string) !== 'ready') throw new Error(AWAY);
     }
     try {
       const pipe = redis.pipeline();
