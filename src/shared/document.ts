@@ -36,10 +36,35 @@ export interface PipelineEdge {
   queue?: EdgeQueueSettings;
 }
 
+/** How the pipeline's data part runs when deployed to Flink (a connection profile's values stand where these are left out). */
+export interface FlinkSettings {
+  /** How often Flink checkpoints: Kafka offsets, window state, and (exactly once) the sinks' writes become final. */
+  checkpointIntervalMs?: number;
+  /**
+   * exactly-once: aligned checkpoints, transactional Kafka writes (readers with read_committed see each result once),
+   * Redis sinks only in modes a replay cannot add to twice. at-least-once: no transactions; a restart may write a
+   * result again.
+   */
+  checkpointMode?: CheckpointMode;
+  /** Parallelism of every operator. */
+  parallelism?: number;
+}
+
+export type CheckpointMode = 'exactly-once' | 'at-least-once';
+
+/** Their bounds and defaults, declared once (the schema, the compiler and the inspector read them). */
+export const FLINK_SETTINGS = {
+  checkpointIntervalMs: { min: 100, max: 3_600_000 },
+  checkpointMode: { values: ['exactly-once', 'at-least-once'] as const, default: 'exactly-once' as const },
+  parallelism: { min: 1, max: 10_000 },
+};
+
 export interface PipelineDocument {
   version: number;
   name: string;
   description?: string;
+  /** Settings for running the data part on Apache Flink. */
+  flink?: FlinkSettings;
   nodes: PipelineNode[];
   edges: PipelineEdge[];
 }
@@ -55,7 +80,8 @@ export const DEFAULT_QUEUE_BYTES = QUEUE.maxBytes.default;
 
 /** Key order of the known objects; keys not listed follow in alphabetical order. */
 const KEY_ORDER: Record<string, readonly string[]> = {
-  document: ['version', 'name', 'description', 'nodes', 'edges'],
+  document: ['version', 'name', 'description', 'flink', 'nodes', 'edges'],
+  flink: ['checkpointIntervalMs', 'checkpointMode', 'parallelism'],
   node: ['id', 'type', 'position', 'config'],
   edge: ['id', 'from', 'to', 'queue'],
   ref: ['node', 'port'],

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { findPackageRoot } from '../support/paths';
 
-export type JvmServerKind = 'kafka' | 'hdfs' | 'flink';
+export type JvmServerKind = 'kafka' | 'hdfs' | 'flink' | 'flink-jobmanager' | 'flink-taskmanager';
 
 const ROOT = findPackageRoot(import.meta.dirname);
 const SCRIPT = join(ROOT, 'scripts', 'services.sh');
@@ -18,16 +18,28 @@ const READY: Record<JvmServerKind, RegExp> = {
   kafka: /^KAFKA_BOOTSTRAP=(\S+)$/,
   hdfs: /^WEBHDFS_URL=(\S+)$/,
   flink: /^FLINK_REST=(\S+)$/,
+  'flink-jobmanager': /^FLINK_REST=(\S+) rpc=(\S+)$/,
+  'flink-taskmanager': /^FLINK_TASKMANAGER=(\S+)$/,
 };
 const TITLE: Record<JvmServerKind, string> = {
   kafka: 'Apache Kafka broker',
   hdfs: 'HDFS minicluster',
   flink: 'embedded Apache Flink (MiniCluster)',
+  'flink-jobmanager': 'Apache Flink session cluster (JobManager)',
+  'flink-taskmanager': 'Apache Flink TaskManager',
+};
+/** Where a kind's launcher was set up (the session cluster's processes share the embedded Flink's). */
+const SETUP: Record<JvmServerKind, string> = {
+  kafka: 'kafka',
+  hdfs: 'hdfs',
+  flink: 'flink',
+  'flink-jobmanager': 'flink',
+  'flink-taskmanager': 'flink',
 };
 
 /** Why a kind of server cannot be started here, in words; undefined when it can. */
 export function jvmServerMissing(kind: JvmServerKind): string | undefined {
-  if (!existsSync(SCRIPT) || !existsSync(join(ROOT, 'build', 'services', kind, 'launcher.jar')))
+  if (!existsSync(SCRIPT) || !existsSync(join(ROOT, 'build', 'services', SETUP[kind], 'launcher.jar')))
     return `the ${TITLE[kind]} is not set up here (run scripts/setup.sh: it fetches it from Maven Central into build/services)`;
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const probe = spawnSync(java, ['-version'], { encoding: 'utf8' });
@@ -54,9 +66,11 @@ export class JvmServer {
   private constructor(
     readonly kind: JvmServerKind,
     private readonly child: ChildProcess,
-    /** `127.0.0.1:PORT` (Kafka) or `http://127.0.0.1:PORT/webhdfs/v1` (HDFS). */
+    /** `127.0.0.1:PORT` (Kafka), `http://127.0.0.1:PORT/webhdfs/v1` (HDFS), `http://127.0.0.1:PORT` (Flink's REST). */
     readonly address: string,
     lines: AsyncIterator<string>,
+    /** A session cluster's JobManager: its RPC address, where TaskManagers join (`127.0.0.1:PORT`). */
+    readonly rpc?: string,
   ) {
     this.exit = new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
@@ -72,7 +86,7 @@ export class JvmServer {
     if (missing) throw new Error(missing);
     const args = [SCRIPT, kind, ...(options.data ? ['--data', options.data] : []), ...(options.args ?? [])];
     const env = { ...process.env };
-    if (options.heap) env[`SLUICE_${kind.toUpperCase()}_HEAP`] = options.heap;
+    if (options.heap) env[`SLUICE_${kind.toUpperCase().replace('-', '_')}_HEAP`] = options.heap;
     // Our pipe is its standard input: when this process ends, the server reads end-of-file and stops. Its own
     // process group: a Ctrl+C in the terminal (SIGINT to the whole foreground group) reaches this process, which
     // stops what runs on the server first and the server last — not the server at the same moment.
@@ -103,7 +117,7 @@ export class JvmServer {
       ]);
       const m = READY[kind].exec(first.value ?? '');
       if (!m) throw new Error(`the ${kind} server said "${first.value}" instead of its address`);
-      return new JvmServer(kind, child, m[1]!, lines);
+      return new JvmServer(kind, child, m[1]!, lines, m[2]);
     } catch (err) {
       child.kill('SIGKILL');
       throw err;

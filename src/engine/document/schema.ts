@@ -2,7 +2,7 @@
  * The zod schema of a whole pipeline document, built from the node specs, and its JSON Schema.
  */
 import { z } from 'zod';
-import { PIPELINE_VERSION, QUEUE } from '../../shared/document';
+import { FLINK_SETTINGS, PIPELINE_VERSION, QUEUE } from '../../shared/document';
 import type { NodeSpec } from '../contract/spec';
 
 export const idSchema = z
@@ -57,10 +57,39 @@ export const nodeEnvelopeSchema = z.strictObject({
   config: z.record(z.string(), z.unknown()).default({}).describe("The node type's settings."),
 });
 
+const { checkpointIntervalMs, checkpointMode, parallelism } = FLINK_SETTINGS;
+export const flinkSettingsSchema = z
+  .strictObject({
+    checkpointIntervalMs: z
+      .number()
+      .int()
+      .min(checkpointIntervalMs.min)
+      .max(checkpointIntervalMs.max)
+      .optional()
+      .describe(
+        'How often Flink checkpoints (ms): offsets, window state and (exactly once) the sinks’ writes become final then. Default: the connection profile’s.',
+      ),
+    checkpointMode: z
+      .enum(checkpointMode.values)
+      .optional()
+      .describe(
+        `exactly-once: transactional Kafka writes (read_committed readers see each result once), Redis sinks only in modes a replay cannot count twice; at-least-once: a restart may write a result again. Default ${checkpointMode.default}.`,
+      ),
+    parallelism: z
+      .number()
+      .int()
+      .min(parallelism.min)
+      .max(parallelism.max)
+      .optional()
+      .describe('Parallelism of every operator. Default: the connection profile’s.'),
+  })
+  .describe('How the data part runs when deployed to Apache Flink.');
+
 export const documentEnvelopeSchema = z.strictObject({
   version: z.literal(PIPELINE_VERSION),
   name: z.string().min(1).describe('The pipeline name.'),
   description: z.string().optional(),
+  flink: flinkSettingsSchema.optional(),
   nodes: z.array(z.unknown()),
   edges: z.array(z.unknown()),
 });
@@ -82,6 +111,7 @@ export function pipelineJsonSchema(specs: readonly NodeSpec[]): Record<string, u
       version: z.literal(PIPELINE_VERSION).describe('The document format version.'),
       name: z.string().min(1).describe('The pipeline name.'),
       description: z.string().optional().describe('What the pipeline is for.'),
+      flink: flinkSettingsSchema.optional(),
       nodes: z.array(z.discriminatedUnion('type', nodeVariants as never)).describe('The nodes.'),
       edges: z.array(edgeSchema).describe('The wires between output and input ports.'),
     })

@@ -14,7 +14,13 @@ import { parseTarget } from '../connectors/hdfs/targets';
 import { jobJar, type FlinkCluster } from './cluster';
 import { flinkPart, type FlinkPart } from './part';
 import { rootCause, type FlinkRest, type JobDetails } from './rest';
-import { compileFlinkScript, FlinkCompileError, type FlinkConnections, type FlinkJobScript } from './sql/compile';
+import {
+  compileFlinkScript,
+  FlinkCompileError,
+  compileOptions,
+  type FlinkConnections,
+  type FlinkJobScript,
+} from './sql/compile';
 import { nodeOfStatement, nodeOfVertex } from './vertices';
 
 export { FlinkCompileError };
@@ -107,7 +113,7 @@ const UNRESOLVED: FlinkConnections = {
  * no Kafka profile resolved, no NameNode asked, no Flink started.
  */
 export function checkCompiles(pipeline: ResolvedPipeline): void {
-  compileFlinkScript(pipeline, compilablePart(pipeline), UNRESOLVED);
+  compileFlinkScript(pipeline, compilablePart(pipeline), UNRESOLVED, compileOptions(pipeline));
 }
 
 /** The part of the pipeline that runs on Flink; refused when nothing does. */
@@ -130,10 +136,12 @@ export async function compileForFlink(
   cluster?: Pick<FlinkCluster, 'parallelism' | 'checkpointIntervalMs'>,
 ): Promise<{ part: FlinkPart; script: FlinkJobScript }> {
   const part = compilablePart(pipeline);
-  const script = compileFlinkScript(pipeline, part, await flinkConnections(pipeline, part), {
-    parallelism: cluster?.parallelism,
-    checkpointIntervalMs: cluster?.checkpointIntervalMs,
-  });
+  const script = compileFlinkScript(
+    pipeline,
+    part,
+    await flinkConnections(pipeline, part),
+    compileOptions(pipeline, cluster),
+  );
   return { part, script };
 }
 

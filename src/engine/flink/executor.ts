@@ -5,7 +5,7 @@
 import type { Executor, PlanProblem } from '../plan/plan';
 import type { Placement } from '../../shared/plan';
 import { FLINK_NODE_TYPES, flinkPart } from './part';
-import { compileFlinkScript, FlinkCompileError, type FlinkConnections } from './sql/compile';
+import { compileFlinkScript, compileOptions, FlinkCompileError, type FlinkConnections } from './sql/compile';
 
 /** Connections that resolve nothing: enough to find what does not compile, before any server is asked. */
 const UNRESOLVED: FlinkConnections = {
@@ -32,7 +32,7 @@ export const flinkExecutor: Executor = {
     const problems: PlanProblem[] = [];
     if (part.nodes.length) {
       try {
-        compileFlinkScript(pipeline, part, UNRESOLVED);
+        compileFlinkScript(pipeline, part, UNRESOLVED, compileOptions(pipeline));
       } catch (err) {
         if (!(err instanceof FlinkCompileError)) throw err;
         for (const r of err.refusals)

@@ -47,7 +47,7 @@ export interface FlinkPart {
   bridges: FlinkBridge[];
 }
 
-const slug = (s: string) =>
+export const slug = (s: string) =>
   s
     .toLowerCase()
     .replace(/[^a-z0-9._-]+/g, '-')

@@ -15,7 +15,9 @@ import type { Aggregate, WindowConfig } from '../../nodes/operators/window/confi
 import type { KafkaSinkConfig } from '../../nodes/kafka/sink/config';
 import type { KafkaSourceConfig } from '../../nodes/kafka/source/config';
 import type { ArchiveConfig } from '../../nodes/sinks/archive/config';
-import type { FlinkBridge, FlinkPart, FlinkRefusal } from '../part';
+import { slug, type FlinkBridge, type FlinkPart, type FlinkRefusal } from '../part';
+import type { RedisSinkConfig } from '../../nodes/redis/sink/config';
+import { FLINK_SETTINGS, type CheckpointMode } from '../../../shared/document';
 import {
   ident,
   NotSql,
@@ -43,7 +45,21 @@ export interface CompileOptions {
   parallelism?: number;
   /** Checkpoint interval: Kafka offsets are committed, archive files and Kafka writes made final at checkpoints. */
   checkpointIntervalMs?: number;
+  /** exactly-once (default): aligned checkpoints and transactional Kafka writes; at-least-once: neither. */
+  checkpointMode?: CheckpointMode;
 }
+
+/**
+ * Redis modes whose write a replay repeats without harm (HSET, SET: the same value again). The others add
+ * (INCRBY, ZINCRBY), append (XADD) or deliver (PUBLISH) once more.
+ */
+const IDEMPOTENT_REDIS_MODES = new Set(['hash', 'value']);
+
+/**
+ * Kafka's transactions must end within the broker's transaction.max.timeout.ms (15 min by default); Flink's
+ * default (1 h) is refused by such a broker. A job down longer than this loses the writes of its open transaction.
+ */
+const TRANSACTION_TIMEOUT_MS = 900_000;
 
 export interface FlinkJobScript {
   /** The script that runs. */
@@ -97,6 +113,7 @@ class Compiler {
   private readonly secrets = new Set<string>();
   /** A window computes a top-N: the script declares Sluice's aggregate function. */
   private usesTop = false;
+  private exactlyOnce = true;
   private readonly config: Map<string, unknown>;
   private readonly type: Map<string, string>;
 
@@ -129,6 +146,8 @@ class Compiler {
   }
 
   compile(options: CompileOptions): FlinkJobScript {
+    const mode = options.checkpointMode ?? FLINK_SETTINGS.checkpointMode.default;
+    this.exactlyOnce = mode === 'exactly-once';
     for (const id of this.part.nodes) {
       const cfg = this.config.get(id);
       try {
@@ -173,6 +192,7 @@ class Compiler {
       `SET 'pipeline.name' = ${stringLiteral(`sluice: ${name}`)};`,
       `SET 'parallelism.default' = '${options.parallelism ?? 1}';`,
       `SET 'execution.checkpointing.interval' = '${options.checkpointIntervalMs ?? 10_000} ms';`,
+      `SET 'execution.checkpointing.mode' = '${this.exactlyOnce ? 'EXACTLY_ONCE' : 'AT_LEAST_ONCE'}';`,
       "SET 'table.local-time-zone' = 'UTC';",
     ];
     if (this.usesTop)
@@ -234,6 +254,8 @@ class Compiler {
       ...topics,
       ...Object.fromEntries(Object.entries(properties).map(([k, v]) => [`properties.${k}`, v])),
       'properties.group.id': cfg.group,
+      // Topics written transactionally (by Flink's exactly-once sinks): only what was committed.
+      'properties.isolation.level': 'read_committed',
       ...start,
       format: 'json',
       'json.ignore-parse-errors': 'true',
@@ -473,7 +495,7 @@ class Compiler {
       ...(cfg.idempotent ? { 'properties.enable.idempotence': 'true' } : {}),
       ...(cfg.compression === 'gzip' ? { 'properties.compression.type': 'gzip' } : {}),
       'properties.linger.ms': String(cfg.lingerMs),
-      'sink.delivery-guarantee': 'at-least-once',
+      ...this.delivery(id),
       format: 'json',
       'json.encode.ignore-null-fields': 'true',
       ...(key ? { 'key.format': 'raw', 'key.fields': '__key', 'value.fields-include': 'EXCEPT_KEY' } : {}),
@@ -489,8 +511,40 @@ class Compiler {
     this.inserts.push(`INSERT INTO ${ident(id)}\nSELECT ${select.join(', ')}\nFROM ${ident(up.view)};`);
   }
 
+  /**
+   * A Kafka table's delivery: exactly once, transactional (committed at each checkpoint, so readers with
+   * read_committed see a result once, a checkpoint interval later), or at least once.
+   */
+  private delivery(name: string): Record<string, string> {
+    if (!this.exactlyOnce) return { 'sink.delivery-guarantee': 'at-least-once' };
+    return {
+      'sink.delivery-guarantee': 'exactly-once',
+      // Stable per pipeline and sink: a job restarted (or started from a savepoint) aborts what its predecessor left open.
+      'sink.transactional-id-prefix': `sluice-${slug(this.pipeline.doc.name)}-${slug(name)}`,
+      'properties.transaction.timeout.ms': String(TRANSACTION_TIMEOUT_MS),
+    };
+  }
+
+  /** With exactly-once, a Redis sink fed by the job must write what a replay cannot count twice. */
+  private refuseNonIdempotentReaders(b: FlinkBridge): void {
+    if (!this.exactlyOnce) return;
+    for (const edgeId of b.edges) {
+      const to = this.pipeline.doc.edges.find((e) => e.id === edgeId)?.to.node;
+      const node = this.pipeline.nodes.find((n) => n.id === to);
+      if (node?.spec.type !== 'redis') continue;
+      const mode = (node.config as RedisSinkConfig).mode;
+      if (IDEMPOTENT_REDIS_MODES.has(mode)) continue;
+      this.refuse(
+        node.id,
+        'mode',
+        `mode "${mode}" writes again when a record is replayed after a restart, so with the pipeline's Flink checkpointMode exactly-once it would count twice: write each result with mode hash or value keyed by its window (e.g. key "likes:" & room, field $string(windowEnd)), or set checkpointMode to at-least-once`,
+      );
+    }
+  }
+
   /** A port read by nodes that stay in-process: written to its bridge topic as JSON. */
   private bridge(b: FlinkBridge): void {
+    this.refuseNonIdempotentReaders(b);
     const up = this.shapes.get(b.from.port === 'out' ? b.from.node : `${b.from.node}:${b.from.port}`);
     if (!up) return; // its node was refused
     const { properties, secret } = this.conn.kafka(b.profile);
@@ -501,7 +555,7 @@ class Compiler {
       topic: b.topic,
       ...Object.fromEntries(Object.entries(properties).map(([k, v]) => [`properties.${k}`, v])),
       'properties.linger.ms': '5',
-      'sink.delivery-guarantee': 'at-least-once',
+      ...this.delivery(`bridge-${b.from.node}-${b.from.port}`),
       format: 'json',
       'json.encode.ignore-null-fields': 'true',
     };
@@ -581,6 +635,19 @@ class FieldRefusal extends Error {
 }
 
 /** Compile the Flink part of a pipeline; throws FlinkCompileError listing every node that does not compile. */
+/** The pipeline's Flink settings, and the connection profile's where the pipeline leaves one out. */
+export function compileOptions(
+  pipeline: ResolvedPipeline,
+  profile?: { parallelism?: number; checkpointIntervalMs?: number },
+): CompileOptions {
+  const own = pipeline.doc.flink ?? {};
+  return {
+    parallelism: own.parallelism ?? profile?.parallelism,
+    checkpointIntervalMs: own.checkpointIntervalMs ?? profile?.checkpointIntervalMs,
+    checkpointMode: own.checkpointMode,
+  };
+}
+
 export function compileFlinkScript(
   pipeline: ResolvedPipeline,
   part: FlinkPart,

@@ -1,0 +1,78 @@
+package sluice.services;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.plugin.PluginUtils;
+import org.apache.flink.runtime.taskexecutor.TaskManagerRunner;
+
+/**
+ * A TaskManager of the embedded Flink session cluster ({@link FlinkJobManagerMain}), a process of its own: killing it
+ * (SIGKILL) is a TaskManager lost mid-run, as on a real cluster.
+ *
+ * <p>Prints {@code FLINK_TASKMANAGER=started} once it runs (it then registers with the JobManager). Stops when standard
+ * input closes or on SIGTERM.
+ *
+ * <p>Options: {@code --jobmanager HOST:PORT} (the JobManager's RPC address, required), {@code --data DIR} (the same
+ * data folder as the JobManager's), {@code --slots N} (default 2), {@code --set KEY=VALUE} (any Flink option).
+ */
+public final class FlinkTaskManagerMain {
+  private static final Launch LAUNCH =
+      new Launch("flink-taskmanager", "--jobmanager HOST:PORT [--data DIR] [--slots N] [--set KEY=VALUE]");
+
+  public static void main(String[] args) throws Exception {
+    Launch.quietLogs();
+    String jobmanager = null;
+    String data = null;
+    String slots = "2";
+    Map<String, String> options = new HashMap<>();
+    for (String[] o : LAUNCH.options(args)) {
+      switch (o[0]) {
+        case "--jobmanager" -> jobmanager = o[1];
+        case "--data" -> data = o[1];
+        case "--slots" -> slots = o[1];
+        case "--set" -> {
+          String[] kv = LAUNCH.keyValue(o[0], o[1]);
+          options.put(kv[0], kv[1]);
+        }
+        default -> LAUNCH.fail("unknown option " + o[0]);
+      }
+    }
+    if (jobmanager == null || jobmanager.lastIndexOf(':') <= 0) LAUNCH.fail("--jobmanager HOST:PORT is required");
+    boolean temporary = data == null;
+    Path dir = LAUNCH.dataDir(data);
+    Map<String, String> conf = FlinkConf.loopback(dir, "0");
+    conf.put("jobmanager.rpc.address", jobmanager.substring(0, jobmanager.lastIndexOf(':')));
+    conf.put("jobmanager.rpc.port", jobmanager.substring(jobmanager.lastIndexOf(':') + 1));
+    conf.put("taskmanager.numberOfTaskSlots", slots);
+    // The sizes Flink accounts its memory by (the JVM's own heap is set by scripts/services.sh).
+    conf.put("taskmanager.memory.process.size", "1024m");
+    conf.putAll(options);
+    Configuration configuration = Configuration.fromMap(conf);
+    TaskManagerRunner runner =
+        new TaskManagerRunner(
+            configuration,
+            PluginUtils.createPluginManagerFromRootFolder(configuration),
+            TaskManagerRunner::createTaskExecutorService);
+    Runnable stop =
+        () -> {
+          synchronized (FlinkTaskManagerMain.class) {
+            try {
+              runner.closeAsync().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              System.err.println("flink-taskmanager: stopping: " + e);
+            }
+            if (temporary) Launch.deleteTree(dir.toFile());
+            Runtime.getRuntime().halt(0);
+          }
+        };
+    LAUNCH.onSignals(stop);
+    runner.start();
+    System.out.println("FLINK_TASKMANAGER=started");
+    System.out.flush();
+    Launch.untilInputEnds();
+    stop.run();
+  }
+}
