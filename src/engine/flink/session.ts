@@ -67,7 +67,7 @@ export class FlinkSession {
 
   /** Start one more TaskManager; resolves once the JobManager counts it. */
   async addTaskManager(): Promise<JvmServer> {
-    const registered = (await this.rest.overview())['taskmanagers'];
+    const before = new Set(await this.taskManagerIds());
     const tm = await JvmServer.start('flink-taskmanager', {
       data: this.options.data,
       args: [
@@ -80,11 +80,22 @@ export class FlinkSession {
     });
     this.taskManagers.push(tm);
     const deadline = Date.now() + 60_000;
-    while ((await this.rest.overview())['taskmanagers'] <= registered) {
+    while ((await this.taskManagerIds()).every((id) => before.has(id))) {
       if (Date.now() > deadline) throw new Error('the new TaskManager did not join the JobManager within 60 s');
       await new Promise((r) => setTimeout(r, 100));
     }
     return tm;
+  }
+
+  /** The TaskManagers the JobManager counts now (a killed one until its heartbeat times out). */
+  async taskManagerIds(): Promise<string[]> {
+    const { taskmanagers } = await this.rest.call<{ taskmanagers: { id: string }[] }>(
+      'GET',
+      '/taskmanagers',
+      undefined,
+      'listing the TaskManagers',
+    );
+    return taskmanagers.map((t) => t.id);
   }
 
   /** Kill a TaskManager (SIGKILL: no goodbye, as a machine lost); resolves once its process has ended. */

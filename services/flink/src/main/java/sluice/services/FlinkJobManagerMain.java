@@ -61,7 +61,13 @@ public final class FlinkJobManagerMain {
           }
         };
     LAUNCH.onSignals(stop);
-    entrypoint.startCluster();
+    try {
+      entrypoint.startCluster();
+    } catch (Exception e) {
+      // Flink's threads would keep the JVM up: say why and end.
+      System.err.println("flink-jobmanager: could not start: " + e);
+      Runtime.getRuntime().halt(1);
+    }
     String url = "http://127.0.0.1:" + entrypoint.getRestPort();
     while (!Launch.answers(url + "/overview")) Thread.sleep(100);
     System.out.println("FLINK_REST=" + url + " rpc=127.0.0.1:" + entrypoint.getRpcPort());

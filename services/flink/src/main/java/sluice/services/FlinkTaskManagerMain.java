@@ -47,15 +47,36 @@ public final class FlinkTaskManagerMain {
     conf.put("jobmanager.rpc.address", jobmanager.substring(0, jobmanager.lastIndexOf(':')));
     conf.put("jobmanager.rpc.port", jobmanager.substring(jobmanager.lastIndexOf(':') + 1));
     conf.put("taskmanager.numberOfTaskSlots", slots);
-    // The sizes Flink accounts its memory by (the JVM's own heap is set by scripts/services.sh).
-    conf.put("taskmanager.memory.process.size", "1024m");
+    // The sizes Flink accounts its memory by, set one by one as Flink's start-up script would work them out (the
+    // JVM's own heap is set by scripts/services.sh).
+    conf.put("taskmanager.memory.framework.heap.size", "64m");
+    conf.put("taskmanager.memory.task.heap.size", "256m");
+    conf.put("taskmanager.memory.framework.off-heap.size", "64m");
+    conf.put("taskmanager.memory.task.off-heap.size", "0m");
+    conf.put("taskmanager.memory.managed.size", "64m");
+    conf.put("taskmanager.memory.network.min", "64m");
+    conf.put("taskmanager.memory.network.max", "64m");
+    conf.put("taskmanager.memory.jvm-metaspace.size", "256m");
+    conf.put("taskmanager.memory.jvm-overhead.min", "192m");
+    conf.put("taskmanager.memory.jvm-overhead.max", "192m");
+    conf.put("taskmanager.cpu.cores", slots);
     conf.putAll(options);
     Configuration configuration = Configuration.fromMap(conf);
-    TaskManagerRunner runner =
-        new TaskManagerRunner(
-            configuration,
-            PluginUtils.createPluginManagerFromRootFolder(configuration),
-            TaskManagerRunner::createTaskExecutorService);
+    TaskManagerRunner runner;
+    try {
+      runner =
+          new TaskManagerRunner(
+              configuration,
+              PluginUtils.createPluginManagerFromRootFolder(configuration),
+              TaskManagerRunner::createTaskExecutorService);
+      runner.start();
+    } catch (Exception e) {
+      // Flink's threads would keep the JVM up: say why and end.
+      System.err.println("flink-taskmanager: could not start: " + e + (e.getCause() == null ? "" : " / " + e.getCause()));
+      if (System.getProperty("sluice.log") != null) e.printStackTrace();
+      Runtime.getRuntime().halt(1);
+      return;
+    }
     Runnable stop =
         () -> {
           synchronized (FlinkTaskManagerMain.class) {
@@ -69,7 +90,6 @@ public final class FlinkTaskManagerMain {
           }
         };
     LAUNCH.onSignals(stop);
-    runner.start();
     System.out.println("FLINK_TASKMANAGER=started");
     System.out.flush();
     Launch.untilInputEnds();
