@@ -276,4 +276,51 @@ describe('exactly once on Flink', () => {
       await Promise.all([flinkOut.stop(), localOut.stop()]);
     }
   }, 360_000);
+
+  it('stopped with a savepoint and started again from it, nothing changed: the same window results as one uninterrupted run, each once', async () => {
+    const N = 6000; // 30 s of event time: 120 windows
+    const input = 'sp-gifts';
+    await broker.createTopic(input, PARTITIONS);
+    await broker.createTopic('sp-resumed', PARTITIONS);
+    await broker.createTopic('sp-whole', PARTITIONS);
+    const resumedOut = committed('sp-resumed');
+    const wholeOut = committed('sp-whole');
+    const doc = (name: string, output: string) => {
+      const d = pipeline(name, input, output, name);
+      return { ...d, flink: { ...d.flink, parallelism: 1 } };
+    };
+    const whole = await deployPipeline(resolve(doc('sp-whole', 'sp-whole')), session.cluster());
+    let resumed = await deployPipeline(resolve(doc('sp-resumed', 'sp-resumed')), session.cluster());
+    try {
+      await send(input, gifts(0, N / 2));
+      await until(() => resumedOut.rows.length >= 20, 60_000, 'windows of the first half');
+      const savepoint = await session.rest.stopWithSavepoint(resumed.jobId);
+      expect((await session.rest.job(resumed.jobId)).state).toBe('FINISHED');
+      resumed = await deployPipeline(resolve(doc('sp-resumed', 'sp-resumed')), session.cluster(), {
+        fromSavepoint: savepoint,
+      });
+      expect((await session.rest.checkpoints(resumed.jobId)).latest.restored?.external_path).toBe(savepoint);
+      await send(input, gifts(N / 2, N), N / 2);
+      await flush(input);
+      const ref = reference(gifts(0, N));
+      await until(
+        () => tally(resumedOut.rows, ref).missing === 0 && tally(wholeOut.rows, ref).missing === 0,
+        90_000,
+        'every window from both jobs',
+      );
+      const done = (await session.rest.checkpoints(resumed.jobId)).counts.completed;
+      await until(
+        async () => (await session.rest.checkpoints(resumed.jobId)).counts.completed >= done + 2,
+        30_000,
+        'two more checkpoints',
+      );
+      const key = (rows: Record<string, unknown>[]) =>
+        rows.map((r) => `${r.key}@${r.windowStart}=${r.coins}/${r.gifts}`).sort();
+      expect(tally(resumedOut.rows, ref)).toEqual({ missing: 0, duplicated: 0, wrong: [] });
+      expect(key(resumedOut.rows)).toEqual(key(wholeOut.rows));
+    } finally {
+      await Promise.all([whole, resumed].map((d) => session.rest.cancel(d.jobId).catch(() => undefined)));
+      await Promise.all([resumedOut.stop(), wholeOut.stop()]);
+    }
+  }, 240_000);
 });
