@@ -12,7 +12,14 @@ import { checkCompiles } from '../src/engine/flink/deploy';
 import { flinkPart, remainderDocument } from '../src/engine/flink/part';
 import { rootCause } from '../src/engine/flink/rest';
 import { schemaOf } from '../src/engine/flink/schema';
-import { compileFlinkScript, FlinkCompileError, type FlinkConnections } from '../src/engine/flink/sql/compile';
+import {
+  compileFlinkScript,
+  compileOptions,
+  FlinkCompileError,
+  type FlinkConnections,
+} from '../src/engine/flink/sql/compile';
+import { validateValue } from '../src/engine/validate/validate';
+import { builtinRegistry } from '../src/engine/nodes/registry';
 import { NotSql, sqlExpression, sqlRecord, type Columns } from '../src/engine/flink/sql/expression';
 import { windowOperators } from '../src/engine/flink/vertices';
 import { PrometheusExporter } from '../src/engine/observe/prometheus';
@@ -232,6 +239,88 @@ describe('the script', () => {
     expect(refused).toBeInstanceOf(FlinkCompileError);
     expect((refused as FlinkCompileError).refusals[0]).toMatchObject({ nodeId: 'w', field: 'allowedLatenessMs' });
     expect(() => checkCompiles(pipeline(...nodes({})))).not.toThrow();
+  });
+
+  it('exactly once by default: aligned checkpoints, transactional Kafka writes with a stable prefix, read_committed sources; at-least-once on request; the pipeline’s settings over the profile’s', () => {
+    const [nodes, wires] = room();
+    const exactly = compileFlinkScript(
+      pipeline(nodes, wires),
+      flinkPart(pipeline(nodes, wires)),
+      CONN,
+      compileOptions(pipeline(nodes, wires), { parallelism: 3, checkpointIntervalMs: 7000 }),
+    ).sql;
+    expect(exactly).toContain("SET 'execution.checkpointing.mode' = 'EXACTLY_ONCE';");
+    expect(exactly).toContain("SET 'execution.checkpointing.interval' = '7000 ms';");
+    expect(exactly).toContain("SET 'parallelism.default' = '3';");
+    expect(exactly).toContain("'sink.delivery-guarantee' = 'exactly-once'");
+    expect(exactly).toContain("'sink.transactional-id-prefix' = 'sluice-room-out'");
+    expect(exactly).toContain("'properties.transaction.timeout.ms' = '900000'");
+    expect(exactly).toContain("'properties.isolation.level' = 'read_committed'");
+    const doc = wired('room', nodes, wires);
+    const own = resolve({
+      ...doc,
+      flink: { checkpointMode: 'at-least-once', checkpointIntervalMs: 2000, parallelism: 2 },
+    });
+    const atLeast = compileFlinkScript(
+      own,
+      flinkPart(own),
+      CONN,
+      compileOptions(own, { parallelism: 3, checkpointIntervalMs: 7000 }),
+    ).sql;
+    expect(atLeast).toContain("SET 'execution.checkpointing.mode' = 'AT_LEAST_ONCE';");
+    expect(atLeast).toContain("SET 'execution.checkpointing.interval' = '2000 ms';");
+    expect(atLeast).toContain("SET 'parallelism.default' = '2';");
+    expect(atLeast).not.toContain('exactly-once');
+    expect(atLeast).not.toContain('transactional-id-prefix');
+  });
+
+  it('exactly once: a Redis sink fed by the job in a mode a replay adds to is refused on its mode, with the way out; hash and value are taken; at-least-once takes them all', () => {
+    const withRedis = (mode: string, flink?: Record<string, unknown>) => {
+      const [nodes, wires] = room();
+      const doc = wired(
+        'room',
+        [
+          ...nodes,
+          {
+            id: 'board',
+            type: 'redis',
+            config: { mode, key: '"coins:" & key', field: '$string(windowEnd)', member: 'key', by: 'coins' },
+          },
+        ],
+        [...wires, 'w.out>board.in'],
+      );
+      return resolve(flink ? { ...doc, flink } : doc);
+    };
+    const refusedOn = (p: ReturnType<typeof withRedis>) => {
+      try {
+        checkCompiles(p);
+        return [];
+      } catch (err) {
+        return (err as FlinkCompileError).refusals;
+      }
+    };
+    expect(refusedOn(withRedis('counter'))).toEqual([
+      {
+        nodeId: 'board',
+        field: 'mode',
+        message: expect.stringMatching(
+          /mode "counter" adds again \(INCRBY\) when a restart replays a record.*mode hash or value keyed by its window.*at-least-once/,
+        ),
+      },
+    ]);
+    expect(refusedOn(withRedis('leaderboard'))[0]?.message).toMatch(/ZINCRBY/);
+    expect(refusedOn(withRedis('hash'))).toEqual([]);
+    expect(refusedOn(withRedis('value'))).toEqual([]);
+    expect(refusedOn(withRedis('counter', { checkpointMode: 'at-least-once' }))).toEqual([]);
+  });
+
+  it('bad Flink settings in a document are located and say what was expected', () => {
+    const doc = { ...wired('room', ...room()), flink: { checkpointMode: 'twice', checkpointIntervalMs: 5 } };
+    const issues = validateValue(doc, builtinRegistry).issues.map((i) => `${i.pointer}: ${i.message}`);
+    expect(issues).toEqual([
+      expect.stringMatching(/^\/flink\/checkpointIntervalMs: .*100/),
+      expect.stringMatching(/^\/flink\/checkpointMode: .*exactly-once.*at-least-once/),
+    ]);
   });
 
   it('two windows on one source must share its watermark delay', () => {

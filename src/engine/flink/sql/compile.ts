@@ -54,6 +54,12 @@ export interface CompileOptions {
  * (INCRBY, ZINCRBY), append (XADD) or deliver (PUBLISH) once more.
  */
 const IDEMPOTENT_REDIS_MODES = new Set(['hash', 'value']);
+const REPLAYED: Record<string, string> = {
+  counter: 'adds again (INCRBY)',
+  leaderboard: 'adds to the score again (ZINCRBY)',
+  stream: 'appends the entry again (XADD)',
+  publish: 'publishes again',
+};
 
 /**
  * Kafka's transactions must end within the broker's transaction.max.timeout.ms (15 min by default); Flink's
@@ -537,7 +543,7 @@ class Compiler {
       this.refuse(
         node.id,
         'mode',
-        `mode "${mode}" writes again when a record is replayed after a restart, so with the pipeline's Flink checkpointMode exactly-once it would count twice: write each result with mode hash or value keyed by its window (e.g. key "likes:" & room, field $string(windowEnd)), or set checkpointMode to at-least-once`,
+        `mode "${mode}" ${REPLAYED[mode] ?? 'writes again'} when a restart replays a record, so with the pipeline's Flink checkpointMode exactly-once its figures would be off: write each result with mode hash or value keyed by its window (e.g. key "likes:" & room, field $string(windowEnd)), or set the pipeline's checkpointMode to at-least-once`,
       );
     }
   }
@@ -652,7 +658,7 @@ export function compileFlinkScript(
   pipeline: ResolvedPipeline,
   part: FlinkPart,
   connections: FlinkConnections,
-  options: CompileOptions = {},
+  options: CompileOptions = compileOptions(pipeline),
 ): FlinkJobScript {
   return new Compiler(pipeline, part, connections).compile(options);
 }
