@@ -5,7 +5,7 @@
  * stop with a savepoint and start from it; a pipeline that does not compile is refused with nothing deployed.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { inspector, node, stopLeftoverRun } from './helpers';
+import { emptySpot, inspector, node, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -91,4 +91,41 @@ test('a pipeline that does not compile for Flink is refused, naming node and fie
   );
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('failed');
   await expect(page.getByRole('button', { name: '▶ Run' })).toBeEnabled();
+});
+
+test('the pipeline’s Flink settings: checkpoint mode, interval and parallelism in the inspector, in the job that would run; exactly once refuses the demo’s Redis counters, naming them', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.locator('.toolbar')).toContainText('valid');
+  await page.getByRole('combobox', { name: 'run target' }).selectOption({ label: 'Flink: local (embedded, dev only)' });
+  // Nothing selected: the pipeline's settings, the demo's own (at least once) shown.
+  const settings = inspector(page).getByRole('group', { name: 'Flink settings' });
+  const mode = settings.getByLabel('Checkpoint mode');
+  await expect(mode).toHaveValue('at-least-once');
+  await expect(settings).toContainText('written again');
+  await settings.getByLabel('Checkpoint interval').fill('2000');
+  await settings.getByLabel('Parallelism').fill('2');
+  await settings.screenshot({ path: '.tmp/flink-settings-form.png' });
+  await node(page, 'coins-per-second').click();
+  await inspector(page).getByRole('button', { name: 'Show Flink job' }).click();
+  const sql = inspector(page).getByTestId('flink-sql');
+  await expect(sql).toContainText("SET 'execution.checkpointing.interval' = '2000 ms';", { timeout: 60_000 });
+  await expect(sql).toContainText("SET 'execution.checkpointing.mode' = 'AT_LEAST_ONCE';");
+  await expect(sql).toContainText("SET 'parallelism.default' = '2';");
+  await expect(sql).not.toContainText('transactional-id-prefix');
+
+  // Exactly once: the Redis sinks that add are refused, each named with its mode.
+  const empty = await emptySpot(page);
+  await page.mouse.click(empty.x, empty.y);
+  await mode.selectOption('exactly-once');
+  await expect(settings).toContainText('read_committed');
+  await node(page, 'coins-per-second').click();
+  await inspector(page).getByRole('button', { name: 'Show Flink job' }).click();
+  const refusal = inspector(page).getByRole('alert');
+  await expect(refusal).toContainText('top-gifters', { timeout: 60_000 });
+  await expect(refusal).toContainText('mode "leaderboard" adds to the score again (ZINCRBY)');
+  await expect(refusal).toContainText('likes-total');
+  await page.screenshot({ path: '.tmp/flink-settings.png' });
 });

@@ -8,6 +8,7 @@
 import {
   PIPELINE_VERSION,
   type EdgeQueueSettings,
+  type FlinkSettings,
   type PipelineDocument,
   type PipelineEdge,
   type PipelineNode,
@@ -158,6 +159,14 @@ export function setDocumentInfo(
   const next = { ...doc, ...info };
   if (!next.description) delete next.description;
   return next;
+}
+
+/** Change the pipeline's Flink settings; a setting set to undefined goes (the profile's applies), and so does an empty section. */
+export function setFlinkSettings(doc: PipelineDocument, patch: Partial<FlinkSettings>): PipelineDocument {
+  const flink: Partial<FlinkSettings> = { ...doc.flink, ...patch };
+  for (const k of Object.keys(flink) as (keyof FlinkSettings)[]) if (flink[k] === undefined) delete flink[k];
+  const { flink: _old, ...rest } = doc;
+  return Object.keys(flink).length ? { ...rest, flink } : rest;
 }
 
 /** Each node's downstream neighbours, computed once per document (a wire being drawn asks for every port). */

@@ -12,6 +12,7 @@ import { resolvePorts, type ConfigFieldInfo, type NodeTypeInfo } from '../../../
 import { EncoderChain, encoderSettings } from './EncoderChain';
 import { MediaCommand } from './MediaCommand';
 import { FlinkJob } from './Flink';
+import { FlinkSettingsForm } from './FlinkSettings';
 import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
@@ -478,6 +479,7 @@ function DocumentInspector() {
       <p className="hint">
         {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
       </p>
+      <FlinkSettingsForm />
       {encoder && (
         <div aria-label="pipeline video">
           <p className="hint">
