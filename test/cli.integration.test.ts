@@ -11,6 +11,15 @@ const sluice = (...args: string[]) =>
 const tmp = () => tempDir('cli');
 
 describe('sluice CLI', () => {
+  it('run --worker and --ingest (the retired home-made scale-out) say what replaced them and exit 2, running nothing', () => {
+    for (const flag of ['--worker', '--ingest']) {
+      const r = sluice('run', join(ROOT, 'resources/pipelines/live-room.json'), flag);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/--worker and --ingest are retired: .*sluice deploy <file> --flink <profile>/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
   it('validate: exit 0 for a valid file', () => {
     const r = sluice('validate', join(ROOT, 'resources/pipelines/live-room.json'));
     expect(r.status).toBe(0);

@@ -2,7 +2,7 @@
  * `sluice`: validate, run and list node types from the command line, with the same engine as the studio.
  */
 import { createWriteStream } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { type StudioApi } from '../shared/api';
 import { formatIssue } from '../shared/validation';
 import { METRICS_INTERVAL_MS, type MetricsTick } from '../shared/metrics';
@@ -12,7 +12,7 @@ import { createLocalApi } from '../engine/services/local-api';
 import { defaultWorkspace, findPackageRoot } from '../engine/support/paths';
 import { join } from 'node:path';
 import { summaryLine } from './summary';
-import { milliseconds, portNumber, seconds } from './options';
+import { portNumber, seconds } from './options';
 import { loadValid, readText, refusal } from './load';
 import { flinkCommands } from './flink';
 import { planText } from './plan';
@@ -20,18 +20,6 @@ import { resolvedDocument } from '../engine/document/resolved';
 import { describePlan, EXECUTORS, planPipeline, withFlink } from '../engine/plan/plan';
 import { flinkExecutor } from '../engine/flink/executor';
 import { PrometheusExporter } from '../engine/observe/prometheus';
-import type { PipelineDocument } from '../shared/document';
-import { connectRedis } from '../engine/connectors/redis/profiles';
-import { RedisCheckpointStore } from '../engine/workers/checkpoints';
-import { WorkerContext } from '../engine/workers/context';
-import {
-  ingestIssues,
-  KAFKA_SOURCE,
-  splitForWorkers,
-  stateProfile,
-  workerIssues,
-  WorkerReporter,
-} from '../engine/workers/split';
 
 const root = findPackageRoot(import.meta.dirname);
 
@@ -67,85 +55,26 @@ interface RunOptions {
   metricsHost?: string;
   worker?: boolean;
   ingest?: boolean;
-  state?: string;
-  checkpointInterval?: number;
 }
 
-/** A worker's part of the pipeline, its state store and its reporter; or why it cannot run. */
-async function workerSetUp(
-  file: string,
-  text: string,
-  written: PipelineDocument,
-  doc: PipelineDocument,
-  opts: RunOptions,
-): Promise<{ doc: PipelineDocument; context: WorkerContext; reporter: WorkerReporter; quit: () => void } | string> {
-  const { worker, rest } = splitForWorkers(doc);
-  const issues = workerIssues(written, worker);
-  if (issues.length) {
-    return refusal(file, text, issues, 'a worker');
-  }
-  const profile = stateProfile(worker, opts.state);
-  if (profile instanceof Error) return profile.message;
-  let connection: Awaited<ReturnType<typeof connectRedis>>;
-  try {
-    connection = await connectRedis(profile);
-  } catch (err) {
-    return `--state: ${(err as Error).message}`;
-  }
-  const { redis, url } = connection;
-  const store = new RedisCheckpointStore(redis);
-  const context = new WorkerContext(store, opts.checkpointInterval);
-  const reporter = new WorkerReporter(worker, context, store, (m) => process.stderr.write(`${m}\n`));
-  const left = rest.nodes.map((n) => n.id);
-  process.stdout.write(
-    `worker: ${worker.nodes.length} node(s) of "${doc.name}" as a member of consumer group(s) ${[...new Set(worker.nodes.filter((n) => n.type === KAFKA_SOURCE).map((n) => `"${String(n.config.group)}"`))].join(', ')}; state in Redis profile "${profile}" (${url.replace(/\/\/[^@/]*@/, '//')})${left.length ? `; not run here (sluice run --ingest): ${left.join(', ')}` : ''}\n`,
-  );
-  return { doc: worker, context, reporter, quit: () => void redis.quit().catch(() => redis.disconnect()) };
-}
+/** What replaced `sluice run --worker` and `--ingest` (the home-made scale-out), for whoever still types them. */
+export const RETIRED_SCALE_OUT =
+  'sluice run --worker and --ingest are retired: a pipeline outgrows one machine on Apache Flink — `sluice deploy <file> --flink <profile>` runs its data part there (exactly once, keyed state checkpointed by Flink) and the rest here (README: Scale-out). A pipeline without windows scales by starting `sluice run` again with the same consumer group.';
 
 async function runCommand(file: string, opts: RunOptions): Promise<number> {
+  if (opts.worker || opts.ingest) {
+    process.stderr.write(`${RETIRED_SCALE_OUT}\n`);
+    return 2;
+  }
   const loaded = await loadValid(file, 'not running');
   if (!loaded) return 1;
-  const { text } = loaded;
   // Configs with their defaults filled in, from the specs: nothing here declares a default again.
-  let doc = resolvedDocument(loaded.pipeline);
-  if (opts.worker && opts.ingest) {
-    process.stderr.write('--worker and --ingest are the two parts of a pipeline: give one of them\n');
-    return 1;
-  }
-  let worker: Exclude<Awaited<ReturnType<typeof workerSetUp>>, string> | undefined;
-  if (opts.worker) {
-    const set = await workerSetUp(file, text, loaded.doc, doc, opts);
-    if (typeof set === 'string') {
-      process.stderr.write(`${set}\n`);
-      return 1;
-    }
-    worker = set;
-    doc = set.doc;
-  } else if (opts.ingest) {
-    const { worker: w, rest } = splitForWorkers(doc);
-    if (!rest.nodes.length) {
-      process.stderr.write(
-        `${file}: every node is downstream of a Kafka source: nothing to ingest (run it with --worker)\n`,
-      );
-      return 1;
-    }
-    const issues = ingestIssues(loaded.doc, rest);
-    if (issues.length) {
-      process.stderr.write(`${refusal(file, text, issues, 'the ingest part')}\n`);
-      return 1;
-    }
-    process.stdout.write(
-      `ingest: ${rest.nodes.length} node(s) of "${doc.name}"${w.nodes.length ? `; left to the workers (sluice run --worker): ${w.nodes.map((n) => n.id).join(', ')}` : ''}\n`,
-    );
-    doc = rest;
-  }
+  const doc = resolvedDocument(loaded.pipeline);
   const { api, close } = createLocalApi({
     registry: builtinRegistry,
     resourcesDir: join(root, 'resources'),
     workspaceDir: defaultWorkspace(),
     preview: false,
-    worker: worker?.context,
   });
   const types = new Map((await api.listNodeTypes()).map((t) => [t.type, t]));
   const typesByNode = new Map(doc.nodes.map((n) => [n.id, types.get(n.type)!]));
@@ -168,7 +97,6 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   api.on('metrics', (tick) => {
     metricsOut?.write(JSON.stringify(tick) + '\n');
     prometheus?.update(tick);
-    worker?.reporter.metrics(tick);
     last = tick;
     // Ticks drift by a few ms: a line is due once about a second (within half a tick) has passed.
     if (tick.elapsedMs - printed.elapsedMs >= 1000 - METRICS_INTERVAL_MS / 2) {
@@ -186,15 +114,10 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   });
   await api.run(doc);
   started = true;
-  worker?.reporter.start();
   if ((await api.status()).phase !== 'running') finished();
 
   const stop = async (why: string): Promise<void> => {
-    process.stdout.write(
-      `${why}: stopping (${worker ? 'no more fetching; draining queues, flushing sinks, saving window state, committing, then leaving the group' : 'draining queues, flushing sinks'})\n`,
-    );
-    // (The report is a courtesy to the studio: a Redis that does not answer does not hold the stop up.)
-    if (worker) await Promise.race([worker.reporter.stopping(), new Promise((r) => setTimeout(r, 1000))]);
+    process.stdout.write(`${why}: stopping (draining queues, flushing sinks)\n`);
     await api.stop();
   };
   const onSignal = (sig: string) => void stop(`received ${sig}`);
@@ -207,10 +130,6 @@ async function runCommand(file: string, opts: RunOptions): Promise<number> {
   if (last) process.stdout.write(`totals: ${summaryLine(last, undefined, typesByNode)}\n`);
   if (metricsOut) await new Promise<void>((r) => metricsOut.end(() => r()));
   await prometheus?.close();
-  if (worker) {
-    await worker.reporter.stop();
-    worker.quit();
-  }
   process.stdout.write(`run ${status.phase === 'failed' ? 'failed' : 'ended'}: ${status.message ?? ''}\n`);
   close();
   // A run whose nodes ended in error did not do its work: say so to scripts and CI.
@@ -325,24 +244,9 @@ program
     '--metrics-host <address>',
     'the address to serve them on (default 127.0.0.1; 0.0.0.0 for a scraper elsewhere)',
   )
-  .option(
-    '--worker',
-    'run the part downstream of Kafka sources as a member of their consumer groups: start it N times, here or on other hosts, and Kafka splits the partitions; window state is checkpointed per partition',
-  )
-  .option(
-    '--ingest',
-    'run the other part (capture, encoders, generators and what writes them to Kafka), once, beside the workers',
-  )
-  .option(
-    '--state <redis-profile>',
-    'with --worker: the Redis profile every worker shares for window state and reports (default: the one the pipeline’s Redis sinks use)',
-  )
-  .option(
-    '--checkpoint-interval <ms>',
-    'with --worker: how often window state is saved (offsets are committed only after)',
-    milliseconds,
-    200,
-  )
+  // Retired (the home-made scale-out): said in words rather than "unknown option".
+  .addOption(new Option('--worker').hideHelp())
+  .addOption(new Option('--ingest').hideHelp())
   .action(async (file: string, opts) => {
     const code = await runCommand(file, opts);
     // The run is over: leave now, whatever a client library still keeps going (a Kafka client whose brokers are

@@ -9,13 +9,6 @@ export const seconds = (v: string): number => {
   return n;
 };
 
-export const milliseconds = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 10 || n > 600_000)
-    throw new InvalidArgumentError('expected a whole number of milliseconds, 10 to 600000');
-  return n;
-};
-
 export const portNumber = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number, 0 to 65535');

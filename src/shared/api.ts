@@ -15,7 +15,6 @@ import type {
 import type { NodeTypeInfo } from './spec';
 import type { PlanView } from './plan';
 import type { FlinkJobView, FlinkProfileInfo, FlinkProfileSettings, FlinkRunInfo, RunTarget } from './flink';
-import type { GroupWorkersView } from './workers';
 import type { LiveStateView } from './live-state';
 import type { RunSummary } from './history';
 import type { RedisProfileInfo, RedisProfileSettings } from './redis';
@@ -157,11 +156,6 @@ export interface StudioMethods {
   runMetrics(runId: string): Promise<{ run: RunSummary; ticks: MetricsTick[] }>;
   /** What the running pipeline's Redis sinks keep in Redis now: counters, leaderboards, streams (empty when nothing runs). */
   liveState(): Promise<LiveStateView[]>;
-  /**
-   * The workers of a consumer group (`sluice run --worker`), as they report themselves to the Redis profile they
-   * share: members, the partitions each holds, the lag of each, how long ago each was heard from.
-   */
-  groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView>;
   /** The Flink connection profiles: the embedded development Flink and those in the app's settings. */
   flinkProfiles(): Promise<FlinkProfileInfo[]>;
   flinkSaveProfile(name: string, profile: FlinkProfileSettings): Promise<FlinkProfileInfo[]>;

@@ -9,7 +9,6 @@ import type { LiveStateView } from '../../shared/live-state';
 import type { PreviewTap } from '../media/preview';
 import type { Hold } from '../runtime/ticket';
 import type { Watermark } from '../runtime/watermark';
-import type { WorkerContext } from '../workers/context';
 
 export type { Hold, Watermark };
 
@@ -90,12 +89,6 @@ export interface SourceContext extends NodeContext {
    * partitions it reads, idle ones aside) — sent behind the batches it has emitted.
    */
   watermark(mark: Watermark): Promise<void> | void;
-}
-
-/** A node whose state follows Kafka partitions when the run is a consumer-group member (`sluice run --worker`). */
-export interface WorkerNodeContext extends NodeContext {
-  /** Which partitions this member holds, and where keyed state is checkpointed so another member can take over. */
-  readonly worker?: WorkerContext;
 }
 
 /**

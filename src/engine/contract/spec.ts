@@ -7,16 +7,7 @@ import type { NodeTypeBasics } from '../../shared/spec';
 import type { MediaHooks, MediaRole } from './media';
 import type { NodeContext, NodeInstance } from './node';
 
-export type {
-  FusableStep,
-  Hold,
-  NodeContext,
-  NodeInstance,
-  Rec,
-  SourceContext,
-  Watermark,
-  WorkerNodeContext,
-} from './node';
+export type { FusableStep, Hold, NodeContext, NodeInstance, Rec, SourceContext, Watermark } from './node';
 export { bytesItem, bytesOf } from './node';
 
 /** What kind of problem a lint found: an expression that does not compile, or fields that do not agree. */
@@ -27,7 +18,7 @@ export type LintReport = (field: string, message: string, kind?: LintKind) => vo
 
 /**
  * A node type. `C` is the context its `create` takes: `NodeContext`, or one with the abilities it opts into
- * (`SourceContext`, `MediaNodeContext`, `WorkerNodeContext`); the flow's runner gives every node all of them.
+ * (`SourceContext`, `MediaNodeContext`); the flow's runner gives every node all of them.
  */
 export interface NodeSpec<
   S extends z.ZodObject = z.ZodObject,

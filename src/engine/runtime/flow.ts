@@ -25,7 +25,6 @@ import type { PreviewTap } from '../media/preview';
 import type { LiveStateView } from '../../shared/live-state';
 import { NodeRunner, type CounterSnapshot, type RunnerEvents } from './node-runner';
 import { BatchQueue } from './queue';
-import type { WorkerContext } from '../workers/context';
 import './v8-tuning';
 
 /** Latency traces kept per flow. */
@@ -45,8 +44,6 @@ export interface FlowOptions {
   chaining?: boolean;
   /** Fuse chained per-record operators with the source feeding them into one generated loop (default true). */
   fusion?: boolean;
-  /** Run as a member of Kafka consumer groups, with keyed state checkpointed per partition (`sluice run --worker`). */
-  worker?: WorkerContext;
 }
 
 export class Flow {
@@ -116,7 +113,6 @@ export class Flow {
                 },
           fusion: options.fusion !== false,
           media: media.get(n.id),
-          worker: options.worker,
           clocked: clocked.has(n.id),
           deadLetter: (nodeId, error, record) => this.deadLetter(nodeId, error, record),
         }),

@@ -4,11 +4,11 @@
  */
 import type { NodeState } from '../../shared/metrics';
 import type { MediaNodeContext } from '../contract/media';
-import type { Hold, Rec, SourceContext, Watermark, WorkerNodeContext } from '../contract/node';
+import type { Hold, Rec, SourceContext, Watermark } from '../contract/node';
 import type { NodeCounters } from './node-counters';
 import type { RunnerEvents, RunnerOptions } from './runner-options';
 
-export type RunnerContext = SourceContext & MediaNodeContext & WorkerNodeContext;
+export type RunnerContext = SourceContext & MediaNodeContext;
 
 /** What the context calls in its runner. */
 export interface ContextHost {
@@ -57,7 +57,6 @@ export function runnerContext(
     signal,
     exclusiveInput: options.exclusiveInput ?? false,
     media: options.media,
-    worker: options.worker,
     eventTime: options.clocked ?? false,
     watermark: (mark) => host.sendMark(mark),
     emit: (port, batch, releases) => host.emitBatch(port, batch, releases),

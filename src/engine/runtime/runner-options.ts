@@ -4,7 +4,6 @@
 import type { NodeState } from '../../shared/metrics';
 import type { Rec } from '../contract/node';
 import type { MediaGroup } from '../media/group';
-import type { WorkerContext } from '../workers/context';
 import type { Trace } from './trace';
 
 export interface RunnerEvents {
@@ -24,8 +23,6 @@ export interface RunnerOptions {
   media?: MediaGroup;
   /** Where a record a node reports with its error goes (a Kafka source's dead-letter topic), if anywhere. */
   deadLetter?: (nodeId: string, error: string, record: Rec) => Promise<void> | undefined;
-  /** The run is a member of Kafka consumer groups: see `NodeContext.worker`. */
-  worker?: WorkerContext;
   /** Every source upstream sends watermarks: see `NodeContext.eventTime`. */
   clocked?: boolean;
 }

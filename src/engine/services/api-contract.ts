@@ -65,7 +65,6 @@ export const METHOD_ARGS = {
   redisSetSecret: z.tuple([profileName, secret]),
   redisTestConnection: z.tuple([profile]),
   liveState: none,
-  groupWorkers: z.tuple([profile, z.string().min(1).max(255)]),
   runHistory: none,
   latencyTraces: none,
   runMetrics: z.tuple([z.string().regex(/^[0-9a-f-]{36}$/, 'a run id')]),

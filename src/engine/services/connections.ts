@@ -1,11 +1,9 @@
 /**
- * Connections: the Kafka and Redis profiles (one ProfileService each), the topic browser, and the workers of a
- * consumer group as they report themselves to Redis.
+ * Connections: the Kafka and Redis profiles (one ProfileService each) and the topic browser.
  */
 import { StudioError, type StudioMethods, type StudioStreamServers } from '../../shared/api';
 import type { KafkaProfileInfo, KafkaProfileSettings } from '../../shared/kafka';
 import type { RedisProfileInfo, RedisProfileSettings } from '../../shared/redis';
-import type { GroupWorkersView } from '../../shared/workers';
 import {
   consumerGroups,
   listProfiles,
@@ -17,7 +15,6 @@ import {
 import { kafkaError } from '../connectors/kafka/client';
 import { deleteProfile, readProfiles, saveProfile } from '../connectors/kafka/profiles';
 import {
-  connectRedis,
   deleteRedisProfile,
   listRedisProfiles,
   readRedisProfiles,
@@ -27,7 +24,6 @@ import {
   testRedisConnection,
 } from '../connectors/redis/profiles';
 import { secretVariable } from '../connectors/settings';
-import { readWorkerReports } from '../workers/checkpoints';
 import { ProfileService } from './profiles';
 
 const kafkaProfiles = new ProfileService<KafkaProfileInfo>({
@@ -106,12 +102,7 @@ export class KafkaConnections implements KafkaMethods, Pick<StudioStreamServers,
 
 type RedisMethods = Pick<
   StudioMethods,
-  | 'redisProfiles'
-  | 'redisSaveProfile'
-  | 'redisDeleteProfile'
-  | 'redisSetSecret'
-  | 'redisTestConnection'
-  | 'groupWorkers'
+  'redisProfiles' | 'redisSaveProfile' | 'redisDeleteProfile' | 'redisSetSecret' | 'redisTestConnection'
 >;
 
 export class RedisConnections implements RedisMethods {
@@ -120,29 +111,4 @@ export class RedisConnections implements RedisMethods {
   redisDeleteProfile = (name: string) => redisProfiles.remove(name);
   redisSetSecret = (name: string, secret: string | null) => redisProfiles.setSecret(name, secret);
   redisTestConnection = (profile: string) => redisProfiles.test(profile);
-
-  /** The workers of a consumer group, as they report themselves to the Redis profile they share. */
-  async groupWorkers(redisProfile: string, group: string): Promise<GroupWorkersView> {
-    let redis: Awaited<ReturnType<typeof connectRedis>>['redis'];
-    try {
-      ({ redis } = await connectRedis(redisProfile, {
-        maxRetriesPerRequest: 0,
-        retryStrategy: () => null,
-        connectTimeout: 3000,
-      }));
-    } catch (err) {
-      throw new StudioError((err as Error).message, 'unreachable');
-    }
-    try {
-      const now = Date.now();
-      const reports = await readWorkerReports(redis, group);
-      return {
-        group,
-        profile: redisProfile,
-        workers: reports.map((w) => ({ ...w, ageMs: Math.max(0, now - w.updatedAt) })),
-      };
-    } finally {
-      redis.disconnect();
-    }
-  }
 }

@@ -21,7 +21,6 @@ import { resolveFlinkProfile } from '../flink/cluster';
 import { checkCompiles, FlinkCompileError } from '../flink/deploy';
 import { refusalIssues } from '../flink/part';
 import { FlinkRun } from '../flink/run';
-import type { WorkerContext } from '../workers/context';
 import { asStudioError } from './profiles';
 import { validPipeline } from './valid';
 
@@ -38,8 +37,6 @@ export interface RunOptions {
   stopTimeoutMs?: number;
   /** Media groups write a preview stream the studio can watch (default true; the headless CLI turns it off). */
   preview?: boolean;
-  /** Runs are members of Kafka consumer groups, keyed state checkpointed per partition (`sluice run --worker`). */
-  worker?: WorkerContext;
   /** Where every run's metrics are kept (the hosts give it; without, runs are not kept). */
   history?: RunHistory;
 }
@@ -123,7 +120,6 @@ export class RunService implements RunMethods {
       {
         metricsIntervalMs: this.options.metricsIntervalMs,
         preview: this.options.preview ?? true,
-        worker: this.options.worker,
       },
     );
     try {

@@ -16,7 +16,6 @@ import { FlinkProfileDialog } from './Flink';
 import { Toolbar } from './Toolbar';
 import { TopicBrowser } from './TopicBrowser';
 import { LiveStatePanel } from './LiveState';
-import { WorkersPanel } from './Workers';
 import { Dashboard } from './Dashboard';
 import { Waterfall } from './Waterfall';
 
@@ -33,7 +32,6 @@ export function App() {
             <Canvas />
             <TopicBrowser />
             <LiveStatePanel />
-            <WorkersPanel />
             <Dashboard />
             <Waterfall />
             <ProblemsPanel />

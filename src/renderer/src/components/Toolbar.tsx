@@ -3,7 +3,7 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
-import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore, workersStore } from '../state/ui';
+import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 import { isError } from '../../../shared/validation';
@@ -23,7 +23,6 @@ export function Toolbar() {
   const locked = useSelect(runStore, isLocked);
   const topicsOpen = useStore(topicBrowserStore);
   const liveOpen = useStore(liveStateStore);
-  const workersOpen = useStore(workersStore);
   const dashOpen = useStore(dashboardStore);
   const waterfallOpen = useStore(waterfallStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
@@ -135,14 +134,6 @@ export function Toolbar() {
         title="What the running pipeline keeps in Redis: counters, leaderboards, streams"
       >
         Live state
-      </button>
-      <button
-        type="button"
-        onClick={() => workersStore.set(!workersStore.get())}
-        aria-pressed={workersOpen}
-        title="The workers of a consumer group (sluice run --worker): partitions each holds, lag, records/s"
-      >
-        Workers
       </button>
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
         {dirty && (

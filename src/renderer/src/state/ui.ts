@@ -82,6 +82,3 @@ export const dashboardStore = createStore(false);
 
 /** The latency waterfall is open. */
 export const waterfallStore = createStore(false);
-
-/** The workers panel (members of a consumer group run by `sluice run --worker`) is open. */
-export const workersStore = createStore(false);

@@ -12,7 +12,7 @@ import {
   evaluateExpression as evaluate,
   type CompiledExpression,
 } from '../../../expression/expression';
-import { KAFKA_FIELD } from '../../../workers/context';
+import { KAFKA_FIELD } from '../origin';
 import { ConnectionReport } from '../common';
 import { untilAborted } from '../../../support/sleep';
 import type { KafkaSinkConfig } from './config';

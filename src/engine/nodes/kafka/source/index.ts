@@ -5,8 +5,8 @@
  * naming this node, the error and where it came from; the rest flow on.
  */
 import { defineNode } from '../../../contract/spec';
-import type { SourceContext, WorkerNodeContext } from '../../../contract/node';
-import { KAFKA_FIELD } from '../../../workers/context';
+import type { SourceContext } from '../../../contract/node';
+import { KAFKA_FIELD } from '../origin';
 import { kafkaSourceConfig } from './config';
 import { KafkaTopicSource } from './source';
 
@@ -43,5 +43,5 @@ export default defineNode({
     if (cfg.start === 'timestamp' && cfg.startTimestamp === undefined)
       report('startTimestamp', 'start: timestamp needs the time to start from');
   },
-  create: (cfg, ctx: SourceContext & WorkerNodeContext) => new KafkaTopicSource(cfg, ctx),
+  create: (cfg, ctx: SourceContext) => new KafkaTopicSource(cfg, ctx),
 });

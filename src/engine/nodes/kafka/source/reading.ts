@@ -6,7 +6,7 @@ import type { Rec } from '../../../contract/node';
 import type { EachBatchPayload, IHeaders } from '../../../connectors/kafka/client';
 import { Fmp4Splitter } from '../../../media/fmp4';
 import { PreviewTap } from '../../../media/preview';
-import { KAFKA_FIELD } from '../../../workers/context';
+import { KAFKA_FIELD } from '../origin';
 import { headersOf } from '../common';
 import type { KafkaSourceConfig } from './config';
 

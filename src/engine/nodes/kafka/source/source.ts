@@ -3,13 +3,7 @@
  * acknowledgements (offsets are committed once every node downstream has handled them), keeps per-partition
  * event-time clocks, sends the unreadable to a dead-letter topic, and starts reading again after kafkajs gives up.
  */
-import {
-  bytesItem,
-  type NodeInstance,
-  type Rec,
-  type SourceContext,
-  type WorkerNodeContext,
-} from '../../../contract/node';
+import { bytesItem, type NodeInstance, type Rec, type SourceContext } from '../../../contract/node';
 import {
   kafkaClient,
   kafkaError,
@@ -21,8 +15,7 @@ import {
 import { OffsetTracker } from '../../../connectors/kafka/offsets';
 import { PartitionClocks } from '../../../connectors/kafka/partition-clocks';
 import { resolveProfile } from '../../../connectors/kafka/profiles';
-import { stickyAssigner } from '../../../connectors/kafka/sticky';
-import { KAFKA_FIELD } from '../../../workers/context';
+import { KAFKA_FIELD } from '../origin';
 import { sleepUnlessAborted, untilAborted } from '../../../support/sleep';
 import { ConnectionReport, deadLetterHeaders, watchConnection } from '../common';
 import type { KafkaSourceConfig } from './config';
@@ -45,7 +38,6 @@ export class KafkaTopicSource implements NodeInstance {
   /** The topics this member has partitions of (to pause them when stopping). */
   private assigned = new Set<string>();
   /** The partitions this member holds (topic → partitions): it asks to keep them at the next rebalance. */
-  private holding: Record<string, number[]> = {};
   private readonly lag = new Map<string, number>();
   private readonly newestTime = new Map<string, number>();
   private readonly clocks: PartitionClocks;
@@ -59,7 +51,7 @@ export class KafkaTopicSource implements NodeInstance {
 
   constructor(
     private readonly cfg: KafkaSourceConfig,
-    private readonly ctx: SourceContext & WorkerNodeContext,
+    private readonly ctx: SourceContext,
   ) {
     this.clocks = new PartitionClocks(ctx.nodeId, cfg.idleTimeoutMs);
     this.video = cfg.format === 'fmp4' ? new VideoReassembly(cfg.stream) : undefined;
@@ -96,7 +88,6 @@ export class KafkaTopicSource implements NodeInstance {
     const report = new ConnectionReport(this.ctx, cfg.profile);
     const kafka = (this.kafka = kafkaClient(profile, profile.clientId, {}, report.trouble));
     this.consumer = kafka.consumer({
-      partitionAssigners: [stickyAssigner(() => this.holding)],
       groupId: cfg.group,
       allowAutoTopicCreation: true,
       maxWaitTimeInMs: 100,
@@ -192,9 +183,6 @@ export class KafkaTopicSource implements NodeInstance {
       void this.sendClock();
       this.tracker.keepOnly(e.payload.memberAssignment);
       this.assigned = new Set(Object.keys(e.payload.memberAssignment));
-      this.holding = e.payload.memberAssignment;
-      // A worker: the partitions this member holds now (state of those taken away is the new owner's).
-      ctx.worker?.assigned(ctx.nodeId, cfg.group, e.payload.memberId, e.payload.memberAssignment);
     });
     if (this.startAt.size) {
       // Each partition this member gets starts at the offset of the time asked for.

@@ -1,5 +1,5 @@
 /**
- * Aggregates per key and window: running state, the update step per record, the result, and the checkpoint form.
+ * Aggregates per key and window: running state, the update step per record, and the result.
  */
 import type { Rec } from '../../../contract/node';
 import type { Aggregate } from './config';
@@ -12,11 +12,6 @@ export interface AggState {
   max: number;
   top?: Map<string, number>;
 }
-
-/** An aggregate as checkpointed (JSON: infinities as null). */
-export type SavedAgg = [count: number, sum: number, min: number | null, max: number | null, top?: [string, number][]];
-
-export const finite = (n: number): number | null => (Number.isFinite(n) ? n : null);
 
 export const newAgg = (a: Aggregate): AggState => ({
   count: 0,
@@ -66,14 +61,3 @@ export function result(state: AggState, a: Aggregate): unknown {
         .map(([who, total]) => ({ [a.by!]: who, [a.field!]: total }));
   }
 }
-
-export const saveAgg = (g: AggState): SavedAgg =>
-  g.top ? [g.count, g.sum, finite(g.min), finite(g.max), [...g.top]] : [g.count, g.sum, finite(g.min), finite(g.max)];
-
-export const restoreAgg = ([count, sum, min, max, top]: SavedAgg): AggState => ({
-  count,
-  sum,
-  min: min ?? Infinity,
-  max: max ?? -Infinity,
-  top: top ? new Map(top) : undefined,
-});

@@ -56,7 +56,7 @@ export const windowConfig = z
       .enum(['all', 'partition'])
       .default('all')
       .describe(
-        'all: one result per key and window, whatever Kafka partitions the key’s records arrive on; the watermark is the minimum over the partitions (idle ones aside), as in Flink. partition: windows and watermark per Kafka partition the records came from — results are PER PARTITION (a key whose records are on several partitions gets one partial result from each); right only when the topic is keyed by the window’s key, and needed to run as consumer-group workers (sluice run --worker).',
+        'all: one result per key and window, whatever Kafka partitions the key’s records arrive on; the watermark is the minimum over the partitions (idle ones aside), as in Flink. partition: windows and watermark per Kafka partition the records came from — results are PER PARTITION (a key whose records are on several partitions gets one partial result from each); right only when the topic is keyed by the window’s key.',
       ),
     aggregates: z
       .array(aggregate)

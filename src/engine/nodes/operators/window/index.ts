@@ -13,20 +13,14 @@
  *
  * `scope: all` (the default) gives one result per key and window, whatever partitions the key's records came from.
  * `scope: partition` keeps windows and a watermark per Kafka partition the records came from (`_kafka`): one result
- * per key, window and partition — for keys that live on one partition (the topic keyed by the window's key), and
- * what consumer-group workers need. In a worker run (`sluice run --worker`) that state is checkpointed per
- * partition to the workers' store; the records' acknowledgements are released once a checkpoint holding them is
- * saved (and every result emitted before it has been acknowledged), so the source commits past records still in
- * open windows; a worker that receives the partition restores the state and skips the records before its offset. A
- * stopping worker saves its windows instead of firing them: the next owner goes on with them.
+ * per key, window and partition — for keys that live on one partition (the topic keyed by the window's key).
+ * Scaling windows beyond one process is Flink's job (`sluice deploy`): its keyed state is checkpointed there.
  */
 import { defineNode } from '../../../contract/spec';
-import type { WorkerNodeContext } from '../../../contract/node';
 import { recordIn } from '../common';
 import { windowConfig } from './config';
 import { WindowOperator } from './local';
 import { WindowShape } from './windows';
-import { WorkerWindows } from './worker';
 
 export type { WindowConfig } from './config';
 
@@ -49,9 +43,7 @@ export default defineNode({
   ],
   config: windowConfig,
   chainable: true,
-  create(cfg, ctx: WorkerNodeContext) {
-    const shape = new WindowShape(cfg, ctx);
-    const worker = cfg.scope === 'partition' ? ctx.worker : undefined;
-    return worker ? new WorkerWindows(shape, worker) : new WindowOperator(shape);
+  create(cfg, ctx) {
+    return new WindowOperator(new WindowShape(cfg, ctx));
   },
 });

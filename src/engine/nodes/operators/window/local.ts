@@ -1,9 +1,9 @@
 /**
- * The window in a run of its own (not a consumer-group worker): `scope: all` keeps one set of windows on the
+ * The window operator: `scope: all` keeps one set of windows on the
  * input's clock; `scope: partition` one set per Kafka partition the records came from, plus one for the rest.
  */
 import type { Hold, NodeInstance, Rec, Watermark } from '../../../contract/node';
-import type { KafkaOrigin } from '../../../workers/context';
+import type { KafkaOrigin } from '../../kafka/origin';
 import { forEachPartitionRun, partKey, windowTimes } from './partitions';
 import { EventTimeWindows, type WindowShape } from './windows';
 
@@ -27,7 +27,7 @@ export class WindowOperator implements NodeInstance {
 
   constructor(private readonly shape: WindowShape) {
     const clocked = shape.ctx.eventTime && shape.cfg.scope === 'all';
-    this.shared = new EventTimeWindows(shape, true, clocked);
+    this.shared = new EventTimeWindows(shape, clocked);
     this.watermarkDelayMs = shape.cfg.watermarkDelayMs;
     this.onWatermark = clocked ? (mark) => this.clockMoved(mark) : undefined;
   }
@@ -36,7 +36,7 @@ export class WindowOperator implements NodeInstance {
     if (!origin) return this.shared;
     const k = partKey(origin);
     let w = this.byPartition.get(k);
-    if (!w) this.byPartition.set(k, (w = new EventTimeWindows(this.shape, true, false)));
+    if (!w) this.byPartition.set(k, (w = new EventTimeWindows(this.shape, false)));
     return w;
   }
 

@@ -3,7 +3,7 @@
  */
 import type { EventTimeMetrics } from '../../../../shared/metrics';
 import type { Rec, Watermark } from '../../../contract/node';
-import { KAFKA_FIELD, type KafkaOrigin } from '../../../workers/context';
+import { KAFKA_FIELD, type KafkaOrigin } from '../../kafka/origin';
 
 /** Whether two records' origins are the same partition (or both not from Kafka). */
 function samePartition(a: KafkaOrigin | undefined, b: KafkaOrigin | undefined): boolean {

@@ -4,17 +4,7 @@
  * updates and re-fires its window), and are purged after; a record whose every window is purged is late.
  */
 import type { Hold, NodeContext, Rec } from '../../../contract/node';
-import {
-  adderFor,
-  finite,
-  newAgg,
-  restoreAgg,
-  result,
-  saveAgg,
-  type Adder,
-  type AggState,
-  type SavedAgg,
-} from './aggregates';
+import { adderFor, newAgg, result, type Adder, type AggState } from './aggregates';
 import type { Aggregate, WindowConfig } from './config';
 
 interface Pane {
@@ -31,13 +21,6 @@ interface WindowSlot {
   holds: Hold[];
   /** The input batch the last hold was taken for (one hold per slot and batch). */
   heldFor: number;
-}
-
-/** A set of windows as checkpointed (JSON: infinities as null). */
-export interface SavedWindows {
-  maxTs: number | null;
-  watermark: number | null;
-  slots: { start: number; fired: boolean; panes: [string, SavedAgg[]][] }[];
 }
 
 /** What every set of one window node shares: its config, compiled once, and the count of input batches. */
@@ -71,13 +54,12 @@ export class EventTimeWindows {
   private lastSlot: WindowSlot | undefined;
 
   /**
-   * `holdSlots`: each slot keeps the holds of its records until its result is acknowledged (a worker's windows
-   * give them up at checkpoints instead). `clocked`: the watermark moves with the input's event-time clock
+   * Each slot keeps the holds of its records until its result is acknowledged (so the source commits no offset of a
+   * record still in an open window). `clocked`: the watermark moves with the input's event-time clock
    * (`advanceTo`), not with the records.
    */
   constructor(
     private readonly shape: WindowShape,
-    private readonly holdSlots: boolean,
     private readonly clocked: boolean,
   ) {}
 
@@ -172,7 +154,7 @@ export class EventTimeWindows {
         const last = this.lastSlot;
         const slot = last !== undefined && last.start === start ? last : this.slotFor(start);
         this.lastSlot = slot;
-        if (this.holdSlots && slot.heldFor !== this.shape.batchNo) {
+        if (slot.heldFor !== this.shape.batchNo) {
           slot.heldFor = this.shape.batchNo;
           slot.holds.push(ctx.hold());
         }
@@ -215,32 +197,5 @@ export class EventTimeWindows {
   fireAll(out: Rec[], releases: Hold[]): void {
     this.watermark = Infinity;
     this.advance(out, releases);
-  }
-
-  save(): SavedWindows {
-    return {
-      maxTs: finite(this.maxTs),
-      watermark: finite(this.watermark),
-      slots: this.order.map((start) => {
-        const slot = this.slots.get(start)!;
-        return { start, fired: slot.fired, panes: [...slot.panes.values()].map((p) => [p.key, p.aggs.map(saveAgg)]) };
-      }),
-    };
-  }
-
-  restore(saved: SavedWindows): void {
-    this.maxTs = saved.maxTs ?? -Infinity;
-    this.watermark = saved.watermark ?? -Infinity;
-    for (const s of saved.slots) {
-      const slot = this.slotFor(s.start);
-      slot.fired = s.fired;
-      for (const [key, saves] of s.panes) slot.panes.set(key, { key, aggs: saves.map(restoreAgg) });
-    }
-    let nextDue = Infinity;
-    for (const start of this.order) {
-      const slot = this.slots.get(start)!;
-      nextDue = Math.min(nextDue, slot.fired ? slot.end + this.shape.cfg.allowedLatenessMs : slot.end);
-    }
-    this.nextDue = nextDue;
   }
 }
