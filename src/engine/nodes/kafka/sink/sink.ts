@@ -89,12 +89,18 @@ export class KafkaTopicSink implements NodeInstance {
   private async toMessage(r: Rec): Promise<Message> {
     const { cfg } = this;
     const m: Message = { value: null };
-    let value: Rec = r;
-    if (!cfg.keepKafkaField && KAFKA_FIELD in r) {
-      value = { ...r };
-      delete value[KAFKA_FIELD];
+    const origin = cfg.keepKafkaField ? undefined : r[KAFKA_FIELD];
+    if (origin === undefined) m.value = JSON.stringify(r);
+    else {
+      // Left out of what is written: set to undefined for the moment (JSON.stringify skips it). A copy without it
+      // (spread, then delete) costs a new object per record in a slower shape, and most of a pass-through's time.
+      r[KAFKA_FIELD] = undefined;
+      try {
+        m.value = JSON.stringify(r);
+      } finally {
+        r[KAFKA_FIELD] = origin;
+      }
     }
-    m.value = JSON.stringify(value);
     if (this.key) {
       const k = await evaluate(this.key, r);
       if (k !== undefined && k !== null) m.key = typeof k === 'string' ? k : JSON.stringify(k);
