@@ -295,11 +295,17 @@ describe('exactly once on Flink', () => {
       await send(input, gifts(0, N / 2));
       await until(() => resumedOut.rows.length >= 20, 60_000, 'windows of the first half');
       const savepoint = await session.rest.stopWithSavepoint(resumed.jobId);
-      expect((await session.rest.job(resumed.jobId)).state).toBe('FINISHED');
+      const stopped = resumed.jobId;
+      await until(async () => (await session.rest.job(stopped)).state === 'FINISHED', 30_000, 'the job finished');
       resumed = await deployPipeline(resolve(doc('sp-resumed', 'sp-resumed')), session.cluster(), {
         fromSavepoint: savepoint,
       });
-      expect((await session.rest.checkpoints(resumed.jobId)).latest.restored?.external_path).toBe(savepoint);
+      const again = resumed.jobId;
+      await until(
+        async () => (await session.rest.checkpoints(again)).latest.restored?.external_path === savepoint,
+        30_000,
+        'the job restored from the savepoint',
+      );
       await send(input, gifts(N / 2, N), N / 2);
       await flush(input);
       const ref = reference(gifts(0, N));

@@ -132,10 +132,20 @@ describe('scripts/services.sh', () => {
   it('bad input: an unknown server, an unknown option — said in words, non-zero exit', () => {
     const unknown = spawnSync('bash', [SCRIPT, 'zookeeper'], { encoding: 'utf8' });
     expect(unknown.status).toBe(2);
-    expect(unknown.stderr).toContain('usage: scripts/services.sh kafka|hdfs|flink [--data DIR] [options]');
+    expect(unknown.stderr).toContain(
+      'usage: scripts/services.sh kafka|hdfs|flink|flink-jobmanager|flink-taskmanager [--data DIR] [options]',
+    );
     const option = spawnSync('bash', [SCRIPT, 'kafka', '--colour', 'blue'], { encoding: 'utf8', timeout: 60_000 });
     expect(option.status).toBe(2);
     expect(option.stderr).toContain('kafka: unknown option --colour');
     expect(option.stdout).toBe('');
+    // A TaskManager needs its JobManager's address.
+    const orphan = spawnSync('bash', [SCRIPT, 'flink-taskmanager', '--slots', '2'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(orphan.status).toBe(2);
+    expect(orphan.stderr).toContain('flink-taskmanager: --jobmanager HOST:PORT is required');
+    expect(orphan.stdout).toBe('');
   }, 60_000);
 });
