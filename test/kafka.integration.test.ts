@@ -896,3 +896,47 @@ describe('secrets of connection profiles', () => {
     }
   });
 });
+
+describe('read_committed (kafkajs, patched by scripts/patch-kafkajs.mjs)', () => {
+  it('a fetch that starts inside two aborted transactions hands out none of their records, then the committed ones', async () => {
+    const topic = `aborted-${Date.now()}`;
+    const client = kafkaClient(kafka.profile());
+    const admin = client.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await admin.disconnect();
+    // Two transactional producers (as two subtasks of an exactly-once Flink sink), their records interleaved on one
+    // partition, both aborted: a1=0 b1=1 a2=2 b2=3, abort markers at 4 and 5; then a committed record at 6.
+    const txProducer = async (id: string) => {
+      const p = client.producer({ transactionalId: id, idempotent: true, maxInFlightRequests: 1 });
+      await p.connect();
+      return p;
+    };
+    const [pa, pb] = [await txProducer(`${topic}-a`), await txProducer(`${topic}-b`)];
+    const [ta, tb] = [await pa.transaction(), await pb.transaction()];
+    const put = (t: typeof ta, value: string) => t.send({ topic, acks: -1, messages: [{ partition: 0, value }] });
+    await put(ta, 'a1');
+    await put(tb, 'b1');
+    await put(ta, 'a2');
+    await put(tb, 'b2');
+    await ta.abort();
+    await tb.abort();
+    const plain = client.producer();
+    await plain.connect();
+    await plain.send({ topic, acks: -1, messages: [{ partition: 0, value: 'committed' }] });
+    await Promise.all([pa.disconnect(), pb.disconnect(), plain.disconnect()]);
+    // From offset 3 (b2): both aborted transactions began before it; the unpatched filter marked only the first.
+    const got: string[] = [];
+    const consumer = client.consumer({ groupId: `${topic}-reader`, readUncommitted: false });
+    await consumer.connect();
+    await consumer.subscribe({ topic });
+    await consumer.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) });
+    consumer.seek({ topic, partition: 0, offset: '3' });
+    try {
+      await until(() => got.includes('committed'), 30_000, 'the committed record');
+      expect(got).toEqual(['committed']);
+    } finally {
+      await consumer.disconnect();
+    }
+  }, 60_000);
+});
