@@ -129,3 +129,23 @@ test('the pipeline’s Flink settings: checkpoint mode, interval and parallelism
   await expect(refusal).toContainText('likes-total');
   await page.screenshot({ path: '.tmp/flink-settings.png' });
 });
+
+test('with a Flink target, what keeps the pipeline from compiling for Flink is in the problems before Run, on its node and field; back to in-process it goes', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.locator('.toolbar')).toContainText('valid');
+  const problems = page.getByRole('region', { name: 'problems' });
+  await node(page, 'gifts').click();
+  await inspector(page).getByLabel('expression').fill("$sum(coins) > 3 and type = 'gift'");
+  // In-process it runs: no problem.
+  await expect(problems).toContainText('No problems: the pipeline can run.');
+  const target = page.getByRole('combobox', { name: 'run target' });
+  await target.selectOption({ label: 'Flink: local (embedded, dev only)' });
+  const refusal = problems.getByRole('button', { name: /on Flink \(local\): .*the function \$sum/ });
+  await expect(refusal).toBeVisible({ timeout: 15_000 });
+  await expect(refusal).toContainText('gifts · expression');
+  await expect(problems.locator('.count')).not.toHaveText('0');
+  await target.selectOption({ label: 'in-process' });
+  await expect(problems).toContainText('No problems: the pipeline can run.');
+});

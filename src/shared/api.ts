@@ -167,6 +167,11 @@ export interface StudioMethods {
   ): Promise<{ schema: Record<string, string>; sampled: number; notes: string[] }>;
   /** "Show Flink job": the exact Flink SQL a deploy to the profile would run (secrets masked); refused with the reasons when it does not compile. */
   flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView>;
+  /**
+   * What keeps a valid document from running on Flink (the compile refusals, each on its node and field), found
+   * without reaching any cluster; empty when it compiles (and for a document with problems of its own).
+   */
+  flinkProblems(doc: PipelineDocument): Promise<ValidationIssue[]>;
 }
 
 export interface MediaCommand {

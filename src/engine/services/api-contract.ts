@@ -72,6 +72,7 @@ export const METHOD_ARGS = {
   flinkSaveProfile: z.tuple([profileName, object<FlinkProfileSettings>('a Flink profile')]),
   flinkDeleteProfile: z.tuple([profileName]),
   flinkJob: z.tuple([doc, profile]),
+  flinkProblems: z.tuple([doc]),
   kafkaInferSchema: z.tuple([profile, z.array(topic).min(1).max(100)]),
 } satisfies MethodArgs;
 

@@ -5,10 +5,11 @@
 import { StudioError, type StudioMethods } from '../../shared/api';
 import type { FlinkJobView, FlinkProfileSettings } from '../../shared/flink';
 import type { PipelineDocument } from '../../shared/document';
+import type { ValidationIssue } from '../../shared/validation';
 import type { NodeRegistry } from '../contract/registry';
 import { LOCAL_PROFILE } from '../connectors/settings';
 import { deleteFlinkProfile, listFlinkProfiles, readFlinkProfiles, saveFlinkProfile } from '../flink/cluster';
-import { compileForFlink, FlinkCompileError } from '../flink/deploy';
+import { checkCompiles, compileForFlink, FlinkCompileError } from '../flink/deploy';
 import { refusalIssues } from '../flink/part';
 import { inferSchema } from '../flink/schema';
 import type { KafkaSourceConfig } from '../nodes/kafka/source/config';
@@ -17,7 +18,7 @@ import { asStudioError } from './profiles';
 
 type FlinkMethods = Pick<
   StudioMethods,
-  'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob' | 'kafkaInferSchema'
+  'flinkProfiles' | 'flinkSaveProfile' | 'flinkDeleteProfile' | 'flinkJob' | 'flinkProblems' | 'kafkaInferSchema'
 >;
 
 export class FlinkService implements FlinkMethods {
@@ -40,6 +41,22 @@ export class FlinkService implements FlinkMethods {
       return await inferSchema({ profile, topics } as KafkaSourceConfig, 200);
     } catch (err) {
       throw new StudioError(`cannot infer the schema: ${(err as Error).message}`, 'kafka');
+    }
+  }
+
+  async flinkProblems(doc: PipelineDocument): Promise<ValidationIssue[]> {
+    let pipeline: ReturnType<typeof validPipeline>;
+    try {
+      pipeline = validPipeline(doc, this.registry);
+    } catch {
+      return []; // its own problems are the validation's to show
+    }
+    try {
+      checkCompiles(pipeline);
+      return [];
+    } catch (err) {
+      if (err instanceof FlinkCompileError) return refusalIssues(doc, err.refusals);
+      throw err;
     }
   }
 

@@ -1,6 +1,7 @@
 import { useReactFlow } from '@xyflow/react';
 import { isError, type ValidationIssue } from '../../../shared/validation';
 import { documentStore } from '../state/document';
+import { flinkStore } from '../state/flink';
 import { useSelect } from '../state/store';
 import { focusField, select } from '../state/ui';
 
@@ -21,7 +22,13 @@ function target(issue: ValidationIssue): { nodeId?: string; field?: string; edge
 
 /** Every problem of the document, live; clicking one selects its node (focusing the field) or wire. */
 export function ProblemsPanel() {
-  const issues = useSelect(documentStore, (s) => s.issues);
+  const own = useSelect(documentStore, (s) => s.issues);
+  // With a Flink target, what keeps it from running there too, said as such.
+  const runOn = useSelect(flinkStore, (s) => s.target);
+  const onFlink = useSelect(flinkStore, (s) => s.problems);
+  const issues = onFlink.length
+    ? [...own, ...onFlink.map((i) => ({ ...i, message: `on Flink (${runOn}): ${i.message}` }))]
+    : own;
   const errors = issues.filter(isError).length;
   const empty = useSelect(documentStore, (s) => s.doc.nodes.length === 0);
   const flow = useReactFlow();
