@@ -98,17 +98,30 @@ const flush = (topic: string) =>
     Array.from({ length: PARTITIONS }, (_, p) => ({ type: 'tick', room: 'none', ts: START + 10_000_000 + p })),
   );
 
-/** Gifts sent live: `perTick` every 100 ms until `n` have gone; resolves when all have. */
+/** Gifts sent live: `perTick` every 100 ms (a stream's pace) until `n` have gone; resolves when all have. */
 function paced(topic: string, n: number, perTick: number): { sent: () => number; done: Promise<void> } {
   let sent = 0;
-  const done = (async () => {
-    while (sent < n) {
+  const done = new Promise<void>((resolve, reject) => {
+    let sending = false;
+    const timer = setInterval(() => {
+      if (sending) return;
+      sending = true;
       const next = Math.min(n, sent + perTick);
-      await send(topic, gifts(sent, next), sent);
-      sent = next;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  })();
+      send(topic, gifts(sent, next), sent).then(
+        () => {
+          sent = next;
+          sending = false;
+          if (sent < n) return;
+          clearInterval(timer);
+          resolve();
+        },
+        (err: unknown) => {
+          clearInterval(timer);
+          reject(err);
+        },
+      );
+    }, 100);
+  });
   return { sent: () => sent, done };
 }
 

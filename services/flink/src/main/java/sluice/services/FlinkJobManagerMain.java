@@ -2,7 +2,6 @@ package sluice.services;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -25,27 +24,16 @@ public final class FlinkJobManagerMain {
 
   public static void main(String[] args) throws Exception {
     Launch.quietLogs();
-    String data = null;
-    String restPort = "0";
-    Map<String, String> options = new HashMap<>();
-    for (String[] o : LAUNCH.options(args)) {
-      switch (o[0]) {
-        case "--data" -> data = o[1];
-        case "--rest-port" -> restPort = o[1];
-        case "--set" -> {
-          String[] kv = LAUNCH.keyValue(o[0], o[1]);
-          options.put(kv[0], kv[1]);
-        }
-        default -> LAUNCH.fail("unknown option " + o[0]);
-      }
-    }
+    FlinkConf.Options options = FlinkConf.Options.parse(LAUNCH, args, "--rest-port", "0");
+    String data = options.data;
+    String restPort = options.get("--rest-port");
     boolean temporary = data == null;
     Path dir = LAUNCH.dataDir(data);
     Files.createDirectories(dir.resolve("uploads"));
     Map<String, String> conf = FlinkConf.loopback(dir, restPort);
     conf.put("jobmanager.rpc.port", "0");
     conf.put("jobmanager.memory.process.size", "1024m");
-    conf.putAll(options);
+    conf.putAll(options.set);
     StandaloneSessionClusterEntrypoint entrypoint =
         new StandaloneSessionClusterEntrypoint(Configuration.fromMap(conf));
     Runnable stop =

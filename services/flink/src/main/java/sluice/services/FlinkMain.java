@@ -3,7 +3,6 @@ package sluice.services;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -27,28 +26,16 @@ public final class FlinkMain {
 
   public static void main(String[] args) throws Exception {
     Launch.quietLogs();
-    String data = null;
-    int slots = 4;
-    String restPort = "0";
-    Map<String, String> options = new HashMap<>();
-    for (String[] o : LAUNCH.options(args)) {
-      switch (o[0]) {
-        case "--data" -> data = o[1];
-        case "--slots" -> slots = Integer.parseInt(o[1]);
-        case "--rest-port" -> restPort = o[1];
-        case "--set" -> {
-          String[] kv = LAUNCH.keyValue(o[0], o[1]);
-          options.put(kv[0], kv[1]);
-        }
-        default -> LAUNCH.fail("unknown option " + o[0]);
-      }
-    }
+    FlinkConf.Options options = FlinkConf.Options.parse(LAUNCH, args, "--slots", "4", "--rest-port", "0");
+    String data = options.data;
+    int slots = Integer.parseInt(options.get("--slots"));
+    String restPort = options.get("--rest-port");
     boolean temporary = data == null;
     Path dir = LAUNCH.dataDir(data);
     Files.createDirectories(dir.resolve("uploads"));
 
     Map<String, String> conf = FlinkConf.loopback(dir, restPort);
-    conf.putAll(options);
+    conf.putAll(options.set);
     Configuration configuration = Configuration.fromMap(conf);
 
     MiniCluster cluster =

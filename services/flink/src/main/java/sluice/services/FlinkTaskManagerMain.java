@@ -1,7 +1,6 @@
 package sluice.services;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.configuration.Configuration;
@@ -24,23 +23,11 @@ public final class FlinkTaskManagerMain {
 
   public static void main(String[] args) throws Exception {
     Launch.quietLogs();
-    String jobmanager = null;
-    String data = null;
-    String slots = "2";
-    Map<String, String> options = new HashMap<>();
-    for (String[] o : LAUNCH.options(args)) {
-      switch (o[0]) {
-        case "--jobmanager" -> jobmanager = o[1];
-        case "--data" -> data = o[1];
-        case "--slots" -> slots = o[1];
-        case "--set" -> {
-          String[] kv = LAUNCH.keyValue(o[0], o[1]);
-          options.put(kv[0], kv[1]);
-        }
-        default -> LAUNCH.fail("unknown option " + o[0]);
-      }
-    }
-    if (jobmanager == null || jobmanager.lastIndexOf(':') <= 0) LAUNCH.fail("--jobmanager HOST:PORT is required");
+    FlinkConf.Options options = FlinkConf.Options.parse(LAUNCH, args, "--jobmanager", "", "--slots", "2");
+    String jobmanager = options.get("--jobmanager");
+    String data = options.data;
+    String slots = options.get("--slots");
+    if (jobmanager.lastIndexOf(':') <= 0) LAUNCH.fail("--jobmanager HOST:PORT is required");
     boolean temporary = data == null;
     Path dir = LAUNCH.dataDir(data);
     Map<String, String> conf = FlinkConf.loopback(dir, "0");
@@ -60,7 +47,7 @@ public final class FlinkTaskManagerMain {
     conf.put("taskmanager.memory.jvm-overhead.min", "192m");
     conf.put("taskmanager.memory.jvm-overhead.max", "192m");
     conf.put("taskmanager.cpu.cores", slots);
-    conf.putAll(options);
+    conf.putAll(options.set);
     Configuration configuration = Configuration.fromMap(conf);
     TaskManagerRunner runner;
     try {
