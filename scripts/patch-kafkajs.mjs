@@ -118,3 +118,47 @@ patch(
   aborted,
   'a read_committed fetch now leaves out the records of every aborted transaction it overlaps',
 );
+
+// 3. Speed, same bytes: a produce request grouped its messages per partition by copying the partition's array for
+// every message (quadratic in the request's size), and copied every message object again to make its record.
+const grouped = '// sluice: grouped in place';
+patch(
+  ['producer', 'groupMessagesPerPartition.js'],
+  `  return messages.reduce((result, message) => {
+    const partition = partitioner({ topic, partitionMetadata, message })
+    const current = result[partition] || []
+    return Object.assign(result, { [partition]: [...current, message] })
+  }, {})`,
+  `  ${grouped}
+  const result = {}
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message })
+    ;(result[partition] || (result[partition] = [])).push(message)
+  }
+  return result`,
+  grouped,
+  'a produce request groups its messages per partition in one pass',
+);
+const recordArgs = '// sluice: the record from the message, not a copy of it';
+patch(
+  ['protocol', 'requests', 'produce', 'v3', 'request.js'],
+  `  const records = messages.map((message, i) =>
+    Record({
+      ...message,
+      offsetDelta: i,
+      timestampDelta: (message.timestamp || dateNow) - firstTimestamp,
+    })
+  )`,
+  `  ${recordArgs}
+  const records = messages.map((message, i) =>
+    Record({
+      key: message.key,
+      value: message.value,
+      headers: message.headers,
+      offsetDelta: i,
+      timestampDelta: (message.timestamp || dateNow) - firstTimestamp,
+    })
+  )`,
+  recordArgs,
+  'a produce request makes each record from its message without copying it',
+);
