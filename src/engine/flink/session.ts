@@ -2,7 +2,7 @@
  * An embedded Flink session cluster: a JobManager and TaskManagers, each a JVM of its own (services/flink,
  * FlinkJobManagerMain and FlinkTaskManagerMain), all on 127.0.0.1. Unlike the `local` MiniCluster (one JVM), a
  * TaskManager here can be killed while a job runs and another one added, as on a real cluster: the exactly-once
- * tests and the benchmark use it. Development and tests only (no high availability).
+ * tests use it. Development and tests only (no high availability).
  */
 import { JvmServer } from '../connectors/jvm-server';
 import { FlinkRest } from './rest';
@@ -42,11 +42,6 @@ export class FlinkSession {
       throw err;
     }
     return session;
-  }
-
-  /** The REST address, e.g. http://127.0.0.1:PORT. */
-  get url(): string {
-    return this.jobManager.address;
   }
 
   /** As a Flink connection profile, for deploying to it. */

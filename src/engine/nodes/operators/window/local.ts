@@ -8,7 +8,7 @@ import { forEachPartitionRun, partKey, windowTimes } from './partitions';
 import { EventTimeWindows, type WindowShape } from './windows';
 
 /** Send a batch's results and late records. */
-export function sendResults(shape: WindowShape, out: Rec[], late: Rec[], releases: Hold[]): Promise<void> | void {
+function sendResults(shape: WindowShape, out: Rec[], late: Rec[], releases: Hold[]): Promise<void> | void {
   const { ctx } = shape;
   if (late.length === 0) return out.length ? ctx.emit('out', out, releases) : undefined;
   ctx.count('late', late.length);
