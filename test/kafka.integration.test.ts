@@ -121,6 +121,26 @@ describe('Kafka source and sink with an independent client (kcat)', () => {
   });
 });
 
+describe('large records', () => {
+  it('a sink cuts its requests by size as well as by count: 3,000 records of 1.5 KB on one key all land (2,000 in one request would pass the broker’s 1 MB)', async () => {
+    const d = doc(
+      [
+        { id: 'room', type: 'live-room', config: { limit: 3000, paced: false, seed: 4 } },
+        { id: 'fat', type: 'map', config: { expression: '$merge([$, {"note": $pad("", 1500, "x")}])' } },
+        { id: 'out', type: 'kafka-sink', config: { topic: 'fat-out', key: '"one"', lingerMs: 2000 } },
+      ],
+      ['room.out>fat.in', 'fat.out>out.in'],
+    );
+    const { flow, errors } = await startFlow(d);
+    await flow.done;
+    expect(errors).toEqual([]);
+    const got = readAll('fat-out');
+    expect(got).toHaveLength(3000);
+    expect(new Set(got.map((m) => m.partition)).size).toBe(1);
+    expect(new Set(got.map((m) => (JSON.parse(m.payload!) as { id: number }).id)).size).toBe(3000);
+  });
+});
+
 describe('poison records', () => {
   it('go to the dead-letter topic with headers naming the node, the error and where they came from; the rest flow', async () => {
     await kafka.cluster.createTopic('gifts', 1);

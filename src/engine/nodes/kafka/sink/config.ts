@@ -38,8 +38,8 @@ export const kafkaSinkConfig = z
       .int()
       .min(1)
       .max(100_000)
-      .default(500)
-      .describe('Records per request at most.')
+      .default(2000)
+      .describe('Records per request at most (a request is also kept under about 320 KiB of keys and values).')
       .meta({ unit: 'records' }),
     lingerMs: z
       .number()

@@ -20,6 +20,11 @@ import { VideoPublisher } from './video';
 
 /** Requests queued at most (sent one after the other); more wait (back pressure). */
 const MAX_IN_FLIGHT = 8;
+/**
+ * A request carries at most about this many bytes of keys and values (string lengths, so at most three times as many
+ * in UTF-8): well under the broker's default message.max.bytes (1 MiB per partition's batch) whatever the partitioning.
+ */
+const REQUEST_BYTES = 320 * 1024;
 /** A send taking longer than this shows the node as reconnecting. */
 const SLOW_MS = 2000;
 
@@ -197,10 +202,10 @@ export class KafkaTopicSink implements NodeInstance {
     this.pendingRecords = [];
     this.pendingHolds = [];
     const requests: Promise<boolean>[] = [];
-    for (let i = 0; i < messages.length; i += batchSize) {
-      const recs = records.slice(i, i + batchSize);
+    for (const [from, to] of requestSpans(messages, batchSize)) {
+      const recs = records.slice(from, to);
       requests.push(
-        this.request(messages.slice(i, i + batchSize)).then(
+        this.request(messages.slice(from, to)).then(
           () => true,
           (err: unknown) => this.refused(err, recs),
         ),
@@ -269,3 +274,25 @@ export class KafkaTopicSink implements NodeInstance {
     await this.producer?.disconnect().catch(() => undefined);
   }
 }
+
+/** Where pending messages are cut into requests: at most `count` messages and about REQUEST_BYTES each. */
+function requestSpans(messages: readonly Message[], count: number): [number, number][] {
+  const spans: [number, number][] = [];
+  let from = 0;
+  let bytes = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    const size = lengthOf(m.value) + lengthOf(m.key);
+    if (i > from && (i - from >= count || bytes + size > REQUEST_BYTES)) {
+      spans.push([from, i]);
+      from = i;
+      bytes = 0;
+    }
+    bytes += size;
+  }
+  if (from < messages.length) spans.push([from, messages.length]);
+  return spans;
+}
+
+const lengthOf = (v: Message['value'] | Message['key']): number =>
+  v === null || v === undefined ? 0 : typeof v === 'string' ? v.length : v.byteLength;
