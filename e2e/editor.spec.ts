@@ -431,14 +431,23 @@ test('the minimap draws every node and moves the view to where it is clicked or 
   await page.goto(url());
   await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
   const minimap = page.getByRole('img', { name: /^minimap/ });
+  // A graph that fits the canvas opens without it (it would cover nodes); the map button brings it, and it stays
+  // (remembered) after a reload.
+  await expect(minimap).toHaveCount(0);
+  await page.getByRole('button', { name: 'show the minimap' }).click();
+  await expect(minimap).toBeVisible();
+  await page.reload();
+  await expect(minimap).toBeVisible();
+  await expect(page.getByRole('button', { name: 'hide the minimap' })).toHaveAttribute('aria-pressed', 'true');
   // The nodes are painted: boxes in the three category colours.
-  const colours = await minimap.locator('canvas').evaluate((c: HTMLCanvasElement) => {
-    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-    const seen = new Set<string>();
-    for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 200) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
-    return [...seen];
-  });
-  expect(colours).toEqual(expect.arrayContaining(['79,127,196', '176,138,58', '63,154,104']));
+  const colours = () =>
+    minimap.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<string>();
+      for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 200) seen.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+      return [...seen];
+    });
+  await expect.poll(colours).toEqual(expect.arrayContaining(['79,127,196', '176,138,58', '63,154,104']));
 
   const frame = minimap.locator('.minimap-view');
   const centre = async () => {

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent } from 'react';
 import {
   Background,
+  ControlButton,
   Controls,
   ReactFlow,
   getNodesBounds,
@@ -29,6 +30,7 @@ import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, viewMovingStore, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
+import { legibleScale } from './legible';
 import { MiniMap } from './MiniMap';
 import { NodeView, type PipelineFlowNode } from './NodeView';
 
@@ -183,6 +185,13 @@ class FlowEdgeCache {
 
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 2.5;
+/** The most a view is zoomed in to frame a graph: one or two nodes are shown at their size, not blown up. */
+const FIT_MAX_ZOOM = 1;
+/** Room around a framed graph: the top leaves the lock banner (shown while running) clear of the nodes. */
+const FIT_PADDING = { top: '60px', right: '4%', bottom: '4%', left: '4%' } as const;
+/** Graphs with more nodes than this open with the minimap shown. */
+const MAP_NODES = 30;
+
 
 /** The canvas's size on screen (before xyflow has measured it, the window's). */
 function flowSize(): { width: number; height: number } {
@@ -226,12 +235,19 @@ export function Canvas() {
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
   const zoomedOut = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
+  const labelScale = useFlowStore((s) => legibleScale(s.transform[2]));
+  // The minimap: shown for a large graph unless put away, for a small one when asked for.
+  const [mapChoice, setMapChoice] = useState<boolean | undefined>(() => {
+    const kept = localStorage.getItem('sluice.minimap');
+    return kept === null ? undefined : kept === 'shown';
+  });
+  const showMap = mapChoice ?? doc.nodes.length > MAP_NODES;
   const generation = useSelect(documentStore, (s) => s.generation);
   const revealed = useReveal(generation, doc.nodes.length);
   const complete = revealed >= doc.nodes.length;
   useEffect(() => {
     // A document was opened: frame it (once all of it is on the canvas).
-    if (generation > 0 && complete) void flow.fitView({ padding: 0.06 });
+    if (generation > 0 && complete) void flow.fitView({ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM });
   }, [generation, complete, flow]);
   useEffect(() => {
     // While a large document is revealed, frame what it will look like, from the positions in the file.
@@ -362,7 +378,8 @@ export function Canvas() {
 
   return (
     <div
-      className={`canvas${locked ? ' locked' : ''}`}
+      className={`canvas${locked ? ' locked' : ''}${labelScale > 1 ? ' legible' : ''}`}
+      style={labelScale > 1 ? ({ '--label-scale': labelScale } as CSSProperties) : undefined}
       ref={canvasRef}
       aria-label="pipeline canvas"
       onDragOver={onDragOver}
@@ -409,14 +426,26 @@ export function Canvas() {
         minZoom={MIN_ZOOM}
         maxZoom={MAX_ZOOM}
         fitView
-        fitViewOptions={{ padding: 0.06 }}
+        fitViewOptions={{ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM }}
         colorMode="dark"
         proOptions={{ hideAttribution: true }}
       >
         {/* Zoomed far out the dot grid would be a dot every pixel or two, repainted on every frame: left out. */}
         {!zoomedOut && <Background gap={20} />}
-        <MiniMap />
-        <Controls showInteractive={false} />
+        {showMap && <MiniMap />}
+        <Controls showInteractive={false}>
+          <ControlButton
+            onClick={() => {
+              localStorage.setItem('sluice.minimap', showMap ? 'hidden' : 'shown');
+              setMapChoice(!showMap);
+            }}
+            aria-pressed={showMap}
+            aria-label={showMap ? 'hide the minimap' : 'show the minimap'}
+            title={showMap ? 'Hide the minimap' : 'Show the minimap'}
+          >
+            ▦
+          </ControlButton>
+        </Controls>
         <WireHint />
         <DetailTracker />
       </ReactFlow>

@@ -1,11 +1,36 @@
-import { memo } from 'react';
-import { BaseEdge, EdgeLabelRenderer, getBezierPath, type Edge, type EdgeProps } from '@xyflow/react';
+import { memo, useMemo } from 'react';
+import {
+  BaseEdge,
+  EdgeLabelRenderer,
+  getBezierPath,
+  useStore as useFlowStore,
+  type Edge,
+  type EdgeProps,
+  type ReactFlowState,
+} from '@xyflow/react';
 import { useEdgeDetail } from '../state/detail';
 import { useKeyed } from '../state/keyed';
 import { useSelect } from '../state/store';
 import { documentStore, edgeLevels, metricsStore, runStore } from '../state/studio';
 import type { DocumentState } from '../state/document';
 import { compact, mediaFigures } from './format';
+import { legibleScale } from './legible';
+
+/** About how wide a label's character is at 100 % (10 px text), and how high the label is, in canvas units. */
+const LABEL_CHAR = 6;
+const LABEL_HEIGHT = 16;
+
+/** Whether a label of this size centred at (x, y) stays off every node. */
+function labelClear(nodes: ReactFlowState['nodeLookup'], x: number, y: number, w: number, h: number): boolean {
+  const [left, right, top, bottom] = [x - w / 2, x + w / 2, y - h / 2, y + h / 2];
+  for (const n of nodes.values()) {
+    const p = n.internals.positionAbsolute;
+    const nw = n.measured.width ?? 0;
+    const nh = n.measured.height ?? 0;
+    if (p.x < right && p.x + nw > left && p.y < bottom && p.y + nh > top) return false;
+  }
+  return true;
+}
 
 export type MetricFlowEdge = Edge<{ chained?: boolean }, 'metric'>;
 
@@ -45,6 +70,9 @@ function EdgeFigures({
   x: number;
   y: number;
 }) {
+  const scale = useFlowStore((s) => legibleScale(s.transform[2]));
+  // (Changes when nodes move or are measured, not while the view pans.)
+  const nodeLookup = useFlowStore((s) => s.nodeLookup);
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);
   // A media wire carries frames inside ffmpeg, not records: its figures are the process's.
   const isMedia = useSelect(documentStore, (s) => mediaPorts(s).has(`${source}.${port}`));
@@ -59,7 +87,15 @@ function EdgeFigures({
     const e = m.latest?.runId === runId ? m.latest.edges[id] : undefined;
     return e ? `${e.length}/${e.capacity}` : undefined;
   });
-  if (rate === undefined) return null;
+  const text = rate === undefined ? undefined : (media ?? `${compact(rate)}/s · ${chained ? 'chained' : queue}`);
+  // A label that would sit over a node (a short wire, or one passing close by another node) is left out: the
+  // figures are on the nodes at its ends, and in the wire tap.
+  const width = text === undefined ? 0 : Math.ceil(text.length / 4) * 4;
+  const clear = useMemo(
+    () => labelClear(nodeLookup, x, y, (width * LABEL_CHAR + 12) * scale, LABEL_HEIGHT * scale),
+    [nodeLookup, x, y, width, scale],
+  );
+  if (text === undefined || !clear) return null;
   return (
     <EdgeLabelRenderer>
       <div
@@ -67,7 +103,7 @@ function EdgeFigures({
         style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
         data-testid={`edge-rate-${id}`}
       >
-        {media ?? `${compact(rate)}/s · ${chained ? 'chained' : queue}`}
+        {text}
       </div>
     </EdgeLabelRenderer>
   );
@@ -102,7 +138,14 @@ function MetricEdgeImpl({
         style={{ stroke, strokeWidth: selected ? 3 : 2 }}
       />
       {detail && viewRunId !== undefined && (
-        <EdgeFigures id={id} source={source} port={sourceHandleId ?? ''} runId={viewRunId} x={labelX} y={labelY} />
+        <EdgeFigures
+          id={id}
+          source={source}
+          port={sourceHandleId ?? ''}
+          runId={viewRunId}
+          x={labelX}
+          y={labelY}
+        />
       )}
     </>
   );

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
-import type { KeyboardEvent } from 'react';
+import type { CSSProperties, KeyboardEvent } from 'react';
 import { checkConnection, connect } from '../../../shared/edit/commands';
 import type { PortInfo, NodeTypeInfo } from '../../../shared/spec';
 import { EncoderBadge, encoderSettings } from './EncoderChain';
@@ -210,7 +210,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
       aria-label={`node ${id}`}
       data-state={state}
       title={lastError ?? data.info?.description ?? `unknown node type “${data.typeId}”`}
-      style={{ minWidth }}
+      style={{ minWidth, '--node-width': `${minWidth}px` } as CSSProperties}
     >
       <div className="node-head">
         <span className="node-title">{id}</span>

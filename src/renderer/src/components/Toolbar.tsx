@@ -141,7 +141,7 @@ export function Toolbar() {
             ●{' '}
           </span>
         )}
-        {doc.name}
+        <span className="doc-label">{doc.name}</span>
         <span className="doc-path">{path ? ` — ${path}` : ' — not saved'}</span>
       </span>
       <span className={`issues ${errors ? 'bad' : issues.length ? 'warn' : 'ok'}`} data-testid="issue-count">

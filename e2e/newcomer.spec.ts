@@ -1,0 +1,89 @@
+/**
+ * What a newcomer meets first, at 1440×900 as the studio opens: the demo legible without zooming, panels that leave
+ * the canvas usable, and the habits people bring from other editors.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
+test.afterEach(stopLeftoverRun);
+
+interface Box {
+  left: number;
+  top: number;
+  right: number;
+  bottom: number;
+}
+
+/** What the eye gets of every node on the canvas: boxes and on-screen text sizes (font size × zoom). */
+async function nodeLegibility(page: Page) {
+  return page.evaluate(() => {
+    const zoom = Number(/scale\(([\d.]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)![1]);
+    const box = (e: Element) => {
+      const r = e.getBoundingClientRect();
+      return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+    };
+    const nodes = [...document.querySelectorAll('.react-flow__node .node')].map((n) => {
+      const title = n.querySelector('.node-title')!;
+      const rate = n.querySelector('.node-rate')!;
+      const r = n.getBoundingClientRect();
+      // What is drawn at the node's title: the node itself, or something covering it (the minimap, a banner).
+      const t = title.getBoundingClientRect();
+      const top = document.elementFromPoint(t.left + 2, t.top + t.height / 2);
+      return {
+        id: n.getAttribute('aria-label')!.replace(/^node /, ''),
+        box: box(n),
+        title: box(title),
+        titlePx: parseFloat(getComputedStyle(title).fontSize) * zoom,
+        ratePx: parseFloat(getComputedStyle(rate).fontSize) * zoom,
+        rate: rate.textContent,
+        titleCovered: !n.contains(top),
+        inView: r.left >= 0 && r.right <= window.innerWidth && r.top >= 0 && r.bottom <= window.innerHeight,
+      };
+    });
+    const canvas = box(document.querySelector('.react-flow')!);
+    const labels = [...document.querySelectorAll('.edge-label')].map((l) => ({ text: l.textContent, box: box(l) }));
+    return { zoom, nodes, canvas, labels };
+  });
+}
+
+const overlaps = (a: Box, b: Box) =>
+  Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+const inside = (a: Box, b: Box) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+
+test('the demo opens legible: every node’s name and rate at a readable size, none covered, no label under a node, the title whole', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.getByTestId('connection')).toHaveText('engine connected');
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  // Rates on every node (the figures a newcomer came to see), then the view as it is.
+  for (const id of ['read', 'leaderboard'])
+    await expect(page.getByTestId(`rate-${id}`)).toHaveText(/^(?!0 )[\d.]+k? rec\/s$/, { timeout: 30_000 });
+  await expect(page.getByTestId('rate-h264')).toHaveText(/fps/, { timeout: 30_000 });
+  const { nodes, canvas, labels } = await nodeLegibility(page);
+  expect(nodes).toHaveLength(22);
+  for (const n of nodes) {
+    // Readable without zooming: at least 11 px on screen, as the rest of the studio's text.
+    expect(n.titlePx, `${n.id}'s name`).toBeGreaterThanOrEqual(11);
+    expect(n.ratePx, `${n.id}'s rate`).toBeGreaterThanOrEqual(11);
+    expect(n.rate, `${n.id}'s rate`).not.toBe('—');
+    // The whole name inside its node, the node on the canvas and not under the minimap, the banner or a panel.
+    expect(inside(n.title, n.box), `${n.id}'s name inside its box`).toBe(true);
+    expect(inside(n.box, canvas), `${n.id} on the canvas`).toBe(true);
+    expect(n.titleCovered, `${n.id}'s name covered`).toBe(false);
+  }
+  for (const [i, a] of nodes.entries())
+    for (const b of nodes.slice(i + 1)) expect(overlaps(a.box, b.box), `${a.id} over ${b.id}`).toBe(false);
+  // A wire's figures never sit under a node.
+  for (const l of labels)
+    for (const n of nodes) expect(overlaps(l.box, n.box), `label ${l.text} under ${n.id}`).toBe(false);
+  // The pipeline's name in the toolbar is whole.
+  const title = page.getByTestId('doc-title').locator('.doc-label');
+  await expect(title).toHaveText('Live room');
+  expect(await title.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
+  await page.screenshot({ path: '.tmp/newcomer-demo.png' });
+});
