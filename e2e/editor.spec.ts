@@ -188,6 +188,8 @@ test('a wrong wire is refused with its reason, and valid targets light up while 
   await dragFromPalette(page, 'serialize', 420, 330);
   await drawWire(page, 'window output late (record)', 'serialize input in (record)');
   await expect(page.locator('.react-flow__edge')).toHaveCount(5);
+  // (Zoomed out, port names show on the node under the pointer.)
+  await node(page, 'serialize').hover();
   await expect(node(page, 'serialize').getByText('bytes', { exact: true })).toBeVisible();
   await drawWire(page, 'serialize output out (bytes)', 'debug input in (record)', async () => {
     await expect(node(page, 'debug').locator('.port.in')).toHaveClass(/target-bad/);

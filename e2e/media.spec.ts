@@ -5,7 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { handle, inspector, node, openEmpty, openFile, stopLeftoverRun } from './helpers';
+import { clickWire, handle, inspector, node, openEmpty, openFile, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -130,7 +130,7 @@ test('selecting an encoded wire while running plays it live in the inspector, wi
 }) => {
   cameraToFile('preview.json');
   await openAndRun(page, 'preview.json');
-  await page.getByTestId('rf__edge-e2').click();
+  await clickWire(page, 'e2');
   await expect(inspector(page)).toContainText('Wire · e2');
   const preview = inspector(page).getByRole('region', { name: 'preview' });
   const video = preview.locator('video');
@@ -166,7 +166,7 @@ test('a wire that carries no video has no preview; a record wire keeps its queue
   cameraToFile('preview-raw.json');
   await page.goto(url());
   await openFile(page, 'preview-raw.json');
-  await page.getByTestId('rf__edge-e1').click();
+  await clickWire(page, 'e1');
   await expect(inspector(page)).toContainText('A media wire: what it carries stays inside the group’s ffmpeg process');
   await expect(inspector(page).getByRole('region', { name: 'preview' })).toHaveCount(0);
   await expect(inspector(page).getByLabel('Overflow policy')).toHaveCount(0);

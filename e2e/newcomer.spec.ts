@@ -3,7 +3,7 @@
  * the canvas usable, and the habits people bring from other editors.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { stopLeftoverRun } from './helpers';
+import { inspector, node, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -86,4 +86,38 @@ test('the demo opens legible: every node’s name and rate at a readable size, n
   await expect(title).toHaveText('Live room');
   expect(await title.evaluate((e) => e.scrollWidth <= e.clientWidth)).toBe(true);
   await page.screenshot({ path: '.tmp/newcomer-demo.png' });
+});
+
+test('while the demo runs the inspector stays usable: settings read-only and saying so, the ffmpeg command, the probe and the preview at hand', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.getByTestId('connection')).toHaveText('engine connected');
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  await node(page, 'h264').click();
+  const panel = inspector(page);
+  // The settings: read-only while it runs, with the reason, not a greyed-out panel.
+  const settings = panel.getByRole('group', { name: 'settings (read-only while running)' });
+  await expect(settings).toContainText('Read-only while the pipeline runs: stop it to edit.');
+  await expect(settings.getByLabel('Node id')).toBeDisabled();
+  await expect(settings.getByRole('combobox').first()).toBeDisabled();
+  // What reads and explains is at hand: the exact ffmpeg command, probing the encoders again, the preview.
+  await panel.getByRole('button', { name: 'Show ffmpeg command' }).click();
+  await expect(panel.getByTestId('ffmpeg-command')).toContainText('ffmpeg');
+  const probe = panel.getByRole('button', { name: 'Probe again' });
+  await expect(probe).toBeEnabled();
+  await probe.click();
+  await expect(panel.getByRole('region', { name: 'encoder on this machine' })).toContainText('libx264', {
+    timeout: 30_000,
+  });
+  await expect(panel.getByRole('button', { name: 'Probe again' })).toBeEnabled({ timeout: 30_000 });
+  await expect
+    .poll(() => panel.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 15_000 })
+    .toBe(640);
+  // Stopped, the settings can be edited again.
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 30_000 });
+  await expect(panel.getByRole('group', { name: 'settings' })).toBeEnabled();
+  await expect(panel.getByLabel('Node id')).toBeEnabled();
 });

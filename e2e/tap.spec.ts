@@ -3,7 +3,7 @@
  * at most N a second, pausable.
  */
 import { expect, test } from '@playwright/test';
-import { inspector, stopLeftoverRun } from './helpers';
+import { clickWire, inspector, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -16,7 +16,7 @@ test('selecting a wire of the running demo shows the records passing it, filtere
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
   // room → events (e4): every event of the room passes it, on its way to Kafka.
-  await page.getByTestId('rf__edge-e4').click();
+  await clickWire(page, 'e4');
   const tap = inspector(page).getByRole('region', { name: 'watch the wire' });
   const list = tap.getByRole('list', { name: 'sampled records' });
   await expect(list.getByRole('listitem').first()).toContainText('"room": "room-', { timeout: 15_000 });

@@ -378,7 +378,7 @@ export function Canvas() {
 
   return (
     <div
-      className={`canvas${locked ? ' locked' : ''}${labelScale > 1 ? ' legible' : ''}`}
+      className={`canvas${locked ? ' locked' : ''}${labelScale > 1 ? ' legible' : ''}${labelScale >= 1.5 ? ' legible-far' : ''}`}
       style={labelScale > 1 ? ({ '--label-scale': labelScale } as CSSProperties) : undefined}
       ref={canvasRef}
       aria-label="pipeline canvas"

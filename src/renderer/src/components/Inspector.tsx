@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { SourcePartitions, WindowEventTime } from './EventTime';
 import {
   DEFAULT_QUEUE_BYTES,
@@ -299,11 +299,13 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       <RunsOn nodeId={node.id} />
       {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
       {node.type === 'window' && <WindowEventTime node={node} />}
-      <NodeIdField node={node} />
-      {info?.fields.map((f) => (
-        <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />
-      ))}
-      {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
+      <LockedForm>
+        <NodeIdField node={node} />
+        {info?.fields.map((f) => (
+          <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />
+        ))}
+        {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
+      </LockedForm>
       {node.type === 'encoder' && <EncoderChain settings={encoderSettings(info, node.config)} />}
       {(node.type === 'encoder' || carriesKafkaVideo(node)) && <Preview target={node.id} />}
       {(node.type === 'camera' || node.type === 'microphone' || node.type === 'screen') && (
@@ -360,7 +362,25 @@ function usePortType(): (nodeId: string, port: string, dir: 'inputs' | 'outputs'
   };
 }
 
-/** A wire's tap, outside the locked form (watching is what one does while it runs). */
+/**
+ * The settings of what is selected: read-only while the pipeline runs, saying so. Only they are: what reads, watches
+ * or explains (the preview, the ffmpeg command, the probe, the Flink job, the wire tap) stays usable.
+ */
+function LockedForm({ children }: { children: ReactNode }) {
+  const locked = useSelect(runStore, (s) => isLocked(s));
+  return (
+    <fieldset
+      disabled={locked}
+      className="settings"
+      aria-label={locked ? 'settings (read-only while running)' : 'settings'}
+    >
+      {locked && <p className="hint locked-hint">Read-only while the pipeline runs: stop it to edit.</p>}
+      {children}
+    </fieldset>
+  );
+}
+
+/** A wire's tap (watching is what one does while it runs). */
 function EdgeTap({ edge }: { edge: PipelineEdge }) {
   const portType = usePortType();
   return /^(video|audio)\//.test(portType(edge.from.node, edge.from.port, 'outputs')) ? null : (
@@ -406,7 +426,7 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
         <Preview target={edge.id} />
       )}
       {!media && (
-        <>
+        <LockedForm>
           <QueueLimit
             id="queue-max-records"
             unit="records"
@@ -442,7 +462,7 @@ function EdgeInspector({ edge }: { edge: PipelineEdge }) {
               counts them.
             </div>
           </div>
-        </>
+        </LockedForm>
       )}
     </>
   );
@@ -456,30 +476,32 @@ function DocumentInspector() {
   return (
     <>
       <h2>Pipeline</h2>
-      <div className="field">
-        <label htmlFor="doc-name">Name</label>
-        <input
-          id="doc-name"
-          type="text"
-          value={doc.name}
-          onChange={(e) => edit((d) => setDocumentInfo(d, { name: e.target.value }), 'doc:name')}
-          onBlur={sealEdit}
-        />
-      </div>
-      <div className="field">
-        <label htmlFor="doc-description">Description</label>
-        <textarea
-          id="doc-description"
-          rows={3}
-          value={doc.description ?? ''}
-          onChange={(e) => edit((d) => setDocumentInfo(d, { description: e.target.value }), 'doc:description')}
-          onBlur={sealEdit}
-        />
-      </div>
-      <p className="hint">
-        {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
-      </p>
-      <FlinkSettingsForm />
+      <LockedForm>
+        <div className="field">
+          <label htmlFor="doc-name">Name</label>
+          <input
+            id="doc-name"
+            type="text"
+            value={doc.name}
+            onChange={(e) => edit((d) => setDocumentInfo(d, { name: e.target.value }), 'doc:name')}
+            onBlur={sealEdit}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="doc-description">Description</label>
+          <textarea
+            id="doc-description"
+            rows={3}
+            value={doc.description ?? ''}
+            onChange={(e) => edit((d) => setDocumentInfo(d, { description: e.target.value }), 'doc:description')}
+            onBlur={sealEdit}
+          />
+        </div>
+        <p className="hint">
+          {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
+        </p>
+        <FlinkSettingsForm />
+      </LockedForm>
       {encoder && (
         <div aria-label="pipeline video">
           <p className="hint">
@@ -543,9 +565,8 @@ export function Inspector() {
 
   return (
     <section className="panel inspector" aria-label="inspector">
-      <fieldset disabled={locked}>{body}</fieldset>
+      {body}
       {edge && <EdgeTap key={edge.id} edge={edge} />}
-      {/* Outside the locked form: the job's SQL is worth reading while it runs. */}
       {nodeIndex >= 0 && <FlinkJob key={`flink-${doc.nodes[nodeIndex]!.id}`} node={doc.nodes[nodeIndex]!} />}
     </section>
   );
