@@ -19,7 +19,9 @@ interface Box {
 /** What the eye gets of every node on the canvas: boxes and on-screen text sizes (font size × zoom). */
 async function nodeLegibility(page: Page) {
   return page.evaluate(() => {
-    const zoom = Number(/scale\(([\d.]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)![1]);
+    const zoom = Number(
+      /scale\(([\d.]+)\)/.exec(document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform)![1],
+    );
     const box = (e: Element) => {
       const r = e.getBoundingClientRect();
       return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
@@ -49,8 +51,10 @@ async function nodeLegibility(page: Page) {
 }
 
 const overlaps = (a: Box, b: Box) =>
-  Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
-const inside = (a: Box, b: Box) => a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
+  Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
+  Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+const inside = (a: Box, b: Box) =>
+  a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1;
 
 test('the demo opens legible: every node’s name and rate at a readable size, none covered, no label under a node, the title whole', async ({
   page,
@@ -120,4 +124,82 @@ test('while the demo runs the inspector stays usable: settings read-only and say
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 30_000 });
   await expect(panel.getByRole('group', { name: 'settings' })).toBeEnabled();
   await expect(panel.getByLabel('Node id')).toBeEnabled();
+});
+
+/** The boxes of every node on screen, by id, once they have stopped moving (the view may be animating). */
+async function nodeBoxes(page: Page): Promise<Map<string, Box>> {
+  const read = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('.react-flow__node .node')].map((n) => {
+        const r = n.getBoundingClientRect();
+        return [
+          n.getAttribute('aria-label')!.replace(/^node /, ''),
+          { left: r.left, top: r.top, right: r.right, bottom: r.bottom },
+        ] as const;
+      }),
+    );
+  let last = JSON.stringify(await read());
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(50);
+    const now = JSON.stringify(await read());
+    if (now === last) break;
+    last = now;
+  }
+  return new Map(JSON.parse(last) as [string, Box][]);
+}
+
+test('the first nodes on an empty canvas: shown at their size, side by side in view, never on top of one another; Layout before wiring makes a row', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
+  for (const type of ['live-room', 'filter', 'debug']) {
+    await page.getByRole('button', { name: new RegExp(`^Add .* \\(${type}\\)$`) }).dblclick();
+    await expect(node(page, type)).toBeVisible();
+  }
+  // Not blown up: at most 100 %, so the view can still zoom in.
+  await expect(page.getByRole('button', { name: 'zoom in' })).toBeEnabled();
+  const canvas = (await page.locator('.react-flow').boundingBox())!;
+  const view = { left: canvas.x, top: canvas.y, right: canvas.x + canvas.width, bottom: canvas.y + canvas.height };
+  let boxes = await nodeBoxes(page);
+  expect([...boxes.keys()].sort()).toEqual(['debug', 'filter', 'live-room']);
+  for (const [id, b] of boxes) expect(inside(b, view), `${id} in view`).toBe(true);
+  const ids = [...boxes.keys()];
+  for (const [i, a] of ids.entries())
+    for (const b of ids.slice(i + 1)) expect(overlaps(boxes.get(a)!, boxes.get(b)!), `${a} over ${b}`).toBe(false);
+
+  // Dropped right on top of a node, a new one lands beside it instead.
+  const filter = boxes.get('filter')!;
+  await page.getByRole('button', { name: /^Add .* \(map\)$/ }).dragTo(page.locator('.react-flow__pane'), {
+    targetPosition: { x: (filter.left + filter.right) / 2 - canvas.x, y: (filter.top + filter.bottom) / 2 - canvas.y },
+  });
+  await expect(node(page, 'map')).toBeVisible();
+  boxes = await nodeBoxes(page);
+  for (const id of ['live-room', 'filter', 'debug'])
+    expect(overlaps(boxes.get('map')!, boxes.get(id)!), `map over ${id}`).toBe(false);
+
+  // Layout with nothing wired: a row, left to right in the order they stood, not a column.
+  await page.getByRole('button', { name: 'Layout' }).click();
+  boxes = await nodeBoxes(page);
+  const row = [...boxes].sort((a, b) => a[1].left - b[1].left);
+  const tops = row.map(([, b]) => b.top);
+  expect(Math.max(...tops) - Math.min(...tops)).toBeLessThan(5);
+  for (let i = 1; i < row.length; i++) expect(row[i]![1].left).toBeGreaterThan(row[i - 1]![1].right);
+});
+
+test('undo takes back an added node and its selection: clicking another node then selects just that one', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
+  await page.getByRole('button', { name: /^Add .* \(filter\)$/ }).dblclick();
+  await expect(node(page, 'filter')).toBeVisible();
+  await page.keyboard.press('Control+z');
+  await expect(node(page, 'filter')).toHaveCount(0);
+  await node(page, 'room').click();
+  await expect(inspector(page).getByRole('heading', { level: 2 })).toContainText('Live room');
+  await expect(inspector(page)).not.toContainText('selected');
+  await expect(inspector(page).getByLabel('Node id')).toHaveValue('room');
 });

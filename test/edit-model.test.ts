@@ -17,7 +17,7 @@ import {
   type NodeTypeIndex,
 } from '../src/shared/edit/commands';
 import { HISTORY_LIMIT, record, redo, seal, startHistory, undo } from '../src/shared/edit/history';
-import { autoLayout } from '../src/renderer/src/model/layout';
+import { autoLayout, DEFAULT_NODE_SIZE, freeSpot } from '../src/renderer/src/model/layout';
 import { loadDocumentText } from '../src/engine/validate/validate';
 import type { NodeTypeInfo } from '../src/shared/spec';
 import { builtinRegistry } from '../src/engine/nodes/registry';
@@ -195,6 +195,40 @@ describe('document commands', () => {
     const pos = new Map(laid.nodes.map((n) => [n.id, n.position]));
     for (const e of laid.edges) expect(pos.get(e.to.node)!.x).toBeGreaterThan(pos.get(e.from.node)!.x + 150);
     expect(Math.min(...laid.nodes.map((n) => n.position.x))).toBe(Math.min(...doc.nodes.map((n) => n.position.x)));
+  });
+
+  it('lay out nodes with no wires as a row, in the order they stood, not a column', () => {
+    let doc = newDocument('Loose');
+    for (const [t, x] of [
+      ['debug', 300],
+      ['live-room', -50],
+      ['filter', 120],
+    ] as const)
+      doc = addNode(doc, t, { x, y: x / 3 }).doc;
+    const laid = autoLayout(doc);
+    const row = [...laid.nodes].sort((a, b) => a.position.x - b.position.x);
+    expect(row.map((n) => n.id)).toEqual(['live-room', 'filter', 'debug']);
+    expect(new Set(row.map((n) => n.position.y)).size).toBe(1);
+    for (let i = 1; i < row.length; i++)
+      expect(row[i]!.position.x).toBeGreaterThanOrEqual(row[i - 1]!.position.x + DEFAULT_NODE_SIZE.width);
+  });
+
+  it('place a new node where it covers none: where asked if free, else the nearest free place', () => {
+    const doc = liveRoom();
+    const overlaps = (p: { x: number; y: number }) =>
+      doc.nodes.some(
+        (n) =>
+          p.x < n.position.x + DEFAULT_NODE_SIZE.width &&
+          n.position.x < p.x + DEFAULT_NODE_SIZE.width &&
+          p.y < n.position.y + DEFAULT_NODE_SIZE.height &&
+          n.position.y < p.y + DEFAULT_NODE_SIZE.height,
+      );
+    expect(freeSpot(doc, { x: 0, y: 400 })).toEqual({ x: 0, y: 400 });
+    const onTop = doc.nodes[2]!.position;
+    const p = freeSpot(doc, onTop);
+    expect(overlaps(p)).toBe(false);
+    // Near: a row of nodes 200 apart leaves room just above or below it, not far away.
+    expect(Math.abs(p.x - onTop.x) + Math.abs(p.y - onTop.y)).toBeLessThan(200);
   });
 });
 

@@ -30,7 +30,7 @@ import { useSelect, useStore } from '../state/store';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, viewMovingStore, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
-import { legibleScale } from './legible';
+import { FIT_MAX_ZOOM, FIT_PADDING, legibleScale } from './legible';
 import { MiniMap } from './MiniMap';
 import { NodeView, type PipelineFlowNode } from './NodeView';
 
@@ -185,10 +185,6 @@ class FlowEdgeCache {
 
 const MIN_ZOOM = 0.05;
 const MAX_ZOOM = 2.5;
-/** The most a view is zoomed in to frame a graph: one or two nodes are shown at their size, not blown up. */
-const FIT_MAX_ZOOM = 1;
-/** Room around a framed graph: the top leaves the lock banner (shown while running) clear of the nodes. */
-const FIT_PADDING = { top: '60px', right: '4%', bottom: '4%', left: '4%' } as const;
 /** Graphs with more nodes than this open with the minimap shown. */
 const MAP_NODES = 30;
 
@@ -371,9 +367,9 @@ export function Canvas() {
       if (!type) return;
       e.preventDefault();
       const at = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
-      addNodeAt(type, { x: at.x - 90, y: at.y - 30 });
+      addNodeAt(type, { x: at.x - 90, y: at.y - 30 }, nodeCache.measured);
     },
-    [flow],
+    [flow, nodeCache],
   );
 
   return (

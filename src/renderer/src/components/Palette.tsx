@@ -1,7 +1,8 @@
-import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useMemo, useState, type KeyboardEvent } from 'react';
 import { useReactFlow } from '@xyflow/react';
 import { NODE_CATEGORIES, type NodeCategory, type NodeTypeInfo } from '../../../shared/spec';
 import { addNodeAt } from '../state/commands';
+import { nodeSizes } from '../model/layout';
 import { documentStore } from '../state/document';
 import { useSelect } from '../state/store';
 import { isLocked, runStore } from '../state/studio';
@@ -31,20 +32,27 @@ export function Palette() {
   const locked = useSelect(runStore, (s) => isLocked(s));
   const [query, setQuery] = useState('');
   const flow = useReactFlow();
-  const added = useRef(0);
   const groups = useMemo(() => {
     const all = [...infos.values()].filter((t) => matches(t, query.trim()));
     return NODE_CATEGORIES.map((c) => ({ category: c, types: all.filter((t) => t.category === c) }));
   }, [infos, query]);
 
-  /** Add at the middle of the visible canvas, stepping each new node a little so they do not stack. */
+  /**
+   * Add at the middle of the visible canvas, or the nearest free place from there; where that is out of view, the
+   * view moves to it (at the same zoom).
+   */
   const add = (type: string) => {
     const pane = document.querySelector('.canvas')?.getBoundingClientRect();
     const centre = pane
       ? flow.screenToFlowPosition({ x: pane.left + pane.width / 2, y: pane.top + pane.height / 2 })
       : { x: 0, y: 0 };
-    const step = (added.current++ % 6) * 28;
-    addNodeAt(type, { x: centre.x - 90 + step, y: centre.y - 40 + step });
+    const at = addNodeAt(type, { x: centre.x - 90, y: centre.y - 40 }, nodeSizes(flow.getNodes()));
+    if (!at || !pane) return;
+    const topLeft = flow.flowToScreenPosition(at);
+    const bottomRight = flow.flowToScreenPosition({ x: at.x + 190, y: at.y + 96 });
+    const inView =
+      topLeft.x >= pane.left && topLeft.y >= pane.top && bottomRight.x <= pane.right && bottomRight.y <= pane.bottom;
+    if (!inView) void flow.setCenter(at.x + 95, at.y + 48, { zoom: flow.getZoom(), duration: 200 });
   };
 
   const onKey = (e: KeyboardEvent, type: string) => {

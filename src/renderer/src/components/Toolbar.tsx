@@ -9,6 +9,8 @@ import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 import { isError } from '../../../shared/validation';
 import { runTarget } from '../state/flink';
 import { RunTarget } from './Flink';
+import { FIT_MAX_ZOOM, FIT_PADDING } from './legible';
+import { nodeSizes } from '../model/layout';
 
 export function Toolbar() {
   const doc = useSelect(documentStore, (s) => s.doc);
@@ -34,12 +36,8 @@ export function Toolbar() {
   }, [dirty, doc.name]);
 
   const layout = () => {
-    layoutPipeline(
-      new Map(
-        flow.getNodes().map((n) => [n.id, { width: n.measured?.width ?? 190, height: n.measured?.height ?? 96 }]),
-      ),
-    );
-    requestAnimationFrame(() => void flow.fitView({ padding: 0.06, duration: 200 }));
+    layoutPipeline(nodeSizes(flow.getNodes()));
+    requestAnimationFrame(() => void flow.fitView({ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, duration: 200 }));
   };
 
   return (

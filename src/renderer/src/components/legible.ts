@@ -1,4 +1,10 @@
+/** How the canvas frames a graph and sizes its text for the zoom. */
 import { DETAIL_ZOOM } from '../state/detail';
+
+/** The most a view is zoomed in to frame a graph: one or two nodes are shown at their size, not blown up. */
+export const FIT_MAX_ZOOM = 1;
+/** Room around a framed graph: the top leaves the lock banner (shown while running) clear of the nodes. */
+export const FIT_PADDING = { top: '60px', right: '4%', bottom: '4%', left: '4%' } as const;
 
 /**
  * Zoomed out, node names and rates are drawn larger, so that on screen they stay about as large as at 100 %: the

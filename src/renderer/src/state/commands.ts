@@ -11,7 +11,7 @@ import {
   removeElements,
   type Fragment,
 } from '../../../shared/edit/commands';
-import { autoLayout, type NodeSize } from '../model/layout';
+import { autoLayout, freeSpot, type NodeSize } from '../model/layout';
 import { documentStore, edit, redoEdit, undoEdit } from './document';
 import { isLocked } from './studio';
 import { notify, select, selectionStore } from './ui';
@@ -28,16 +28,25 @@ export function unlocked(): boolean {
   return false;
 }
 
-/** Add a node of `type` with its top-left corner at `position`, and select it. */
-export function addNodeAt(type: string, position: Position): void {
-  if (!unlocked()) return;
+/**
+ * Add a node of `type` with its top-left corner at `position`, or the nearest place from there where it covers no
+ * other node (`sizes`: the nodes' sizes on the canvas), and select it. Returns where it went.
+ */
+export function addNodeAt(
+  type: string,
+  position: Position,
+  sizes?: ReadonlyMap<string, NodeSize>,
+): Position | undefined {
+  if (!unlocked()) return undefined;
   let id = '';
+  const at = freeSpot(documentStore.get().doc, position, sizes);
   edit((doc) => {
-    const r = addNode(doc, type, position);
+    const r = addNode(doc, type, at);
     id = r.id;
     return r.doc;
   });
   select([id]);
+  return at;
 }
 
 export function deleteSelection(): void {
@@ -105,11 +114,28 @@ export function duplicateSelection(): void {
 }
 
 export function undo(): void {
-  if (unlocked()) undoEdit();
+  if (!unlocked()) return;
+  undoEdit();
+  keepExisting();
 }
 
 export function redo(): void {
-  if (unlocked()) redoEdit();
+  if (!unlocked()) return;
+  redoEdit();
+  keepExisting();
+}
+
+/** After undo or redo, what is selected is only what still exists (a node that was taken back is not). */
+function keepExisting(): void {
+  const { doc } = documentStore.get();
+  const { nodes, edges } = selectionStore.get();
+  const nodeIds = new Set(doc.nodes.map((n) => n.id));
+  const edgeIds = new Set(doc.edges.map((e) => e.id));
+  if ([...nodes].every((id) => nodeIds.has(id)) && [...edges].every((id) => edgeIds.has(id))) return;
+  select(
+    [...nodes].filter((id) => nodeIds.has(id)),
+    [...edges].filter((id) => edgeIds.has(id)),
+  );
 }
 
 /** Lay out the selection (two or more nodes), else the whole pipeline, left to right. */
