@@ -188,7 +188,6 @@ const MAX_ZOOM = 2.5;
 /** Graphs with more nodes than this open with the minimap shown. */
 const MAP_NODES = 30;
 
-
 /** The canvas's size on screen (before xyflow has measured it, the window's). */
 function flowSize(): { width: number; height: number } {
   const r = document.querySelector('.react-flow')?.getBoundingClientRect();

@@ -138,14 +138,7 @@ function MetricEdgeImpl({
         style={{ stroke, strokeWidth: selected ? 3 : 2 }}
       />
       {detail && viewRunId !== undefined && (
-        <EdgeFigures
-          id={id}
-          source={source}
-          port={sourceHandleId ?? ''}
-          runId={viewRunId}
-          x={labelX}
-          y={labelY}
-        />
+        <EdgeFigures id={id} source={source} port={sourceHandleId ?? ''} runId={viewRunId} x={labelX} y={labelY} />
       )}
     </>
   );
