@@ -80,8 +80,8 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   await expect(topics.getByRole('table', { name: 'partitions of browser-events' }).getByRole('row')).not.toHaveCount(0);
 
   // A partition's last messages, pretty-printed JSON with the record's fields.
-  const first = topics.getByRole('button', { name: /^Show browser-events\/\d+$/ }).first();
-  const name = (await first.getAttribute('aria-label'))!.replace('Show ', '');
+  const first = topics.getByRole('button', { name: /^partition \d+ of browser-events$/ }).first();
+  const name = (await first.getAttribute('aria-label'))!.replace(/^partition (\d+) of (.*)$/, '$2/$1');
   await first.click();
   const messages = browser.getByRole('region', { name: `messages of ${name}` });
   await expect(messages.locator('.kafka-value.json').first()).toContainText('"room": "room-');

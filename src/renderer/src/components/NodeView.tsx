@@ -168,14 +168,14 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
         <button
           type="button"
           className="node-errors nodrag"
-          aria-label={`${errors} error(s) in ${id}: show the last`}
+          aria-label={`${count(errors)} ${errors === 1 ? 'error' : 'errors'} in ${id}: show the last`}
           onClick={(e) => {
             e.stopPropagation();
             select([id]);
             requestAnimationFrame(() => document.getElementById('last-error')?.scrollIntoView({ block: 'nearest' }));
           }}
         >
-          {count(errors)} err
+          {count(errors)} {errors === 1 ? 'error' : 'errors'}
         </button>
       )}
     </>
@@ -224,7 +224,7 @@ function NodeViewImpl({ id, data, selected }: NodeProps<PipelineFlowNode>) {
             Flink
           </span>
         )}
-        <span className={`state-dot ${state}`} aria-label={`state ${state}`} />
+        <span className={`state-dot ${state}`} role="img" aria-label={`state ${state}`} />
       </div>
       <div className="node-type">{data.info?.title ?? `unknown type “${data.typeId}”`}</div>
       {data.typeId === 'encoder' && <EncoderBadge settings={encoderSettings(data.info, data.config)} />}

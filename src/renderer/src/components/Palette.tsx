@@ -84,11 +84,7 @@ export function Palette() {
             {types.map((t) => (
               <li
                 key={t.type}
-                className={`palette-item cat-${t.category}`}
-                role="button"
-                tabIndex={0}
-                aria-label={`Add ${t.title} (${t.type})`}
-                aria-disabled={locked}
+                className={`palette-item cat-${t.category}${locked ? ' disabled' : ''}`}
                 title={`${t.description}\nDrag onto the canvas, or double-click to add.`}
                 draggable={!locked}
                 onDragStart={(e) => {
@@ -96,9 +92,17 @@ export function Palette() {
                   e.dataTransfer.effectAllowed = 'copy';
                 }}
                 onDoubleClick={() => add(t.type)}
-                onKeyDown={(e) => onKey(e, t.type)}
               >
-                <div className="palette-title">
+                {/* The button is the title (its name holds what it shows); the description describes it. */}
+                <div
+                  className="palette-title"
+                  role="button"
+                  tabIndex={0}
+                  aria-label={`Add ${t.title} (${t.type})`}
+                  aria-describedby={`palette-desc-${t.type}`}
+                  aria-disabled={locked}
+                  onKeyDown={(e) => onKey(e, t.type)}
+                >
                   <span>{t.title}</span>
                   <span className="palette-ports">
                     {[...t.inputs, ...t.outputs].map((p, i) => (
@@ -111,7 +115,9 @@ export function Palette() {
                     ))}
                   </span>
                 </div>
-                <div className="palette-desc">{t.description}</div>
+                <div className="palette-desc" id={`palette-desc-${t.type}`}>
+                  {t.description}
+                </div>
               </li>
             ))}
           </ul>

@@ -34,7 +34,7 @@ export function Records({ nodeId }: { nodeId: string | undefined }) {
       {nodeId && !isDebug && <p className="hint">“{nodeId}” is not a debug sink.</p>}
       {error && <p className="bad">{error}</p>}
       {nodeId && isDebug && (
-        <ol className="record-list">
+        <ol className="record-list" aria-label="records" tabIndex={0}>
           {(status.runId === viewRunId ? records : []).map((r, i) => (
             <li key={i}>
               <code>{JSON.stringify(r)}</code>

@@ -52,7 +52,7 @@ function Message({ m }: { m: BrowsedMessage }) {
 
 function MessageList({ messages }: { messages: BrowsedMessage[] }) {
   return (
-    <ol className="kafka-message-list">
+    <ol className="kafka-message-list" aria-label="messages" tabIndex={0}>
       {messages
         .slice(-KEEP)
         .reverse()
@@ -420,7 +420,7 @@ export function TopicBrowser() {
                           type="button"
                           className="link"
                           onClick={() => setPicked({ topic: t.name, partition: p.partition })}
-                          aria-label={`Show ${t.name}/${p.partition}`}
+                          aria-label={`partition ${p.partition} of ${t.name}`}
                         >
                           partition {p.partition}
                         </button>

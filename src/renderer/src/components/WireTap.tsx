@@ -96,7 +96,7 @@ export function WireTap({ edgeId }: { edgeId: string }) {
               shown{paused ? ' · paused' : ''}
             </p>
           )}
-          <ol className="tap-records" aria-label="sampled records">
+          <ol className="tap-records" aria-label="sampled records" tabIndex={0}>
             {records.map(({ n, r }) => (
               <li key={n}>
                 <pre>{JSON.stringify(r, null, 2)}</pre>

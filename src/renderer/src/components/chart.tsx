@@ -17,7 +17,7 @@ export const ChartLegend = memo(function ChartLegend({ series }: { series: reado
   return (
     <ul className="dash-legend" aria-label="series">
       {series.map((s) => (
-        <li key={s.name} style={{ color: s.colour }}>
+        <li key={s.name}>
           <svg width="14" height="6" aria-hidden="true">
             <line
               x1="0"
@@ -25,7 +25,7 @@ export const ChartLegend = memo(function ChartLegend({ series }: { series: reado
               x2="14"
               y2="3"
               stroke={s.colour}
-              strokeWidth="2"
+              strokeWidth="3"
               strokeDasharray={s.dashed ? '4 2' : undefined}
             />
           </svg>
