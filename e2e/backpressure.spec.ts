@@ -54,7 +54,7 @@ test('a slowed sink turns its wires red back to the source; clicking a node’s 
   await expect(wire('e3')).not.toHaveClass(/fill-level--1/);
 
   // One event in a hundred fails in the map: the node counts them; a click shows the last one and its record.
-  const errors = page.getByRole('button', { name: /^\d+ error\(s\) in price: show the last$/ });
+  const errors = page.getByRole('button', { name: /^[\d.]+k? errors? in price: show the last$/ });
   await expect(errors).toBeVisible({ timeout: 15_000 });
   await errors.click();
   const last = inspector(page).getByRole('region', { name: 'last error' });

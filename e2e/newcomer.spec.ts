@@ -2,8 +2,9 @@
  * What a newcomer meets first, at 1440×900 as the studio opens: the demo legible without zooming, panels that leave
  * the canvas usable, and the habits people bring from other editors.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { inspector, node, stopLeftoverRun } from './helpers';
+import { clickWire, emptySpot, inspector, node, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -202,4 +203,142 @@ test('undo takes back an added node and its selection: clicking another node the
   await expect(inspector(page).getByRole('heading', { level: 2 })).toContainText('Live room');
   await expect(inspector(page)).not.toContainText('selected');
   await expect(inspector(page).getByLabel('Node id')).toHaveValue('room');
+});
+
+test('right-click menus on a node, a wire and the canvas do what they say; locked items say so while running', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  const menu = page.getByRole('menu');
+
+  // A node: duplicate it from its menu.
+  await node(page, 'gifts').click({ button: 'right' });
+  await expect(menu).toHaveAttribute('aria-label', 'node gifts');
+  await expect(menu.getByRole('menuitem')).toHaveText([
+    'Rename…',
+    'DuplicateCtrl+D',
+    'CopyCtrl+C',
+    'CutCtrl+X',
+    'DeleteDel',
+  ]);
+  await menu.getByRole('menuitem', { name: /^Duplicate/ }).click();
+  await expect(menu).toHaveCount(0);
+  await expect(node(page, 'gifts-2')).toBeVisible();
+  // From the keyboard: the menu takes the focus, arrows move, Enter picks — Delete takes the copy away.
+  await node(page, 'gifts-2').click({ button: 'right' });
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+  await expect(menu.getByRole('menuitem', { name: /^Delete/ })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(node(page, 'gifts-2')).toHaveCount(0);
+
+  // A wire: watch its records (the inspector's tap), or delete it.
+  await clickWire(page, 'e4');
+  await page.getByRole('region', { name: 'watch the wire' }).waitFor();
+  await node(page, 'room').click();
+  const wire = page.getByTestId('rf__edge-e4').locator('path.react-flow__edge-interaction');
+  const at = await wire.evaluate((p: SVGPathElement) => {
+    const m = p.getPointAtLength(p.getTotalLength() / 2);
+    const pt = new DOMPoint(m.x, m.y).matrixTransform(p.getScreenCTM()!);
+    return { x: pt.x, y: pt.y };
+  });
+  await page.mouse.click(at.x, at.y, { button: 'right' });
+  await expect(menu).toHaveAttribute('aria-label', 'wire');
+  await menu.getByRole('menuitem', { name: 'Watch its records' }).click();
+  await expect(inspector(page).getByRole('region', { name: 'watch the wire' })).toBeVisible();
+
+  // The canvas: find a node, the shortcuts; Escape closes a menu.
+  const pane = await emptySpot(page);
+  await page.mouse.click(pane.x, pane.y, { button: 'right' });
+  await expect(menu).toHaveAttribute('aria-label', 'canvas');
+  await page.keyboard.press('Escape');
+  await expect(menu).toHaveCount(0);
+
+  // While it runs, what would edit is there but disabled.
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  await node(page, 'gifts').click({ button: 'right' });
+  await expect(menu.getByRole('menuitem', { name: /^Delete/ })).toHaveAttribute('aria-disabled', 'true');
+  await expect(menu.getByRole('menuitem', { name: /^Copy/ })).not.toHaveAttribute('aria-disabled', 'true');
+  await menu.getByRole('menuitem', { name: /^Delete/ }).dispatchEvent('click');
+  await expect(node(page, 'gifts')).toBeVisible();
+});
+
+test('Ctrl+F finds a node by id or type and brings it into view; ? shows the keyboard shortcuts', async ({ page }) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  // Zoom in far on one corner, so that the node looked for is out of view.
+  await page.getByRole('button', { name: 'zoom in' }).click();
+  await page.getByRole('button', { name: 'zoom in' }).click();
+  await page.getByRole('button', { name: 'zoom in' }).click();
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+f');
+  const find = page.getByRole('combobox', { name: 'find node' });
+  await expect(find).toBeFocused();
+  await find.fill('leader');
+  await expect(page.getByRole('listbox', { name: 'matching nodes' }).getByRole('option')).toHaveText([/^leaderboard/]);
+  await page.keyboard.press('Enter');
+  await expect(find).toHaveCount(0);
+  await expect(inspector(page).getByLabel('Node id')).toHaveValue('leaderboard');
+  // In view, and large enough to read.
+  await expect
+    .poll(async () => {
+      const b = (await node(page, 'leaderboard').boundingBox())!;
+      const c = (await page.locator('.react-flow').boundingBox())!;
+      return b.x >= c.x && b.x + b.width <= c.x + c.width && b.y >= c.y && b.y + b.height <= c.y + c.height;
+    })
+    .toBe(true);
+  // By type: "Window" lists the two windows.
+  await page.keyboard.press('Control+f');
+  await find.fill('window');
+  await expect(page.getByRole('listbox', { name: 'matching nodes' }).getByRole('option')).toHaveText([
+    /^coins-per-second/,
+    /^likes-5s/,
+  ]);
+  await page.keyboard.press('Escape');
+  await expect(find).toHaveCount(0);
+
+  await page.keyboard.press('?');
+  const sheet = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+  await expect(sheet.getByRole('table', { name: 'keyboard shortcuts' })).toContainText('Ctrl+F');
+  await expect(sheet).toContainText('Duplicate the selection');
+  await page.keyboard.press('Escape');
+  await expect(sheet).toHaveCount(0);
+});
+
+test('the light theme follows the system, can be picked, is remembered, and passes the contrast checks', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({ colorScheme: 'light', viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  expect(await background()).toBe('rgb(246, 248, 250)');
+  await expect(page.getByRole('combobox', { name: 'theme' })).toHaveValue('system');
+  const r = await new AxeBuilder({ page }).withTags(['wcag2aa']).withRules(['color-contrast']).analyze();
+  expect(r.violations.flatMap((v) => v.nodes.map((n) => n.target.join(' ')))).toEqual([]);
+  await page.screenshot({ path: '.tmp/newcomer-light.png' });
+  // Picked dark, it stays dark after a reload, whatever the system says.
+  await page.getByRole('combobox', { name: 'theme' }).selectOption('dark');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  expect(await background()).toBe('rgb(15, 19, 24)');
+  await page.getByRole('combobox', { name: 'theme' }).selectOption('system');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await context.close();
+});
+
+test('after New, the status bar no longer names the pipeline that ran', async ({ page }) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('run-phase')).toHaveText('run: running · Live room');
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 30_000 });
+  await page.getByRole('button', { name: 'New', exact: true }).click();
+  await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
+  await expect(page.getByTestId('run-phase')).not.toContainText('Live room');
 });

@@ -4,6 +4,10 @@ import '@xyflow/react/dist/style.css';
 import './styles.css';
 import { App } from './components/App';
 import { runStore, startStudio } from './state/studio';
+import { installTheme } from './state/theme';
+
+// Before the first paint: no flash of the other theme.
+installTheme();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -18,6 +18,8 @@ import { TopicBrowser } from './TopicBrowser';
 import { LiveStatePanel } from './LiveState';
 import { Dashboard } from './Dashboard';
 import { Waterfall } from './Waterfall';
+import { ContextMenu } from './ContextMenu';
+import { ShortcutSheet } from './ShortcutSheet';
 
 export function App() {
   useEffect(installShortcuts, []);
@@ -47,6 +49,8 @@ export function App() {
         <Dialogs />
         <FlinkProfileDialog />
         <NoticeView />
+        <ContextMenu />
+        <ShortcutSheet />
       </div>
     </ReactFlowProvider>
   );

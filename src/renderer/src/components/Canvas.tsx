@@ -27,11 +27,14 @@ import { addNodeAt, unlocked } from '../state/commands';
 import { DETAIL_ZOOM, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
+import { themeStore } from '../state/theme';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, viewMovingStore, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
 import { FIT_MAX_ZOOM, FIT_PADDING, legibleScale } from './legible';
 import { MiniMap } from './MiniMap';
+import { openEdgeMenu, openNodeMenu, openPaneMenu } from './canvas-menus';
+import { FindNode } from './FindNode';
 import { NodeView, type PipelineFlowNode } from './NodeView';
 
 // Defined at module scope: a new object on every render would remount every node (xyflow #2006).
@@ -231,6 +234,7 @@ export function Canvas() {
 
   const zoomedOut = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
   const labelScale = useFlowStore((s) => legibleScale(s.transform[2]));
+  const theme = useSelect(themeStore, (t) => t.theme);
   // The minimap: shown for a large graph unless put away, for a small one when asked for.
   const [mapChoice, setMapChoice] = useState<boolean | undefined>(() => {
     const kept = localStorage.getItem('sluice.minimap');
@@ -410,6 +414,18 @@ export function Canvas() {
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
         onPaneClick={() => select()}
+        onNodeContextMenu={(e, n) => {
+          e.preventDefault();
+          openNodeMenu(n.id, e);
+        }}
+        onEdgeContextMenu={(e, edge) => {
+          e.preventDefault();
+          openEdgeMenu(edge.id, e);
+        }}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          openPaneMenu(flow, e);
+        }}
         onMoveStart={onMoveStart}
         onMove={onMove}
         onMoveEnd={onMoveEnd}
@@ -422,7 +438,7 @@ export function Canvas() {
         maxZoom={MAX_ZOOM}
         fitView
         fitViewOptions={{ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM }}
-        colorMode="dark"
+        colorMode={theme}
         proOptions={{ hideAttribution: true }}
       >
         {/* Zoomed far out the dot grid would be a dot every pixel or two, repainted on every frame: left out. */}
@@ -442,6 +458,7 @@ export function Canvas() {
           </ControlButton>
         </Controls>
         <WireHint />
+        <FindNode />
         <DetailTracker />
       </ReactFlow>
     </div>

@@ -17,6 +17,7 @@ import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
 import { CaptureDevices } from './CaptureDevices';
+import { fieldLabel } from './format';
 import { isError, type ValidationIssue } from '../../../shared/validation';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -175,14 +176,17 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
   return (
     <div className={`field${error ? (onlyWarnings ? ' warned' : ' invalid') : ''}`}>
       <label htmlFor={id}>
-        {field.name}
+        {fieldLabel(field.name, field.unit)}
+        {field.unit && <span className="unit"> ({field.unit})</span>}
         {field.required && (
           <span className="req" title="required">
             {' '}
             *
           </span>
-        )}
-        {field.unit && <span className="unit"> ({field.unit})</span>}
+        )}{' '}
+        <code className="field-key" title="its name in the pipeline file">
+          {field.name}
+        </code>
       </label>
       {control}
       <div id={`${id}-help`} className="help">

@@ -44,3 +44,20 @@ export function portColour(type: string): string {
   if (type === 'bytes') return '#94a3b8';
   return '#4f8cff';
 }
+
+/**
+ * A config field's name as people read it: `watermarkDelayMs` → "Watermark delay" (its unit is shown beside it),
+ * `maxRecordsPerSecond` → "Max records per second".
+ */
+export function fieldLabel(name: string, unit?: string): string {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .split(/[\s_-]+/)
+    .filter(Boolean);
+  // The unit is said once, in brackets: not again at the end of the name (sizeMs, maxBytes with unit bytes).
+  const last = words.at(-1)?.toLowerCase();
+  if (words.length > 1 && unit && (last === unit.toLowerCase() || (last === 'ms' && unit === 'ms'))) words.pop();
+  const text = words.map((w, i) => (i === 0 || /^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase())).join(' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -13,6 +13,7 @@ import {
 } from './commands';
 import { isDirty } from './document';
 import { save, showOpenDialog, showSaveAs } from './files';
+import { findStore, shortcutSheetStore } from './ui';
 
 const inField = (t: EventTarget | null): boolean =>
   t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
@@ -27,7 +28,7 @@ function onKeyDown(e: KeyboardEvent): void {
     else void save();
     return;
   }
-  if (inField(e.target) || document.querySelector('.modal')) return;
+  if (inField(e.target) || document.querySelector('.modal, .context-menu')) return;
   const run = (fn: () => void) => {
     e.preventDefault();
     fn();
@@ -40,6 +41,8 @@ function onKeyDown(e: KeyboardEvent): void {
   else if (mod && key === 'd') run(duplicateSelection);
   else if (mod && key === 'a') run(selectAll);
   else if (mod && key === 'o') run(() => void showOpenDialog());
+  else if (mod && key === 'f') run(() => findStore.set(true));
+  else if (!mod && e.key === '?') run(() => shortcutSheetStore.set(true));
   else if (!mod && (e.key === 'Delete' || e.key === 'Backspace')) run(deleteSelection);
 }
 

@@ -82,3 +82,25 @@ export const dashboardStore = createStore(false);
 
 /** The latency waterfall is open. */
 export const waterfallStore = createStore(false);
+
+/** A context menu open at a point of the screen: its items, each an action (or disabled, with why). */
+export interface MenuItem {
+  label: string;
+  action: () => void;
+  /** The keys that do the same, shown beside it. */
+  keys?: string;
+  disabled?: boolean;
+}
+export interface Menu {
+  label: string;
+  x: number;
+  y: number;
+  items: MenuItem[];
+}
+export const menuStore = createStore<Menu | undefined>(undefined);
+
+/** The canvas's find box (Ctrl+F) is open. */
+export const findStore = createStore(false);
+
+/** The keyboard shortcut sheet (?) is open. */
+export const shortcutSheetStore = createStore(false);
