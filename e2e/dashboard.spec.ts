@@ -24,7 +24,7 @@ test('the dashboard charts the running demo, exports CSV and PNG, pauses, and re
   await page.getByRole('button', { name: 'Run' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
   await page.getByRole('button', { name: 'Dashboard' }).click();
-  const dash = page.getByRole('dialog', { name: 'Dashboard' });
+  const dash = page.getByRole('region', { name: 'Dashboard' });
   const throughput = dash.getByRole('region', { name: 'Throughput' });
   // A point a second: lines appear within seconds, one per node shown.
   await expect(throughput.locator('path.recharts-line-curve')).toHaveCount(12, { timeout: 15_000 });

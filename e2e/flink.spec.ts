@@ -51,13 +51,13 @@ test('the demo deploys to the embedded Flink: its SQL shown, its figures on the 
   });
   // The dashboard charts the job's figures, and its checkpoints.
   await page.getByRole('button', { name: 'Dashboard' }).click();
-  const dash = page.getByRole('dialog', { name: 'Dashboard' });
+  const dash = page.getByRole('region', { name: 'Dashboard' });
   const line = (title: string) => dash.getByRole('region', { name: title }).locator('path.recharts-line-curve');
   await expect(line('Flink checkpoint duration')).toHaveCount(1, { timeout: 15_000 });
   await expect(line('Flink checkpoint size')).toHaveCount(1);
   await expect(line('Throughput')).not.toHaveCount(0);
   await page.screenshot({ path: '.tmp/flink-dashboard.png' });
-  await dash.getByRole('button', { name: 'Close the dashboard' }).click();
+  await page.getByRole('button', { name: 'Close the dashboard' }).click();
 
   await page.getByRole('button', { name: '■ Stop with savepoint' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 120_000 });

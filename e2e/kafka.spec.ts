@@ -60,7 +60,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   ).not.toHaveCount(0);
 
   await page.getByRole('button', { name: 'Topics' }).click();
-  const browser = page.getByRole('dialog', { name: 'Kafka topics' });
+  const browser = page.getByRole('region', { name: 'Kafka topics' });
   // The embedded profile says what runs it: a real Apache Kafka broker (the mock cluster only where Java is missing).
   await expect(
     browser.getByText(/^development only: Apache Kafka 4\.\d+\.\d+ \(one KRaft node Sluice starts itself/),
@@ -104,7 +104,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   );
   await page.screenshot({ path: '.tmp/topics.png' });
 
-  await browser.getByRole('button', { name: 'Close the topic browser' }).click();
+  await page.getByRole('button', { name: 'Close the topic browser' }).click();
   await expect(browser).toHaveCount(0);
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 20_000 });
@@ -170,7 +170,7 @@ test('a connection profile is added in the studio, kept in the settings (not the
 }) => {
   await page.goto(url());
   await page.getByRole('button', { name: 'Topics' }).click();
-  const browser = page.getByRole('dialog', { name: 'Kafka topics' });
+  const browser = page.getByRole('region', { name: 'Kafka topics' });
   await browser.getByRole('button', { name: 'New profile…' }).click();
   const form = browser.getByRole('form', { name: 'profile editor' });
   // A broker address without a port is refused, naming the field.

@@ -342,3 +342,71 @@ test('after New, the status bar no longer names the pipeline that ran', async ({
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
   await expect(page.getByTestId('run-phase')).not.toContainText('Live room');
 });
+
+test('panels dock beside or below the canvas as tabs: the graph and the lock banner stay in view; size and side are remembered', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  const toolbar = page.getByRole('banner');
+  const uncovered = (loc: ReturnType<Page['locator']>) =>
+    loc.evaluate((e) => {
+      const r = e.getBoundingClientRect();
+      const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return !!top && e.contains(top);
+    });
+
+  // Live state opens in the dock: it covers neither the banner nor the graph.
+  await toolbar.getByRole('button', { name: 'Live state', exact: true }).click();
+  const tabs = page.getByRole('tablist', { name: 'panels' });
+  await expect(tabs.getByRole('tab')).toHaveText(['Live state']);
+  await expect(page.getByRole('complementary', { name: 'live state' })).toBeVisible();
+  expect(
+    await uncovered(page.getByRole('status', { name: 'editing locked' }).getByRole('button', { name: 'Stop' })),
+  ).toBe(true);
+
+  // The dashboard joins it as a second tab, shown; the nodes it asks to pick stay on the canvas beside it.
+  await toolbar.getByRole('button', { name: 'Dashboard', exact: true }).click();
+  await expect(tabs.getByRole('tab')).toHaveText(['Dashboard', 'Live state']);
+  await expect(tabs.getByRole('tab', { name: 'Dashboard' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('region', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('complementary', { name: 'live state' })).toBeHidden();
+  await expect(node(page, 'room')).toBeVisible();
+  expect(await uncovered(node(page, 'room'))).toBe(true);
+  await node(page, 'gifts').click();
+  await expect(page.getByRole('region', { name: 'Dashboard' })).toContainText('gifts');
+
+  // Beside the canvas; larger with the keyboard on the splitter.
+  await tabs.getByRole('button', { name: 'Dock right' }).click();
+  const splitter = page.getByRole('separator', { name: 'resize the dock' });
+  await expect(splitter).toHaveAttribute('aria-orientation', 'vertical');
+  const before = Number(await splitter.getAttribute('aria-valuenow'));
+  await splitter.focus();
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+  await expect(splitter).toHaveAttribute('aria-valuenow', String(before + 72));
+  const dockBox = (await page.getByRole('region', { name: 'dock' }).boundingBox())!;
+  const canvasBox = (await page.locator('.react-flow').boundingBox())!;
+  expect(dockBox.x).toBeGreaterThanOrEqual(canvasBox.x + canvasBox.width);
+  expect(await uncovered(node(page, 'room'))).toBe(true);
+  await page.screenshot({ path: '.tmp/newcomer-dock.png' });
+
+  // Each tab closes with its ✕; the last one closed gives the canvas its room back.
+  await page.getByRole('button', { name: 'Close the dashboard' }).click();
+  await expect(tabs.getByRole('tab')).toHaveText(['Live state']);
+  await page.getByRole('button', { name: 'Close the live state' }).click();
+  await expect(page.getByRole('region', { name: 'dock' })).toHaveCount(0);
+
+  // Reopened after a reload: on the same side, at the same size.
+  await page.reload();
+  await toolbar.getByRole('button', { name: 'Topics', exact: true }).click();
+  await expect(page.getByRole('separator', { name: 'resize the dock' })).toHaveAttribute(
+    'aria-orientation',
+    'vertical',
+  );
+  await expect(page.getByRole('separator', { name: 'resize the dock' })).toHaveAttribute(
+    'aria-valuenow',
+    String(before + 72),
+  );
+});

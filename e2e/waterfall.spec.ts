@@ -18,7 +18,7 @@ test('the waterfall lists every stage a batch of the demo went through, to its a
   // Windows hold a batch until their watermark passes (1 s windows, 500 ms behind): give it a few seconds.
   await page.waitForTimeout(3000);
   await page.getByRole('button', { name: 'Latency' }).click();
-  const fall = page.getByRole('dialog', { name: 'Latency waterfall' });
+  const fall = page.getByRole('region', { name: 'Latency waterfall' });
   const table = fall.getByRole('table', { name: 'waterfall' });
   // A batch read from Kafka (the source of the operators' side): the event time's age when read, every node on its
   // ways (late-gifts only sees late events), the acknowledgement (once the archive's file rolls, every 10 s).

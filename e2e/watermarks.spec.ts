@@ -76,12 +76,12 @@ test('a window over Kafka shows its watermark, held back by a partition, with th
 
   // The waterfall says where the window's watermark stands (why it held the batch).
   await page.getByRole('button', { name: 'Latency' }).click();
-  const fall = page.getByRole('dialog', { name: 'Latency waterfall' });
+  const fall = page.getByRole('region', { name: 'Latency waterfall' });
   await expect(fall.getByTestId('wf-watermark-win')).toContainText(
     /win: watermark \d\d:\d\d:\d\d\.\d{3}, \d+(\.\d)? (ms|s) behind the newest event; held back by read wm-events\/\d/,
     { timeout: 20_000 },
   );
-  await fall.getByRole('button', { name: 'Close the waterfall' }).click();
+  await page.getByRole('button', { name: 'Close the waterfall' }).click();
 
   await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 30_000 });

@@ -24,7 +24,7 @@ import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../
 import { checkConnection, connect, moveNodes, type ConnectionVerdict } from '../../../shared/edit/commands';
 import { resolvePorts, type NodeTypeInfo } from '../../../shared/spec';
 import { addNodeAt, unlocked } from '../state/commands';
-import { DETAIL_ZOOM, trackDetail } from '../state/detail';
+import { detailZoom, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
 import { themeStore } from '../state/theme';
@@ -232,7 +232,7 @@ export function Canvas() {
   const [nodeCache] = useState(() => new FlowNodeCache());
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
-  const zoomedOut = useFlowStore((s) => s.transform[2] < DETAIL_ZOOM);
+  const zoomedOut = useFlowStore((s) => s.transform[2] < detailZoom(s.nodeLookup.size));
   const labelScale = useFlowStore((s) => legibleScale(s.transform[2]));
   const theme = useSelect(themeStore, (t) => t.theme);
   // The minimap: shown for a large graph unless put away, for a small one when asked for.
@@ -244,10 +244,22 @@ export function Canvas() {
   const generation = useSelect(documentStore, (s) => s.generation);
   const revealed = useReveal(generation, doc.nodes.length);
   const complete = revealed >= doc.nodes.length;
+  // Whether the view frames the whole graph (it was fitted, and not panned or zoomed since): then, when the canvas
+  // changes size (a panel docked beside it, the window resized), it is framed again.
+  const framed = useRef(true);
   useEffect(() => {
     // A document was opened: frame it (once all of it is on the canvas).
-    if (generation > 0 && complete) void flow.fitView({ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM });
+    if (generation > 0 && complete) {
+      void flow.fitView({ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM });
+      framed.current = true;
+    }
   }, [generation, complete, flow]);
+  const canvasSize = useFlowStore((s) => `${s.width}x${s.height}`);
+  useEffect(() => {
+    if (framed.current && complete) void flow.fitView({ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM, duration: 150 });
+    // Only when the canvas's size changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [canvasSize]);
   useEffect(() => {
     // While a large document is revealed, frame what it will look like, from the positions in the file.
     if (complete) return;
@@ -348,7 +360,11 @@ export function Canvas() {
   // directly: a React state change would re-render the canvas on the first frame of every pan.
   const canvasRef = useRef<HTMLDivElement>(null);
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
-    if (event) viewMovingStore.set(true);
+    if (event) {
+      viewMovingStore.set(true);
+      // The user placed the view: a resize of the canvas leaves it where it is.
+      framed.current = false;
+    }
   }, []);
   const onMove = useCallback((event: MouseEvent | TouchEvent | null) => {
     if (event?.type === 'mousemove' || event?.type === 'touchmove') canvasRef.current?.classList.add('panning');
@@ -377,7 +393,7 @@ export function Canvas() {
 
   return (
     <div
-      className={`canvas${locked ? ' locked' : ''}${labelScale > 1 ? ' legible' : ''}${labelScale >= 1.5 ? ' legible-far' : ''}`}
+      className={`canvas${locked ? ' locked' : ''}${labelScale > 1 ? ' legible' : ''}${labelScale >= 1.5 ? ' legible-far' : ''}${labelScale >= 2.5 ? ' legible-tiny' : ''}`}
       style={labelScale > 1 ? ({ '--label-scale': labelScale } as CSSProperties) : undefined}
       ref={canvasRef}
       aria-label="pipeline canvas"
@@ -444,7 +460,7 @@ export function Canvas() {
         {/* Zoomed far out the dot grid would be a dot every pixel or two, repainted on every frame: left out. */}
         {!zoomedOut && <Background gap={20} />}
         {showMap && <MiniMap />}
-        <Controls showInteractive={false}>
+        <Controls showInteractive={false} onFitView={() => (framed.current = true)}>
           <ControlButton
             onClick={() => {
               localStorage.setItem('sluice.minimap', showMap ? 'hidden' : 'shown');

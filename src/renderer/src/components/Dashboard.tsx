@@ -392,7 +392,7 @@ function DashboardView() {
     [runs],
   );
   return (
-    <section className="dashboard" role="dialog" aria-label="Dashboard">
+    <section className="dashboard" aria-label="Dashboard">
       <header className="row">
         <h2>Dashboard</h2>
         <label>
@@ -435,9 +435,6 @@ function DashboardView() {
           </button>
         )}
         <div className="spacer" />
-        <button type="button" onClick={() => dashboardStore.set(false)} aria-label="Close the dashboard">
-          ✕
-        </button>
       </header>
       {kept.error && <p className="error">{kept.error}</p>}
       {shown === 'live' && !live.runId && (

@@ -176,9 +176,6 @@ export function LiveStatePanel() {
         >
           Connections
         </button>
-        <button type="button" onClick={() => liveStateStore.set(false)} aria-label="Close the live state">
-          ✕
-        </button>
         <span className="muted live-state-what">
           {running
             ? 'What the pipeline keeps in Redis, read every second.'

@@ -306,7 +306,7 @@ export function TopicBrowser() {
   if (!open) return null;
   const current = profiles.value?.find((p) => p.name === profile);
   return (
-    <section className="topic-browser" role="dialog" aria-label="Kafka topics">
+    <section className="topic-browser" aria-label="Kafka topics">
       <header className="row">
         <h2>Kafka topics</h2>
         <label>
@@ -374,9 +374,6 @@ export function TopicBrowser() {
           Refresh
         </button>
         <div className="spacer" />
-        <button type="button" onClick={() => topicBrowserStore.set(false)} aria-label="Close the topic browser">
-          ✕
-        </button>
       </header>
       {editing && (
         <ProfileEditor

@@ -95,7 +95,7 @@ function WaterfallView() {
     ? Math.max(trace.ackMs ?? 0, ...trace.stages.flatMap((s) => [s.inMs ?? 0, s.doneMs ?? 0, s.outMs ?? 0]))
     : 1;
   return (
-    <section className="waterfall" role="dialog" aria-label="Latency waterfall">
+    <section className="waterfall" aria-label="Latency waterfall">
       <header className="row">
         <h2>Latency waterfall</h2>
         <label>
@@ -115,9 +115,6 @@ function WaterfallView() {
           </select>
         </label>
         <div className="spacer" />
-        <button type="button" onClick={() => waterfallStore.set(false)} aria-label="Close the waterfall">
-          ✕
-        </button>
       </header>
       {error && <p className="error">{error}</p>}
       {!trace && (

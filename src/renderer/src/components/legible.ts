@@ -1,5 +1,4 @@
 /** How the canvas frames a graph and sizes its text for the zoom. */
-import { DETAIL_ZOOM } from '../state/detail';
 
 /** The most a view is zoomed in to frame a graph: one or two nodes are shown at their size, not blown up. */
 export const FIT_MAX_ZOOM = 1;
@@ -8,10 +7,10 @@ export const FIT_PADDING = { top: '60px', right: '4%', bottom: '4%', left: '4%' 
 
 /**
  * Zoomed out, node names and rates are drawn larger, so that on screen they stay about as large as at 100 %: the
- * factor, in quarter steps (a change restyles every node in detail, so only a step crosses it). 1 at 95 % and up;
- * none below DETAIL_ZOOM, where nodes are drawn as boxes.
+ * factor, in quarter steps (a change restyles every node in detail, so only a step crosses it), 1 at 95 % and up.
+ * (Further out than detail goes, nodes are drawn as boxes, and the factor is not used.)
  */
 export function legibleScale(zoom: number): number {
-  if (zoom >= 0.95 || zoom < DETAIL_ZOOM) return 1;
-  return Math.min(2.5, Math.ceil(4 / zoom) / 4);
+  if (zoom >= 0.95) return 1;
+  return Math.min(3.5, Math.ceil(4 / zoom) / 4);
 }

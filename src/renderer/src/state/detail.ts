@@ -12,6 +12,15 @@ import { throttled } from './store';
 
 /** Below this zoom nodes and wires are drawn without live figures (too small to read). */
 export const DETAIL_ZOOM = 0.45;
+/**
+ * A graph of up to SMALL_GRAPH nodes keeps its detail further out, to SMALL_DETAIL_ZOOM: drawing them all in full
+ * costs little, and their names, drawn larger (see legible.ts), still read — as with the demo beside a docked panel.
+ */
+export const SMALL_GRAPH = 60;
+export const SMALL_DETAIL_ZOOM = 0.3;
+
+/** Below which zoom a graph of `nodes` nodes is drawn without its text. */
+export const detailZoom = (nodes: number): number => (nodes <= SMALL_GRAPH ? SMALL_DETAIL_ZOOM : DETAIL_ZOOM);
 
 /** While the view moves, detail is worked out at most this often, in milliseconds. */
 const THROTTLE_MS = 120;
@@ -40,7 +49,7 @@ export function inDetail(s: Pick<ReactFlowState, 'transform' | 'width' | 'height
   const nodes = new Map<string, boolean>();
   const edges = new Map<string, boolean>();
   const [tx, ty, z] = s.transform;
-  if (z < DETAIL_ZOOM) return { nodes, edges };
+  if (z < detailZoom(s.nodeLookup.size)) return { nodes, edges };
   const boxes = new Map<string, Box>();
   const visible = (b: Box) => b.left < s.width && b.top < s.height && b.right > 0 && b.bottom > 0;
   for (const [id, n] of s.nodeLookup) {
