@@ -31,7 +31,7 @@ import { themeStore } from '../state/theme';
 import { isLocked, runStore, stopPipeline } from '../state/studio';
 import { notify, select, selectionStore, toggleSelected, viewMovingStore, wireStore } from '../state/ui';
 import { MetricEdge, type MetricFlowEdge } from './MetricEdge';
-import { FIT_MAX_ZOOM, FIT_PADDING, legibleScale } from './legible';
+import { FIT_MAX_ZOOM, FIT_PADDING, labelScaleOf } from './legible';
 import { MiniMap } from './MiniMap';
 import { openEdgeMenu, openNodeMenu, openPaneMenu } from './canvas-menus';
 import { FindNode } from './FindNode';
@@ -233,7 +233,7 @@ export function Canvas() {
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
   const zoomedOut = useFlowStore((s) => s.transform[2] < detailZoom(s.nodeLookup.size));
-  const labelScale = useFlowStore((s) => legibleScale(s.transform[2]));
+  const labelScale = useFlowStore(labelScaleOf);
   const theme = useSelect(themeStore, (t) => t.theme);
   // The minimap: shown for a large graph unless put away, for a small one when asked for.
   const [mapChoice, setMapChoice] = useState<boolean | undefined>(() => {

@@ -14,7 +14,7 @@ import { useSelect } from '../state/store';
 import { documentStore, edgeLevels, metricsStore, runStore } from '../state/studio';
 import type { DocumentState } from '../state/document';
 import { compact, mediaFigures } from './format';
-import { legibleScale } from './legible';
+import { labelScaleOf } from './legible';
 
 /** About how wide a label's character is at 100 % (10 px text), and how high the label is, in canvas units. */
 const LABEL_CHAR = 6;
@@ -70,7 +70,7 @@ function EdgeFigures({
   x: number;
   y: number;
 }) {
-  const scale = useFlowStore((s) => legibleScale(s.transform[2]));
+  const scale = useFlowStore(labelScaleOf);
   // (Changes when nodes move or are measured, not while the view pans.)
   const nodeLookup = useFlowStore((s) => s.nodeLookup);
   const chained = useSelect(runStore, (s) => s.status.chainedEdges?.includes(id) ?? false);

@@ -1,4 +1,6 @@
 /** How the canvas frames a graph and sizes its text for the zoom. */
+import type { ReactFlowState } from '@xyflow/react';
+import { detailZoom, SMALL_GRAPH } from '../state/detail';
 
 /** The most a view is zoomed in to frame a graph: one or two nodes are shown at their size, not blown up. */
 export const FIT_MAX_ZOOM = 1;
@@ -14,3 +16,11 @@ export function legibleScale(zoom: number): number {
   if (zoom >= 0.95) return 1;
   return Math.min(3.5, Math.ceil(4 / zoom) / 4);
 }
+
+/**
+ * The factor the canvas draws its text with now: only for a graph small enough to restyle at once (every node in
+ * view changes size with the factor and xyflow measures each again: with hundreds that held zooming for 300 ms), and
+ * 1 out of detail, where nodes are boxes.
+ */
+export const labelScaleOf = (s: Pick<ReactFlowState, 'transform' | 'nodeLookup'>): number =>
+  s.nodeLookup.size > SMALL_GRAPH || s.transform[2] < detailZoom(s.nodeLookup.size) ? 1 : legibleScale(s.transform[2]);
