@@ -50,7 +50,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
 
   // The source node shows its consumer lag as it falls behind; its inspector, partition by partition.
-  await expect(page.getByTestId('lag-read')).toHaveText(/^lag [1-9][\d.]*k?$/, { timeout: 20_000 });
+  await expect(page.getByTestId('lag-read')).toHaveText(/^read lag [1-9][\d.]*k?$/, { timeout: 20_000 });
   await page.getByRole('group', { name: 'node read', exact: true }).click();
   await expect(
     page
@@ -100,7 +100,7 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
     await expect(groups.getByRole('table', { name: 'lag of board' })).toBeVisible({ timeout: 2000 });
   }).toPass({ timeout: 30_000 });
   await expect(groups.getByRole('table', { name: 'lag of board' }).locator('caption')).toHaveText(
-    /^board Stable · 1 member · \d+ behind · (live|[\d.]+ s behind|[\d.]+ min behind)$/,
+    /^board Stable · 1 member · \d+ not committed · (live|[\d.]+ s behind|[\d.]+ min behind)$/,
   );
   await page.screenshot({ path: '.tmp/topics.png' });
 

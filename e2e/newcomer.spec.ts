@@ -410,3 +410,40 @@ test('panels dock beside or below the canvas as tabs: the graph and the lock ban
     String(before + 72),
   );
 });
+
+test('figures that agree and say what they are: media bitrate in the table, readable small times, labelled log scales, no stale rates after Stop', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  const table = page.getByRole('table', { name: 'Node metrics' });
+  const row = (id: string) => table.locator(`tr[data-node="${id}"] td`);
+  // The encoder's KB/s in the table is its bitrate (the canvas shows it in Mb/s), not 0.
+  await expect(page.getByTestId('rate-h264')).toHaveText(/fps · [\d.]+ Mb\/s/, { timeout: 30_000 });
+  await expect
+    .poll(async () => Number(await row('h264').nth(3).textContent()), { timeout: 15_000 })
+    .toBeGreaterThan(10);
+  // Small processing times keep their digits (not 0.000).
+  await expect
+    .poll(async () => (await row('gifts').nth(5).textContent())!, { timeout: 15_000 })
+    .toMatch(/^(0|\d+(\.\d+)?)$/);
+  expect(await table.locator('tbody td:nth-child(6)').allTextContents()).not.toContain('0.000');
+  // The log-like chart says so, and its ticks are powers of ten.
+  await expect(page.getByRole('region', { name: 'records per second chart' })).toContainText('(log scale)');
+  const chartTicks = () =>
+    page
+      .getByRole('region', { name: 'records per second chart' })
+      .locator('.recharts-yAxis-tick-labels .recharts-cartesian-axis-tick-value')
+      .allTextContents();
+  await expect.poll(async () => (await chartTicks()).length, { timeout: 15_000 }).toBeGreaterThan(2);
+  const ticks = await chartTicks();
+  for (const t of ticks) expect(t).toMatch(/^(0|1|10|100|1\.0k|10k|100k|1\.0M)$/);
+  // The source's lag says which: read lag on the node, committed lag in the topic browser.
+  await expect(page.getByTestId('lag-read')).toHaveText(/^read lag /, { timeout: 15_000 });
+  // Stopped: no rates left standing beside "stopped".
+  await page.getByRole('banner').getByRole('button', { name: 'Stop' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 30_000 });
+  await expect(page.getByTestId('table-rate-room')).toHaveText('—');
+});

@@ -9,7 +9,7 @@ import { documentStore, runStore, studioApi } from '../state/studio';
 import { useInTurn, useSizeInTurn } from '../state/stagger';
 import { dashboardStore, selectionStore } from '../state/ui';
 import { ChartLegend, secondsLabel, secondsTick, TOOLTIP_STYLE, X_DOMAIN, type LegendEntry } from './chart';
-import { compact, SERIES_COLOURS } from './format';
+import { compact, logTicks, SERIES_COLOURS, tick } from './format';
 
 const RANGES = [
   { label: '1 min', seconds: 60 },
@@ -136,6 +136,15 @@ const DashChart = memo(function DashChart({
     const a = ring.points(series, seconds);
     return compare ? mergePoints(a, compare.ring.points(compare.series, seconds)) : a;
   }, [ring, version, series, seconds, compare]);
+  // A log-like axis is ticked at the powers of ten up to the largest value (a power of ten itself, so the ticks
+  // change only when the values cross one).
+  const top = useMemo(() => {
+    if (!log) return 0;
+    let m = 0;
+    for (const p of points)
+      for (const [k, v] of Object.entries(p)) if (k !== 't' && typeof v === 'number' && v > m) m = v;
+    return 10 ** Math.ceil(Math.log10(Math.max(m, 1)));
+  }, [points, log]);
   // Sized by hand rather than by recharts' ResponsiveContainer, whose resize observers redraw every chart in one task.
   const box = useRef<HTMLDivElement>(null);
   const size = useSizeInTurn(box);
@@ -145,7 +154,8 @@ const DashChart = memo(function DashChart({
   // The chart's parts are the same elements from one point to the next, so that React leaves them be and recharts
   // redraws only what the new data changes (new elements re-run every part's effects and their store updates).
   const parts = useMemo(() => {
-    const valueOf = (v: unknown) => `${Number(v).toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`;
+    const valueOf = (v: unknown) =>
+      `${Number(v).toLocaleString('en-US', Math.abs(Number(v)) >= 1 ? { maximumFractionDigits: 1 } : { maximumSignificantDigits: 3 })} ${unit}`;
     return (
       <>
         <CartesianGrid stroke="#263040" strokeDasharray="3 3" />
@@ -153,7 +163,8 @@ const DashChart = memo(function DashChart({
         <YAxis
           scale={log ? 'symlog' : 'auto'}
           domain={max === undefined ? undefined : [0, max]}
-          tickFormatter={compact}
+          ticks={log ? logTicks(top) : undefined}
+          tickFormatter={tick}
           stroke="#7d8da1"
           fontSize={11}
           width={46}
@@ -184,13 +195,17 @@ const DashChart = memo(function DashChart({
         ))}
       </>
     );
-  }, [lines, unit, log, max, refs]);
+  }, [lines, unit, log, max, refs, top]);
   const names = all.map((s) => s.name);
   return (
     <section className="dash-card" aria-label={title} ref={card}>
       <header>
         <h3>
-          {title} <span className="muted">({unit})</span>
+          {title}{' '}
+          <span className="muted">
+            ({unit}
+            {log ? ', log scale' : ''})
+          </span>
         </h3>
         <div className="spacer" />
         <button

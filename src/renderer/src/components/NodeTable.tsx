@@ -2,7 +2,7 @@ import { memo, useDeferredValue } from 'react';
 import { documentStore, metricsStore, runStore, type MetricsState } from '../state/studio';
 import { useSelect, useStore } from '../state/store';
 import { select, selectionStore } from '../state/ui';
-import { compact } from './format';
+import { compact, millis } from './format';
 
 /** The most rows drawn; a larger pipeline lists the selected nodes first, then the busiest. */
 const MAX_ROWS = 40;
@@ -20,7 +20,9 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
   const { status } = useStore(runStore);
   const viewRunId = useSelect(documentStore, (s) => s.viewRunId);
   const ours = viewRunId !== undefined && status.runId === viewRunId;
-  const live = ours && latest && latest.runId === viewRunId;
+  // Rates only while it runs: after a stop the last ones would stand beside "stopped" as if still true.
+  const running = status.phase === 'running' || status.phase === 'starting' || status.phase === 'stopping';
+  const live = ours && running && latest && latest.runId === viewRunId;
   const rows =
     doc.nodes.length <= MAX_ROWS
       ? doc.nodes
@@ -41,7 +43,9 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
             <th>Node</th>
             <th>State</th>
             <th className="num">rec/s</th>
-            <th className="num">KB/s</th>
+            <th className="num" title="Bytes per second through the node; for a media node, its bitrate">
+              KB/s
+            </th>
             <th className="num">Errors</th>
             <th className="num">p99 ms</th>
           </tr>
@@ -67,9 +71,17 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
                 >
                   {m ? (m.media ? `${compact(m.media.fps)} fps` : compact(rates[n.id] ?? 0)) : '—'}
                 </td>
-                <td className="num">{m ? compact(Math.max(m.bytesInPerSec, m.bytesOutPerSec) / 1024) : '—'}</td>
+                <td className="num">
+                  {m
+                    ? compact(
+                        m.media?.bitrateKbps !== undefined
+                          ? (m.media.bitrateKbps * 1000) / 8 / 1024
+                          : Math.max(m.bytesInPerSec, m.bytesOutPerSec) / 1024,
+                      )
+                    : '—'}
+                </td>
                 <td className={`num${m && m.errors ? ' bad' : ''}`}>{m ? compact(m.errors) : '—'}</td>
-                <td className="num">{m ? m.p99Ms.toFixed(3) : '—'}</td>
+                <td className="num">{m ? millis(m.p99Ms) : '—'}</td>
               </tr>
             );
           })}

@@ -154,9 +154,9 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
         <span
           className="node-lag"
           data-testid={`lag-${id}`}
-          title="Consumer lag: records not yet read, over its partitions"
+          title="Read lag: records on its partitions not yet read by this source (the topic browser's committed lag also counts what was read but not yet acknowledged)"
         >
-          lag {compact(lag)}
+          read lag {compact(lag)}
         </span>
       )}
       {wmText && (

@@ -5,7 +5,7 @@ import { useInTurn } from '../state/stagger';
 import { documentStore, metricsStore, type MetricsState, type RatePoint } from '../state/studio';
 import { useSelect, useThrottled } from '../state/store';
 import { selectionStore, viewMovingStore } from '../state/ui';
-import { compact, SERIES_COLOURS } from './format';
+import { compact, logTicks, SERIES_COLOURS, tick } from './format';
 
 const MAX_LINES = 12;
 const MARGIN = { top: 4, right: 12, bottom: 0, left: 0 };
@@ -43,6 +43,12 @@ const RateChartView = memo(function RateChartView({ metrics }: { metrics: Metric
     () => ids.map((id, i) => ({ name: id, colour: SERIES_COLOURS[i % SERIES_COLOURS.length]! })),
     [ids],
   );
+  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids, CHART_POINTS) : NO_POINTS;
+  // A log-like axis, ticked at the powers of ten up to the largest rate (see the dashboard's).
+  let peak = 1;
+  for (const p of history)
+    for (const [k, v] of Object.entries(p)) if (k !== 't' && typeof v === 'number' && v > peak) peak = v;
+  const top = 10 ** Math.ceil(Math.log10(peak));
   // The same elements from one redraw to the next: React leaves them be, recharts redraws what the data changes.
   const parts = useMemo(
     () => (
@@ -57,7 +63,7 @@ const RateChartView = memo(function RateChartView({ metrics }: { metrics: Metric
           stroke="#7d8da1"
           fontSize={11}
         />
-        <YAxis scale="symlog" tickFormatter={compact} stroke="#7d8da1" fontSize={11} width={44} />
+        <YAxis scale="symlog" ticks={logTicks(top)} tickFormatter={tick} stroke="#7d8da1" fontSize={11} width={44} />
         <Tooltip contentStyle={TOOLTIP_STYLE} formatter={rateOf} labelFormatter={secondsLabel} />
         {series.map((s) => (
           <Line
@@ -72,13 +78,12 @@ const RateChartView = memo(function RateChartView({ metrics }: { metrics: Metric
         ))}
       </>
     ),
-    [series],
+    [series, top],
   );
-  const history = viewRunId !== undefined && latest?.runId === viewRunId ? all.points(ids, CHART_POINTS) : NO_POINTS;
   return (
     <section className="panel chart" aria-label="records per second chart">
       <h2>
-        Records/s per node
+        Records/s per node (log scale)
         {doc.nodes.length > ids.length ? ` (${ids.length} of ${doc.nodes.length}; select nodes to choose)` : ''}
       </h2>
       <div className="chart-box">

@@ -170,8 +170,11 @@ function Groups({ profile }: { profile: string }) {
         <table key={g.group} className="kafka-lag" aria-label={`lag of ${g.group}`}>
           <caption>
             {g.group} <span className="badge">{g.state}</span> ·{' '}
-            {g.members.length === 1 ? '1 member' : `${g.members.length} members`} · {g.lag} behind ·{' '}
-            <strong>{secondsBehind(g.secondsBehind)}</strong>
+            {g.members.length === 1 ? '1 member' : `${g.members.length} members`} ·{' '}
+            <abbr title="Committed lag: the records between the group's committed offsets and the partitions' ends. A running source has read further than it has committed (it commits what its sinks acknowledged): its node shows its read lag, smaller.">
+              {g.lag} not committed
+            </abbr>{' '}
+            · <strong>{secondsBehind(g.secondsBehind)}</strong>
             {g.partitions.length === 0 && ' · no committed offsets yet'}
           </caption>
           <thead>
@@ -179,7 +182,7 @@ function Groups({ profile }: { profile: string }) {
               <th>topic/partition</th>
               <th>committed</th>
               <th>end</th>
-              <th>lag</th>
+              <th>committed lag</th>
               <th>behind live</th>
             </tr>
           </thead>

@@ -61,3 +61,27 @@ export function fieldLabel(name: string, unit?: string): string {
   const text = words.map((w, i) => (i === 0 || /^[A-Z0-9]+$/.test(w) ? w : w.toLowerCase())).join(' ');
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * An axis tick: large values as `compact` does; small ones with the digits that tell neighbouring ticks apart
+ * (0.05, 0.1, 0.15, not 0.1 three times).
+ */
+export function tick(n: number): string {
+  if (n === 0 || !Number.isFinite(n)) return compact(n);
+  return Math.abs(n) >= 10 ? compact(n) : String(Number(n.toPrecision(2)));
+}
+
+/** A duration in milliseconds, as precise as it is small: 12 ms, 1.4 ms, 0.031 ms. */
+export function millis(n: number): string {
+  if (n === 0) return '0';
+  if (n >= 10) return n.toFixed(0);
+  if (n >= 1) return n.toFixed(1);
+  return String(Number(n.toPrecision(2)));
+}
+
+/** Ticks for a log-like (symlog) axis: 0 and the powers of ten up to `max`. */
+export function logTicks(max: number): number[] {
+  const ticks = [0];
+  for (let p = 1; p <= Math.max(10, max * 1.0001); p *= 10) ticks.push(p);
+  return ticks;
+}
