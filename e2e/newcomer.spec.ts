@@ -51,6 +51,14 @@ async function nodeLegibility(page: Page) {
   });
 }
 
+/** Open the studio on its demo and run it. */
+async function runDemo(page: Page): Promise<void> {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+}
+
 const overlaps = (a: Box, b: Box) =>
   Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 &&
   Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
@@ -346,10 +354,7 @@ test('after New, the status bar no longer names the pipeline that ran', async ({
 test('panels dock beside or below the canvas as tabs: the graph and the lock banner stay in view; size and side are remembered', async ({
   page,
 }) => {
-  await page.goto(process.env.SLUICE_URL!);
-  await expect(node(page, 'room')).toBeVisible();
-  await page.getByRole('button', { name: 'Run' }).click();
-  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  await runDemo(page);
   const toolbar = page.getByRole('banner');
   const uncovered = (loc: ReturnType<Page['locator']>) =>
     loc.evaluate((e) => {
@@ -414,10 +419,7 @@ test('panels dock beside or below the canvas as tabs: the graph and the lock ban
 test('figures that agree and say what they are: media bitrate in the table, readable small times, labelled log scales, no stale rates after Stop', async ({
   page,
 }) => {
-  await page.goto(process.env.SLUICE_URL!);
-  await expect(node(page, 'room')).toBeVisible();
-  await page.getByRole('button', { name: 'Run' }).click();
-  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  await runDemo(page);
   const table = page.getByRole('table', { name: 'Node metrics' });
   const row = (id: string) => table.locator(`tr[data-node="${id}"] td`);
   // The encoder's KB/s in the table is its bitrate (the canvas shows it in Mb/s), not 0.
