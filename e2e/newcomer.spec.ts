@@ -449,3 +449,14 @@ test('figures that agree and say what they are: media bitrate in the table, read
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('idle', { timeout: 30_000 });
   await expect(page.getByTestId('table-rate-room')).toHaveText('—');
 });
+
+test('no panel offers the retired worker command: scale-out is Flink, named in the run target', async ({ page }) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'room')).toBeVisible();
+  await expect(page.getByRole('button', { name: /workers/i })).toHaveCount(0);
+  expect(await page.locator('body').innerText()).not.toMatch(/--worker|sluice run .* --worker/);
+  await expect(page.getByRole('combobox', { name: 'run target' }).locator('option')).toContainText([
+    'in-process',
+    /Flink/,
+  ]);
+});
