@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { ReactFlowState } from '@xyflow/react';
-import { DETAIL_ZOOM, inDetail } from '../src/renderer/src/state/detail';
+import { DETAIL_ZOOM, inDetail, SMALL_DETAIL_ZOOM, SMALL_GRAPH } from '../src/renderer/src/state/detail';
 import { KeyedStore } from '../src/renderer/src/state/keyed';
 import { throttled } from '../src/renderer/src/state/store';
 
@@ -38,9 +38,21 @@ describe('which nodes and wires are drawn in detail', () => {
     expect([...inDetail(view([0, 0, 1], nodes)).nodes.keys()].sort()).toEqual(['edge', 'on']);
     // Panned left by 1,500 pixels: the far node comes into view, the others leave it.
     expect([...inDetail(view([-1500, 0, 1], nodes)).nodes.keys()]).toEqual(['off']);
-    // Zoomed out below the threshold: everything is on screen, nothing in detail.
-    expect(inDetail(view([0, 0, DETAIL_ZOOM - 0.01], nodes)).nodes.size).toBe(0);
-    expect([...inDetail(view([0, 0, DETAIL_ZOOM], nodes)).nodes.keys()].sort()).toEqual(['edge', 'off', 'on']);
+    // Zoomed out below the threshold: everything is on screen, nothing in detail (a small graph's threshold).
+    expect(inDetail(view([0, 0, SMALL_DETAIL_ZOOM - 0.01], nodes)).nodes.size).toBe(0);
+    expect([...inDetail(view([0, 0, SMALL_DETAIL_ZOOM], nodes)).nodes.keys()].sort()).toEqual(['edge', 'off', 'on']);
+  });
+
+  it('keeps a large graph in detail only down to a higher zoom', () => {
+    const many = Object.fromEntries(
+      Array.from({ length: SMALL_GRAPH + 1 }, (_, i) => [`n${i}`, [(i % 10) * 150, Math.floor(i / 10) * 80]]),
+    ) as Record<string, [number, number]>;
+    expect(inDetail(view([0, 0, DETAIL_ZOOM - 0.01], many)).nodes.size).toBe(0);
+    expect(inDetail(view([0, 0, DETAIL_ZOOM], many)).nodes.size).toBe(SMALL_GRAPH + 1);
+    // Between the two thresholds a small graph is in detail, a large one is not.
+    const few = { a: [0, 0] as [number, number] };
+    expect(inDetail(view([0, 0, SMALL_DETAIL_ZOOM + 0.05], few)).nodes.size).toBe(1);
+    expect(inDetail(view([0, 0, SMALL_DETAIL_ZOOM + 0.05], many)).nodes.size).toBe(0);
   });
 
   it('takes a wire that crosses the screen even when both its ends are off it', () => {
