@@ -147,13 +147,19 @@ async function nodeBoxes(page: Page): Promise<Map<string, Box>> {
         ] as const;
       }),
     );
+  // Settled: two readings 50 ms apart are the same.
   let last = JSON.stringify(await read());
-  for (let i = 0; i < 40; i++) {
-    await page.waitForTimeout(50);
-    const now = JSON.stringify(await read());
-    if (now === last) break;
-    last = now;
-  }
+  await expect
+    .poll(
+      async () => {
+        const now = JSON.stringify(await read());
+        const same = now === last;
+        last = now;
+        return same;
+      },
+      { intervals: [50], timeout: 3000 },
+    )
+    .toBe(true);
   return new Map(JSON.parse(last) as [string, Box][]);
 }
 
