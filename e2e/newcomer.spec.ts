@@ -371,8 +371,9 @@ test('panels dock beside or below the canvas as tabs: the graph and the lock ban
 
   // Live state opens in the dock: it covers neither the banner nor the graph.
   await toolbar.getByRole('button', { name: 'Live state', exact: true }).click();
-  const tabs = page.getByRole('tablist', { name: 'panels' });
-  await expect(tabs.getByRole('tab')).toHaveText(['Live state']);
+  const tabs = page.getByRole('toolbar', { name: 'panels' });
+  const tabNames = tabs.locator('.dock-tab > button:first-child');
+  await expect(tabNames).toHaveText(['Live state']);
   await expect(page.getByRole('complementary', { name: 'live state' })).toBeVisible();
   expect(
     await uncovered(page.getByRole('status', { name: 'editing locked' }).getByRole('button', { name: 'Stop' })),
@@ -380,8 +381,8 @@ test('panels dock beside or below the canvas as tabs: the graph and the lock ban
 
   // The dashboard joins it as a second tab, shown; the nodes it asks to pick stay on the canvas beside it.
   await toolbar.getByRole('button', { name: 'Dashboard', exact: true }).click();
-  await expect(tabs.getByRole('tab')).toHaveText(['Dashboard', 'Live state']);
-  await expect(tabs.getByRole('tab', { name: 'Dashboard' })).toHaveAttribute('aria-selected', 'true');
+  await expect(tabNames).toHaveText(['Dashboard', 'Live state']);
+  await expect(tabs.getByRole('button', { name: 'Dashboard', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByRole('region', { name: 'Dashboard' })).toBeVisible();
   await expect(page.getByRole('complementary', { name: 'live state' })).toBeHidden();
   await expect(node(page, 'room')).toBeVisible();
@@ -405,7 +406,7 @@ test('panels dock beside or below the canvas as tabs: the graph and the lock ban
 
   // Each tab closes with its ✕; the last one closed gives the canvas its room back.
   await page.getByRole('button', { name: 'Close the dashboard' }).click();
-  await expect(tabs.getByRole('tab')).toHaveText(['Live state']);
+  await expect(tabNames).toHaveText(['Live state']);
   await page.getByRole('button', { name: 'Close the live state' }).click();
   await expect(page.getByRole('region', { name: 'dock' })).toHaveCount(0);
 

@@ -74,14 +74,13 @@ export function Dock({ open }: { open: PanelKey[] }) {
   const shown = active && open.includes(active) ? active : open[0];
   return (
     <section className="dock" aria-label="dock">
-      <div className="dock-tabs" role="tablist" aria-label="panels">
+      <div className="dock-tabs" role="toolbar" aria-label="panels">
         {open.map((k) => (
           <div key={k} className={`dock-tab${k === shown ? ' active' : ''}`}>
             <button
               type="button"
-              role="tab"
               id={`dock-tab-${k}`}
-              aria-selected={k === shown}
+              aria-pressed={k === shown}
               aria-controls={`dock-panel-${k}`}
               onClick={() => showPanel(k)}
             >
@@ -108,14 +107,7 @@ export function Dock({ open }: { open: PanelKey[] }) {
         </button>
       </div>
       {open.map((k) => (
-        <div
-          key={k}
-          className="dock-panel"
-          role="tabpanel"
-          id={`dock-panel-${k}`}
-          aria-labelledby={`dock-tab-${k}`}
-          hidden={k !== shown}
-        >
+        <div key={k} className="dock-panel" id={`dock-panel-${k}`} hidden={k !== shown}>
           {PANELS[k].view()}
         </div>
       ))}
