@@ -31,14 +31,14 @@ export async function stopLeftoverRun({ page }: { page: Page }): Promise<void> {
  * Click a wire in its middle. (A straight wire's box is a line with no height, which Playwright takes for hidden, so
  * the click goes to the point, as a user's would.)
  */
-export async function clickWire(page: Page, id: string): Promise<void> {
+export async function clickWire(page: Page, id: string, button: 'left' | 'right' = 'left'): Promise<void> {
   const path = page.getByTestId(`rf__edge-${id}`).locator('path.react-flow__edge-interaction');
   const at = await path.evaluate((p: SVGPathElement) => {
     const m = p.getPointAtLength(p.getTotalLength() / 2);
     const pt = new DOMPoint(m.x, m.y).matrixTransform(p.getScreenCTM()!);
     return { x: pt.x, y: pt.y };
   });
-  await page.mouse.click(at.x, at.y);
+  await page.mouse.click(at.x, at.y, { button });
 }
 
 export const node = (page: Page, id: string): Locator => page.getByRole('group', { name: `node ${id}`, exact: true });

@@ -250,13 +250,7 @@ test('right-click menus on a node, a wire and the canvas do what they say; locke
   await clickWire(page, 'e4');
   await page.getByRole('region', { name: 'watch the wire' }).waitFor();
   await node(page, 'room').click();
-  const wire = page.getByTestId('rf__edge-e4').locator('path.react-flow__edge-interaction');
-  const at = await wire.evaluate((p: SVGPathElement) => {
-    const m = p.getPointAtLength(p.getTotalLength() / 2);
-    const pt = new DOMPoint(m.x, m.y).matrixTransform(p.getScreenCTM()!);
-    return { x: pt.x, y: pt.y };
-  });
-  await page.mouse.click(at.x, at.y, { button: 'right' });
+  await clickWire(page, 'e4', 'right');
   await expect(menu).toHaveAttribute('aria-label', 'wire');
   await menu.getByRole('menuitem', { name: 'Watch its records' }).click();
   await expect(inspector(page).getByRole('region', { name: 'watch the wire' })).toBeVisible();
