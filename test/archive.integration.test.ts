@@ -231,12 +231,13 @@ describe('archive to WebHDFS: faults a real HDFS cannot show on demand (protocol
     expect(hdfs.log).toContain('APPEND /a/b/f.txt (datanode)');
   });
 
-  it('injected faults (500s, dropped connections, a partial append, slow answers) are shown and recovered: no line lost or doubled', async () => {
+  it('injected faults (500s, dropped connections, a partial append, a lost DataNode pipeline, slow answers) are shown and recovered: no line lost or doubled', async () => {
     hdfs.inject({ op: 'CREATE', kind: '500' });
     hdfs.inject({ op: 'APPEND', kind: '500', times: 2 });
     hdfs.inject({ op: 'APPEND', kind: 'drop-after' }); // done, answer lost: must not be sent again
     hdfs.inject({ op: 'APPEND', kind: 'partial' }); // half stored, then the connection drops: cut back, sent again
     hdfs.inject({ op: 'APPEND', kind: 'drop-before' });
+    hdfs.inject({ op: 'APPEND', kind: 'pipeline-lost' }); // half stored, 403 "All datanodes … are bad": retried
     hdfs.inject({ op: 'APPEND', kind: 'slow', delayMs: 1500 }); // answered after the client gave up
     hdfs.inject({ op: 'RENAME', kind: 'drop-after' }); // renamed, answer lost: must not count as a failure
     hdfs.inject({ op: 'RENAME', kind: '500' });
@@ -264,6 +265,7 @@ describe('archive to WebHDFS: faults a real HDFS cannot show on demand (protocol
     expect(shown.some((m) => /WebHDFS APPEND .*(socket hang up|ECONNRESET)/.test(m))).toBe(true);
     expect(shown.some((m) => /WebHDFS APPEND .*(ETIMEDOUT|ESOCKETTIMEDOUT)/.test(m))).toBe(true);
     expect(shown.some((m) => /WebHDFS RENAME /.test(m))).toBe(true);
+    expect(shown.some((m) => /WebHDFS APPEND .*All datanodes .* are bad.*HTTP 403.*trying again/.test(m))).toBe(true);
     expect(ticks.at(-1)!.nodes.archive!.state).not.toBe('error');
     // The partial append was cut back with TRUNCATE rather than left in the file.
     expect(hdfs.log.some((l) => l.startsWith('TRUNCATE '))).toBe(true);

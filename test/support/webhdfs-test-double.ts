@@ -6,13 +6,18 @@
  * TRUNCATE, with errors as `{"RemoteException": {exception, javaClassName, message}}` and the usual statuses.
  *
  * Faults can be injected per operation: a 500, a slow answer (done, then answered late), a connection dropped before
- * or after the operation is done, or (for data) after only part of the data is stored.
+ * or after the operation is done, or (for data) after only part of the data is stored, then dropped or refused as a
+ * real DataNode pipeline refuses it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { posix } from 'node:path';
 
-export type FaultKind = '500' | 'slow' | 'drop-before' | 'drop-after' | 'partial';
+/**
+ * `pipeline-lost`: the DataNode keeps part of the data and answers 403 IOException "All datanodes … are bad" — what a
+ * real HDFS answers when its DataNode goes away mid-write, seen in CI but not reproducible on demand there.
+ */
+export type FaultKind = '500' | 'slow' | 'drop-before' | 'drop-after' | 'partial' | 'pipeline-lost';
 
 export interface Fault {
   /** The operation, upper case: CREATE, APPEND, RENAME, MKDIRS, GETFILESTATUS, ... */
@@ -207,10 +212,17 @@ export class WebHdfsTestDouble {
         case 'APPEND': {
           const e = this.files.get(path);
           if (e?.type !== 'FILE') throw new Remote(404, 'FileNotFoundException', `File does not exist: ${path}`);
-          const data = fault?.kind === 'partial' ? body.subarray(0, body.length >> 1) : body;
+          const cut = fault?.kind === 'partial' || fault?.kind === 'pipeline-lost';
+          const data = cut ? body.subarray(0, body.length >> 1) : body;
           e.data = Buffer.concat([e.data, data]);
           e.mtime = Date.now();
           if (fault?.kind === 'partial') return drop();
+          if (fault?.kind === 'pipeline-lost')
+            throw new Remote(
+              403,
+              'IOException',
+              `All datanodes [DatanodeInfoWithStorage[127.0.0.1:${this.port},DS-test,DISK]] are bad. Aborting...`,
+            );
           break;
         }
         case 'TRUNCATE': {

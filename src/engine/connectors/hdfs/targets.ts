@@ -167,6 +167,10 @@ class LocalFile implements ArchiveFile {
 }
 
 /** The HDFS exceptions that say "ask again later" rather than "no". */
+/** An IOException from a write whose DataNode pipeline failed. */
+const DATANODE_LOST =
+  /datanodes? .*(are bad|could not|unavailable)|no datanode|could only be (replicated|written) to 0 nodes/i;
+
 const RETRIABLE_EXCEPTIONS = new Set([
   'RetriableException',
   'StandbyException',
@@ -246,6 +250,9 @@ class WebHdfsTarget implements ArchiveTarget {
     const { status, exception } = err as Error & { status?: number; exception?: string };
     const text = `WebHDFS ${op} ${path}: ${err.message}`;
     if (exception && RETRIABLE_EXCEPTIONS.has(exception)) return new ArchiveError(text, true, false);
+    // The write pipeline lost its DataNodes ("All datanodes … are bad. Aborting…", sent as a 403): a fault of the
+    // cluster, not a refusal; part of the data may have reached the file, so its length is checked before again.
+    if (exception === 'IOException' && DATANODE_LOST.test(err.message)) return new ArchiveError(text, true, true);
     if (status !== undefined) return new ArchiveError(text, status >= 500 || status === 429, status >= 500);
     if (UNREACHED.test(err.message) || UNREACHED.test(String((err as { code?: string }).code)))
       return new ArchiveError(`${text} (${this.whoIsAway(err.message)})`, true, false);
