@@ -39,6 +39,11 @@ test('every main screen passes an axe-core scan with no serious or critical viol
 
   await node(page, 'coins-per-second').click();
   found['node inspector'] = await violations(page);
+  await page.locator('tr[data-node="leaderboard"]').click();
+  const record = page.getByRole('region', { name: 'records', exact: true }).locator('.record-list > li').first();
+  await record.locator('summary').first().click({ timeout: 15_000 });
+  await expect(record.locator('.rv-fields').first()).toBeVisible();
+  found['records, one opened'] = await violations(page);
   await clickWire(page, 'e4');
   await expect(page.getByRole('region', { name: 'watch the wire' })).toBeVisible();
   found['wire inspector'] = await violations(page);

@@ -5,7 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { largePipeline } from '../bench/large-pipeline';
-import { emptySpot, handle, inspector, node, openEmpty, openFile, stopLeftoverRun } from './helpers';
+import { emptySpot, handle, inspector, node, openEmpty, openFile, saveAs, saved, stopLeftoverRun } from './helpers';
 import { serializeDocument } from '../src/shared/document';
 import { ownStudio } from './studio-host';
 
@@ -15,7 +15,6 @@ const url = () => process.env.SLUICE_URL!;
 
 test.afterEach(stopLeftoverRun);
 const workspace = () => process.env.SLUICE_WORKSPACE!;
-const saved = (name: string) => readFileSync(join(workspace(), name), 'utf8');
 
 /** Drag a node type from the palette onto the canvas at (x, y) of the pane. */
 async function dragFromPalette(page: Page, type: string, x: number, y: number): Promise<void> {
@@ -46,16 +45,6 @@ async function drawWire(page: Page, from: string, to: string, during?: () => Pro
   await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
   if (during) await during();
   await page.mouse.up();
-}
-
-async function saveAs(page: Page, name: string): Promise<void> {
-  await page.getByRole('button', { name: 'Save as…' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Save pipeline as' });
-  await dialog.getByLabel('File name in the workspace').fill(name);
-  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(dialog).toHaveCount(0);
-  await expect(page.getByTestId('doc-title')).toContainText(name);
-  await expect(page.getByLabel('unsaved changes')).toHaveCount(0);
 }
 
 /** live-room → filter → key-by → window → debug, built with the palette and the mouse. */
@@ -149,7 +138,7 @@ test('from an empty canvas: build the live-room pipeline, save, reload, open, ru
   await node(page, 'debug').click();
 
   await expect(page.getByRole('region', { name: 'records', exact: true }).locator('li').first()).toContainText(
-    '"windowStart"',
+    'windowStart: ',
     { timeout: 15_000 },
   );
   await page.screenshot({ path: 'test-results/editor-built-running.png' });

@@ -1,5 +1,7 @@
 /** Helpers for driving the studio from Playwright, shared by the e2e tests and the editor benchmark. */
 import { expect, type Locator, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 /** A point on the empty canvas (no node, wire or control under it), to pan from. */
 export async function emptySpot(page: Page): Promise<{ x: number; y: number }> {
@@ -62,4 +64,18 @@ export async function openEmpty(page: Page): Promise<void> {
   await expect(page.getByRole('group', { name: 'node room', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'New', exact: true }).click();
   await expect(page.getByRole('group', { name: /^node / })).toHaveCount(0);
+}
+
+/** A file in the studio's workspace, as saved. */
+export const saved = (name: string): string => readFileSync(join(process.env.SLUICE_WORKSPACE!, name), 'utf8');
+
+/** Save the open pipeline under a name in the workspace, and wait until the studio says it is saved. */
+export async function saveAs(page: Page, name: string): Promise<void> {
+  await page.getByRole('button', { name: 'Save as…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Save pipeline as' });
+  await dialog.getByLabel('File name in the workspace').fill(name);
+  await dialog.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(page.getByTestId('doc-title')).toContainText(name);
+  await expect(page.getByLabel('unsaved changes')).toHaveCount(0);
 }

@@ -79,13 +79,19 @@ test('the topic browser lists topics, shows the last messages pretty-printed, ta
   }).toPass({ timeout: 15_000 });
   await expect(topics.getByRole('table', { name: 'partitions of browser-events' }).getByRole('row')).not.toHaveCount(0);
 
-  // A partition's last messages, pretty-printed JSON with the record's fields.
+  // A partition's last messages, each a record that opens into its fields, its time a date.
   const first = topics.getByRole('button', { name: /^partition \d+ of browser-events$/ }).first();
   const name = (await first.getAttribute('aria-label'))!.replace(/^partition (\d+) of (.*)$/, '$2/$1');
   await first.click();
   const messages = browser.getByRole('region', { name: `messages of ${name}` });
-  await expect(messages.locator('.kafka-value.json').first()).toContainText('"room": "room-');
-  await expect(messages.locator('.kafka-value.json').first()).toContainText('\n  "type": ');
+  const value = messages.locator('.kafka-value.json').first();
+  await expect(value).toContainText('room: "room-');
+  await value.locator('summary').first().click();
+  await expect(value.locator('.rv-fields').first()).toBeVisible();
+  await expect(value.locator('.rv-fields > li', { hasText: /^type: "/ })).toHaveCount(1);
+  await expect(
+    value.locator('.rv-fields > li', { hasText: /^ts: \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/ }),
+  ).toHaveCount(1);
 
   // Live tail: new messages arrive while the pipeline runs.
   await messages.getByLabel('live tail').check();

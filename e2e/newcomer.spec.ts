@@ -4,7 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { clickWire, emptySpot, inspector, node, stopLeftoverRun } from './helpers';
+import { clickWire, emptySpot, inspector, node, saveAs, saved, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -460,4 +460,91 @@ test('no panel offers the retired worker command: scale-out is Flink, named in t
     'in-process',
     /Flink/,
   ]);
+});
+
+test('a window’s aggregates are a table of rows: change a function, fix what it says, add, move and remove rows; the file gets the list', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await node(page, 'coins-per-second').click();
+  const table = inspector(page).getByRole('table', { name: /Aggregates/ });
+  await expect(table).toBeVisible();
+  await expect(inspector(page).getByRole('textbox', { name: /^Aggregates$/ })).toHaveCount(0);
+  const cell = (row: number, col: string) => table.getByLabel(`Aggregates row ${row}: ${col}`, { exact: true });
+  await expect(table.getByRole('row')).toHaveCount(4); // the header and three aggregates
+  await expect(cell(1, 'Op')).toHaveValue('sum');
+  await expect(cell(1, 'Field')).toHaveValue('coins');
+  await expect(cell(3, 'By')).toHaveValue('user');
+  await expect(cell(3, 'N')).toHaveValue('3');
+
+  // The count becomes a max: it needs a field, said for that row and cell; typing one fixes it.
+  await cell(2, 'Op').selectOption('max');
+  await expect(inspector(page).getByRole('alert')).toContainText('row 2, Field: max needs a field');
+  await expect(cell(2, 'Field')).toHaveAttribute('aria-invalid', 'true');
+  await cell(2, 'Field').fill('coins');
+  await cell(2, 'As').fill('biggest');
+  await expect(inspector(page).getByRole('alert')).toHaveCount(0);
+
+  // A new row comes with a name of its own; rows move and go.
+  await inspector(page).getByRole('button', { name: '+ Add aggregate' }).click();
+  await expect(table.getByRole('row')).toHaveCount(5);
+  await expect(cell(4, 'Op')).toHaveValue('count');
+  await expect(cell(4, 'As')).toHaveValue('count');
+  await inspector(page).getByRole('button', { name: 'move row 4 up' }).click();
+  await expect(cell(3, 'As')).toHaveValue('count');
+  await inspector(page).getByRole('button', { name: 'remove row 1' }).click();
+  await expect(table.getByRole('row')).toHaveCount(4);
+  await expect(cell(1, 'As')).toHaveValue('biggest');
+
+  await saveAs(page, 'aggregates.json');
+  const doc = JSON.parse(saved('aggregates.json')) as { nodes: { id: string; config: { aggregates: unknown } }[] };
+  expect(doc.nodes.find((n) => n.id === 'coins-per-second')!.config.aggregates).toEqual([
+    { op: 'max', as: 'biggest', field: 'coins' },
+    { op: 'count', as: 'count' },
+    { op: 'top', as: 'topGifters', by: 'user', field: 'coins', n: 3 },
+  ]);
+  // One step back restores the removed row.
+  await page.keyboard.press('Control+z');
+  await expect(table.getByRole('row')).toHaveCount(5);
+});
+
+test('records read as records: one line each that opens into its fields, window times as dates with the milliseconds on hover', async ({
+  page,
+}) => {
+  await runDemo(page);
+  await page.locator('tr[data-node="leaderboard"]').click();
+  const records = page.getByRole('region', { name: 'records', exact: true });
+  const first = records.getByRole('listitem').first();
+  const date = /\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}/;
+  // Collapsed: one line, with the window's start as a date and no epoch milliseconds.
+  await expect(first.locator('summary').first()).toContainText(new RegExp(`windowStart: ${date.source}`), {
+    timeout: 15_000,
+  });
+  await expect(first.locator('summary').first()).not.toContainText(/\d{13}/);
+  const line = await first.locator('summary').first().boundingBox();
+  expect(line!.height).toBeLessThan(24);
+  await expect(first.locator('.rv-fields').first()).toBeHidden();
+
+  // Opened: a field per line; the nested leaderboard is itself a line that opens.
+  // Paused, the list stands still to be read while the run goes on.
+  await records.getByRole('button', { name: 'Pause' }).click();
+  const held = await records.locator('.record-list > li').allTextContents();
+  await first.locator('summary').first().click();
+  const fields = first.locator('.rv-fields').first();
+  await expect(fields).toBeVisible();
+  const start = fields.locator(':scope > li', { hasText: /^windowStart: / });
+  await expect(start).toHaveText(new RegExp(`^windowStart: ${date.source}$`));
+  const ms = Number(/^(\d{13}) ms since the epoch/.exec((await start.locator('.rv-time').getAttribute('title'))!)![1]);
+  const shown = (await start.locator('.rv-time').textContent())!;
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  expect(shown).toBe(
+    `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`,
+  );
+  const top = fields.locator(':scope > li', { hasText: /^topGifters: / }).locator('details').first();
+  await expect(top).not.toHaveAttribute('open');
+  await top.locator('summary').first().click();
+  await expect(top.locator('.rv-fields').first()).toBeVisible();
+  await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  expect(await records.locator('.record-list > li').allTextContents()).toEqual(held);
 });

@@ -25,6 +25,8 @@ export interface ConfigFieldInfo {
   /** How the inspector edits it, where the type alone does not say (from the schema's metadata): `code` is a
    * multi-line monospace editor (expressions). */
   widget?: 'code';
+  /** A list of objects (`object[]`, e.g. a window's aggregates): the fields of one row, edited as a table's columns. */
+  columns?: ConfigFieldInfo[];
 }
 
 /** What a node type is, as the engine declares it and the studio shows it. */

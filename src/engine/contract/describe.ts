@@ -21,24 +21,34 @@ function typeName(s: Record<string, unknown>): string {
   return 'any';
 }
 
+/** One property of an object schema as a form field; a list of objects gets its row's fields as columns. */
+function fieldInfo(name: string, p: Record<string, unknown>, required: boolean): ConfigFieldInfo {
+  const field: ConfigFieldInfo = {
+    name,
+    type: typeName(p),
+    description: typeof p.description === 'string' ? p.description : '',
+    required,
+  };
+  if ('default' in p) field.default = p.default;
+  if (typeof p.unit === 'string') field.unit = p.unit;
+  if (p.widget === 'code') field.widget = 'code';
+  if (Array.isArray(p.enum)) field.enum = p.enum;
+  const item = p.items as Record<string, unknown> | undefined;
+  if (p.type === 'array' && item?.type === 'object' && item.properties) field.columns = fieldsOf(item);
+  return field;
+}
+
+/** The fields of an object schema, in order. */
+function fieldsOf(schema: Record<string, unknown>): ConfigFieldInfo[] {
+  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  const required = new Set((schema.required as string[] | undefined) ?? []);
+  return Object.entries(props).map(([name, p]) => fieldInfo(name, p, required.has(name)));
+}
+
 /** The serializable description of a node type, derived from its spec. */
 export function describeNode(spec: NodeSpec): NodeTypeInfo {
   const schema = configJsonSchema(spec);
-  const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  const required = new Set((schema.required as string[] | undefined) ?? []);
-  const fields: ConfigFieldInfo[] = Object.entries(props).map(([name, p]) => {
-    const field: ConfigFieldInfo = {
-      name,
-      type: typeName(p),
-      description: typeof p.description === 'string' ? p.description : '',
-      required: required.has(name),
-    };
-    if ('default' in p) field.default = p.default;
-    if (typeof p.unit === 'string') field.unit = p.unit;
-    if (p.widget === 'code') field.widget = 'code';
-    if (Array.isArray(p.enum)) field.enum = p.enum;
-    return field;
-  });
+  const fields = fieldsOf(schema);
   return {
     type: spec.type,
     category: spec.category,

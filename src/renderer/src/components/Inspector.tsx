@@ -16,6 +16,7 @@ import { FlinkSettingsForm } from './FlinkSettings';
 import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
+import { RowsField, rowIssueText } from './RowsField';
 import { CaptureDevices } from './CaptureDevices';
 import { fieldLabel } from './format';
 import { isError, type ValidationIssue } from '../../../shared/validation';
@@ -27,21 +28,38 @@ import { deleteSelection, duplicateSelection } from '../state/commands';
 
 const show = (v: unknown): string => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
+/** The JSON pointer of one config field. */
+const fieldPointer = (index: number, field: string): string =>
+  `/nodes/${index}/config/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+
 /** Issues about one config field (its pointer, or anything under it). */
 function fieldIssues(issues: readonly ValidationIssue[], index: number, field: string): ValidationIssue[] {
-  const base = `/nodes/${index}/config/${field.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  const base = fieldPointer(index, field);
   return issues.filter((i) => i.pointer === base || i.pointer.startsWith(base + '/'));
 }
 
 /** One config field: the right control for its type, its unit, default, description and inline error. */
-function Field({ node, field, issues }: { node: PipelineNode; field: ConfigFieldInfo; issues: ValidationIssue[] }) {
+function Field({
+  node,
+  index,
+  field,
+  issues,
+}: {
+  node: PipelineNode;
+  index: number;
+  field: ConfigFieldInfo;
+  issues: ValidationIssue[];
+}) {
   const id = `field-${field.name}`;
   const value = node.config[field.name];
   const key = `config:${node.id}:${field.name}`;
-  const set = (v: unknown) => edit((doc) => setConfigField(doc, node.id, field.name, v), key);
+  const set = (v: unknown, part?: string) =>
+    edit((doc) => setConfigField(doc, node.id, field.name, v), part ? `${key}:${part}` : key);
   // Structured fields are edited as JSON; text that does not parse yet stays local, with its own error.
   const [draft, setDraft] = useState<{ text: string; error: string } | undefined>();
-  const error = draft?.error || issues.map((i) => i.message).join('; ');
+  const error =
+    draft?.error ||
+    issues.map((i) => (field.columns ? rowIssueText(i, fieldPointer(index, field.name)) : i.message)).join('; ');
   const onlyWarnings = !draft?.error && issues.length > 0 && !issues.some(isError);
   const describedBy = `${id}-help${error ? ` ${id}-error` : ''}`;
   const placeholder =
@@ -121,6 +139,19 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
         spellCheck={false}
       />
     );
+  } else if (field.columns) {
+    control = (
+      <RowsField
+        id={id}
+        field={field}
+        value={value}
+        issues={issues}
+        base={fieldPointer(index, field.name)}
+        describedBy={describedBy}
+        set={set}
+        seal={sealEdit}
+      />
+    );
   } else if (field.type === 'string[]') {
     // A list of names, typed as "a, b, c"; an empty field takes the default.
     control = (
@@ -175,7 +206,7 @@ function Field({ node, field, issues }: { node: PipelineNode; field: ConfigField
   }
   return (
     <div className={`field${error ? (onlyWarnings ? ' warned' : ' invalid') : ''}`}>
-      <label htmlFor={id}>
+      <label htmlFor={field.columns ? undefined : id} id={`${id}-label`}>
         {fieldLabel(field.name, field.unit)}
         {field.unit && <span className="unit"> ({field.unit})</span>}
         {field.required && (
@@ -306,7 +337,13 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       <LockedForm>
         <NodeIdField node={node} />
         {info?.fields.map((f) => (
-          <Field key={`${node.id}/${f.name}`} node={node} field={f} issues={fieldIssues(issues, index, f.name)} />
+          <Field
+            key={`${node.id}/${f.name}`}
+            node={node}
+            index={index}
+            field={f}
+            issues={fieldIssues(issues, index, f.name)}
+          />
         ))}
         {info && info.fields.length === 0 && <p className="hint">This node type has no settings.</p>}
       </LockedForm>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { documentStore, runStore, studioApi } from '../state/studio';
 import { useSelect, useStore } from '../state/store';
+import { RecordView } from './RecordView';
 
 /** The last records a debug sink kept, refreshed each second while a run is on. */
 export function Records({ nodeId }: { nodeId: string | undefined }) {
@@ -9,6 +10,9 @@ export function Records({ nodeId }: { nodeId: string | undefined }) {
   const { status } = useStore(runStore);
   const [records, setRecords] = useState<unknown[]>([]);
   const [error, setError] = useState<string>();
+  /** Paused: the list as it was, to be read and opened while the run goes on. */
+  const [frozen, setFrozen] = useState<{ nodeId: string; records: unknown[] }>();
+  const paused = frozen !== undefined && frozen.nodeId === nodeId;
   const isDebug = doc.nodes.find((n) => n.id === nodeId)?.type === 'debug';
 
   useEffect(() => {
@@ -29,15 +33,27 @@ export function Records({ nodeId }: { nodeId: string | undefined }) {
 
   return (
     <section className="panel records" aria-label="records">
-      <h2>{nodeId ? `Records at ${nodeId}` : 'Records'}</h2>
+      <div className="panel-head">
+        <h2>{nodeId ? `Records at ${nodeId}` : 'Records'}</h2>
+        {nodeId && isDebug && status.phase === 'running' && (
+          <button
+            type="button"
+            aria-pressed={paused}
+            title={paused ? 'Show the newest records again' : 'Hold the list still to read it'}
+            onClick={() => setFrozen(paused ? undefined : { nodeId, records })}
+          >
+            {paused ? 'Resume' : 'Pause'}
+          </button>
+        )}
+      </div>
       {!nodeId && <p className="hint">Select a debug sink to see the records it keeps.</p>}
       {nodeId && !isDebug && <p className="hint">“{nodeId}” is not a debug sink.</p>}
       {error && <p className="bad">{error}</p>}
       {nodeId && isDebug && (
         <ol className="record-list" aria-label="records" tabIndex={0}>
-          {(status.runId === viewRunId ? records : []).map((r, i) => (
+          {(paused ? frozen.records : status.runId === viewRunId ? records : []).map((r, i) => (
             <li key={i}>
-              <code>{JSON.stringify(r)}</code>
+              <RecordView record={r} />
             </li>
           ))}
         </ol>

@@ -12,19 +12,35 @@ import type {
 import { useSelect } from '../state/store';
 import { studioApi } from '../state/studio';
 import { topicBrowserStore } from '../state/ui';
+import { RecordView } from './RecordView';
+import { dateTime } from './record-text';
 
 /** Messages kept in the list while tailing. */
 const KEEP = 200;
 
-const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+/** A JSON message's value as data, to be shown as a record; undefined when it is not JSON. */
+function parsed(m: BrowsedMessage): unknown {
+  if (m.encoding !== 'json' || m.value === null) return undefined;
+  // Integers past 2^53 would be rounded by JSON.parse: such a message is shown as its text.
+  if (/(?<![\d.])\d{16,}/.test(m.value)) return undefined;
+  try {
+    return JSON.parse(m.value) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 const secondsBehind = (s: number) =>
   s < 1 ? 'live' : s < 120 ? `${s.toFixed(1)} s behind` : `${(s / 60).toFixed(1)} min behind`;
 
 function Message({ m }: { m: BrowsedMessage }) {
+  const value = parsed(m);
   return (
     <li className="kafka-message" data-offset={m.offset}>
       <div className="kafka-message-meta">
-        <span className="offset">@{m.offset}</span> <span className="muted">{when(m.timestamp)}</span>
+        <span className="offset">@{m.offset}</span>{' '}
+        <span className="muted" title={`${m.timestamp} ms since the epoch`}>
+          {dateTime(m.timestamp)}
+        </span>
         {m.key !== null && (
           <>
             {' '}
@@ -45,7 +61,13 @@ function Message({ m }: { m: BrowsedMessage }) {
           · {m.bytes} B{m.encoding === 'base64' ? ' · binary, shown as base64' : ''}
         </span>
       </div>
-      <pre className={`kafka-value ${m.encoding}`}>{m.value ?? '(no value)'}</pre>
+      {value !== undefined ? (
+        <div className="kafka-value json">
+          <RecordView record={value} />
+        </div>
+      ) : (
+        <pre className={`kafka-value ${m.encoding}`}>{m.value ?? '(no value)'}</pre>
+      )}
     </li>
   );
 }

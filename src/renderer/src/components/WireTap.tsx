@@ -2,13 +2,14 @@ import { useEffect, useState } from 'react';
 import type { TapChunk } from '../../../shared/api';
 import { useSelect } from '../state/store';
 import { runStore, studioApi } from '../state/studio';
+import { RecordView } from './RecordView';
 
 /** Records kept on screen. */
 const KEEP = 50;
 const RATES = [5, 20, 100] as const;
 
 /**
- * Watch a wire of the running pipeline: a live sample of what passes it (pretty JSON, newest first), at most so
+ * Watch a wire of the running pipeline: a live sample of what passes it (each record a line that opens, newest first), at most so
  * many a second, filtered by a JSONata expression the engine applies; pause freezes the list.
  */
 export function WireTap({ edgeId }: { edgeId: string }) {
@@ -99,7 +100,7 @@ export function WireTap({ edgeId }: { edgeId: string }) {
           <ol className="tap-records" aria-label="sampled records" tabIndex={0}>
             {records.map(({ n, r }) => (
               <li key={n}>
-                <pre>{JSON.stringify(r, null, 2)}</pre>
+                <RecordView record={r} />
               </li>
             ))}
           </ol>
