@@ -541,7 +541,10 @@ test('records read as records: one line each that opens into its fields, window 
   expect(shown).toBe(
     `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`,
   );
-  const top = fields.locator(':scope > li', { hasText: /^topGifters: / }).locator('details').first();
+  const top = fields
+    .locator(':scope > li', { hasText: /^topGifters: / })
+    .locator('details')
+    .first();
   await expect(top).not.toHaveAttribute('open');
   await top.locator('summary').first().click();
   await expect(top.locator('.rv-fields').first()).toBeVisible();
