@@ -3,9 +3,21 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { largePipeline } from '../bench/large-pipeline';
-import { emptySpot, handle, inspector, node, openEmpty, openFile, saveAs, saved, stopLeftoverRun } from './helpers';
+import {
+  drawWire,
+  emptySpot,
+  handle,
+  inspector,
+  node,
+  openEmpty,
+  openFile,
+  saveAs,
+  saved,
+  settled,
+  stopLeftoverRun,
+} from './helpers';
 import { serializeDocument } from '../src/shared/document';
 import { ownStudio } from './studio-host';
 
@@ -21,30 +33,6 @@ async function dragFromPalette(page: Page, type: string, x: number, y: number): 
   await page
     .getByRole('button', { name: new RegExp(`^Add .* \\(${type}\\)$`) })
     .dragTo(page.locator('.react-flow__pane'), { targetPosition: { x, y } });
-}
-
-/** Where an element is once it has stopped moving (the view may still be animating to fit). */
-async function settled(loc: Locator): Promise<{ x: number; y: number; width: number; height: number }> {
-  let last = await loc.boundingBox();
-  for (let i = 0; i < 40; i++) {
-    await new Promise((r) => setTimeout(r, 60));
-    const now = await loc.boundingBox();
-    if (now && last && now.x === last.x && now.y === last.y) return now;
-    last = now;
-  }
-  throw new Error('the element did not stop moving');
-}
-
-/** Draw a wire with the mouse from one handle to another; `during` runs while the wire hovers the target. */
-async function drawWire(page: Page, from: string, to: string, during?: () => Promise<void>): Promise<void> {
-  const a = await settled(handle(page, from));
-  const b = await settled(handle(page, to));
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2 + 30, { steps: 8 });
-  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 8 });
-  if (during) await during();
-  await page.mouse.up();
 }
 
 /** live-room → filter → key-by → window → debug, built with the palette and the mouse. */

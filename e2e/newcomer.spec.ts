@@ -4,7 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { clickWire, emptySpot, inspector, node, saveAs, saved, stopLeftoverRun } from './helpers';
+import { clickWire, drawWire, emptySpot, inspector, node, saveAs, saved, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
 
 ownStudio();
@@ -176,7 +176,6 @@ test('the first nodes on an empty canvas: shown at their size, side by side in v
   }
   // Not blown up: at most 100 %, so the view can still zoom in.
   await expect(page.getByRole('button', { name: 'zoom in' })).toBeEnabled();
-  const canvas = (await page.locator('.react-flow').boundingBox())!;
   const view = { left: canvas.x, top: canvas.y, right: canvas.x + canvas.width, bottom: canvas.y + canvas.height };
   let boxes = await nodeBoxes(page);
   expect([...boxes.keys()].sort()).toEqual(['debug', 'filter', 'live-room']);
@@ -550,4 +549,41 @@ test('records read as records: one line each that opens into its fields, window 
   await expect(top.locator('.rv-fields').first()).toBeVisible();
   await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
   expect(await records.locator('.record-list > li').allTextContents()).toEqual(held);
+});
+
+test('the refusal of a wrong wire is read whole beside the inspector: not cut by the canvas edge, kept in the window', async ({
+  page,
+}) => {
+  await page.goto(process.env.SLUICE_URL!);
+  await expect(node(page, 'leaderboard')).toBeVisible();
+  // Video into a record input, at the node nearest the inspector: the hint would run past the canvas's right edge.
+  const from = page.getByLabel(/^chunks output \S+ \(/);
+  const target = 'leaderboard input in (record)';
+  let seen: { box: { x: number; y: number; width: number; height: number }; whole: boolean } | undefined;
+  await drawWire(page, await from.getAttribute('aria-label').then((l) => l!), target, async () => {
+    const tip = page.getByRole('tooltip');
+    await expect(tip).toContainText('cannot feed a record input');
+    seen = await tip.evaluate((el) => {
+      const r = el.getBoundingClientRect();
+      // Drawn, not covered or clipped, at every corner: what is on top there is the hint itself (hit-tested for
+      // this look only: the hint lets the pointer through to the port under it).
+      el.style.pointerEvents = 'auto';
+      const corners = [
+        [r.left + 2, r.top + 2],
+        [r.right - 2, r.top + 2],
+        [r.left + 2, r.bottom - 2],
+        [r.right - 2, r.bottom - 2],
+      ];
+      const whole = corners.every(([x, y]) => el.contains(document.elementFromPoint(x!, y!)));
+      el.style.pointerEvents = '';
+      return { box: { x: r.left, y: r.top, width: r.width, height: r.height }, whole };
+    });
+  });
+  expect(seen!.whole).toBe(true);
+  const view = page.viewportSize()!;
+  expect(seen!.box.x + seen!.box.width).toBeLessThanOrEqual(view.width);
+  // It reaches past the canvas into the inspector's side, or sits where the canvas has room: never cut.
+  expect(seen!.box.x).toBeGreaterThanOrEqual(0);
+  expect(seen!.box.width).toBeGreaterThan(100);
+  await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected');
 });

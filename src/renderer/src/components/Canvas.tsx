@@ -6,12 +6,11 @@ import {
   ReactFlow,
   getNodesBounds,
   getViewportForBounds,
-  useConnection,
   useReactFlow,
   useStore as useFlowStore,
   useStoreApi,
-  ViewportPortal,
   type Connection,
+  type ConnectionState,
   type Edge,
   type EdgeChange,
   type EdgeTypes,
@@ -24,6 +23,7 @@ import type { PipelineDocument, PipelineEdge, PipelineNode, Position } from '../
 import { checkConnection, connect, moveNodes, type ConnectionVerdict } from '../../../shared/edit/commands';
 import { resolvePorts, type NodeTypeInfo } from '../../../shared/spec';
 import { addNodeAt, unlocked } from '../state/commands';
+import { WireHint } from './WireHint';
 import { detailZoom, trackDetail } from '../state/detail';
 import { documentStore, edit, sealEdit } from '../state/document';
 import { useSelect, useStore } from '../state/store';
@@ -75,20 +75,9 @@ function wireVerdict(start: FlowHandle, end: FlowHandle): ConnectionVerdict {
   return start.type === 'source' ? checkConnection(doc, types, a, b) : checkConnection(doc, types, b, a);
 }
 
-/** While a wire hovers a port that refuses it, say why next to the pointer. */
-function WireHint() {
-  const c = useConnection();
-  if (!c.inProgress || c.isValid !== false || !c.toHandle) return null;
-  const v = wireVerdict(c.fromHandle, c.toHandle);
-  if (v.ok) return null;
-  return (
-    <ViewportPortal>
-      <div className="wire-hint" role="tooltip" style={{ transform: `translate(${c.to.x + 14}px, ${c.to.y + 14}px)` }}>
-        {v.reason}
-      </div>
-    </ViewportPortal>
-  );
-}
+/** The refusal of the wire being drawn, while it hovers a port that will not take it. */
+const refusal = (c: ConnectionState): ConnectionVerdict | undefined =>
+  c.inProgress && c.isValid === false && c.toHandle ? wireVerdict(c.fromHandle, c.toHandle) : undefined;
 
 /** Keeps track of which nodes and wires are drawn in full detail (see state/detail.ts). */
 function DetailTracker() {
@@ -473,7 +462,7 @@ export function Canvas() {
             ▦
           </ControlButton>
         </Controls>
-        <WireHint />
+        <WireHint verdict={refusal} />
         <FindNode />
         <DetailTracker />
       </ReactFlow>

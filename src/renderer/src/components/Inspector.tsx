@@ -222,7 +222,9 @@ function Field({
       {control}
       <div id={`${id}-help`} className="help">
         {field.description}
-        {field.default !== undefined && <span className="default"> Default: {show(field.default)}.</span>}
+        {field.default !== undefined && !field.columns && (
+          <span className="default"> Default: {show(field.default)}.</span>
+        )}
       </div>
       {error && (
         <div id={`${id}-error`} className={onlyWarnings ? 'warning' : 'error'} role="alert">

@@ -38,6 +38,10 @@ export function rowIssueText(issue: ValidationIssue, base: string): string {
   return `row ${Number(row) + 1}${col ? `, ${fieldLabel(col)}` : ''}: ${message}`;
 }
 
+/** How wide a column is drawn: a choice needs room for its arrow, a number little, a name the rest. */
+const columnWidth = (c: ConfigFieldInfo): 'choice' | 'number' | 'text' =>
+  c.enum ? 'choice' : c.type === 'number' || c.type === 'integer' ? 'number' : 'text';
+
 /** The value typed into a cell, as the row keeps it: empty removes it; text that is not a number stays as typed. */
 function cellValue(c: ConfigFieldInfo, text: string): unknown {
   const t = text.trim();
@@ -90,7 +94,7 @@ export function RowsField(p: {
         <thead>
           <tr>
             {columns.map((c) => (
-              <th key={c.name} scope="col" title={c.description}>
+              <th key={c.name} scope="col" title={c.description} className={`col-${columnWidth(c)}`}>
                 {fieldLabel(c.name, c.unit)}
                 {c.required && <span className="req"> *</span>}
               </th>
