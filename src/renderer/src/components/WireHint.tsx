@@ -36,12 +36,11 @@ export function WireHint({ verdict }: { verdict: (c: ConnectionState) => Connect
   const [size, setSize] = useState({ w: 0, h: 0 });
   const v = verdict(c);
   const reason = v && !v.ok ? v.reason : undefined;
+  // Measured once per reason shown (its text sets its size), before the browser paints it.
   useLayoutEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    const r = el.getBoundingClientRect();
-    if (r.width !== size.w || r.height !== size.h) setSize({ w: r.width, h: r.height });
-  });
+    const r = ref.current?.getBoundingClientRect();
+    if (r) setSize((s) => (r.width === s.w && r.height === s.h ? s : { w: r.width, h: r.height }));
+  }, [reason]);
   if (!c.inProgress || !reason) return null;
   const at = flow.flowToScreenPosition(c.to);
   const { left, top } = placeHint(at.x, at.y, size.w, size.h, { width: window.innerWidth, height: window.innerHeight });
