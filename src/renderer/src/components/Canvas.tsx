@@ -1,4 +1,13 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type DragEvent } from 'react';
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type CSSProperties,
+  type DragEvent,
+  type MouseEvent as ReactMouseEvent,
+} from 'react';
 import {
   Background,
   ControlButton,
@@ -78,6 +87,16 @@ function wireVerdict(start: FlowHandle, end: FlowHandle): ConnectionVerdict {
 /** The refusal of the wire being drawn, while it hovers a port that will not take it. */
 const refusal = (c: ConnectionState): ConnectionVerdict | undefined =>
   c.inProgress && c.isValid === false && c.toHandle ? wireVerdict(c.fromHandle, c.toHandle) : undefined;
+
+/** The dot grid, left out zoomed far out (a dot every pixel or two, repainted on every frame); a component of its
+ * own so that crossing that zoom redraws the grid alone, not the canvas. */
+function Grid() {
+  const zoomedOut = useFlowStore((s) => s.transform[2] < detailZoom(s.nodeLookup.size));
+  return zoomedOut ? null : <Background gap={20} />;
+}
+
+const FIT_OPTIONS = { padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM };
+const PRO_OPTIONS = { hideAttribution: true };
 
 /** Keeps track of which nodes and wires are drawn in full detail (see state/detail.ts). */
 function DetailTracker() {
@@ -221,8 +240,25 @@ export function Canvas() {
   const [nodeCache] = useState(() => new FlowNodeCache());
   const [edgeCache] = useState(() => new FlowEdgeCache());
 
-  const zoomedOut = useFlowStore((s) => s.transform[2] < detailZoom(s.nodeLookup.size));
   const labelScale = useFlowStore(labelScaleOf);
+  // Handlers handed to xyflow are kept the same from render to render: a new one is passed down to each of the
+  // 500 node or 600 wire wrappers, and would render them all again (a task of 60 ms in the middle of a zoom).
+  const onPaneClick = useCallback(() => select(), []);
+  const onNodeContextMenu = useCallback((e: ReactMouseEvent, n: { id: string }) => {
+    e.preventDefault();
+    openNodeMenu(n.id, e);
+  }, []);
+  const onEdgeContextMenu = useCallback((e: ReactMouseEvent, edge: { id: string }) => {
+    e.preventDefault();
+    openEdgeMenu(edge.id, e);
+  }, []);
+  const onPaneContextMenu = useCallback(
+    (e: ReactMouseEvent | MouseEvent) => {
+      e.preventDefault();
+      openPaneMenu(flow, e);
+    },
+    [flow],
+  );
   const theme = useSelect(themeStore, (t) => t.theme);
   // The minimap: shown for a large graph unless put away, for a small one when asked for.
   const [mapChoice, setMapChoice] = useState<boolean | undefined>(() => {
@@ -418,19 +454,10 @@ export function Canvas() {
         onConnectStart={onConnectStart}
         onConnectEnd={onConnectEnd}
         isValidConnection={isValidConnection}
-        onPaneClick={() => select()}
-        onNodeContextMenu={(e, n) => {
-          e.preventDefault();
-          openNodeMenu(n.id, e);
-        }}
-        onEdgeContextMenu={(e, edge) => {
-          e.preventDefault();
-          openEdgeMenu(edge.id, e);
-        }}
-        onPaneContextMenu={(e) => {
-          e.preventDefault();
-          openPaneMenu(flow, e);
-        }}
+        onPaneClick={onPaneClick}
+        onNodeContextMenu={onNodeContextMenu}
+        onEdgeContextMenu={onEdgeContextMenu}
+        onPaneContextMenu={onPaneContextMenu}
         onMoveStart={onMoveStart}
         onMove={onMove}
         onMoveEnd={onMoveEnd}
@@ -442,12 +469,11 @@ export function Canvas() {
         minZoom={MIN_ZOOM}
         maxZoom={MAX_ZOOM}
         fitView
-        fitViewOptions={{ padding: FIT_PADDING, maxZoom: FIT_MAX_ZOOM }}
+        fitViewOptions={FIT_OPTIONS}
         colorMode={theme}
-        proOptions={{ hideAttribution: true }}
+        proOptions={PRO_OPTIONS}
       >
-        {/* Zoomed far out the dot grid would be a dot every pixel or two, repainted on every frame: left out. */}
-        {!zoomedOut && <Background gap={20} />}
+        <Grid />
         {showMap && <MiniMap />}
         <Controls showInteractive={false} onFitView={() => (framed.current = true)}>
           <ControlButton
