@@ -587,3 +587,26 @@ test('the refusal of a wrong wire is read whole beside the inspector: not cut by
   expect(seen!.box.width).toBeGreaterThan(100);
   await expect(page.getByRole('alert', { name: 'notice' })).toContainText('Not connected');
 });
+
+test('the side panel fits its width while the demo runs: every column of the node table in view, a long node id cut and whole on hover', async ({
+  page,
+}) => {
+  await runDemo(page);
+  await expect(page.getByTestId('table-rate-room')).toHaveText(/\d/, { timeout: 15_000 });
+  const fit = await page.evaluate(() => {
+    const side = document.querySelector('.side')!;
+    const table = document.querySelector('table[aria-label="Node metrics"]')!;
+    const last = [...table.querySelectorAll('th')].at(-1)!.getBoundingClientRect();
+    return {
+      overflow: side.scrollWidth - side.clientWidth,
+      lastColumnRight: last.right,
+      sideRight: side.getBoundingClientRect().right,
+    };
+  });
+  expect(fit.overflow).toBeLessThanOrEqual(0);
+  expect(fit.lastColumnRight).toBeLessThanOrEqual(fit.sideRight);
+  await expect(page.locator('tr[data-node="coins-per-second"] td').first()).toHaveAttribute(
+    'title',
+    'coins-per-second',
+  );
+});

@@ -60,7 +60,9 @@ const NodeTableView = memo(function NodeTableView({ metrics }: { metrics: Metric
                 onClick={() => select([n.id])}
                 data-node={n.id}
               >
-                <td>{n.id}</td>
+                <td className="node-id" title={n.id}>
+                  {n.id}
+                </td>
                 <td className={`state ${(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}`}>
                   {(ours ? status.nodeStates[n.id] : undefined) ?? 'idle'}
                 </td>
