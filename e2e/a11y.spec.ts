@@ -68,6 +68,29 @@ test('every main screen passes an axe-core scan with no serious or critical viol
   await page.getByRole('button', { name: 'Open…' }).click();
   await expect(page.getByRole('dialog', { name: 'Open pipeline' })).toBeVisible();
   found['open dialog'] = await violations(page);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Open pipeline' })).toHaveCount(0);
+
+  // The habits: the save dialog, the shortcut sheet, find node and a node's context menu.
+  await page.getByRole('button', { name: 'Save as…' }).click();
+  await expect(page.getByRole('dialog', { name: 'Save pipeline as' })).toBeVisible();
+  found['save as dialog'] = await violations(page);
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('dialog', { name: 'Save pipeline as' })).toHaveCount(0);
+  await page.locator('.react-flow__pane').click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  found['keyboard shortcuts'] = await violations(page);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Control+f');
+  await page.getByRole('combobox', { name: 'find node' }).fill('co');
+  await expect(page.getByRole('listbox', { name: 'matching nodes' })).toBeVisible();
+  found['find node'] = await violations(page);
+  await page.keyboard.press('Escape');
+  await node(page, 'room').click({ button: 'right' });
+  await expect(page.getByRole('menu')).toBeVisible();
+  found['context menu'] = await violations(page);
+  await page.keyboard.press('Escape');
 
   expect(Object.entries(found).filter(([, v]) => v.length > 0)).toEqual([]);
 });
