@@ -176,6 +176,7 @@ test('the first nodes on an empty canvas: shown at their size, side by side in v
   }
   // Not blown up: at most 100 %, so the view can still zoom in.
   await expect(page.getByRole('button', { name: 'zoom in' })).toBeEnabled();
+  const canvas = (await page.locator('.react-flow').boundingBox())!;
   const view = { left: canvas.x, top: canvas.y, right: canvas.x + canvas.width, bottom: canvas.y + canvas.height };
   let boxes = await nodeBoxes(page);
   expect([...boxes.keys()].sort()).toEqual(['debug', 'filter', 'live-room']);

@@ -1,6 +1,6 @@
 /** Where the wrong-wire hint goes: beside the pointer, turned to the side that has room, always inside the window. */
 import { describe, expect, it } from 'vitest';
-import { placeHint } from '../src/renderer/src/components/WireHint';
+import { placeHint } from '../src/renderer/src/components/placement';
 
 const view = { width: 1440, height: 900 };
 
