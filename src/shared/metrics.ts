@@ -20,6 +20,8 @@ export type NodeState =
   | 'running'
   | 'restarting'
   | 'reconnecting'
+  /** A live ingest between publishers: listening, nobody publishing. */
+  | 'waiting'
   | 'draining'
   | 'stopped'
   | 'error';
@@ -40,6 +42,25 @@ export interface MediaNodeMetrics {
   encoder?: string;
   /** Restarts of the process after crashes, in this run. */
   restarts?: number;
+  /** A live ingest (its source node only): the publisher, and the gaps between publishers. */
+  ingest?: IngestMetrics;
+}
+
+/** What a live ingest's node shows. */
+export interface IngestMetrics {
+  /** Where publishers connect (no secrets). */
+  url: string;
+  /** Listening, nobody publishing. */
+  waiting: boolean;
+  /** What the publisher sends, as ffmpeg read it. */
+  publisher?: { codec: string; width: number; height: number; fps?: number; audio?: string };
+  /** Publisher → ingest, kbit/s (RTMP, measured at the door). */
+  bitrateKbps?: number;
+  /** Times a publisher left and one came back, and the seconds lost between. */
+  gaps: number;
+  gapSeconds: number;
+  /** Publishers turned away (wrong key or passphrase, another already live). */
+  refused: number;
 }
 
 /** A Kafka node's figures. */

@@ -31,8 +31,8 @@ export interface MediaGroupHandle {
   readonly ended: Promise<void>;
   /** Show the group's state (restarting) on this member too. */
   attach(ctx: NodeContext): void;
-  /** The process's figures, shown by every member. */
-  metrics(): MediaNodeMetrics | undefined;
+  /** The process's figures, shown by every member (a live ingest's publisher on its source node only). */
+  metrics(nodeId?: string): MediaNodeMetrics | undefined;
   /** Choose the group's encoder from this machine's probe. */
   chooseEncoder(): Promise<{ encoder?: string; error?: string }>;
   /** Run the process (the video source does), restarting it by the encoder's policy. */

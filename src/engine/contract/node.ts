@@ -56,7 +56,7 @@ export interface NodeContext {
    * Show a passing state: `restarting` while a crashed process waits to start again, `reconnecting` while a
    * connection is being made again; then `running`.
    */
-  status(state: 'restarting' | 'reconnecting' | 'running'): void;
+  status(state: 'restarting' | 'reconnecting' | 'waiting' | 'running'): void;
   /**
    * Every source upstream of this node sends its event-time clock with its records (watermarks, see
    * runtime/watermark.ts): the node's `onWatermark` is called as the clock moves. When false (a source upstream

@@ -21,6 +21,8 @@ import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
 import { dropLevel, MediaProcess, type MediaExit, type MediaProgress } from './runner';
 import { PreviewTap } from './preview';
+import { LiveIngest, srtSecretVariable } from './ingest';
+import { secretStore } from '../secrets/store';
 
 /** What to do when the process ends with an error after it had been running. */
 export interface RestartPolicy {
@@ -94,6 +96,8 @@ export class MediaGroup implements MediaGroupHandle {
   private readonly channels = new Map<string, PartChannel>();
   private readonly contexts = new Map<string, NodeContext>();
   private process: MediaProcess | undefined;
+  /** The video source is a live ingest: its door and its publishers. */
+  private ingest: LiveIngest | undefined;
   private markEnded!: () => void;
   /** Resolves when the group's process has ended for good, or will not start (its video source ended or failed). */
   readonly ended = new Promise<void>((r) => (this.markEnded = r));
@@ -187,10 +191,34 @@ export class MediaGroup implements MediaGroupHandle {
     try {
       // The encoder node did not open (no working encoder, ffmpeg missing): it says why; nothing to run.
       if (!this.choice?.encoder) return;
-      for (let attempt = 0; ; attempt++) {
+      const live = this.liveInput();
+      if (live) {
+        this.ingest = new LiveIngest(
+          live,
+          {
+            error: (m) => void ctx.error(m),
+            publisher: () => this.showAll('running'),
+          },
+          (name) => secretStore()?.get(`srt:${name}`) ?? process.env[srtSecretVariable(name)],
+        );
+        await this.ingest.open();
+      }
+      // Outputs are numbered by the processes that wrote to them: one that ended before its first frame (a
+      // publisher turned away) leaves the next to write the same files.
+      for (let attempt = 0; ; ) {
         if (ctx.signal.aborted) return;
+        if (this.ingest) this.showAll('waiting');
         const exit = await this.runOnce(ctx.signal, attempt);
-        if (exit.stopped || exit.code === 0) return;
+        if ((this.progress?.frame ?? 0) > 0) attempt++;
+        if (exit.stopped) return;
+        if (this.ingest) {
+          // A publisher came (or was turned away) and has gone: listen again. A listener that fails with nobody
+          // at the door (a port in use, a bad address) is an error.
+          this.ingest.ended();
+          if (exit.code === 0 || this.ingest.attended || (this.progress?.frame ?? 0) > 0) continue;
+          throw new Error(describeExit(exit));
+        }
+        if (exit.code === 0) return;
         const why = describeExit(exit);
         const ran = (this.progress?.frame ?? 0) > 0;
         if (!ran || this.restarts >= policy.restarts) {
@@ -204,14 +232,25 @@ export class MediaGroup implements MediaGroupHandle {
         ctx.error(
           `${why}; restarting in ${(backoff / 1000).toFixed(1)} s (restart ${this.restarts} of ${policy.restarts})`,
         );
-        for (const c of this.contexts.values()) c.status('restarting');
+        this.showAll('restarting');
         await sleepUnlessAborted(backoff, ctx.signal);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
-        for (const c of this.contexts.values()) c.status('running');
+        this.showAll('running');
       }
     } finally {
+      this.ingest?.close();
       this.end();
     }
+  }
+
+  /** The video source's live ingest, if it is one. */
+  private liveInput() {
+    const hooks = this.video.spec.mediaHooks;
+    return hooks?.input?.(this.video.config as never, 0).live;
+  }
+
+  private showAll(state: 'restarting' | 'waiting' | 'running'): void {
+    for (const c of this.contexts.values()) c.status(state);
   }
 
   /** The group will run no more: packagers and watchers see the end, members waiting on `ended` finish. */
@@ -224,9 +263,24 @@ export class MediaGroup implements MediaGroupHandle {
   private async runOnce(signal: AbortSignal, attempt: number): Promise<MediaExit> {
     this.progress = undefined;
     this.startedAt = Date.now();
-    const args = this.command(this.startedAt, attempt);
+    let args = this.command(this.startedAt, attempt);
+    const ingest = this.ingest;
+    if (ingest) {
+      // Listening where the door sends publishers (RTMP) or with the passphrase put in (SRT); logging the input's
+      // streams (info level) to show what the publisher sends.
+      const url = ingest.live.url;
+      args = await ingest.prepare(
+        args,
+        args.findIndex((x) => x === url || x.startsWith(`${url}?`)),
+      );
+      args[args.indexOf('-loglevel') + 1] = 'level+info';
+    }
     const pipes = this.channels.size + (this.options.preview ? 1 : 0);
-    const proc = new MediaProcess(args, { onProgress: (p) => (this.progress = p), pipes });
+    const proc = new MediaProcess(args, {
+      onProgress: (p) => (this.progress = p),
+      pipes,
+      onLine: ingest && ((l) => ingest.line(l)),
+    });
     this.process = proc;
     let i = 0;
     for (const [, channel] of this.channels) {
@@ -266,16 +320,22 @@ export class MediaGroup implements MediaGroupHandle {
   }
 
   /** What each member shows: the process's frames, fps, bitrate, speed and dropped frames. */
-  metrics(): MediaNodeMetrics | undefined {
+  metrics(nodeId?: string): MediaNodeMetrics | undefined {
     const p = this.progress;
     const encoder = this.choice?.encoder;
     const restarts = this.restarts;
+    // The live ingest's door and publisher, on its own node.
+    const ingest =
+      this.ingest && nodeId === this.video.id
+        ? (this.ingest.sample(), { ingest: { url: this.ingest.live.url, ...this.ingest.state } })
+        : {};
     if (!p)
       return encoder
-        ? { frames: 0, fps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts }
+        ? { frames: 0, fps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts, ...ingest }
         : undefined;
     const bitrateKbps = p.bitrateKbps ?? this.preview.bitrateKbps();
     return {
+      ...ingest,
       frames: p.frame,
       fps: p.fps,
       ...(bitrateKbps === undefined ? {} : { bitrateKbps }),

@@ -23,6 +23,23 @@ export interface TestPatternConfig {
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 
+export type IngestProtocol = 'rtmp' | 'rtmps' | 'srt';
+
+/** How a live source is listened for, as the group needs to know it to run it. */
+export interface LiveInput {
+  protocol: IngestProtocol;
+  /** Where publishers connect, as they type it (no passphrase). */
+  url: string;
+  host: string;
+  port: number;
+  app: string;
+  key: string;
+  /** The position of the `-i` value in the input's args. */
+  inputAt: number;
+  passphraseName?: string;
+  tls?: { certFile: string; keyFile: string };
+}
+
 /**
  * One source of a media group, as ffmpeg input options. Stream specifiers in `video`/`audio` count inputs from this
  * source's first (`0:v:0`); the group renumbers them when it puts sources together.
@@ -40,6 +57,8 @@ export interface MediaInput {
   rate: number;
   /** Output options that end the stream (`-frames:v`, `-t`). */
   limits: string[];
+  /** A live ingest: listened for, publishers come and go (see ingest.ts). */
+  live?: LiveInput;
 }
 
 /**

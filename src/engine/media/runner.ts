@@ -90,6 +90,18 @@ export interface MediaProcessEvents {
   onProgress?(p: MediaProgress): void;
   /** Extra pipes from ffmpeg to Sluice, as fds 3, 4, ... (outputs written to `pipe:3`, ...). */
   pipes?: number;
+  /** Every line ffmpeg logs (a live ingest reads its publisher's streams from the info lines). */
+  onLine?(line: string): void;
+}
+
+/**
+ * A log line as kept for the node's error: with `-loglevel level+…` ffmpeg prefixes each line with its level; info
+ * and lower are not errors (undefined), and the prefix of the others is dropped.
+ */
+export function errorLine(line: string): string | undefined {
+  const level = /^\[(\w+)\] /.exec(line);
+  if (!level) return line;
+  return ['info', 'verbose', 'debug', 'trace', 'warning'].includes(level[1]!) ? undefined : line.slice(level[0].length);
 }
 
 export interface MediaExit {
@@ -124,7 +136,11 @@ export class MediaProcess {
     this.child.stderr!.setEncoding('utf8').on('data', (d: string) => {
       const lines = (partial + d).split('\n');
       partial = lines.pop() ?? '';
-      this.stderrTail.push(...lines.filter((l) => l.trim()));
+      for (const l of lines) {
+        events.onLine?.(l);
+        const kept = l.trim() ? errorLine(l) : undefined;
+        if (kept) this.stderrTail.push(kept);
+      }
       if (this.stderrTail.length > STDERR_LINES) this.stderrTail = this.stderrTail.slice(-STDERR_LINES);
     });
     this.exited = new Promise((resolve, reject) => {
@@ -132,7 +148,8 @@ export class MediaProcess {
         reject(err.code === 'ENOENT' ? new FfmpegMissingError('ffmpeg') : err),
       );
       this.child.once('close', (code, signal) => {
-        if (partial.trim()) this.stderrTail.push(partial.trim());
+        const last = partial.trim() ? errorLine(partial.trim()) : undefined;
+        if (last) this.stderrTail.push(last);
         resolve({ code, signal, stderrTail: this.stderrTail.slice(-STDERR_LINES), stopped: this.stopping });
       });
     });

@@ -15,6 +15,7 @@ import testPattern from './sources/test-pattern';
 import encoder from './media/encoder';
 import mediaFile from './sinks/media-file';
 import mediaFileSource from './sources/media-file-source';
+import streamIngest from './sources/stream-ingest';
 import camera from './sources/camera';
 import screen from './sources/screen';
 import microphone from './sources/microphone';
@@ -29,6 +30,7 @@ const SPECS: readonly NodeSpec[] = [
   liveRoom,
   testPattern,
   mediaFileSource,
+  streamIngest,
   camera,
   screen,
   microphone,

@@ -31,6 +31,7 @@ const STATES: NodeState[] = [
   'running',
   'restarting',
   'reconnecting',
+  'waiting',
   'draining',
   'stopped',
   'error',

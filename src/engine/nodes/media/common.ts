@@ -32,7 +32,7 @@ export function mediaSource(ctx: MediaNodeContext, what: string): NodeInstance {
       if (!group) throw new Error(`${what} must feed an encoder (it is not wired to one)`);
       await group.run(ctx);
     },
-    metrics: () => ({ media: group?.metrics() }),
+    metrics: () => ({ media: group?.metrics(ctx.nodeId) }),
     // Also when the source failed to open and never ran: whoever waits on the group is released.
     close: () => group?.end(),
   };
