@@ -1,0 +1,207 @@
+/**
+ * Live ingest: ffmpeg stands in for OBS as the publisher, over RTMP and SRT, into stream-ingest → encoder → HLS;
+ * ffprobe plays what came out. A publisher that leaves and comes back, a wrong stream key, a wrong passphrase, a
+ * port in use. Real ffmpeg and ffprobe throughout.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PipelineDocument } from '../src/shared/document';
+import { ffprobe } from '../src/engine/media/ffmpeg';
+import { freePort } from '../src/engine/media/ingest';
+import { startFlow, tempDir, until, wired, type WiredNode } from './helpers';
+
+const dir = tempDir('ingest');
+process.env.SLUICE_CACHE ??= tempDir('cache');
+
+const publishers: ChildProcess[] = [];
+afterEach(() => {
+  for (const p of publishers.splice(0)) p.kill('SIGKILL');
+});
+
+/** ffmpeg publishing a test picture (with sound) for `seconds`, as OBS would: H.264 + AAC over RTMP (FLV) or SRT (TS). */
+function publish(
+  url: string,
+  seconds: number,
+): { proc: ChildProcess; exit: Promise<{ code: number | null; log: string }> } {
+  const srt = url.startsWith('srt:');
+  const proc = spawn(
+    'ffmpeg',
+    [
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-re',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=640x360:rate=30',
+      '-f',
+      'lavfi',
+      '-i',
+      'sine=frequency=440:sample_rate=48000',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-g',
+      '30',
+      '-b:v',
+      '800k',
+      '-c:a',
+      'aac',
+      '-t',
+      String(seconds),
+      '-f',
+      srt ? 'mpegts' : 'flv',
+      url,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  publishers.push(proc);
+  let log = '';
+  proc.stderr!.on('data', (d) => (log += String(d)));
+  return { proc, exit: new Promise((r) => proc.once('exit', (code) => r({ code, log }))) };
+}
+
+const ingestDoc = (ingest: Record<string, unknown>, hls: string): PipelineDocument =>
+  wired(
+    'ingest',
+    [
+      { id: 'obs', type: 'stream-ingest', config: ingest } satisfies WiredNode,
+      { id: 'enc', type: 'encoder', config: { device: 'cpu', preset: 'ultrafast', gopFrames: 30 } },
+      { id: 'live', type: 'hls', config: { dir: hls, segmentSeconds: 1 } },
+    ],
+    ['obs.video>enc.in', 'enc.out>live.in'],
+  );
+
+const ffmpegsWith = (marker: string) =>
+  execFileSync('ps', ['-eo', 'pid=,args='])
+    .toString()
+    .split('\n')
+    .filter((l) => l.includes('ffmpeg') && l.includes(marker) && !l.includes('ps -eo'));
+
+describe('RTMP ingest (ffmpeg publishing as OBS does)', () => {
+  it('waits for its publisher, shows what it sends, refuses a wrong key, and takes it back after it left: one HLS stream with a gap', async () => {
+    const port = await freePort();
+    const hls = join(dir, 'rtmp');
+    const { flow, ticks, errors, states } = await startFlow(ingestDoc({ port, streamKey: 'room-42' }, hls), 200);
+    let ended = false;
+    void flow.done.then(() => (ended = true));
+    try {
+      const ingest = () => ticks.at(-1)?.nodes.obs?.media?.ingest;
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to wait for a publisher');
+      expect(states).toContainEqual({ nodeId: 'obs', state: 'waiting' });
+      expect(ingest()!.url).toBe(`rtmp://127.0.0.1:${port}/live/room-42`);
+
+      // Another key: turned away at the door, in words, before anything is encoded.
+      const wrong = publish(`rtmp://127.0.0.1:${port}/live/guess`, 3);
+      expect((await wrong.exit).code).not.toBe(0);
+      await until(
+        () => errors.some((e) => e.nodeId === 'obs' && /refused: wrong stream key/.test(e.message)),
+        5000,
+        'the refusal',
+      );
+      expect(ingest()!.refused).toBe(1);
+
+      // The right key: live, with the publisher's codec, size, frame rate and bitrate on the node.
+      const first = publish(`rtmp://127.0.0.1:${port}/live/room-42`, 4);
+      await until(() => ingest()?.waiting === false && ingest()?.publisher !== undefined, 10_000, 'the publisher');
+      expect(ingest()!.publisher).toMatchObject({ codec: 'h264', width: 640, height: 360, fps: 30, audio: 'aac' });
+      await until(() => (ingest()?.bitrateKbps ?? 0) > 200, 5000, 'the publisher’s bitrate');
+      expect((await first.exit).code).toBe(0);
+
+      // Gone: the run goes on, waiting; a publisher back is a gap, counted.
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to wait again');
+      expect(ended).toBe(false);
+      const second = publish(`rtmp://127.0.0.1:${port}/live/room-42`, 3);
+      await until(() => ingest()?.waiting === false, 10_000, 'the publisher to come back');
+      expect(ingest()!.gaps).toBe(1);
+      expect(ingest()!.gapSeconds).toBeGreaterThan(0);
+      expect((await second.exit).code).toBe(0);
+      await until(() => ingest()?.waiting === true, 10_000, 'the second publisher to have gone');
+    } finally {
+      await flow.stop();
+    }
+    // One playlist: the two publishers' segments, a discontinuity between them; nothing of the refused one.
+    const playlist = readFileSync(join(hls, 'index.m3u8'), 'utf8');
+    // (ffmpeg also marks the head of a playlist it appends to; the break that matters is between segments.)
+    expect(playlist.match(/\.ts\n#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
+    const probe = await ffprobe(join(hls, 'index.m3u8'), { frames: true });
+    const video = probe.streams.find((s) => s.codec_type === 'video')!;
+    expect([video.codec_name, video.width, video.height]).toEqual(['h264', 640, 360]);
+    // 4 s + 3 s at 30 fps, give or take the frames in flight when each publisher stopped.
+    expect(Number(video.nb_read_frames)).toBeGreaterThan(180);
+    expect(errors.filter((e) => e.nodeId !== 'obs' || !/refused/.test(e.message))).toEqual([]);
+    expect(ffmpegsWith(hls)).toEqual([]);
+  }, 90_000);
+
+  it('a port already in use: the node says so, the rest of the run goes on, no ffmpeg is left', async () => {
+    const busy: Server = await new Promise((r) => {
+      const s = createServer().listen(0, '127.0.0.1', () => r(s));
+    });
+    const port = (busy.address() as { port: number }).port;
+    const hls = join(dir, 'busy');
+    const d = ingestDoc({ port, streamKey: 'k' }, hls);
+    d.nodes.push({ id: 'room', type: 'live-room', position: { x: 0, y: 300 }, config: { rate: 200 } });
+    d.nodes.push({ id: 'sink', type: 'debug', position: { x: 200, y: 300 }, config: {} });
+    d.edges.push({ id: 'r1', from: { node: 'room', port: 'out' }, to: { node: 'sink', port: 'in' } });
+    const { flow, ticks, errors } = await startFlow(d, 200);
+    try {
+      await until(() => errors.some((e) => e.nodeId === 'obs'), 10_000, 'the ingest to say why it cannot listen');
+      expect(errors.find((e) => e.nodeId === 'obs')!.message).toMatch(
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: the port is in use`),
+      );
+      await until(() => (ticks.at(-1)?.nodes.sink?.recordsIn ?? 0) > 0, 10_000, 'the rest of the run to start');
+      const before = ticks.at(-1)!.nodes.sink!.recordsIn;
+      await until(() => ticks.at(-1)!.nodes.sink!.recordsIn > before + 100, 10_000, 'the rest of the run to go on');
+      expect(ffmpegsWith(hls)).toEqual([]);
+    } finally {
+      await flow.stop();
+      busy.close();
+    }
+  }, 30_000);
+});
+
+describe('SRT ingest with a passphrase', () => {
+  it('takes a publisher with the passphrase kept as a secret, refuses one without it, and says why', async () => {
+    const port = await freePort();
+    process.env.SLUICE_SECRET_SRT_STUDIO_A = 'correct horse battery';
+    const hls = join(dir, 'srt');
+    const { flow, ticks, errors } = await startFlow(
+      ingestDoc({ protocol: 'srt', port, passphraseName: 'studio-a', latencyMs: 200 }, hls),
+      200,
+    );
+    try {
+      const ingest = () => ticks.at(-1)?.nodes.obs?.media?.ingest;
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to wait for a publisher');
+      // The passphrase never shows: not in the node's address nor anywhere in the figures.
+      expect(JSON.stringify(ticks.at(-1))).not.toContain('correct horse');
+
+      const wrong = publish(`srt://127.0.0.1:${port}?mode=caller&passphrase=not-the-passphrase`, 3);
+      expect((await wrong.exit).code).not.toBe(0);
+      await until(
+        () => errors.some((e) => e.nodeId === 'obs' && /incorrect passphrase/.test(e.message)),
+        5000,
+        'the refusal',
+      );
+
+      const right = publish(
+        `srt://127.0.0.1:${port}?mode=caller&passphrase=${encodeURIComponent('correct horse battery')}`,
+        3,
+      );
+      await until(() => ingest()?.publisher !== undefined, 10_000, 'the publisher');
+      expect(ingest()!.publisher).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+      expect((await right.exit).code).toBe(0);
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to wait again');
+    } finally {
+      await flow.stop();
+      delete process.env.SLUICE_SECRET_SRT_STUDIO_A;
+    }
+    const probe = await ffprobe(join(hls, 'index.m3u8'), { frames: true });
+    const video = probe.streams.find((s) => s.codec_type === 'video')!;
+    expect(Number(video.nb_read_frames)).toBeGreaterThan(60);
+  }, 60_000);
+});
