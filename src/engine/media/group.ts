@@ -98,6 +98,8 @@ export class MediaGroup implements MediaGroupHandle {
   private process: MediaProcess | undefined;
   /** The video source is a live ingest: its door and its publishers. */
   private ingest: LiveIngest | undefined;
+  /** The last progress report of a live ingest's process, for its frame rate now. */
+  private lastReport: { frame: number; at: number; fps: number } | undefined;
   private markEnded!: () => void;
   /** Resolves when the group's process has ended for good, or will not start (its video source ended or failed). */
   readonly ended = new Promise<void>((r) => (this.markEnded = r));
@@ -262,6 +264,7 @@ export class MediaGroup implements MediaGroupHandle {
 
   private async runOnce(signal: AbortSignal, attempt: number): Promise<MediaExit> {
     this.progress = undefined;
+    this.lastReport = undefined;
     this.startedAt = Date.now();
     let args = this.command(this.startedAt, attempt);
     const ingest = this.ingest;
@@ -277,7 +280,7 @@ export class MediaGroup implements MediaGroupHandle {
     }
     const pipes = this.channels.size + (this.options.preview ? 1 : 0);
     const proc = new MediaProcess(args, {
-      onProgress: (p) => (this.progress = p),
+      onProgress: (p) => (this.progress = ingest ? this.liveRate(p) : p),
       pipes,
       onLine: ingest && ((l) => ingest.line(l)),
     });
@@ -312,6 +315,19 @@ export class MediaGroup implements MediaGroupHandle {
       signal.removeEventListener('abort', stop);
       this.process = undefined;
     }
+  }
+
+  /**
+   * A live ingest's frame rate as it is now: ffmpeg's is frames over the time since the process started, and a
+   * listener waits for its publisher first (its average would read 0 fps while frames flow at 30).
+   */
+  private liveRate(p: MediaProgress): MediaProgress {
+    const now = Date.now();
+    const last = this.lastReport;
+    this.lastReport = { frame: p.frame, at: now, fps: last?.fps ?? 0 };
+    if (last && p.frame >= last.frame && now > last.at)
+      this.lastReport.fps = ((p.frame - last.frame) * 1000) / (now - last.at);
+    return { ...p, fps: Math.round(this.lastReport.fps * 10) / 10 };
   }
 
   /** The running process's id (tests, diagnostics). */

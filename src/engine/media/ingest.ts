@@ -7,10 +7,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import type { IngestProtocol, LiveInput, MediaInput } from './inputs';
+import type { LiveInput, MediaInput } from './inputs';
 import { RtmpGate } from './rtmp-gate';
+import { INGEST_PORTS, ingestAddress, type IngestProtocol } from '../../shared/ingest';
 
-export type { IngestProtocol };
+export { INGEST_PORTS };
 
 export interface IngestConfig {
   protocol: IngestProtocol;
@@ -27,20 +28,11 @@ export interface IngestConfig {
   audio: boolean;
 }
 
-/** The default port of each protocol. */
-export const INGEST_PORTS: Record<IngestProtocol, number> = { rtmp: 1935, rtmps: 1936, srt: 9000 };
-
 /** What stands in the shown command for an SRT passphrase, put in only when ffmpeg is started. */
 export const PASSPHRASE_MARK = '********';
 
 /** The address publishers are given: rtmp://host:port/app/key, srt://host:port. */
-export function ingestUrl(cfg: IngestConfig): string {
-  const port = cfg.port ?? INGEST_PORTS[cfg.protocol];
-  const host = cfg.host.includes(':') ? `[${cfg.host}]` : cfg.host;
-  return cfg.protocol === 'srt'
-    ? `srt://${host}:${port}`
-    : `${cfg.protocol}://${host}:${port}/${cfg.app}/${cfg.streamKey ?? ''}`;
-}
+export const ingestUrl = (cfg: IngestConfig): string => ingestAddress(cfg).url;
 
 /**
  * The ingest as an ffmpeg input, as a person would run it by hand: `-listen 1 -i rtmp://…` or
@@ -48,7 +40,9 @@ export function ingestUrl(cfg: IngestConfig): string {
  */
 export function ingestInput(cfg: IngestConfig): MediaInput {
   const port = cfg.port ?? INGEST_PORTS[cfg.protocol];
-  const args: string[] = [];
+  // A second of probing finds a publisher's streams (ffmpeg's default, 5 s, waits that long for a sound track a
+  // publisher without one never sends: a late start, and the publisher's details shown late).
+  const args: string[] = ['-analyzeduration', '1000000'];
   let url: string;
   if (cfg.protocol === 'srt') {
     const q = [`mode=listener`, `latency=${cfg.latencyMs * 1000}`];

@@ -2,6 +2,8 @@
  * The sources of a media group as ffmpeg inputs: a test pattern (with the burned-in clock code the latency
  * checks read back), a file, a screen, a camera, a microphone.
  */
+import type { IngestProtocol } from '../../shared/ingest';
+
 export interface TestPatternConfig {
   width: number;
   height: number;
@@ -22,8 +24,6 @@ export interface TestPatternConfig {
 }
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
-
-export type IngestProtocol = 'rtmp' | 'rtmps' | 'srt';
 
 /** How a live source is listened for, as the group needs to know it to run it. */
 export interface LiveInput {

@@ -16,6 +16,7 @@ import { FlinkSettingsForm } from './FlinkSettings';
 import { PipelineLeaderboard } from './LiveState';
 import { Preview } from './Preview';
 import { WireTap } from './WireTap';
+import { IngestPanel } from './Ingest';
 import { RowsField, rowIssueText } from './RowsField';
 import { CaptureDevices } from './CaptureDevices';
 import { fieldLabel } from './format';
@@ -336,6 +337,7 @@ function NodeInspector({ node, index, info }: { node: PipelineNode; index: numbe
       <RunsOn nodeId={node.id} />
       {node.type === 'kafka-source' && <SourcePartitions nodeId={node.id} />}
       {node.type === 'window' && <WindowEventTime node={node} />}
+      {node.type === 'stream-ingest' && <IngestPanel node={node} />}
       <LockedForm>
         <NodeIdField node={node} />
         {info?.fields.map((f) => (

@@ -10,7 +10,7 @@ import { useSelect } from '../state/store';
 import { unlocked } from '../state/commands';
 import { metricsStore, runStore } from '../state/studio';
 import { notify, select, wireStore, type WireStart } from '../state/ui';
-import { compact, count, mediaFigures, portColour } from './format';
+import { compact, count, ingestFigures, mediaFigures, portColour } from './format';
 import { isError } from '../../../shared/validation';
 import { span, watermarkSummary } from './EventTime';
 
@@ -126,6 +126,7 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
   // A media node shows its process's frames per second and bitrate, and dropped frames past OBS's thresholds.
   const media = useSelect(metricsStore, (m) => {
     const x = m.latest?.runId === runId ? m.latest.nodes[id]?.media : undefined;
+    if (x?.ingest) return `${ingestFigures(x.ingest)}|ok`;
     return x && `${mediaFigures(x)}${x.dropLevel !== 'ok' ? ` · ${x.dropped} dropped` : ''}|${x.dropLevel}`;
   });
   const [mediaText, dropLevel] = media?.split('|') ?? [];

@@ -1,3 +1,5 @@
+import type { IngestMetrics } from '../../../shared/metrics';
+
 /** Compact number formatting for rates and counts. */
 export function compact(n: number): string {
   if (!Number.isFinite(n)) return '–';
@@ -19,6 +21,14 @@ export const bitrate = (kbps: number): string =>
 /** A media process's figures in a few characters: frames per second and bitrate. */
 export const mediaFigures = (m: { fps: number; bitrateKbps?: number }): string =>
   `${m.fps.toFixed(m.fps >= 10 ? 0 : 1)} fps${m.bitrateKbps === undefined ? '' : ` · ${bitrate(m.bitrateKbps)}`}`;
+
+/** A live ingest in a few words: waiting, or what its publisher sends ("h264 1280×720 30 fps · 2.5 Mb/s in"). */
+export function ingestFigures(i: IngestMetrics): string {
+  if (i.waiting) return 'waiting for a publisher';
+  const p = i.publisher;
+  const what = p ? `${p.codec} ${p.width}×${p.height}${p.fps ? ` ${Math.round(p.fps * 100) / 100} fps` : ''}` : 'live';
+  return `${what}${i.bitrateKbps === undefined ? '' : ` · ${bitrate(i.bitrateKbps)} in`}`;
+}
 
 /** A stable colour per series index. */
 export const SERIES_COLOURS = [

@@ -1,0 +1,76 @@
+/**
+ * A stream ingest in the studio: where OBS points (server and key to copy), "waiting for a publisher" on the node,
+ * then what the publisher sends, and waiting again when it goes. ffmpeg publishes as OBS would.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { inspector, node, openFile, stopLeftoverRun } from './helpers';
+import { ownStudio } from './studio-host';
+
+ownStudio();
+test.afterEach(stopLeftoverRun);
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+
+test('a stream ingest says where to publish, waits for its publisher, shows its stream, and waits again when it goes', async ({
+  page,
+}) => {
+  const port = await freePort();
+  const workspace = process.env.SLUICE_WORKSPACE!;
+  const doc = {
+    version: 1,
+    name: 'ingest',
+    nodes: [
+      { id: 'obs', type: 'stream-ingest', position: { x: 0, y: 0 }, config: { port, streamKey: 'room-7' } },
+      { id: 'enc', type: 'encoder', position: { x: 340, y: 0 }, config: { device: 'cpu', preset: 'ultrafast' } },
+      { id: 'live', type: 'hls', position: { x: 680, y: 0 }, config: { dir: join(workspace, 'ingest-hls') } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'obs', port: 'video' }, to: { node: 'enc', port: 'in' } },
+      { id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'live', port: 'in' } },
+    ],
+  };
+  writeFileSync(join(workspace, 'ingest.json'), JSON.stringify(doc));
+  await page.goto(process.env.SLUICE_URL!);
+  await openFile(page, 'ingest.json');
+  await node(page, 'obs').click();
+  const panel = inspector(page).getByRole('region', { name: 'ingest address' });
+  await expect(panel.getByLabel('Server', { exact: true })).toHaveText(`rtmp://127.0.0.1:${port}/live`);
+  await expect(panel.getByLabel('Stream key', { exact: true })).toHaveText('room-7');
+
+  await page.getByRole('button', { name: 'Run' }).click();
+  await expect(page.getByTestId('rate-obs')).toHaveText('waiting for a publisher', { timeout: 15_000 });
+
+  const publisher = spawn(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=30'],
+      ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-b:v', '600k', '-t', '5'],
+      ...['-f', 'flv', `rtmp://127.0.0.1:${port}/live/room-7`],
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    await expect(page.getByTestId('rate-obs')).toHaveText(/^h264 640×360 30 fps · \d+ kb\/s in$/, {
+      timeout: 15_000,
+    });
+    await expect(panel.getByRole('status', { name: 'ingest state' })).toContainText('h264 640×360');
+    // The encoder's frame rate is the publisher's as it is now (not averaged over the wait before it came).
+    await expect(page.getByTestId('rate-enc')).toHaveText(/^(2[4-9]|3[0-6]) fps/, { timeout: 10_000 });
+    await page.screenshot({ path: 'test-results/ingest-live.png' });
+    await new Promise((r) => publisher.once('exit', r));
+    await expect(page.getByTestId('rate-obs')).toHaveText('waiting for a publisher', { timeout: 15_000 });
+    await expect(page.getByRole('status', { name: 'run state' })).toHaveText('running');
+  } finally {
+    publisher.kill('SIGKILL');
+  }
+});
