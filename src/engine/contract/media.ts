@@ -4,7 +4,7 @@
  */
 import type { MediaNodeMetrics } from '../../shared/metrics';
 import type { NodeTypeInfo } from '../../shared/spec';
-import type { MediaOutput } from '../media/command';
+import type { MediaOutput, OutputStreams } from '../media/command';
 import type { MediaInput } from '../media/inputs';
 import type { NodeContext } from './node';
 
@@ -15,6 +15,8 @@ export type MediaRole = NonNullable<NodeTypeInfo['media']>;
 export interface OutputPlace {
   fd: number;
   attempt: number;
+  /** The encoder's renditions (more than one: a ladder) and whether there is sound. */
+  streams?: OutputStreams;
 }
 
 /** A media source's ffmpeg input, a media sink's or packager's ffmpeg output. */

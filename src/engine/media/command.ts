@@ -9,6 +9,14 @@ export type { MediaInput };
 
 export type RateControl = 'crf' | 'cbr' | 'vbr';
 
+/** One rung of an adaptive-bitrate ladder: its height (width follows the picture), bitrate and frame rate. */
+export interface Rendition {
+  height: number;
+  bitrateKbps: number;
+  /** Frames per second (by default the source's). */
+  fps?: number;
+}
+
 export interface EncoderConfig {
   codec: VideoCodec;
   device: EncoderDevice;
@@ -28,6 +36,55 @@ export interface EncoderConfig {
   rate?: number;
   /** No B-frames or look-ahead (software encoders' zerolatency tune): frames leave the encoder at once. */
   lowLatency?: boolean;
+  /** An adaptive-bitrate ladder: every rendition made in the same process (decoded once, split, scaled, encoded). */
+  renditions?: Rendition[];
+}
+
+/** The ladder of an encoder: its renditions, or none (one stream, as configured). */
+export const ladderOf = (enc: EncoderConfig): Rendition[] =>
+  enc.renditions && enc.renditions.length > 0 ? enc.renditions : [];
+
+/**
+ * A ladder's video as ffmpeg arguments: the decoded picture split once per rendition, each scaled (and its frame rate
+ * changed) in one filter graph, then encoded with its own bitrate. Keyframes every two seconds in every rendition,
+ * never at scene cuts: the renditions' segments start at the same instants, so a player can switch between them.
+ */
+function ladderArgs(
+  ladder: Rendition[],
+  enc: EncoderConfig,
+  encoder: string,
+  video: string,
+  inputRate: number,
+): string[] {
+  const n = ladder.length;
+  const graph = [
+    `[${video}]split=${n}${ladder.map((_, i) => `[s${i}]`).join('')}`,
+    ...ladder.map((r, i) => `[s${i}]scale=-2:${r.height}${r.fps ? `,fps=${r.fps}` : ''}[r${i}]`),
+  ].join(';');
+  const args = ['-filter_complex', graph, ...ladder.flatMap((_, i) => ['-map', `[r${i}]`])];
+  return [...args, ...ladder.flatMap((r, i) => renditionArgs(r, i, enc, encoder, inputRate))];
+}
+
+function renditionArgs(r: Rendition, i: number, enc: EncoderConfig, encoder: string, inputRate: number): string[] {
+  const v = `:v:${i}`;
+  const software = encoder === 'libx264' || encoder === 'libx265';
+  const gop = String(Math.round((r.fps ?? enc.rate ?? inputRate) * 2));
+  const k = r.bitrateKbps;
+  const args = [`-c${v}`, encoder];
+  if (software) args.push(`-preset${v}`, enc.preset);
+  if (software && enc.lowLatency) args.push(`-tune${v}`, 'zerolatency');
+  args.push(`-g${v}`, gop, `-keyint_min${v}`, gop);
+  if (encoder === 'libx264') args.push(`-sc_threshold${v}`, '0');
+  args.push(`-b${v}`, `${k}k`, `-bufsize${v}`, `${2 * k}k`);
+  if (enc.rateControl === 'cbr') args.push(`-minrate${v}`, `${k}k`, `-maxrate${v}`, `${k}k`);
+  else args.push(`-maxrate${v}`, `${Math.round(k * 1.5)}k`);
+  if (enc.rateControl === 'cbr' && encoder === 'libx264') args.push(`-x264-params${v}`, 'nal-hrd=cbr');
+  const x265 = ['log-level=error'];
+  if (encoder === 'libx265') x265.push(`keyint=${gop}`, `min-keyint=${gop}`, 'scenecut=0');
+  if (encoder === 'libx265') args.push(`-x265-params${v}`, x265.join(':'));
+  if (enc.profile) args.push(`-profile${v}`, enc.profile);
+  args.push(`-pix_fmt${v}`, 'yuv420p');
+  return args;
 }
 
 export type Container = 'mp4' | 'mkv' | 'ts';
@@ -87,6 +144,8 @@ export interface MediaOutput {
   target: string;
   /** Only the video stream (the preview: a player is given one track). */
   videoOnly?: boolean;
+  /** Takes every rendition of a ladder (HLS: one variant each); other outputs take the first. */
+  allRenditions?: boolean;
 }
 
 /** Fragmented MP4: playable even when cut short; with `everyFrame`, a fragment per frame (live preview). */
@@ -121,9 +180,18 @@ export interface HlsSinkConfig {
   /** Segments kept in the playlist (0: all, a recording; N: a sliding live window, older segments deleted). */
   listSize: number;
   segmentType: 'mpegts' | 'fmp4';
+  /** With a ladder: the master playlist's name. */
+  masterPlaylist?: string;
 }
 
-export function hlsOutput(sink: HlsSinkConfig, attempt = 0): MediaOutput {
+/** What an output is given: how many video renditions, and whether there is sound. */
+export interface OutputStreams {
+  renditions: number;
+  audio: boolean;
+}
+
+export function hlsOutput(sink: HlsSinkConfig, attempt = 0, streams?: OutputStreams): MediaOutput {
+  if (streams && streams.renditions > 1) return hlsLadderOutput(sink, attempt, streams);
   const flags = ['independent_segments'];
   if (sink.listSize > 0) flags.push('delete_segments');
   // A restart continues the playlist (numbering on from the last segment) and marks the break.
@@ -138,6 +206,21 @@ export function hlsOutput(sink: HlsSinkConfig, attempt = 0): MediaOutput {
   ];
   if (sink.segmentType === 'fmp4') options.push(['hls_fmp4_init_filename', 'init.mp4']);
   return { format: 'hls', options, target: joinPath(sink.dir, sink.playlist) };
+}
+
+/**
+ * A ladder as HLS: a variant per rendition in its own folder (v0/, v1/, …), each with its playlist and segments,
+ * and a master playlist naming them with their bandwidth, resolution and codecs (written by ffmpeg's HLS muxer).
+ */
+function hlsLadderOutput(sink: HlsSinkConfig, attempt: number, streams: OutputStreams): MediaOutput {
+  const single = hlsOutput(sink, attempt);
+  const ext = sink.segmentType === 'fmp4' ? 'm4s' : 'ts';
+  const variants = Array.from({ length: streams.renditions }, (_, i) => `v:${i}${streams.audio ? `,a:${i}` : ''}`);
+  const options = single.options.map(([k, v]): [string, string] =>
+    k === 'hls_segment_filename' ? [k, joinPath(sink.dir, `v%v/segment-%05d.${ext}`)] : [k, v],
+  );
+  options.push(['var_stream_map', variants.join(' ')], ['master_pl_name', sink.masterPlaylist ?? 'master.m3u8']);
+  return { format: 'hls', options, target: joinPath(sink.dir, `v%v/${sink.playlist}`), allRenditions: true };
 }
 
 const joinPath = (dir: string, name: string) => (dir.endsWith('/') ? dir + name : `${dir}/${name}`);
@@ -168,18 +251,31 @@ export interface PreviewProxy {
 const teeValue = (v: string) => v.replace(/[\\:|[\]=']/g, (c) => `\\\\\\${c}`);
 const teeTarget = (v: string) => v.replace(/[\\|[\]']/g, (c) => `\\${c}`);
 
-function outputArgs(outputs: readonly MediaOutput[]): string[] {
-  if (outputs.length === 1) {
+/** A tee slave's `select`: stream specifiers, quoted for the tee's own option parser (parsed once, not twice). */
+const teeSelect = (specs: string) => `\\'${specs.replace(/:/g, '\\:')}\\'`;
+
+/**
+ * The outputs' arguments. With a ladder (`renditions` > 1) every output goes through the tee, which hands each the
+ * streams it takes: HLS all renditions, the others the first rendition (and its sound), the preview its video.
+ */
+function outputArgs(
+  outputs: readonly MediaOutput[],
+  streams: OutputStreams = { renditions: 1, audio: false },
+): string[] {
+  const ladder = streams.renditions > 1;
+  if (outputs.length === 1 && !ladder) {
     const [o] = outputs as [MediaOutput];
     return ['-f', o.format, ...o.options.flatMap(([k, v]) => [`-${k}`, v]), '-y', o.target];
   }
   // Encode once, write many: the tee muxer hands the same packets to each output. A failing pipe (a preview
   // nobody reads) must not end the recording, hence onfail=ignore on pipes.
   const slaves = outputs.map((o) => {
-    const opts: [string, string][] = [['f', o.format], ...o.options];
-    if (o.videoOnly) opts.push(['select', 'v']);
-    if (o.target.startsWith('pipe:')) opts.push(['onfail', 'ignore']);
-    return `[${opts.map(([k, v]) => `${k}=${teeValue(v)}`).join(':')}]${teeTarget(o.target)}`;
+    const opts: string[] = [['f', o.format] as const, ...o.options].map(([k, v]) => `${k}=${teeValue(v)}`);
+    const first = streams.audio && !o.videoOnly ? 'v:0,a:0' : 'v:0';
+    if (ladder && !o.allRenditions) opts.push(`select=${teeSelect(first)}`);
+    else if (o.videoOnly) opts.push('select=v');
+    if (o.target.startsWith('pipe:')) opts.push('onfail=ignore');
+    return `[${opts.join(':')}]${teeTarget(o.target)}`;
   });
   return ['-flags', '+global_header', '-f', 'tee', '-y', slaves.join('|')];
 }
@@ -208,7 +304,15 @@ export function groupCommand(g: GroupCommand): string[] {
   if (!video) throw new Error('the video source has no video');
   const audioBase = g.video.inputs;
   const audio = g.audio?.audio ? shift(g.audio.audio, audioBase) : g.video.audio;
-  const maps = ['-map', video, ...(audio ? ['-map', audio] : [])];
+  const ladder = ladderOf(g.encoder);
+  // A ladder maps its renditions from its filter graph, and the sound once for each (an HLS variant has its own).
+  const copies = Math.max(1, ladder.length);
+  const audioMaps = audio ? Array.from({ length: copies }, () => ['-map', audio]).flat() : [];
+  const videoArgs =
+    ladder.length > 0
+      ? ladderArgs(ladder, g.encoder, g.encoderName, video.replace(/\?$/, ''), g.video.rate)
+      : ['-map', video, ...encoderArgs(g.encoder, g.encoderName, g.video.rate)];
+  const streams: OutputStreams = { renditions: copies, audio: !!audio };
   // An endless audio input (a tone, a microphone) ends with the video.
   const limits = [...g.video.limits, ...(audio ? ['-shortest'] : [])];
   const audioCodec = audio ? ['-c:a', 'aac', '-b:a', '128k'] : [];
@@ -224,11 +328,11 @@ export function groupCommand(g: GroupCommand): string[] {
     '-nostats',
     ...g.video.args,
     ...(g.audio?.args ?? []),
-    ...maps,
-    ...encoderArgs(g.encoder, g.encoderName, g.video.rate),
+    ...videoArgs,
+    ...audioMaps,
     ...audioCodec,
     ...limits,
-    ...outputArgs(outputs),
+    ...outputArgs(outputs, streams),
   ];
   if (preview?.proxy) {
     const p = preview.proxy;

@@ -16,7 +16,7 @@ import type { MediaGroupHandle } from '../contract/media';
 import type { NodeContext } from '../contract/node';
 import type { MediaGroupPlan } from '../plan/media-groups';
 import { sleepUnlessAborted } from '../support/sleep';
-import { groupCommand, previewOutput, type EncoderConfig } from './command';
+import { groupCommand, ladderOf, previewOutput, type EncoderConfig } from './command';
 import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
 import { dropLevel, MediaProcess, type MediaExit, type MediaProgress } from './runner';
@@ -155,10 +155,14 @@ export class MediaGroup implements MediaGroupHandle {
     const hooks = (m: ResolvedNode) => m.spec.mediaHooks ?? {};
     const input = (m: ResolvedNode) => hooks(m).input!(m.config as never, startMs);
     let fd = FIRST_FD;
-    const outputs = this.outputs.map((m) =>
-      hooks(m).output!(m.config as never, { fd: m.spec.media === 'packager' ? fd++ : -1, attempt }),
-    );
     const video = input(this.video);
+    const streams = {
+      renditions: Math.max(1, ladderOf(this.encoderConfig).length),
+      audio: !!(this.audio ? input(this.audio).audio : video.audio),
+    };
+    const outputs = this.outputs.map((m) =>
+      hooks(m).output!(m.config as never, { fd: m.spec.media === 'packager' ? fd++ : -1, attempt, streams }),
+    );
     const hevc = this.encoderConfig.codec === 'hevc';
     const proxyEncoder = hevc ? 'libx264' : undefined;
     return groupCommand({

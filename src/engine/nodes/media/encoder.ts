@@ -45,6 +45,32 @@ const config = z.strictObject({
   width: z.number().int().min(16).max(7680).optional().describe('Scale to this width first.').meta({ unit: 'px' }),
   height: z.number().int().min(16).max(4320).optional().describe('Scale to this height first.').meta({ unit: 'px' }),
   rate: z.number().int().min(1).max(240).optional().describe('Change the frame rate first.').meta({ unit: 'fps' }),
+  renditions: z
+    .array(
+      z.strictObject({
+        height: z
+          .number()
+          .int()
+          .min(16)
+          .max(4320)
+          .describe('Picture height (the width follows the picture’s shape).')
+          .meta({ unit: 'px' }),
+        bitrateKbps: z.number().int().min(50).max(200_000).describe('Its bitrate.').meta({ unit: 'kbit/s' }),
+        fps: z
+          .number()
+          .int()
+          .min(1)
+          .max(240)
+          .optional()
+          .describe('Its frame rate (by default the source’s).')
+          .meta({ unit: 'fps' }),
+      }),
+    )
+    .max(8)
+    .optional()
+    .describe(
+      'An adaptive-bitrate ladder: every rendition made in this one process (decoded once, split, scaled, encoded), keyframes aligned; an HLS sink writes a variant for each and a master playlist, other outputs take the first.',
+    ),
   lowLatency: z
     .boolean()
     .default(true)
@@ -88,6 +114,8 @@ export default defineNode({
   lint(cfg, report) {
     if ((cfg.width === undefined) !== (cfg.height === undefined))
       report(cfg.width === undefined ? 'width' : 'height', 'set both width and height to scale, or neither');
+    if (cfg.renditions?.length && (cfg.width !== undefined || cfg.height !== undefined || cfg.rate !== undefined))
+      report('renditions', 'a ladder sets each rendition’s size and rate: leave width, height and rate empty');
     if (cfg.codec === 'hevc' && cfg.profile && cfg.profile !== 'main')
       report('profile', `H.265 has no "${cfg.profile}" profile here; use main or leave it empty`);
   },

@@ -42,18 +42,28 @@ const config = z.strictObject({
     .enum(['mpegts', 'fmp4'])
     .default('mpegts')
     .describe('MPEG-TS segments (plays everywhere) or fragmented MP4 (CMAF).'),
+  masterPlaylist: z
+    .string()
+    .regex(/^[\w.-]+\.m3u8$/, 'a file name ending in .m3u8')
+    .default('master.m3u8')
+    .describe(
+      'With an encoder ladder (renditions): the master playlist naming a variant per rendition (each in its folder v0/, v1/, …).',
+    ),
 });
 
 export default defineNode({
   type: 'hls',
   category: 'sinks',
   title: 'HLS',
-  description: 'Publishes encoded video as an HLS playlist and segments in a folder.',
+  description:
+    'Publishes encoded video as an HLS playlist and segments in a folder; an encoder ladder as a master playlist with a variant per rendition.',
   inputs: [{ name: 'in', type: 'video/encoded', description: 'Encoded video, any codec.' }],
   outputs: [],
   config,
   media: 'sink',
-  mediaHooks: { output: (cfg, place) => hlsOutput({ ...cfg, dir: resolve(cfg.dir) }, place.attempt) },
+  mediaHooks: {
+    output: (cfg, place) => hlsOutput({ ...cfg, dir: resolve(cfg.dir) }, place.attempt, place.streams),
+  },
   create(cfg, ctx: MediaNodeContext) {
     return {
       ...mediaMember(ctx),

@@ -12,7 +12,8 @@ const show = (v: unknown): string => (v === undefined ? '' : typeof v === 'strin
 
 /** A new row: the first default row's values (or each required choice's first option), its names made unique. */
 export function newRow(field: ConfigFieldInfo, rows: readonly Row[]): Row {
-  const template = Array.isArray(field.default) ? (field.default[0] as Row | undefined) : undefined;
+  // The default's first row, else a copy of the last row (a ladder's next rung starts as the one above it).
+  const template = Array.isArray(field.default) ? (field.default[0] as Row | undefined) : rows.at(-1);
   const row: Row = { ...(template ?? {}) };
   // What the defaults say anyway is left out, as the file would leave it.
   for (const c of field.columns ?? []) if (c.default !== undefined && row[c.name] === c.default) delete row[c.name];
