@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
 import { ffprobe } from '../src/engine/media/ffmpeg';
 import { freePort } from '../src/engine/media/ingest';
+import { runTool } from '../src/engine/media/ffmpeg';
 import { startFlow, tempDir, until, wired, type WiredNode } from './helpers';
 
 const dir = tempDir('ingest');
@@ -25,6 +26,7 @@ afterEach(() => {
 function publish(
   url: string,
   seconds: number,
+  size = '640x360',
 ): { proc: ChildProcess; exit: Promise<{ code: number | null; log: string }> } {
   const srt = url.startsWith('srt:');
   const proc = spawn(
@@ -37,7 +39,7 @@ function publish(
       '-f',
       'lavfi',
       '-i',
-      'testsrc2=size=640x360:rate=30',
+      `testsrc2=size=${size}:rate=30`,
       '-f',
       'lavfi',
       '-i',
@@ -49,7 +51,7 @@ function publish(
       '-g',
       '30',
       '-b:v',
-      '800k',
+      size === '640x360' ? '800k' : '4000k',
       '-c:a',
       'aac',
       '-t',
@@ -204,4 +206,79 @@ describe('SRT ingest with a passphrase', () => {
     const video = probe.streams.find((s) => s.codec_type === 'video')!;
     expect(Number(video.nb_read_frames)).toBeGreaterThan(60);
   }, 60_000);
+});
+
+/** A variant's video as ffprobe plays it: size, codec, bitrate over its packets, and when its keyframes come. */
+async function variant(playlist: string) {
+  const r = await runTool('ffprobe', [
+    ...['-v', 'error', '-select_streams', 'v:0', '-of', 'json'],
+    ...['-show_entries', 'stream=codec_name,width,height:packet=pts_time,size,flags', playlist],
+  ]);
+  const j = JSON.parse(r.stdout) as {
+    streams: { codec_name: string; width: number; height: number }[];
+    packets: { pts_time: string; size: string; flags: string }[];
+  };
+  const pts = j.packets.map((p) => Number(p.pts_time));
+  const seconds = Math.max(...pts) - Math.min(...pts);
+  const bytes = j.packets.reduce((n, p) => n + Number(p.size), 0);
+  return {
+    ...j.streams[0]!,
+    kbps: (bytes * 8) / 1000 / seconds,
+    keyframes: j.packets.filter((p) => p.flags.startsWith('K')).map((p) => Math.round(Number(p.pts_time) * 10) / 10),
+  };
+}
+
+describe('an adaptive-bitrate ladder from an RTMP publisher', () => {
+  it('three renditions in one process: a master playlist naming each, every variant of its size and bitrate (±25 %), keyframes aligned', async () => {
+    const port = await freePort();
+    const hls = join(dir, 'ladder');
+    const d = ingestDoc({ port, streamKey: 'abr' }, hls);
+    d.nodes[1]!.config = {
+      device: 'cpu',
+      preset: 'ultrafast',
+      rateControl: 'cbr',
+      renditions: [
+        { height: 720, bitrateKbps: 2500 },
+        { height: 480, bitrateKbps: 1200 },
+        { height: 240, bitrateKbps: 400, fps: 15 },
+      ],
+    };
+    d.nodes[2]!.config = { dir: hls, segmentSeconds: 2 };
+    const { flow, ticks, errors } = await startFlow(d, 200);
+    try {
+      await until(() => ticks.at(-1)?.nodes.obs?.media?.ingest?.waiting === true, 10_000, 'the ingest to listen');
+      const pub = publish(`rtmp://127.0.0.1:${port}/live/abr`, 10, '1280x720');
+      expect((await pub.exit).code).toBe(0);
+      await until(() => ticks.at(-1)?.nodes.obs?.media?.ingest?.waiting === true, 15_000, 'the publisher to have gone');
+    } finally {
+      await flow.stop();
+    }
+    expect(errors).toEqual([]);
+    const master = readFileSync(join(hls, 'master.m3u8'), 'utf8');
+    const variants = [
+      ...master.matchAll(/#EXT-X-STREAM-INF:BANDWIDTH=(\d+),RESOLUTION=(\d+)x(\d+),CODECS="([^"]+)"\n(\S+)/g),
+    ];
+    expect(variants.map((v) => [v[2], v[3], v[5]])).toEqual([
+      ['1280', '720', 'v0/index.m3u8'],
+      ['854', '480', 'v1/index.m3u8'],
+      ['426', '240', 'v2/index.m3u8'],
+    ]);
+    for (const v of variants) expect(v[4]).toMatch(/^avc1\.[0-9a-f]{6},mp4a\.40\.2$/);
+    const targets = [2500, 1200, 400];
+    const played = await Promise.all(variants.map((v) => variant(join(hls, v[5]!))));
+    console.log(
+      `ladder: ${played.map((p, i) => `${p.height}p ${p.kbps.toFixed(0)} kb/s (target ${targets[i]})`).join(', ')}`,
+    );
+    for (const [i, p] of played.entries()) {
+      expect([p.codec_name, p.width, p.height]).toEqual(['h264', Number(variants[i]![2]), Number(variants[i]![3])]);
+      expect(p.kbps, `rendition ${i}: ${p.kbps.toFixed(0)} kb/s for ${targets[i]}`).toBeGreaterThan(targets[i]! * 0.75);
+      expect(p.kbps, `rendition ${i}: ${p.kbps.toFixed(0)} kb/s for ${targets[i]}`).toBeLessThan(targets[i]! * 1.25);
+      // The master's bandwidth is the variant's peak: at least its target.
+      expect(Number(variants[i]![1])).toBeGreaterThanOrEqual(targets[i]! * 1000);
+    }
+    // Keyframes at the same instants in every rendition (every 2 s): a player can switch at any segment.
+    expect(played[0]!.keyframes.length).toBeGreaterThanOrEqual(4);
+    expect(played[1]!.keyframes).toEqual(played[0]!.keyframes);
+    expect(played[2]!.keyframes).toEqual(played[0]!.keyframes);
+  }, 90_000);
 });
