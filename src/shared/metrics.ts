@@ -44,6 +44,8 @@ export interface MediaNodeMetrics {
   restarts?: number;
   /** A live ingest (its source node only): the publisher, and the gaps between publishers. */
   ingest?: IngestMetrics;
+  /** A stream-publish sink: whether the receiver takes the stream, what it was sent and what was dropped meanwhile. */
+  publish?: { connected: boolean; sentBytes: number; droppedBytes: number };
 }
 
 /** What a live ingest's node shows. */

@@ -34,6 +34,11 @@ export interface NodeSpec<
   media?: MediaRole;
   /** A media source's ffmpeg input, a media sink's or packager's ffmpeg output. */
   mediaHooks?: MediaHooks<z.output<S>>;
+  /**
+   * A media sink whose stream comes back to Node through a pipe (its output's target is `pipe:<fd>`), as a
+   * packager's does, but lossy: what it cannot take at once is dropped, never holding up the group's process.
+   */
+  mediaPipe?: 'lossy';
   /** The node keeps references to records after emitting them, so downstream must not change them in place. */
   keepsEmitted?: boolean;
   /** A source that sends watermarks with its records (`ctx.watermark`): the nodes downstream run on its clock. */

@@ -24,6 +24,9 @@ import { PreviewTap } from './preview';
 import { LiveIngest, srtSecretVariable } from './ingest';
 import { secretStore } from '../secrets/store';
 
+/** An output whose stream comes back to Node through a pipe: a packager, or a sink that reads it (stream-publish). */
+const piped = (m: ResolvedNode): boolean => m.spec.media === 'packager' || m.spec.mediaPipe !== undefined;
+
 /** What to do when the process ends with an error after it had been running. */
 export interface RestartPolicy {
   /** Restarts allowed in one run (0: none). */
@@ -50,12 +53,19 @@ class PartChannel {
   private ended = false;
   /** Resumes the pipe once the packager has taken what was waiting. */
   private resume: (() => void) | undefined;
+  /** Bytes dropped by a lossy channel (its reader fell behind). */
+  dropped = 0;
+
+  constructor(private readonly lossy = false) {}
 
   push(data: Uint8Array, pause: () => void, resume: () => void): void {
     this.items.push(data);
     if (this.items.length >= 64) {
-      pause();
-      this.resume = resume;
+      if (this.lossy) this.dropped += this.items.shift()!.length;
+      else {
+        pause();
+        this.resume = resume;
+      }
     }
     this.wake?.();
   }
@@ -121,7 +131,7 @@ export class MediaGroup implements MediaGroupHandle {
       encoder: this.encoder,
       outputs: this.outputs,
     } = plan);
-    for (const o of this.outputs) if (o.spec.media === 'packager') this.channels.set(o.id, new PartChannel());
+    for (const o of this.outputs) if (piped(o)) this.channels.set(o.id, new PartChannel(o.spec.mediaPipe === 'lossy'));
   }
 
   get encoderConfig(): EncoderConfig {
@@ -161,7 +171,7 @@ export class MediaGroup implements MediaGroupHandle {
       audio: !!(this.audio ? input(this.audio).audio : video.audio),
     };
     const outputs = this.outputs.map((m) =>
-      hooks(m).output!(m.config as never, { fd: m.spec.media === 'packager' ? fd++ : -1, attempt, streams }),
+      hooks(m).output!(m.config as never, { fd: piped(m) ? fd++ : -1, attempt, streams }),
     );
     const hevc = this.encoderConfig.codec === 'hevc';
     const proxyEncoder = hevc ? 'libx264' : undefined;

@@ -25,6 +25,7 @@ import kafkaSource from './kafka/source';
 import kafkaSink from './kafka/sink';
 import redisSink from './redis/sink';
 import archive from './sinks/archive';
+import streamPublish from './sinks/stream-publish';
 
 const SPECS: readonly NodeSpec[] = [
   liveRoom,
@@ -47,6 +48,7 @@ const SPECS: readonly NodeSpec[] = [
   file,
   mediaFile,
   hls,
+  streamPublish,
   redisSink,
   archive,
 ] as unknown as NodeSpec[];
