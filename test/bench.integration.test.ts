@@ -79,6 +79,21 @@ describe('benchmark smoke test (runs it; asserts no timing)', () => {
     );
   }, 200_000);
 
+  it('the live video bench --quick makes a ladder as Sluice runs it and by hand, and reads an RTMP publisher’s clock in the preview', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/ladder.bench.ts'), '--quick'], {
+      encoding: 'utf8',
+      cwd: ROOT,
+      timeout: 180_000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}ratio Sluice \/ by hand: [\d.]+× \(goal ≥ 0\.95×\)$/m);
+    expect(Number(/^ {2}frames read: (\d+) \(unreadable: 0\)$/m.exec(r.stdout)?.[1])).toBeGreaterThan(60);
+    expect(r.stdout).toMatch(
+      /^ {2}publisher's clock to display: p50 \d+ ms, p95 \d+ ms, max \d+ ms \(goal p50 < 800 ms\)$/m,
+    );
+  }, 200_000);
+
   it('the sinks bench --quick runs the Redis and archive sinks against raw ioredis and fs.createWriteStream and prints the ratios', () => {
     const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/sinks.bench.ts'), '--quick'], {
       encoding: 'utf8',
