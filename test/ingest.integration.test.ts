@@ -13,6 +13,7 @@ import { ffprobe } from '../src/engine/media/ffmpeg';
 import { freePort } from '../src/engine/media/ingest';
 import { runTool } from '../src/engine/media/ffmpeg';
 import { startFlow, tempDir, until, wired, type WiredNode } from './helpers';
+import { makeCa } from './tls-ca';
 
 const dir = tempDir('ingest');
 process.env.SLUICE_CACHE ??= tempDir('cache');
@@ -165,6 +166,37 @@ describe('RTMP ingest (ffmpeg publishing as OBS does)', () => {
       busy.close();
     }
   }, 30_000);
+});
+
+describe('RTMPS ingest', () => {
+  it('takes a publisher over TLS with the node’s certificate, and shows its stream', async () => {
+    const ca = makeCa(dir, 'rtmps');
+    const port = await freePort();
+    const hls = join(dir, 'rtmps');
+    const { flow, ticks, errors } = await startFlow(
+      ingestDoc({ protocol: 'rtmps', port, streamKey: 'tls', certFile: ca.serverCert, keyFile: ca.serverKey }, hls),
+      200,
+    );
+    try {
+      const ingest = () => ticks.at(-1)?.nodes.obs?.media?.ingest;
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to listen');
+      expect(ingest()!.url).toBe(`rtmps://127.0.0.1:${port}/live/tls`);
+      const pub = publish(`rtmps://127.0.0.1:${port}/live/tls`, 3);
+      await until(() => ingest()?.publisher !== undefined, 10_000, 'the publisher over TLS');
+      expect(ingest()!.publisher).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+      expect((await pub.exit).code).toBe(0);
+      // Plain RTMP on the TLS port is not a publisher: nothing gets through.
+      const plain = publish(`rtmp://127.0.0.1:${port}/live/tls`, 2);
+      expect((await plain.exit).code).not.toBe(0);
+    } finally {
+      await flow.stop();
+    }
+    expect(errors).toEqual([]);
+    const video = (await ffprobe(join(hls, 'index.m3u8'), { frames: true })).streams.find(
+      (s) => s.codec_type === 'video',
+    )!;
+    expect(Number(video.nb_read_frames)).toBeGreaterThan(60);
+  }, 60_000);
 });
 
 describe('SRT ingest with a passphrase', () => {
