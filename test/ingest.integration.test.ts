@@ -168,6 +168,40 @@ describe('RTMP ingest (ffmpeg publishing as OBS does)', () => {
   }, 30_000);
 });
 
+describe('a publisher whose stream cannot be used', () => {
+  it('sound only: the node says it needs video and waits again; the next publisher is taken', async () => {
+    const port = await freePort();
+    const { flow, ticks, errors } = await startFlow(ingestDoc({ port, streamKey: 'k' }, join(dir, 'sound-only')), 200);
+    try {
+      const ingest = () => ticks.at(-1)?.nodes.obs?.media?.ingest;
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to listen');
+      const sound = spawn(
+        'ffmpeg',
+        [
+          ...['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'sine', '-c:a', 'aac', '-t', '3'],
+          ...['-f', 'flv', `rtmp://127.0.0.1:${port}/live/k`],
+        ],
+        { stdio: 'ignore' },
+      );
+      publishers.push(sound);
+      await until(
+        () => errors.some((e) => e.nodeId === 'obs' && /sent no video/.test(e.message)),
+        10_000,
+        'the node to say the publisher sent no video',
+      );
+      expect(errors.find((e) => e.nodeId === 'obs')!.message).toBe(
+        'the publisher sent no video (sound only?): an ingest needs a video stream; waiting for a publisher again',
+      );
+      await until(() => ingest()?.waiting === true, 10_000, 'the ingest to wait again');
+      const good = publish(`rtmp://127.0.0.1:${port}/live/k`, 2);
+      await until(() => ingest()?.publisher?.codec === 'h264', 10_000, 'the next publisher');
+      expect((await good.exit).code).toBe(0);
+    } finally {
+      await flow.stop();
+    }
+  }, 40_000);
+});
+
 describe('RTMPS ingest', () => {
   it('takes a publisher over TLS with the node’s certificate, and shows its stream', async () => {
     const ca = makeCa(dir, 'rtmps');

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readCommand, refusal, RtmpCommandReader } from '../src/engine/media/rtmp-gate';
-import { PublisherInfoReader } from '../src/engine/media/ingest';
+import { PublisherInfoReader, publisherProblem } from '../src/engine/media/ingest';
 import { errorLine } from '../src/engine/media/runner';
 
 /** AMF0 values as bytes. */
@@ -117,5 +117,22 @@ describe('the publisher as ffmpeg logs it', () => {
     expect(errorLine('[info] Press [q] to stop')).toBeUndefined();
     expect(errorLine('[warning] Unexpected stream guess')).toBeUndefined();
     expect(errorLine('09:05:04/SRT:RcvQ: Incorrect passphrase')).toBe('09:05:04/SRT:RcvQ: Incorrect passphrase');
+  });
+});
+
+describe('a publisher whose stream cannot be used, in words', () => {
+  it('no video, a codec without a decoder, an unreadable stream; nothing when the publisher just left', () => {
+    expect(
+      publisherProblem(["Stream map '0:v:0' matches no streams.", "To ignore this, add a trailing '?' to the map."]),
+    ).toBe('the publisher sent no video (sound only?): an ingest needs a video stream');
+    expect(
+      publisherProblem([
+        "Stream specifier ':v:0' in filtergraph description [0:v:0]split=3[s0][s1][s2] matches no streams.",
+      ]),
+    ).toBe('the publisher sent no video (sound only?): an ingest needs a video stream');
+    expect(publisherProblem(['Decoder (codec av1) not found for input stream #0:0'])).toBe(
+      "the publisher's video codec (av1) cannot be decoded by this ffmpeg",
+    );
+    expect(publisherProblem(['rtmp://127.0.0.1:4000/live/k: Input/output error'])).toBeUndefined();
   });
 });

@@ -21,7 +21,7 @@ import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
 import { dropLevel, MediaProcess, type MediaExit, type MediaProgress } from './runner';
 import { PreviewTap } from './preview';
-import { LiveIngest, srtSecretVariable } from './ingest';
+import { LiveIngest, publisherProblem, srtSecretVariable } from './ingest';
 import { secretStore } from '../secrets/store';
 
 /** An output whose stream comes back to Node through a pipe: a packager, or a sink that reads it (stream-publish). */
@@ -231,6 +231,9 @@ export class MediaGroup implements MediaGroupHandle {
           // A publisher came (or was turned away) and has gone: listen again. A listener that fails with nobody
           // at the door (a port in use, a bad address) is an error.
           this.ingest.ended();
+          // What the publisher sent could not be used: said on the node, and the door stays open for the next.
+          const problem = exit.code !== 0 ? publisherProblem(exit.stderrTail) : undefined;
+          if (problem) void ctx.error(`${problem}; waiting for a publisher again`);
           if (exit.code === 0 || this.ingest.attended || (this.progress?.frame ?? 0) > 0) continue;
           throw new Error(describeExit(exit));
         }

@@ -254,6 +254,25 @@ export class LiveIngest {
   }
 }
 
+/**
+ * Why a publisher's stream could not be used, from ffmpeg's last lines, in the node's words: no video, or a codec
+ * this ffmpeg cannot decode. Undefined when ffmpeg said nothing of the kind (the publisher just left).
+ */
+export function publisherProblem(lines: readonly string[]): string | undefined {
+  const text = lines.join('\n');
+  if (
+    /Stream map '[^']*v[^']*' matches no streams|Stream specifier '[^']*v[^']*' in filtergraph .* matches no streams/.test(
+      text,
+    )
+  )
+    return 'the publisher sent no video (sound only?): an ingest needs a video stream';
+  const codec = /Decoder \(codec ([\w-]+)\) not found|Unsupported codec[^\n]*?(?:id|codec)[ =]*([\w-]+)/i.exec(text);
+  if (codec) return `the publisher's video codec (${codec[1] ?? codec[2]}) cannot be decoded by this ffmpeg`;
+  if (/Invalid data found when processing input|could not find codec parameters/i.test(text))
+    return `the publisher's stream could not be read: ${lines.at(-1)}`;
+  return undefined;
+}
+
 export const noPassphrase = (name: string): string =>
   `no SRT passphrase is kept under "${name}": set ${srtSecretVariable(name)} (CLI) or keep it in the secret store`;
 
