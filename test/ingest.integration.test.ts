@@ -202,6 +202,37 @@ describe('a publisher whose stream cannot be used', () => {
   }, 40_000);
 });
 
+describe('passing a publisher’s stream through', () => {
+  it('with the encoder set to copy, the publisher’s H.264 reaches the outputs unchanged: no re-encoding', async () => {
+    const port = await freePort();
+    const hls = join(dir, 'copy');
+    const d = ingestDoc({ port, streamKey: 'k' }, hls);
+    d.nodes[1]!.config = { codec: 'copy' };
+    const { flow, ticks, errors } = await startFlow(d, 200);
+    try {
+      await until(() => ticks.at(-1)?.nodes.obs?.media?.ingest?.waiting === true, 10_000, 'the ingest to listen');
+      const pub = publish(`rtmp://127.0.0.1:${port}/live/k`, 4);
+      await until(() => ticks.at(-1)?.nodes.obs?.media?.ingest?.waiting === false, 10_000, 'the publisher');
+      expect(ticks.at(-1)!.nodes.enc!.media!.encoder).toBe('copy');
+      expect((await pub.exit).code).toBe(0);
+      await until(() => ticks.at(-1)?.nodes.obs?.media?.ingest?.waiting === true, 10_000, 'the publisher to go');
+    } finally {
+      await flow.stop();
+    }
+    expect(errors).toEqual([]);
+    const probe = await ffprobe(join(hls, 'index.m3u8'), { frames: true });
+    const video = probe.streams.find((s) => s.codec_type === 'video')!;
+    // The publisher's own encoding: its profile (ultrafast x264 is Constrained Baseline) and all its frames.
+    expect([video.codec_name, video.width, video.height, video.profile]).toEqual([
+      'h264',
+      640,
+      360,
+      'Constrained Baseline',
+    ]);
+    expect(Number(video.nb_read_frames)).toBeGreaterThan(100);
+  }, 40_000);
+});
+
 describe('RTMPS ingest', () => {
   it('takes a publisher over TLS with the node’s certificate, and shows its stream', async () => {
     const ca = makeCa(dir, 'rtmps');

@@ -32,6 +32,7 @@ const encoder = (over: Partial<EncoderConfig> = {}): EncoderConfig => ({
 
 /** The encoder the probe picks for `enc`, as a running pipeline would. */
 async function chain(source: TestPatternConfig, enc: EncoderConfig, path: string): Promise<MediaChain> {
+  if (enc.codec === 'copy') throw new Error('these tests encode');
   const choice = chooseEncoder(await encoderProbe({ dir: cache }), enc.codec, enc.device);
   if (!choice.encoder) throw new Error(choice.error);
   return { source, encoder: enc, encoderName: choice.encoder, sink: { path } };

@@ -18,7 +18,8 @@ export interface Rendition {
 }
 
 export interface EncoderConfig {
-  codec: VideoCodec;
+  /** copy: the source's packets as they are (no encoder). */
+  codec: VideoCodec | 'copy';
   device: EncoderDevice;
   preset: string;
   rateControl: RateControl;
@@ -104,6 +105,8 @@ export function containerOf(sink: MediaFileSinkConfig): Container {
 }
 
 function encoderArgs(enc: EncoderConfig, encoder: string, inputRate: number): string[] {
+  // The source's own packets, unchanged (a publisher's H.264 passed through).
+  if (encoder === 'copy') return ['-c:v', 'copy'];
   const args: string[] = [];
   const filters: string[] = [];
   if (enc.width && enc.height) filters.push(`scale=${enc.width}:${enc.height}`);

@@ -153,6 +153,15 @@ export class MediaGroup implements MediaGroupHandle {
   /** Choose the encoder for the group's encoder node from this machine's probe (cached); kept as `choice`. */
   async chooseEncoder(): Promise<EncoderChoice> {
     const { codec, device } = this.encoderConfig;
+    // copy: the source's packets as they are; no encoder to choose.
+    if (codec === 'copy')
+      return (this.choice = {
+        encoder: 'copy',
+        label: 'copy',
+        hardware: false,
+        chain: [],
+        summary: 'copy · no re-encoding',
+      });
     return (this.choice = chooseEncoder(await encoderProbe(), codec, device));
   }
 

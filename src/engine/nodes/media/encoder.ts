@@ -9,9 +9,11 @@ import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
   codec: z
-    .enum(['h264', 'hevc'])
+    .enum(['h264', 'hevc', 'copy'])
     .default('h264')
-    .describe('H.264 (plays everywhere) or H.265/HEVC (smaller, fewer players).'),
+    .describe(
+      'H.264 (plays everywhere), H.265/HEVC (smaller, fewer players), or copy: keep the source’s own encoding (a publisher’s stream or a file passed through unchanged, no re-encoding).',
+    ),
   device: z
     .enum(['auto', 'gpu', 'cpu'])
     .default('auto')
@@ -114,6 +116,13 @@ export default defineNode({
   lint(cfg, report) {
     if ((cfg.width === undefined) !== (cfg.height === undefined))
       report(cfg.width === undefined ? 'width' : 'height', 'set both width and height to scale, or neither');
+    if (cfg.codec === 'copy')
+      for (const f of ['renditions', 'width', 'height', 'rate', 'profile'] as const)
+        if (cfg[f] !== undefined && !(f === 'renditions' && cfg.renditions?.length === 0))
+          report(
+            f,
+            `copy keeps the source’s stream as it is: it cannot change its ${f === 'renditions' ? 'renditions' : f}`,
+          );
     if (cfg.renditions?.length && (cfg.width !== undefined || cfg.height !== undefined || cfg.rate !== undefined))
       report('renditions', 'a ladder sets each rendition’s size and rate: leave width, height and rate empty');
     if (cfg.codec === 'hevc' && cfg.profile && cfg.profile !== 'main')

@@ -3,7 +3,8 @@ import { configWithDefaults, type NodeTypeInfo } from '../../../shared/spec';
 import { loadProbe, useProbe } from '../state/encoders';
 
 export interface EncoderSettings {
-  codec: VideoCodec;
+  /** copy: the source's stream as it is (no encoder to choose). */
+  codec: VideoCodec | 'copy';
   device: EncoderDevice;
 }
 
@@ -14,7 +15,7 @@ export function encoderSettings(
 ): EncoderSettings {
   const all = configWithDefaults(info, config);
   return {
-    codec: all.codec === 'hevc' ? 'hevc' : 'h264',
+    codec: all.codec === 'hevc' || all.codec === 'copy' ? all.codec : 'h264',
     device: all.device === 'gpu' || all.device === 'cpu' ? all.device : 'auto',
   };
 }
@@ -25,6 +26,13 @@ export function encoderSettings(
  */
 export function EncoderChain({ settings }: { settings: EncoderSettings }) {
   const { probe, error, loading } = useProbe();
+  if (settings.codec === 'copy')
+    return (
+      <section className="encoder-chain" aria-label="encoder on this machine">
+        <h3>Encoder on this machine</h3>
+        <p className="hint">copy: the source’s stream passes unchanged — no encoder, no GPU or software choice.</p>
+      </section>
+    );
   return (
     <section className="encoder-chain" aria-label="encoder on this machine">
       <h3>Encoder on this machine</h3>
@@ -49,7 +57,7 @@ function ChainList({
   probe: NonNullable<ReturnType<typeof useProbe>['probe']>;
   settings: EncoderSettings;
 }) {
-  const choice = chooseEncoder(probe, settings.codec, settings.device);
+  const choice = chooseEncoder(probe, settings.codec === 'copy' ? 'h264' : settings.codec, settings.device);
   return (
     <>
       {choice.encoder ? (
@@ -90,6 +98,12 @@ function ChainList({
 /** For an encoder node on the canvas: the encoder it gets here, or that it has none. */
 export function EncoderBadge({ settings }: { settings: EncoderSettings }) {
   const { probe } = useProbe();
+  if (settings.codec === 'copy')
+    return (
+      <div className="encoder-badge" title="The source’s stream passes unchanged" data-testid="encoder-badge">
+        copy · no re-encoding
+      </div>
+    );
   if (!probe) return null;
   const choice = chooseEncoder(probe, settings.codec, settings.device);
   return (
