@@ -74,3 +74,64 @@ test('a stream ingest says where to publish, waits for its publisher, shows its 
     publisher.kill('SIGKILL');
   }
 });
+
+test('an encoder ladder: renditions edited as a table, each rendition’s fps and bitrate on the encoder, any rendition previewed', async ({
+  page,
+}) => {
+  const workspace = process.env.SLUICE_WORKSPACE!;
+  const doc = {
+    version: 1,
+    name: 'ladder',
+    nodes: [
+      {
+        id: 'cam',
+        type: 'test-pattern',
+        position: { x: 0, y: 0 },
+        config: { width: 640, height: 360, timestamp: false },
+      },
+      {
+        id: 'enc',
+        type: 'encoder',
+        position: { x: 340, y: 0 },
+        config: {
+          device: 'cpu',
+          preset: 'ultrafast',
+          renditions: [
+            { height: 360, bitrateKbps: 800 },
+            { height: 240, bitrateKbps: 400 },
+          ],
+        },
+      },
+      { id: 'live', type: 'hls', position: { x: 680, y: 0 }, config: { dir: join(workspace, 'ladder-hls') } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'cam', port: 'video' }, to: { node: 'enc', port: 'in' } },
+      { id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'live', port: 'in' } },
+    ],
+  };
+  writeFileSync(join(workspace, 'ladder.json'), JSON.stringify(doc));
+  await page.goto(process.env.SLUICE_URL!);
+  await openFile(page, 'ladder.json');
+  await node(page, 'enc').click();
+  const table = inspector(page).getByRole('table', { name: /Renditions/ });
+  await expect(table.getByRole('row')).toHaveCount(3);
+  // A third rung, begun as a copy of the one above it, made smaller.
+  await inspector(page).getByRole('button', { name: '+ Add rendition' }).click();
+  await table.getByLabel('Renditions row 3: Height', { exact: true }).fill('144');
+  await table.getByLabel('Renditions row 3: Bitrate kbps', { exact: true }).fill('200');
+  await table.getByLabel('Renditions row 3: Fps', { exact: true }).fill('15');
+  await expect(table.getByRole('row')).toHaveCount(4);
+  await expect(inspector(page).getByRole('alert')).toHaveCount(0);
+
+  await page.getByRole('button', { name: 'Run' }).click();
+  // Each rendition's frame rate and bitrate, as they come out, on the encoder.
+  await expect(page.getByTestId('rate-enc')).toHaveText(
+    /^360p \d+ fps [\d.]+ [kM]b\/s · 240p \d+ fps [\d.]+ [kM]b\/s · 144p 1[45](\.\d)? fps [\d.]+ kb\/s$/,
+    { timeout: 20_000 },
+  );
+  const preview = inspector(page).getByRole('region', { name: 'preview' });
+  await expect(preview.locator('.preview-info')).toContainText('640×360', { timeout: 15_000 });
+  await preview.getByLabel('rendition').selectOption({ label: '144p · 200 kb/s · 15 fps' });
+  await expect(preview.locator('.preview-info')).toContainText('256×144', { timeout: 15_000 });
+  await page.screenshot({ path: 'test-results/ladder-preview.png' });
+});

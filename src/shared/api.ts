@@ -219,7 +219,7 @@ export interface StudioStreams {
    * The live preview of an encoded wire of the running pipeline, by the id of the wire or of a node of its media
    * group: the init segment and the fragments since the last keyframe, then each new fragment.
    */
-  preview: { args: [target: string]; chunk: PreviewChunk };
+  preview: { args: [target: string, rendition?: number]; chunk: PreviewChunk };
   /**
    * What passes a wire of the running pipeline: at most `perSecond` records a second, those the JSONata `filter`
    * keeps (empty: all), with counts. Nothing is sampled while no one watches.

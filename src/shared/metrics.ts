@@ -44,6 +44,8 @@ export interface MediaNodeMetrics {
   restarts?: number;
   /** A live ingest (its source node only): the publisher, and the gaps between publishers. */
   ingest?: IngestMetrics;
+  /** An encoder ladder's renditions as they come out (measured on their preview streams: the studio's runs). */
+  renditions?: { height: number; targetKbps: number; fps?: number; bitrateKbps?: number }[];
   /** A stream-publish sink: whether the receiver takes the stream, what it was sent and what was dropped meanwhile. */
   publish?: { connected: boolean; sentBytes: number; droppedBytes: number };
 }

@@ -147,8 +147,10 @@ export interface MediaOutput {
   target: string;
   /** Only the video stream (the preview: a player is given one track). */
   videoOnly?: boolean;
-  /** Takes every rendition of a ladder (HLS: one variant each); other outputs take the first. */
+  /** Takes every rendition of a ladder (HLS: one variant each); other outputs take the first… */
   allRenditions?: boolean;
+  /** …or this one (the preview of a rendition). */
+  rendition?: number;
 }
 
 /** Fragmented MP4: playable even when cut short; with `everyFrame`, a fragment per frame (live preview). */
@@ -274,7 +276,8 @@ function outputArgs(
   // nobody reads) must not end the recording, hence onfail=ignore on pipes.
   const slaves = outputs.map((o) => {
     const opts: string[] = [['f', o.format] as const, ...o.options].map(([k, v]) => `${k}=${teeValue(v)}`);
-    const first = streams.audio && !o.videoOnly ? 'v:0,a:0' : 'v:0';
+    const r = o.rendition ?? 0;
+    const first = streams.audio && !o.videoOnly ? `v:${r},a:${r}` : `v:${r}`;
     if (ladder && !o.allRenditions) opts.push(`select=${teeSelect(first)}`);
     else if (o.videoOnly) opts.push('select=v');
     if (o.target.startsWith('pipe:')) opts.push('onfail=ignore');
@@ -295,7 +298,7 @@ export interface GroupCommand {
   encoderName: string;
   outputs: MediaOutput[];
   /** The preview output, when the studio watches; with `proxy`, re-encoded to H.264 for the browser. */
-  preview?: { output: MediaOutput; proxy?: PreviewProxy };
+  preview?: { output: MediaOutput; proxy?: PreviewProxy; renditions?: MediaOutput[] };
 }
 
 /**
@@ -320,7 +323,7 @@ export function groupCommand(g: GroupCommand): string[] {
   const limits = [...g.video.limits, ...(audio ? ['-shortest'] : [])];
   const audioCodec = audio ? ['-c:a', 'aac', '-b:a', '128k'] : [];
   const preview = g.preview;
-  const outputs = preview && !preview.proxy ? [...g.outputs, preview.output] : g.outputs;
+  const outputs = preview && !preview.proxy ? [...g.outputs, preview.output, ...(preview.renditions ?? [])] : g.outputs;
   const args = [
     '-hide_banner',
     '-nostdin',

@@ -97,8 +97,10 @@ export class MediaGroup implements MediaGroupHandle {
   choice: EncoderChoice | undefined;
   /** The latest progress report of the running process. */
   progress: MediaProgress | undefined;
-  /** The live preview of the encoded stream (fed only when the group was built with `preview`). */
+  /** The live preview of the encoded stream (fed only when the group was built with `preview`)… */
   readonly preview = new PreviewTap();
+  /** …and of each further rendition of a ladder (the first is `preview`). */
+  readonly renditionPreviews: PreviewTap[] = [];
   /** Restarts after crashes in this run. */
   restarts = 0;
   /** Wall-clock time of the current process's start: media time 0 (the burned-in clock starts here). */
@@ -194,6 +196,12 @@ export class MediaGroup implements MediaGroupHandle {
         ? {
             output: previewOutput(fd),
             proxy: proxyEncoder ? { encoder: proxyEncoder, height: 360, rate: video.rate } : undefined,
+            // A ladder's other renditions, each a preview pipe of its own (the studio picks which to watch).
+            renditions: proxyEncoder
+              ? []
+              : ladderOf(this.encoderConfig)
+                  .slice(1)
+                  .map((_, k) => ({ ...previewOutput(fd + 1 + k), rendition: k + 1 })),
           }
         : undefined,
     });
@@ -284,7 +292,7 @@ export class MediaGroup implements MediaGroupHandle {
   /** The group will run no more: packagers and watchers see the end, members waiting on `ended` finish. */
   end(): void {
     for (const c of this.channels.values()) c.end();
-    this.preview.end();
+    for (const tap of this.previewTaps()) tap.end();
     this.markEnded();
   }
 
@@ -304,7 +312,8 @@ export class MediaGroup implements MediaGroupHandle {
       );
       args[args.indexOf('-loglevel') + 1] = 'level+info';
     }
-    const pipes = this.channels.size + (this.options.preview ? 1 : 0);
+    const previews = this.options.preview ? this.previewTaps() : [];
+    const pipes = this.channels.size + previews.length;
     const proc = new MediaProcess(args, {
       onProgress: (p) => (this.progress = ingest ? this.liveRate(p) : p),
       pipes,
@@ -322,11 +331,11 @@ export class MediaGroup implements MediaGroupHandle {
         ),
       );
     }
-    if (this.options.preview) {
-      const stream = proc.pipe(FIRST_FD + i);
-      const splitter = new Fmp4Splitter((part: Fmp4Part) => this.preview.push(part));
+    for (const [k, tap] of previews.entries()) {
+      const stream = proc.pipe(FIRST_FD + i + k);
+      const splitter = new Fmp4Splitter((part: Fmp4Part) => tap.push(part));
       stream.on('data', (d: Buffer) => splitter.push(d));
-      this.preview.restart(
+      tap.restart(
         this.encoderConfig.codec === 'hevc'
           ? 'an H.264 proxy of the H.265 stream (browsers here cannot play H.265)'
           : undefined,
@@ -356,6 +365,13 @@ export class MediaGroup implements MediaGroupHandle {
     return { ...p, fps: Math.round(this.lastReport.fps * 10) / 10 };
   }
 
+  /** The preview of each rendition (one when there is no ladder, or when an H.265 ladder is shown by a proxy). */
+  previewTaps(): PreviewTap[] {
+    const n = this.encoderConfig.codec === 'hevc' ? 1 : Math.max(1, ladderOf(this.encoderConfig).length);
+    while (this.renditionPreviews.length < n - 1) this.renditionPreviews.push(new PreviewTap());
+    return [this.preview, ...this.renditionPreviews.slice(0, n - 1)];
+  }
+
   /** The running process's id (tests, diagnostics). */
   get pid(): number | undefined {
     return this.process?.child.pid;
@@ -376,8 +392,22 @@ export class MediaGroup implements MediaGroupHandle {
         ? { frames: 0, fps: 0, speed: 0, dropped: 0, duplicated: 0, dropLevel: 'ok', encoder, restarts, ...ingest }
         : undefined;
     const bitrateKbps = p.bitrateKbps ?? this.preview.bitrateKbps();
+    const ladder = ladderOf(this.encoderConfig);
+    const taps = this.options.preview ? this.previewTaps() : [];
+    const renditions =
+      ladder.length > 1 && taps.length === ladder.length
+        ? {
+            renditions: ladder.map((r, k) => ({
+              height: r.height,
+              targetKbps: r.bitrateKbps,
+              fps: taps[k]!.fps(),
+              bitrateKbps: taps[k]!.bitrateKbps(),
+            })),
+          }
+        : {};
     return {
       ...ingest,
+      ...renditions,
       frames: p.frame,
       fps: p.fps,
       ...(bitrateKbps === undefined ? {} : { bitrateKbps }),

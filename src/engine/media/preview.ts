@@ -25,6 +25,7 @@ export class PreviewTap {
   private ended = false;
   /** Media bytes and time of this process's stream so far, for its bitrate. */
   private bytes = 0;
+  private frames = 0;
   private firstTime: number | undefined;
   private lastTime = 0;
   private readonly watchers = new Map<PreviewWatcher, { skipping: boolean }>();
@@ -40,7 +41,14 @@ export class PreviewTap {
     this.proxy = proxy;
     this.ended = false;
     this.bytes = 0;
+    this.frames = 0;
     this.firstTime = undefined;
+  }
+
+  /** Frames per second of the stream so far (a fragment per frame), by its media time. */
+  fps(): number | undefined {
+    if (this.firstTime === undefined || this.lastTime <= this.firstTime) return undefined;
+    return Math.round((this.frames / (this.lastTime - this.firstTime)) * 10) / 10;
   }
 
   /** The stream's average bitrate so far (kbit/s): undefined for a proxy, which is not the wire's stream. */
@@ -61,7 +69,10 @@ export class PreviewTap {
     }
     // (A fragment per frame: the bytes up to the last one span the time from the first to the last.)
     if (this.firstTime === undefined) this.firstTime = part.time;
-    else this.bytes += part.mediaBytes;
+    else {
+      this.bytes += part.mediaBytes;
+      this.frames++;
+    }
     this.lastTime = part.time;
     if (part.keyframe) this.gop = [part];
     else if (this.gop.length > 0 && this.gop.length < MAX_GOP) this.gop.push(part);

@@ -248,13 +248,15 @@ export class Flow {
    * The video a wire or node carries: its media group's preview (with the group's nodes), or a node's own (a
    * Kafka source of fMP4 fragments); a reason in words when there is none.
    */
-  previewOf(target: string): { tap: PreviewTap; nodes: string[] } | { error: string } {
+  previewOf(target: string, rendition = 0): { tap: PreviewTap; nodes: string[] } | { error: string } {
     const edge = this.edge(target);
     const nodeId = edge ? edge.from.node : target;
     const group = this.mediaGroups.get(nodeId);
+    if (group?.options.preview && rendition >= group.previewTaps().length)
+      return { error: `the encoder has no rendition ${rendition + 1}` };
     const tap = group
       ? group.options.preview
-        ? group.preview
+        ? group.previewTaps()[rendition]
         : undefined
       : this.runners.get(nodeId)?.instance?.preview;
     if (tap) return { tap, nodes: group ? [...group.members] : [nodeId] };

@@ -77,7 +77,7 @@ export const METHOD_ARGS = {
 } satisfies MethodArgs;
 
 export const STREAM_ARGS = {
-  preview: z.tuple([z.string().min(1).max(256)]),
+  preview: z.tuple([z.string().min(1).max(256), z.number().int().min(0).max(7).optional()]),
   tap: z.tuple([z.string().min(1).max(256), z.string().max(4000), z.number().int().min(1).max(500)]),
   kafkaTail: z.tuple([profile, topic, z.number().int().min(0)]),
 } satisfies StreamArgs;

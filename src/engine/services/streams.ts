@@ -8,14 +8,14 @@ export class RunStreams implements Pick<StudioStreamServers, 'preview' | 'tap'> 
   constructor(private readonly runs: RunService) {}
 
   /** The `preview` stream: the running media group of a wire or node, as base64 fMP4 chunks. */
-  preview([target]: [string], out: Parameters<StudioStreamServers['preview']>[1]): () => void {
+  preview([target, rendition]: [string, number?], out: Parameters<StudioStreamServers['preview']>[1]): () => void {
     const flow = this.runs.flow;
     if (!flow) {
       out.end('nothing is running: run the pipeline to preview its video');
       return () => undefined;
     }
     // A media group's encoded stream, or a node that carries video of its own (a Kafka source of fMP4 fragments).
-    const found = flow.previewOf(target);
+    const found = flow.previewOf(target, rendition);
     if ('error' in found) {
       out.end(found.error);
       return () => undefined;

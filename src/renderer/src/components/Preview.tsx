@@ -1,7 +1,24 @@
 import { useEffect, useRef, useState } from 'react';
 import { useSelect } from '../state/store';
-import { runStore, studioApi } from '../state/studio';
+import { documentStore, runStore, studioApi } from '../state/studio';
+import type { PipelineDocument } from '../../../shared/document';
 import { MsePlayer, type PlayerInfo } from '../media/mse-player';
+
+interface Rung {
+  height: number;
+  bitrateKbps: number;
+  fps?: number;
+}
+
+const NONE: Rung[] = [];
+
+/** The renditions of the encoder a preview target (an encoder, or its output wire) belongs to; H.265 has one proxy. */
+function renditionsOf(doc: PipelineDocument, target: string): Rung[] {
+  const edge = doc.edges.find((e) => e.id === target);
+  const node = doc.nodes.find((n) => n.id === (edge ? edge.from.node : target));
+  const rungs = node?.type === 'encoder' && node.config.codec !== 'hevc' ? node.config.renditions : undefined;
+  return Array.isArray(rungs) && rungs.length > 1 ? (rungs as Rung[]) : NONE;
+}
 
 /** Latency samples kept for the figure shown (about two seconds of frames). */
 const SAMPLES = 60;
@@ -13,6 +30,10 @@ const SAMPLES = 60;
  */
 export function Preview({ target }: { target: string }) {
   const runId = useSelect(runStore, (s) => (s.status.phase === 'running' ? s.status.runId : undefined));
+  // An encoder ladder's renditions: each can be watched (its own preview stream).
+  const ladder = useSelect(documentStore, (s) => renditionsOf(s.doc, target));
+  const [rendition, setRendition] = useState(0);
+  const shown = rendition < ladder.length ? rendition : 0;
   const video = useRef<HTMLVideoElement>(null);
   const [info, setInfo] = useState<PlayerInfo>();
   const [error, setError] = useState<string>();
@@ -37,7 +58,7 @@ export function Preview({ target }: { target: string }) {
     );
     const close = studioApi().stream(
       'preview',
-      [target],
+      ladder.length > 1 ? [target, shown] : [target],
       (c) => player.push(c),
       (err) => (err ? setError(err) : setEnded(true)),
     );
@@ -63,11 +84,23 @@ export function Preview({ target }: { target: string }) {
       close();
       player.dispose();
     };
-  }, [runId, target]);
+  }, [runId, target, shown, ladder.length]);
 
   return (
     <section className="preview" aria-label="preview">
       <h3>Preview</h3>
+      {ladder.length > 1 && (
+        <label className="preview-rendition">
+          Rendition{' '}
+          <select aria-label="rendition" value={shown} onChange={(e) => setRendition(Number(e.target.value))}>
+            {ladder.map((r, k) => (
+              <option key={k} value={k}>
+                {r.height}p · {r.bitrateKbps} kb/s{r.fps ? ` · ${r.fps} fps` : ''}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       {!runId && <p className="hint">Run the pipeline to watch this stream here.</p>}
       <video ref={video} muted autoPlay playsInline hidden={!runId || !!error} data-start-ms={info?.startMs} />
       {runId && !info && !error && <p className="hint">Waiting for the first keyframe…</p>}

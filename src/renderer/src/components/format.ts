@@ -18,9 +18,22 @@ export const count = (n: number): string => (Math.abs(n) < 1000 ? String(Math.ro
 export const bitrate = (kbps: number): string =>
   kbps >= 1000 ? `${(kbps / 1000).toFixed(1)} Mb/s` : `${Math.round(kbps)} kb/s`;
 
-/** A media process's figures in a few characters: frames per second and bitrate. */
-export const mediaFigures = (m: { fps: number; bitrateKbps?: number }): string =>
-  `${m.fps.toFixed(m.fps >= 10 ? 0 : 1)} fps${m.bitrateKbps === undefined ? '' : ` · ${bitrate(m.bitrateKbps)}`}`;
+const fpsText = (fps: number) => `${fps.toFixed(fps >= 10 ? 0 : 1)} fps`;
+
+/** A media process's figures in a few characters: frames per second and bitrate; a ladder's, per rendition. */
+export const mediaFigures = (m: {
+  fps: number;
+  bitrateKbps?: number;
+  renditions?: { height: number; fps?: number; bitrateKbps?: number }[];
+}): string =>
+  m.renditions
+    ? m.renditions
+        .map(
+          (r) =>
+            `${r.height}p${r.fps === undefined ? '' : ` ${fpsText(r.fps)}`}${r.bitrateKbps === undefined ? '' : ` ${bitrate(r.bitrateKbps)}`}`,
+        )
+        .join(' · ')
+    : `${fpsText(m.fps)}${m.bitrateKbps === undefined ? '' : ` · ${bitrate(m.bitrateKbps)}`}`;
 
 /** A live ingest in a few words: waiting, or what its publisher sends ("h264 1280×720 30 fps · 2.5 Mb/s in"). */
 export function ingestFigures(i: IngestMetrics): string {
