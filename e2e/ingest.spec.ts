@@ -135,3 +135,59 @@ test('an encoder ladder: renditions edited as a table, each rendition’s fps an
   await expect(preview.locator('.preview-info')).toContainText('256×144', { timeout: 15_000 });
   await page.screenshot({ path: 'test-results/ladder-preview.png' });
 });
+
+test('a stream-publish node says it is publishing, then that the receiver went away and why, and publishes again when it is back', async ({
+  page,
+}) => {
+  const port = await freePort();
+  const workspace = process.env.SLUICE_WORKSPACE!;
+  const doc = {
+    version: 1,
+    name: 'publish',
+    nodes: [
+      { id: 'cam', type: 'test-pattern', position: { x: 0, y: 0 }, config: { width: 320, height: 240 } },
+      { id: 'enc', type: 'encoder', position: { x: 340, y: 0 }, config: { device: 'cpu', preset: 'ultrafast' } },
+      {
+        id: 'cdn',
+        type: 'stream-publish',
+        position: { x: 680, y: 0 },
+        config: { url: `rtmp://127.0.0.1:${port}/live`, streamKey: 'out', reconnectBackoffMs: 300 },
+      },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'cam', port: 'video' }, to: { node: 'enc', port: 'in' } },
+      { id: 'e2', from: { node: 'enc', port: 'out' }, to: { node: 'cdn', port: 'in' } },
+    ],
+  };
+  writeFileSync(join(workspace, 'publish.json'), JSON.stringify(doc));
+  const receive = () =>
+    spawn(
+      'ffmpeg',
+      [
+        ...['-hide_banner', '-loglevel', 'error', '-listen', '1', '-f', 'flv'],
+        ...['-i', `rtmp://127.0.0.1:${port}/live/out`, '-c', 'copy', '-f', 'null', '-'],
+      ],
+      { stdio: 'ignore' },
+    );
+  let receiver = receive();
+  try {
+    await page.goto(process.env.SLUICE_URL!);
+    await openFile(page, 'publish.json');
+    await page.getByRole('button', { name: 'Run' }).click();
+    await expect(page.getByTestId('rate-cdn')).toHaveText(/^publishing · /, { timeout: 20_000 });
+    receiver.kill('SIGKILL');
+    await expect(page.getByTestId('rate-cdn')).toHaveText(/^not connected · /, { timeout: 15_000 });
+    await expect(node(page, 'cdn').getByRole('img', { name: 'state reconnecting' })).toBeVisible();
+    await page.getByRole('button', { name: /errors? in cdn: show the last$/ }).click();
+    await expect(inspector(page).getByRole('region', { name: 'last error' })).toContainText(
+      `rtmp://127.0.0.1:${port}/live/out`,
+    );
+    await expect(inspector(page).getByRole('region', { name: 'last error' })).toContainText('trying again in');
+    receiver = receive();
+    await expect(page.getByTestId('rate-cdn')).toHaveText(/^publishing · /, { timeout: 20_000 });
+    // The encoder never stopped for the receiver.
+    await expect(page.getByTestId('rate-enc')).toHaveText(/^\d+ fps/);
+  } finally {
+    receiver.kill('SIGKILL');
+  }
+});

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { readCommand, refusal, RtmpCommandReader } from '../src/engine/media/rtmp-gate';
-import { PublisherInfoReader, publisherProblem } from '../src/engine/media/ingest';
+import { ingestInput, PublisherInfoReader, publisherProblem } from '../src/engine/media/ingest';
 import { errorLine } from '../src/engine/media/runner';
 
 /** AMF0 values as bytes. */
@@ -134,5 +134,33 @@ describe('a publisher whose stream cannot be used, in words', () => {
       "the publisher's video codec (av1) cannot be decoded by this ffmpeg",
     );
     expect(publisherProblem(['rtmp://127.0.0.1:4000/live/k: Input/output error'])).toBeUndefined();
+  });
+});
+
+describe('an ingest as an ffmpeg input', () => {
+  const base = { host: '127.0.0.1', app: 'live', latencyMs: 120, rate: 30, audio: true };
+  it('RTMP: ffmpeg listening at the address publishers are given (Sluice runs it behind its door)', () => {
+    const input = ingestInput({ ...base, protocol: 'rtmp', streamKey: 'k' });
+    expect(input.args).toEqual([
+      '-analyzeduration',
+      '1000000',
+      '-listen',
+      '1',
+      '-f',
+      'flv',
+      '-i',
+      'rtmp://127.0.0.1:1935/live/k',
+    ]);
+    expect(input.live).toMatchObject({ protocol: 'rtmp', port: 1935, key: 'k', url: 'rtmp://127.0.0.1:1935/live/k' });
+  });
+  it('SRT: a listener whose passphrase is a mark in what is shown, put in only when ffmpeg starts', () => {
+    process.env.SLUICE_SECRET_SRT_ROOM = 'the real passphrase';
+    try {
+      const input = ingestInput({ ...base, protocol: 'srt', port: 9100, passphraseName: 'room' });
+      expect(input.args.at(-1)).toBe('srt://127.0.0.1:9100?mode=listener&latency=120000&passphrase=********');
+      expect(JSON.stringify(input)).not.toContain('real passphrase');
+    } finally {
+      delete process.env.SLUICE_SECRET_SRT_ROOM;
+    }
   });
 });

@@ -127,6 +127,9 @@ function LiveFigures({ id, runId }: { id: string; runId: string }) {
   const media = useSelect(metricsStore, (m) => {
     const x = m.latest?.runId === runId ? m.latest.nodes[id]?.media : undefined;
     if (x?.ingest) return `${ingestFigures(x.ingest)}|ok`;
+    // A publish sink: whether the receiver takes the stream.
+    if (x?.publish)
+      return `${x.publish.connected ? 'publishing' : 'not connected'} · ${mediaFigures(x)}|${x.publish.connected ? 'ok' : 'warn'}`;
     return x && `${mediaFigures(x)}${x.dropLevel !== 'ok' ? ` · ${x.dropped} dropped` : ''}|${x.dropLevel}`;
   });
   const [mediaText, dropLevel] = media?.split('|') ?? [];
