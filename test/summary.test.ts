@@ -60,3 +60,51 @@ describe('the run summary', () => {
     expect(line).toBe('3s | read→30.0 | win no watermark yet (waiting for read t/2) | other wm −60 s | errors 0');
   });
 });
+
+describe('a live ingest in the run summary', () => {
+  const ingestTypes = new Map([['obs', describeNode(builtinRegistry.get('stream-ingest')!)]]);
+  const media = {
+    frames: 0,
+    fps: 0,
+    speed: 0,
+    dropped: 0,
+    duplicated: 0,
+    dropLevel: 'ok' as const,
+    encoder: 'libx264',
+  };
+  const at = (ingest: NonNullable<NonNullable<NodeMetrics['media']>['ingest']>, frames = 0): MetricsTick => ({
+    runId: 'r',
+    seq: 1,
+    time: 0,
+    elapsedMs: 3000,
+    nodes: { obs: node({ media: { ...media, frames, fps: frames ? 30 : 0, ingest } }) },
+    edges: {},
+  });
+  const url = 'rtmp://127.0.0.1:1935/live/k';
+  it('says it waits for a publisher, and where, with the gaps so far', () => {
+    expect(summaryLine(at({ url, waiting: true, gaps: 1, gapSeconds: 2, refused: 0 }), undefined, ingestTypes)).toBe(
+      `3s | obs waiting for a publisher at ${url} (1 gap) | errors 0`,
+    );
+  });
+  it('then what the publisher sends, and the group’s figures', () => {
+    const line = summaryLine(
+      at(
+        {
+          url,
+          waiting: false,
+          gaps: 0,
+          gapSeconds: 0,
+          refused: 0,
+          bitrateKbps: 2500,
+          publisher: { codec: 'h264', width: 1280, height: 720, fps: 30 },
+        },
+        90,
+      ),
+      undefined,
+      ingestTypes,
+    );
+    expect(line).toMatch(
+      /^3s \| obs publisher h264 1280x720 2500 kbit\/s in \| obs 90 frames 30 fps 0\.00× libx264 \| errors 0$/,
+    );
+  });
+});

@@ -45,7 +45,16 @@ export function summaryLine(
     if (m.media) {
       // A media group's figures (frames, fps, bitrate, dropped frames: records do not apply), once, on its source.
       const d = m.media;
-      if (info?.inputs.length === 0)
+      // A live ingest: waiting, or who publishes what (then the group's figures).
+      const i = d.ingest;
+      if (i)
+        parts.push(
+          i.waiting
+            ? `${id} waiting for a publisher at ${i.url}${i.gaps ? ` (${i.gaps} gap${i.gaps === 1 ? '' : 's'})` : ''}`
+            : `${id} publisher ${i.publisher ? `${i.publisher.codec} ${i.publisher.width}x${i.publisher.height}` : 'live'}${i.bitrateKbps === undefined ? '' : ` ${si(i.bitrateKbps)} kbit/s in`}`,
+        );
+      if (d.publish) parts.push(`${id} ${d.publish.connected ? 'publishing' : 'not connected'}`);
+      if (info?.inputs.length === 0 && !i?.waiting)
         parts.push(
           `${id} ${d.frames} frames ${d.fps.toFixed(0)} fps ${d.bitrateKbps === undefined ? '' : `${si(d.bitrateKbps)} kbit/s `}${d.speed.toFixed(2)}× ${d.encoder ?? ''}${d.dropped ? ` dropped ${d.dropped} (${d.dropLevel})` : ''}`.trimEnd(),
         );
