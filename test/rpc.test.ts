@@ -23,6 +23,7 @@ describe('StudioApi over the in-memory transport', () => {
       'live-room',
       'test-pattern',
       'media-file-source',
+      'stream-ingest',
       'camera',
       'screen',
       'microphone',
@@ -39,6 +40,7 @@ describe('StudioApi over the in-memory transport', () => {
       'file',
       'media-file',
       'hls',
+      'stream-publish',
       'redis',
       'archive',
     ]);
