@@ -76,6 +76,7 @@ describe('the pipeline file is readable and diffable', () => {
       'live-room',
       'test-pattern',
       'media-file-source',
+      'stream-ingest',
       'camera',
       'screen',
       'microphone',
@@ -92,6 +93,7 @@ describe('the pipeline file is readable and diffable', () => {
       'file',
       'media-file',
       'hls',
+      'stream-publish',
       'redis',
       'archive',
     ]);
