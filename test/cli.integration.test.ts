@@ -188,6 +188,7 @@ describe('sluice CLI', () => {
       'live-room',
       'test-pattern',
       'media-file-source',
+      'stream-ingest',
       'camera',
       'screen',
       'microphone',
@@ -204,6 +205,7 @@ describe('sluice CLI', () => {
       'file',
       'media-file',
       'hls',
+      'stream-publish',
       'redis',
       'archive',
     ]);
