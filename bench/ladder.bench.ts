@@ -18,15 +18,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineDocument } from '../src/shared/document';
-import { validateValue } from '../src/engine/validate/validate';
-import { shellLine } from '../src/engine/media/command';
 import { ffmpegPath } from '../src/engine/media/ffmpeg';
-import { freePort } from '../src/engine/media/ingest';
+import { freePort } from '../src/engine/support/net';
 import { clockCodeLayout, testPatternInput } from '../src/engine/media/inputs';
-import { Flow } from '../src/engine/runtime/flow';
-import { builtinRegistry } from '../src/engine/nodes/registry';
 import { q, readBurnedClock } from './burned-clock';
 import { startStudio } from './studio';
+import { median, timeByHand, timeSluice } from './media-timing';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const QUICK = values.quick;
@@ -96,34 +93,6 @@ function byHand(out: string): string[] {
   ];
 }
 
-async function timeByHand(args: string[]): Promise<number> {
-  const t0 = performance.now();
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args, { stdio: 'ignore' });
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`ffmpeg by hand exited with ${code}: ${shellLine('ffmpeg', args)}`);
-  return performance.now() - t0;
-}
-
-async function timeSluice(doc: PipelineDocument): Promise<number> {
-  const r = validateValue(doc, builtinRegistry);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
-  const errors: string[] = [];
-  const t0 = performance.now();
-  const flow = new Flow(r.pipeline, {
-    onState: () => undefined,
-    onError: (node, message) => errors.push(`${node}: ${message}`),
-    onMetrics: () => undefined,
-  });
-  await flow.start();
-  await flow.done;
-  if (errors.length) throw new Error(`the pipeline failed: ${errors.join('; ')}`);
-  return performance.now() - t0;
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fps = (ms: number) => FRAMES / (ms / 1000);
 
 async function ladder(): Promise<string[]> {

@@ -5,19 +5,16 @@
  * would type: no progress pipe), in the same run, interleaved. Goal: Sluice's fps ≥ 0.95 × by hand.
  * `--quick`: a small picture and few frames (CI smoke; asserts no timing).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { PipelineDocument } from '../src/shared/document';
-import { validateValue } from '../src/engine/validate/validate';
 import { shellLine } from '../src/engine/media/command';
-import { ffmpegPath, ffprobe } from '../src/engine/media/ffmpeg';
+import { ffprobe } from '../src/engine/media/ffmpeg';
 import { mediaGroupsOf } from '../src/engine/media/group';
 import { planPipeline } from '../src/engine/plan/plan';
-import { Flow } from '../src/engine/runtime/flow';
-import { builtinRegistry } from '../src/engine/nodes/registry';
+import { median, resolved, timeByHand, timeSluice } from './media-timing';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
 const FRAMES = values.quick ? 60 : 450;
@@ -52,49 +49,20 @@ function pipeline(path: string): PipelineDocument {
   };
 }
 
-const resolved = (doc: PipelineDocument) => {
-  const r = validateValue(doc, builtinRegistry);
-  if (!r.pipeline) throw new Error(JSON.stringify(r.issues));
-  return r.pipeline;
-};
-
 /** The command as a person would run it: Sluice's without the progress pipe Sluice reads its metrics from. */
 const byHandArgs = (args: string[]) =>
   args.filter((a, i) => !(a === '-progress' || args[i - 1] === '-progress' || a === '-nostats'));
 
-async function timeByHand(args: string[]): Promise<number> {
-  const t0 = performance.now();
-  const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(ffmpegPath(), args, { stdio: 'ignore' });
-    child.once('error', reject);
-    child.once('close', resolve);
-  });
-  if (code !== 0) throw new Error(`ffmpeg by hand exited with ${code}`);
-  return performance.now() - t0;
-}
-
 /** The pipeline run by the engine, from start to the last node finished; the frames its metrics reported. */
-async function timeSluice(doc: PipelineDocument): Promise<{ ms: number; frames: number; encoder: string }> {
+async function timeSluiceFrames(doc: PipelineDocument): Promise<{ ms: number; frames: number; encoder: string }> {
   let frames = 0;
   let encoder = '';
-  const errors: string[] = [];
-  const t0 = performance.now();
-  const flow = new Flow(resolved(doc), {
-    onState: () => undefined,
-    onError: (node, message) => errors.push(`${node}: ${message}`),
-    onMetrics: (tick) => {
-      const m = tick.nodes.camera?.media;
-      if (m) [frames, encoder] = [m.frames, m.encoder ?? ''];
-    },
+  const ms = await timeSluice(doc, (tick) => {
+    const m = tick.nodes.camera?.media;
+    if (m) [frames, encoder] = [m.frames, m.encoder ?? ''];
   });
-  await flow.start();
-  await flow.done;
-  const ms = performance.now() - t0;
-  if (errors.length) throw new Error(`the pipeline failed: ${errors.join('; ')}`);
   return { ms, frames, encoder };
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
   const doc = pipeline(join(dir, 'sluice.mp4'));
@@ -108,7 +76,7 @@ async function main(): Promise<void> {
   let reported = 0;
   for (let i = 0; i < RUNS; i++) {
     hand.push(FRAMES / ((await timeByHand(handArgs)) / 1000));
-    const s = await timeSluice(doc);
+    const s = await timeSluiceFrames(doc);
     reported = s.frames;
     ours.push(FRAMES / (s.ms / 1000));
   }

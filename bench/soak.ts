@@ -16,7 +16,7 @@ import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { freePort } from '../src/engine/connectors/redis/local';
+import { freePort } from '../src/engine/support/net';
 import { ROOT } from './studio';
 
 const arg = (name: string, fallback: string): string => {

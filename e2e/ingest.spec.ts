@@ -4,22 +4,14 @@
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { inspector, node, openFile, stopLeftoverRun } from './helpers';
 import { ownStudio } from './studio-host';
+import { freePort } from '../src/engine/support/net';
 
 ownStudio();
 test.afterEach(stopLeftoverRun);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
 
 test('a stream ingest says where to publish, waits for its publisher, shows its stream, and waits again when it goes', async ({
   page,

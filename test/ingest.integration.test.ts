@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
 import { ffprobe } from '../src/engine/media/ffmpeg';
-import { freePort } from '../src/engine/media/ingest';
+import { freePort } from '../src/engine/support/net';
 import { runTool } from '../src/engine/media/ffmpeg';
 import { startFlow, tempDir, until, wired, type WiredNode } from './helpers';
 import { makeCa } from './tls-ca';

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it, vi } from 'vitest';
-import { freePort } from '../src/engine/connectors/redis/local';
+import { freePort } from '../src/engine/support/net';
 import { ROOT, tempDir, until } from './helpers';
 
 const BIN = join(ROOT, 'bin/sluice.js');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PipelineDocument } from '../src/shared/document';
 import { ffprobe } from '../src/engine/media/ffmpeg';
-import { freePort } from '../src/engine/media/ingest';
+import { freePort } from '../src/engine/support/net';
 import { RtmpGate } from '../src/engine/media/rtmp-gate';
 import { startFlow, tempDir, until, wired } from './helpers';
 

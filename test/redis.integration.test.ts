@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import liveRoom, { liveRoomGenerator } from '../src/engine/nodes/sources/live-room';
-import { freePort, localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
+import { localRedis, type LocalRedis } from '../src/engine/connectors/redis/local';
+import { freePort } from '../src/engine/support/net';
 import { execWhenConnected } from '../src/engine/nodes/redis/sink/pipeline';
 import { makeCa } from './tls-ca';
 import { ROOT, startFlow, wired, tempDir, until, stays } from './helpers';
@@ -353,7 +354,6 @@ describe('Redis over TLS (rediss://)', () => {
   it('connects with a profile that names its CA file; without it, the server’s certificate is refused in words', async () => {
     const { spawn } = await import('node:child_process');
     const { writeFileSync } = await import('node:fs');
-    const { freePort } = await import('../src/engine/connectors/redis/local');
     // A certificate authority of the test's own, and a server certificate it signed for 127.0.0.1.
     const dir = tempDir('redis-tls');
     const ca = makeCa(dir, 'sluice');

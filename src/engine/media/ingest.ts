@@ -6,9 +6,9 @@
  * is ffmpeg's own, its passphrase checked by libsrt.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import type { LiveInput, MediaInput } from './inputs';
 import { RtmpGate } from './rtmp-gate';
+import { freePort } from '../support/net';
 import { INGEST_PORTS, ingestAddress, type IngestProtocol } from '../../shared/ingest';
 
 export { INGEST_PORTS };
@@ -107,18 +107,6 @@ export class PublisherInfoReader {
     const audio = /Stream #0:\d+.*?: Audio: (\w+)/.exec(text);
     if (audio && this.info) this.info.audio = audio[1]!;
   }
-}
-
-/** A free TCP port on loopback (for ffmpeg's listener behind the gate). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** Where the live source stands, for its node. */
