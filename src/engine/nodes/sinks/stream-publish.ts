@@ -10,6 +10,7 @@ import { StreamPusher } from '../../media/publish';
 import { secretStore } from '../../secrets/store';
 import { srtSecretVariable } from '../../media/ingest';
 import { mediaMember } from '../media/common';
+import { nameField, srtLatencyField } from '../media/fields';
 import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
@@ -19,31 +20,18 @@ const config = z.strictObject({
     .describe(
       'The receiver: rtmp://host[:port]/app (the stream key apart, below), rtmps://… for TLS, or srt://host:port (an SRT listener).',
     ),
-  streamKey: z
-    .string()
-    .regex(/^[\w.-]+$/, 'letters, digits, . _ -')
+  streamKey: nameField()
     .optional()
     .describe('RTMP: a stream key that is not secret (a local server’s); a CDN’s key goes in streamKeyName.'),
-  streamKeyName: z
-    .string()
-    .regex(/^[\w.-]+$/, 'letters, digits, . _ -')
+  streamKeyName: nameField()
     .optional()
     .describe(
       'RTMP: the name a secret stream key is kept under (never the key): the secret store’s "publish:<name>", or SLUICE_SECRET_PUBLISH_<NAME> for the CLI.',
     ),
-  passphraseName: z
-    .string()
-    .regex(/^[\w.-]+$/, 'letters, digits, . _ -')
+  passphraseName: nameField()
     .optional()
     .describe('SRT: the name the passphrase is kept under ("srt:<name>", or SLUICE_SECRET_SRT_<NAME>).'),
-  latencyMs: z
-    .number()
-    .int()
-    .min(20)
-    .max(8000)
-    .default(120)
-    .describe('SRT: how long the receiver waits for lost packets.')
-    .meta({ unit: 'ms' }),
+  latencyMs: srtLatencyField(),
   reconnectBackoffMs: z
     .number()
     .int()

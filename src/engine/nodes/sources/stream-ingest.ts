@@ -11,6 +11,7 @@ import { defineNode } from '../../contract/spec';
 import { INGEST_PORTS, ingestInput, noPassphrase, srtSecretVariable } from '../../media/ingest';
 import { secretStore } from '../../secrets/store';
 import { mediaSource } from '../media/common';
+import { nameField, srtLatencyField } from '../media/fields';
 import type { MediaNodeContext } from '../../contract/media';
 
 const config = z.strictObject({
@@ -30,27 +31,12 @@ const config = z.strictObject({
     .max(65535)
     .optional()
     .describe('The port to listen on (by default 1935 for rtmp, 1936 for rtmps, 9000 for srt).'),
-  app: z
-    .string()
-    .regex(/^[\w.-]+$/, 'letters, digits, . _ -')
+  app: nameField()
     .default('live')
     .describe('RTMP: the application in the publisher’s server URL (rtmp://host:port/<app>).'),
-  streamKey: z
-    .string()
-    .regex(/^[\w.-]+$/, 'letters, digits, . _ -')
-    .optional()
-    .describe('RTMP: the stream key the publisher must give; any other is refused.'),
-  latencyMs: z
-    .number()
-    .int()
-    .min(20)
-    .max(8000)
-    .default(120)
-    .describe('SRT: how long the receiver waits for lost packets to be sent again.')
-    .meta({ unit: 'ms' }),
-  passphraseName: z
-    .string()
-    .regex(/^[\w.-]+$/, 'letters, digits, . _ -')
+  streamKey: nameField().optional().describe('RTMP: the stream key the publisher must give; any other is refused.'),
+  latencyMs: srtLatencyField(),
+  passphraseName: nameField()
     .optional()
     .describe(
       'SRT: the name the passphrase is kept under (never the passphrase): the secret store’s "srt:<name>", or SLUICE_SECRET_SRT_<NAME> for the CLI. Publishers without it are refused.',
