@@ -22,7 +22,7 @@ import { ffmpegPath } from '../src/engine/media/ffmpeg';
 import { freePort } from '../src/engine/support/net';
 import { clockCodeLayout, testPatternInput } from '../src/engine/media/inputs';
 import { q, readBurnedClock } from './burned-clock';
-import { startStudio } from './studio';
+import { openAndRun, startStudio } from './studio';
 import { median, timeByHand, timeSluice } from './media-timing';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -136,16 +136,7 @@ async function ingestLatency(): Promise<string[]> {
   const seconds = (MEASURE_MS + 15_000) / 1000;
   let publisher: ReturnType<typeof spawn> | undefined;
   try {
-    const page = await studio.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(studio.url);
-    await page.getByRole('group', { name: 'node room', exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Open…' }).click();
-    await page
-      .getByRole('dialog', { name: 'Open pipeline' })
-      .getByRole('button', { name: 'Open ingest.json', exact: true })
-      .click();
-    await page.getByRole('group', { name: 'node h264', exact: true }).click();
-    await page.getByRole('button', { name: 'Run' }).click();
+    const page = await openAndRun(studio, 'ingest.json', 'h264');
     await page.getByTestId('rate-obs').getByText('waiting for a publisher').waitFor({ timeout: 30_000 });
     // The publisher: OBS's part played by ffmpeg, its clock burned in from the moment it starts.
     const source = testPatternInput(

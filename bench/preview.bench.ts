@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { clockCodeLayout } from '../src/engine/media/inputs';
-import { startStudio } from './studio';
+import { openAndRun, startStudio } from './studio';
 import { q, readBurnedClock } from './burned-clock';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } });
@@ -54,16 +54,7 @@ async function main(): Promise<void> {
   );
   const studio = await startStudio(workspace);
   try {
-    const page = await studio.browser.newPage({ viewport: { width: 1440, height: 900 } });
-    await page.goto(studio.url);
-    await page.getByRole('group', { name: 'node room', exact: true }).waitFor();
-    await page.getByRole('button', { name: 'Open…' }).click();
-    await page
-      .getByRole('dialog', { name: 'Open pipeline' })
-      .getByRole('button', { name: 'Open live.json', exact: true })
-      .click();
-    await page.getByRole('group', { name: 'node h264', exact: true }).click();
-    await page.getByRole('button', { name: 'Run' }).click();
+    const page = await openAndRun(studio, 'live.json', 'h264');
     const video = page.getByRole('region', { name: 'preview' }).locator('video');
     await page.waitForFunction(
       () => (document.querySelector('.preview video') as HTMLVideoElement | null)?.videoWidth,

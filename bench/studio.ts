@@ -5,7 +5,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium, type Browser, type Page } from '@playwright/test';
 import { findPackageRoot } from '../src/engine/support/paths';
 
 export const ROOT = findPackageRoot(import.meta.dirname);
@@ -60,4 +60,19 @@ export async function startStudio(workspace: string, chromiumArgs: string[] = []
       child.kill('SIGTERM');
     },
   };
+}
+
+/** In a new page of the studio: open a pipeline from the workspace, select a node (its inspector shows the preview), run it. */
+export async function openAndRun(studio: Studio, file: string, select: string): Promise<Page> {
+  const page = await studio.browser.newPage({ viewport: { width: 1440, height: 900 } });
+  await page.goto(studio.url);
+  await page.getByRole('group', { name: 'node room', exact: true }).waitFor();
+  await page.getByRole('button', { name: 'Open…' }).click();
+  await page
+    .getByRole('dialog', { name: 'Open pipeline' })
+    .getByRole('button', { name: `Open ${file}`, exact: true })
+    .click();
+  await page.getByRole('group', { name: `node ${select}`, exact: true }).click();
+  await page.getByRole('button', { name: 'Run' }).click();
+  return page;
 }
