@@ -298,10 +298,13 @@ describe('SRT ingest with a passphrase', () => {
 
       const right = publish(
         `srt://127.0.0.1:${port}?mode=caller&passphrase=${encodeURIComponent('correct horse battery')}`,
-        3,
+        5,
       );
       await until(() => ingest()?.publisher !== undefined, 10_000, 'the publisher');
       expect(ingest()!.publisher).toMatchObject({ codec: 'h264', width: 640, height: 360 });
+      // Its bitrate (800k of video and the sound), counted from a copy of what it sends.
+      await until(() => (ingest()?.bitrateKbps ?? 0) > 400, 10_000, 'the publisher’s bitrate');
+      expect(ingest()!.bitrateKbps).toBeLessThan(2000);
       expect((await right.exit).code).toBe(0);
       await until(() => ingest()?.waiting === true, 10_000, 'the ingest to wait again');
     } finally {

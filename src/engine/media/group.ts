@@ -313,7 +313,11 @@ export class MediaGroup implements MediaGroupHandle {
       args[args.indexOf('-loglevel') + 1] = 'level+info';
     }
     const previews = this.options.preview ? this.previewTaps() : [];
-    const pipes = this.channels.size + previews.length;
+    // An SRT publisher's bytes are counted from a copy of what it sends, on the last pipe.
+    const countFd = FIRST_FD + this.channels.size + previews.length;
+    const counting = ingest?.countingOutput(countFd);
+    if (counting) args.push(...counting);
+    const pipes = this.channels.size + previews.length + (counting ? 1 : 0);
     const proc = new MediaProcess(args, {
       onProgress: (p) => (this.progress = ingest ? this.liveRate(p) : p),
       pipes,
@@ -342,6 +346,7 @@ export class MediaGroup implements MediaGroupHandle {
         this.startedAt,
       );
     }
+    if (counting) proc.pipe(countFd).on('data', (d: Buffer) => ingest!.counted(d.length));
     const stop = () => void proc.stop();
     signal.addEventListener('abort', stop, { once: true });
     try {

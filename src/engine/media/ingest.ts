@@ -130,6 +130,23 @@ export class LiveIngest {
   private readonly reader = new PublisherInfoReader();
   private leftAt: number | undefined;
   private rate = { at: 0, bytes: 0, kbps: undefined as number | undefined };
+  /** An SRT publisher's bytes, as ffmpeg copies what it receives to a pipe (it has no door to count them at). */
+  private copied = 0;
+
+  /**
+   * SRT: an extra output of the process, the publisher's streams copied as they come (MPEG-TS) to a pipe on `fd`,
+   * counted for its bitrate. (RTMP's are counted at the door.)
+   */
+  countingOutput(fd: number): string[] | undefined {
+    if (this.live.protocol !== 'srt') return undefined;
+    return ['-map', '0:v?', '-map', '0:a?', '-c', 'copy', '-f', 'mpegts', `pipe:${fd}`];
+  }
+
+  /** Bytes of the publisher's streams, from the counting output. */
+  counted(n: number): void {
+    this.copied += n;
+  }
+
   /** A publisher was let through (or refused) since the process started: its end is not a failure. */
   attended = false;
   readonly state: IngestState = { waiting: true, gaps: 0, gapSeconds: 0, refused: 0 };
@@ -215,11 +232,11 @@ export class LiveIngest {
 
   /** The publisher's bitrate at the gate, over the last second or more. */
   sample(now = Date.now()): void {
-    if (!this.gate) return;
+    const bytes = this.gate?.bytesIn ?? this.copied;
     if (this.rate.at && now - this.rate.at >= 1000) {
-      this.rate.kbps = ((this.gate.bytesIn - this.rate.bytes) * 8) / (now - this.rate.at);
-      this.rate = { at: now, bytes: this.gate.bytesIn, kbps: this.rate.kbps };
-    } else if (!this.rate.at) this.rate = { at: now, bytes: this.gate.bytesIn, kbps: undefined };
+      this.rate.kbps = ((bytes - this.rate.bytes) * 8) / (now - this.rate.at);
+      this.rate = { at: now, bytes, kbps: this.rate.kbps };
+    } else if (!this.rate.at) this.rate = { at: now, bytes, kbps: undefined };
     this.state.bitrateKbps = this.state.waiting ? undefined : this.rate.kbps;
   }
 
