@@ -21,8 +21,7 @@ import { chooseEncoder, encoderProbe, type EncoderChoice } from './encoders';
 import { Fmp4Splitter, type Fmp4Part } from './fmp4';
 import { dropLevel, MediaProcess, type MediaExit, type MediaProgress } from './runner';
 import { PreviewTap } from './preview';
-import { LiveIngest, publisherProblem, srtSecretVariable } from './ingest';
-import { secretStore } from '../secrets/store';
+import { LiveIngest, publisherProblem, srtPassphrase } from './ingest';
 
 /** An output whose stream comes back to Node through a pipe: a packager, or a sink that reads it (stream-publish). */
 const piped = (m: ResolvedNode): boolean => m.spec.media === 'packager' || m.spec.mediaPipe !== undefined;
@@ -53,15 +52,13 @@ class PartChannel {
   private ended = false;
   /** Resumes the pipe once the packager has taken what was waiting. */
   private resume: (() => void) | undefined;
-  /** Bytes dropped by a lossy channel (its reader fell behind). */
-  dropped = 0;
-
   constructor(private readonly lossy = false) {}
 
   push(data: Uint8Array, pause: () => void, resume: () => void): void {
     this.items.push(data);
     if (this.items.length >= 64) {
-      if (this.lossy) this.dropped += this.items.shift()!.length;
+      // A lossy channel drops its oldest rather than hold up the process.
+      if (this.lossy) this.items.shift();
       else {
         pause();
         this.resume = resume;
@@ -232,7 +229,7 @@ export class MediaGroup implements MediaGroupHandle {
             error: (m) => void ctx.error(m),
             publisher: () => this.showAll('running'),
           },
-          (name) => secretStore()?.get(`srt:${name}`) ?? process.env[srtSecretVariable(name)],
+          srtPassphrase,
         );
         await this.ingest.open();
       }

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { LiveInput, MediaInput } from './inputs';
 import { RtmpGate } from './rtmp-gate';
 import { freePort } from '../support/net';
+import { secretStore } from '../secrets/store';
 import { INGEST_PORTS, ingestAddress, type IngestProtocol } from '../../shared/ingest';
 
 export { INGEST_PORTS };
@@ -277,6 +278,10 @@ export function publisherProblem(lines: readonly string[]): string | undefined {
     return `the publisher's stream could not be read: ${lines.at(-1)}`;
   return undefined;
 }
+
+/** An SRT passphrase kept under `name`: in the secret store ("srt:<name>"), else the CLI's environment. */
+export const srtPassphrase = (name: string): string | undefined =>
+  secretStore()?.get(`srt:${name}`) ?? process.env[srtSecretVariable(name)];
 
 export const noPassphrase = (name: string): string =>
   `no SRT passphrase is kept under "${name}": set ${srtSecretVariable(name)} (CLI) or keep it in the secret store`;

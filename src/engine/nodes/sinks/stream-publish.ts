@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
 import { StreamPusher } from '../../media/publish';
 import { secretStore } from '../../secrets/store';
-import { srtSecretVariable } from '../../media/ingest';
+import { srtPassphrase, srtSecretVariable } from '../../media/ingest';
 import { mediaMember } from '../media/common';
 import { nameField, srtLatencyField } from '../media/fields';
 import type { MediaNodeContext } from '../../contract/media';
@@ -59,7 +59,7 @@ function target(cfg: PublishConfig): { url: string; shown: string; format: 'flv'
     let url = `${base}${base.includes('?') ? '&' : '?'}${q.join('&')}`;
     const shown = url;
     if (cfg.passphraseName) {
-      const pass = secret(`srt:${cfg.passphraseName}`, srtSecretVariable(cfg.passphraseName));
+      const pass = srtPassphrase(cfg.passphraseName);
       if (!pass)
         throw new Error(
           `no SRT passphrase is kept under "${cfg.passphraseName}": set ${srtSecretVariable(cfg.passphraseName)} or keep it in the secret store`,

@@ -8,8 +8,7 @@ import { createSocket } from 'node:dgram';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { defineNode } from '../../contract/spec';
-import { INGEST_PORTS, ingestInput, noPassphrase, srtSecretVariable } from '../../media/ingest';
-import { secretStore } from '../../secrets/store';
+import { INGEST_PORTS, ingestInput, noPassphrase, srtPassphrase } from '../../media/ingest';
 import { mediaSource } from '../media/common';
 import { nameField, srtLatencyField } from '../media/fields';
 import type { MediaNodeContext } from '../../contract/media';
@@ -121,8 +120,7 @@ export default defineNode({
         if (cfg.protocol === 'srt') {
           await checkUdpPort(cfg.host, port);
           const name = cfg.passphraseName;
-          if (name && !(secretStore()?.get(`srt:${name}`) ?? process.env[srtSecretVariable(name)]))
-            throw new Error(noPassphrase(name));
+          if (name && !srtPassphrase(name)) throw new Error(noPassphrase(name));
         }
       },
     };
