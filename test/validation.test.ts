@@ -65,7 +65,7 @@ describe('validation reports every problem, each with its place', () => {
         line: 3,
       },
       { code: 'structure', pointer: '/edges', message: '"edges" is required (array)', node: undefined, line: 1 },
-      { code: 'structure', pointer: '', message: 'unknown field "extra"', node: undefined, line: 1 },
+      { code: 'structure', pointer: '/extra', message: 'unknown field "extra"', node: undefined, line: 4 },
     ]);
   });
 
@@ -78,7 +78,7 @@ describe('validation reports every problem, each with its place', () => {
         node: 'room',
         line: 5,
       },
-      { code: 'config', pointer: '/nodes/0/config', message: 'unknown field "colour"', node: 'room', line: 5 },
+      { code: 'config', pointer: '/nodes/0/config/colour', message: 'unknown field "colour"', node: 'room', line: 5 },
       {
         code: 'unknown-node-type',
         pointer: '/nodes/1/type',
@@ -157,10 +157,11 @@ describe('validation reports every problem, each with its place', () => {
     expect(brief(fixture('bad/cycle.json'))).toEqual([
       {
         code: 'cycle',
-        pointer: '/edges',
-        message: 'the edges form a cycle through nodes "a", "b"; a pipeline must flow one way',
+        pointer: '/edges/1',
+        message:
+          'the edges form a cycle through nodes "a", "b", closed by edge "ba" (b → a); a pipeline must flow one way',
         node: 'a',
-        line: 9,
+        line: 11,
       },
     ]);
   });

@@ -36,3 +36,33 @@ export function topoOrder(ids: string[], edges: PipelineEdge[]): { order: string
   }
   return { order, cyclic: [...rest] };
 }
+
+/**
+ * The edge that closes a cycle: walking from the nodes on cycles in the order given, along edges in document order,
+ * the first edge that leads back to a node still on the walk's path.
+ */
+export function closingEdge(cyclic: string[], edges: PipelineEdge[]): PipelineEdge | undefined {
+  const on = new Set(cyclic);
+  const out = new Map<string, PipelineEdge[]>(cyclic.map((id) => [id, []]));
+  for (const e of edges) if (on.has(e.from.node) && on.has(e.to.node)) out.get(e.from.node)!.push(e);
+  const state = new Map<string, 'path' | 'done'>();
+  const walk = (id: string): PipelineEdge | undefined => {
+    state.set(id, 'path');
+    for (const e of out.get(id)!) {
+      const s = state.get(e.to.node);
+      if (s === 'path') return e;
+      if (!s) {
+        const found = walk(e.to.node);
+        if (found) return found;
+      }
+    }
+    state.set(id, 'done');
+    return undefined;
+  };
+  for (const id of cyclic) {
+    if (state.has(id)) continue;
+    const found = walk(id);
+    if (found) return found;
+  }
+  return undefined;
+}

@@ -7,7 +7,7 @@ import { canFeed, portTypeFor } from '../../shared/ports';
 import type { ValidationIssue } from '../../shared/validation';
 import { edgeSchema } from '../document/schema';
 import type { ResolvedNode } from '../document/resolved';
-import { topoOrder } from '../document/topo-order';
+import { closingEdge, topoOrder } from '../document/topo-order';
 import { parseEntry } from './entries';
 import { ptr } from './issues';
 
@@ -69,11 +69,15 @@ export function checkEdges(
     edges,
   );
   if (cyclic.length) {
+    // Named at the edge that closes the loop: the one to remove (or turn around).
+    const closing = closingEdge(cyclic, edges);
+    const at = closing ? rawEdges.findIndex((e) => (e as { id?: unknown } | null)?.id === closing.id) : -1;
     issues.push({
       code: 'cycle',
-      pointer: '/edges',
+      pointer: at >= 0 ? ptr('edges', at) : '/edges',
       nodeId: cyclic[0],
-      message: `the edges form a cycle through nodes ${cyclic.map((c) => `"${c}"`).join(', ')}; a pipeline must flow one way`,
+      ...(closing ? { edgeId: closing.id } : {}),
+      message: `the edges form a cycle through nodes ${cyclic.map((c) => `"${c}"`).join(', ')}${closing ? `, closed by edge "${closing.id}" (${closing.from.node} → ${closing.to.node})` : ''}; a pipeline must flow one way`,
     });
   }
   return { edges, order };

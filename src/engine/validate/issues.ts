@@ -36,16 +36,22 @@ export function zodIssues(
   extra: Partial<ValidationIssue>,
   code: ValidationIssue['code'],
 ): ValidationIssue[] {
-  return error.issues.map((i) => {
+  return error.issues.flatMap((i) => {
     const path = i.path.map((p) => (typeof p === 'symbol' ? String(p) : p));
+    // An unknown key is named at its own place (its line), one issue per key.
+    if (i.code === 'unrecognized_keys')
+      return i.keys.map((k) => ({
+        code,
+        pointer: base + ptr(...path, k),
+        message: `${path.length ? `"${path.join('.')}": ` : ''}unknown field "${k}"`,
+        ...extra,
+      }));
     const field = path.length
       ? `"${path.join('.')}"${i.code === 'invalid_type' && i.message.endsWith('received undefined') ? ' ' : ': '}`
       : '';
     let message = i.message.replace(/^Invalid input: /, '');
     const missing = /^expected (.+), received undefined$/.exec(message);
     if (missing) message = `is required (${missing[1]})`;
-    if (i.code === 'unrecognized_keys')
-      message = `unknown field${i.keys.length > 1 ? 's' : ''} ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    return { code, pointer: base + ptr(...path), message: field + message, ...extra };
+    return [{ code, pointer: base + ptr(...path), message: field + message, ...extra }];
   });
 }
