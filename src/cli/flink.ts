@@ -14,7 +14,7 @@ import { builtinRegistry } from '../engine/nodes/registry';
 import { refusalIssues } from '../engine/flink/part';
 import { inferSchema } from '../engine/flink/schema';
 import { serializeDocument } from '../shared/document';
-import { loadValid, refusal } from './load';
+import { loadValid, parameterOptions, refusal, type ParameterOptions } from './load';
 import { count, portNumber } from './options';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -24,9 +24,15 @@ const STOP_REPORT_MS = 5000;
 
 async function deployCommand(
   file: string,
-  opts: { flink: string; show?: boolean; fromSavepoint?: string; metricsPort?: number; metricsHost?: string },
+  opts: {
+    flink: string;
+    show?: boolean;
+    fromSavepoint?: string;
+    metricsPort?: number;
+    metricsHost?: string;
+  } & ParameterOptions,
 ): Promise<number> {
-  const loaded = await loadValid(file, 'not deploying');
+  const loaded = await loadValid(file, 'not deploying', opts);
   if (!loaded) return 1;
   const refuse = (err: unknown): number => {
     if (err instanceof FlinkCompileError) {
@@ -161,8 +167,12 @@ async function stopCommand(job: string, opts: { flink: string; savepoint?: boole
   return 0;
 }
 
-async function schemaCommand(file: string, node: string, opts: { samples: number; print?: boolean }): Promise<number> {
-  const loaded = await loadValid(file, 'not sampling');
+async function schemaCommand(
+  file: string,
+  node: string,
+  opts: { samples: number; print?: boolean } & ParameterOptions,
+): Promise<number> {
+  const loaded = await loadValid(file, 'not sampling', opts);
   if (!loaded) return 1;
   const n = loaded.pipeline.nodes.find((x) => x.id === node);
   if (!n || n.spec.type !== 'kafka-source') {
@@ -193,33 +203,34 @@ async function schemaCommand(file: string, node: string, opts: { samples: number
 }
 
 export function flinkCommands(program: Command, exit: (code: number) => void): void {
-  program
-    .command('deploy <file>')
-    .description(
-      'compile the data part of a pipeline (Kafka → filter/map/key-by/window → Kafka, archive) to Flink SQL and deploy it; prints the job id. With the embedded `local` Flink it stays running until Ctrl+C',
-    )
-    .option(
-      '--flink <profile>',
-      'the Flink connection profile (settings file), or local: the embedded development Flink',
-      LOCAL_PROFILE,
-    )
-    .option('--show', 'print the Flink SQL that would run (secrets masked) and deploy nothing')
-    .option('--from-savepoint <path>', 'start from a savepoint (as `sluice stop --savepoint` printed it)')
-    .option(
-      '--metrics-port <port>',
-      'stay attached and serve the job’s figures (per node, checkpoints, restarts) as Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port); Ctrl+C stops watching',
-      portNumber,
-    )
-    .option('--metrics-host <address>', 'the address to serve them on (default 127.0.0.1)')
-    .action(async (file: string, opts) => {
-      // However it ends, leave: clients of the servers this process started would otherwise keep it alive.
-      const code = await deployCommand(file, opts).catch((err: unknown) => {
-        say(`sluice: ${err instanceof Error ? err.message : String(err)}`);
-        return 2;
-      });
-      await new Promise<void>((r) => process.stdout.write('', () => process.stderr.write('', () => r())));
-      process.exit(code);
+  parameterOptions(
+    program
+      .command('deploy <file>')
+      .description(
+        'compile the data part of a pipeline (Kafka → filter/map/key-by/window → Kafka, archive) to Flink SQL and deploy it; prints the job id. With the embedded `local` Flink it stays running until Ctrl+C',
+      )
+      .option(
+        '--flink <profile>',
+        'the Flink connection profile (settings file), or local: the embedded development Flink',
+        LOCAL_PROFILE,
+      )
+      .option('--show', 'print the Flink SQL that would run (secrets masked) and deploy nothing')
+      .option('--from-savepoint <path>', 'start from a savepoint (as `sluice stop --savepoint` printed it)')
+      .option(
+        '--metrics-port <port>',
+        'stay attached and serve the job’s figures (per node, checkpoints, restarts) as Prometheus metrics at http://127.0.0.1:<port>/metrics (0: a free port); Ctrl+C stops watching',
+        portNumber,
+      )
+      .option('--metrics-host <address>', 'the address to serve them on (default 127.0.0.1)'),
+  ).action(async (file: string, opts) => {
+    // However it ends, leave: clients of the servers this process started would otherwise keep it alive.
+    const code = await deployCommand(file, opts).catch((err: unknown) => {
+      say(`sluice: ${err instanceof Error ? err.message : String(err)}`);
+      return 2;
     });
+    await new Promise<void>((r) => process.stdout.write('', () => process.stderr.write('', () => r())));
+    process.exit(code);
+  });
   program
     .command('jobs')
     .description('list the jobs on a Flink cluster')
@@ -232,12 +243,13 @@ export function flinkCommands(program: Command, exit: (code: number) => void): v
     .option('--flink <profile>', 'the Flink connection profile, or local (a running embedded Flink)', LOCAL_PROFILE)
     .option('--savepoint [dir]', 'write a savepoint first (into dir, else the cluster’s default savepoint folder)')
     .action(async (job: string, opts) => exit(await stopCommand(job, opts)));
-  program
-    .command('schema <file> <node>')
-    .description(
-      "infer a Kafka source's schema (field names and types) from messages sampled from its topic, and write it into the file for review",
-    )
-    .option('--samples <n>', 'how many messages to sample', count, 200)
-    .option('--print', 'print the schema instead of writing the file')
-    .action(async (file: string, node: string, opts) => exit(await schemaCommand(file, node, opts)));
+  parameterOptions(
+    program
+      .command('schema <file> <node>')
+      .description(
+        "infer a Kafka source's schema (field names and types) from messages sampled from its topic, and write it into the file for review",
+      )
+      .option('--samples <n>', 'how many messages to sample', count, 200)
+      .option('--print', 'print the schema instead of writing the file'),
+  ).action(async (file: string, node: string, opts) => exit(await schemaCommand(file, node, opts)));
 }

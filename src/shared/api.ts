@@ -1,6 +1,7 @@
 /**
  * The one API between the studio and the engine. Both ends are derived from these declarations (see `rpc.ts`).
  */
+import type { EnvironmentInfo, ParameterChoice, ResolvedParameter } from './parameters';
 import type { PipelineDocument } from './document';
 import type { LatencyTrace, MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
@@ -87,7 +88,12 @@ export interface HostInfo {
 export interface StudioMethods {
   listNodeTypes(): Promise<NodeTypeInfo[]>;
   /** Every problem of a document's text; and, when it can run, its plan: where each node runs and why. */
-  validate(text: string): Promise<ValidationResult & { plan?: PlanView }>;
+  validate(
+    text: string,
+    params?: ParameterChoice,
+  ): Promise<ValidationResult & { plan?: PlanView; parameters?: ResolvedParameter[] }>;
+  /** The environments of a pipeline file (beside it: `<name>.<env>.json`, `environments/<env>.json`), with their values. */
+  environments(path: string): Promise<EnvironmentInfo[]>;
   openDemo(): Promise<OpenedPipeline>;
   /** Open a pipeline file from the workspace folder (a relative path). */
   openPipeline(path: string): Promise<OpenedPipeline>;
@@ -106,7 +112,7 @@ export interface StudioMethods {
   /** Save into the workspace folder (a relative path), with stable key order; returns the absolute path. */
   savePipeline(path: string, doc: PipelineDocument): Promise<{ path: string }>;
   /** Run a pipeline: in-process (the default), or its data part deployed to a Flink profile with the rest here. */
-  run(doc: PipelineDocument, target?: RunTarget): Promise<RunStatus>;
+  run(doc: PipelineDocument, target?: RunTarget, params?: ParameterChoice): Promise<RunStatus>;
   /** Stop the run; a Flink run with `savepoint` stops its job with a savepoint (its path in the status). */
   stop(options?: { savepoint?: boolean }): Promise<RunStatus>;
   status(): Promise<RunStatus>;
@@ -121,7 +127,7 @@ export interface StudioMethods {
    * The exact ffmpeg command a media node's group would run (the group of media nodes wired to it, fused into one
    * process), as arguments and as a shell line. Refused with the reason when the document or the group cannot run.
    */
-  mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand>;
+  mediaCommand(doc: PipelineDocument, nodeId: string, params?: ParameterChoice): Promise<MediaCommand>;
   /** The capture devices the engine's machine has: cameras (V4L2), screens (X displays), microphones (ALSA). */
   mediaDevices(): Promise<MediaDevices>;
   /** The Kafka connection profiles: the embedded development cluster and those in the app's settings. */
@@ -166,12 +172,12 @@ export interface StudioMethods {
     topics: string[],
   ): Promise<{ schema: Record<string, string>; sampled: number; notes: string[] }>;
   /** "Show Flink job": the exact Flink SQL a deploy to the profile would run (secrets masked); refused with the reasons when it does not compile. */
-  flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView>;
+  flinkJob(doc: PipelineDocument, profile: string, params?: ParameterChoice): Promise<FlinkJobView>;
   /**
    * What keeps a valid document from running on Flink (the compile refusals, each on its node and field), found
    * without reaching any cluster; empty when it compiles (and for a document with problems of its own).
    */
-  flinkProblems(doc: PipelineDocument): Promise<ValidationIssue[]>;
+  flinkProblems(doc: PipelineDocument, params?: ParameterChoice): Promise<ValidationIssue[]>;
 }
 
 export interface MediaCommand {

@@ -1,6 +1,8 @@
 /**
  * The pipeline document, version 1: the file format users read, diff and commit.
  */
+import type { ParameterDeclaration } from './parameters';
+
 export const PIPELINE_VERSION = 1;
 
 export interface Position {
@@ -63,6 +65,8 @@ export interface PipelineDocument {
   version: number;
   name: string;
   description?: string;
+  /** Parameters by name: any config value may be `${name}` (see shared/parameters.ts). */
+  parameters?: Record<string, ParameterDeclaration>;
   /** Settings for running the data part on Apache Flink. */
   flink?: FlinkSettings;
   nodes: PipelineNode[];
@@ -80,7 +84,8 @@ export const DEFAULT_QUEUE_BYTES = QUEUE.maxBytes.default;
 
 /** Key order of the known objects; keys not listed follow in alphabetical order. */
 const KEY_ORDER: Record<string, readonly string[]> = {
-  document: ['version', 'name', 'description', 'flink', 'nodes', 'edges'],
+  document: ['version', 'name', 'description', 'parameters', 'flink', 'nodes', 'edges'],
+  parameter: ['type', 'default', 'description', 'secret'],
   flink: ['checkpointIntervalMs', 'checkpointMode', 'parallelism'],
   node: ['id', 'type', 'position', 'config'],
   edge: ['id', 'from', 'to', 'queue'],
@@ -116,6 +121,9 @@ export function serializeDocument(doc: PipelineDocument): string {
   const shaped = ordered(
     {
       ...doc,
+      parameters: doc.parameters
+        ? Object.fromEntries(Object.entries(doc.parameters).map(([k, p]) => [k, ordered({ ...p }, o.parameter!)]))
+        : undefined,
       nodes: doc.nodes.map((n) =>
         ordered({ ...n, position: ordered({ ...n.position }, o.position!), config: sortedDeep(n.config) }, o.node!),
       ),

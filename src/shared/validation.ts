@@ -15,7 +15,8 @@ export type IssueCode =
   | 'media-group'
   | 'executor'
   | 'secret'
-  | 'expression';
+  | 'expression'
+  | 'parameter';
 
 export interface ValidationIssue {
   code: IssueCode;
@@ -24,6 +25,8 @@ export interface ValidationIssue {
   message: string;
   nodeId?: string;
   edgeId?: string;
+  /** The file it is in when that is not the pipeline's own (an environment file). */
+  file?: string;
   /** 1-based line and column in the file, where known. */
   line?: number;
   column?: number;
@@ -41,7 +44,7 @@ export interface ValidationResult {
 
 /** Format an issue as one line, `file:line:col pointer (node x): message`. */
 export function formatIssue(issue: ValidationIssue, file?: string): string {
-  const where = [file, issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
+  const where = [issue.file ?? file, issue.line !== undefined ? `${issue.line}:${issue.column ?? 1}` : undefined]
     .filter(Boolean)
     .join(':');
   const subject = issue.nodeId ? ` node "${issue.nodeId}"` : issue.edgeId ? ` edge "${issue.edgeId}"` : '';

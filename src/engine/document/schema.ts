@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { FLINK_SETTINGS, PIPELINE_VERSION, QUEUE } from '../../shared/document';
 import type { NodeSpec } from '../contract/spec';
+import { PARAMETER_NAME } from '../../shared/parameters';
 
 export const idSchema = z
   .string()
@@ -85,10 +86,33 @@ export const flinkSettingsSchema = z
   })
   .describe('How the data part runs when deployed to Apache Flink.');
 
+export const parameterSchema = z
+  .strictObject({
+    type: z.enum(['string', 'number', 'boolean']).describe('What its values are.'),
+    default: z
+      .union([z.string(), z.number(), z.boolean()])
+      .optional()
+      .describe('Its value where the environment gives none.'),
+    description: z.string().optional().describe('What it is for.'),
+    secret: z
+      .boolean()
+      .optional()
+      .describe('Its value comes from the secret store (or SLUICE_SECRET_PARAM_<NAME>), never from a file.'),
+  })
+  .describe('A parameter: any config value may be ${name}.');
+
+export const parametersSchema = z
+  .record(
+    z.string().regex(PARAMETER_NAME, 'a parameter name starts with a letter or _ and has letters, digits, _ . - only'),
+    parameterSchema,
+  )
+  .describe('Parameters, by name: environment files (<pipeline>.<env>.json) and --set choose their values.');
+
 export const documentEnvelopeSchema = z.strictObject({
   version: z.literal(PIPELINE_VERSION),
   name: z.string().min(1).describe('The pipeline name.'),
   description: z.string().optional(),
+  parameters: parametersSchema.optional(),
   flink: flinkSettingsSchema.optional(),
   nodes: z.array(z.unknown()),
   edges: z.array(z.unknown()),
@@ -111,6 +135,7 @@ export function pipelineJsonSchema(specs: readonly NodeSpec[]): Record<string, u
       version: z.literal(PIPELINE_VERSION).describe('The document format version.'),
       name: z.string().min(1).describe('The pipeline name.'),
       description: z.string().optional().describe('What the pipeline is for.'),
+      parameters: parametersSchema.optional(),
       flink: flinkSettingsSchema.optional(),
       nodes: z.array(z.discriminatedUnion('type', nodeVariants as never)).describe('The nodes.'),
       edges: z.array(edgeSchema).describe('The wires between output and input ports.'),

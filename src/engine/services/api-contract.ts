@@ -28,6 +28,13 @@ const nodeId = z.string().min(1).max(128);
 const topic = z.string().min(1).max(249);
 const secret = z.string().min(1).max(4096).nullable();
 const none = z.tuple([]);
+const params = z
+  .strictObject({
+    env: z.string().min(1).max(128).optional(),
+    values: z.record(z.string().max(128), z.unknown()).optional(),
+    set: z.record(z.string().max(128), z.string().max(65536)).optional(),
+  })
+  .optional();
 const runTarget = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('in-process') }),
   z.strictObject({ kind: z.literal('flink'), profile, fromSavepoint: z.string().min(1).max(4096).optional() }),
@@ -35,7 +42,8 @@ const runTarget = z.discriminatedUnion('kind', [
 
 export const METHOD_ARGS = {
   listNodeTypes: none,
-  validate: z.tuple([z.string().max(16 * 1024 * 1024)]),
+  validate: z.tuple([z.string().max(256 * 1024 * 1024), params]),
+  environments: z.tuple([relPath]),
   openDemo: none,
   openPipeline: z.tuple([relPath]),
   listPipelines: none,
@@ -44,12 +52,12 @@ export const METHOD_ARGS = {
   saveWithDialog: z.tuple([doc, z.string().min(1).max(255)]),
   setWorkspace: z.tuple([z.string().min(1).max(4096)]),
   savePipeline: z.tuple([relPath, doc]),
-  run: z.tuple([doc, runTarget.optional()]),
+  run: z.tuple([doc, runTarget.optional(), params]),
   stop: z.tuple([z.strictObject({ savepoint: z.boolean().optional() }).optional()]),
   status: none,
   peek: z.tuple([nodeId]),
   encoderProbe: z.tuple([z.boolean()]),
-  mediaCommand: z.tuple([doc, nodeId]),
+  mediaCommand: z.tuple([doc, nodeId, params]),
   mediaDevices: none,
   kafkaProfiles: none,
   kafkaSaveProfile: z.tuple([profileName, object<KafkaProfileSettings>('a Kafka profile')]),
@@ -71,8 +79,8 @@ export const METHOD_ARGS = {
   flinkProfiles: none,
   flinkSaveProfile: z.tuple([profileName, object<FlinkProfileSettings>('a Flink profile')]),
   flinkDeleteProfile: z.tuple([profileName]),
-  flinkJob: z.tuple([doc, profile]),
-  flinkProblems: z.tuple([doc]),
+  flinkJob: z.tuple([doc, profile, params]),
+  flinkProblems: z.tuple([doc, params]),
   kafkaInferSchema: z.tuple([profile, z.array(topic).min(1).max(100)]),
 } satisfies MethodArgs;
 

@@ -2,6 +2,7 @@
  * Flink in the studio: its connection profiles, and "Show Flink job" — the exact SQL a deploy would run.
  * (Running on Flink is the run service's: a run's target.)
  */
+import type { ParameterChoice } from '../../shared/parameters';
 import { StudioError, type StudioMethods } from '../../shared/api';
 import type { FlinkJobView, FlinkProfileSettings } from '../../shared/flink';
 import type { PipelineDocument } from '../../shared/document';
@@ -44,10 +45,10 @@ export class FlinkService implements FlinkMethods {
     }
   }
 
-  async flinkProblems(doc: PipelineDocument): Promise<ValidationIssue[]> {
+  async flinkProblems(doc: PipelineDocument, params?: ParameterChoice): Promise<ValidationIssue[]> {
     let pipeline: ReturnType<typeof validPipeline>;
     try {
-      pipeline = validPipeline(doc, this.registry);
+      pipeline = validPipeline(doc, this.registry, 'first', params);
     } catch {
       return []; // its own problems are the validation's to show
     }
@@ -60,8 +61,8 @@ export class FlinkService implements FlinkMethods {
     }
   }
 
-  async flinkJob(doc: PipelineDocument, profile: string): Promise<FlinkJobView> {
-    const pipeline = validPipeline(doc, this.registry);
+  async flinkJob(doc: PipelineDocument, profile: string, params?: ParameterChoice): Promise<FlinkJobView> {
+    const pipeline = validPipeline(doc, this.registry, 'first', params);
     const settings =
       profile === LOCAL_PROFILE ? { parallelism: 1, checkpointIntervalMs: 5000 } : readFlinkProfiles()[profile];
     if (!settings) throw new StudioError(`no Flink connection profile "${profile}"`, 'not-found');

@@ -1,6 +1,7 @@
 /**
  * Media: this machine's encoders and capture devices, and the exact ffmpeg command a media group runs.
  */
+import type { ParameterChoice } from '../../shared/parameters';
 import { StudioError, type MediaCommand, type StudioMethods } from '../../shared/api';
 import type { PipelineDocument } from '../../shared/document';
 import type { NodeRegistry } from '../contract/registry';
@@ -19,8 +20,8 @@ export class MediaService implements Pick<StudioMethods, 'encoderProbe' | 'media
     return encoderProbe({ refresh });
   }
 
-  async mediaCommand(doc: PipelineDocument, nodeId: string): Promise<MediaCommand> {
-    const pipeline = validPipeline(doc, this.registry);
+  async mediaCommand(doc: PipelineDocument, nodeId: string, params?: ParameterChoice): Promise<MediaCommand> {
+    const pipeline = validPipeline(doc, this.registry, 'first', params);
     const group = mediaGroupsOf(planPipeline(pipeline).mediaGroups).get(nodeId);
     if (!group) throw new StudioError(`"${nodeId}" is not a media node`, 'invalid');
     const choice = await group.chooseEncoder();

@@ -2,6 +2,7 @@
  * Runs: one pipeline at a time, its state (node states sent together, errors at most one per node per tick), its
  * metrics, its place in the history, and what the studio reads of it (debug sinks, traces, live state).
  */
+import type { ParameterChoice } from '../../shared/parameters';
 import {
   StudioError,
   type NodeErrorEvent,
@@ -104,11 +105,11 @@ export class RunService implements RunMethods {
     this.nodeStatesTimer ??= setTimeout(() => this.setState({}), NODE_STATES_MS);
   }
 
-  async run(doc: PipelineDocument, target: RunTarget = { kind: 'in-process' }) {
+  async run(doc: PipelineDocument, target: RunTarget = { kind: 'in-process' }, params?: ParameterChoice) {
     if (this.current || this.flinkRun)
       throw new StudioError(`a pipeline is already running (${this.state.pipelineName}); stop it first`, 'busy');
-    if (target.kind === 'flink') return this.runOnFlink(doc, target);
-    const pipeline = validPipeline(doc, this.options.registry, 'before running');
+    if (target.kind === 'flink') return this.runOnFlink(doc, target, params);
+    const pipeline = validPipeline(doc, this.options.registry, 'before running', params);
     const nodeStates = Object.fromEntries(pipeline.nodes.map((n) => [n.id, 'idle' as const]));
     let recorder: RunRecorder | undefined;
     const flow: Flow = new Flow(
@@ -225,8 +226,12 @@ export class RunService implements RunMethods {
   }
 
   /** The data part deployed to a Flink profile, the rest run here; the run lock holds for both. */
-  private async runOnFlink(doc: PipelineDocument, target: Extract<RunTarget, { kind: 'flink' }>): Promise<RunStatus> {
-    const pipeline = validPipeline(doc, this.options.registry, 'before running');
+  private async runOnFlink(
+    doc: PipelineDocument,
+    target: Extract<RunTarget, { kind: 'flink' }>,
+    params?: ParameterChoice,
+  ): Promise<RunStatus> {
+    const pipeline = validPipeline(doc, this.options.registry, 'before running', params);
     // Refused before a cluster is reached (or the embedded one started).
     try {
       checkCompiles(pipeline);

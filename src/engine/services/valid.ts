@@ -7,10 +7,17 @@ import type { PipelineDocument } from '../../shared/document';
 import type { NodeRegistry } from '../contract/registry';
 import type { ResolvedPipeline } from '../document/resolved';
 import { validateValue } from '../validate/validate';
+import type { ParameterChoice } from '../../shared/parameters';
+import { supplyOf } from '../params/resolve';
 
 /** The resolved pipeline; `when` ends the refusal: "fix them first", "fix them before running". */
-export function validPipeline(doc: PipelineDocument, registry: NodeRegistry, when = 'first'): ResolvedPipeline {
-  const loaded = validateValue(doc, registry);
+export function validPipeline(
+  doc: PipelineDocument,
+  registry: NodeRegistry,
+  when = 'first',
+  params?: ParameterChoice,
+): ResolvedPipeline {
+  const loaded = validateValue(doc, registry, supplyOf(params));
   if (!loaded.pipeline)
     throw new StudioError(
       `the pipeline has ${loaded.issues.length} problem(s); fix them ${when}`,

@@ -2,6 +2,9 @@
  * The workspace: pipeline files in a folder (and those the user chose in a system dialog), never a path outside
  * them; validation of documents against the registry; the demo.
  */
+import type { EnvironmentInfo, ParameterChoice } from '../../shared/parameters';
+import { supplyOf } from '../params/resolve';
+import { listEnvironments, readEnvironment } from '../params/environments';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
@@ -58,6 +61,7 @@ type WorkspaceMethods = Pick<
   StudioMethods,
   | 'listNodeTypes'
   | 'validate'
+  | 'environments'
   | 'openDemo'
   | 'openPipeline'
   | 'hostInfo'
@@ -81,9 +85,26 @@ export class WorkspaceService implements WorkspaceMethods {
     return this.options.registry.describe();
   }
 
-  async validate(text: string) {
-    const { ok, issues, pipeline } = loadDocumentText(text, this.options.registry);
-    return { ok, issues, ...(ok && pipeline ? { plan: describePlan(planPipeline(pipeline), pipeline) } : {}) };
+  async validate(text: string, params?: ParameterChoice) {
+    const { ok, issues, pipeline, parameters } = loadDocumentText(text, this.options.registry, supplyOf(params));
+    return {
+      ok,
+      issues,
+      ...(parameters?.length ? { parameters } : {}),
+      ...(ok && pipeline ? { plan: describePlan(planPipeline(pipeline), pipeline) } : {}),
+    };
+  }
+
+  /** The environments beside a pipeline of the workspace (or one chosen in a dialog); none for the demo. */
+  async environments(path: string): Promise<EnvironmentInfo[]> {
+    if (path.startsWith('demo:')) return [];
+    const full = this.inWorkspace(path);
+    return listEnvironments(full).map(({ name, file }) => {
+      const supply = readEnvironment(file, name);
+      const values = Object.fromEntries(Object.entries(supply.values).map(([k, v]) => [k, v.value]));
+      const shown = relative(dirname(full), file);
+      return { name, file: shown, values, issues: supply.issues.map((i) => ({ ...i, file: shown })) };
+    });
   }
 
   private async open(path: string, shownPath: string): Promise<OpenedPipeline> {

@@ -10,6 +10,7 @@ import { nodeEnvelopeSchema } from '../document/schema';
 import type { ResolvedNode } from '../document/resolved';
 import { findSecrets } from '../secrets/scan';
 import { parseEntry } from './entries';
+import { ParameterResolver } from '../params/resolve';
 import { distance, ptr, zodIssues } from './issues';
 
 function nearestType(type: string, registry: NodeRegistry): string | undefined {
@@ -31,7 +32,12 @@ export interface NodesResult {
   seen: Map<string, number>;
 }
 
-export function checkNodes(rawNodes: unknown[], registry: NodeRegistry, issues: ValidationIssue[]): NodesResult {
+export function checkNodes(
+  rawNodes: unknown[],
+  registry: NodeRegistry,
+  issues: ValidationIssue[],
+  params: ParameterResolver = new ParameterResolver({}),
+): NodesResult {
   const nodes: ResolvedNode[] = [];
   const docNodes: PipelineDocument['nodes'] = [];
   const seen = new Map<string, number>();
@@ -50,7 +56,7 @@ export function checkNodes(rawNodes: unknown[], registry: NodeRegistry, issues: 
       });
       return;
     }
-    const secrets = findSecrets(node.config);
+    const secrets = findSecrets(node.config, '', (name) => params.isSecret(name));
     for (const s of secrets) {
       issues.push({
         code: 'secret',
@@ -60,9 +66,17 @@ export function checkNodes(rawNodes: unknown[], registry: NodeRegistry, issues: 
       });
     }
     if (secrets.length) return;
-    const cfg = spec.config.safeParse(node.config);
+    const before = issues.length;
+    const { config, notes, resolved } = params.config(node.config, base + '/config', node.id, issues);
+    if (!resolved || issues.length > before) return;
+    const cfg = spec.config.safeParse(config);
     if (!cfg.success) {
-      issues.push(...zodIssues(cfg.error, base + '/config', { nodeId: node.id }, 'config'));
+      // A value that came from a parameter says so: which one, its value and where that came from.
+      const found = zodIssues(cfg.error, base + '/config', { nodeId: node.id }, 'config').map((i) => {
+        const note = ParameterResolver.explain(notes, i.pointer);
+        return note ? { ...i, message: `${i.message} — ${note}` } : i;
+      });
+      issues.push(...found);
       return;
     }
     spec.lint?.(cfg.data, (field, message, kind = 'config') =>

@@ -6,7 +6,9 @@
  * event-time.ts). A pass runs only when the ones before found no error it depends on.
  */
 import type { PipelineDocument } from '../../shared/document';
-import type { ValidationIssue, ValidationResult } from '../../shared/validation';
+import { isError, type ValidationIssue, type ValidationResult } from '../../shared/validation';
+import type { ParameterDeclaration, ResolvedParameter } from '../../shared/parameters';
+import { ParameterResolver, type ParameterSupply } from '../params/resolve';
 import type { NodeRegistry } from '../contract/registry';
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from '../document/json-source';
 import type { ResolvedPipeline } from '../document/resolved';
@@ -19,24 +21,32 @@ import { checkPlan } from './plan';
 export interface LoadResult extends ValidationResult {
   doc?: PipelineDocument;
   pipeline?: ResolvedPipeline;
+  /** Each declared parameter's value in the environment validated for, and where it came from. */
+  parameters?: ResolvedParameter[];
 }
 
-/** Validate a parsed document value against the node types of `registry`. */
-export function validateValue(value: unknown, registry: NodeRegistry): LoadResult {
+/**
+ * Validate a parsed document value against the node types of `registry`, its parameters resolved with the values
+ * `supply` gives (an environment's, the command line's; else their defaults).
+ */
+export function validateValue(value: unknown, registry: NodeRegistry, supply?: ParameterSupply): LoadResult {
   const { issues, stop, raw, envelope } = checkEnvelope(value);
   if (stop) return { ok: false, issues };
   const rawNodes: unknown[] = Array.isArray(raw.nodes) ? raw.nodes : [];
   const rawEdges: unknown[] = Array.isArray(raw.edges) ? raw.edges : [];
-  const { nodes, docNodes, seen } = checkNodes(rawNodes, registry, issues);
+  const params = new ParameterResolver((envelope?.parameters ?? {}) as Record<string, ParameterDeclaration>, supply);
+  issues.push(...params.issues);
+  const { nodes, docNodes, seen } = checkNodes(rawNodes, registry, issues, params);
   const { edges, order } = checkEdges(rawEdges, nodes, seen, issues);
-  if (issues.length) return { ok: false, issues };
+  const warnings = params.unused();
+  if (issues.some(isError)) return { ok: false, issues: [...issues, ...warnings], parameters: params.resolved() };
   const doc: PipelineDocument = { ...(envelope as unknown as PipelineDocument), nodes: docNodes, edges };
   const pipeline: ResolvedPipeline = { doc, nodes, order };
   issues.push(...checkPlan(pipeline));
-  if (issues.length) return { ok: false, issues };
+  if (issues.some(isError)) return { ok: false, issues: [...issues, ...warnings], parameters: params.resolved() };
   // Warnings: the pipeline runs, but what it computes may not be what its author means.
-  issues.push(...eventTimeWarnings(pipeline));
-  return { ok: true, issues, doc, pipeline };
+  issues.push(...warnings, ...eventTimeWarnings(pipeline));
+  return { ok: true, issues, doc, pipeline, parameters: params.resolved() };
 }
 
 function placeIssues(locations: Parameters<typeof locate>[0], issues: ValidationIssue[]): void {
@@ -55,8 +65,8 @@ export function locateIssues(text: string, issues: ValidationIssue[]): void {
   }
 }
 
-/** Parse and validate a document's text. Issues carry the line and column they point at. */
-export function loadDocumentText(text: string, registry: NodeRegistry): LoadResult {
+/** Parse and validate a document's text. Issues carry the line and column they point at (in its own file). */
+export function loadDocumentText(text: string, registry: NodeRegistry, supply?: ParameterSupply): LoadResult {
   let parsed;
   try {
     parsed = parseJsonWithLocations(text);
@@ -69,8 +79,11 @@ export function loadDocumentText(text: string, registry: NodeRegistry): LoadResu
     }
     throw err;
   }
-  const result = validateValue(parsed.value, registry);
-  placeIssues(parsed.locations, result.issues);
+  const result = validateValue(parsed.value, registry, supply);
+  placeIssues(
+    parsed.locations,
+    result.issues.filter((i) => i.file === undefined),
+  );
   if (!result.doc && typeof parsed.value === 'object' && parsed.value !== null) {
     const v = parsed.value as Partial<PipelineDocument>;
     if (Array.isArray(v.nodes) && Array.isArray(v.edges)) result.doc = v as PipelineDocument;

@@ -1,9 +1,10 @@
 /**
  * The embedded Redis for development and the demo: a `redis-server` (Debian package, installed by set-up) on a
- * free local port, nothing persisted, ended with the process that started it (parent-death signal on Linux).
+ * free local port, nothing persisted, ended with the process that started it: stopped and its folder removed when the
+ * process stops cleanly (`stopLocalRedis`, and at exit), the parent-death signal on Linux when it is killed outright.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../support/net';
@@ -85,14 +86,49 @@ export class LocalRedis {
     this.child.kill('SIGTERM');
     await exited;
   }
+
+  /** Stop it now, without waiting (at process exit, when nothing can be awaited). */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+  }
 }
 
 let local: Promise<LocalRedis> | undefined;
+let started: LocalRedis | undefined;
+let hooked = false;
+
+/** At exit, whatever way it came: the embedded server ended and its folder gone (not left in the temp folder). */
+function removeAtExit(): void {
+  if (!started) return;
+  started.kill();
+  rmSync(started.dir, { recursive: true, force: true });
+  started = undefined;
+}
 
 /** The embedded Redis, started once per process on first use. */
 export function localRedis(): Promise<LocalRedis> {
-  return (local ??= LocalRedis.start().catch((err: unknown) => {
-    local = undefined;
-    throw err;
-  }));
+  return (local ??= LocalRedis.start().then(
+    (redis) => {
+      if (!hooked) process.once('exit', removeAtExit);
+      hooked = true;
+      started = redis;
+      return redis;
+    },
+    (err: unknown) => {
+      local = undefined;
+      throw err;
+    },
+  ));
+}
+
+/** Stop the embedded Redis (if this process started it) and remove its folder: a clean stop leaves nothing behind. */
+export async function stopLocalRedis(): Promise<void> {
+  const pending = local;
+  local = undefined;
+  if (!pending) return;
+  const redis = await pending.catch(() => undefined);
+  if (!redis) return;
+  await redis.stop();
+  rmSync(redis.dir, { recursive: true, force: true });
+  if (started === redis) started = undefined;
 }
