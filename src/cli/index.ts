@@ -10,6 +10,7 @@ import { flinkCommands } from './flink';
 import { validateCommand } from './commands/validate';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
+import { testCommand } from './commands/test';
 import { devicesCommand, encodersCommand, nodesCommand } from './commands/info';
 
 // A closed pipe (`sluice nodes | head`) is not an error.
@@ -67,6 +68,17 @@ parameterOptions(
   await new Promise<void>((r) => process.stdout.write('', () => process.stderr.write('', () => r())));
   process.exit(code);
 });
+parameterOptions(
+  program
+    .command('test <file> [fixtures...]')
+    .description(
+      'run a pipeline against fixtures (input records per source, expected records per sink; those beside it when none is named): exit 0 when all pass, 1 with a diff when one fails',
+    )
+    .option('--update', 'write what the sinks received as the fixtures’ expectations')
+    .option('--junit <out.xml>', 'write the results as JUnit XML')
+    .option('--json', 'print the results as JSON')
+    .option('--timeout <seconds>', 'give up on a fixture whose run has not ended by then (default 30)', seconds),
+).action(async (file: string, fixtures: string[], opts) => exit(await testCommand(file, fixtures, opts)));
 program
   .command('nodes')
   .description('list the node types with their ports and config fields')

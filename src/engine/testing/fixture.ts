@@ -1,0 +1,108 @@
+/**
+ * Fixture files: the input records of a pipeline's sources and the records its sinks are expected to receive.
+ * Beside the pipeline as `<pipeline>.fixture.json` or `<pipeline>.<name>.fixture.json`:
+ *
+ *     {
+ *       "description": "two gifts in one window",
+ *       "parameters": { "windowMs": 1000 },
+ *       "inputs": { "read": [{ "type": "gift", "room": "r1", "ts": 100, "coins": 5 }] },
+ *       "expect": { "board": [{ "key": "r1", "coins": 5, … }] },
+ *       "ordered": ["board"]
+ *     }
+ *
+ * Event times come from the records (each source's `timeField`, else `ts`): no wall clock is involved.
+ */
+import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { z } from 'zod';
+import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from '../document/json-source';
+import { zodIssues } from '../validate/issues';
+
+const fixtureSchema = z.strictObject({
+  description: z.string().optional(),
+  parameters: z.record(z.string(), z.unknown()).optional(),
+  inputs: z.record(z.string(), z.array(z.unknown())),
+  expect: z.record(z.string(), z.array(z.unknown())),
+  ordered: z.array(z.string()).optional(),
+});
+
+export type Fixture = z.output<typeof fixtureSchema>;
+
+export interface LoadedFixture {
+  name: string;
+  file: string;
+  fixture: Fixture;
+  /** The place of a pointer in the fixture's file, as `file:line:column`. */
+  at(pointer: string): string;
+}
+
+/** A fixture that cannot be read or has the wrong shape: the message names the file and line. */
+export class FixtureError extends Error {}
+
+const SUFFIX = '.fixture.json';
+
+/** The fixture's name: `gifts.fixture.json` → `gifts`, `gifts.late.fixture.json` → `late`. */
+export function fixtureName(file: string, pipelineStem?: string): string {
+  const base = basename(file)
+    .replace(/\.fixture\.json$/i, '')
+    .replace(/\.json$/i, '');
+  if (pipelineStem && base.startsWith(pipelineStem + '.')) return base.slice(pipelineStem.length + 1);
+  return base;
+}
+
+const stemOf = (pipeline: string): string => basename(pipeline).replace(/\.json$/i, '');
+
+/** The fixtures beside a pipeline file: `<stem>.fixture.json` and `<stem>.<name>.fixture.json`, by name. */
+export function fixturesBeside(pipeline: string): string[] {
+  const dir = dirname(pipeline);
+  const stem = stemOf(pipeline);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names
+    .filter((f) => f === stem + SUFFIX || (f.startsWith(stem + '.') && f.endsWith(SUFFIX)))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export async function loadFixture(file: string, pipeline: string): Promise<LoadedFixture> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new FixtureError(
+      `cannot read fixture ${file}: ${code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a fixture file' : (err as Error).message}`,
+    );
+  }
+  let parsed;
+  try {
+    parsed = parseJsonWithLocations(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) throw new FixtureError(`${file}:${err.line}:${err.column} ${err.message}`);
+    throw err;
+  }
+  const where = (locations: Map<string, SourceLocation> | undefined, pointer: string): string => {
+    const at = locations ? locate(locations, pointer) : undefined;
+    return `${file}${at ? `:${at.line}:${at.column}` : ''} ${pointer || '/'}`;
+  };
+  const shape = fixtureSchema.safeParse(parsed.value);
+  if (!shape.success) {
+    const lines = zodIssues(shape.error, '', {}, 'config').map(
+      (i) => `${where(parsed.locations, i.pointer)}: ${i.message}`,
+    );
+    throw new FixtureError(
+      `${lines.join('\n')}\na fixture is {"inputs": {"<source>": [records]}, "expect": {"<sink>": [records]}}`,
+    );
+  }
+  return {
+    name: fixtureName(file, stemOf(pipeline)),
+    file,
+    fixture: shape.data,
+    at: (pointer) => where(parsed.locations, pointer),
+  };
+}
