@@ -11,6 +11,7 @@ import { validateCommand } from './commands/validate';
 import { planCommand } from './commands/plan';
 import { runCommand } from './commands/run';
 import { testCommand } from './commands/test';
+import { diffCommand } from './commands/diff';
 import { devicesCommand, encodersCommand, nodesCommand } from './commands/info';
 
 // A closed pipe (`sluice nodes | head`) is not an error.
@@ -79,6 +80,13 @@ parameterOptions(
     .option('--json', 'print the results as JSON')
     .option('--timeout <seconds>', 'give up on a fixture whose run has not ended by then (default 30)', seconds),
 ).action(async (file: string, fixtures: string[], opts) => exit(await testCommand(file, fixtures, opts)));
+program
+  .command('diff <a> <b>')
+  .description(
+    'list the nodes and wires added, removed and changed from pipeline file a to b, with the config fields that changed; exit 0 when the same, 1 when they differ',
+  )
+  .option('--json', 'print the differences as JSON')
+  .action(async (a: string, b: string, opts) => exit(await diffCommand(a, b, opts)));
 program
   .command('nodes')
   .description('list the node types with their ports and config fields')
