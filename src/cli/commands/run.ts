@@ -75,7 +75,7 @@ export async function runCommand(file: string, opts: RunOptions): Promise<number
     if (started && (s.phase === 'idle' || s.phase === 'failed')) finished();
   });
   // The document as written, with the values chosen: the engine resolves it again (secrets from the store).
-  await api.run(loaded.doc, undefined, choiceOf(loaded.supply));
+  await api.run(loaded.doc, { kind: 'in-process' }, choiceOf(loaded.supply));
   started = true;
   if ((await api.status()).phase !== 'running') finished();
 
