@@ -2,6 +2,7 @@
  * The one API between the studio and the engine. Both ends are derived from these declarations (see `rpc.ts`).
  */
 import type { EnvironmentInfo, ParameterChoice, ResolvedParameter } from './parameters';
+import type { FixtureResult } from './testing';
 import type { PipelineDocument } from './document';
 import type { LatencyTrace, MetricsTick, NodeState } from './metrics';
 import type { EncoderProbe, MediaDevices } from './media';
@@ -94,6 +95,11 @@ export interface StudioMethods {
   ): Promise<ValidationResult & { plan?: PlanView; parameters?: ResolvedParameter[] }>;
   /** The environments of a pipeline file (beside it: `<name>.<env>.json`, `environments/<env>.json`), with their values. */
   environments(path: string): Promise<EnvironmentInfo[]>;
+  /**
+   * Run the fixtures beside a pipeline file of the workspace (`<name>.fixture.json`, `<name>.<case>.fixture.json`)
+   * against `doc` (the open document, unsaved edits included), in the environment chosen.
+   */
+  runTests(path: string, doc: PipelineDocument, params?: ParameterChoice): Promise<TestRun>;
   openDemo(): Promise<OpenedPipeline>;
   /** Open a pipeline file from the workspace folder (a relative path). */
   openPipeline(path: string): Promise<OpenedPipeline>;
@@ -178,6 +184,13 @@ export interface StudioMethods {
    * without reaching any cluster; empty when it compiles (and for a document with problems of its own).
    */
   flinkProblems(doc: PipelineDocument, params?: ParameterChoice): Promise<ValidationIssue[]>;
+}
+
+/** The fixtures of a pipeline file, run: where they were looked for, and each one's result. */
+export interface TestRun {
+  /** The fixture file names looked for, in words (for "no fixtures"). */
+  looked: string;
+  results: FixtureResult[];
 }
 
 export interface MediaCommand {

@@ -4,6 +4,8 @@
  * values: an environment file next to the pipeline (`<pipeline>.<env>.json`, or `<env>.json` in a folder of them),
  * `--set name=value` on the CLI, the secret store for a secret one, else the default.
  */
+import type { ValidationIssue } from './validation';
+
 export type ParameterType = 'string' | 'number' | 'boolean';
 export type ParameterValue = string | number | boolean;
 
@@ -32,7 +34,7 @@ export interface EnvironmentInfo {
   /** Its file, as a path the studio shows. */
   file: string;
   values: Record<string, unknown>;
-  issues: import('./validation').ValidationIssue[];
+  issues: ValidationIssue[];
 }
 
 /** Where a parameter's value came from, in words: `default`, `environment "staging"`, `--set`, `secret store`. */
@@ -74,4 +76,39 @@ export function hasRefs(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(hasRefs);
   if (value && typeof value === 'object') return Object.values(value).some(hasRefs);
   return false;
+}
+
+/**
+ * A config value as it resolves with the parameters' values (as validation gave them): what the inspector shows
+ * next to a template. `missing` names the parameters without a value; a secret's value is shown as dots.
+ */
+export function resolvedForDisplay(
+  value: unknown,
+  parameters: readonly ResolvedParameter[],
+): { text: string; from: string[]; missing: string[] } | undefined {
+  if (!hasRefs(value)) return undefined;
+  const byName = new Map(parameters.map((p) => [p.name, p]));
+  const refs: string[] = [];
+  const valueOf = (name: string): unknown => {
+    refs.push(name);
+    const p = byName.get(name);
+    return p?.secret ? '••••' : p?.value;
+  };
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      const whole = wholeRef(v);
+      if (whole !== undefined) return valueOf(whole) ?? v;
+      return interpolate(v, (name) => {
+        const x = valueOf(name);
+        return x === undefined ? `\${${name}}` : String(x);
+      });
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  const resolved = walk(value);
+  const missing = [...new Set(refs.filter((r) => valueOf(r) === undefined))];
+  const from = [...new Set(refs.map((r) => `${r}: ${byName.get(r)?.from ?? 'not declared'}`))];
+  return { text: JSON.stringify(resolved).replace(/"••••"/g, '••••'), from, missing };
 }

@@ -4,9 +4,11 @@ import { flinkExecutor } from '../../engine/flink/executor';
 import { planText } from '../plan';
 import { loadValid, refusal, type ParameterOptions } from '../load';
 
-/** Where each node runs and why; exit 1 (with every problem) when the file is not a valid pipeline. */
-export async function planCommand(file: string, opts: { json?: boolean; flink?: boolean }): Promise<number> {
-  const loaded = await loadValid(file, 'no plan');
+export async function planCommand(
+  file: string,
+  opts: { json?: boolean; flink?: boolean } & ParameterOptions,
+): Promise<number> {
+  const loaded = await loadValid(file, 'no plan', opts);
   if (!loaded) return 1;
   const executors = opts.flink ? withFlink(flinkExecutor) : EXECUTORS;
   const planned = planPipeline(loaded.pipeline, executors);

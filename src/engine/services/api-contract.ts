@@ -44,6 +44,7 @@ export const METHOD_ARGS = {
   listNodeTypes: none,
   validate: z.tuple([z.string().max(256 * 1024 * 1024), params]),
   environments: z.tuple([relPath]),
+  runTests: z.tuple([relPath, doc, params]),
   openDemo: none,
   openPipeline: z.tuple([relPath]),
   listPipelines: none,

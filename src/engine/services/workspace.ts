@@ -5,6 +5,7 @@
 import type { EnvironmentInfo, ParameterChoice } from '../../shared/parameters';
 import { supplyOf } from '../params/resolve';
 import { listEnvironments, readEnvironment } from '../params/environments';
+import { runSuite } from '../testing/suite';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
@@ -12,6 +13,7 @@ import {
   type HostInfo,
   type OpenedPipeline,
   type StudioMethods,
+  type TestRun,
   type WorkspaceFile,
   type WorkspaceListing,
 } from '../../shared/api';
@@ -62,6 +64,7 @@ type WorkspaceMethods = Pick<
   | 'listNodeTypes'
   | 'validate'
   | 'environments'
+  | 'runTests'
   | 'openDemo'
   | 'openPipeline'
   | 'hostInfo'
@@ -105,6 +108,22 @@ export class WorkspaceService implements WorkspaceMethods {
       const shown = relative(dirname(full), file);
       return { name, file: shown, values, issues: supply.issues.map((i) => ({ ...i, file: shown })) };
     });
+  }
+
+  /** The fixtures beside a workspace pipeline, run against the document given (the demo has none). */
+  async runTests(path: string, doc: PipelineDocument, params?: ParameterChoice): Promise<TestRun> {
+    if (path.startsWith('demo:'))
+      return {
+        looked: 'the demo has no fixtures: save it into the workspace and put <name>.fixture.json beside it',
+        results: [],
+      };
+    const full = this.inWorkspace(path);
+    const stem = basename(full).replace(/\.json$/i, '');
+    const results = await runSuite(full, doc, { registry: this.options.registry, supply: supplyOf(params) });
+    return {
+      looked: `${stem}.fixture.json and ${stem}.<case>.fixture.json beside ${path}`,
+      results: results.map((r) => ({ ...r, file: relative(dirname(full), r.file) })),
+    };
   }
 
   private async open(path: string, shownPath: string): Promise<OpenedPipeline> {

@@ -5,7 +5,7 @@ const escape = (s: string): string =>
   s
     .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
     // XML 1.0 has no place for most control characters.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(/[^\t\n\r\u0020-\uffff]/g, '');
 
 export function junitXml(suites: { pipeline: string; results: FixtureResult[] }[]): string {
   const out = ['<?xml version="1.0" encoding="UTF-8"?>'];

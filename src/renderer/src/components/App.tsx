@@ -16,6 +16,7 @@ import { Records } from './Records';
 import { StatusBar } from './StatusBar';
 import { FlinkProfileDialog } from './Flink';
 import { Toolbar } from './Toolbar';
+import { CompareBar } from './Compare';
 import { ContextMenu } from './ContextMenu';
 import { ShortcutSheet } from './ShortcutSheet';
 
@@ -35,6 +36,9 @@ export function App() {
             style={{ '--dock-size': `${dock.size}px` } as CSSProperties}
           >
             <div className="canvas-area">
+              <div className="compare-slot">
+                <CompareBar />
+              </div>
               <Canvas />
               <ProblemsPanel />
             </div>

@@ -8,6 +8,7 @@ import {
   type DragEvent,
   type MouseEvent as ReactMouseEvent,
 } from 'react';
+import { compareStore, NO_MARKS, type DiffMark } from '../state/compare';
 import {
   Background,
   ControlButton,
@@ -109,6 +110,7 @@ interface CachedNode {
   src: PipelineNode;
   info: NodeTypeInfo | undefined;
   selected: boolean;
+  mark: DiffMark | undefined;
   position: Position;
   flow: PipelineFlowNode;
 }
@@ -131,16 +133,25 @@ class FlowNodeCache {
     infos: Map<string, NodeTypeInfo>,
     selected: ReadonlySet<string>,
     dragging: ReadonlyMap<string, Position> | undefined,
+    marks: ReadonlyMap<string, DiffMark>,
   ): PipelineFlowNode[] {
     const next = new Map<string, CachedNode>();
     const out = doc.nodes.map((n) => {
       const info = infos.get(n.type);
       const isSel = selected.has(n.id);
+      const mark = marks.get(n.id);
       const position = dragging?.get(n.id) ?? n.position ?? { x: 0, y: 0 };
       const size = this.measured.get(n.id);
       const old = this.byId.get(n.id);
       // A size measured since does not make a new object: xyflow keeps what it measured for an object it has seen.
-      if (old && old.src === n && old.info === info && old.selected === isSel && old.position === position) {
+      if (
+        old &&
+        old.src === n &&
+        old.info === info &&
+        old.selected === isSel &&
+        old.position === position &&
+        old.mark === mark
+      ) {
         next.set(n.id, old);
         return old.flow;
       }
@@ -150,9 +161,10 @@ class FlowNodeCache {
         position,
         selected: isSel,
         measured: size,
+        ...(mark ? { className: `diff-${mark}` } : {}),
         data: { nodeId: n.id, typeId: n.type, info, ports: resolvePorts(info, n.config), config: n.config },
       };
-      next.set(n.id, { src: n, info, selected: isSel, position, flow });
+      next.set(n.id, { src: n, info, selected: isSel, position, mark, flow });
       return flow;
     });
     this.byId = next;
@@ -160,18 +172,32 @@ class FlowNodeCache {
   }
 }
 
-class FlowEdgeCache {
-  private byId = new Map<string, { src: PipelineEdge; selected: boolean; animated: boolean; flow: MetricFlowEdge }>();
+interface CachedEdge {
+  src: PipelineEdge;
+  selected: boolean;
+  animated: boolean;
+  mark: DiffMark | undefined;
+  flow: MetricFlowEdge;
+}
 
-  build(doc: PipelineDocument, selected: ReadonlySet<string>, running: boolean): MetricFlowEdge[] {
+class FlowEdgeCache {
+  private byId = new Map<string, CachedEdge>();
+
+  build(
+    doc: PipelineDocument,
+    selected: ReadonlySet<string>,
+    running: boolean,
+    marks: ReadonlyMap<string, DiffMark>,
+  ): MetricFlowEdge[] {
     // Moving dashes on every wire repaint the whole canvas each frame: only for graphs small enough to afford it
     // (for a larger one, starting and stopping a run changes no wire).
     const animated = running && doc.edges.length <= ANIMATED_EDGES_MAX;
-    const next = new Map<string, { src: PipelineEdge; selected: boolean; animated: boolean; flow: MetricFlowEdge }>();
+    const next = new Map<string, CachedEdge>();
     const out = doc.edges.map((e) => {
       const isSel = selected.has(e.id);
+      const mark = marks.get(e.id);
       const old = this.byId.get(e.id);
-      if (old && old.src === e && old.selected === isSel && old.animated === animated) {
+      if (old && old.src === e && old.selected === isSel && old.animated === animated && old.mark === mark) {
         next.set(e.id, old);
         return old.flow;
       }
@@ -185,8 +211,9 @@ class FlowEdgeCache {
         selected: isSel,
         animated,
         ariaLabel: `wire ${e.from.node}.${e.from.port} to ${e.to.node}.${e.to.port}`,
+        ...(mark ? { className: `diff-${mark}` } : {}),
       };
-      next.set(e.id, { src: e, selected: isSel, animated, flow });
+      next.set(e.id, { src: e, selected: isSel, animated, mark, flow });
       return flow;
     });
     this.byId = next;
@@ -297,14 +324,17 @@ export function Canvas() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [generation]);
 
+  // Compared with another version: added, changed and moved nodes and wires are marked.
+  const nodeMarks = useSelect(compareStore, (c) => c?.nodeMarks ?? NO_MARKS);
+  const edgeMarks = useSelect(compareStore, (c) => c?.edgeMarks ?? NO_MARKS);
   const allNodes = useMemo(
-    () => nodeCache.build(doc, infos, selection.nodes, dragging),
-    [nodeCache, doc, infos, selection.nodes, dragging],
+    () => nodeCache.build(doc, infos, selection.nodes, dragging, nodeMarks),
+    [nodeCache, doc, infos, selection.nodes, dragging, nodeMarks],
   );
   const running = run.status.phase === 'running';
   const allEdges = useMemo(
-    () => edgeCache.build(doc, selection.edges, running),
-    [edgeCache, doc, selection.edges, running],
+    () => edgeCache.build(doc, selection.edges, running, edgeMarks),
+    [edgeCache, doc, selection.edges, running, edgeMarks],
   );
   const nodes = useMemo(() => (complete ? allNodes : allNodes.slice(0, revealed)), [allNodes, complete, revealed]);
   const edges = useMemo(() => {

@@ -9,12 +9,14 @@ import { Dashboard } from './Dashboard';
 import { LiveStatePanel } from './LiveState';
 import { TopicBrowser } from './TopicBrowser';
 import { Waterfall } from './Waterfall';
+import { TestsPanel } from './TestsPanel';
 
 const PANELS: Record<PanelKey, { title: string; close: string; view: () => ReactNode }> = {
   topics: { title: 'Topics', close: 'Close the topic browser', view: () => <TopicBrowser /> },
   dashboard: { title: 'Dashboard', close: 'Close the dashboard', view: () => <Dashboard /> },
   latency: { title: 'Latency', close: 'Close the waterfall', view: () => <Waterfall /> },
   live: { title: 'Live state', close: 'Close the live state', view: () => <LiveStatePanel /> },
+  tests: { title: 'Tests', close: 'Close the tests', view: () => <TestsPanel /> },
 };
 
 /** Which panels are open, in the tabs' order. */
@@ -23,7 +25,8 @@ export function useOpenPanels(): PanelKey[] {
   const dashboard = useStore(PANEL_STORES.dashboard);
   const latency = useStore(PANEL_STORES.latency);
   const live = useStore(PANEL_STORES.live);
-  const open = { topics, dashboard, latency, live };
+  const tests = useStore(PANEL_STORES.tests);
+  const open = { topics, dashboard, latency, live, tests };
   return PANEL_KEYS.filter((k) => open[k]);
 }
 

@@ -1,3 +1,4 @@
+import { currentChoice } from '../state/environments';
 import { useEffect, useState } from 'react';
 import type { FlinkJobView } from '../../../shared/flink';
 import type { PipelineNode } from '../../../shared/document';
@@ -112,7 +113,7 @@ export function FlinkJob({ node }: { node: PipelineNode }) {
     setError(undefined);
     const t = flinkStore.get().target;
     try {
-      setJob(await studioApi().flinkJob(documentStore.get().doc, t === IN_PROCESS ? 'local' : t));
+      setJob(await studioApi().flinkJob(documentStore.get().doc, t === IN_PROCESS ? 'local' : t, currentChoice()));
     } catch (err) {
       setJob(undefined);
       const issues = (err as { issues?: { nodeId?: string; pointer: string; message: string }[] }).issues ?? [];

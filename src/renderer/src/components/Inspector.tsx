@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react';
+import { ParametersTable, ResolvedValue } from './Parameters';
 import { SourcePartitions, WindowEventTime } from './EventTime';
 import {
   DEFAULT_QUEUE_BYTES,
@@ -221,6 +222,7 @@ function Field({
         </code>
       </label>
       {control}
+      <ResolvedValue value={value} field={field.name} />
       <div id={`${id}-help`} className="help">
         {field.description}
         {field.default !== undefined && !field.columns && (
@@ -545,6 +547,7 @@ function DocumentInspector() {
         <p className="hint">
           {doc.nodes.length} node(s), {doc.edges.length} wire(s). Select a node or a wire to edit it.
         </p>
+        <ParametersTable />
         <FlinkSettingsForm />
       </LockedForm>
       {encoder && (

@@ -1,3 +1,4 @@
+import { currentChoice } from '../state/environments';
 import { useState } from 'react';
 import type { MediaCommand as Command } from '../../../shared/api';
 import type { PipelineNode } from '../../../shared/document';
@@ -27,7 +28,7 @@ export function MediaCommand({ node }: { node: PipelineNode }) {
   const show = async () => {
     setError(undefined);
     try {
-      setCommand(await studioApi().mediaCommand(documentStore.get().doc, node.id));
+      setCommand(await studioApi().mediaCommand(documentStore.get().doc, node.id, currentChoice()));
     } catch (err) {
       setCommand(undefined);
       setError((err as Error).message);

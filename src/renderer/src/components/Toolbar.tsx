@@ -3,12 +3,14 @@ import { useReactFlow } from '@xyflow/react';
 import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
-import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore } from '../state/ui';
+import { dashboardStore, liveStateStore, testsPanelStore, topicBrowserStore, waterfallStore } from '../state/ui';
 import { useSelect, useStore } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 import { isError } from '../../../shared/validation';
 import { runTarget } from '../state/flink';
 import { RunTarget } from './Flink';
+import { EnvironmentPicker } from './Parameters';
+import { CompareButton } from './Compare';
 import { FIT_MAX_ZOOM, FIT_PADDING } from './legible';
 import { nodeSizes } from '../model/layout';
 
@@ -27,6 +29,7 @@ export function Toolbar() {
   const liveOpen = useStore(liveStateStore);
   const dashOpen = useStore(dashboardStore);
   const waterfallOpen = useStore(waterfallStore);
+  const testsOpen = useStore(testsPanelStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -133,6 +136,15 @@ export function Toolbar() {
       >
         Live state
       </button>
+      <button
+        type="button"
+        onClick={() => testsPanelStore.set(!testsPanelStore.get())}
+        aria-pressed={testsOpen}
+        title="Run the fixtures beside this pipeline file (sluice test) and see what differs"
+      >
+        Tests
+      </button>
+      <CompareButton />
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
         {dirty && (
           <span className="dirty" aria-label="unsaved changes" title="unsaved changes">
@@ -151,6 +163,7 @@ export function Toolbar() {
               ? `valid · ${issues.length} warning(s)`
               : 'valid'}
       </span>
+      <EnvironmentPicker />
       <div className="spacer" />
       <span className={`phase phase-${status.phase}`} aria-label="run state" role="status">
         {status.phase}

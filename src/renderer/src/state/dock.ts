@@ -1,18 +1,19 @@
 /**
- * The dock: the panels (topics, dashboard, latency, live state) open as tabs beside or below the canvas, so the graph
+ * The dock: the panels (topics, dashboard, latency, live state, tests) open as tabs beside or below the canvas, so the graph
  * stays in view. Which side and how large are remembered; the tab opened last is the one shown.
  */
 import { createStore, type Store } from './store';
-import { dashboardStore, liveStateStore, topicBrowserStore, waterfallStore } from './ui';
+import { dashboardStore, liveStateStore, testsPanelStore, topicBrowserStore, waterfallStore } from './ui';
 
 export type DockSide = 'right' | 'bottom';
-export type PanelKey = 'topics' | 'dashboard' | 'latency' | 'live';
+export type PanelKey = 'topics' | 'dashboard' | 'latency' | 'live' | 'tests';
 
 export const PANEL_STORES: Record<PanelKey, Store<boolean>> = {
   topics: topicBrowserStore,
   dashboard: dashboardStore,
   latency: waterfallStore,
   live: liveStateStore,
+  tests: testsPanelStore,
 };
 export const PANEL_KEYS = Object.keys(PANEL_STORES) as PanelKey[];
 

@@ -9,6 +9,7 @@ import { record, redo, seal, startHistory, undo, type HistoryState } from '../..
 import type { NodeTypeInfo } from '../../../shared/spec';
 import type { PlanView } from '../../../shared/plan';
 import type { ValidationIssue } from '../../../shared/validation';
+import type { ParameterChoice, ResolvedParameter } from '../../../shared/parameters';
 import { createStore } from './store';
 
 export interface DocumentState {
@@ -22,6 +23,8 @@ export interface DocumentState {
   issues: ValidationIssue[];
   /** Where each node runs and why, for a document that can run (from the last validation). */
   plan?: PlanView;
+  /** Each parameter's value in the environment chosen, and where it came from (from the last validation). */
+  parameters?: ResolvedParameter[];
   /** Whether `issues` belong to the current document (validation runs shortly after each edit). */
   validated: boolean;
   nodeTypes: Map<string, NodeTypeInfo>;
@@ -52,6 +55,8 @@ export function isDirty(s: DocumentState = documentStore.get()): boolean {
 }
 
 let api: StudioApi | undefined;
+/** The parameter values validation resolves with: the environment picked in the toolbar. */
+let choice: () => ParameterChoice | undefined = () => undefined;
 let validationTimer: ReturnType<typeof setTimeout> | undefined;
 let validationSeq = 0;
 
@@ -62,17 +67,30 @@ function scheduleValidation(): void {
     const doc = documentStore.get().doc;
     const seq = ++validationSeq;
     api
-      ?.validate(serializeDocument(doc))
+      ?.validate(serializeDocument(doc), choice())
       .then((r) => {
         if (seq === validationSeq && documentStore.get().doc === doc)
-          documentStore.set((s) => ({ ...s, issues: r.issues, plan: r.plan, validated: true }));
+          documentStore.set((s) => ({
+            ...s,
+            issues: r.issues,
+            plan: r.plan,
+            parameters: r.parameters,
+            validated: true,
+          }));
       })
       .catch(() => undefined);
   }, 120);
 }
 
-export function attachValidation(studio: StudioApi): void {
+export function attachValidation(studio: StudioApi, parameters?: () => ParameterChoice | undefined): void {
   api = studio;
+  if (parameters) choice = parameters;
+}
+
+/** Validate again (another environment was chosen): the problems and resolved values are those of the new one. */
+export function revalidate(): void {
+  documentStore.set((s) => ({ ...s, validated: false }));
+  scheduleValidation();
 }
 
 function setHistory(history: HistoryState<PipelineDocument>): void {

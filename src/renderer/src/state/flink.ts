@@ -1,6 +1,7 @@
 /**
  * Flink in the studio: the profiles, the run target chosen beside the Run button, and the job a run deployed.
  */
+import { currentChoice } from './environments';
 import type { FlinkProfileInfo, FlinkProfileSettings, RunTarget } from '../../../shared/flink';
 import type { PipelineDocument } from '../../../shared/document';
 import type { ValidationIssue } from '../../../shared/validation';
@@ -48,7 +49,7 @@ function checkForFlink(): void {
   }
   checkTimer = setTimeout(() => {
     studioApi()
-      .flinkProblems(doc)
+      .flinkProblems(doc, currentChoice())
       .then((problems) => {
         if (seq === checkSeq) flinkStore.set((s) => ({ ...s, problems }));
       })

@@ -9,6 +9,7 @@ import { attachValidation, documentStore, loadDocument } from './document';
 import { KeyedStore } from './keyed';
 import { createStore } from './store';
 import { dashboardTick } from './dashboard';
+import { currentChoice, followEnvironments } from './environments';
 
 export { documentStore };
 
@@ -178,7 +179,8 @@ export async function startStudio(): Promise<void> {
       errors: [...s.errors.filter((x) => x.nodeId !== e.nodeId || x.runId !== e.runId), e].slice(-50),
     })),
   );
-  attachValidation(a);
+  attachValidation(a, currentChoice);
+  followEnvironments(a);
   const types = await a.listNodeTypes();
   documentStore.set((s) => ({ ...s, nodeTypes: new Map(types.map((t) => [t.type, t])) }));
   const opened = await a.openDemo();
@@ -193,7 +195,7 @@ export async function runPipeline(target?: RunTarget): Promise<void> {
   const doc = documentStore.get().doc;
   runStore.set((s) => ({ ...s, errors: [], lastActionError: undefined }));
   try {
-    const status = await studioApi().run(doc, target);
+    const status = await studioApi().run(doc, target ?? { kind: 'in-process' }, currentChoice());
     documentStore.set((s) => ({ ...s, viewRunId: status.runId }));
   } catch (err) {
     // A refusal lists every node that keeps the pipeline from compiling (for Flink), with the field and why.

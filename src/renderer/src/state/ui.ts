@@ -82,6 +82,8 @@ export const dashboardStore = createStore(false);
 
 /** The latency waterfall is open. */
 export const waterfallStore = createStore(false);
+/** Whether the Tests panel (the open pipeline's fixtures, run) is open. */
+export const testsPanelStore = createStore(false);
 
 /** A context menu open at a point of the screen: its items, each an action (or disabled, with why). */
 export interface MenuItem {
