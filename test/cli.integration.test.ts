@@ -149,7 +149,9 @@ describe('sluice CLI', () => {
   it('run: an invalid file is not run, exit 1', () => {
     const r = sluice('run', join(ROOT, 'test/fixtures/bad/cycle.json'));
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/cycle\.json:11:5 \/edges\/1 node "a": the edges form a cycle through nodes "a", "b", closed by edge "ba" \(b → a\)/);
+    expect(r.stderr).toMatch(
+      /cycle\.json:11:5 \/edges\/1 node "a": the edges form a cycle through nodes "a", "b", closed by edge "ba" \(b → a\)/,
+    );
     expect(r.stderr).toMatch(/1 problem\(s\); not running/);
   });
 

@@ -228,10 +228,14 @@ export function connectApi(port: MessagePortLike, options: ConnectOptions = {}):
     }
   });
 
-  const call = (method: string, args: unknown[]): Promise<unknown> =>
+  const call = (method: string, given: unknown[]): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
       pending.set(id, { resolve, reject });
+      // Optional arguments left out at the end stay out (JSON would send them as null, which is not "absent").
+      let n = given.length;
+      while (n > 0 && given[n - 1] === undefined) n--;
+      const args = given.slice(0, n);
       port.send(JSON.stringify({ t: 'call', id, method, args } satisfies Envelope));
     });
 

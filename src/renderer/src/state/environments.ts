@@ -30,26 +30,34 @@ export function chooseEnvironment(name: string | undefined): void {
   revalidate();
 }
 
-/** Follow the open file: list its environments when another is opened or saved under a new name. */
+/**
+ * Follow the open file: list its environments whenever a document is opened (the files may have changed since) or
+ * saved under another name. The environment picked stays picked where the file has it.
+ */
 export function followEnvironments(api: StudioApi): void {
   const load = (path: string | undefined) => {
+    const keep = environmentStore.get().chosen;
     environmentStore.set({ path, list: [] });
-    if (!path) return;
+    if (!path) {
+      if (keep !== undefined) revalidate();
+      return;
+    }
     api.environments(path).then(
       (list) => {
-        if (environmentStore.get().path === path) environmentStore.set((s) => ({ ...s, list }));
+        if (environmentStore.get().path !== path) return;
+        const chosen = list.some((e) => e.name === keep) ? keep : undefined;
+        environmentStore.set((s) => ({ ...s, list, chosen }));
+        if (keep !== undefined) revalidate();
       },
       (err: unknown) => environmentStore.set((s) => ({ ...s, error: (err as Error).message })),
     );
   };
-  let path = documentStore.get().path;
+  let { path, generation } = documentStore.get();
   load(path);
   documentStore.subscribe(() => {
-    const next = documentStore.get().path;
-    if (next === path) return;
-    path = next;
-    const hadChoice = environmentStore.get().chosen !== undefined;
-    load(next);
-    if (hadChoice) revalidate();
+    const s = documentStore.get();
+    if (s.path === path && s.generation === generation) return;
+    ({ path, generation } = s);
+    load(path);
   });
 }
