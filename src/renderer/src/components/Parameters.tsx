@@ -19,7 +19,7 @@ export function EnvironmentPicker() {
       : `No environment files beside ${path ?? 'this pipeline'} (<name>.<env>.json or environments/<env>.json): parameters at their defaults`;
   return (
     <label className="env-picker" title={title}>
-      <span>Environment</span>
+      <span>env</span>
       <select
         aria-label="environment"
         value={chosen ?? ''}
