@@ -8,7 +8,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { parseJsonWithLocations, JsonSyntaxError } from '../../engine/document/json-source';
 import { builtinRegistry } from '../../engine/nodes/registry';
 import { FixtureError, fixturesBeside, loadFixture, type LoadedFixture } from '../../engine/testing/fixture';
-import { runFixture } from '../../engine/testing/harness';
+import { failedFixture, runFixture } from '../../engine/testing/harness';
 import { junitXml } from '../../engine/testing/junit';
 import { describeFailure, type FixtureResult } from '../../shared/testing';
 import { InputError, readText, supplyFor, type ParameterOptions } from '../load';
@@ -71,16 +71,7 @@ export async function testCommand(file: string, named: string[], opts: TestOptio
     } catch (err) {
       if (!(err instanceof FixtureError)) throw err;
       if (/^cannot read/.test(err.message)) throw new InputError(err.message);
-      const r: FixtureResult = {
-        name: f,
-        file: f,
-        ok: false,
-        error: err.message,
-        sinks: [],
-        received: {},
-        notes: [],
-        durationMs: 0,
-      };
+      const r = failedFixture(f, f, err.message);
       results.push(r);
       say(`  ✗ ${f}\n${describeFailure(r).join('\n')}`);
       continue;

@@ -79,18 +79,13 @@ function collector(original: NodeSpec, into: unknown[]): NodeSpec {
   }) as unknown as NodeSpec;
 }
 
-function fail(fixture: LoadedFixture, error: string, started: number, notes: string[] = []): FixtureResult {
-  return {
-    name: fixture.name,
-    file: fixture.file,
-    ok: false,
-    error,
-    sinks: [],
-    received: {},
-    notes,
-    durationMs: Math.round(performance.now() - started),
-  };
+/** A fixture that could not run (unreadable, not fitting the pipeline, a run that did not end): why. */
+export function failedFixture(name: string, file: string, error: string, durationMs = 0): FixtureResult {
+  return { name, file, ok: false, error, sinks: [], received: {}, notes: [], durationMs };
 }
+
+const fail = (fixture: LoadedFixture, error: string, started: number): FixtureResult =>
+  failedFixture(fixture.name, fixture.file, error, Math.round(performance.now() - started));
 
 /** The supply with the fixture's own parameter values over it. */
 function withFixtureValues(supply: ParameterSupply, fixture: LoadedFixture): ParameterSupply {

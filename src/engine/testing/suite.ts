@@ -3,7 +3,7 @@ import type { FixtureResult } from '../../shared/testing';
 import type { NodeRegistry } from '../contract/registry';
 import type { ParameterSupply } from '../params/resolve';
 import { FixtureError, fixturesBeside, loadFixture } from './fixture';
-import { runFixture } from './harness';
+import { failedFixture, runFixture } from './harness';
 
 export async function runSuite(
   pipelineFile: string,
@@ -17,16 +17,7 @@ export async function runSuite(
       results.push(await runFixture(docValue, fixture, { ...options, pipelineFile }));
     } catch (err) {
       if (!(err instanceof FixtureError)) throw err;
-      results.push({
-        name: file,
-        file,
-        ok: false,
-        error: err.message,
-        sinks: [],
-        received: {},
-        notes: [],
-        durationMs: 0,
-      });
+      results.push(failedFixture(file, file, err.message));
     }
   }
   return results;

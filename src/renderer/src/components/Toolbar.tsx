@@ -4,7 +4,7 @@ import { documentStore, isDirty } from '../state/document';
 import { layoutPipeline, redo, undo } from '../state/commands';
 import { exportDocument, importFile, newPipeline, save, showOpenDialog, showSaveAs } from '../state/files';
 import { dashboardStore, liveStateStore, testsPanelStore, topicBrowserStore, waterfallStore } from '../state/ui';
-import { useSelect, useStore } from '../state/store';
+import { useSelect, useStore, type Store } from '../state/store';
 import { isLocked, runPipeline, runStore, stopPipeline } from '../state/studio';
 import { isError } from '../../../shared/validation';
 import { runTarget } from '../state/flink';
@@ -13,6 +13,40 @@ import { EnvironmentPicker } from './Parameters';
 import { CompareButton } from './Compare';
 import { FIT_MAX_ZOOM, FIT_PADDING } from './legible';
 import { nodeSizes } from '../model/layout';
+
+/** The toolbar's buttons that open and close a panel of the dock. */
+const PANEL_TOGGLES: { store: Store<boolean>; label: string; title: string }[] = [
+  { store: topicBrowserStore, label: 'Topics', title: 'Kafka topics, messages and consumer lag' },
+  {
+    store: dashboardStore,
+    label: 'Dashboard',
+    title: 'Charts of the run: throughput, processing time, queues, lag, video; kept runs and comparisons',
+  },
+  {
+    store: waterfallStore,
+    label: 'Latency',
+    title: 'A batch followed from its event time through every node to its acknowledgement',
+  },
+  {
+    store: liveStateStore,
+    label: 'Live state',
+    title: 'What the running pipeline keeps in Redis: counters, leaderboards, streams',
+  },
+  {
+    store: testsPanelStore,
+    label: 'Tests',
+    title: 'Run the fixtures beside this pipeline file (sluice test) and see what differs',
+  },
+];
+
+function PanelToggle({ store, label, title }: { store: Store<boolean>; label: string; title: string }) {
+  const open = useStore(store);
+  return (
+    <button type="button" onClick={() => store.set(!store.get())} aria-pressed={open} title={title}>
+      {label}
+    </button>
+  );
+}
 
 export function Toolbar() {
   const doc = useSelect(documentStore, (s) => s.doc);
@@ -25,11 +59,6 @@ export function Toolbar() {
   const canRedo = useSelect(documentStore, (s) => s.history.future.length > 0);
   const { status } = useStore(runStore);
   const locked = useSelect(runStore, isLocked);
-  const topicsOpen = useStore(topicBrowserStore);
-  const liveOpen = useStore(liveStateStore);
-  const dashOpen = useStore(dashboardStore);
-  const waterfallOpen = useStore(waterfallStore);
-  const testsOpen = useStore(testsPanelStore);
   const dirty = useMemo(() => isDirty({ ...documentStore.get(), doc, saved }), [doc, saved]);
   const flow = useReactFlow();
   const fileInput = useRef<HTMLInputElement>(null);
@@ -104,46 +133,9 @@ export function Toolbar() {
           Layout
         </button>
       </div>
-      <button
-        type="button"
-        onClick={() => topicBrowserStore.set(!topicBrowserStore.get())}
-        aria-pressed={topicsOpen}
-        title="Kafka topics, messages and consumer lag"
-      >
-        Topics
-      </button>
-      <button
-        type="button"
-        onClick={() => dashboardStore.set(!dashboardStore.get())}
-        aria-pressed={dashOpen}
-        title="Charts of the run: throughput, processing time, queues, lag, video; kept runs and comparisons"
-      >
-        Dashboard
-      </button>
-      <button
-        type="button"
-        onClick={() => waterfallStore.set(!waterfallStore.get())}
-        aria-pressed={waterfallOpen}
-        title="A batch followed from its event time through every node to its acknowledgement"
-      >
-        Latency
-      </button>
-      <button
-        type="button"
-        onClick={() => liveStateStore.set(!liveStateStore.get())}
-        aria-pressed={liveOpen}
-        title="What the running pipeline keeps in Redis: counters, leaderboards, streams"
-      >
-        Live state
-      </button>
-      <button
-        type="button"
-        onClick={() => testsPanelStore.set(!testsPanelStore.get())}
-        aria-pressed={testsOpen}
-        title="Run the fixtures beside this pipeline file (sluice test) and see what differs"
-      >
-        Tests
-      </button>
+      {PANEL_TOGGLES.map((t) => (
+        <PanelToggle key={t.label} {...t} />
+      ))}
       <CompareButton />
       <span className="doc-name" title={path ?? 'not saved yet'} data-testid="doc-title">
         {dirty && (
