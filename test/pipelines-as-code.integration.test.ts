@@ -238,6 +238,10 @@ describe('sluice test', () => {
     expect(b.stdout).toContain(
       `${bad}:2:24 /inputs/source: "source" is not a record source of the pipeline (its sources: src)`,
     );
+    const gone = join(dir, 'nope.fixture.json');
+    const missing = sluice(['test', file, gone]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toBe(`sluice: cannot read ${gone}: there is no such file\n`);
     const none = sluice(['test', join(ROOT, 'resources/pipelines/live-room.json')]);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/^sluice: no fixtures for .*live-room\.json: name them, or put them beside it as/);

@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { formatIssue, type ValidationIssue } from '../shared/validation';
 import { loadDocumentText, locateIssues, type LoadResult } from '../engine/validate/validate';
 import { builtinRegistry } from '../engine/nodes/registry';
+import { unreadable } from '../engine/support/unreadable';
 import { commandSupply, EnvironmentNotFound } from '../engine/params/environments';
 import type { ParameterSupply } from '../engine/params/resolve';
 
@@ -18,16 +19,7 @@ export async function readText(file: string, what = 'pipeline file'): Promise<st
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'there is no such file'
-        : code === 'EISDIR'
-          ? `it is a folder, not a ${what}`
-          : code === 'EACCES'
-            ? 'permission denied'
-            : (err as Error).message;
-    throw new InputError(`cannot read ${file}: ${why}`);
+    throw new InputError(unreadable(file, err, what));
   }
 }
 

@@ -88,9 +88,9 @@ export function resolvedForDisplay(
 ): { text: string; from: string[]; missing: string[] } | undefined {
   if (!hasRefs(value)) return undefined;
   const byName = new Map(parameters.map((p) => [p.name, p]));
-  const refs: string[] = [];
+  const refs = new Set<string>();
   const valueOf = (name: string): unknown => {
-    refs.push(name);
+    refs.add(name);
     const p = byName.get(name);
     return p?.secret ? '••••' : p?.value;
   };
@@ -108,7 +108,8 @@ export function resolvedForDisplay(
     return v;
   };
   const resolved = walk(value);
-  const missing = [...new Set(refs.filter((r) => valueOf(r) === undefined))];
-  const from = [...new Set(refs.map((r) => `${r}: ${byName.get(r)?.from ?? 'not declared'}`))];
+  const names = [...refs];
+  const missing = names.filter((r) => !byName.get(r)?.secret && byName.get(r)?.value === undefined);
+  const from = names.map((r) => `${r}: ${byName.get(r)?.from ?? 'not declared'}`);
   return { text: JSON.stringify(resolved).replace(/"••••"/g, '••••'), from, missing };
 }

@@ -7,7 +7,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseJsonWithLocations, JsonSyntaxError } from '../../engine/document/json-source';
 import { builtinRegistry } from '../../engine/nodes/registry';
-import { FixtureError, fixturesBeside, loadFixture, type LoadedFixture } from '../../engine/testing/fixture';
+import {
+  FixtureError,
+  FixtureUnreadable,
+  fixturesBeside,
+  loadFixture,
+  type LoadedFixture,
+} from '../../engine/testing/fixture';
 import { failedFixture, runFixture } from '../../engine/testing/harness';
 import { junitXml } from '../../engine/testing/junit';
 import { describeFailure, type FixtureResult } from '../../shared/testing';
@@ -70,7 +76,7 @@ export async function testCommand(file: string, named: string[], opts: TestOptio
       fixture = await loadFixture(f, file);
     } catch (err) {
       if (!(err instanceof FixtureError)) throw err;
-      if (/^cannot read/.test(err.message)) throw new InputError(err.message);
+      if (err instanceof FixtureUnreadable) throw new InputError(err.message);
       const r = failedFixture(f, f, err.message);
       results.push(r);
       say(`  ✗ ${f}\n${describeFailure(r).join('\n')}`);

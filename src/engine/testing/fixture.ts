@@ -18,6 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import { JsonSyntaxError, locate, parseJsonWithLocations, type SourceLocation } from '../document/json-source';
 import { zodIssues } from '../validate/issues';
+import { unreadable } from '../support/unreadable';
 
 const fixtureSchema = z.strictObject({
   description: z.string().optional(),
@@ -39,6 +40,8 @@ export interface LoadedFixture {
 
 /** A fixture that cannot be read or has the wrong shape: the message names the file and line. */
 export class FixtureError extends Error {}
+/** A fixture file that cannot be read at all (missing, a folder): a usage problem, as for the pipeline file. */
+export class FixtureUnreadable extends FixtureError {}
 
 const SUFFIX = '.fixture.json';
 
@@ -74,10 +77,7 @@ export async function loadFixture(file: string, pipeline: string): Promise<Loade
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new FixtureError(
-      `cannot read fixture ${file}: ${code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a folder, not a fixture file' : (err as Error).message}`,
-    );
+    throw new FixtureUnreadable(unreadable(file, err, 'fixture file'));
   }
   let parsed;
   try {
