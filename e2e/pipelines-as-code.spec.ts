@@ -58,6 +58,20 @@ test('the environment picker resolves the templates: each field shows its value 
     '${windowMs} = 0 (environment "production")',
   );
   if (SHOTS) await page.screenshot({ path: join(SHOTS, 'environments.png') });
+  // A problem of the environment file itself is listed with its file and line, and keeps the run from starting.
+  writeFileSync(
+    join(workspace(), 'gifts.staging.json'),
+    '{\n  "parameters": {\n    "topic": "https://user:pw@kafka.example.com/t"\n  }\n}\n',
+  );
+  await openFile(page, 'gifts.json');
+  await picker.selectOption('staging');
+  const problem = page
+    .getByRole('region', { name: 'problems' })
+    .getByRole('button', { name: /gifts\.staging\.json:3/ });
+  await expect(problem).toContainText(
+    'environment "staging": "topic" looks like a secret (a URL with a user name and password)',
+  );
+  await expect(page.getByRole('button', { name: '▶ Run' })).toBeDisabled();
 });
 
 test('the Tests panel runs the fixtures against the open document and shows what differs', async ({ page }) => {

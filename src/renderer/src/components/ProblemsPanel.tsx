@@ -9,6 +9,8 @@ const unescape = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
 
 /** What a problem points at: a node (and the config field), or a wire. */
 function target(issue: ValidationIssue): { nodeId?: string; field?: string; edgeId?: string } {
+  // A problem of another file (the environment's) points at nothing on the canvas.
+  if (issue.file) return {};
   const doc = documentStore.get().doc;
   const e = /^\/edges\/(\d+)/.exec(issue.pointer);
   if (e || (issue.edgeId && !issue.pointer.startsWith('/nodes/')))
@@ -55,11 +57,13 @@ export function ProblemsPanel() {
         <ul>
           {issues.map((issue, i) => {
             const t = target(issue);
-            const where = t.nodeId
-              ? `${t.nodeId}${t.field ? ` · ${t.field}` : ''}`
-              : t.edgeId
-                ? `wire ${t.edgeId}`
-                : issue.pointer || 'pipeline';
+            const where = issue.file
+              ? `${issue.file}${issue.line !== undefined ? `:${issue.line}` : ''}`
+              : t.nodeId
+                ? `${t.nodeId}${t.field ? ` · ${t.field}` : ''}`
+                : t.edgeId
+                  ? `wire ${t.edgeId}`
+                  : issue.pointer || 'pipeline';
             return (
               <li key={i}>
                 <button

@@ -57,6 +57,8 @@ export function isDirty(s: DocumentState = documentStore.get()): boolean {
 let api: StudioApi | undefined;
 /** The parameter values validation resolves with: the environment picked in the toolbar. */
 let choice: () => ParameterChoice | undefined = () => undefined;
+/** Problems of the environment file picked (its syntax, its shape, a secret in it), shown with the document's. */
+let choiceIssues: () => ValidationIssue[] = () => [];
 let validationTimer: ReturnType<typeof setTimeout> | undefined;
 let validationSeq = 0;
 
@@ -72,7 +74,7 @@ function scheduleValidation(): void {
         if (seq === validationSeq && documentStore.get().doc === doc)
           documentStore.set((s) => ({
             ...s,
-            issues: r.issues,
+            issues: [...choiceIssues(), ...r.issues],
             plan: r.plan,
             parameters: r.parameters,
             validated: true,
@@ -82,9 +84,12 @@ function scheduleValidation(): void {
   }, 120);
 }
 
-export function attachValidation(studio: StudioApi, parameters?: () => ParameterChoice | undefined): void {
+export function attachValidation(
+  studio: StudioApi,
+  parameters?: { choice: () => ParameterChoice | undefined; issues: () => ValidationIssue[] },
+): void {
   api = studio;
-  if (parameters) choice = parameters;
+  if (parameters) ({ choice, issues: choiceIssues } = parameters);
 }
 
 /** Validate again (another environment was chosen): the problems and resolved values are those of the new one. */

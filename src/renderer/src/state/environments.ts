@@ -4,6 +4,7 @@
  */
 import type { StudioApi } from '../../../shared/api';
 import type { EnvironmentInfo, ParameterChoice } from '../../../shared/parameters';
+import type { ValidationIssue } from '../../../shared/validation';
 import { documentStore, revalidate } from './document';
 import { createStore } from './store';
 
@@ -23,6 +24,12 @@ export function currentChoice(): ParameterChoice | undefined {
   const { list, chosen } = environmentStore.get();
   const env = list.find((e) => e.name === chosen);
   return env ? { env: env.name, values: env.values } : undefined;
+}
+
+/** The problems of the environment file picked, each naming its file and line. */
+export function currentChoiceIssues(): ValidationIssue[] {
+  const { list, chosen } = environmentStore.get();
+  return list.find((e) => e.name === chosen)?.issues ?? [];
 }
 
 export function chooseEnvironment(name: string | undefined): void {

@@ -9,7 +9,7 @@ import { attachValidation, documentStore, loadDocument } from './document';
 import { KeyedStore } from './keyed';
 import { createStore } from './store';
 import { dashboardTick } from './dashboard';
-import { currentChoice, followEnvironments } from './environments';
+import { currentChoice, currentChoiceIssues, followEnvironments } from './environments';
 
 export { documentStore };
 
@@ -179,7 +179,7 @@ export async function startStudio(): Promise<void> {
       errors: [...s.errors.filter((x) => x.nodeId !== e.nodeId || x.runId !== e.runId), e].slice(-50),
     })),
   );
-  attachValidation(a, currentChoice);
+  attachValidation(a, { choice: currentChoice, issues: currentChoiceIssues });
   followEnvironments(a);
   const types = await a.listNodeTypes();
   documentStore.set((s) => ({ ...s, nodeTypes: new Map(types.map((t) => [t.type, t])) }));
