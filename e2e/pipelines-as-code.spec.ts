@@ -134,6 +134,8 @@ test('compare with the saved version and with another file: changed nodes and wi
   await expect(page.getByTestId('rf__node-by-room')).toHaveClass(/diff-added/);
   await expect(page.getByTestId('rf__node-coins')).toHaveClass(/diff-changed/);
   await expect(page.getByTestId('rf__edge-e2')).toHaveClass(/diff-added/);
+  await expect(page.getByTestId('rf__edge-e2').locator('path.react-flow__edge-path')).toHaveCSS('stroke-width', '4px');
+  await expect(page.getByTestId('rf__edge-e4').locator('path.react-flow__edge-path')).toHaveCSS('stroke-width', '2px');
   await expect(bar).toContainText('- e9: gifts.out → coins.in');
   // The marks follow the edits: put the filter back as it was and it is no longer marked changed.
   await node(page, 'gifts').click();
