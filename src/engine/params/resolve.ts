@@ -80,6 +80,16 @@ function asType(decl: ParameterDeclaration, v: unknown, text: boolean): Paramete
   return typeof v === 'boolean' ? v : [`expected true or false, found ${JSON.stringify(v)}`];
 }
 
+/** "; did you mean …?" for a name close to a declared one. */
+function didYouMean(names: Iterable<string>, name: string): string {
+  const near = [...names].find((d) => distance(d, name) <= 2);
+  return near ? `; did you mean "${near}"?` : '';
+}
+
+/** Where a value was given, as an issue places it: its line in the environment file (none for `--set`). */
+const placeOf = (given: SuppliedValue): Partial<ValidationIssue> =>
+  given.file ? { file: given.file, line: given.line, column: given.column } : {};
+
 export class ParameterResolver {
   /** Problems of the declarations and of the values given (not of the references: `config` reports those). */
   readonly issues: ValidationIssue[] = [];
@@ -98,12 +108,11 @@ export class ParameterResolver {
     this.issues.push(...supply.issues);
     for (const [name, given] of Object.entries(supply.values)) {
       if (decls[name]) continue;
-      const near = Object.keys(decls).find((d) => distance(d, name) <= 2);
       this.issues.push({
         code: 'parameter',
         pointer: given.pointer ?? ptr('parameters', name),
-        ...(given.file ? { file: given.file, line: given.line, column: given.column } : { file: 'command line' }),
-        message: `${given.from} gives "${name}", which the pipeline does not declare${near ? `; did you mean "${near}"?` : ''}`,
+        ...(given.file ? placeOf(given) : { file: 'command line' }),
+        message: `${given.from} gives "${name}", which the pipeline does not declare${didYouMean(Object.keys(decls), name)}`,
       });
     }
     for (const [name, decl] of Object.entries(decls)) this.settle(name, decl, secretOf);
@@ -111,13 +120,13 @@ export class ParameterResolver {
 
   private settle(name: string, decl: ParameterDeclaration, secretOf: (name: string) => string | undefined): void {
     const at = ptr('parameters', name);
-    if (decl.default !== undefined) {
-      const d = asType(decl, decl.default, false);
-      if (Array.isArray(d))
+    const byDefault = decl.default !== undefined ? asType(decl, decl.default, false) : undefined;
+    if (byDefault !== undefined) {
+      if (Array.isArray(byDefault))
         this.issues.push({
           code: 'parameter',
           pointer: at + '/default',
-          message: `parameter "${name}": default ${d[0]}`,
+          message: `parameter "${name}": default ${byDefault[0]}`,
         });
       if (decl.secret)
         this.issues.push({
@@ -132,7 +141,7 @@ export class ParameterResolver {
         this.issues.push({
           code: 'secret',
           pointer: given.pointer ?? '',
-          ...(given.file ? { file: given.file, line: given.line, column: given.column } : {}),
+          ...placeOf(given),
           message: `parameter "${name}" is secret: its value is never given ${given.text ? 'on the command line' : 'in an environment file'}; keep it in the secret store ("param:${name}") or ${secretParamVariable(name)}`,
         });
       const s = secretOf(name);
@@ -150,14 +159,14 @@ export class ParameterResolver {
         this.issues.push({
           code: 'parameter',
           pointer: given.pointer ?? at,
-          ...(given.file ? { file: given.file, line: given.line, column: given.column } : {}),
+          ...placeOf(given),
           message: `parameter "${name}" (${decl.type}) ${given.from}: ${v[0]}`,
         });
       } else this.values.set(name, { value: v, from: given.from });
       return;
     }
-    if (decl.default !== undefined && !Array.isArray(asType(decl, decl.default, false)))
-      this.values.set(name, { value: decl.default, from: 'default' });
+    if (byDefault !== undefined && !Array.isArray(byDefault))
+      this.values.set(name, { value: byDefault, from: 'default' });
   }
 
   /** Each declared parameter's value and where it came from (a secret's value left out). */
@@ -192,12 +201,11 @@ export class ParameterResolver {
     const known = (name: string, pointer: string): boolean => {
       this.used.add(name);
       if (!this.decls[name]) {
-        const near = Object.keys(this.decls).find((d) => distance(d, name) <= 2);
         issues.push({
           code: 'parameter',
           pointer,
           nodeId,
-          message: `unknown parameter "${name}"${near ? `; did you mean "${near}"?` : ''}: declare it under "parameters" (${Object.keys(this.decls).length ? `declared: ${Object.keys(this.decls).join(', ')}` : 'none declared'})`,
+          message: `unknown parameter "${name}"${didYouMean(Object.keys(this.decls), name)}: declare it under "parameters" (${Object.keys(this.decls).length ? `declared: ${Object.keys(this.decls).join(', ')}` : 'none declared'})`,
         });
         return false;
       }

@@ -74,14 +74,18 @@ export class LocalRedis {
     return new LocalRedis(child, port, folder);
   }
 
+  private get running(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   /** Resolves when the server has exited (however it was ended). */
   get exited(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    if (!this.running) return Promise.resolve();
     return new Promise((r) => this.child.once('exit', () => r()));
   }
 
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (!this.running) return;
     const exited = new Promise((r) => this.child.once('exit', r));
     this.child.kill('SIGTERM');
     await exited;
@@ -89,7 +93,7 @@ export class LocalRedis {
 
   /** Stop it now, without waiting (at process exit, when nothing can be awaited). */
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
+    if (this.running) this.child.kill('SIGTERM');
   }
 }
 
